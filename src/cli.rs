@@ -1,0 +1,310 @@
+//! The `dynamics` command line: `list`, `run`, `svg`, `png` and `bench`.
+//!
+//! The argument syntax is a contract other tools depend on. Input is strict: an unknown panel, an unknown
+//! key, or a malformed or out-of-range value is an error with exit status 2 and a one-line message naming
+//! the key and what is allowed. Parsing is pure ([`parse`]) so property tests can feed it anything.
+
+use crate::hash::{parse_seed, SeedError};
+use crate::panel::Panel;
+use crate::panels;
+use crate::params::ParamValues;
+use crate::plot::Theme;
+use crate::runner::{Runner, DEFAULT_SEED, MAX_SEED};
+use std::path::PathBuf;
+
+/// The largest `--steps` accepted.
+pub const MAX_STEPS: u64 = 100_000_000;
+/// The smallest and largest `--width`/`--height` accepted, in CSS pixels.
+pub const SIZE_RANGE: (u32, u32) = (64, 8192);
+
+/// The usage text printed by `dynamics help`.
+pub const USAGE: &str = "usage:
+  dynamics list
+  dynamics run <panel-id> [--steps N] [--seed S] [key=value ...]
+  dynamics svg <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
+  dynamics png <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
+  dynamics bench [--ms N]
+values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)";
+
+/// A command-line failure: the exit status and a one-line message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CliError {
+    /// Exit status: 2 for bad input, 1 for failures while working.
+    pub code: i32,
+    /// A one-line message.
+    pub message: String,
+}
+
+fn usage_err(message: impl Into<String>) -> CliError {
+    CliError { code: 2, message: message.into() }
+}
+
+/// What to render for `svg` and `png`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// Width in CSS pixels.
+    pub width: u32,
+    /// Height in CSS pixels.
+    pub height: u32,
+    /// Device pixels per CSS pixel (PNG only).
+    pub scale: f64,
+    /// Dark theme.
+    pub dark: bool,
+    /// Output path, or `-` for standard output (SVG only).
+    pub out: PathBuf,
+}
+
+/// A fully validated run request.
+pub struct RunSpec {
+    /// The panel.
+    pub panel: &'static dyn Panel,
+    /// Steps to take.
+    pub steps: u64,
+    /// The seed.
+    pub seed: u64,
+    /// All parameter values.
+    pub params: ParamValues,
+}
+
+impl std::fmt::Debug for RunSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunSpec")
+            .field("panel", &self.panel.id())
+            .field("steps", &self.steps)
+            .field("seed", &self.seed)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+/// A parsed command.
+#[derive(Debug)]
+pub enum Command {
+    /// Print the usage.
+    Help,
+    /// Print the registry as JSON.
+    List,
+    /// Run headless and print the report.
+    Run(RunSpec),
+    /// Render to SVG.
+    Svg(RunSpec, Figure),
+    /// Render to PNG.
+    Png(RunSpec, Figure),
+    /// Measure native steps per second of every panel for about `ms` milliseconds each.
+    Bench {
+        /// Milliseconds per panel.
+        ms: u64,
+    },
+}
+
+fn parse_u64_in(flag: &str, text: &str, lo: u64, hi: u64) -> Result<u64, CliError> {
+    let ok = !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(v) if ok && (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(usage_err(format!("{flag} expects a whole number in [{lo}, {hi}], got '{}'", clip(text)))),
+    }
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(60).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, CliError> {
+    let Some(cmd) = args.first() else {
+        return Err(usage_err("missing command; try 'dynamics help'"));
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "help" | "--help" | "-h" => Ok(Command::Help),
+        "list" => {
+            if let Some(extra) = rest.first() {
+                return Err(usage_err(format!("'list' takes no arguments, got '{}'", clip(extra))));
+            }
+            Ok(Command::List)
+        }
+        "bench" => {
+            let mut ms = 1000;
+            let mut i = 0;
+            while i < rest.len() {
+                let (flag, inline) = split_flag(&rest[i]);
+                match flag {
+                    "--ms" => {
+                        let v = value_of(flag, inline, rest, &mut i)?;
+                        ms = parse_u64_in("--ms", &v, 1, 600_000)?;
+                    }
+                    _ => return Err(usage_err(format!("unknown argument '{}' for 'bench'", clip(&rest[i])))),
+                }
+                i += 1;
+            }
+            Ok(Command::Bench { ms })
+        }
+        "run" | "svg" | "png" => parse_run(cmd, rest),
+        other => Err(usage_err(format!("unknown command '{}'; expected list, run, svg, png, bench or help", clip(other)))),
+    }
+}
+
+fn split_flag(arg: &str) -> (&str, Option<&str>) {
+    if arg.starts_with("--") {
+        if let Some((f, v)) = arg.split_once('=') {
+            return (f, Some(v));
+        }
+    }
+    (arg, None)
+}
+
+fn value_of(flag: &str, inline: Option<&str>, rest: &[String], i: &mut usize) -> Result<String, CliError> {
+    if let Some(v) = inline {
+        return Ok(v.to_string());
+    }
+    *i += 1;
+    rest.get(*i).cloned().ok_or_else(|| usage_err(format!("{flag} needs a value")))
+}
+
+fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
+    let Some(id) = rest.first() else {
+        return Err(usage_err(format!("'{cmd}' needs a panel id; try 'dynamics list'")));
+    };
+    let panel = panels::find(id).ok_or_else(|| {
+        let ids: Vec<&str> = panels::all().iter().map(|p| p.id()).collect();
+        usage_err(format!("unknown panel '{}'; known: {}", clip(id), ids.join(", ")))
+    })?;
+    let figure_cmd = cmd != "run";
+    let mut params = ParamValues::defaults(panel.params());
+    let mut steps = 0;
+    let mut seed = DEFAULT_SEED;
+    let (mut width, mut height, mut scale, mut dark, mut out) = (None, None, 1.0, false, None);
+    let mut i = 1;
+    while i < rest.len() {
+        let arg = &rest[i];
+        let (flag, inline) = split_flag(arg);
+        match flag {
+            "--steps" => steps = parse_u64_in("--steps", &value_of(flag, inline, rest, &mut i)?, 0, MAX_STEPS)?,
+            "--seed" => {
+                let v = value_of(flag, inline, rest, &mut i)?;
+                seed = match parse_seed(&v) {
+                    Ok(s) => s,
+                    Err(SeedError::Malformed) | Err(SeedError::OutOfRange(_)) => {
+                        return Err(usage_err(format!("--seed expects a whole number in [0, {MAX_SEED}], got '{}'", clip(&v))))
+                    }
+                };
+            }
+            "--width" | "--height" if figure_cmd => {
+                let v = parse_u64_in(flag, &value_of(flag, inline, rest, &mut i)?, SIZE_RANGE.0 as u64, SIZE_RANGE.1 as u64)?;
+                if flag == "--width" {
+                    width = Some(v as u32);
+                } else {
+                    height = Some(v as u32);
+                }
+            }
+            "--scale" if cmd == "png" => {
+                let v = value_of(flag, inline, rest, &mut i)?;
+                scale = match v.parse::<f64>() {
+                    Ok(x) if x.is_finite() && (0.5..=4.0).contains(&x) => x,
+                    _ => return Err(usage_err(format!("--scale expects a number in [0.5, 4], got '{}'", clip(&v)))),
+                };
+            }
+            "--dark" if figure_cmd && inline.is_none() => dark = true,
+            "-o" | "--output" if figure_cmd => out = Some(PathBuf::from(value_of(flag, inline, rest, &mut i)?)),
+            _ if arg.starts_with('-') && !arg.contains('=') => {
+                return Err(usage_err(format!("unknown flag '{}' for '{cmd}'", clip(arg))));
+            }
+            _ => {
+                let Some((key, value)) = arg.split_once('=') else {
+                    return Err(usage_err(format!("expected key=value, got '{}'", clip(arg))));
+                };
+                params.set_strict(key, value).map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
+            }
+        }
+        i += 1;
+    }
+    let spec = RunSpec { panel, steps, seed, params };
+    if !figure_cmd {
+        return Ok(Command::Run(spec));
+    }
+    let out = out.ok_or_else(|| usage_err(format!("'{cmd}' needs -o FILE")))?;
+    if cmd == "png" && out.as_os_str() == "-" {
+        return Err(usage_err("'png' cannot write to standard output; give -o FILE.png"));
+    }
+    let width = width.unwrap_or(800);
+    let aspect = panel.aspect().0;
+    let height = height.unwrap_or(((width as f64 * aspect).round() as u32).clamp(SIZE_RANGE.0, SIZE_RANGE.1));
+    let fig = Figure { width, height, scale, dark, out };
+    Ok(if cmd == "svg" { Command::Svg(spec, fig) } else { Command::Png(spec, fig) })
+}
+
+fn clip_msg(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
+fn run_spec(spec: &RunSpec) -> Runner {
+    let mut runner = Runner::new(spec.panel, spec.params.clone(), spec.seed);
+    runner.step(spec.steps);
+    runner
+}
+
+/// Executes a command; returns what to print on standard output.
+pub fn execute(cmd: Command) -> Result<String, CliError> {
+    let work_err = |m: String| CliError { code: 1, message: m };
+    match cmd {
+        Command::Help => Ok(USAGE.to_string()),
+        Command::List => Ok(pretty(&panels::list_json())),
+        Command::Run(spec) => Ok(pretty(&run_spec(&spec).report_json())),
+        Command::Svg(spec, fig) => {
+            let runner = run_spec(&spec);
+            let theme = if fig.dark { Theme::dark(1.0) } else { Theme::light(1.0) };
+            let svg = crate::render::svg(&runner, fig.width, fig.height, &theme).map_err(work_err)?;
+            if fig.out.as_os_str() == "-" {
+                return Ok(svg);
+            }
+            std::fs::write(&fig.out, svg).map_err(|e| work_err(format!("cannot write {}: {e}", fig.out.display())))?;
+            Ok(pretty(&with_output(runner.report_json(), &fig.out)))
+        }
+        Command::Png(spec, fig) => {
+            let runner = run_spec(&spec);
+            let theme = if fig.dark { Theme::dark(fig.scale) } else { Theme::light(fig.scale) };
+            crate::render::png(&runner, fig.width, fig.height, &theme, &fig.out)
+                .map_err(|e| work_err(format!("cannot render {}: {e}", fig.out.display())))?;
+            Ok(pretty(&with_output(runner.report_json(), &fig.out)))
+        }
+        Command::Bench { ms } => Ok(pretty(&bench(ms))),
+    }
+}
+
+fn with_output(mut report: serde_json::Value, out: &std::path::Path) -> serde_json::Value {
+    if let Some(obj) = report.as_object_mut() {
+        obj.insert("output".into(), serde_json::json!(out.display().to_string()));
+    }
+    report
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+/// Measures native steps per second of every panel at default parameters (a benchmark, not a test).
+fn bench(ms: u64) -> serde_json::Value {
+    use std::time::{Duration, Instant};
+    let budget = Duration::from_millis(ms);
+    let mut rows = Vec::new();
+    for panel in panels::all() {
+        let mut runner = Runner::with_defaults(panel);
+        let start = Instant::now();
+        let mut steps = 0u64;
+        let chunk = panel.steps_per_frame().max(1) as u64;
+        while start.elapsed() < budget {
+            if runner.step(chunk) < chunk {
+                // A diverged run cannot be timed further; start over.
+                runner.reset();
+            }
+            steps += chunk;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        rows.push(serde_json::json!({ "id": panel.id(), "steps": steps, "seconds": secs, "steps_per_sec": steps as f64 / secs }));
+    }
+    serde_json::json!({ "panels": rows })
+}

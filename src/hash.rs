@@ -1,0 +1,175 @@
+//! The URL hash codec: a stable, shareable encoding of every panel's non-default settings.
+//!
+//! Format (an API boundary; shared links depend on it): `#` followed by `&`-separated entries
+//! `panel-id.key=value`, where `key` is a parameter key of that panel or `seed`, and `value` uses the
+//! shared text syntax of [`crate::params`], percent-encoded where needed. Only non-default values are
+//! written. Decoding is forgiving: unknown panels and keys are ignored, malformed values are dropped and
+//! out-of-range values clamped, and every such case yields a human-readable notice. Nothing decoded here
+//! is ever meant to be inserted as HTML; notices are plain text.
+
+use crate::panel::Panel;
+use crate::params::ParamValues;
+use crate::runner::MAX_SEED;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Hashes longer than this many bytes are cut off with a notice.
+pub const MAX_HASH_LEN: usize = 16 * 1024;
+/// At most this many entries are read.
+pub const MAX_ENTRIES: usize = 512;
+
+/// Characters left unescaped in values: unreserved characters plus `,` (list separator), `+` and `.`.
+const VALUE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b',').remove(b'+');
+
+/// One accepted entry of a decoded hash, with its value in canonical text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The panel id.
+    pub panel: &'static str,
+    /// The parameter key, or `seed`.
+    pub key: String,
+    /// The canonical value text (already clamped into range).
+    pub value: String,
+}
+
+/// The result of decoding a hash: the accepted entries (last one wins per key) and the notices.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// Accepted entries in the order they appeared, without duplicates.
+    pub entries: Vec<Entry>,
+    /// Plain-text notices about what was ignored or clamped, and why.
+    pub notices: Vec<String>,
+}
+
+/// Shortens user text for a notice, so a hostile hash cannot flood the page.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Decodes a hash (with or without the leading `#`) against the registered panels.
+pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
+    let mut out = Decoded::default();
+    let mut h = hash.strip_prefix('#').unwrap_or(hash);
+    if h.len() > MAX_HASH_LEN {
+        let mut cut = MAX_HASH_LEN;
+        while !h.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        h = &h[..cut];
+        out.notices.push(format!("the link is longer than {MAX_HASH_LEN} characters; the rest was ignored"));
+    }
+    for (n, part) in h.split('&').enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        if n >= MAX_ENTRIES {
+            out.notices.push(format!("more than {MAX_ENTRIES} settings in the link; the rest were ignored"));
+            break;
+        }
+        let Some((name, raw)) = part.split_once('=') else {
+            out.notices.push(format!("ignored '{}': expected panel.key=value", short(part)));
+            continue;
+        };
+        let name = match percent_decode_str(name).decode_utf8() {
+            Ok(s) => s.into_owned(),
+            Err(_) => {
+                out.notices.push(format!("ignored '{}': not valid text", short(name)));
+                continue;
+            }
+        };
+        let Some((pid, key)) = name.split_once('.') else {
+            out.notices.push(format!("ignored '{}': expected panel.key=value", short(&name)));
+            continue;
+        };
+        let Some(panel) = panels.iter().find(|p| p.id() == pid) else {
+            out.notices.push(format!("ignored '{}': no figure called '{}'", short(&name), short(pid)));
+            continue;
+        };
+        let value = match percent_decode_str(raw).decode_utf8() {
+            Ok(s) => s.into_owned(),
+            Err(_) => {
+                out.notices.push(format!("ignored {}: the value is not valid text", short(&name)));
+                continue;
+            }
+        };
+        let canonical = if key == "seed" {
+            match parse_seed(&value) {
+                Ok(s) => s.to_string(),
+                Err(SeedError::Malformed) => {
+                    out.notices.push(format!(
+                        "ignored {}.seed: '{}' is not a whole number in [0, {MAX_SEED}]",
+                        pid,
+                        short(&value)
+                    ));
+                    continue;
+                }
+                Err(SeedError::OutOfRange(c)) => {
+                    out.notices.push(format!("{}.seed '{}' is outside [0, {MAX_SEED}]; using {c}", pid, short(&value)));
+                    c.to_string()
+                }
+            }
+        } else {
+            let mut scratch = ParamValues::defaults(panel.params());
+            match scratch.set_lenient(key, &value) {
+                Ok(None) => scratch.text(key).unwrap_or_default(),
+                Ok(Some(notice)) => {
+                    out.notices.push(format!("{}: {}", pid, notice));
+                    scratch.text(key).unwrap_or_default()
+                }
+                Err(e) => {
+                    out.notices.push(format!("ignored {}.{}: {}", pid, short(key), e));
+                    continue;
+                }
+            }
+        };
+        out.entries.retain(|e| !(e.panel == panel.id() && e.key == key));
+        out.entries.push(Entry { panel: panel.id(), key: key.to_string(), value: canonical });
+    }
+    out
+}
+
+/// Why a seed text was not accepted as it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeedError {
+    /// Not a whole number.
+    Malformed,
+    /// A whole number outside `[0, MAX_SEED]`; carries the clamped seed.
+    OutOfRange(u64),
+}
+
+/// Parses a seed: a whole number in `[0, MAX_SEED]`.
+pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
+    if text.is_empty() || text.len() > 40 {
+        return Err(SeedError::Malformed);
+    }
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(SeedError::Malformed);
+    }
+    if neg {
+        return if digits.bytes().all(|b| b == b'0') { Ok(0) } else { Err(SeedError::OutOfRange(0)) };
+    }
+    match digits.parse::<u64>() {
+        Ok(v) if v <= MAX_SEED => Ok(v),
+        _ => Err(SeedError::OutOfRange(MAX_SEED)),
+    }
+}
+
+/// Encodes `(panel id, key, canonical value)` triples as a hash string starting with `#`, or `""` if empty.
+pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> String {
+    let parts: Vec<String> = entries
+        .into_iter()
+        .map(|(p, k, v)| format!("{p}.{k}={}", utf8_percent_encode(v, VALUE_SET)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", parts.join("&"))
+    }
+}

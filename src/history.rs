@@ -1,0 +1,45 @@
+//! Bounded time series for drawing: keeps at most `cap` samples by halving its resolution when full.
+
+/// A decimating history of `(step, value)` samples.
+#[derive(Clone, Debug)]
+pub struct History<T> {
+    cap: usize,
+    stride: u64,
+    items: Vec<(u64, T)>,
+}
+
+impl<T: Clone> History<T> {
+    /// An empty history that keeps at most `cap` samples (at least 16).
+    pub fn new(cap: usize) -> Self {
+        History { cap: cap.max(16), stride: 1, items: Vec::new() }
+    }
+
+    /// Records `value` at `step` if `step` falls on the current stride; thins the samples when full.
+    pub fn push(&mut self, step: u64, value: T) {
+        if step % self.stride != 0 {
+            return;
+        }
+        self.items.push((step, value));
+        if self.items.len() >= self.cap {
+            self.stride *= 2;
+            let stride = self.stride;
+            self.items.retain(|(s, _)| s % stride == 0);
+        }
+    }
+
+    /// The kept samples in step order.
+    pub fn items(&self) -> &[(u64, T)] {
+        &self.items
+    }
+
+    /// The most recent kept sample.
+    pub fn last(&self) -> Option<&(u64, T)> {
+        self.items.last()
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.stride = 1;
+    }
+}

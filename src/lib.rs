@@ -1,0 +1,22 @@
+//! An interactive explorer of training dynamics.
+//!
+//! Small, low-dimensional training-dynamics systems from Su Jianlin's posts are simulated by pure Rust
+//! models and drawn with plotters, live on `<canvas>` in the browser (through [`web`], the only module
+//! that knows wasm-bindgen and web-sys) and as SVG or PNG natively (through the `dynamics` command line).
+//! See `ARCHITECTURE.md` for the bird's-eye view and the invariants.
+
+pub mod hash;
+pub mod history;
+pub mod panel;
+pub mod panels;
+pub mod params;
+pub mod plot;
+pub mod render;
+pub mod rng;
+pub mod runner;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,42 @@
+//! The registry: every panel, in page order.
+//!
+//! Adding a panel means adding its module here and one line to [`all`]; the web shell, the command line
+//! and the registry-wide tests (golden SVGs, parameter-table checks) pick it up from this list.
+
+use crate::panel::Panel;
+
+
+pub mod simsiam_toy;
+
+/// All registered panels, in page order.
+pub fn all() -> Vec<&'static dyn Panel> {
+    vec![&simsiam_toy::PANEL]
+}
+
+/// The registered panel with this id.
+pub fn find(id: &str) -> Option<&'static dyn Panel> {
+    all().into_iter().find(|p| p.id() == id)
+}
+
+/// The registry as JSON: id, title, parameter table, metric names and display hints of every panel.
+pub fn list_json() -> serde_json::Value {
+    use serde_json::json;
+    let panels: Vec<serde_json::Value> = all()
+        .into_iter()
+        .map(|p| {
+            let (wide, narrow) = p.aspect();
+            json!({
+                "id": p.id(),
+                "title": p.title(),
+                "params": p.params().iter().map(|s| s.to_json()).collect::<Vec<_>>(),
+                "metrics": p.metric_names(),
+                "steps_per_frame": p.steps_per_frame(),
+                "aspect": [wide, narrow],
+                "default_seed": crate::runner::DEFAULT_SEED,
+                "max_seed": crate::runner::MAX_SEED,
+                "clickable": p.clickable(),
+            })
+        })
+        .collect();
+    json!({ "panels": panels })
+}

@@ -1,0 +1,1 @@
+//! Placeholder while the linear SimSiam panel is written.

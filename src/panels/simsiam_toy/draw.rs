@@ -1,0 +1,279 @@
+//! Drawing of the SimSiam toy: phase plane with field, fixed-point lines, conserved curve and trajectories,
+//! plus φ(t) and θ(t) against their predicted limits.
+
+use super::model::{invariant_branch, Mode};
+use super::ToySim;
+use crate::plot::{err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, PlaneMap, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
+const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
+
+fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
+    move |phi, theta| {
+        let r = phi * theta - theta;
+        let dphi = -alpha * r * theta;
+        let dtheta = match mode {
+            Mode::Sg => -r * phi,
+            Mode::Full => -r * (phi - 1.0),
+            Mode::Second => r,
+        };
+        (dphi, dtheta)
+    }
+}
+
+/// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<PlaneMap, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (main, top, bottom) = main_and_two(area, wide, 0.58);
+    let map = phase_plane(&main, sim, theme)?;
+    phi_chart(&top, sim, theme)?;
+    theta_chart(&bottom, sim, theme)?;
+    Ok(map)
+}
+
+fn headline(sim: &ToySim) -> String {
+    let run = &sim.runs[0];
+    if run.ema_on() {
+        format!("mode {} · EMA target τ = {} (no closed form)", run.mode.name(), run.tau)
+    } else if sim.pred.collapse {
+        format!("mode {} · predicted: collapse, θ∞ = 0, φ∞ = {:.3}", run.mode.name(), sim.pred.phi_inf)
+    } else {
+        format!("mode {} · predicted: θ∞ = {:.4}, no collapse", run.mode.name(), sim.pred.theta_inf)
+    }
+}
+
+fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<PlaneMap, String> {
+    let run = &sim.runs[0];
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(28.0))
+        .x_label_area_size(theme.px(34.0))
+        .y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(11.0))
+        .axis_desc_style(theme.font(12.0))
+        .x_desc("φ (predictor)")
+        .y_desc("θ (encoder)")
+        .x_labels(8)
+        .y_labels(7)
+        .draw()
+        .map_err(err)?;
+    vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
+
+    // Fixed points: the line φ = 1 and the collapse line θ = 0.
+    let fixed = theme.stroke(theme.muted(), 1.5);
+    chart.draw_series(LineSeries::new([(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)).map_err(err)?;
+    chart
+        .draw_series(LineSeries::new([(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5))))
+        .map_err(err)?;
+    chart
+        .draw_series([Text::new("φ = 1", (1.03, THETA_RANGE.1 - 0.05), theme.font_in(11.0, theme.muted()))])
+        .map_err(err)?;
+    chart
+        .draw_series([Text::new("collapse θ = 0", (PHI_RANGE.0 + 0.05, 0.12), theme.font_in(11.0, theme.warn()))])
+        .map_err(err)?;
+
+    // The conserved curve through the start: the trajectory must run along it.
+    let curve_color = theme.fg().mix(0.8);
+    for branch in invariant_branch(run.mode, run.alpha, sim.start.0, sim.start.1, PHI_RANGE, 400) {
+        let pts: Vec<(f64, f64)> = branch.into_iter().filter(|p| p.1 >= THETA_RANGE.0 && p.1 <= THETA_RANGE.1).collect();
+        chart
+            .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), curve_color.stroke_width(theme.px(1.5))))
+            .map_err(err)?;
+    }
+
+    // Ghost trajectories of the other two modes, then the live one on top.
+    for i in [2usize, 1, 0] {
+        let color = theme.series(mode_index(sim.runs[i].mode));
+        let pts = finite(sim.hist[i].items().iter().map(|(_, (_, p, t))| (*p, *t)));
+        let pts: Vec<(f64, f64)> = pts.into_iter().map(|(p, t)| (p.clamp(-50.0, 50.0), t.clamp(-50.0, 50.0))).collect();
+        let style = if i == 0 { color.stroke_width(theme.px(2.5)) } else { color.mix(0.45).stroke_width(theme.px(1.5)) };
+        chart.draw_series(LineSeries::new(pts.clone(), style)).map_err(err)?;
+        if let Some(&last) = pts.last() {
+            let r = if i == 0 { theme.px(5.0) } else { theme.px(3.0) };
+            let fill = if i == 0 { color.filled() } else { color.mix(0.6).filled() };
+            chart.draw_series([Circle::new(last, r, fill)]).map_err(err)?;
+        }
+    }
+    // The start and the predicted end point.
+    chart
+        .draw_series([Circle::new(sim.start, theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))])
+        .map_err(err)?;
+    if !run.ema_on() {
+        let p = (sim.pred.phi_inf, sim.pred.theta_inf);
+        chart
+            .draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])
+            .map_err(err)?;
+    }
+    area.draw(&Text::new(headline(sim), (theme.dpx(8.0), theme.dpx(8.0)), theme.font(13.0))).map_err(err)?;
+
+    let mut entries: Vec<(String, RGBColor, bool)> = sim
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = if i == 0 { format!("{} (live)", r.mode.name()) } else { format!("{} (ghost)", r.mode.name()) };
+            (label, theme.series(mode_index(r.mode)), false)
+        })
+        .collect();
+    entries.push(("conserved curve".to_string(), theme.fg(), true));
+    legend(&chart.plotting_area().strip_coord_spec(), theme, &entries)?;
+    Ok(plane_map(&chart))
+}
+
+fn plane_map<DB: DrawingBackend>(
+    chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+) -> PlaneMap {
+    PlaneMap::of_chart(chart)
+}
+
+/// Colour index of a mode, stable across selections so each mode keeps its colour.
+fn mode_index(m: Mode) -> usize {
+    match m {
+        Mode::Sg => 0,
+        Mode::Full => 1,
+        Mode::Second => 2,
+    }
+}
+
+fn t_max(sim: &ToySim) -> f64 {
+    sim.t().max(1.0)
+}
+
+fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<(), String> {
+    let run = &sim.runs[0];
+    let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, p, _))| *p).collect();
+    vals.push(1.0);
+    if !run.ema_on() {
+        vals.push(sim.pred.phi_inf);
+    }
+    let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
+    let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(22.0))
+        .x_label_area_size(theme.px(26.0))
+        .y_label_area_size(theme.px(44.0))
+        .build_cartesian_2d(0.0..t_max(sim), lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(5)
+        .y_labels(5)
+        .draw()
+        .map_err(err)?;
+    let t1 = t_max(sim);
+    if !run.ema_on() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, sim.pred.phi_inf), (t1, sim.pred.phi_inf)],
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+            ))
+            .map_err(err)?;
+    }
+    let color = theme.series(mode_index(run.mode));
+    let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
+    chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
+    area.draw(&Text::new("φ(t) against t; dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+        .map_err(err)?;
+    Ok(())
+}
+
+fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<(), String> {
+    let run = &sim.runs[0];
+    let color = theme.series(mode_index(run.mode));
+    let t1 = t_max(sim);
+    let mut b = ChartBuilder::on(area);
+    b.margin(theme.px(8.0))
+        .margin_top(theme.px(22.0))
+        .x_label_area_size(theme.px(26.0))
+        .y_label_area_size(theme.px(44.0));
+    let pred = (!run.ema_on()).then_some(sim.pred.theta_inf);
+    if sim.log_theta {
+        let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| th.abs()).collect();
+        if let Some(p) = pred {
+            vals.push(p.abs());
+        }
+        let (lo, hi) = log_range(vals, 1e-300, (1e-4, 1.0));
+        let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(theme.bg())
+            .bold_line_style(theme.grid())
+            .axis_style(theme.muted())
+            .label_style(theme.font(10.0))
+            .x_labels(5)
+            .y_labels(5)
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, p.abs()), (t1, p.abs())],
+                    theme.px(6.0),
+                    theme.px(4.0),
+                    theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+                ))
+                .map_err(err)?;
+        }
+        let pts: Vec<(f64, f64)> = sim.hist[0]
+            .items()
+            .iter()
+            .map(|(_, (t, _, th))| (*t, th.abs().clamp(lo, hi)))
+            .filter(|(t, v)| t.is_finite() && v.is_finite())
+            .collect();
+        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
+        area.draw(&Text::new("|θ(t)| (log); dashed: predicted |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+            .map_err(err)?;
+    } else {
+        let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
+        vals.push(0.0);
+        if let Some(p) = pred {
+            vals.push(p);
+        }
+        let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.0));
+        let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
+        let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi).map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(theme.bg())
+            .bold_line_style(theme.grid())
+            .axis_style(theme.muted())
+            .label_style(theme.font(10.0))
+            .x_labels(5)
+            .y_labels(5)
+            .draw()
+            .map_err(err)?;
+        if let Some(p) = pred {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, p), (t1, p)],
+                    theme.px(6.0),
+                    theme.px(4.0),
+                    theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+                ))
+                .map_err(err)?;
+        }
+        let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
+        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
+        area.draw(&Text::new("θ(t) against t; dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+            .map_err(err)?;
+    }
+    Ok(())
+}

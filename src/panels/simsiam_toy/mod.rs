@@ -1,0 +1,231 @@
+//! SimSiam's scalar toy: why stop-gradient plus a fast predictor does not collapse.
+//!
+//! Post: Su Jianlin, "从动力学角度看优化算法（六）：为什么SimSiam不退化？", https://kexue.fm/archives/7980.
+//! Claim: with stop-gradient the encoder θ and the predictor φ share the factor ∂l/∂h, so the fast predictor
+//! drives ∂l/∂h to zero and the encoder stops at a non-zero value; adding back the term that stop-gradient
+//! removes (or keeping only it) gives a "fast lane" to the collapsed state θ = 0. The figure shows the phase
+//! plane of each mode with its vector field, the live Euler trajectory on its analytic conserved curve
+//! (dashed), ghost trajectories of the other two modes, and φ(t), θ(t) against the predicted limits.
+
+mod draw;
+pub mod model;
+
+use crate::history::History;
+use crate::panel::{Metric, Metrics, Panel, Sim};
+use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use model::{predict, Mode, Prediction, Toy};
+use std::cell::Cell;
+
+/// The parameter table (theory §3).
+pub static PARAMS: [ParamSpec; 7] = [
+    ParamSpec {
+        key: "mode",
+        label: "gradient",
+        unit: "",
+        help: "sg: SimSiam's stop-gradient; full: no stop-gradient; second: only the term stop-gradient removes.",
+        kind: Kind::Choice { choices: &["sg", "full", "second"], default: "sg" },
+    },
+    ParamSpec {
+        key: "phi0",
+        label: "φ₀ (predictor start)",
+        unit: "",
+        help: "Initial predictor weight φ. Click the phase plane to set φ₀ and θ₀ together.",
+        kind: Kind::Float { min: -1.5, max: 2.0, default: 0.6, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "theta0",
+        label: "θ₀ (encoder start)",
+        unit: "",
+        help: "Initial encoder weight θ.",
+        kind: Kind::Float { min: -1.5, max: 1.5, default: 0.1, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "lr",
+        label: "η (step size)",
+        unit: "",
+        help: "Explicit Euler step; time t = steps × η.",
+        kind: Kind::Float { min: 0.001, max: 0.2, default: 0.05, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "alpha",
+        label: "α (predictor speed)",
+        unit: "×",
+        help: "Predictor learning rate over encoder learning rate; a faster predictor prevents collapse.",
+        kind: Kind::Float { min: 0.1, max: 100.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "tau",
+        label: "τ (EMA target)",
+        unit: "",
+        help: "EMA coefficient of the target (BYOL); 0 = off. Only stop-gradient mode can use an EMA target.",
+        kind: Kind::Float { min: 0.0, max: 0.999, default: 0.0, scale: Scale::Linear, step: 0.001 },
+    },
+    ParamSpec {
+        key: "log_theta",
+        label: "log |θ| axis",
+        unit: "",
+        help: "Plot |θ(t)| on a logarithmic axis to see the exponential rates of collapse.",
+        kind: Kind::Bool { default: false },
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order.
+pub static METRICS: [&str; 9] = [
+    "phi",
+    "theta",
+    "t",
+    "invariant",
+    "theta_inf_predicted",
+    "collapse_predicted",
+    "phi_inf_predicted",
+    "invariant_drift",
+    "ema",
+];
+
+/// The panel descriptor.
+pub struct ToyPanel;
+
+/// The registered instance.
+pub static PANEL: ToyPanel = ToyPanel;
+
+impl Panel for ToyPanel {
+    fn id(&self) -> &'static str {
+        "simsiam-toy"
+    }
+    fn title(&self) -> &'static str {
+        "SimSiam toy: (φ, θ) phase plane"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
+        Box::new(ToySim::new(p))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        20
+    }
+    fn golden_steps(&self) -> u64 {
+        400
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+}
+
+/// Everything the drawing needs: the three trajectories, their histories and the analytic overlays.
+pub struct ToySim {
+    /// The selected mode's trajectory (index 0) and the other two modes' ghosts.
+    pub runs: [Toy; 3],
+    /// Sampled `(t, φ, θ)` of each run.
+    pub hist: [History<(f64, f64, f64)>; 3],
+    /// The start point.
+    pub start: (f64, f64),
+    /// The analytic end state of the selected mode (continuous time, no EMA).
+    pub pred: Prediction,
+    /// The invariant at the start.
+    pub inv0: f64,
+    /// Whether |θ| is shown on a log axis.
+    pub log_theta: bool,
+    steps: u64,
+    map: Cell<Option<PlaneMap>>,
+}
+
+impl ToySim {
+    fn new(p: &ParamValues) -> Self {
+        let mode = Mode::from_name(p.choice("mode")).unwrap_or(Mode::Sg);
+        let (alpha, lr, tau) = (p.f64("alpha"), p.f64("lr"), p.f64("tau"));
+        let (phi0, theta0) = (p.f64("phi0"), p.f64("theta0"));
+        let others: Vec<Mode> = Mode::ALL.into_iter().filter(|m| *m != mode).collect();
+        let runs = [
+            Toy::new(mode, alpha, lr, tau, phi0, theta0),
+            Toy::new(others[0], alpha, lr, 0.0, phi0, theta0),
+            Toy::new(others[1], alpha, lr, 0.0, phi0, theta0),
+        ];
+        let mut hist = [History::new(4096), History::new(4096), History::new(4096)];
+        for (h, r) in hist.iter_mut().zip(&runs) {
+            h.push(0, (0.0, r.phi, r.theta));
+        }
+        ToySim {
+            inv0: runs[0].invariant(),
+            pred: predict(mode, alpha, phi0, theta0),
+            runs,
+            hist,
+            start: (phi0, theta0),
+            log_theta: p.flag("log_theta"),
+            steps: 0,
+            map: Cell::new(None),
+        }
+    }
+
+    /// Simulated time `t = steps × η`.
+    pub fn t(&self) -> f64 {
+        self.steps as f64 * self.runs[0].lr
+    }
+}
+
+impl Sim for ToySim {
+    fn step(&mut self) {
+        self.steps += 1;
+        let t = self.t();
+        for (i, run) in self.runs.iter_mut().enumerate() {
+            // A ghost that has gone non-finite stops; only the selected mode decides divergence.
+            if i > 0 && !run.is_finite() {
+                continue;
+            }
+            run.step();
+            self.hist[i].push(self.steps, (t, run.phi, run.theta));
+        }
+    }
+
+    fn is_finite(&self) -> bool {
+        self.runs[0].is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let r = &self.runs[0];
+        let ema = r.ema_on();
+        let (theta_inf, collapse, phi_inf) = if ema {
+            // The closed forms assume the target is θ itself; with an EMA target there is none.
+            (Metric::Null, Metric::Null, Metric::Null)
+        } else {
+            (
+                Metric::Num(self.pred.theta_inf),
+                Metric::Int(self.pred.collapse as i64),
+                Metric::Num(self.pred.phi_inf),
+            )
+        };
+        vec![
+            ("phi", Metric::Num(r.phi)),
+            ("theta", Metric::Num(r.theta)),
+            ("t", Metric::Num(self.t())),
+            ("invariant", Metric::Num(r.invariant())),
+            ("theta_inf_predicted", theta_inf),
+            ("collapse_predicted", collapse),
+            ("phi_inf_predicted", phi_inf),
+            ("invariant_drift", Metric::Num((r.invariant() - self.inv0).abs())),
+            ("ema", Metric::Bool(ema)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let map = draw::draw(area, self, theme)?;
+        self.map.set(Some(map));
+        Ok(())
+    }
+
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, f64)> {
+        match self.map.get().and_then(|m| m.to_data(px, py)) {
+            Some((phi, theta)) => vec![("phi0", round3(phi)), ("theta0", round3(theta))],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Rounds to 0.01 so that clicked starts stay short in the URL hash.
+fn round3(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}

@@ -1,0 +1,345 @@
+//! Shared drawing vocabulary: the erased backend, the colour theme, layout and small chart helpers.
+//!
+//! Everything here is generic over plotters' `DrawingBackend` or works on [`Area`]; nothing here knows
+//! about the browser. Sizes are given in CSS pixels and multiplied by [`Theme::scale`] (the device pixel
+//! ratio in the browser, 1 for SVG), so figures stay sharp on high-DPI screens.
+
+mod backend;
+
+pub use backend::{AnyBackend, BackendError};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+/// The drawing area every panel draws into.
+pub type Area<'a> = DrawingArea<AnyBackend<'a>, Shift>;
+
+/// The result of a draw call.
+pub type DrawResult = Result<(), String>;
+
+/// Converts any plotters drawing error into the text carried by [`DrawResult`].
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Colours, sizes and fonts of one rendering: light or dark, at a given pixel density.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    /// Whether to use the dark palette.
+    pub dark: bool,
+    /// Device pixels per CSS pixel.
+    pub scale: f64,
+}
+
+/// The Okabe–Ito colour-blind-safe palette, tuned per mode.
+const LIGHT_SERIES: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+];
+const DARK_SERIES: [RGBColor; 7] = [
+    RGBColor(86, 180, 233),
+    RGBColor(240, 128, 60),
+    RGBColor(60, 200, 150),
+    RGBColor(224, 150, 190),
+    RGBColor(240, 190, 60),
+    RGBColor(150, 210, 250),
+    RGBColor(170, 170, 170),
+];
+
+impl Theme {
+    /// A light theme at the given scale.
+    pub fn light(scale: f64) -> Self {
+        Theme { dark: false, scale: sane_scale(scale) }
+    }
+
+    /// A dark theme at the given scale.
+    pub fn dark(scale: f64) -> Self {
+        Theme { dark: true, scale: sane_scale(scale) }
+    }
+
+    /// The figure background.
+    pub fn bg(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(24, 26, 31)
+        } else {
+            RGBColor(255, 255, 255)
+        }
+    }
+
+    /// Text and axes.
+    pub fn fg(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(225, 227, 232)
+        } else {
+            RGBColor(30, 32, 36)
+        }
+    }
+
+    /// Secondary text, fixed-point lines and field arrows.
+    pub fn muted(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(140, 145, 155)
+        } else {
+            RGBColor(125, 130, 140)
+        }
+    }
+
+    /// Grid lines.
+    pub fn grid(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(48, 52, 60)
+        } else {
+            RGBColor(232, 234, 238)
+        }
+    }
+
+    /// The i-th series colour (cycling).
+    pub fn series(&self, i: usize) -> RGBColor {
+        let p = if self.dark { &DARK_SERIES } else { &LIGHT_SERIES };
+        p[i % p.len()]
+    }
+
+    /// The colour for warnings and collapse markers.
+    pub fn warn(&self) -> RGBColor {
+        if self.dark {
+            RGBColor(255, 110, 100)
+        } else {
+            RGBColor(200, 30, 30)
+        }
+    }
+
+    /// A length in device pixels.
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+
+    /// A length in device pixels as a signed coordinate offset.
+    pub fn dpx(&self, css: f64) -> i32 {
+        (css * self.scale).round() as i32
+    }
+
+    /// The sans-serif text style at `css` pixels, in the foreground colour.
+    pub fn font(&self, css: f64) -> TextStyle<'static> {
+        ("sans-serif", css * self.scale).into_font().color(&self.fg())
+    }
+
+    /// The sans-serif text style at `css` pixels in a given colour.
+    pub fn font_in(&self, css: f64, color: RGBColor) -> TextStyle<'static> {
+        ("sans-serif", css * self.scale).into_font().color(&color)
+    }
+
+    /// Italic text, used for math symbols in labels.
+    pub fn italic(&self, css: f64) -> TextStyle<'static> {
+        ("sans-serif", css * self.scale, FontStyle::Italic).into_font().color(&self.fg())
+    }
+
+    /// A stroke of the given colour and CSS width.
+    pub fn stroke(&self, color: RGBColor, css_width: f64) -> ShapeStyle {
+        color.stroke_width(self.px(css_width))
+    }
+}
+
+fn sane_scale(s: f64) -> f64 {
+    if s.is_finite() {
+        s.clamp(0.25, 8.0)
+    } else {
+        1.0
+    }
+}
+
+/// Maps between device pixels inside a chart's plotting area and data coordinates (both axes linear).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlaneMap {
+    /// Pixel span of the x axis, left to right.
+    pub px_x: (i32, i32),
+    /// Pixel span of the y axis, top to bottom.
+    pub px_y: (i32, i32),
+    /// Data range of the x axis.
+    pub x: (f64, f64),
+    /// Data range of the y axis (bottom value first).
+    pub y: (f64, f64),
+}
+
+impl PlaneMap {
+    /// Records the mapping of a linear 2-D chart.
+    pub fn of_chart<DB: DrawingBackend>(
+        chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    ) -> Self {
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let xs = chart.x_range();
+        let ys = chart.y_range();
+        PlaneMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), x: (xs.start, xs.end), y: (ys.start, ys.end) }
+    }
+
+    /// The data point under device pixel `(px, py)`, or `None` outside the plotting area.
+    pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let (x0, x1) = (self.px_x.0 as f64, self.px_x.1 as f64);
+        let (y0, y1) = (self.px_y.0 as f64, self.px_y.1 as f64);
+        if !(px.is_finite() && py.is_finite()) || px < x0 || px > x1 || py < y0 || py > y1 || x1 <= x0 || y1 <= y0 {
+            return None;
+        }
+        let fx = (px - x0) / (x1 - x0);
+        let fy = (py - y0) / (y1 - y0);
+        Some((self.x.0 + fx * (self.x.1 - self.x.0), self.y.1 - fy * (self.y.1 - self.y.0)))
+    }
+}
+
+/// Whether a figure of this pixel size should lay its charts side by side (wide) or stacked (narrow).
+pub fn is_wide<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: f64) -> bool {
+    let (w, h) = area.dim_in_pixel();
+    (w as f64) / scale >= 560.0 && w as f64 >= 1.15 * h as f64
+}
+
+/// Splits a figure into one main chart and two side charts: main on the left at `main_frac` of the width
+/// when wide, otherwise main on top at `main_frac` of the height with the side charts side by side below.
+pub fn main_and_two<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    wide: bool,
+    main_frac: f64,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (w, h) = area.dim_in_pixel();
+    if wide {
+        let (main, side) = area.split_horizontally((w as f64 * main_frac) as u32);
+        let (_, sh) = side.dim_in_pixel();
+        let (a, b) = side.split_vertically(sh / 2);
+        (main, a, b)
+    } else {
+        let (main, side) = area.split_vertically((h as f64 * main_frac) as u32);
+        let (sw, _) = side.dim_in_pixel();
+        let (a, b) = side.split_horizontally(sw / 2);
+        (main, a, b)
+    }
+}
+
+/// Keeps only points whose coordinates are both finite.
+pub fn finite(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    points.into_iter().filter(|(x, y)| x.is_finite() && y.is_finite()).collect()
+}
+
+/// The range `[lo, hi]` of the finite values, padded by `pad` of its span; `fallback` if there are none.
+pub fn padded_range(values: impl IntoIterator<Item = f64>, pad: f64, fallback: (f64, f64)) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() {
+        return fallback;
+    }
+    let span = hi - lo;
+    let span = if span > 1e-12 * (lo.abs() + hi.abs()).max(1e-300) { span } else { lo.abs().max(1.0) * 0.1 };
+    (lo - pad * span, hi + pad * span)
+}
+
+/// Positive log-axis range covering the finite positive values, snapped out to whole decades.
+pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f64, f64)) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values {
+        if v.is_finite() && v > 0.0 {
+            lo = lo.min(v.max(floor));
+            hi = hi.max(v.max(floor));
+        }
+    }
+    if !lo.is_finite() {
+        return fallback;
+    }
+    let lo = 10f64.powf(lo.log10().floor());
+    let mut hi = 10f64.powf(hi.log10().ceil());
+    if hi <= lo {
+        hi = lo * 10.0;
+    }
+    (lo, hi)
+}
+
+/// Draws a normalised vector field on a linear chart: `n` by `n` short arrows, `f(x, y)` giving the direction.
+pub fn vector_field<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    theme: &Theme,
+    n: usize,
+    f: impl Fn(f64, f64) -> (f64, f64),
+) -> DrawResult {
+    let xs = chart.x_range();
+    let ys = chart.y_range();
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let cell_px = ((xr.end - xr.start) as f64 / n as f64).min((yr.end - yr.start) as f64 / n as f64);
+    let len_px = 0.38 * cell_px;
+    let to_px_x = (xr.end - xr.start) as f64 / (xs.end - xs.start);
+    let to_px_y = (yr.end - yr.start) as f64 / (ys.end - ys.start);
+    let color = theme.muted().mix(0.8);
+    let style = color.stroke_width(theme.px(1.2));
+    let mut segs = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let x = xs.start + (i as f64 + 0.5) / n as f64 * (xs.end - xs.start);
+            let y = ys.start + (j as f64 + 0.5) / n as f64 * (ys.end - ys.start);
+            let (dx, dy) = f(x, y);
+            // Direction in pixel space (y grows downwards there).
+            let (vx, vy) = (dx * to_px_x, -dy * to_px_y);
+            let norm = (vx * vx + vy * vy).sqrt();
+            if !norm.is_finite() || norm < 1e-12 {
+                continue;
+            }
+            // Arrow length grows gently with speed so that slow regions read as slow.
+            let speed = (dx * dx + dy * dy).sqrt();
+            let l = len_px * (0.35 + 0.65 * (speed / (1.0 + speed)));
+            let (ux, uy) = (vx / norm * l, vy / norm * l);
+            segs.push(((x, y), (ux, uy)));
+        }
+    }
+    let area = chart.plotting_area();
+    for ((x, y), (ux, uy)) in segs {
+        let (px, py) = area.map_coordinate(&(x, y));
+        let (px, py) = (px as f64, py as f64);
+        let tail = ((px - ux / 2.0) as i32, (py - uy / 2.0) as i32);
+        let head = ((px + ux / 2.0) as i32, (py + uy / 2.0) as i32);
+        let back = 0.35;
+        let (hx, hy) = (px + ux / 2.0, py + uy / 2.0);
+        let w1 = ((hx - back * ux - 0.5 * back * uy) as i32, (hy - back * uy + 0.5 * back * ux) as i32);
+        let w2 = ((hx - back * ux + 0.5 * back * uy) as i32, (hy - back * uy - 0.5 * back * ux) as i32);
+        let root = area.strip_coord_spec();
+        root.draw(&PathElement::new(vec![tail, head], style)).map_err(err)?;
+        root.draw(&PathElement::new(vec![w1, head, w2], style)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Draws a small legend box in the top-right corner of a chart's plotting area.
+pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, entries: &[(String, RGBColor, bool)]) -> DrawResult {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (w, _) = area.dim_in_pixel();
+    let line_h = theme.dpx(15.0);
+    let box_w = theme.dpx(150.0);
+    let x0 = w as i32 - box_w - theme.dpx(6.0);
+    let y0 = theme.dpx(6.0);
+    let h = line_h * entries.len() as i32 + theme.dpx(6.0);
+    area.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + h)], theme.bg().mix(0.85).filled())).map_err(err)?;
+    for (i, (label, color, dashed)) in entries.iter().enumerate() {
+        let y = y0 + theme.dpx(10.0) + line_h * i as i32;
+        let x = x0 + theme.dpx(6.0);
+        if *dashed {
+            let seg = theme.dpx(4.0);
+            for k in 0..3 {
+                let a = x + k * 2 * seg;
+                area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(*color, 2.0))).map_err(err)?;
+            }
+        } else {
+            area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(20.0), y)], theme.stroke(*color, 2.0)))
+                .map_err(err)?;
+        }
+        area.draw(&Text::new(label.clone(), (x + theme.dpx(26.0), y - theme.dpx(6.0)), theme.font(11.0)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
