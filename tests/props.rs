@@ -1,0 +1,164 @@
+//! Property tests for the parameter tables, the URL hash codec and the command-line parser:
+//! arbitrary input never panics, values always end inside their ranges, and encodings round-trip.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dynamics::cli;
+use dynamics::hash;
+use dynamics::panels;
+use dynamics::params::{Kind, ParamSpec, ParamValues, Value};
+use proptest::prelude::*;
+
+/// A value text that is valid for `spec` (drawn from its range, in canonical form).
+fn valid_text(spec: &'static ParamSpec) -> BoxedStrategy<String> {
+    match spec.kind {
+        Kind::Float { min, max, .. } => (min..=max).prop_map(move |v| spec.format(&Value::Float(v))).boxed(),
+        Kind::Int { min, max, .. } => (min..=max).prop_map(move |v| spec.format(&Value::Int(v))).boxed(),
+        Kind::Choice { choices, .. } => (0..choices.len()).prop_map(move |i| choices[i].to_string()).boxed(),
+        Kind::Bool { .. } => any::<bool>().prop_map(|b| b.to_string()).boxed(),
+        Kind::List { min, max, min_len, max_len, .. } => proptest::collection::vec(min..=max, min_len..=max_len)
+            .prop_map(move |v| spec.format(&Value::List(v)))
+            .boxed(),
+    }
+}
+
+/// Every `(panel index, spec index)` pair in the registry.
+fn any_spec() -> impl Strategy<Value = (usize, usize)> {
+    let pairs: Vec<(usize, usize)> = panels::all()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| (0..p.params().len()).map(move |j| (i, j)))
+        .collect();
+    proptest::sample::select(pairs)
+}
+
+fn spec_at(i: usize, j: usize) -> &'static ParamSpec {
+    &panels::all()[i].params()[j]
+}
+
+/// Strings that look like the inputs people and tools actually produce, plus arbitrary junk.
+fn junk() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[-+0-9.eE,]{0,12}",
+        "(true|false|sg|full|nan|inf|-inf|1e999|-0|0x10| 1|1 )",
+        "[a-z0-9_.=&%#-]{0,30}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsing_any_text_never_panics_and_stays_in_range((i, j) in any_spec(), text in junk()) {
+        let spec = spec_at(i, j);
+        let mut v = ParamValues::defaults(panels::all()[i].params());
+        let _ = spec.parse(&text);
+        let _ = v.set_lenient(spec.key, &text);
+        prop_assert!(v.all_in_range());
+        let mut s = ParamValues::defaults(panels::all()[i].params());
+        let ok = s.set_strict(spec.key, &text).is_ok();
+        prop_assert!(s.all_in_range());
+        if ok {
+            // Strictly accepted text must be reproduced exactly by its canonical form.
+            let canon = s.text(spec.key).unwrap();
+            prop_assert_eq!(spec.parse(&canon).unwrap(), spec.parse(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn valid_values_round_trip_through_text((i, j, text) in any_spec().prop_flat_map(|(i, j)| valid_text(spec_at(i, j)).prop_map(move |t| (i, j, t)))) {
+        let spec = spec_at(i, j);
+        let value = spec.parse(&text).expect("valid text must parse");
+        prop_assert_eq!(spec.format(&value), text.clone());
+        prop_assert_eq!(spec.parse(&spec.format(&value)).unwrap(), value);
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_clamped_with_a_notice((i, j) in any_spec(), x in -1e6f64..1e6) {
+        let spec = spec_at(i, j);
+        if let Kind::Float { min, max, .. } = spec.kind {
+            let mut v = ParamValues::defaults(panels::all()[i].params());
+            let text = format!("{x}");
+            let notice = v.set_lenient(spec.key, &text).expect("a number is never malformed");
+            prop_assert_eq!(notice.is_some(), x < min || x > max);
+            prop_assert!(v.all_in_range());
+            prop_assert_eq!(v.f64(spec.key), x.clamp(min, max));
+        }
+    }
+
+    #[test]
+    fn hash_decode_never_panics(text in prop_oneof![any::<String>(), "#?([a-z-]{0,14}\\.[a-z0-9_]{0,8}=[-+0-9.e,%a-z]{0,10}&?){0,6}"]) {
+        let d = hash::decode(&text, &panels::all());
+        for e in &d.entries {
+            let p = panels::find(e.panel).unwrap();
+            if e.key == "seed" {
+                prop_assert!(hash::parse_seed(&e.value).is_ok());
+            } else {
+                let mut v = ParamValues::defaults(p.params());
+                prop_assert!(v.set_strict(&e.key, &e.value).is_ok(), "decoded entry must be strictly valid: {:?}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn hash_round_trips((i, j) in any_spec(), text in junk(), seed in 0u64..=u32::MAX as u64) {
+        let p = panels::all()[i];
+        let spec = spec_at(i, j);
+        let mut v = ParamValues::defaults(p.params());
+        if v.set_lenient(spec.key, &text).is_err() {
+            return Ok(());
+        }
+        let value = v.text(spec.key).unwrap();
+        let seed_text = seed.to_string();
+        let encoded = hash::encode([(p.id(), spec.key, value.as_str()), (p.id(), "seed", seed_text.as_str())]);
+        let d = hash::decode(&encoded, &panels::all());
+        prop_assert!(d.notices.is_empty(), "{:?}", d.notices);
+        prop_assert_eq!(d.entries.len(), 2);
+        prop_assert_eq!(&d.entries[0].value, &value);
+        prop_assert_eq!(&d.entries[1].value, &seed_text);
+    }
+
+    #[test]
+    fn cli_parse_never_panics(args in proptest::collection::vec(prop_oneof![
+        junk(),
+        "(run|svg|png|list|bench|help|--steps|--seed|--width|--height|--scale|--dark|-o|simsiam-toy|simsiam-linear)",
+        "[a-z0-9_]{1,8}=[-+0-9.e,a-z]{0,8}",
+    ], 0..8)) {
+        match cli::parse(&args) {
+            Ok(cli::Command::Run(spec)) | Ok(cli::Command::Svg(spec, _)) | Ok(cli::Command::Png(spec, _)) => {
+                prop_assert!(spec.params.all_in_range());
+                prop_assert!(spec.steps <= cli::MAX_STEPS);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert_eq!(e.code, 2);
+                prop_assert!(!e.message.contains('\n'), "one-line message: {:?}", e.message);
+            }
+        }
+    }
+}
+
+#[test]
+fn hash_notices_name_the_key_and_reason() {
+    let d = hash::decode(
+        "#simsiam-toy.alpha=banana&nope.x=1&simsiam-toy.lr=99&simsiam-toy.zzz=1&simsiam-toy.mode=full&simsiam-toy.seed=-5x",
+        &panels::all(),
+    );
+    let all = d.notices.join("\n");
+    assert!(all.contains("alpha"), "{all}");
+    assert!(all.contains("nope"), "{all}");
+    assert!(all.contains("lr") && all.contains("0.2"), "clamped lr to its max: {all}");
+    assert!(all.contains("zzz"), "{all}");
+    assert!(all.contains("seed"), "{all}");
+    let kept: Vec<(&str, &str)> = d.entries.iter().map(|e| (e.key.as_str(), e.value.as_str())).collect();
+    assert_eq!(kept, vec![("lr", "0.2"), ("mode", "full")]);
+}
+
+#[test]
+fn hash_encoding_escapes_what_must_be_escaped() {
+    let h = hash::encode([("p", "x", "a&b=c#d e")]);
+    assert_eq!(h, "#p.x=a%26b%3Dc%23d%20e");
+    assert_eq!(hash::encode(std::iter::empty()), "");
+    let list = hash::encode([("p", "x", "3,-2,1e-3")]);
+    assert_eq!(list, "#p.x=3,-2,1e-3");
+}

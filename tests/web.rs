@@ -1,0 +1,119 @@
+//! Tests of the web layer in a real browser page (wasm-bindgen-test in headless Chromium).
+#![cfg(target_arch = "wasm32")]
+
+use dynamics::web::{decode_hash, encode_hash, panels_json, Figure};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas() -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+/// The number of distinct colours in the canvas, sampled on a grid.
+fn distinct_colours(c: &HtmlCanvasElement) -> usize {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let (w, h) = (c.width(), c.height());
+    let data = ctx.get_image_data(0.0, 0.0, w as f64, h as f64).unwrap().data();
+    let mut seen = std::collections::BTreeSet::new();
+    for y in (0..h).step_by(3) {
+        for x in (0..w).step_by(3) {
+            let i = ((y * w + x) * 4) as usize;
+            seen.insert((data[i], data[i + 1], data[i + 2], data[i + 3]));
+        }
+    }
+    seen.len()
+}
+
+#[wasm_bindgen_test]
+fn every_panel_paints_a_non_blank_canvas_at_high_dpi() {
+    let list: serde_json::Value = serde_json::from_str(&panels_json()).unwrap();
+    for p in list.as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let c = canvas();
+        let mut f = Figure::new(id, c.clone()).map_err(|_| ()).unwrap();
+        f.step(50);
+        f.render(400.0, 250.0, 2.0, false).map_err(|_| ()).unwrap();
+        assert_eq!((c.width(), c.height()), (800, 500), "{id}: backing store follows devicePixelRatio");
+        assert!(distinct_colours(&c) > 8, "{id}: canvas looks blank");
+        f.render(400.0, 250.0, 1.0, true).map_err(|_| ()).unwrap();
+        assert!(distinct_colours(&c) > 8, "{id}: dark canvas looks blank");
+    }
+}
+
+#[wasm_bindgen_test]
+fn unknown_panel_and_bad_values_are_errors_not_panics() {
+    assert!(Figure::new("no-such-panel", canvas()).is_err());
+    let mut f = Figure::new("simsiam-toy", canvas()).map_err(|_| ()).unwrap();
+    assert!(f.set_param("zeta", "1").is_err());
+    assert!(f.set_param("alpha", "banana").is_err());
+    let notice = f.set_param("alpha", "1000").map_err(|_| ()).unwrap();
+    assert!(notice.contains("alpha"), "clamping notice: {notice}");
+    assert_eq!(f.param("alpha").map_err(|_| ()).unwrap(), "100");
+}
+
+#[wasm_bindgen_test]
+fn hash_round_trip_through_the_exports() {
+    let h = encode_hash(r#"[["simsiam-toy","alpha","4"],["simsiam-toy","mode","full"]]"#).map_err(|_| ()).unwrap();
+    assert_eq!(h, "#simsiam-toy.alpha=4&simsiam-toy.mode=full");
+    let d: serde_json::Value = serde_json::from_str(&decode_hash(&h)).unwrap();
+    assert_eq!(d["entries"].as_array().unwrap().len(), 2);
+    assert!(d["notices"].as_array().unwrap().is_empty());
+    let bad: serde_json::Value = serde_json::from_str(&decode_hash("#simsiam-toy.alpha=<img src=x>")).unwrap();
+    assert_eq!(bad["entries"].as_array().unwrap().len(), 0);
+    assert_eq!(bad["notices"].as_array().unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+fn parameter_changes_replay_and_hash_entries_follow() {
+    let mut f = Figure::new("simsiam-toy", canvas()).map_err(|_| ()).unwrap();
+    f.step(100);
+    f.set_param("mode", "full").map_err(|_| ()).unwrap();
+    assert_eq!(f.steps(), 100.0, "replayed to the same step count");
+    f.set_seed(9.0);
+    let entries: Vec<(String, String)> = serde_json::from_str(&f.hash_entries()).unwrap();
+    assert_eq!(entries, vec![("mode".to_string(), "full".to_string()), ("seed".to_string(), "9".to_string())]);
+    f.reset();
+    assert_eq!(f.steps(), 0.0);
+}
+
+#[wasm_bindgen_test]
+fn clicking_the_phase_plane_sets_the_start() {
+    let c = canvas();
+    let mut f = Figure::new("simsiam-toy", c).map_err(|_| ()).unwrap();
+    f.render(800.0, 450.0, 1.0, false).map_err(|_| ()).unwrap();
+    // Outside the plotting area nothing changes; inside, φ0 and θ0 move to the clicked point.
+    assert!(!f.click(2.0, 2.0));
+    assert!(f.click(200.0, 150.0));
+    let p: serde_json::Value = serde_json::from_str(&f.params_json()).unwrap();
+    assert!(p["phi0"].as_f64().unwrap() != 0.6 || p["theta0"].as_f64().unwrap() != 0.1);
+    assert_eq!(f.steps(), 0.0, "a new start restarts the run");
+}
+
+#[wasm_bindgen_test]
+fn svg_export_matches_the_figure() {
+    let mut f = Figure::new("simsiam-toy", canvas()).map_err(|_| ()).unwrap();
+    f.step(40);
+    let svg = f.svg(640, 360, false).map_err(|_| ()).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("width=\"640\""));
+}
+
+#[wasm_bindgen_test]
+fn divergence_stops_the_run_at_the_last_finite_state() {
+    let mut f = Figure::new("simsiam-toy", canvas()).map_err(|_| ()).unwrap();
+    for (k, v) in [("lr", "0.2"), ("alpha", "100"), ("theta0", "1.5"), ("phi0", "2")] {
+        f.set_param(k, v).map_err(|_| ()).unwrap();
+    }
+    let taken = f.step(5000);
+    let at = f.diverged_at().expect("diverges");
+    assert_eq!(taken as f64, at);
+    assert_eq!(f.steps(), at - 1.0);
+    assert_eq!(f.step(10), 0, "a diverged run does not step");
+    let m: serde_json::Value = serde_json::from_str(&f.metrics_json()).unwrap();
+    assert!(m["phi"].is_number());
+}
