@@ -144,7 +144,9 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             Ok(Command::Bench { ms })
         }
         "run" | "svg" | "png" => parse_run(cmd, rest),
-        other => Err(usage_err(format!("unknown command '{}'; expected list, run, svg, png, bench or help", clip(other)))),
+        other => {
+            Err(usage_err(format!("unknown command '{}'; expected list, run, svg, png, bench or help", clip(other))))
+        }
     }
 }
 
@@ -189,12 +191,20 @@ fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
                 seed = match parse_seed(&v) {
                     Ok(s) => s,
                     Err(SeedError::Malformed) | Err(SeedError::OutOfRange(_)) => {
-                        return Err(usage_err(format!("--seed expects a whole number in [0, {MAX_SEED}], got '{}'", clip(&v))))
+                        return Err(usage_err(format!(
+                            "--seed expects a whole number in [0, {MAX_SEED}], got '{}'",
+                            clip(&v)
+                        )))
                     }
                 };
             }
             "--width" | "--height" if figure_cmd => {
-                let v = parse_u64_in(flag, &value_of(flag, inline, rest, &mut i)?, SIZE_RANGE.0 as u64, SIZE_RANGE.1 as u64)?;
+                let v = parse_u64_in(
+                    flag,
+                    &value_of(flag, inline, rest, &mut i)?,
+                    SIZE_RANGE.0 as u64,
+                    SIZE_RANGE.1 as u64,
+                )?;
                 if flag == "--width" {
                     width = Some(v as u32);
                 } else {

@@ -18,7 +18,8 @@ pub const MAX_HASH_LEN: usize = 16 * 1024;
 pub const MAX_ENTRIES: usize = 512;
 
 /// Characters left unescaped in values: unreserved characters plus `,` (list separator), `+` and `.`.
-const VALUE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b',').remove(b'+');
+const VALUE_SET: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b',').remove(b'+');
 
 /// One accepted entry of a decoded hash, with its value in canonical text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,10 +164,8 @@ pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
 
 /// Encodes `(panel id, key, canonical value)` triples as a hash string starting with `#`, or `""` if empty.
 pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> String {
-    let parts: Vec<String> = entries
-        .into_iter()
-        .map(|(p, k, v)| format!("{p}.{k}={}", utf8_percent_encode(v, VALUE_SET)))
-        .collect();
+    let parts: Vec<String> =
+        entries.into_iter().map(|(p, k, v)| format!("{p}.{k}={}", utf8_percent_encode(v, VALUE_SET))).collect();
     if parts.is_empty() {
         String::new()
     } else {

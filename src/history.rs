@@ -16,14 +16,14 @@ impl<T: Clone> History<T> {
 
     /// Records `value` at `step` if `step` falls on the current stride; thins the samples when full.
     pub fn push(&mut self, step: u64, value: T) {
-        if step % self.stride != 0 {
+        if !step.is_multiple_of(self.stride) {
             return;
         }
         self.items.push((step, value));
         if self.items.len() >= self.cap {
             self.stride *= 2;
             let stride = self.stride;
-            self.items.retain(|(s, _)| s % stride == 0);
+            self.items.retain(|(s, _)| s.is_multiple_of(stride));
         }
     }
 

@@ -30,9 +30,9 @@ impl Metric {
             Metric::Num(_) | Metric::Null => Json::Null,
             Metric::Int(v) => json!(v),
             Metric::Bool(b) => json!(b),
-            Metric::List(l) => Json::Array(
-                l.iter().map(|v| if v.is_finite() { json!(v) } else { Json::Null }).collect(),
-            ),
+            Metric::List(l) => {
+                Json::Array(l.iter().map(|v| if v.is_finite() { json!(v) } else { Json::Null }).collect())
+            }
         }
     }
 }

@@ -139,9 +139,7 @@ impl ParamSpec {
         match self.kind {
             Kind::Float { default, .. } => Value::Float(default),
             Kind::Int { default, .. } => Value::Int(default),
-            Kind::Choice { choices, default } => {
-                Value::Choice(choices.iter().position(|c| *c == default).unwrap_or(0))
-            }
+            Kind::Choice { choices, default } => Value::Choice(choices.iter().position(|c| *c == default).unwrap_or(0)),
             Kind::Bool { default } => Value::Bool(default),
             Kind::List { default, .. } => Value::List(default.to_vec()),
         }
@@ -154,11 +152,9 @@ impl ParamSpec {
             Kind::Int { min, max, .. } => format!("a whole number in [{min}, {max}]"),
             Kind::Choice { choices, .. } => format!("one of {}", choices.join(" | ")),
             Kind::Bool { .. } => "true or false".to_string(),
-            Kind::List { min, max, min_len, max_len, .. } => format!(
-                "{min_len} to {max_len} comma-separated numbers in [{}, {}]",
-                fmt_f64(min),
-                fmt_f64(max)
-            ),
+            Kind::List { min, max, min_len, max_len, .. } => {
+                format!("{min_len} to {max_len} comma-separated numbers in [{}, {}]", fmt_f64(min), fmt_f64(max))
+            }
         }
     }
 

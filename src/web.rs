@@ -29,11 +29,8 @@ pub fn panels_json() -> String {
 #[wasm_bindgen]
 pub fn decode_hash(hash_text: &str) -> String {
     let d = hash::decode(hash_text, &panels::all());
-    let entries: Vec<serde_json::Value> = d
-        .entries
-        .iter()
-        .map(|e| serde_json::json!({ "panel": e.panel, "key": e.key, "value": e.value }))
-        .collect();
+    let entries: Vec<serde_json::Value> =
+        d.entries.iter().map(|e| serde_json::json!({ "panel": e.panel, "key": e.key, "value": e.value })).collect();
     serde_json::json!({ "entries": entries, "notices": d.notices }).to_string()
 }
 
@@ -125,8 +122,8 @@ impl Figure {
             self.canvas.set_height(h);
         }
         self.dpr = dpr;
-        let backend =
-            CanvasBackend::with_canvas_object(self.canvas.clone()).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
+        let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
+            .ok_or_else(|| JsError::new("no 2d context on canvas"))?;
         let root = AnyBackend::new(backend).into_drawing_area();
         let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
         self.runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
@@ -152,7 +149,8 @@ impl Figure {
     /// The same figure as a standalone SVG document of the given CSS size.
     pub fn svg(&self, width: u32, height: u32, dark: bool) -> Result<String, JsError> {
         let theme = if dark { Theme::dark(1.0) } else { Theme::light(1.0) };
-        crate::render::svg(&self.runner, width.clamp(64, 8192), height.clamp(64, 8192), &theme).map_err(|e| JsError::new(&e))
+        crate::render::svg(&self.runner, width.clamp(64, 8192), height.clamp(64, 8192), &theme)
+            .map_err(|e| JsError::new(&e))
     }
 
     /// Panics on purpose, so tests can check that one failed figure does not stop the others.

@@ -26,7 +26,9 @@ fn list_describes_every_panel_and_parameter() {
                 assert!(row.get(field).is_some(), "{}: {row} lacks {field}", reg.id());
             }
             match row["kind"].as_str().unwrap() {
-                "float" | "int" => assert!(row["min"].is_number() && row["max"].is_number() && row["scale"].is_string()),
+                "float" | "int" => {
+                    assert!(row["min"].is_number() && row["max"].is_number() && row["scale"].is_string())
+                }
                 "choice" => assert!(row["choices"].as_array().is_some_and(|c| !c.is_empty())),
                 "bool" | "list" => {}
                 k => panic!("unknown kind {k}"),
@@ -118,7 +120,18 @@ fn svg_and_png_render_the_figure() {
     let dir = std::env::temp_dir().join(format!("dynamics-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let svg = dir.join("toy.svg");
-    let v = json(&dynamics(&["svg", "simsiam-toy", "--steps", "50", "--width", "640", "--height", "400", "-o", svg.to_str().unwrap()]));
+    let v = json(&dynamics(&[
+        "svg",
+        "simsiam-toy",
+        "--steps",
+        "50",
+        "--width",
+        "640",
+        "--height",
+        "400",
+        "-o",
+        svg.to_str().unwrap(),
+    ]));
     assert_eq!(v["steps"], 50);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg") && text.contains("width=\"640\"") && text.contains("height=\"400\""));
@@ -126,7 +139,20 @@ fn svg_and_png_render_the_figure() {
     assert_eq!(String::from_utf8(to_stdout.stdout).unwrap().trim_end(), text.trim_end(), "stdout and file agree");
 
     let png = dir.join("toy.png");
-    json(&dynamics(&["png", "simsiam-toy", "--steps", "50", "--width", "320", "--height", "200", "--scale", "2", "-o", png.to_str().unwrap()]));
+    json(&dynamics(&[
+        "png",
+        "simsiam-toy",
+        "--steps",
+        "50",
+        "--width",
+        "320",
+        "--height",
+        "200",
+        "--scale",
+        "2",
+        "-o",
+        png.to_str().unwrap(),
+    ]));
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR width and height are big-endian u32 at offsets 16 and 20: 320×200 CSS pixels at scale 2.

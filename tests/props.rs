@@ -23,11 +23,8 @@ fn valid_text(spec: &'static ParamSpec) -> BoxedStrategy<String> {
 
 /// Every `(panel index, spec index)` pair in the registry.
 fn any_spec() -> impl Strategy<Value = (usize, usize)> {
-    let pairs: Vec<(usize, usize)> = panels::all()
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| (0..p.params().len()).map(move |j| (i, j)))
-        .collect();
+    let pairs: Vec<(usize, usize)> =
+        panels::all().iter().enumerate().flat_map(|(i, p)| (0..p.params().len()).map(move |j| (i, j))).collect();
     proptest::sample::select(pairs)
 }
 

@@ -96,9 +96,18 @@ fn golden_svgs() {
             Ok(_) => {
                 let actual = path.with_extension("actual.svg");
                 std::fs::write(&actual, &svg).unwrap();
-                failures.push(format!("{}: differs from {} (actual written to {})", p.id(), path.display(), actual.display()));
+                failures.push(format!(
+                    "{}: differs from {} (actual written to {})",
+                    p.id(),
+                    path.display(),
+                    actual.display()
+                ));
             }
-            Err(_) => failures.push(format!("{}: no golden at {}; run BLESS=1 cargo test --test registry", p.id(), path.display())),
+            Err(_) => failures.push(format!(
+                "{}: no golden at {}; run BLESS=1 cargo test --test registry",
+                p.id(),
+                path.display()
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -5,7 +5,6 @@
 
 use crate::panel::Panel;
 
-
 pub mod simsiam_toy;
 
 /// All registered panels, in page order.

@@ -97,11 +97,7 @@ impl<'a> AnyBackend<'a> {
 
 fn shape<S: BackendStyle>(s: &S) -> ShapeStyle {
     let c = s.color();
-    ShapeStyle {
-        color: RGBAColor(c.rgb.0, c.rgb.1, c.rgb.2, c.alpha),
-        filled: false,
-        stroke_width: s.stroke_width(),
-    }
+    ShapeStyle { color: RGBAColor(c.rgb.0, c.rgb.1, c.rgb.2, c.alpha), filled: false, stroke_width: s.stroke_width() }
 }
 
 fn text_style<T: BackendTextStyle>(s: &T) -> TextStyle<'_> {

@@ -169,7 +169,11 @@ pub struct PlaneMap {
 impl PlaneMap {
     /// Records the mapping of a linear 2-D chart.
     pub fn of_chart<DB: DrawingBackend>(
-        chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+        chart: &ChartContext<
+            '_,
+            DB,
+            Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+        >,
     ) -> Self {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let xs = chart.x_range();
@@ -263,7 +267,11 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f
 
 /// Draws a normalised vector field on a linear chart: `n` by `n` short arrows, `f(x, y)` giving the direction.
 pub fn vector_field<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     theme: &Theme,
     n: usize,
     f: impl Fn(f64, f64) -> (f64, f64),
@@ -314,7 +322,11 @@ pub fn vector_field<DB: DrawingBackend>(
 }
 
 /// Draws a small legend box in the top-right corner of a chart's plotting area.
-pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, entries: &[(String, RGBColor, bool)]) -> DrawResult {
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    entries: &[(String, RGBColor, bool)],
+) -> DrawResult {
     if entries.is_empty() {
         return Ok(());
     }

@@ -24,7 +24,11 @@ fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
 }
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<PlaneMap, String> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &ToySim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
     area.fill(&theme.bg()).map_err(err)?;
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, 0.58);
@@ -45,7 +49,11 @@ fn headline(sim: &ToySim) -> String {
     }
 }
 
-fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<PlaneMap, String> {
+fn phase_plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &ToySim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
     let run = &sim.runs[0];
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
@@ -73,7 +81,10 @@ fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
     let fixed = theme.stroke(theme.muted(), 1.5);
     chart.draw_series(LineSeries::new([(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)).map_err(err)?;
     chart
-        .draw_series(LineSeries::new([(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5))))
+        .draw_series(LineSeries::new(
+            [(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)],
+            theme.warn().mix(0.7).stroke_width(theme.px(1.5)),
+        ))
         .map_err(err)?;
     chart
         .draw_series([Text::new("φ = 1", (1.03, THETA_RANGE.1 - 0.05), theme.font_in(11.0, theme.muted()))])
@@ -85,9 +96,15 @@ fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
     // The conserved curve through the start: the trajectory must run along it.
     let curve_color = theme.fg().mix(0.8);
     for branch in invariant_branch(run.mode, run.alpha, sim.start.0, sim.start.1, PHI_RANGE, 400) {
-        let pts: Vec<(f64, f64)> = branch.into_iter().filter(|p| p.1 >= THETA_RANGE.0 && p.1 <= THETA_RANGE.1).collect();
+        let pts: Vec<(f64, f64)> =
+            branch.into_iter().filter(|p| p.1 >= THETA_RANGE.0 && p.1 <= THETA_RANGE.1).collect();
         chart
-            .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), curve_color.stroke_width(theme.px(1.5))))
+            .draw_series(DashedLineSeries::new(
+                pts,
+                theme.px(6.0),
+                theme.px(4.0),
+                curve_color.stroke_width(theme.px(1.5)),
+            ))
             .map_err(err)?;
     }
 
@@ -96,7 +113,8 @@ fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         let color = theme.series(mode_index(sim.runs[i].mode));
         let pts = finite(sim.hist[i].items().iter().map(|(_, (_, p, t))| (*p, *t)));
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(p, t)| (p.clamp(-50.0, 50.0), t.clamp(-50.0, 50.0))).collect();
-        let style = if i == 0 { color.stroke_width(theme.px(2.5)) } else { color.mix(0.45).stroke_width(theme.px(1.5)) };
+        let style =
+            if i == 0 { color.stroke_width(theme.px(2.5)) } else { color.mix(0.45).stroke_width(theme.px(1.5)) };
         chart.draw_series(LineSeries::new(pts.clone(), style)).map_err(err)?;
         if let Some(&last) = pts.last() {
             let r = if i == 0 { theme.px(5.0) } else { theme.px(3.0) };
@@ -105,14 +123,10 @@ fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         }
     }
     // The start and the predicted end point.
-    chart
-        .draw_series([Circle::new(sim.start, theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))])
-        .map_err(err)?;
+    chart.draw_series([Circle::new(sim.start, theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
-        chart
-            .draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])
-            .map_err(err)?;
+        chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))]).map_err(err)?;
     }
     area.draw(&Text::new(headline(sim), (theme.dpx(8.0), theme.dpx(8.0)), theme.font(13.0))).map_err(err)?;
 
@@ -131,7 +145,11 @@ fn phase_plane<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
 }
 
 fn plane_map<DB: DrawingBackend>(
-    chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
 ) -> PlaneMap {
     PlaneMap::of_chart(chart)
 }
@@ -239,8 +257,12 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
         chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new("|θ(t)| (log); dashed: predicted |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            "|θ(t)| (log); dashed: predicted |θ∞|",
+            (theme.dpx(8.0), theme.dpx(4.0)),
+            theme.font(11.0),
+        ))
+        .map_err(err)?;
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -272,8 +294,12 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
         chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new("θ(t) against t; dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            "θ(t) against t; dashed: predicted θ∞",
+            (theme.dpx(8.0), theme.dpx(4.0)),
+            theme.font(11.0),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }

@@ -192,11 +192,7 @@ impl Sim for ToySim {
             // The closed forms assume the target is θ itself; with an EMA target there is none.
             (Metric::Null, Metric::Null, Metric::Null)
         } else {
-            (
-                Metric::Num(self.pred.theta_inf),
-                Metric::Int(self.pred.collapse as i64),
-                Metric::Num(self.pred.phi_inf),
-            )
+            (Metric::Num(self.pred.theta_inf), Metric::Int(self.pred.collapse as i64), Metric::Num(self.pred.phi_inf))
         };
         vec![
             ("phi", Metric::Num(r.phi)),

@@ -177,7 +177,14 @@ pub fn predict(mode: Mode, alpha: f64, phi0: f64, theta0: f64) -> Prediction {
 
 /// Samples the branch of the invariant curve through `(φ0, θ0)` on which the trajectory moves, over
 /// `phi_range`, as polylines (the branch may break where θ² would be negative).
-pub fn invariant_branch(mode: Mode, alpha: f64, phi0: f64, theta0: f64, phi_range: (f64, f64), n: usize) -> Vec<Vec<(f64, f64)>> {
+pub fn invariant_branch(
+    mode: Mode,
+    alpha: f64,
+    phi0: f64,
+    theta0: f64,
+    phi_range: (f64, f64),
+    n: usize,
+) -> Vec<Vec<(f64, f64)>> {
     let sign = if theta0 < 0.0 { -1.0 } else { 1.0 };
     let c = invariant(mode, alpha, phi0, theta0);
     let mut lines = Vec::new();
