@@ -306,8 +306,9 @@ pub fn vector_field<DB: DrawingBackend>(
     }
     let area = chart.plotting_area();
     for ((x, y), (ux, uy)) in segs {
+        // map_coordinate gives backend pixels; the stripped area draws relative to its own top-left.
         let (px, py) = area.map_coordinate(&(x, y));
-        let (px, py) = (px as f64, py as f64);
+        let (px, py) = ((px - xr.start) as f64, (py - yr.start) as f64);
         let tail = ((px - ux / 2.0) as i32, (py - uy / 2.0) as i32);
         let head = ((px + ux / 2.0) as i32, (py + uy / 2.0) as i32);
         let back = 0.35;
@@ -321,21 +322,34 @@ pub fn vector_field<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws a small legend box in the top-right corner of a chart's plotting area.
+/// Where a legend box sits inside its area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right.
+    TopRight,
+    /// Bottom right.
+    BottomRight,
+}
+
+/// Draws a small legend box in a corner of a chart's plotting area; `dashed` entries show a dashed sample.
 pub fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
+    corner: Corner,
     entries: &[(String, RGBColor, bool)],
 ) -> DrawResult {
     if entries.is_empty() {
         return Ok(());
     }
-    let (w, _) = area.dim_in_pixel();
+    let (w, area_h) = area.dim_in_pixel();
     let line_h = theme.dpx(15.0);
-    let box_w = theme.dpx(150.0);
+    let box_w = theme.dpx(132.0);
     let x0 = w as i32 - box_w - theme.dpx(6.0);
-    let y0 = theme.dpx(6.0);
     let h = line_h * entries.len() as i32 + theme.dpx(6.0);
+    let y0 = match corner {
+        Corner::TopRight => theme.dpx(6.0),
+        Corner::BottomRight => area_h as i32 - h - theme.dpx(6.0),
+    };
     area.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + h)], theme.bg().mix(0.85).filled())).map_err(err)?;
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(10.0) + line_h * i as i32;

@@ -3,7 +3,9 @@
 
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
-use crate::plot::{err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, PlaneMap, Theme};
+use crate::plot::{
+    err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, Corner, PlaneMap, Theme,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -140,7 +142,7 @@ fn phase_plane<DB: DrawingBackend>(
         })
         .collect();
     entries.push(("conserved curve".to_string(), theme.fg(), true));
-    legend(&chart.plotting_area().strip_coord_spec(), theme, &entries)?;
+    legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries)?;
     Ok(plane_map(&chart))
 }
 
@@ -207,7 +209,7 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
     let color = theme.series(mode_index(run.mode));
     let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
     chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-    area.draw(&Text::new("φ(t) against t; dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+    area.draw(&Text::new("φ(t); dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
         .map_err(err)?;
     Ok(())
 }
@@ -257,12 +259,8 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
         chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new(
-            "|θ(t)| (log); dashed: predicted |θ∞|",
-            (theme.dpx(8.0), theme.dpx(4.0)),
-            theme.font(11.0),
-        ))
-        .map_err(err)?;
+        area.draw(&Text::new("|θ(t)|, log; dashed: |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+            .map_err(err)?;
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -294,12 +292,8 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
         chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new(
-            "θ(t) against t; dashed: predicted θ∞",
-            (theme.dpx(8.0), theme.dpx(4.0)),
-            theme.font(11.0),
-        ))
-        .map_err(err)?;
+        area.draw(&Text::new("θ(t); dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
+            .map_err(err)?;
     }
     Ok(())
 }

@@ -201,9 +201,12 @@ pub fn invariant_branch(
     if !cur.is_empty() {
         lines.push(cur);
     }
-    // Keep the connected piece that contains the start: the flow never leaves it.
-    let inside = |l: &Vec<(f64, f64)>| l.first().is_some_and(|a| a.0 <= phi0) && l.last().is_some_and(|b| b.0 >= phi0);
-    match lines.iter().position(inside) {
+    // Keep the connected piece nearest the start (the one it lies on): the flow never leaves it.
+    let gap = |l: &Vec<(f64, f64)>| match (l.first(), l.last()) {
+        (Some(a), Some(b)) => (a.0 - phi0).max(phi0 - b.0).max(0.0),
+        _ => f64::INFINITY,
+    };
+    match (0..lines.len()).min_by(|&i, &j| gap(&lines[i]).total_cmp(&gap(&lines[j]))) {
         Some(i) => vec![lines.swap_remove(i)],
         None => lines,
     }
