@@ -49,6 +49,15 @@ pub fn metrics_json(m: &Metrics) -> Json {
     Json::Object(map)
 }
 
+/// A named set of parameter values that the page offers as one button (for example "paper's coefficients").
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// The button label.
+    pub label: &'static str,
+    /// `(key, value text)` pairs applied in order; keys not listed keep their current values.
+    pub values: &'static [(&'static str, &'static str)],
+}
+
 /// The static description of a panel: identity, parameter table and how to build its simulation.
 pub trait Panel: Sync {
     /// The stable panel id used in the URL hash, on the command line and in `data-panel` attributes.
@@ -77,6 +86,10 @@ pub trait Panel: Sync {
     /// count is at most this many steps; otherwise it restarts from step 0.
     fn replay_limit(&self) -> u64 {
         50_000
+    }
+    /// Named parameter presets shown as buttons.
+    fn presets(&self) -> &'static [Preset] {
+        &[]
     }
     /// Whether clicking the figure sets parameters (the web shell shows a hint and a pointer cursor).
     fn clickable(&self) -> bool {

@@ -5,11 +5,12 @@
 
 use crate::panel::Panel;
 
+pub mod simsiam_linear;
 pub mod simsiam_toy;
 
 /// All registered panels, in page order.
 pub fn all() -> Vec<&'static dyn Panel> {
-    vec![&simsiam_toy::PANEL]
+    vec![&simsiam_toy::PANEL, &simsiam_linear::PANEL]
 }
 
 /// The registered panel with this id.
@@ -34,6 +35,10 @@ pub fn list_json() -> serde_json::Value {
                 "default_seed": crate::runner::DEFAULT_SEED,
                 "max_seed": crate::runner::MAX_SEED,
                 "clickable": p.clickable(),
+                "presets": p.presets().iter().map(|pr| json!({
+                    "label": pr.label,
+                    "values": pr.values.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
