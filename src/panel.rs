@@ -107,9 +107,10 @@ pub trait Sim {
     fn metrics(&self) -> Metrics;
     /// Draws the figure into `area`.
     fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult;
-    /// Handles a click at device pixel `(px, py)` of the last drawn figure and returns parameter updates
-    /// (clamped into range by the caller). The default ignores clicks.
-    fn click(&self, _px: f64, _py: f64) -> Vec<(&'static str, f64)> {
+    /// Handles a click, or a drag position while the pointer is down, at device pixel `(px, py)` of the last
+    /// drawn figure, and returns parameter updates as `(key, value text)` in the shared text syntax (applied
+    /// leniently, so out-of-range values are clamped). The default ignores clicks.
+    fn click(&self, _px: f64, _py: f64) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 }

@@ -455,20 +455,6 @@ impl ParamValues {
         }
     }
 
-    /// Sets a numeric parameter directly, clamped into its range (used by click-to-set on a figure).
-    pub fn set_clamped(&mut self, key: &str, v: f64) {
-        if let Some(i) = self.index(key) {
-            if !v.is_finite() {
-                return;
-            }
-            match self.specs[i].kind {
-                Kind::Float { min, max, .. } => self.values[i] = Value::Float(v.clamp(min, max)),
-                Kind::Int { min, max, .. } => self.values[i] = Value::Int((v.round() as i64).clamp(min, max)),
-                _ => {}
-            }
-        }
-    }
-
     /// The canonical text of `key`'s value.
     pub fn text(&self, key: &str) -> Option<String> {
         self.index(key).map(|i| self.specs[i].format(&self.values[i]))

@@ -147,7 +147,8 @@ impl Runner {
         }
         let before = self.params.clone();
         for (k, v) in updates {
-            self.params.set_clamped(k, v);
+            // Lenient: clamped values are fine for a pointer position; malformed ones are a panel bug and skipped.
+            let _ = self.params.set_lenient(k, &v);
         }
         if self.params != before {
             // A click sets a new start: begin again from step 0.

@@ -12,7 +12,7 @@ pub mod model;
 
 use crate::history::History;
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use model::{predict, Mode, Prediction, Toy};
 use std::cell::Cell;
@@ -233,15 +233,15 @@ impl Sim for ToySim {
         Ok(())
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, f64)> {
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
         match self.map.get().and_then(|m| m.to_data(px, py)) {
-            Some((phi, theta)) => vec![("phi0", round3(phi)), ("theta0", round3(theta))],
+            Some((phi, theta)) => vec![("phi0", fmt_f64(round2(phi))), ("theta0", fmt_f64(round2(theta)))],
             None => Vec::new(),
         }
     }
 }
 
 /// Rounds to 0.01 so that clicked starts stay short in the URL hash.
-fn round3(v: f64) -> f64 {
+fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
