@@ -1,0 +1,563 @@
+//! Drawing of the linear SimSiam panel: the embedded data cloud with its covariance ellipse (and the
+//! start and predicted final ellipses), the singular values of `W` on a log axis, and the predictor's
+//! diagonal against its predicted limit.
+
+use super::model::Variant;
+use super::{LinearSim, Sample};
+use crate::plot::{err, finite, is_wide, log_range, main_and_two, padded_range, Theme};
+use nalgebra::Matrix2;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The largest magnitude drawn; larger values (an encoder growing without bound) saturate here so that
+/// axis ranges stay finite.
+const LIMIT: f64 = 1e100;
+
+/// Draws the whole figure.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LinearSim, theme: &Theme) -> Result<(), String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.56 });
+    cloud_chart(&main, sim, theme, wide)?;
+    sv_chart(&top, sim, theme, wide)?;
+    p_chart(&bottom, sim, theme, wide)?;
+    Ok(())
+}
+
+/// A number in a short readable form: fixed point for ordinary magnitudes, scientific otherwise.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".to_string()
+    } else if !v.is_finite() {
+        "∞".to_string()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// An axis tick label: trailing zeros trimmed, scientific for very small or large magnitudes.
+fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".to_string();
+    }
+    if !(1e-3..1e5).contains(&a) {
+        return format!("{v:.0e}");
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// An axis tick label on an axis of half-width `span`: values that are zero up to rounding print as 0.
+fn tick_in(v: f64, span: f64) -> String {
+    if v.abs() <= 1e-9 * span.abs() {
+        "0".to_string()
+    } else {
+        tick(v)
+    }
+}
+
+/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
+fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    style: &TextStyle,
+    max_w: u32,
+) -> String {
+    for t in texts {
+        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+            return t.clone();
+        }
+    }
+    texts.last().cloned().unwrap_or_default()
+}
+
+/// What the continuous-time theory says about the spread, in a few words.
+fn verdict(sim: &LinearSim) -> String {
+    let v = sim.model.cfg.variant;
+    let rate = |g: f64| format!("×{g:.4}/step");
+    match v {
+        Variant::Byol => "theory: fixed point P = λ/(λ+σ²), no closed form for W".to_string(),
+        Variant::FixedPredictor => match sim.growth {
+            Some(g) if g > 1.0 => format!("theory: W grows without bound ({})", rate(g)),
+            Some(g) if g < 1.0 => format!("theory: collapses ({})", rate(g)),
+            _ => "theory: neutral".to_string(),
+        },
+        _ => {
+            let linear = sim.growth.filter(|g| *g < 1.0).map(|g| format!(" ({})", rate(g))).unwrap_or_default();
+            match (sim.pred[0].collapse, sim.pred[1].collapse) {
+                (false, false) => "theory: spread survives".to_string(),
+                (true, true) => format!("theory: collapses to 0{linear}"),
+                (true, false) => "theory: mode 1 collapses, mode 2 survives".to_string(),
+                (false, true) => "theory: mode 2 collapses, mode 1 survives".to_string(),
+            }
+        }
+    }
+}
+
+/// The predicted final encoder `diag(|w_j∞|)`, when the theory gives both modes' limits.
+fn predicted_w(sim: &LinearSim) -> Option<Matrix2<f64>> {
+    match (sim.pred[0].w_inf, sim.pred[1].w_inf) {
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() => Some(Matrix2::new(a, 0.0, 0.0, b)),
+        _ => None,
+    }
+}
+
+/// The `k`-standard-deviation ellipse of the embedding covariance `W X Wᵀ`, as the image of a circle
+/// under `k W X^{1/2}`.
+fn ellipse(w: &Matrix2<f64>, lambda: [f64; 2], k: f64) -> Vec<(f64, f64)> {
+    let (a, b) = (lambda[0].sqrt(), lambda[1].sqrt());
+    finite((0..=120).map(|i| {
+        let th = i as f64 / 120.0 * std::f64::consts::TAU;
+        let (u1, u2) = (k * a * th.cos(), k * b * th.sin());
+        (w[(0, 0)] * u1 + w[(0, 1)] * u2, w[(1, 0)] * u1 + w[(1, 1)] * u2)
+    }))
+}
+
+/// The fixed data cloud mapped through `w`, dropping non-finite points.
+fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
+    finite(sim.cloud.iter().map(|x| {
+        let y = w * x;
+        (y[0], y[1])
+    }))
+}
+
+/// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
+/// now, at the start and (dashed) at the predicted end, on equal axis scales.
+fn cloud_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &LinearSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let m = &sim.model;
+    let lambda = m.cfg.lambda;
+    let now = embed(&m.w, sim);
+    let start = embed(&sim.w_init, sim);
+    let target = predicted_w(sim);
+    let now_ell = ellipse(&m.w, lambda, 2.0);
+    let start_ell = ellipse(&sim.w_init, lambda, 2.0);
+    let target_ell = target.map(|w| ellipse(&w, lambda, 2.0));
+
+    // One half-range for both axes covering everything drawn, so shapes are not distorted.
+    let mut r = 0.0f64;
+    for (x, y) in now.iter().chain(&start).chain(&now_ell).chain(&start_ell).chain(target_ell.iter().flatten()) {
+        if x.is_finite() && y.is_finite() {
+            r = r.max(x.abs()).max(y.abs());
+        }
+    }
+    // Beyond `LIMIT` (an encoder growing without bound) the picture saturates rather than overflow.
+    let r = if r.is_finite() && r > 0.0 { (1.08 * r).min(LIMIT) } else { 1.0 };
+    let sat = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        pts.into_iter().map(|(x, y)| (x.clamp(-LIMIT, LIMIT), y.clamp(-LIMIT, LIMIT))).collect()
+    };
+    let (now, start, now_ell, start_ell) = (sat(now), sat(start), sat(now_ell), sat(start_ell));
+    let target_ell = target_ell.map(sat);
+
+    // Headline: the variant and the gradient mode, then the theory's verdict and the measured spread.
+    let (aw, _) = area.dim_in_pixel();
+    let max_w = aw.saturating_sub(theme.px(16.0));
+    let mode = if m.cfg.sampled { format!("minibatch B = {}", m.cfg.batch) } else { "exact gradient".to_string() };
+    let h1 = theme.font(13.0);
+    let line1 = fitting(
+        area,
+        &[
+            format!("{} · {}", m.cfg.variant.label(), mode),
+            m.cfg.variant.label().to_string(),
+            m.cfg.variant.name().to_string(),
+        ],
+        &h1,
+        max_w,
+    );
+    let h2 = theme.font_in(12.0, theme.muted());
+    let spread = format!("spread {} (start {})", short(m.spread()), short(sim.spread0));
+    let full = format!("{spread} · {}", verdict(sim));
+    let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(6.0)), h1)).map_err(err)?;
+    let top = if fits {
+        area.draw(&Text::new(full, (theme.dpx(8.0), theme.dpx(24.0)), h2)).map_err(err)?;
+        44.0
+    } else {
+        area.draw(&Text::new(verdict(sim), (theme.dpx(8.0), theme.dpx(24.0)), h2.clone())).map_err(err)?;
+        area.draw(&Text::new(spread, (theme.dpx(8.0), theme.dpx(40.0)), h2)).map_err(err)?;
+        58.0
+    };
+
+    // Equal data scale on both axes: stretch the longer pixel side's range.
+    let (ylab, xlab, margin) = (40.0, 30.0, 8.0);
+    let (w, h) = area.dim_in_pixel();
+    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
+    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
+    let (rx, ry) = if pw >= ph { (r * pw / ph, r) } else { (r, r * ph / pw) };
+
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(margin))
+        .margin_top(theme.px(top))
+        .x_label_area_size(theme.px(xlab))
+        .y_label_area_size(theme.px(ylab))
+        .build_cartesian_2d(-rx..rx, -ry..ry)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .axis_desc_style(theme.font(11.0))
+        .x_desc("(Wx)₁")
+        .y_desc("(Wx)₂")
+        .x_labels(if wide { 7 } else { 5 })
+        .y_labels(7)
+        .x_label_formatter(&|v| tick_in(*v, rx))
+        .y_label_formatter(&|v| tick_in(*v, ry))
+        .draw()
+        .map_err(err)?;
+
+    // The start: faint points and ellipse.
+    let faint = theme.muted().mix(0.45);
+    chart.draw_series(start.iter().map(|p| Circle::new(*p, theme.px(1.6), faint.filled()))).map_err(err)?;
+    chart.draw_series(LineSeries::new(start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)))).map_err(err)?;
+    // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
+    if let Some(ell) = target_ell {
+        if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
+            chart
+                .draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    ell,
+                    theme.px(6.0),
+                    theme.px(4.0),
+                    theme.fg().mix(0.85).stroke_width(theme.px(1.5)),
+                ))
+                .map_err(err)?;
+        }
+    }
+    // The current embedding.
+    let c = theme.series(0);
+    chart.draw_series(now.iter().map(|p| Circle::new(*p, theme.px(2.0), c.mix(0.75).filled()))).map_err(err)?;
+    chart.draw_series(LineSeries::new(now_ell, c.stroke_width(theme.px(2.2)))).map_err(err)?;
+
+    let mut entries: Vec<(String, RGBColor, bool)> =
+        vec![("Wx now (2-s.d. ellipse)".to_string(), c, false), ("start W₀x".to_string(), theme.muted(), false)];
+    match target {
+        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
+            entries.push(("predicted final: 0 (×)".to_string(), theme.fg(), false));
+        }
+        Some(_) => entries.push(("predicted final".to_string(), theme.fg(), true)),
+        None => {}
+    }
+    key_column(&chart.plotting_area().strip_coord_spec(), theme, &entries)?;
+    Ok(())
+}
+
+/// A compact legend in the top-left corner of a plotting area, sized to its text.
+fn key_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    entries: &[(String, RGBColor, bool)],
+) -> Result<(), String> {
+    let style = theme.font(10.0);
+    let text_w = entries
+        .iter()
+        .map(|(l, _, _)| area.estimate_text_size(l, &style).map(|(w, _)| w as i32).unwrap_or(theme.dpx(90.0)))
+        .max()
+        .unwrap_or(0);
+    let line_h = theme.dpx(14.0);
+    let (x0, y0) = (theme.dpx(4.0), theme.dpx(4.0));
+    let box_w = theme.dpx(30.0) + text_w;
+    let h = line_h * entries.len() as i32 + theme.dpx(4.0);
+    area.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + h)], theme.bg().mix(0.85).filled())).map_err(err)?;
+    for (i, (label, color, dashed)) in entries.iter().enumerate() {
+        let y = y0 + theme.dpx(9.0) + line_h * i as i32;
+        let x = x0 + theme.dpx(4.0);
+        segment(area, theme, (x, y), *color, *dashed)?;
+        area.draw(&Text::new(label.clone(), (x + theme.dpx(22.0), y - theme.dpx(6.0)), style.clone())).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A short solid or dashed key segment starting at `(x, y)`.
+fn segment<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    (x, y): (i32, i32),
+    color: RGBColor,
+    dashed: bool,
+) -> Result<(), String> {
+    if dashed {
+        let seg = theme.dpx(4.0);
+        for k in 0..2 {
+            let a = x + k * 2 * seg + k * seg / 2;
+            area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(color, 2.0))).map_err(err)?;
+        }
+    } else {
+        area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A title line and a key (wrapped onto more rows when narrow) above a time-series chart; returns the
+/// top margin in CSS pixels that the chart needs below them.
+fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    keys: &[(String, RGBColor, bool)],
+) -> Result<f64, String> {
+    let (w, _) = area.dim_in_pixel();
+    area.draw(&Text::new(title.to_string(), (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0))).map_err(err)?;
+    let kstyle = theme.font_in(10.0, theme.muted());
+    let x_start = theme.dpx(8.0);
+    let (mut x, mut row) = (x_start, 0);
+    for (label, color, dashed) in keys {
+        let lw = area.estimate_text_size(label, &kstyle).map(|(w, _)| w as i32).unwrap_or(theme.dpx(30.0));
+        let item_w = theme.dpx(20.0) + lw;
+        if x > x_start && x + item_w > w as i32 - theme.dpx(4.0) {
+            x = x_start;
+            row += 1;
+        }
+        let y = theme.dpx(27.0) + row * theme.dpx(14.0);
+        segment(area, theme, (x, y), *color, *dashed)?;
+        area.draw(&Text::new(label.clone(), (x + theme.dpx(20.0), y - theme.dpx(6.0)), kstyle.clone())).map_err(err)?;
+        x += item_w + theme.dpx(10.0);
+    }
+    Ok(if keys.is_empty() { 22.0 } else { 38.0 + 14.0 * row as f64 })
+}
+
+/// The right end of the time axes: the current time, at least 1.
+fn t_max(sim: &LinearSim) -> f64 {
+    sim.model.time().max(1.0)
+}
+
+/// A horizontal dashed reference line across the chart.
+fn dashed_level<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    theme: &Theme,
+    t1: f64,
+    v: f64,
+    color: RGBColor,
+) -> Result<(), String> {
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, v), (t1, v)],
+            theme.px(6.0),
+            theme.px(4.0),
+            color.mix(0.9).stroke_width(theme.px(1.4)),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// One time series `(t, f(sample))` from the history, finite points only.
+fn series_of(sim: &LinearSim, f: impl Fn(&Sample) -> f64) -> Vec<(f64, f64)> {
+    finite(sim.hist.items().iter().map(|(_, s)| (s.t, f(s))))
+}
+
+/// The log-axis range of the singular-value chart: whole decades when the values span more than two of
+/// them, otherwise a tighter range (at least a factor 4) so that slow changes stay visible.
+fn sv_range(vals: Vec<f64>) -> (f64, f64) {
+    let pos: Vec<f64> = vals.into_iter().filter(|v| v.is_finite() && *v > 0.0).map(|v| v.clamp(1e-30, LIMIT)).collect();
+    let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = pos.iter().copied().fold(0.0, f64::max);
+    if !lo.is_finite() || hi <= 0.0 {
+        return (0.1, 1.0);
+    }
+    if hi / lo > 100.0 {
+        return log_range(pos, 1e-30, (0.1, 1.0));
+    }
+    let (lo, hi) = (lo / 1.25, hi * 1.25);
+    let widen = (4.0 / (hi / lo)).max(1.0).sqrt();
+    (lo / widen, hi * widen)
+}
+
+/// Tick values for a log axis on `[lo, hi]`: every few decades over wide spans, otherwise the sparsest
+/// mantissa set (1; 1, 2, 5; ...) that gives at least three ticks.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let decades = (hi / lo).log10();
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    if decades > 2.5 {
+        let step = (decades / 5.0).ceil().max(1.0) as i32;
+        return (k0..=k1)
+            .filter(|k| k.rem_euclid(step) == 0)
+            .map(|k| 10f64.powi(k))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect();
+    }
+    let sets: [&[f64]; 4] = [
+        &[1.0],
+        &[1.0, 2.0, 5.0],
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    ];
+    let mut best = Vec::new();
+    for set in sets {
+        best = (k0..=k1)
+            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect::<Vec<f64>>();
+        if best.len() >= 3 {
+            break;
+        }
+    }
+    best
+}
+
+/// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
+/// without a predictor, the exact decay `w0 (1 − ησ²)^k`) dashed.
+fn sv_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &LinearSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let (c_max, c_min, c_spread) = (theme.series(0), theme.series(1), theme.fg().mix(0.6));
+    let mut preds: Vec<f64> = sim.pred.iter().filter_map(|p| p.w_inf).filter(|v| v.is_finite() && *v > 0.0).collect();
+    preds.sort_by(|a, b| b.total_cmp(a));
+    let keys = vec![
+        ("s_max".to_string(), c_max, false),
+        ("s_min".to_string(), c_min, false),
+        ("spread".to_string(), theme.fg(), false),
+        ("theory".to_string(), theme.muted(), true),
+    ];
+    // Without a predictor the update is exactly W ← (1 − ησ²) W: draw that geometric decay.
+    let exact = match (sim.model.cfg.variant, sim.growth) {
+        (Variant::NoPredictor, Some(g)) => Some((sim.model.cfg.w0, g)),
+        _ => None,
+    };
+    let keys = if preds.is_empty() && exact.is_none() { keys[..3].to_vec() } else { keys };
+    let top = header(
+        area,
+        theme,
+        if wide { "singular values of W (log scale) vs t" } else { "singular values of W" },
+        &keys,
+    )?;
+    let mut vals: Vec<f64> = Vec::new();
+    for (_, s) in sim.hist.items() {
+        vals.extend([s.sv_max, s.sv_min, s.spread]);
+    }
+    vals.extend(&preds);
+    let (lo, hi) = sv_range(vals);
+    let t1 = t_max(sim);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(top))
+        .x_label_area_size(theme.px(24.0))
+        .y_label_area_size(theme.px(44.0))
+        .build_cartesian_2d(0.0..t1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(if wide { 5 } else { 3 })
+        .y_labels(5)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .draw()
+        .map_err(err)?;
+    for (i, v) in preds.iter().enumerate() {
+        dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min })?;
+    }
+    let clamp = |v: f64| v.clamp(lo, hi);
+    if let Some((w0, g)) = exact {
+        let lr = sim.model.cfg.lr;
+        let pts: Vec<(f64, f64)> =
+            (0..=64).map(|i| t1 * i as f64 / 64.0).map(|t| (t, clamp(w0 * g.powf(t / lr)))).collect();
+        chart
+            .draw_series(DashedLineSeries::new(
+                pts,
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().mix(0.9).stroke_width(theme.px(1.4)),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.spread)), c_spread.stroke_width(theme.px(1.2))))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.sv_min)), c_min.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.sv_max)), c_max.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The predictor's diagonal over time with its predicted limits dashed.
+fn p_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &LinearSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let v = sim.model.cfg.variant;
+    let (c1, c2) = (theme.series(2), theme.series(3));
+    let preds: Vec<Option<f64>> = sim.pred.iter().map(|p| p.p_inf.filter(|x| x.is_finite())).collect();
+    let titles = match v {
+        Variant::NoPredictor | Variant::EmaNoPredictor => ["diag(P): P = I, no predictor", "P = I (no predictor)"],
+        Variant::FixedPredictor => ["diag(P): fixed random, never trained", "P: fixed, random"],
+        Variant::NoStopGrad => ["diag(P) vs t; dashed: where P stalls", "diag(P); dashed: theory"],
+        _ if sim.pred.iter().any(|p| p.collapse) => {
+            ["diag(P) vs t; dashed: predicted limit", "diag(P); dashed: theory"]
+        }
+        _ => ["diag(P) vs t; dashed: λⱼ/(λⱼ+σ²)", "diag(P); dashed: λ/(λ+σ²)"],
+    };
+    let title = if wide { titles[0] } else { titles[1] };
+    let keys = vec![("P₁₁".to_string(), c1, false), ("P₂₂".to_string(), c2, false)];
+    let top = header(area, theme, title, &keys)?;
+    let mut vals: Vec<f64> = Vec::new();
+    for (_, s) in sim.hist.items() {
+        vals.extend([s.p11, s.p22]);
+    }
+    vals.extend(preds.iter().flatten());
+    let (lo, hi) = padded_range(vals, 0.1, (0.0, 1.0));
+    let (lo, hi) = (lo.max(-1e6), hi.min(1e6));
+    let t1 = t_max(sim);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(top))
+        .x_label_area_size(theme.px(24.0))
+        .y_label_area_size(theme.px(44.0))
+        .build_cartesian_2d(0.0..t1, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(if wide { 5 } else { 3 })
+        .y_labels(5)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .draw()
+        .map_err(err)?;
+    for (p, c) in preds.iter().zip([c1, c2]) {
+        if let Some(p) = p {
+            dashed_level(&mut chart, theme, t1, *p, c)?;
+        }
+    }
+    let clamp = |v: f64| v.clamp(lo, hi);
+    chart
+        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.p22)), c2.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.p11)), c1.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    Ok(())
+}
