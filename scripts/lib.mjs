@@ -18,7 +18,7 @@ export const CARGO_WASM = join(ROOT, "target", "wasm32-unknown-unknown", "releas
 
 /** Prints a step heading, so that the output of the scripts reads as a log of what they did. */
 export function say(message) {
-  console.log(`\x1b[1m> ${message}\x1b[0m`);
+  console.log(process.stdout.isTTY ? `\x1b[1m> ${message}\x1b[0m` : `> ${message}`);
 }
 
 /** The directory where `cargo install` puts binaries. */

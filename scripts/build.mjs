@@ -1,0 +1,161 @@
+// Builds the self-contained static site in dist/:
+//   dist/index.html      the top-level index.html with every \( ... \) and \[ ... \] rendered by KaTeX
+//   dist/www/            the page's JavaScript and CSS
+//   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz
+//   dist/katex/          KaTeX's stylesheet and fonts (the page needs no math JavaScript)
+// Every URL in the page is relative, so dist/ works from any static host, from a sub-path and offline.
+
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { CARGO_WASM, CRATE, DIST, ROOT, run, say, which } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+
+/** Where wasm-bindgen writes its output before wasm-opt. */
+const BINDGEN_OUT = join(ROOT, "target", "pkg");
+
+/**
+ * The WebAssembly features that rustc emits for wasm32-unknown-unknown by default (LLVM's "generic" CPU).
+ * wasm-opt must be told about them; `--all-features` would let it emit instructions browsers may not have.
+ */
+const WASM_FEATURES = [
+  "--enable-bulk-memory",
+  "--enable-bulk-memory-opt",
+  "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-multivalue",
+  "--enable-reference-types",
+  "--enable-call-indirect-overlong",
+];
+
+/** Compiles the crate to wasm and generates the JS bindings. */
+function compileWasm() {
+  say("compiling the crate to wasm32 (release)");
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
+  const bindgen = which("wasm-bindgen");
+  if (!bindgen) throw new Error("wasm-bindgen was not found: run `node scripts/setup.mjs` first");
+  say("generating the JS bindings");
+  rmSync(BINDGEN_OUT, { recursive: true, force: true });
+  run(bindgen, ["--target", "web", "--no-typescript", "--out-dir", BINDGEN_OUT, CARGO_WASM]);
+}
+
+/**
+ * Shrinks the wasm module with binaryen's wasm-opt from node_modules (never a system binaryen). The result is
+ * cached under target/ by the input's SHA-256, so a rebuild after a JavaScript-only change skips wasm-opt.
+ */
+function optimizeWasm(input, output) {
+  const digest = createHash("sha256").update(readFileSync(input)).digest("hex");
+  const cached = join(ROOT, "target", "wasm-opt-cache", `${digest}.wasm`);
+  if (existsSync(cached)) {
+    say("wasm-opt: reusing the cached result for this module");
+  } else {
+    const wasmOpt = join(dirname(require.resolve("binaryen/package.json")), "bin", "wasm-opt");
+    say("optimising the wasm module with wasm-opt -Oz");
+    rmSync(dirname(cached), { recursive: true, force: true });
+    mkdirSync(dirname(cached), { recursive: true });
+    run(process.execPath, [wasmOpt, input, "-Oz", ...WASM_FEATURES, "-o", `${cached}.tmp`]);
+    renameSync(`${cached}.tmp`, cached);
+  }
+  cpSync(cached, output);
+}
+
+/** Replaces the few HTML entities that may appear inside TeX in an HTML file by their characters. */
+function unescapeHtml(text) {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}
+
+/**
+ * Renders every `\( ... \)` (inline) and `\[ ... \]` (display) math span of an HTML document with KaTeX.
+ * Punctuation right after an inline formula stays on the formula's line (inside a `nowrap` span), so that no
+ * line starts with the comma or full stop that ends a formula.
+ */
+export function renderMath(html) {
+  const katex = require("katex");
+  let count = 0;
+  const out = html.replace(/\\\(([\s\S]+?)\\\)([.,;:!?]*)|\\\[([\s\S]+?)\\\]/g, (_, inline, punct, display) => {
+    count += 1;
+    const options = { displayMode: display !== undefined, throwOnError: true, output: "htmlAndMathml" };
+    const rendered = katex.renderToString(unescapeHtml(inline ?? display), options);
+    return punct ? `<span class="nowrap">${rendered}${punct}</span>` : rendered;
+  });
+  return { html: out, count };
+}
+
+/** Checks that every local `src` and `href` of the built page points at a file in dist/. */
+function checkLocalLinks(html) {
+  const missing = [];
+  for (const [, url] of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) {
+    if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(url)) continue;
+    const path = join(DIST, decodeURIComponent(url.split(/[?#]/)[0]));
+    if (!existsSync(path)) missing.push(url);
+    if (url.startsWith("/")) missing.push(`${url} (absolute path: use a relative URL)`);
+  }
+  if (missing.length) throw new Error(`dist/index.html links to missing files: ${missing.join(", ")}`);
+}
+
+/** The total size in bytes of a directory tree. */
+function treeSize(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((name) => statSync(join(dir, name)))
+    .filter((s) => s.isFile())
+    .reduce((sum, s) => sum + s.size, 0);
+}
+
+/** Writes dist/ from the wasm-bindgen output, www/, KaTeX and index.html. */
+function writeSite() {
+  say("writing dist/");
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(join(DIST, "pkg"), { recursive: true });
+
+  cpSync(join(BINDGEN_OUT, `${CRATE}.js`), join(DIST, "pkg", `${CRATE}.js`));
+  optimizeWasm(join(BINDGEN_OUT, `${CRATE}_bg.wasm`), join(DIST, "pkg", `${CRATE}_bg.wasm`));
+
+  cpSync(join(ROOT, "www"), join(DIST, "www"), { recursive: true });
+
+  const katexDist = join(dirname(require.resolve("katex/package.json")), "dist");
+  cpSync(join(katexDist, "katex.min.css"), join(DIST, "katex", "katex.min.css"));
+  cpSync(join(katexDist, "fonts"), join(DIST, "katex", "fonts"), { recursive: true });
+
+  const { html, count } = renderMath(readFileSync(join(ROOT, "index.html"), "utf8"));
+  writeFileSync(join(DIST, "index.html"), html);
+  checkLocalLinks(html);
+
+  const wasm = readFileSync(join(DIST, "pkg", `${CRATE}_bg.wasm`));
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const gzipped = gzipSync(wasm, { level: 9 }).length;
+  say(`dist/ ready: ${count} formulas, wasm ${kb(wasm.length)} (${kb(gzipped)} gzipped), site ${kb(treeSize(DIST))}`);
+}
+
+/** Runs the whole build. */
+export function build() {
+  compileWasm();
+  writeSite();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    build();
+  } catch (err) {
+    console.error(`build failed: ${err.message}`);
+    process.exit(1);
+  }
+}
