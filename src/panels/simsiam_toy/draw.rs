@@ -191,7 +191,8 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
         .bold_line_style(theme.grid())
         .axis_style(theme.muted())
         .label_style(theme.font(10.0))
-        .x_labels(5)
+        .x_labels(4)
+        .x_label_formatter(&|v| fmt_tick(*v))
         .y_labels(5)
         .draw()
         .map_err(err)?;
@@ -237,7 +238,8 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .bold_line_style(theme.grid())
             .axis_style(theme.muted())
             .label_style(theme.font(10.0))
-            .x_labels(5)
+            .x_labels(4)
+            .x_label_formatter(&|v| fmt_tick(*v))
             .y_labels(5)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()
@@ -276,7 +278,8 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .bold_line_style(theme.grid())
             .axis_style(theme.muted())
             .label_style(theme.font(10.0))
-            .x_labels(5)
+            .x_labels(4)
+            .x_label_formatter(&|v| fmt_tick(*v))
             .y_labels(5)
             .draw()
             .map_err(err)?;
@@ -296,4 +299,13 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// Tick labels for the time axis: whole numbers once the range is large, one decimal otherwise.
+fn fmt_tick(v: f64) -> String {
+    if v.abs() >= 10.0 || v == v.round() {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
