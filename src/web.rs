@@ -34,12 +34,11 @@ pub fn decode_hash(hash_text: &str) -> String {
     serde_json::json!({ "entries": entries, "notices": d.notices }).to_string()
 }
 
-/// Encodes `[[panel, key, value], ...]` (JSON) as a hash string.
+/// Encodes a flat list `[panel, key, value, panel, key, value, ...]` as a hash string (a trailing partial
+/// triple is ignored). A flat list of strings crosses the boundary without any JSON parsing.
 #[wasm_bindgen]
-pub fn encode_hash(entries_json: &str) -> Result<String, JsError> {
-    let rows: Vec<(String, String, String)> =
-        serde_json::from_str(entries_json).map_err(|e| JsError::new(&format!("encode_hash: {e}")))?;
-    Ok(hash::encode(rows.iter().map(|(p, k, v)| (p.as_str(), k.as_str(), v.as_str()))))
+pub fn encode_hash(flat: Vec<String>) -> String {
+    hash::encode(flat.chunks_exact(3).map(|t| (t[0].as_str(), t[1].as_str(), t[2].as_str())))
 }
 
 /// One live figure drawn on one canvas.

@@ -59,7 +59,7 @@ fn unknown_panel_and_bad_values_are_errors_not_panics() {
 
 #[wasm_bindgen_test]
 fn hash_round_trip_through_the_exports() {
-    let h = encode_hash(r#"[["simsiam-toy","alpha","4"],["simsiam-toy","mode","full"]]"#).map_err(|_| ()).unwrap();
+    let h = encode_hash(["simsiam-toy", "alpha", "4", "simsiam-toy", "mode", "full"].map(String::from).to_vec());
     assert_eq!(h, "#simsiam-toy.alpha=4&simsiam-toy.mode=full");
     let d: serde_json::Value = serde_json::from_str(&decode_hash(&h)).unwrap();
     assert_eq!(d["entries"].as_array().unwrap().len(), 2);

@@ -880,7 +880,7 @@ function writeHash() {
   for (const view of views) for (const [key, value] of view.hashEntries()) entries.push([view.id, key, value]);
   let hash;
   try {
-    hash = encode_hash(JSON.stringify(entries));
+    hash = encode_hash(entries.flat());
   } catch (err) {
     console.error("Could not encode the URL hash:", err);
     return;
