@@ -5,6 +5,7 @@
 //! ratio in the browser, 1 for SVG), so figures stay sharp on high-DPI screens.
 
 mod backend;
+pub mod chart;
 
 pub use backend::{AnyBackend, BackendError};
 

@@ -3,6 +3,7 @@
 
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
+use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::{
     err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, Corner, PlaneMap, Theme,
 };
@@ -11,6 +12,7 @@ use plotters::prelude::*;
 
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
 const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
+const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, x_desc: "", y_desc: "" };
 
 fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
     move |phi, theta| {
@@ -57,26 +59,12 @@ fn phase_plane<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<PlaneMap, String> {
     let run = &sim.runs[0];
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(28.0))
-        .x_label_area_size(theme.px(34.0))
-        .y_label_area_size(theme.px(40.0))
+    let mut chart = Frame::MAIN
+        .builder(area, theme)
         .build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(11.0))
-        .axis_desc_style(theme.font(12.0))
-        .x_desc("φ (predictor)")
-        .y_desc("θ (encoder)")
-        .x_labels(8)
-        .y_labels(7)
-        .draw()
-        .map_err(err)?;
+    let axes = Axes { x_ticks: 8, y_ticks: 7, x_desc: "φ (predictor)", y_desc: "θ (encoder)" };
+    mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
 
     // Fixed points: the line φ = 1 and the collapse line θ = 0.
@@ -178,24 +166,8 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
     }
     let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
     let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(22.0))
-        .x_label_area_size(theme.px(26.0))
-        .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t_max(sim), lo..hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(4)
-        .x_label_formatter(&|v| fmt_tick(*v))
-        .y_labels(5)
-        .draw()
-        .map_err(err)?;
+    let mut chart = Frame::SMALL.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi).map_err(err)?;
+    mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
     let t1 = t_max(sim);
     if !run.ema_on() {
         chart
@@ -219,11 +191,7 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
     let run = &sim.runs[0];
     let color = theme.series(mode_index(run.mode));
     let t1 = t_max(sim);
-    let mut b = ChartBuilder::on(area);
-    b.margin(theme.px(8.0))
-        .margin_top(theme.px(22.0))
-        .x_label_area_size(theme.px(26.0))
-        .y_label_area_size(theme.px(44.0));
+    let mut b = Frame::SMALL.builder(area, theme);
     let pred = (!run.ema_on()).then_some(sim.pred.theta_inf);
     if sim.log_theta {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| th.abs()).collect();
@@ -232,18 +200,7 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         }
         let (lo, hi) = log_range(vals, 1e-300, (1e-4, 1.0));
         let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(theme.bg())
-            .bold_line_style(theme.grid())
-            .axis_style(theme.muted())
-            .label_style(theme.font(10.0))
-            .x_labels(4)
-            .x_label_formatter(&|v| fmt_tick(*v))
-            .y_labels(5)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
+        mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick)?;
         if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -272,17 +229,7 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.0));
         let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
         let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi).map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(theme.bg())
-            .bold_line_style(theme.grid())
-            .axis_style(theme.muted())
-            .label_style(theme.font(10.0))
-            .x_labels(4)
-            .x_label_formatter(&|v| fmt_tick(*v))
-            .y_labels(5)
-            .draw()
-            .map_err(err)?;
+        mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
         if let Some(p) = pred {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -299,13 +246,4 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .map_err(err)?;
     }
     Ok(())
-}
-
-/// Tick labels for the time axis: whole numbers once the range is large, one decimal otherwise.
-fn fmt_tick(v: f64) -> String {
-    if v.abs() >= 10.0 || v == v.round() {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
 }
