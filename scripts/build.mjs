@@ -100,6 +100,20 @@ export function renderMath(html) {
   return { html: out, count };
 }
 
+/**
+ * Replaces the `<!-- toc -->` placeholder with a list of links to every `<section id>` and its `<h2>` title, so
+ * the contents follow the page as sections are added (and work without JavaScript).
+ */
+export function buildToc(html) {
+  const items = [...html.matchAll(/<section id="([^"]+)"[^>]*>\s*<h2[^>]*>([\s\S]*?)<\/h2>/g)].map(
+    ([, id, title]) => `        <li><a href="#${id}">${title.trim()}</a></li>`,
+  );
+  const nav = items.length
+    ? `<nav class="toc" aria-label="Contents">\n      <ol>\n${items.join("\n")}\n      </ol>\n    </nav>`
+    : "";
+  return html.replace("<!-- toc -->", nav);
+}
+
 /** Checks that every local `src` and `href` of the built page points at a file in dist/. */
 function checkLocalLinks(html) {
   const missing = [];
@@ -135,7 +149,7 @@ function writeSite() {
   cpSync(join(katexDist, "katex.min.css"), join(DIST, "katex", "katex.min.css"));
   cpSync(join(katexDist, "fonts"), join(DIST, "katex", "fonts"), { recursive: true });
 
-  const { html, count } = renderMath(readFileSync(join(ROOT, "index.html"), "utf8"));
+  const { html, count } = renderMath(buildToc(readFileSync(join(ROOT, "index.html"), "utf8")));
   writeFileSync(join(DIST, "index.html"), html);
   checkLocalLinks(html);
 

@@ -1,0 +1,520 @@
+//! Drawing of the Dirac-GAN: the (θ, ψ) phase plane with the vector field, the equilibrium and its
+//! eigenvalues, the conserved curve and the trajectory, plus the distance to the equilibrium on a log axis
+//! against the linearised rate. Also the small formatting and range helpers the Dirac-IGN drawing shares.
+
+use super::model::{field, Loss, Update, WGAN_GP_TARGET};
+use super::GanSim;
+use crate::plot::{err, is_wide, legend, log_range, vector_field, Corner, PlaneMap, Theme};
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The largest half-extent of the phase plane; a trajectory beyond it is drawn clamped to the edge.
+const MAX_HALF: f64 = 1e6;
+
+/// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &GanSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (w, h) = area.dim_in_pixel();
+    let (plane, rest) = if wide {
+        // A roughly square phase plane on the left.
+        let pw = (w as f64 * 0.56).min(h as f64 + theme.scale * 60.0);
+        area.split_horizontally(pw as u32)
+    } else {
+        let ph = (h as f64 * 0.62).min(w as f64 + theme.scale * 50.0);
+        area.split_vertically(ph as u32)
+    };
+    let map = phase_plane(&plane, sim, theme)?;
+    distance_chart(&rest, sim, theme)?;
+    Ok(map)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared helpers (also used by the Dirac-IGN drawing)
+// ---------------------------------------------------------------------------------------------------------
+
+/// A number in a short readable form: two decimals for ordinary magnitudes, scientific otherwise.
+pub(crate) fn short(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".to_string()
+    } else if !v.is_finite() {
+        "∞".to_string()
+    } else if !(5e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        if s == "-0.00" {
+            "0".to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// An axis tick label: trailing zeros trimmed, scientific for very small or large magnitudes.
+pub(crate) fn tick(v: &f64) -> String {
+    let v = *v;
+    let a = v.abs();
+    if a < 1e-12 {
+        return "0".to_string();
+    }
+    if !(1e-3..1e5).contains(&a) {
+        return format!("{v:.0e}");
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The label of a tick on a log10-transformed axis: `1`, `10`, `1e-6` at whole decades, two significant
+/// digits in between.
+pub(crate) fn pow10_tick(v: &f64) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-9 {
+        if (-2.0..=3.0).contains(&k) {
+            tick(&10f64.powf(k))
+        } else {
+            format!("1e{k:.0}")
+        }
+    } else {
+        let x = 10f64.powf(*v);
+        if (1e-2..1e3).contains(&x) {
+            let digits = (1 - x.log10().floor() as i32).max(0) as usize;
+            format!("{x:.digits$}")
+        } else {
+            format!("{x:.1e}")
+        }
+    }
+}
+
+/// The log10 range of the log chart for `vals`: padded by a factor 1.3 when they span less than a factor 10
+/// (so that small oscillations stay visible), otherwise snapped out to whole decades; and the number of
+/// y labels that puts ticks on whole decades when the span is at least one decade.
+pub(crate) fn log10_range(vals: &[f64], floor: f64, fallback: (f64, f64)) -> ((f64, f64), usize) {
+    let pos = || vals.iter().copied().filter(|v| v.is_finite() && *v > 0.0).map(|v| v.max(floor));
+    let (lo, hi) = (pos().fold(f64::INFINITY, f64::min), pos().fold(0.0, f64::max));
+    let (lo, hi) = if lo.is_finite() && hi < 10.0 * lo {
+        (lo / 1.3, hi * 1.3)
+    } else {
+        log_range(vals.iter().copied(), floor, fallback)
+    };
+    let lo = lo.clamp(1e-300, 1e300);
+    let hi = hi.clamp(lo * 1.01, 1e301);
+    let (l0, l1) = (lo.log10(), hi.log10());
+    let span = l1 - l0;
+    let labels = if span >= 1.0 { ((span.floor() as usize) + 1).min(6) } else { 5 };
+    ((l0, l1), labels)
+}
+
+/// Two eigenvalues as text: `±0.50i`, `−0.15 ± 0.48i` or `−0.50, −0.50`.
+pub(crate) fn eig_text(eig: &[(f64, f64); 2]) -> String {
+    let [(r1, i1), (r2, _)] = *eig;
+    if i1 != 0.0 {
+        if r1.abs() < 1e-12 * i1.abs().max(1.0) {
+            format!("±{}i", short(i1.abs()))
+        } else {
+            format!("{} ± {}i", short(r1), short(i1.abs()))
+        }
+    } else {
+        format!("{}, {}", short(r1), short(r2))
+    }
+}
+
+/// The smallest "nice" number (1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten) at least `x` (x > 0).
+pub(crate) fn nice_up(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    for m in [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if m * p >= x * (1.0 - 1e-12) {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
+pub(crate) fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    style: &TextStyle,
+    max_w: u32,
+) -> String {
+    for t in texts {
+        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+            return t.clone();
+        }
+    }
+    texts.last().cloned().unwrap_or_default()
+}
+
+/// Draws a one-line key of coloured text segments at `(x, y)`: the first of `variants` whose width fits in
+/// `max_w` device pixels (or the last one).
+pub(crate) fn key_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    at: (i32, i32),
+    size: f64,
+    max_w: u32,
+    variants: &[Vec<(String, RGBColor)>],
+) -> Result<(), String> {
+    let width = |v: &Vec<(String, RGBColor)>| -> u32 {
+        v.iter().map(|(t, c)| area.estimate_text_size(t, &theme.font_in(size, *c)).map(|(w, _)| w).unwrap_or(0)).sum()
+    };
+    let Some(chosen) = variants.iter().find(|v| width(v) <= max_w).or(variants.last()) else { return Ok(()) };
+    let mut x = at.0;
+    for (t, c) in chosen {
+        let st = theme.font_in(size, *c);
+        area.draw(&Text::new(t.clone(), (x, at.1), st.clone())).map_err(err)?;
+        x += area.estimate_text_size(t, &st).map(|(w, _)| w as i32).unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// Points of the line `log10 y = log10 y0 + n log10 ρ` for `n` in `[0, n1]`, clipped to `[l0, l1]` (a
+/// straight line on the log chart, so its two end points suffice). Empty when it never enters the range.
+pub(crate) fn rate_line(y0: f64, rho: f64, n1: f64, l0: f64, l1: f64) -> Vec<(f64, f64)> {
+    if !(y0 > 0.0 && rho > 0.0 && y0.is_finite() && rho.is_finite() && n1 > 0.0) {
+        return Vec::new();
+    }
+    let (c, s) = (y0.log10(), rho.log10());
+    let (mut a, mut b) = (0.0f64, n1);
+    if s.abs() < 1e-300 {
+        if c < l0 || c > l1 {
+            return Vec::new();
+        }
+    } else {
+        let (na, nb) = ((l0 - c) / s, (l1 - c) / s);
+        let (na, nb) = if na < nb { (na, nb) } else { (nb, na) };
+        a = a.max(na);
+        b = b.min(nb);
+    }
+    if a >= b {
+        return Vec::new();
+    }
+    let y = |n: f64| (c + n * s).clamp(l0, l1);
+    vec![(a, y(a)), (b, y(b))]
+}
+
+/// The mesh style shared by every chart of the two panels.
+pub(crate) fn mesh<DB, X, Y, XT, YT>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    theme: &Theme,
+    x_desc: &str,
+    y_desc: &str,
+    xf: &dyn Fn(&XT) -> String,
+    yf: &dyn Fn(&YT) -> String,
+    n_labels: (usize, usize),
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .axis_desc_style(theme.font(11.0))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(n_labels.0)
+        .y_labels(n_labels.1)
+        .x_label_formatter(xf)
+        .y_label_formatter(yf)
+        .draw()
+        .map_err(err)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dirac-GAN
+// ---------------------------------------------------------------------------------------------------------
+
+fn loss_title(l: Loss) -> &'static str {
+    match l {
+        Loss::Gan => "GAN",
+        Loss::NsGan => "NS-GAN",
+        Loss::Wgan => "WGAN",
+        Loss::WganGp => "WGAN-GP",
+    }
+}
+
+/// What the linearisation predicts, in a few words.
+fn verdict(sim: &GanSim) -> (String, String) {
+    let c = &sim.model.cfg;
+    let upd = match c.update {
+        Update::Sim => "simultaneous",
+        Update::Alt => "alternating",
+    };
+    let clip = if c.clipped() { format!(", clip {}", short(c.clip)) } else { String::new() };
+    let what = match sim.rate {
+        None => "no Jacobian at (0, 0): |ψ| is pushed to 1".to_string(),
+        Some(rho) if c.clipped() && rho > 1.0 + 1e-9 => "spirals out until clipping caps ψ".to_string(),
+        Some(rho) if rho > 1.0 + 1e-9 => format!("spirals out, ×{rho:.4}/step"),
+        Some(rho) if rho < 1.0 - 1e-9 => format!("converges, ×{rho:.4}/step"),
+        Some(_) => "neutral: step eigenvalues on the unit circle".to_string(),
+    };
+    let long = format!("{} {}{}: {}", loss_title(c.loss), upd, clip, what);
+    let short_ = format!("{}{}: {}", loss_title(c.loss), clip, what);
+    (long, short_)
+}
+
+/// Which conserved curve through the start applies: the circle of the continuous flow (GAN and WGAN
+/// without penalty), or the ellipse `Q = Q₀` of alternating WGAN steps.
+enum Overlay {
+    None,
+    Circle(f64),
+    Ellipse { q0: f64, h: f64 },
+}
+
+fn overlay(sim: &GanSim) -> Overlay {
+    let c = &sim.model.cfg;
+    if c.gp > 0.0 || c.clipped() {
+        return Overlay::None;
+    }
+    match (c.loss, c.update) {
+        (Loss::Wgan | Loss::WganGp, Update::Alt) if c.h < 2.0 => Overlay::Ellipse { q0: sim.q0, h: c.h },
+        (Loss::Gan | Loss::Wgan | Loss::WganGp, _) => Overlay::Circle(sim.r0),
+        _ => Overlay::None,
+    }
+}
+
+fn overlay_points(o: &Overlay) -> Vec<(f64, f64)> {
+    const N: usize = 160;
+    let ring = |f: &dyn Fn(f64) -> (f64, f64)| -> Vec<(f64, f64)> {
+        (0..=N).map(|i| f(i as f64 / N as f64 * std::f64::consts::TAU)).collect()
+    };
+    match *o {
+        Overlay::None => Vec::new(),
+        Overlay::Circle(r) => ring(&|t| (r * t.cos(), r * t.sin())),
+        Overlay::Ellipse { q0, h } => {
+            // Q = θ² + ψ² − hθψ has eigenvalues 1 − h/2 along (1, 1)/√2 and 1 + h/2 along (1, −1)/√2.
+            let (s1, s2) = ((q0 / (1.0 - 0.5 * h)).sqrt(), (q0 / (1.0 + 0.5 * h)).sqrt());
+            let k = std::f64::consts::FRAC_1_SQRT_2;
+            ring(&|t| {
+                let (u, v) = (s1 * t.cos(), s2 * t.sin());
+                (k * (u + v), k * (u - v))
+            })
+        }
+    }
+}
+
+fn phase_plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &GanSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    let c = &sim.model.cfg;
+    // The half-extent: at least 2, the start, and the trajectory so far, on a coarse ladder so that the
+    // view changes only now and then.
+    let traj_max =
+        sim.hist.items().iter().map(|(_, (t, p))| t.abs().max(p.abs())).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let need = 2.0f64.max(1.15 * c.theta0.abs().max(c.psi0.abs())).max(1.08 * traj_max);
+    let half = nice_up(need).min(MAX_HALF);
+
+    // Equal units on both axes so that the conserved circle looks like one.
+    let (w, h) = area.dim_in_pixel();
+    let (m, mt, xl, yl) = (theme.px(8.0), theme.px(30.0), theme.px(30.0), theme.px(42.0));
+    let pw = (w as f64 - 2.0 * m as f64 - yl as f64).max(10.0);
+    let ph = (h as f64 - m as f64 - mt as f64 - xl as f64).max(10.0);
+    let (hx, hy) = if pw >= ph { (half * pw / ph, half) } else { (half, half * ph / pw) };
+
+    let mut chart = ChartBuilder::on(area)
+        .margin(m)
+        .margin_top(mt)
+        .x_label_area_size(xl)
+        .y_label_area_size(yl)
+        .build_cartesian_2d(-hx..hx, -hy..hy)
+        .map_err(err)?;
+    mesh(&mut chart, theme, "θ (generator)", "ψ (discriminator)", &tick, &tick, (7, 7))?;
+    let cfg = *c;
+    vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p))?;
+
+    // Clipping bounds.
+    if c.clipped() && c.clip < hy {
+        for s in [-1.0, 1.0] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-hx, s * c.clip), (hx, s * c.clip)],
+                    theme.px(5.0),
+                    theme.px(4.0),
+                    theme.warn().mix(0.7).stroke_width(theme.px(1.3)),
+                ))
+                .map_err(err)?;
+        }
+    }
+    // WGAN-GP: the penalty's target |ψ| = g₀.
+    if c.nonsmooth() && WGAN_GP_TARGET < hy {
+        for s in [-1.0, 1.0] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-hx, s * WGAN_GP_TARGET), (hx, s * WGAN_GP_TARGET)],
+                    theme.px(2.0),
+                    theme.px(4.0),
+                    theme.muted().stroke_width(theme.px(1.2)),
+                ))
+                .map_err(err)?;
+        }
+    }
+
+    // The trajectory.
+    let color = theme.series(0);
+    let pts: Vec<(f64, f64)> = sim
+        .hist
+        .items()
+        .iter()
+        .map(|(_, (t, p))| (*t, *p))
+        .filter(|(t, p)| t.is_finite() && p.is_finite())
+        .map(|(t, p)| (t.clamp(-hx, hx), p.clamp(-hy, hy)))
+        .collect();
+    chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(theme.px(1.6)))).map_err(err)?;
+    // The conserved curve through the start, on top so that it stays visible where the run follows it.
+    let ov = overlay(sim);
+    let ov_pts = overlay_points(&ov);
+    if !ov_pts.is_empty() {
+        let fg = theme.fg().mix(0.75);
+        chart
+            .draw_series(DashedLineSeries::new(ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
+            .map_err(err)?;
+    }
+    let start = (c.theta0.clamp(-hx, hx), sim.model.cfg.psi0.clamp(-hy, hy));
+    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    if let Some(&last) = pts.last() {
+        chart.draw_series([Circle::new(last, theme.px(4.5), color.filled())]).map_err(err)?;
+    }
+
+    // The equilibrium and its eigenvalues.
+    chart.draw_series([Cross::new((0.0, 0.0), theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))]).map_err(err)?;
+    let label = match &sim.eig {
+        Some(e) => format!("λ = {}", eig_text(e)),
+        None => "no Jacobian".to_string(),
+    };
+    let style = theme.font(11.0);
+    let (tw, th) = area.estimate_text_size(&label, &style).unwrap_or((0, 0));
+    let bg = theme.bg().mix(0.85).filled();
+    let at = (theme.dpx(7.0), -theme.dpx(7.0) - th as i32);
+    chart
+        .draw_series([EmptyElement::at((0.0, 0.0))
+            + Rectangle::new(
+                [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)],
+                bg,
+            )
+            + Text::new(label, at, style)])
+        .map_err(err)?;
+
+    // Headline.
+    let (long, short_) = verdict(sim);
+    let hs = theme.font(12.5);
+    let text = fitting(area, &[long, short_], &hs, w.saturating_sub(theme.px(12.0)));
+    area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(9.0)), hs)).map_err(err)?;
+
+    let mut entries: Vec<(String, RGBColor, bool)> = vec![("trajectory".to_string(), color, false)];
+    match ov {
+        Overlay::Circle(_) => entries.push(("flow: r = r₀".to_string(), theme.fg(), true)),
+        Overlay::Ellipse { .. } => entries.push(("Q = Q₀ (conserved)".to_string(), theme.fg(), true)),
+        Overlay::None => {}
+    }
+    if c.clipped() {
+        entries.push((format!("|ψ| = {} (clip)", short(c.clip)), theme.warn(), true));
+    }
+    if c.nonsmooth() {
+        entries.push(("|ψ| = 1 (GP target)".to_string(), theme.muted(), true));
+    }
+    legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries)?;
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+fn distance_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &GanSim,
+    theme: &Theme,
+) -> Result<(), String> {
+    let c = &sim.model.cfg;
+    let n1 = (sim.model.steps as f64).max(10.0);
+    let radii: Vec<(f64, f64)> = sim
+        .hist
+        .items()
+        .iter()
+        .map(|(s, (t, p))| (*s as f64, t.hypot(*p)))
+        .filter(|(_, r)| r.is_finite() && *r > 0.0)
+        .collect();
+    let show_q = c.loss != Loss::NsGan && c.loss != Loss::Gan && c.update == Update::Alt && c.gp == 0.0 && !c.clipped();
+    let qs: Vec<(f64, f64)> = if show_q {
+        sim.hist
+            .items()
+            .iter()
+            .map(|(s, (t, p))| (*s as f64, super::model::q(c.h, *t, *p)))
+            .filter(|(_, q)| q.is_finite() && *q > 0.0)
+            .map(|(s, q)| (s, q.sqrt()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // With clipping the linearisation holds only near (0, 0): show its rate only where it predicts convergence.
+    let rate_shown = sim.rate.filter(|rho| !c.clipped() || *rho <= 1.0);
+    let mut vals: Vec<f64> = radii.iter().map(|p| p.1).chain(qs.iter().map(|p| p.1)).collect();
+    if let Some(rho) = rate_shown {
+        // The predicted end value, in logs so that it cannot overflow.
+        let l = sim.r0.ln() + n1 * rho.ln();
+        vals.push(l.clamp(-690.0, 690.0).exp());
+    }
+    vals.push(sim.r0);
+    let ((l0, l1), ny) = log10_range(&vals, 1e-12, (1e-3, 10.0));
+    let lg = |v: f64| v.log10().clamp(l0, l1);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(24.0))
+        .x_label_area_size(theme.px(28.0))
+        .y_label_area_size(theme.px(46.0))
+        .build_cartesian_2d(0.0..n1, l0..l1)
+        .map_err(err)?;
+    mesh(&mut chart, theme, "step", "", &tick, &pow10_tick, (5, ny))?;
+    let fg = theme.fg().mix(0.75);
+    if let Some(rho) = rate_shown {
+        let pts = rate_line(sim.r0, rho, n1, l0, l1);
+        if !pts.is_empty() {
+            chart
+                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
+                .map_err(err)?;
+        }
+    }
+    let pts: Vec<(f64, f64)> = radii.iter().map(|(s, r)| (*s, lg(*r))).collect();
+    chart.draw_series(LineSeries::new(pts, theme.series(0).stroke_width(theme.px(1.6)))).map_err(err)?;
+    if !qs.is_empty() {
+        let pts: Vec<(f64, f64)> = qs.iter().map(|(s, q)| (*s, lg(*q))).collect();
+        chart.draw_series(LineSeries::new(pts, theme.series(2).stroke_width(theme.px(2.2)))).map_err(err)?;
+    }
+    // The key sits in the title line, so that no legend box covers the curves.
+    let (fg, c0, c2) = (theme.fg(), theme.series(0), theme.series(2));
+    let s = |t: &str, c: RGBColor| (t.to_string(), c);
+    let mut long = vec![s("distance ", fg), s("r", c0), s(" to (0, 0), log scale", fg)];
+    let mut short_ = vec![s("r", c0), s(", log", fg)];
+    if rate_shown.is_some() {
+        long.push(s("; dashed: linearised r₀ρⁿ", fg));
+        short_.push(s("; dashed: r₀ρⁿ", fg));
+    }
+    if !qs.is_empty() {
+        long.push(s("; ", fg));
+        long.push(s("√Q conserved", c2));
+        short_.push(s("; ", fg));
+        short_.push(s("√Q", c2));
+    }
+    let (w, _) = area.dim_in_pixel();
+    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_])?;
+    Ok(())
+}

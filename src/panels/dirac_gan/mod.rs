@@ -1,0 +1,247 @@
+//! The Dirac-GAN: why simultaneous GAN steps spiral out, alternating steps orbit, and a penalty converges.
+//!
+//! Post: Su Jianlin, "幂等生成网络IGN：试图将判别和生成合二为一的GAN", https://kexue.fm/archives/9969, which reads
+//! the Idempotent Generative Network as a GAN; the smallest GAN is Mescheder, Geiger & Nowozin's Dirac-GAN
+//! ("Which Training Methods for GANs do actually Converge?", arXiv:1801.04406): data at 0, generator `δ_θ`,
+//! linear discriminator `D_ψ(x) = ψx`. Claim: the equilibrium (0, 0) has purely imaginary eigenvalues
+//! `±i f'(0)`, so simultaneous steps spiral out exactly as `r²ₙ₊₁ = r²ₙ(1 + h² f'(θψ)²)`, alternating WGAN
+//! steps conserve `θ² + ψ² − hθψ` and orbit forever, a zero-centred gradient penalty γ moves the eigenvalues to
+//! `−γ/2 ± sqrt(γ²/4 − f'(0)²)` and converges for `h < γ/f'(0)²`, while weight clipping and WGAN-GP do not
+//! converge. The figure shows the (θ, ψ) phase plane with the vector field, the equilibrium and its live
+//! eigenvalues, the trajectory and the conserved curve, and the distance to the equilibrium on a log axis
+//! against the linearised rate.
+
+pub(crate) mod draw;
+pub mod model;
+
+use crate::history::History;
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use model::{eig2, jacobian, rate_predicted, Config, DiracGan, Loss, Update};
+use std::cell::Cell;
+
+/// The parameter table (theory §2 and §4).
+pub static PARAMS: [ParamSpec; 7] = [
+    ParamSpec {
+        key: "loss",
+        label: "loss",
+        unit: "",
+        help: "gan: standard; nsgan: non-saturating generator; wgan: Wasserstein; wgan-gp: WGAN with the one-centred penalty γ(|ψ| − 1)².",
+        kind: Kind::Choice { choices: &["gan", "nsgan", "wgan", "wgan-gp"], default: "gan" },
+    },
+    ParamSpec {
+        key: "update",
+        label: "update",
+        unit: "",
+        help: "sim: both players step at once; alt: the generator steps first, then the discriminator sees the new θ.",
+        kind: Kind::Choice { choices: &["sim", "alt"], default: "sim" },
+    },
+    ParamSpec {
+        key: "h",
+        label: "h (step size)",
+        unit: "",
+        help: "Gradient step size of both players.",
+        kind: Kind::Float { min: 0.01, max: 2.5, default: 0.2, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "gp",
+        label: "γ (gradient penalty)",
+        unit: "",
+        help: "Penalty weight, 0 = off: zero-centred (γψ²/2 on the discriminator) for gan, nsgan and wgan; one-centred with target norm 1 for wgan-gp.",
+        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "clip",
+        label: "c (weight clipping)",
+        unit: "",
+        help: "WGAN-style weight clipping ψ ← clip(ψ, −c, c) after every step (applied to any loss), 0 = off.",
+        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "theta0",
+        label: "θ₀ (generator start)",
+        unit: "",
+        help: "Initial generator position θ. Click the phase plane to set θ₀ and ψ₀ together.",
+        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "psi0",
+        label: "ψ₀ (discriminator start)",
+        unit: "",
+        help: "Initial discriminator slope ψ.",
+        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+];
+
+/// Presets: the notebook's variants (theory §2, "Notebook defaults").
+pub static PRESETS: [Preset; 5] = [
+    Preset {
+        label: "GAN, simultaneous: spirals out",
+        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    },
+    Preset {
+        label: "WGAN, alternating: orbits",
+        values: &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    },
+    Preset {
+        label: "GAN + penalty 1 (critical)",
+        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
+    },
+    Preset {
+        label: "WGAN, clipping 1",
+        values: &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
+    },
+    Preset {
+        label: "WGAN-GP (γ 0.7)",
+        values: &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order.
+///
+/// - `theta`, `psi`: the state; `radius = sqrt(θ² + ψ²)`, the distance to the equilibrium (0, 0).
+/// - `eig1_re` … `eig2_im`: eigenvalues of the continuous-time Jacobian at (0, 0), penalty included; a complex
+///   pair as `re ± i|im|` (eig1 has the positive imaginary part), real eigenvalues in decreasing order. `null`
+///   for wgan-gp with γ > 0, whose field is discontinuous at ψ = 0 and has no Jacobian there.
+/// - `q`: `θ² + ψ² − hθψ`, exactly conserved by alternating WGAN steps without penalty or clipping.
+/// - `rate_predicted`: the spectral radius of the linearised step map at (0, 0), i.e. the predicted per-step
+///   factor of the radius near the equilibrium (`sqrt(1 + h²)` for simultaneous WGAN, where it is exact);
+///   `null` where there is no Jacobian.
+pub static METRICS: [&str; 9] =
+    ["theta", "psi", "radius", "eig1_re", "eig1_im", "eig2_re", "eig2_im", "q", "rate_predicted"];
+
+/// The panel descriptor.
+pub struct DiracGanPanel;
+
+/// The registered instance.
+pub static PANEL: DiracGanPanel = DiracGanPanel;
+
+impl Panel for DiracGanPanel {
+    fn id(&self) -> &'static str {
+        "dirac-gan"
+    }
+    fn title(&self) -> &'static str {
+        "Dirac-GAN: (θ, ψ) phase plane"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
+        Box::new(GanSim::new(config_from(p)))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        2
+    }
+    fn golden_steps(&self) -> u64 {
+        500
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.5, 1.25)
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config_from(p: &ParamValues) -> Config {
+    Config {
+        loss: Loss::from_name(p.choice("loss")).unwrap_or(Loss::Gan),
+        update: Update::from_name(p.choice("update")).unwrap_or(Update::Sim),
+        h: p.f64("h"),
+        gp: p.f64("gp"),
+        clip: p.f64("clip"),
+        theta0: p.f64("theta0"),
+        psi0: p.f64("psi0"),
+    }
+}
+
+/// The live simulation and what the figure needs.
+pub struct GanSim {
+    /// The model.
+    pub model: DiracGan,
+    /// Sampled `(θ, ψ)` by step.
+    pub hist: History<(f64, f64)>,
+    /// The eigenvalues at the equilibrium, if the Jacobian exists.
+    pub eig: Option<[(f64, f64); 2]>,
+    /// The linearised per-step rate, if the Jacobian exists.
+    pub rate: Option<f64>,
+    /// The radius at step 0.
+    pub r0: f64,
+    /// `Q` at step 0.
+    pub q0: f64,
+    map: Cell<Option<PlaneMap>>,
+}
+
+impl GanSim {
+    /// A simulation of `cfg` at step 0.
+    pub fn new(cfg: Config) -> Self {
+        let model = DiracGan::new(cfg);
+        let mut hist = History::new(4096);
+        hist.push(0, (model.theta, model.psi));
+        GanSim {
+            eig: jacobian(&cfg).map(|j| eig2(&j)),
+            rate: rate_predicted(&cfg),
+            r0: model.radius(),
+            q0: model.q(),
+            model,
+            hist,
+            map: Cell::new(None),
+        }
+    }
+}
+
+impl Sim for GanSim {
+    fn step(&mut self) {
+        self.model.step();
+        self.hist.push(self.model.steps, (self.model.theta, self.model.psi));
+    }
+
+    fn is_finite(&self) -> bool {
+        self.model.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let m = &self.model;
+        let e = |i: usize, re: bool| match self.eig {
+            Some(ev) => Metric::Num(if re { ev[i].0 } else { ev[i].1 }),
+            None => Metric::Null,
+        };
+        vec![
+            ("theta", Metric::Num(m.theta)),
+            ("psi", Metric::Num(m.psi)),
+            ("radius", Metric::Num(m.radius())),
+            ("eig1_re", e(0, true)),
+            ("eig1_im", e(0, false)),
+            ("eig2_re", e(1, true)),
+            ("eig2_im", e(1, false)),
+            ("q", Metric::Num(m.q())),
+            ("rate_predicted", self.rate.map_or(Metric::Null, Metric::Num)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let map = draw::draw(area, self, theme)?;
+        self.map.set(Some(map));
+        Ok(())
+    }
+
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        match self.map.get().and_then(|m| m.to_data(px, py)) {
+            Some((theta, psi)) => vec![("theta0", fmt_f64(round2(theta))), ("psi0", fmt_f64(round2(psi)))],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Rounds to 0.01 so that clicked starts stay short in the URL hash.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}

@@ -1,0 +1,497 @@
+//! Drawing of the Dirac-IGN: the (a, b) phase plane with the vector field of the expected stop-gradient
+//! flow, every fixed point classified, the ideal point, the identity and the trajectory, with the Hopf
+//! readout above and the fixed-point list below; a 1-D strip with the data point, the noise density, the
+//! density of f(z) and the energy `(f(y) − y)²`; and the distance to the ideal point on a log axis.
+
+use super::model::{FixedCurve, FixedKind, FixedPoint, Optimizer};
+use super::IgnSim;
+use crate::panels::dirac_gan::draw::{
+    eig_text, fitting, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick,
+};
+use crate::plot::{err, is_wide, vector_field, PlaneMap, Theme};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The most fixed points listed under the plane.
+const MAX_LISTED: usize = 5;
+/// The energy value drawn at the top of the strip, in units of the noise variance (larger values are clipped).
+const ENERGY_TOP_VARS: f64 = 4.0;
+
+/// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &IgnSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (w, h) = area.dim_in_pixel();
+    if wide {
+        let (left, right) = area.split_horizontally((w as f64 * 0.54) as u32);
+        let (_, rh) = right.dim_in_pixel();
+        let (strip, dist) = right.split_vertically((rh as f64 * 0.48) as u32);
+        let map = plane_block(&left, sim, theme)?;
+        strip_chart(&strip, sim, theme)?;
+        distance_chart(&dist, sim, theme)?;
+        Ok(map)
+    } else {
+        let (top, bottom) = area.split_vertically((h as f64 * 0.56) as u32);
+        let (_, bh) = bottom.dim_in_pixel();
+        let (strip, dist) = bottom.split_vertically((bh as f64 * 0.48) as u32);
+        let map = plane_block(&top, sim, theme)?;
+        strip_chart(&strip, sim, theme)?;
+        distance_chart(&dist, sim, theme)?;
+        Ok(map)
+    }
+}
+
+/// Extends `base` to cover `lo..hi` with a margin, snapped to a coarse grid so that the view changes only
+/// now and then. Returns `None` when that would take more than one base span on either side: the run is
+/// then running away, and the base view (with the trajectory clamped to its edge) keeps the fixed points
+/// and the start of the escape readable.
+fn extend(base: (f64, f64), lo: f64, hi: f64) -> Option<(f64, f64)> {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    if lo >= base.0 && hi <= base.1 {
+        return Some(base);
+    }
+    let span = base.1 - base.0;
+    if lo < base.0 - span || hi > base.1 + span {
+        return None;
+    }
+    let (l, r) = (base.0.min(lo), base.1.max(hi));
+    let step = nice_up((r - l) / 6.0);
+    let l = ((l - 0.3 * step) / step).floor() * step;
+    let r = ((r + 0.3 * step) / step).ceil() * step;
+    Some((l, r))
+}
+
+/// The current view `(a range, b range)`: the base view, extended by the trajectory unless it runs away.
+fn view(sim: &IgnSim) -> ((f64, f64), (f64, f64)) {
+    let fin = || sim.hist.items().iter().map(|(_, p)| *p).filter(|(a, b)| a.is_finite() && b.is_finite());
+    let (amin, amax) = fin().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), (a, _)| (l.min(a), h.max(a)));
+    let (bmin, bmax) = fin().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), (_, b)| (l.min(b), h.max(b)));
+    match (extend(sim.view.0, amin, amax), extend(sim.view.1, bmin, bmax)) {
+        (Some(a), Some(b)) => (a, b),
+        _ => sim.view,
+    }
+}
+
+fn kind_color(theme: &Theme, k: FixedKind) -> RGBColor {
+    match k {
+        FixedKind::StableNode | FixedKind::StableSpiral => theme.series(2),
+        FixedKind::Saddle => theme.series(4),
+        FixedKind::Unstable => theme.warn(),
+        FixedKind::Centre | FixedKind::Degenerate => theme.muted(),
+    }
+}
+
+/// Draws a fixed-point marker centred at backend pixel `c` (relative to `area`).
+fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    c: (i32, i32),
+    k: FixedKind,
+) -> Result<(), String> {
+    let r = theme.dpx(4.5);
+    let col = kind_color(theme, k);
+    let edge = theme.fg().stroke_width(theme.px(1.0));
+    match k {
+        FixedKind::StableNode | FixedKind::StableSpiral => {
+            area.draw(&Circle::new(c, r, col.filled())).map_err(err)?;
+            area.draw(&Circle::new(c, r, edge)).map_err(err)?;
+        }
+        FixedKind::Saddle => {
+            let tri = vec![(c.0, c.1 - r - 1), (c.0 - r - 1, c.1 + r), (c.0 + r + 1, c.1 + r)];
+            area.draw(&Polygon::new(tri.clone(), col.filled())).map_err(err)?;
+            let mut outline = tri;
+            outline.push(outline[0]);
+            area.draw(&PathElement::new(outline, edge)).map_err(err)?;
+        }
+        FixedKind::Unstable | FixedKind::Centre => {
+            area.draw(&Circle::new(c, r, bg_fill(theme))).map_err(err)?;
+            area.draw(&Circle::new(c, r, col.stroke_width(theme.px(2.0)))).map_err(err)?;
+        }
+        FixedKind::Degenerate => {
+            area.draw(&Rectangle::new([(c.0 - r, c.1 - r), (c.0 + r, c.1 + r)], col.filled())).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+fn bg_fill(theme: &Theme) -> ShapeStyle {
+    theme.bg().filled()
+}
+
+/// The name of a fixed point: the ideal point and the identity are named, others by their slope.
+fn point_name(sim: &IgnSim, p: &FixedPoint) -> &'static str {
+    let x0 = sim.model.cfg.problem.x0;
+    if p.a == 0.0 && p.b == x0 {
+        "ideal"
+    } else if p.a == 1.0 && p.b == 0.0 {
+        "identity"
+    } else if p.a > 1.0 && p.kind.is_stable() {
+        "expanding"
+    } else {
+        ""
+    }
+}
+
+/// The Hopf readout, long and short.
+fn hopf_text(sim: &IgnSim) -> (String, String) {
+    let p = &sim.model.cfg.problem;
+    let lt = p.lambda.tight;
+    match sim.hopf {
+        Some(t) => {
+            let side = if lt < t { "below: ideal stable" } else { "above: ideal spirals out" };
+            (
+                format!("Hopf threshold λt* = {}; λt = {} is {}", short(t), short(lt), side),
+                format!("λt* = {}; {}", short(t), side),
+            )
+        }
+        None => {
+            let x0 = p.x0;
+            let why = if x0 * (x0 - p.mom.m1) <= 0.0 {
+                "tightness only adds damping"
+            } else if p.lambda.rec * p.lambda.idem * p.mom.dist2_to(x0) <= 0.0 {
+                "det J = 0 (λrec or λidem is 0)"
+            } else {
+                "ideal unstable for every λt"
+            };
+            (format!("no Hopf threshold: {why}"), format!("no λt*: {why}"))
+        }
+    }
+}
+
+fn plane_block<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &IgnSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    let cfg = &sim.model.cfg;
+    let p = cfg.problem;
+    let (w, h) = area.dim_in_pixel();
+    let line = theme.px(15.0);
+    let listed: Vec<&FixedPoint> = sim.fixed.points.iter().take(MAX_LISTED).collect();
+    let n_lines = listed.len() + usize::from(!sim.fixed.curves.is_empty() || sim.fixed.all_fixed);
+    let head_h = theme.px(38.0);
+    let list_h = (line * n_lines as u32 + theme.px(10.0)).min(h / 3);
+    let (head, rest) = area.split_vertically(head_h.min(h / 4));
+    let (_, rh) = rest.dim_in_pixel();
+    let (plot_area, list_area) = rest.split_vertically(rh.saturating_sub(list_h));
+
+    // Headline: coefficients, optimiser and rate; then the Hopf readout.
+    let opt = match cfg.optimizer {
+        Optimizer::Gd => match sim.rate {
+            Some(rho) => format!("GD h = {}: ×{rho:.4}/step near ideal", short(cfg.h)),
+            None => format!("GD h = {}", short(cfg.h)),
+        },
+        Optimizer::Adam => format!("Adam h = {}", short(cfg.h)),
+    };
+    let sampled = if cfg.sampled { format!(", batch {}", cfg.batch) } else { String::new() };
+    let coeffs = format!("λ = ({}, {}, {})", short(p.lambda.rec), short(p.lambda.idem), short(p.lambda.tight));
+    let hs = theme.font(12.5);
+    let max_w = w.saturating_sub(theme.px(12.0));
+    let ((a0, a1), (b0, b1)) = view(sim);
+    let (ma, mb) = (sim.model.a, sim.model.b);
+    let off = !((a0..=a1).contains(&ma) && (b0..=b1).contains(&mb));
+    if off {
+        // The run has left the plane (it is diverging): say where it is.
+        let t = format!("running away: (a, b) = ({}, {})", short(ma), short(mb));
+        head.draw(&Text::new(t, (theme.dpx(8.0), theme.dpx(5.0)), theme.font_in(12.5, theme.warn()))).map_err(err)?;
+    } else {
+        let l1 = fitting(
+            &head,
+            &[format!("{coeffs}{sampled} · {opt}"), format!("{coeffs} · {opt}"), opt.clone()],
+            &hs,
+            max_w,
+        );
+        head.draw(&Text::new(l1, (theme.dpx(8.0), theme.dpx(5.0)), hs.clone())).map_err(err)?;
+    }
+    let (hl, hsh) = hopf_text(sim);
+    let hcol = if sim.hopf.is_some_and(|t| p.lambda.tight >= t) { theme.warn() } else { theme.fg() };
+    let hstyle = theme.font_in(11.5, hcol);
+    let l2 = fitting(&head, &[hl, hsh], &hstyle, max_w);
+    head.draw(&Text::new(l2, (theme.dpx(8.0), theme.dpx(21.0)), hstyle)).map_err(err)?;
+
+    // The plane.
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(4.0))
+        .x_label_area_size(theme.px(30.0))
+        .y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d(a0..a1, b0..b1)
+        .map_err(err)?;
+    mesh(&mut chart, theme, "a (slope of f)", "b (offset of f)", &tick, &tick, (7, 6))?;
+    vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
+
+    // Curves of fixed points (degenerate coefficients).
+    for c in &sim.fixed.curves {
+        let pts: Vec<(f64, f64)> = match c {
+            FixedCurve::Vertical(x) => vec![(*x, b0), (*x, b1)],
+            FixedCurve::Curve(v) => {
+                v.iter().copied().filter(|(a, b)| (a0..=a1).contains(a) && (b0..=b1).contains(b)).collect()
+            }
+        };
+        chart.draw_series(LineSeries::new(pts, theme.muted().stroke_width(theme.px(3.0)))).map_err(err)?;
+    }
+
+    // Trajectory.
+    let color = theme.series(0);
+    let pts: Vec<(f64, f64)> = sim
+        .hist
+        .items()
+        .iter()
+        .map(|(_, p)| *p)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (a.clamp(a0, a1), b.clamp(b0, b1)))
+        .collect();
+    chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(theme.px(1.8)))).map_err(err)?;
+    let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
+    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+
+    // Fixed points, with the ideal point ringed and the ideal point and identity named.
+    let pa = chart.plotting_area();
+    let (xr, yr) = pa.get_pixel_range();
+    let root = pa.strip_coord_spec();
+    let to_px = |a: f64, b: f64| {
+        let (x, y) = pa.map_coordinate(&(a, b));
+        (x - xr.start, y - yr.start)
+    };
+    let inside = |a: f64, b: f64| (a0..=a1).contains(&a) && (b0..=b1).contains(&b);
+    let zoomed = ((a0, a1), (b0, b1)) != sim.view;
+    let (ia, ib) = p.ideal();
+    if inside(ia, ib) && !zoomed {
+        let c = to_px(ia, ib);
+        root.draw(&Circle::new(c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))).map_err(err)?;
+        root.draw(&Text::new("ideal", (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)), theme.font(11.0)))
+            .map_err(err)?;
+    }
+    if inside(ia, ib) && zoomed {
+        let c = to_px(ia, ib);
+        root.draw(&Circle::new(c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))).map_err(err)?;
+    }
+    if inside(1.0, 0.0) && !zoomed {
+        let c = to_px(1.0, 0.0);
+        let st = theme.font(11.0);
+        let (tw, _) = root.estimate_text_size("identity", &st).unwrap_or((0, 0));
+        root.draw(&Text::new("identity", (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)), st)).map_err(err)?;
+    }
+    for fp in &sim.fixed.points {
+        if inside(fp.a, fp.b) {
+            marker(&root, theme, to_px(fp.a, fp.b), fp.kind)?;
+        }
+    }
+    if let Some(&last) = pts.last() {
+        chart.draw_series([Circle::new(last, theme.px(4.0), color.filled())]).map_err(err)?;
+    }
+
+    // The list of fixed points under the plane.
+    let fs = theme.font(10.5);
+    let lw = w.saturating_sub(theme.px(30.0));
+    for (i, fp) in listed.iter().enumerate() {
+        let y = theme.dpx(4.0) + (line * i as u32) as i32;
+        let c = (theme.dpx(14.0), y + theme.dpx(6.0));
+        marker(&list_area, theme, c, fp.kind)?;
+        let name = point_name(sim, fp);
+        let pos = format!("({}, {})", short(fp.a), short(fp.b));
+        let eig = eig_text(&fp.eig);
+        let texts = [
+            format!("{name}{}{pos}: {}, λ = {eig}", if name.is_empty() { "" } else { " " }, fp.kind.name()),
+            format!("{pos} {}: {eig}", fp.kind.name()),
+            format!("{pos} {}", fp.kind.name()),
+        ];
+        let t = fitting(&list_area, &texts, &fs, lw);
+        list_area.draw(&Text::new(t, (theme.dpx(24.0), y), fs.clone())).map_err(err)?;
+    }
+    if !sim.fixed.curves.is_empty() || sim.fixed.all_fixed {
+        let y = theme.dpx(4.0) + (line * listed.len() as u32) as i32;
+        let t = if sim.fixed.all_fixed {
+            "all three λ are 0: every point is fixed"
+        } else {
+            "grey line: a whole curve of fixed points"
+        };
+        list_area.draw(&Text::new(t, (theme.dpx(24.0), y), fs.clone())).map_err(err)?;
+    }
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+/// The normal density.
+fn normal_pdf(y: f64, mean: f64, sd: f64) -> f64 {
+    let u = (y - mean) / sd;
+    (-0.5 * u * u).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt())
+}
+
+/// A curve over the x-axis, filled down to 0 with `alpha` and outlined.
+fn filled_curve<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    pts: Vec<(f64, f64)>,
+    color: RGBColor,
+    alpha: f64,
+    width: u32,
+) -> Result<(), String> {
+    let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { return Ok(()) };
+    let mut poly = Vec::with_capacity(pts.len() + 2);
+    poly.push((first.0, 0.0));
+    poly.extend(pts.iter().copied());
+    poly.push((last.0, 0.0));
+    chart.draw_series([Polygon::new(poly, color.mix(alpha).filled())]).map_err(err)?;
+    chart.draw_series(LineSeries::new(pts, color.stroke_width(width))).map_err(err)?;
+    Ok(())
+}
+
+fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, theme: &Theme) -> Result<(), String> {
+    let cfg = &sim.model.cfg;
+    let (a, b) = (sim.model.a, sim.model.b);
+    let x0 = cfg.problem.x0;
+    let (m, s) = (cfg.z_mean, cfg.z_std);
+    // f(z) ~ N(a m + b, a² s²).
+    let (fm, fs) = (a * m + b, a.abs() * s);
+    // The y-range: the data point and the noise; f(z) too while it stays within a few noise widths.
+    let reach = 4.0 * (x0.abs() + m.abs() + 3.0 * s);
+    let mut lo = (x0.min(m - 3.0 * s)) - 0.5 * s;
+    let mut hi = (x0.max(m + 3.0 * s)) + 0.5 * s;
+    if fm.is_finite() && fs.is_finite() && (fm - 3.0 * fs) > -reach && (fm + 3.0 * fs) < reach {
+        lo = lo.min(fm - 3.0 * fs);
+        hi = hi.max(fm + 3.0 * fs);
+    }
+    let peak_noise = normal_pdf(m, m, s);
+    let top = 1.25 * peak_noise;
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(24.0))
+        .x_label_area_size(theme.px(26.0))
+        .y_label_area_size(theme.px(12.0))
+        .build_cartesian_2d(lo..hi, 0.0..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(6)
+        .x_label_formatter(&tick)
+        .draw()
+        .map_err(err)?;
+    const N: usize = 240;
+    let xs: Vec<f64> = (0..=N).map(|i| lo + (hi - lo) * i as f64 / N as f64).collect();
+    // Noise density, filled.
+    let noise = theme.muted();
+    filled_curve(
+        &mut chart,
+        xs.iter().map(|&y| (y, normal_pdf(y, m, s).min(top))).collect(),
+        noise,
+        0.25,
+        theme.px(1.2),
+    )?;
+    // The data point.
+    let data = theme.series(1);
+    if (lo..=hi).contains(&x0) {
+        chart
+            .draw_series(LineSeries::new([(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5))))
+            .map_err(err)?;
+        chart.draw_series([Circle::new((x0, 0.92 * top), theme.px(4.0), data.filled())]).map_err(err)?;
+    }
+    // Density of f(z): a normal of width |a|s, or a spike when that is tiny.
+    let gen = theme.series(0);
+    if fm.is_finite() && fs.is_finite() {
+        if fs > (hi - lo) / N as f64 {
+            let pts = xs.iter().map(|&y| (y, normal_pdf(y, fm, fs).min(top))).collect();
+            filled_curve(&mut chart, pts, gen, 0.2, theme.px(1.8))?;
+        } else if (lo..=hi).contains(&fm) {
+            chart.draw_series(LineSeries::new([(fm, 0.0), (fm, top)], gen.stroke_width(theme.px(1.5)))).map_err(err)?;
+        }
+    }
+    // The energy δ(y) = (f(y) − y)², drawn on its own fixed scale [0, 4 s²] mapped to the strip height.
+    let e_top = ENERGY_TOP_VARS * s * s;
+    let en = theme.series(3);
+    let energy: Vec<(f64, f64)> = xs
+        .iter()
+        .map(|&y| (y, ((a - 1.0) * y + b).powi(2)))
+        .filter(|(_, e)| e.is_finite())
+        .map(|(y, e)| (y, e.min(e_top) / e_top * top))
+        .collect();
+    chart
+        .draw_series(DashedLineSeries::new(energy, theme.px(5.0), theme.px(3.0), en.stroke_width(theme.px(1.8))))
+        .map_err(err)?;
+    // Its zero y* = b/(1 − a), the "target manifold".
+    if (1.0 - a).abs() > 1e-9 {
+        let ys = b / (1.0 - a);
+        if (lo..=hi).contains(&ys) {
+            chart.draw_series([TriangleMarker::new((ys, 0.0), theme.px(4.0), en.filled())]).map_err(err)?;
+        }
+    }
+    // The key as a row of coloured words (a legend box would cover the densities).
+    let key = [("data x₀", data), ("noise z", noise), ("f(z)", gen), ("energy (f(y) − y)²", en)];
+    let mut x = theme.dpx(8.0);
+    for (label, col) in key {
+        let st = theme.font_in(11.5, col);
+        area.draw(&Text::new(label, (x, theme.dpx(5.0)), st.clone())).map_err(err)?;
+        let (tw, _) = area.estimate_text_size(label, &st).unwrap_or((0, 0));
+        x += tw as i32 + theme.dpx(12.0);
+    }
+    Ok(())
+}
+
+fn distance_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &IgnSim,
+    theme: &Theme,
+) -> Result<(), String> {
+    let x0 = sim.model.cfg.problem.x0;
+    let n1 = (sim.model.steps as f64).max(10.0);
+    let ds: Vec<(f64, f64)> = sim
+        .hist
+        .items()
+        .iter()
+        .map(|(s, (a, b))| (*s as f64, a.hypot(b - x0)))
+        .filter(|(_, d)| d.is_finite() && *d > 0.0)
+        .collect();
+    let mut vals: Vec<f64> = ds.iter().map(|p| p.1).collect();
+    if let Some(rho) = sim.rate {
+        let l = sim.d0.ln() + n1 * rho.ln();
+        vals.push(l.clamp(-690.0, 690.0).exp());
+    }
+    vals.push(sim.d0);
+    // Cap the top at 10⁴ times the larger of d₀ and 1: a diverging run leaves through the top, and the
+    // growth before it (the outward spiral) keeps most of the height.
+    let cap = (sim.d0.max(1.0) * 1e4).min(1e300);
+    let vals: Vec<f64> = vals.into_iter().map(|v| v.min(cap)).collect();
+    let ((l0, l1), ny) = log10_range(&vals, 1e-12, (1e-3, 10.0));
+    let lg = |v: f64| v.log10().clamp(l0, l1);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(24.0))
+        .x_label_area_size(theme.px(28.0))
+        .y_label_area_size(theme.px(46.0))
+        .build_cartesian_2d(0.0..n1, l0..l1)
+        .map_err(err)?;
+    mesh(&mut chart, theme, "step", "", &tick, &pow10_tick, (5, ny))?;
+    if let Some(rho) = sim.rate {
+        let pts = rate_line(sim.d0, rho, n1, l0, l1);
+        if !pts.is_empty() {
+            let fg = theme.fg().mix(0.75);
+            chart
+                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
+                .map_err(err)?;
+        }
+    }
+    let pts: Vec<(f64, f64)> = ds.iter().map(|(s, d)| (*s, lg(*d))).collect();
+    chart.draw_series(LineSeries::new(pts, theme.series(0).stroke_width(theme.px(1.8)))).map_err(err)?;
+    let (fg, c0) = (theme.fg(), theme.series(0));
+    let s = |t: &str, c: RGBColor| (t.to_string(), c);
+    let mut long = vec![s("distance", c0), s(" to the ideal point (0, x₀), log scale", fg)];
+    let mut short_ = vec![s("distance", c0), s(" to (0, x₀), log", fg)];
+    if sim.rate.is_some() {
+        long.push(s("; dashed: linearised d₀ρⁿ", fg));
+        short_.push(s("; dashed: d₀ρⁿ", fg));
+    }
+    let (w, _) = area.dim_in_pixel();
+    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_])?;
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! The Dirac-IGN: an Idempotent Generative Network shrunk to one data point, read as a GAN.
+//!
+//! Post: Su Jianlin, "幂等生成网络IGN：试图将判别和生成合二为一的GAN", https://kexue.fm/archives/9969, which shows
+//! that IGN (Shocher et al., arXiv:2311.01462) is a GAN whose generator and discriminator are one network,
+//! with the reconstruction error `δ(y) = ‖f(y) − y‖²` as the discriminator. The Dirac-IGN
+//! (`shared/theory/gan-ign.md` §3, our construction) trains `f(x) = a x + b` on a Dirac at x₀ with noise
+//! z ~ N(m, s²) under IGN's three losses and stop-gradients. Claim: the stop-gradients make the flow a game
+//! with a non-symmetric Jacobian; at the ideal point (0, x₀) `det J = 4λ_rλ_i E(z − x₀)² > 0`, and the
+//! reconstruction term damps the game like Mescheder's zero-centred penalty until tightness exceeds the Hopf
+//! threshold `λ_t* = [λ_r(1 + x₀²) + λ_i(m₂ − x₀m₁)]/[x₀(x₀ − m₁)]`, beyond which the ideal point spirals out
+//! like a GAN. The identity (1, 0) is a saddle, and beyond it sits a spurious stable "expanding"
+//! equilibrium. The figure shows the (a, b) phase plane with the vector field, every fixed point classified
+//! with its eigenvalues, and the trajectory; a 1-D strip with the data point, the noise, f(z) and the
+//! energy `(f(y) − y)²`; and the distance to the ideal point on a log axis.
+
+mod draw;
+pub mod model;
+
+use crate::history::History;
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panels::dirac_gan::model::{eig2, spectral_radius};
+use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};
+use nalgebra::Matrix2;
+use std::cell::Cell;
+
+/// The parameter table (theory §3 and §4).
+pub static PARAMS: [ParamSpec; 13] = [
+    ParamSpec {
+        key: "lambda_rec",
+        label: "λ_rec (reconstruction)",
+        unit: "",
+        help: "Weight of L_rec = (f(x₀) − x₀)²: real data should be a fixed point of f.",
+        kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "lambda_idem",
+        label: "λ_idem (idempotence)",
+        unit: "",
+        help: "Weight of L_idem = E(f(f(z)) − f(z))², gradient through the inner f only (the generator loss).",
+        kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "lambda_tight",
+        label: "λ_tight (tightness)",
+        unit: "",
+        help: "Weight of L_tight = −E(f(y) − y)² at y = f(z) detached, gradient through the outer f only (the discriminator loss).",
+        kind: Kind::Float { min: 0.0, max: 5.0, default: 0.1, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "x0",
+        label: "x₀ (data point)",
+        unit: "",
+        help: "The single real data point.",
+        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "z_mean",
+        label: "noise mean",
+        unit: "",
+        help: "Mean of the Gaussian noise z fed to the generator.",
+        kind: Kind::Float { min: -2.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "z_std",
+        label: "noise std",
+        unit: "",
+        help: "Standard deviation of the noise z.",
+        kind: Kind::Float { min: 0.1, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "h",
+        label: "h (step size)",
+        unit: "",
+        help: "Learning rate of gradient descent or Adam.",
+        kind: Kind::Float { min: 0.001, max: 0.2, default: 0.01, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "a0",
+        label: "a₀ (start slope)",
+        unit: "",
+        help: "Initial slope of f(x) = a x + b. Click the phase plane to set a₀ and b₀ together.",
+        kind: Kind::Float { min: -2.0, max: 3.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "b0",
+        label: "b₀ (start offset)",
+        unit: "",
+        help: "Initial offset of f(x) = a x + b.",
+        kind: Kind::Float { min: -4.0, max: 4.0, default: 1.5, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "clamp",
+        label: "tightness clamp",
+        unit: "",
+        help: "Clamp L_tight as tanh(L_tight/(1.5 R))·1.5 R with R = E(f(z) − z)² detached (from re-implementations).",
+        kind: Kind::Bool { default: false },
+    },
+    ParamSpec {
+        key: "gradient",
+        label: "gradient",
+        unit: "",
+        help: "expected: exact expectation over z; sampled: the moments of a fresh minibatch of z each step.",
+        kind: Kind::Choice { choices: &["expected", "sampled"], default: "expected" },
+    },
+    ParamSpec {
+        key: "batch",
+        label: "batch size",
+        unit: "",
+        help: "Noise samples per step in sampled mode.",
+        kind: Kind::Int { min: 2, max: 1024, default: 64 },
+    },
+    ParamSpec {
+        key: "optimizer",
+        label: "optimiser",
+        unit: "",
+        help: "gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.",
+        kind: Kind::Choice { choices: &["gd", "adam"], default: "gd" },
+    },
+];
+
+/// Presets: the paper's coefficients and Su's unit coefficients (the issue), plus one just beyond the Hopf
+/// threshold λ_t* = 3 of the default data and noise, started next to the ideal point so that the outward
+/// spiral is visible before the run diverges.
+pub static PRESETS: [Preset; 3] = [
+    Preset {
+        label: "paper (1, 1, 0.1)",
+        values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")],
+    },
+    Preset { label: "post (1, 1, 1)", values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")] },
+    Preset {
+        label: "too tight (1, 1, 3.1)",
+        values: &[
+            ("lambda_rec", "1"),
+            ("lambda_idem", "1"),
+            ("lambda_tight", "3.1"),
+            ("x0", "1"),
+            ("z_mean", "0"),
+            ("z_std", "1"),
+            ("a0", "0.02"),
+            ("b0", "1.02"),
+        ],
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order.
+///
+/// - `a`, `b`: the network `f(x) = a x + b`; `dist_to_ideal`: distance to the ideal point (0, x₀).
+/// - `eig1_re` … `eig2_im`: eigenvalues of the flow's Jacobian `J = −H` at the ideal point (theory §3 closed
+///   form); a complex pair as `re ± i|im|` (eig1 with the positive imaginary part), real ones in decreasing
+///   order.
+/// - `hopf_lambda_tight`: the Hopf threshold λ_t*, `null` where none exists.
+/// - `rate_predicted`: the spectral radius of `I + hJ` at the ideal point, the predicted per-step factor of
+///   the distance near it under gradient descent; `null` for Adam.
+/// - `n_fixed_points`: the number of isolated fixed points of the expected flow found in the search box.
+pub static METRICS: [&str; 10] = [
+    "a",
+    "b",
+    "dist_to_ideal",
+    "eig1_re",
+    "eig1_im",
+    "eig2_re",
+    "eig2_im",
+    "hopf_lambda_tight",
+    "rate_predicted",
+    "n_fixed_points",
+];
+
+/// The panel descriptor.
+pub struct DiracIgnPanel;
+
+/// The registered instance.
+pub static PANEL: DiracIgnPanel = DiracIgnPanel;
+
+impl Panel for DiracIgnPanel {
+    fn id(&self) -> &'static str {
+        "dirac-ign"
+    }
+    fn title(&self) -> &'static str {
+        "Dirac-IGN: (a, b) phase plane of f(x) = a x + b"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        Box::new(IgnSim::new(config_from(p), seed))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        5
+    }
+    fn golden_steps(&self) -> u64 {
+        600
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.6, 1.55)
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config_from(p: &ParamValues) -> Config {
+    let (z_mean, z_std) = (p.f64("z_mean"), p.f64("z_std"));
+    Config {
+        problem: Problem {
+            lambda: Coeffs { rec: p.f64("lambda_rec"), idem: p.f64("lambda_idem"), tight: p.f64("lambda_tight") },
+            x0: p.f64("x0"),
+            mom: Moments::normal(z_mean, z_std),
+            clamp: p.flag("clamp"),
+        },
+        z_mean,
+        z_std,
+        h: p.f64("h"),
+        a0: p.f64("a0"),
+        b0: p.f64("b0"),
+        sampled: p.choice("gradient") == "sampled",
+        batch: p.int("batch").max(1) as usize,
+        optimizer: if p.choice("optimizer") == "adam" { Optimizer::Adam } else { Optimizer::Gd },
+    }
+}
+
+/// The base view of the phase plane: the ideal point, the identity and the start with a margin.
+pub fn base_view(cfg: &Config) -> ((f64, f64), (f64, f64)) {
+    let x0 = cfg.problem.x0;
+    let a = ((-0.75f64).min(cfg.a0 - 0.25), 1.75f64.max(cfg.a0 + 0.25));
+    let b = (0.0f64.min(x0).min(cfg.b0) - 1.25, 0.0f64.max(x0).max(cfg.b0) + 1.25);
+    (a, b)
+}
+
+/// The live simulation and what the figure needs.
+pub struct IgnSim {
+    /// The model.
+    pub model: Ign,
+    /// Sampled `(a, b)` by step.
+    pub hist: History<(f64, f64)>,
+    /// The fixed points of the expected flow in the search box.
+    pub fixed: FixedSet,
+    /// The flow's Jacobian at the ideal point (theory closed form).
+    pub j_ideal: Matrix2<f64>,
+    /// Its eigenvalues.
+    pub eig: [(f64, f64); 2],
+    /// The Hopf threshold λ_t*, if it exists.
+    pub hopf: Option<f64>,
+    /// The GD per-step rate near the ideal point (`None` for Adam).
+    pub rate: Option<f64>,
+    /// The distance to the ideal point at step 0.
+    pub d0: f64,
+    /// The base view `(a range, b range)`.
+    pub view: ((f64, f64), (f64, f64)),
+    map: Cell<Option<PlaneMap>>,
+}
+
+impl IgnSim {
+    /// A simulation of `cfg` with `seed` at step 0.
+    pub fn new(cfg: Config, seed: u64) -> Self {
+        let model = Ign::new(cfg, seed);
+        let mut hist = History::new(4096);
+        hist.push(0, (model.a, model.b));
+        let view = base_view(&cfg);
+        // Search a box twice the base view in each direction, so that points near the edges are found too.
+        let ((a0, a1), (b0, b1)) = view;
+        let (sa, sb) = (a1 - a0, b1 - b0);
+        let fixed = cfg.problem.fixed_points((a0 - sa, a1 + sa), (b0 - sb, b1 + sb));
+        let j_ideal = -cfg.problem.ideal_h();
+        let rate = match cfg.optimizer {
+            Optimizer::Gd => Some(spectral_radius(&(Matrix2::identity() + j_ideal * cfg.h))),
+            Optimizer::Adam => None,
+        };
+        IgnSim {
+            eig: eig2(&j_ideal),
+            hopf: cfg.problem.hopf_threshold(),
+            j_ideal,
+            rate,
+            d0: model.dist_to_ideal(),
+            fixed,
+            view,
+            model,
+            hist,
+            map: Cell::new(None),
+        }
+    }
+}
+
+impl Sim for IgnSim {
+    fn step(&mut self) {
+        self.model.step();
+        self.hist.push(self.model.steps, (self.model.a, self.model.b));
+    }
+
+    fn is_finite(&self) -> bool {
+        self.model.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let m = &self.model;
+        vec![
+            ("a", Metric::Num(m.a)),
+            ("b", Metric::Num(m.b)),
+            ("dist_to_ideal", Metric::Num(m.dist_to_ideal())),
+            ("eig1_re", Metric::Num(self.eig[0].0)),
+            ("eig1_im", Metric::Num(self.eig[0].1)),
+            ("eig2_re", Metric::Num(self.eig[1].0)),
+            ("eig2_im", Metric::Num(self.eig[1].1)),
+            ("hopf_lambda_tight", self.hopf.map_or(Metric::Null, Metric::Num)),
+            ("rate_predicted", self.rate.map_or(Metric::Null, Metric::Num)),
+            ("n_fixed_points", Metric::Int(self.fixed.points.len() as i64)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let map = draw::draw(area, self, theme)?;
+        self.map.set(Some(map));
+        Ok(())
+    }
+
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        match self.map.get().and_then(|m| m.to_data(px, py)) {
+            Some((a, b)) => vec![("a0", fmt_f64(round2(a))), ("b0", fmt_f64(round2(b)))],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Rounds to 0.01 so that clicked starts stay short in the URL hash.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
