@@ -7,12 +7,13 @@ use crate::panel::Panel;
 
 pub mod dirac_gan;
 pub mod dirac_ign;
+pub mod lion_embedding;
 pub mod simsiam_linear;
 pub mod simsiam_toy;
 
 /// All registered panels, in page order.
 pub fn all() -> Vec<&'static dyn Panel> {
-    vec![&simsiam_toy::PANEL, &simsiam_linear::PANEL, &dirac_gan::PANEL, &dirac_ign::PANEL]
+    vec![&simsiam_toy::PANEL, &simsiam_linear::PANEL, &dirac_gan::PANEL, &dirac_ign::PANEL, &lion_embedding::PANEL]
 }
 
 /// The registered panel with this id.

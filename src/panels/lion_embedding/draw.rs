@@ -1,0 +1,542 @@
+//! Drawing of the Lion/Tiger embedding panel: each row's largest |entry| against its frequency rank, a heat
+//! map of the embedding (row buckets by rank × entries), the largest |entry| per rank bucket and the count of
+//! rows at the cap over time, and a token inspector.
+//!
+//! Drawing reads only what it shows: at most [`SCATTER_ROWS`] rows for the scatter (every rank up to 500,
+//! then log-spaced ranks) and at most [`HEAT_ROWS`] rows per heat-map bucket, each evaluated at the current
+//! step in closed form, so a frame costs the same at V = 2000 and at V = 100 000. The time series come from
+//! the simulation's exact whole-embedding samples.
+
+use super::model::{Model, BUCKETS};
+use super::LionSim;
+use crate::plot::{err, is_wide, log_range, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Most rows drawn in the scatter.
+pub const SCATTER_ROWS: usize = 2000;
+/// Most rows sampled per heat-map bucket.
+pub const HEAT_ROWS: usize = 12;
+/// Most heat-map row buckets.
+const MAX_BUCKETS: usize = 200;
+/// Magnitudes are clamped here before plotting (the model's values are finite but may be huge).
+const LIMIT: f64 = 1e30;
+
+type Res = Result<(), String>;
+
+/// Draws the whole figure.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (w, h) = area.dim_in_pixel();
+    if wide {
+        let (left, right) = area.split_horizontally((w as f64 * 0.5) as u32);
+        let (lh, rh) = (left.dim_in_pixel().1, right.dim_in_pixel().1);
+        let (scatter, heat) = left.split_vertically((lh as f64 * 0.6) as u32);
+        let (series, rest) = right.split_vertically((rh as f64 * 0.42) as u32);
+        let (cap, insp) = rest.split_vertically((rh as f64 * 0.2) as u32);
+        scatter_chart(&scatter, sim, theme, true)?;
+        heat_map(&heat, sim, theme)?;
+        series_chart(&series, sim, theme, true)?;
+        cap_chart(&cap, sim, theme)?;
+        inspector(&insp, sim, theme, true)?;
+    } else {
+        let fr = [0.27, 0.17, 0.2, 0.12];
+        let mut rest = area.clone();
+        let mut parts = Vec::new();
+        for f in fr {
+            let (a, b) = rest.split_vertically((h as f64 * f) as u32);
+            parts.push(a);
+            rest = b;
+        }
+        scatter_chart(&parts[0], sim, theme, false)?;
+        heat_map(&parts[1], sim, theme)?;
+        series_chart(&parts[2], sim, theme, false)?;
+        cap_chart(&parts[3], sim, theme)?;
+        inspector(&rest, sim, theme, false)?;
+    }
+    Ok(())
+}
+
+/// A number in a short readable form.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".to_string()
+    } else if !v.is_finite() {
+        "∞".to_string()
+    } else if !(1e-3..1e5).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// An axis tick label.
+fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a < 1e-12 {
+        return "0".to_string();
+    }
+    if !(1e-3..1e6).contains(&a) {
+        return format!("{v:.0e}");
+    }
+    if a >= 1000.0 {
+        return format!("{}k", (v / 1000.0 * 10.0).round() / 10.0);
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// The colour of rank bucket `b`.
+fn bucket_color(theme: &Theme, b: usize) -> RGBColor {
+    [theme.series(2), theme.series(0), theme.series(4), theme.series(1)][b.min(3)]
+}
+
+/// Labels of the rank buckets (1-based ranks).
+const BUCKET_LABELS: [&str; 4] = ["ranks 1–20", "21–100", "101–500", ">500"];
+
+/// A title line at the top of a sub-area; returns the top margin it needs in CSS pixels.
+fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str) -> Result<f64, String> {
+    area.draw(&Text::new(text.to_string(), (theme.dpx(8.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    Ok(18.0)
+}
+
+/// The first text that fits in `max_w` device pixels.
+fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    style: &TextStyle,
+    max_w: u32,
+) -> String {
+    for t in texts {
+        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+            return t.clone();
+        }
+    }
+    texts.last().cloned().unwrap_or_default()
+}
+
+/// The ranks drawn in the scatter: all of the first 500, then log-spaced (all of them for small V).
+pub fn scatter_ranks(v: usize) -> Vec<usize> {
+    if v <= SCATTER_ROWS {
+        return (0..v).collect();
+    }
+    let head = 500.min(v);
+    let mut out: Vec<usize> = (0..head).collect();
+    let n = SCATTER_ROWS - head;
+    let (l0, l1) = ((head as f64).ln(), (v as f64).ln());
+    for i in 0..n {
+        let r = (l0 + (l1 - l0) * i as f64 / (n - 1).max(1) as f64).exp() as usize;
+        let r = r.min(v - 1);
+        if out.last().is_none_or(|&last| r > last) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The optimizer and learning-rate rule in words.
+fn setting(m: &Model) -> String {
+    let c = &m.cfg;
+    let rule =
+        if c.rms_rule() { format!("row-RMS α={}", short(c.lr as f64)) } else { format!("lr={}", short(c.lr as f64)) };
+    let mut s = format!("{} · {rule} · λ={}", c.optimizer.label(), short(c.wd as f64));
+    if c.lazy {
+        s.push_str(" · lazy rows");
+    }
+    if c.ftz {
+        s.push_str(" · FTZ");
+    }
+    s
+}
+
+/// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
+fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+    let m = &sim.model;
+    let v = m.vocab();
+    let ranks = scatter_ranks(v);
+    let mut scratch = m.scratch();
+    let pts: Vec<(f64, f64, usize)> = ranks
+        .iter()
+        .map(|&r| {
+            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
+            ((r + 1) as f64, m.row_max_abs(r, &mut scratch).min(LIMIT), b)
+        })
+        .collect();
+    let opt: Vec<(f64, f64)> =
+        ranks.iter().map(|&r| ((r + 1) as f64, m.optimum_max(r))).filter(|(_, y)| y.is_finite() && *y > 0.0).collect();
+    let cap = m.cfg.cap();
+    // Headline.
+    let (aw, _) = area.dim_in_pixel();
+    let max_w = aw.saturating_sub(theme.px(12.0));
+    let h1 = theme.font(13.0);
+    let line1 = fitting(
+        area,
+        &[format!("{} · step {}", setting(m), m.t), setting(m), m.cfg.optimizer.label().to_string()],
+        &h1,
+        max_w,
+    );
+    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(4.0)), h1)).map_err(err)?;
+    let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
+    let h2 = theme.font_in(11.5, theme.muted());
+    let at_cap = match (cap, last.min_rank_at_cap) {
+        (None, _) => "no weight decay: no cap".to_string(),
+        (Some(_), Some(r)) => format!("{} rows at 0.99/λ (lowest rank {r})", last.rows_at_cap),
+        (Some(_), None) => "no row at 0.99/λ".to_string(),
+    };
+    let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
+    area.draw(&Text::new(line2, (theme.dpx(8.0), theme.dpx(22.0)), h2)).map_err(err)?;
+
+    let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
+    ys.extend(opt.iter().map(|p| p.1));
+    if let Some(c) = cap {
+        ys.push(c * 1.3);
+    }
+    let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
+    let x1 = (v as f64).max(2.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(6.0))
+        .margin_top(theme.px(40.0))
+        .margin_right(theme.px(12.0))
+        .x_label_area_size(theme.px(30.0))
+        .y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d((1.0..x1).log_scale(), (lo..hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .axis_desc_style(theme.font(10.5))
+        .x_desc("frequency rank (log)")
+        .y_desc("max |row entry|")
+        .x_labels(if wide { 6 } else { 4 })
+        .y_labels(6)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .draw()
+        .map_err(err)?;
+    let clampy = |y: f64| y.clamp(lo, hi);
+    if let Some(c) = cap {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(1.0, c), (x1, c)],
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.warn().stroke_width(theme.px(1.5)),
+            ))
+            .map_err(err)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            opt.iter().map(|(x, y)| (*x, clampy(*y))),
+            theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
+        ))
+        .map_err(err)?;
+    let r = theme.px(1.6);
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|(x, y, b)| Circle::new((*x, clampy(y.max(lo))), r, bucket_color(theme, *b).mix(0.7).filled())),
+        )
+        .map_err(err)?;
+    // Labels for the two reference lines (in the chart's own pixel space).
+    let plot = chart.plotting_area();
+    let base = area.get_base_pixel();
+    if let Some(c) = cap {
+        let (px, py) = plot.map_coordinate(&(1.0, c));
+        let (px, py) = (px - base.0, py - base.1);
+        let lab = theme.font_in(10.0, theme.warn());
+        area.draw(&Text::new(format!("1/λ = {}", short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), lab))
+            .map_err(err)?;
+    }
+    if let Some(&(x, y)) = opt.get(1.min(opt.len().saturating_sub(1))) {
+        let (px, py) = plot.map_coordinate(&(x, clampy(y)));
+        let (px, py) = (px - base.0, py - base.1);
+        let lab = theme.font_in(10.0, theme.fg());
+        area.draw(&Text::new("optimum (no decay)".to_string(), (px, py - theme.dpx(14.0)), lab)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A diverging colour for `x` in [−1, 1]: blue for negative, red for positive, the background at 0.
+fn diverging(theme: &Theme, x: f64) -> RGBColor {
+    let x = if x.is_finite() { x.clamp(-1.0, 1.0) } else { 0.0 };
+    let bg = theme.bg();
+    let hue = if x >= 0.0 { RGBColor(200, 40, 40) } else { RGBColor(40, 90, 200) };
+    let hue = if theme.dark && x >= 0.0 {
+        RGBColor(240, 90, 80)
+    } else if theme.dark {
+        RGBColor(90, 150, 250)
+    } else {
+        hue
+    };
+    let t = x.abs();
+    let mix = |a: u8, b: u8| (a as f64 * (1.0 - t) + b as f64 * t).round() as u8;
+    RGBColor(mix(bg.0, hue.0), mix(bg.1, hue.1), mix(bg.2, hue.2))
+}
+
+/// The heat map: row buckets by rank (top = rank 1) × entries; each cell is the entry of largest magnitude
+/// among up to [`HEAT_ROWS`] rows of the bucket, coloured on a signed square-root scale up to ±1/λ.
+fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
+    let m = &sim.model;
+    let v = m.vocab();
+    let d = m.dim();
+    let scale = m.cfg.cap().unwrap_or_else(|| sim.series.last().map_or(1.0, |(_, s)| s.summary.max_abs.max(1e-9)));
+    let top = title(area, theme, &format!("embedding rows by rank × {d} entries (colour ±{})", short(scale)))?;
+    let (w, h) = area.dim_in_pixel();
+    let (x0, y0) = (theme.dpx(40.0), theme.dpx(top + 4.0));
+    let (x1, y1) = (w as i32 - theme.dpx(12.0), h as i32 - theme.dpx(18.0));
+    if x1 <= x0 + 4 || y1 <= y0 + 4 {
+        return Ok(());
+    }
+    let nb = MAX_BUCKETS.min(v).min(((y1 - y0) as usize).max(1)).max(1);
+    let mut scratch = m.scratch();
+    let mut cells = vec![0.0f64; nb * d];
+    for b in 0..nb {
+        let (lo, hi) = (b * v / nb, ((b + 1) * v / nb).max(b * v / nb + 1).min(v));
+        let n = hi - lo;
+        let take = n.min(HEAT_ROWS);
+        for i in 0..take {
+            let r = lo + i * n / take;
+            m.row_max_abs(r, &mut scratch);
+            for j in 0..d {
+                let e = scratch.theta.get(j).copied().unwrap_or(0.0) as f64;
+                if e.abs() > cells[b * d + j].abs() {
+                    cells[b * d + j] = e;
+                }
+            }
+        }
+    }
+    let (cw, ch) = ((x1 - x0) as f64 / d as f64, (y1 - y0) as f64 / nb as f64);
+    for b in 0..nb {
+        for j in 0..d {
+            let val = cells[b * d + j] / scale;
+            let col = diverging(theme, val.signum() * val.abs().sqrt());
+            let (a0, a1) = (x0 + (j as f64 * cw) as i32, x0 + ((j + 1) as f64 * cw) as i32);
+            let (b0, b1) = (y0 + (b as f64 * ch) as i32, y0 + ((b + 1) as f64 * ch).ceil() as i32);
+            area.draw(&Rectangle::new([(a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1))], col.filled())).map_err(err)?;
+        }
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme.muted().stroke_width(1))).map_err(err)?;
+    let small = theme.font_in(10.0, theme.muted());
+    area.draw(&Text::new("rank 1".to_string(), (theme.dpx(2.0), y0), small.clone())).map_err(err)?;
+    area.draw(&Text::new(tick(v as f64), (theme.dpx(2.0), y1 - theme.dpx(11.0)), small.clone())).map_err(err)?;
+    let foot = "entries →   colour: sign·√(|E|/scale)";
+    area.draw(&Text::new(foot.to_string(), (x0, y1 + theme.dpx(3.0)), small)).map_err(err)?;
+    Ok(())
+}
+
+/// A linear-x chart over steps `[0, t1]` with the given y range; mesh drawn.
+fn time_chart<'a, DB: DrawingBackend, Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    top: f64,
+    t1: f64,
+    y: Y,
+    wide: bool,
+    ylabels: usize,
+) -> Result<ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y::CoordDescType>>, String>
+where
+    Y::CoordDescType: plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(6.0))
+        .margin_top(theme.px(top))
+        .margin_right(theme.px(12.0))
+        .x_label_area_size(theme.px(20.0))
+        .y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d(0.0..t1, y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(if wide { 5 } else { 4 })
+        .y_labels(ylabels)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// A row of colour keys after a title; returns the top margin needed.
+fn keys<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    items: &[(String, RGBColor)],
+) -> Result<f64, String> {
+    let (w, _) = area.dim_in_pixel();
+    let style = theme.font_in(10.0, theme.muted());
+    let (mut x, mut row) = (theme.dpx(8.0), 0);
+    for (label, c) in items {
+        let lw = area.estimate_text_size(label, &style).map(|(w, _)| w as i32).unwrap_or(theme.dpx(40.0));
+        let item = theme.dpx(16.0) + lw + theme.dpx(8.0);
+        if x > theme.dpx(8.0) && x + item > w as i32 {
+            x = theme.dpx(8.0);
+            row += 1;
+        }
+        let y = theme.dpx(24.0) + row * theme.dpx(13.0);
+        area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(12.0), y)], theme.stroke(*c, 2.0))).map_err(err)?;
+        area.draw(&Text::new(label.clone(), (x + theme.dpx(15.0), y - theme.dpx(6.0)), style.clone())).map_err(err)?;
+        x += item;
+    }
+    Ok(32.0 + 13.0 * row as f64)
+}
+
+/// The largest |entry| per rank bucket over time (log scale), with 1/λ and, for a constant learning rate
+/// under Tiger/Lion, the constant-sign curve `(1 − (1 − ηλ)^t)/λ` from 0.
+fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+    let m = &sim.model;
+    title(area, theme, if wide { "largest |entry| per rank bucket vs step" } else { "largest |entry| per bucket" })?;
+    let items: Vec<(String, RGBColor)> =
+        (0..4).map(|b| (BUCKET_LABELS[b].to_string(), bucket_color(theme, b))).collect();
+    let top = keys(area, theme, &items)?;
+    let t1 = (m.t as f64).max(1.0);
+    let cap = m.cfg.cap();
+    let mut ys: Vec<f64> = Vec::new();
+    for (_, s) in sim.series.items() {
+        ys.extend(s.summary.bucket_max.iter().copied().filter(|x| x.is_finite()).map(|x| x.min(LIMIT)));
+    }
+    if let Some(c) = cap {
+        ys.push(c * 1.3);
+    }
+    let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
+    let mut chart = time_chart(area, theme, top, t1, (lo..hi).log_scale(), wide, 5)?;
+    if let Some(c) = cap {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, c), (t1, c)],
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.warn().stroke_width(theme.px(1.4)),
+            ))
+            .map_err(err)?;
+        if m.cfg.optimizer.is_sign() && !m.cfg.rms_rule() && !m.cfg.lazy {
+            let q = 1.0 - m.cfg.lr as f64 * m.cfg.wd as f64;
+            let pts: Vec<(f64, f64)> =
+                (1..=80).map(|i| t1 * i as f64 / 80.0).map(|t| (t, (c * (1.0 - q.powf(t))).clamp(lo, hi))).collect();
+            chart
+                .draw_series(DashedLineSeries::new(
+                    pts,
+                    theme.px(3.0),
+                    theme.px(3.0),
+                    theme.fg().mix(0.8).stroke_width(theme.px(1.2)),
+                ))
+                .map_err(err)?;
+        }
+    }
+    for b in 0..4 {
+        let pts: Vec<(f64, f64)> = sim
+            .series
+            .items()
+            .iter()
+            .filter(|(_, s)| s.summary.bucket_max[b].is_finite())
+            .map(|(t, s)| (*t as f64, s.summary.bucket_max[b].clamp(lo, hi)))
+            .collect();
+        chart.draw_series(LineSeries::new(pts, bucket_color(theme, b).stroke_width(theme.px(2.0)))).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The number of rows with an entry of at least 0.99/λ over time.
+fn cap_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
+    let m = &sim.model;
+    let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
+    let t1 = (m.t as f64).max(1.0);
+    let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
+    let mut chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
+    let pts: Vec<(f64, f64)> =
+        sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
+    chart.draw_series(LineSeries::new(pts, theme.warn().stroke_width(theme.px(2.0)))).map_err(err)?;
+    Ok(())
+}
+
+/// The token inspector: one entry of one rare token's row over time, the sign of its momentum, its
+/// appearances as ticks, and the analytic constant-sign curve from its first appearance.
+fn inspector<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+    let m = &sim.model;
+    let items = sim.inspected.items();
+    let d = m.dim();
+    // The entry of largest magnitude now.
+    let j = items
+        .last()
+        .map(|(_, s)| {
+            s.theta
+                .iter()
+                .enumerate()
+                .fold((0usize, -1.0f32), |(bj, bv), (j, x)| if x.abs() > bv { (j, x.abs()) } else { (bj, bv) })
+                .0
+        })
+        .unwrap_or(0)
+        .min(d - 1);
+    let rank = sim.inspect + 1;
+    let head = if wide {
+        format!("token of rank {rank} (p = {:.1e}, seen {}×): entry {}", m.p_of(sim.inspect), sim.appearances, j + 1)
+    } else {
+        format!("rank {rank}, seen {}×: entry {}", sim.appearances, j + 1)
+    };
+    title(area, theme, &head)?;
+    let (c_theta, c_sign, c_an) = (theme.series(0), theme.series(1), theme.fg());
+    let top = keys(
+        area,
+        theme,
+        &[("θ".to_string(), c_theta), ("sign(m)·scale".to_string(), c_sign), ("constant-sign law".to_string(), c_an)],
+    )?;
+    let t1 = (m.t as f64).max(1.0);
+    let theta: Vec<(f64, f64)> = items
+        .iter()
+        .filter_map(|(t, s)| s.theta.get(j).map(|x| (*t as f64, (*x as f64).clamp(-LIMIT, LIMIT))))
+        .collect();
+    // Analytic constant-sign curve from the first appearance (flush-to-zero off: the sign never changes).
+    let mut analytic = Vec::new();
+    if let Some((ta, row)) = &sim.first {
+        let n = 80u64;
+        for i in 0..=n {
+            let t = *ta + (m.t.saturating_sub(*ta)) * i / n;
+            let mut r = row.clone();
+            m.advance(&mut r, *ta, t - ta, false);
+            if let Some(x) = r.theta.get(j) {
+                analytic.push((t as f64, (*x as f64).clamp(-LIMIT, LIMIT)));
+            }
+        }
+    }
+    let ymax =
+        theta.iter().chain(&analytic).map(|p| p.1.abs()).fold(0.0f64, f64::max).max(3.0 * m.cfg.init_std).max(1e-6)
+            * 1.15;
+    let mut chart = time_chart(area, theme, top, t1, -ymax..ymax, wide, 5)?;
+    let sgn_level = 0.9 * ymax;
+    let sgn: Vec<(f64, f64)> =
+        items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
+    chart.draw_series(LineSeries::new(sgn, c_sign.mix(0.8).stroke_width(theme.px(1.2)))).map_err(err)?;
+    if !analytic.is_empty() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                analytic,
+                theme.px(5.0),
+                theme.px(4.0),
+                c_an.mix(0.85).stroke_width(theme.px(1.5)),
+            ))
+            .map_err(err)?;
+    }
+    chart.draw_series(LineSeries::new(theta, c_theta.stroke_width(theme.px(2.0)))).map_err(err)?;
+    // Appearance ticks along the bottom.
+    let tick_h = ymax * 0.12;
+    chart
+        .draw_series(sim.ticks.iter().map(|t| {
+            PathElement::new(
+                vec![(*t as f64, -ymax), (*t as f64, -ymax + tick_h)],
+                theme.fg().stroke_width(theme.px(1.0)),
+            )
+        }))
+        .map_err(err)?;
+    Ok(())
+}

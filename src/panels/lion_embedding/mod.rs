@@ -1,0 +1,398 @@
+//! Embedding blow-up under Lion/Tiger: rows of rare tokens driven to ±1/λ.
+//!
+//! Post: Su Jianlin, "Lion/Tiger优化器训练下的Embedding异常和对策", https://kexue.fm/archives/9736 (theory note
+//! `shared/theory/lion-embedding.md`). Training a 7B model with Tiger, some embedding entries of rare tokens
+//! sat at exactly ±100 = ±1/λ. Sign-based optimisers keep moving a row by a full step `η·sign(m)` after its
+//! token stops appearing, because the momentum is never exactly 0 (in IEEE f32 without flush-to-zero it
+//! sticks at a subnormal), until weight decay balances the sign at `θ* = −sign(m)/λ`. The toy (theory §3):
+//! V tokens with Zipf frequencies, a frozen orthonormal head, rank-dependent predictability (frequent tokens
+//! have high-entropy continuations, rare ones nearly deterministic ones), f32 storage. Claim: under Tiger
+//! with the per-row RMS learning rate the rare rows march to 1/λ while frequent rows stay near the optimum's
+//! scale; with a constant lr they follow `θ_t = −s/λ + (θ₀ + s/λ)(1 − ηλ)^t`; AdamW, and the remedy of
+//! lazy row updates, stop it; no entry ever exceeds 1/λ under Tiger or Lion.
+
+pub mod catchup;
+mod draw;
+pub mod model;
+
+use crate::history::History;
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, Theme};
+use model::{Catchup, Config, Model, Optimizer, Row, Summary};
+
+/// The parameter table (theory §3; ranges widened so that divergence and large vocabularies can be tried).
+pub static PARAMS: [ParamSpec; 21] = [
+    ParamSpec {
+        key: "optimizer",
+        label: "optimizer",
+        unit: "",
+        help: "Optimizer of the embedding: Tiger (Lion with β₁ = β₂), Lion, or AdamW (the hybrid remedy: Adam for the embedding).",
+        kind: Kind::Choice { choices: &["tiger", "lion", "adamw"], default: "tiger" },
+    },
+    ParamSpec {
+        key: "lr",
+        label: "lr (α)",
+        unit: "",
+        help: "Learning rate; with the row-rms rule it is Tiger's relative rate α, η = α·RMS(row).",
+        kind: Kind::Float { min: 1e-5, max: 10.0, default: 1e-3, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "lr_rule",
+        label: "lr rule",
+        unit: "",
+        help: "constant η = lr, or Tiger's per-row rule η = lr·RMS(row) of the reference code (Tiger and Lion; AdamW always uses lr).",
+        kind: Kind::Choice { choices: &["constant", "row-rms"], default: "row-rms" },
+    },
+    ParamSpec {
+        key: "wd",
+        label: "λ (weight decay)",
+        unit: "",
+        help: "Decoupled weight decay; under Tiger and Lion no entry can exceed 1/λ.",
+        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.01, scale: Scale::Linear, step: 0.001 },
+    },
+    ParamSpec {
+        key: "beta",
+        label: "β (Tiger)",
+        unit: "",
+        help: "Tiger's momentum coefficient.",
+        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.965, scale: Scale::Linear, step: 0.0005 },
+    },
+    ParamSpec {
+        key: "beta1",
+        label: "β₁ (AdamW)",
+        unit: "",
+        help: "AdamW's first-moment coefficient.",
+        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.9, scale: Scale::Linear, step: 0.0005 },
+    },
+    ParamSpec {
+        key: "beta2",
+        label: "β₂ (AdamW)",
+        unit: "",
+        help: "AdamW's second-moment coefficient.",
+        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.999, scale: Scale::Linear, step: 0.0005 },
+    },
+    ParamSpec {
+        key: "eps",
+        label: "ε (AdamW)",
+        unit: "",
+        help: "AdamW's ε.",
+        kind: Kind::Float { min: 1e-12, max: 1e-3, default: 1e-8, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "vocab",
+        label: "V (vocabulary)",
+        unit: "",
+        help: "Number of tokens; real vocabularies have 32k to 150k.",
+        kind: Kind::Int { min: 100, max: 200_000, default: 2000 },
+    },
+    ParamSpec {
+        key: "zipf",
+        label: "s (Zipf exponent)",
+        unit: "",
+        help: "Unigram frequencies p_i ∝ i^−s over ranks i = 1..V.",
+        kind: Kind::Float { min: 0.5, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "batch",
+        label: "B (tokens per step)",
+        unit: "",
+        help: "Tokens sampled per step.",
+        kind: Kind::Int { min: 8, max: 1024, default: 256 },
+    },
+    ParamSpec {
+        key: "dim",
+        label: "d = C (width)",
+        unit: "",
+        help: "Embedding width, equal to the number of classes of the frozen orthonormal head W = 3Q.",
+        kind: Kind::Int { min: 4, max: 32, default: 16 },
+    },
+    ParamSpec {
+        key: "q_min",
+        label: "q at rank 1",
+        unit: "",
+        help: "Determinism of the most frequent token's next class; q_i moves from q_min to q_max linearly in ln i.",
+        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "q_max",
+        label: "q at rank V",
+        unit: "",
+        help: "Determinism of the rarest token's next class (1 = always its dominant class).",
+        kind: Kind::Float { min: 0.0, max: 1.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "init_std",
+        label: "init s.d.",
+        unit: "",
+        help: "Standard deviation of the initial embedding entries.",
+        kind: Kind::Float { min: 1e-4, max: 1.0, default: 0.02, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "lazy",
+        label: "lazy row updates",
+        unit: "",
+        help: "Remedy: update only the rows of tokens in the batch (momentum, weight decay and step alike).",
+        kind: Kind::Bool { default: false },
+    },
+    ParamSpec {
+        key: "ftz",
+        label: "flush-to-zero",
+        unit: "",
+        help: "Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent token's momentum reaches 0.",
+        kind: Kind::Bool { default: false },
+    },
+    ParamSpec {
+        key: "lion_beta1",
+        label: "β₁ (Lion)",
+        unit: "",
+        help: "Lion's interpolation coefficient for the sign.",
+        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.95, scale: Scale::Linear, step: 0.0005 },
+    },
+    ParamSpec {
+        key: "lion_beta2",
+        label: "β₂ (Lion)",
+        unit: "",
+        help: "Lion's momentum coefficient.",
+        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.98, scale: Scale::Linear, step: 0.0005 },
+    },
+    ParamSpec {
+        key: "inspect",
+        label: "inspected rank",
+        unit: "",
+        help: "Frequency rank of the token shown in the inspector, clamped to V (the default is the rarest token).",
+        kind: Kind::Int { min: 1, max: 200_000, default: 200_000 },
+    },
+    ParamSpec {
+        key: "catchup",
+        label: "absent rows",
+        unit: "",
+        help: "How rows of absent tokens are advanced: closed form when read (fast for any V), or the f32 update on every step (the pseudo-code; slow for large V).",
+        kind: Kind::Choice { choices: &["closed-form", "per-step"], default: "closed-form" },
+    },
+];
+
+/// Presets: the post's setting and each remedy.
+pub static PRESETS: [Preset; 5] = [
+    Preset {
+        label: "Tiger, row-RMS lr (blow-up)",
+        values: &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "1e-3"), ("lazy", "false"), ("ftz", "false")],
+    },
+    Preset {
+        label: "Tiger, constant lr",
+        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
+    },
+    Preset { label: "AdamW (hybrid remedy)", values: &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")] },
+    Preset {
+        label: "Tiger + lazy updates",
+        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
+    },
+    Preset { label: "100k vocabulary", values: &[("vocab", "100000")] },
+];
+
+/// The metrics reported by `dynamics run`, in order.
+///
+/// - `max_abs`: the largest |entry| of the embedding; `max_top20`, `max_20_100`, `max_100_500`, `max_rare`:
+///   the same over 1-based ranks 1–20, 21–100, 101–500 and above 500 (`null` when a bucket is empty).
+/// - `rows_at_cap`: rows with an entry of at least 0.99/λ (0 without weight decay); `min_rank_at_cap`: the
+///   smallest 1-based rank among them, `null` if none.
+/// - `loss`: mean cross-entropy of the last batch.
+/// - `cap`: 1/λ (`null` without weight decay); `closed_form`: whether absent rows were advanced in closed form.
+pub static METRICS: [&str; 10] = [
+    "max_abs",
+    "max_top20",
+    "max_20_100",
+    "max_100_500",
+    "max_rare",
+    "rows_at_cap",
+    "min_rank_at_cap",
+    "loss",
+    "cap",
+    "closed_form",
+];
+
+/// The panel descriptor.
+pub struct LionPanel;
+
+/// The registered instance.
+pub static PANEL: LionPanel = LionPanel;
+
+impl Panel for LionPanel {
+    fn id(&self) -> &'static str {
+        "lion-embedding"
+    }
+    fn title(&self) -> &'static str {
+        "Lion/Tiger embedding blow-up: rare tokens driven to 1/λ"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        let inspect = (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1;
+        Box::new(LionSim::new(config_from(p), seed, inspect))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        10
+    }
+    fn golden_steps(&self) -> u64 {
+        3000
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.62, 2.0)
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+    /// A step costs about 20 µs natively at the defaults (more with the per-step engine at large V).
+    fn replay_limit(&self) -> u64 {
+        20_000
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config_from(p: &ParamValues) -> Config {
+    Config {
+        optimizer: Optimizer::from_name(p.choice("optimizer")).unwrap_or(Optimizer::Tiger),
+        lr: p.f64("lr") as f32,
+        rms: p.choice("lr_rule") == "row-rms",
+        wd: p.f64("wd") as f32,
+        beta: p.f64("beta") as f32,
+        lion_beta: (p.f64("lion_beta1") as f32, p.f64("lion_beta2") as f32),
+        adam_beta: (p.f64("beta1") as f32, p.f64("beta2") as f32),
+        eps: p.f64("eps") as f32,
+        vocab: p.int("vocab").max(1) as usize,
+        zipf: p.f64("zipf"),
+        batch: p.int("batch").max(1) as usize,
+        dim: p.int("dim").max(1) as usize,
+        q_min: p.f64("q_min"),
+        q_max: p.f64("q_max"),
+        init_std: p.f64("init_std"),
+        lazy: p.flag("lazy"),
+        ftz: p.flag("ftz"),
+        catchup: if p.choice("catchup") == "per-step" { Catchup::PerStep } else { Catchup::ClosedForm },
+    }
+}
+
+/// One sample of the whole-embedding time series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeriesSample {
+    /// The statistics at that step.
+    pub summary: Summary,
+}
+
+/// One sample of the inspected row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectSample {
+    /// Its entries.
+    pub theta: Vec<f32>,
+    /// The sign of its momentum per entry.
+    pub sign: Vec<i8>,
+}
+
+/// Most appearance ticks kept for the inspector (thinned by half when full).
+const MAX_TICKS: usize = 2048;
+
+/// The live simulation: the model plus the histories the figure needs.
+pub struct LionSim {
+    /// The model.
+    pub model: Model,
+    /// 0-based rank of the inspected token.
+    pub inspect: usize,
+    /// Steps between whole-embedding samples (grows with V so that sampling stays cheap).
+    pub series_every: u64,
+    /// Whole-embedding statistics over time.
+    pub series: History<SeriesSample>,
+    /// The inspected row over time.
+    pub inspected: History<InspectSample>,
+    /// Steps at which the inspected token appeared (thinned when many).
+    pub ticks: Vec<u64>,
+    /// Total appearances of the inspected token.
+    pub appearances: u64,
+    /// The inspected row right after its first appearance, for the analytic constant-sign curve.
+    pub first: Option<(u64, Row)>,
+}
+
+impl LionSim {
+    /// A simulation at step 0.
+    pub fn new(cfg: Config, seed: u64, inspect: usize) -> Self {
+        let model = Model::new(cfg, seed);
+        let series_every = (model.vocab() as u64 / 200).max(25);
+        let mut sim = LionSim {
+            inspect: inspect.min(model.vocab() - 1),
+            series_every,
+            series: History::new(1024),
+            inspected: History::new(1024),
+            ticks: Vec::new(),
+            appearances: 0,
+            first: None,
+            model,
+        };
+        sim.record();
+        sim
+    }
+
+    fn record(&mut self) {
+        let t = self.model.t;
+        if t.is_multiple_of(self.series_every) {
+            self.series.push(t, SeriesSample { summary: self.model.summary() });
+        }
+        let row = self.model.row(self.inspect);
+        let sign = row.m.iter().map(|m| catchup::sign(*m) as i8).collect();
+        self.inspected.push(t, InspectSample { theta: row.theta.clone(), sign });
+    }
+}
+
+fn num(v: f64) -> Metric {
+    if v.is_nan() {
+        Metric::Null
+    } else {
+        Metric::Num(v)
+    }
+}
+
+impl Sim for LionSim {
+    fn step(&mut self) {
+        self.model.step();
+        let r = self.inspect as u32;
+        if self.model.touched.contains(&r) {
+            self.appearances += 1;
+            if self.first.is_none() {
+                let (row, _) = self.model.stored(self.inspect);
+                self.first = Some((self.model.t, row));
+            }
+            if self.ticks.len() >= MAX_TICKS {
+                let kept: Vec<u64> = self.ticks.iter().copied().step_by(2).collect();
+                self.ticks = kept;
+            }
+            self.ticks.push(self.model.t);
+        }
+        self.record();
+    }
+
+    fn is_finite(&self) -> bool {
+        self.model.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let s = self.model.summary();
+        vec![
+            ("max_abs", Metric::Num(s.max_abs)),
+            ("max_top20", num(s.bucket_max[0])),
+            ("max_20_100", num(s.bucket_max[1])),
+            ("max_100_500", num(s.bucket_max[2])),
+            ("max_rare", num(s.bucket_max[3])),
+            ("rows_at_cap", Metric::Int(s.rows_at_cap as i64)),
+            ("min_rank_at_cap", s.min_rank_at_cap.map_or(Metric::Null, |r| Metric::Int(r as i64))),
+            ("loss", num(self.model.loss)),
+            ("cap", self.model.cfg.cap().map_or(Metric::Null, Metric::Num)),
+            ("closed_form", Metric::Bool(self.model.closed_form)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        draw::draw(area, self, theme)
+    }
+}

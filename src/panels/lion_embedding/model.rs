@@ -1,0 +1,753 @@
+//! The Zipf embedding toy of theory §3, in f32: a frozen orthonormal head, rank-dependent predictability,
+//! and Tiger, Lion or AdamW on the embedding.
+//!
+//! Storage and every optimiser update are real f32 arithmetic ([`row_step`] is the theory's pseudo-code).
+//! Flush-to-zero is emulated in software: WebAssembly has no FTZ mode and native x86 Rust does not set it,
+//! so with `ftz` on, every f32 value the update stores (and Lion's interpolation, whose sign is used) is set
+//! to 0 when its magnitude is below `f32::MIN_POSITIVE`.
+//!
+//! Two engines advance the rows of tokens that are absent from a batch (an implementation choice; not to be
+//! confused with the optimiser remedy "lazy updates", config field `lazy`, which does not update such rows
+//! at all):
+//! - **closed form** (default): rows are only written when their token appears; in between they are evaluated
+//!   from their last state with [`super::catchup`], O(d) per read whatever the gap. Used only where the theory
+//!   proves that absent rows stay finite ([`closed_form_applies`]), so that checking the touched rows after
+//!   every step detects divergence exactly.
+//! - **per step**: every row is updated on every step exactly as the pseudo-code says (cost ∝ vocab); the
+//!   reference the closed form is tested against, and the engine used wherever the closed form does not apply.
+
+use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM};
+use crate::rng::{self, Rng};
+use nalgebra::DMatrix;
+
+/// The optimiser applied to the embedding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optimizer {
+    /// Tiger: Lion with β₁ = β₂ = β.
+    Tiger,
+    /// Lion with its own β₁, β₂.
+    Lion,
+    /// AdamW.
+    AdamW,
+}
+
+impl Optimizer {
+    /// From the parameter text.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "tiger" => Some(Optimizer::Tiger),
+            "lion" => Some(Optimizer::Lion),
+            "adamw" => Some(Optimizer::AdamW),
+            _ => None,
+        }
+    }
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Optimizer::Tiger => "Tiger",
+            Optimizer::Lion => "Lion",
+            Optimizer::AdamW => "AdamW",
+        }
+    }
+    /// Whether the update is a sign (Tiger, Lion).
+    pub fn is_sign(self) -> bool {
+        !matches!(self, Optimizer::AdamW)
+    }
+}
+
+/// How rows of absent tokens are advanced (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Catchup {
+    /// Evaluate in closed form when read.
+    ClosedForm,
+    /// Update every row every step.
+    PerStep,
+}
+
+/// The toy's settings (theory §3).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Config {
+    /// Optimiser.
+    pub optimizer: Optimizer,
+    /// Learning rate (Tiger's α when `rms`).
+    pub lr: f32,
+    /// Tiger's per-row RMS rule `η = α·RMS(row)` (Tiger and Lion only; AdamW always uses `lr`).
+    pub rms: bool,
+    /// Weight decay λ.
+    pub wd: f32,
+    /// Tiger's β.
+    pub beta: f32,
+    /// Lion's β₁, β₂.
+    pub lion_beta: (f32, f32),
+    /// AdamW's β₁, β₂.
+    pub adam_beta: (f32, f32),
+    /// AdamW's ε.
+    pub eps: f32,
+    /// Vocabulary size V.
+    pub vocab: usize,
+    /// Zipf exponent s.
+    pub zipf: f64,
+    /// Tokens per batch B.
+    pub batch: usize,
+    /// Embedding width d (= number of classes C).
+    pub dim: usize,
+    /// Determinism at rank 1 and at rank V.
+    pub q_min: f64,
+    /// See `q_min`.
+    pub q_max: f64,
+    /// Standard deviation of the initial embedding.
+    pub init_std: f64,
+    /// The optimiser remedy: rows of absent tokens are not updated at all.
+    pub lazy: bool,
+    /// Emulated flush-to-zero.
+    pub ftz: bool,
+    /// Requested engine for absent rows.
+    pub catchup: Catchup,
+}
+
+impl Config {
+    /// The theory's defaults: Tiger with the per-row RMS rule, α = 1e-3, λ = 0.01, V = 2000, B = 256, d = 16.
+    pub fn defaults() -> Self {
+        Config {
+            optimizer: Optimizer::Tiger,
+            lr: 1e-3,
+            rms: true,
+            wd: 0.01,
+            beta: 0.965,
+            lion_beta: (0.95, 0.98),
+            adam_beta: (0.9, 0.999),
+            eps: 1e-8,
+            vocab: 2000,
+            zipf: 1.0,
+            batch: 256,
+            dim: 16,
+            q_min: 0.5,
+            q_max: 1.0,
+            init_std: 0.02,
+            lazy: false,
+            ftz: false,
+            catchup: Catchup::ClosedForm,
+        }
+    }
+
+    /// Whether the per-row RMS rule is in effect (it applies to the sign optimisers only).
+    pub fn rms_rule(&self) -> bool {
+        self.rms && self.optimizer.is_sign()
+    }
+
+    /// The bound `1/λ` on |θ| under Tiger and Lion, or `None` without weight decay.
+    pub fn cap(&self) -> Option<f64> {
+        (self.wd > 0.0).then(|| 1.0 / self.wd as f64)
+    }
+}
+
+/// Whether absent rows may be advanced in closed form: they provably stay finite (so divergence shows up in
+/// touched rows first) and the formulas are accurate.
+///
+/// - Tiger/Lion, constant lr: `|θ'| ≤ |θ|(1 − ηλ) + η` for `ηλ ≤ 1`, so `|θ| ≤ max(|θ₀|, 1/λ)` (theory §2);
+///   with λ = 0 the row moves by at most η per step.
+/// - Tiger/Lion, RMS rule: `η = α·RMS ≤ α R` with `R = max(1/λ, max|θ₀|)`, so the same bound holds when
+///   `α R λ ≤ 1` and λ > 0 (with λ = 0 the row grows like `(1 + α)^k` and overflows). The continuous-time
+///   solution is used only for α ≤ 0.05, where its O(α) error is small.
+/// - AdamW: the update `u` of an absent row is bounded when `β₁² < β₂` (Cauchy–Schwarz on the moment sums),
+///   so `ηλ ≤ 1` keeps the row bounded.
+pub fn closed_form_applies(cfg: &Config, max_init: f64) -> bool {
+    if cfg.catchup == Catchup::PerStep {
+        return false;
+    }
+    if cfg.lazy {
+        return true; // absent rows do not change at all
+    }
+    let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
+    match cfg.optimizer {
+        Optimizer::Tiger | Optimizer::Lion if cfg.rms => {
+            wd > 0.0 && lr * (1.0f64).max(wd * max_init) <= 1.0 && lr <= 0.05
+        }
+        Optimizer::Tiger | Optimizer::Lion => lr * wd <= 1.0,
+        Optimizer::AdamW => {
+            let (b1, b2) = (cfg.adam_beta.0 as f64, cfg.adam_beta.1 as f64);
+            lr * wd <= 1.0 && b1 * b1 < b2
+        }
+    }
+}
+
+/// Determinism `q_i = q_min + (q_max − q_min) ln i / ln V` of 0-based rank `r` (theory §3).
+pub fn q_at(cfg: &Config, v: usize, r: usize) -> f64 {
+    let frac = if v > 1 { ((r + 1) as f64).ln() / (v as f64).ln() } else { 0.0 };
+    (cfg.q_min + (cfg.q_max - cfg.q_min) * frac).clamp(0.0, 1.0)
+}
+
+/// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
+#[inline]
+pub fn flush(x: f32, ftz: bool) -> f32 {
+    if ftz && x.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        x
+    }
+}
+
+/// The RMS of a row in f32, summed in index order.
+#[inline]
+pub fn rms_f32(row: &[f32]) -> f32 {
+    let mut s = 0.0f32;
+    for x in row {
+        s += x * x;
+    }
+    (s / row.len() as f32).sqrt()
+}
+
+/// AdamW's bias corrections `1 − β₁^t`, `1 − β₂^t` at global step `t` (computed in f64 with [`powu`], then
+/// rounded to f32, so they are the same on every platform).
+pub fn bias_corrections(cfg: &Config, t: u64) -> (f32, f32) {
+    let (b1, b2) = cfg.adam_beta;
+    ((1.0 - powu(b1 as f64, t)) as f32, (1.0 - powu(b2 as f64, t)) as f32)
+}
+
+/// One optimiser step of one row in f32, exactly the theory's pseudo-code. `g` is the batch-averaged
+/// gradient of the row (zeros for an absent token), `bc` the AdamW bias corrections of this step.
+pub fn row_step(cfg: &Config, theta: &mut [f32], m: &mut [f32], v: &mut [f32], g: &[f32], bc: (f32, f32)) {
+    let ftz = cfg.ftz;
+    let (lr, wd) = (cfg.lr, cfg.wd);
+    match cfg.optimizer {
+        Optimizer::Tiger => {
+            let b = cfg.beta;
+            let omb = 1.0 - b;
+            for (mj, gj) in m.iter_mut().zip(g) {
+                *mj = flush(b * *mj + omb * gj, ftz);
+            }
+            // The per-row RMS is taken from θ before the update, as in the reference code.
+            let eta = if cfg.rms { lr * rms_f32(theta) } else { lr };
+            for (tj, mj) in theta.iter_mut().zip(m.iter()) {
+                *tj = flush(*tj - eta * (sign(*mj) + wd * *tj), ftz);
+            }
+        }
+        Optimizer::Lion => {
+            let (b1, b2) = cfg.lion_beta;
+            let eta = if cfg.rms { lr * rms_f32(theta) } else { lr };
+            for ((tj, mj), gj) in theta.iter_mut().zip(m.iter_mut()).zip(g) {
+                let c = flush(b1 * *mj + (1.0 - b1) * gj, ftz);
+                *tj = flush(*tj - eta * (sign(c) + wd * *tj), ftz);
+                *mj = flush(b2 * *mj + (1.0 - b2) * gj, ftz);
+            }
+        }
+        Optimizer::AdamW => {
+            let (b1, b2) = cfg.adam_beta;
+            let (bc1, bc2) = bc;
+            for (((tj, mj), vj), gj) in theta.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
+                *mj = flush(b1 * *mj + (1.0 - b1) * gj, ftz);
+                *vj = flush(b2 * *vj + (1.0 - b2) * (gj * gj), ftz);
+                let u = (*mj / bc1) / ((*vj / bc2).sqrt() + cfg.eps);
+                *tj = flush(*tj - lr * (u + wd * *tj), ftz);
+            }
+        }
+    }
+}
+
+/// The constants of the closed-form catch-up that depend only on the configuration.
+#[derive(Clone, Copy, Debug)]
+struct Decays {
+    /// Decay factor of the stored momentum m, and its f32 sticking value.
+    m_beta: f32,
+    m_stuck: f64,
+    /// AdamW's second moment.
+    v_stuck: f64,
+}
+
+/// The full state of one row at some step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    /// Embedding entries.
+    pub theta: Vec<f32>,
+    /// First moment (Tiger/Lion momentum).
+    pub m: Vec<f32>,
+    /// AdamW's second moment (empty otherwise).
+    pub v: Vec<f32>,
+}
+
+/// Per-step statistics of the whole embedding.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// max |entry| over all rows.
+    pub max_abs: f64,
+    /// max |entry| per rank bucket [0,20), [20,100), [100,500), [500,V) (0-based); NaN for an empty bucket.
+    pub bucket_max: [f64; 4],
+    /// Rows with an entry at least 0.99/λ.
+    pub rows_at_cap: u64,
+    /// The smallest 1-based rank among them.
+    pub min_rank_at_cap: Option<u64>,
+}
+
+/// Rank buckets (0-based, half-open) for the plots and metrics.
+pub const BUCKETS: [(usize, usize); 4] = [(0, 20), (20, 100), (100, 500), (500, usize::MAX)];
+
+/// The toy: data, head, embedding and optimiser state.
+pub struct Model {
+    /// Settings.
+    pub cfg: Config,
+    /// Whether absent rows are advanced in closed form (else every row every step).
+    pub closed_form: bool,
+    /// The frozen head W = 3Q, C×d row-major (C = d).
+    pub w: Vec<f32>,
+    /// Wᵀ, d×C row-major.
+    wt: Vec<f32>,
+    /// Column means of Q (for the per-row optimum).
+    q_colmean: Vec<f64>,
+    /// Each token's dominant next class.
+    pub ystar: Vec<u16>,
+    /// Zipf CDF over ranks.
+    cdf: Vec<f64>,
+    /// Determinism q_i per rank.
+    qs: Vec<f64>,
+    /// Rows as of their anchor step (all rows current in the per-step engine).
+    theta: Vec<f32>,
+    m: Vec<f32>,
+    v: Vec<f32>,
+    anchor: Vec<u64>,
+    /// Steps taken.
+    pub t: u64,
+    rng: Rng,
+    /// Per-step scratch: slot of each row in the batch, touched rows, class counts.
+    slot: Vec<u32>,
+    /// Rows touched by the last step, in first-appearance order.
+    pub touched: Vec<u32>,
+    counts: Vec<f32>,
+    ntok: Vec<u32>,
+    grads: Vec<f32>,
+    /// Mean cross-entropy of the last batch.
+    pub loss: f64,
+    /// Largest |entry| at initialisation.
+    pub max_init: f64,
+    nonfinite: bool,
+    decays: Decays,
+}
+
+impl Model {
+    /// A fresh model at step 0.
+    pub fn new(cfg: Config, seed: u64) -> Self {
+        let v_n = cfg.vocab.max(1);
+        let d = cfg.dim.max(1);
+        // Frozen head: 3 × a random orthogonal matrix (QR of a Gaussian matrix).
+        let mut rq = rng::stream(seed, 1);
+        let g = DMatrix::from_fn(d, d, |_, _| rng::normal(&mut rq));
+        let q = g.qr().q();
+        let mut w = vec![0.0f32; d * d];
+        let mut q_colmean = vec![0.0f64; d];
+        for c in 0..d {
+            for j in 0..d {
+                w[c * d + j] = (3.0 * q[(c, j)]) as f32;
+                q_colmean[j] += q[(c, j)] / d as f64;
+            }
+        }
+        let mut ry = rng::stream(seed, 2);
+        let ystar = (0..v_n).map(|_| ((rng::uniform(&mut ry) * d as f64) as usize).min(d - 1) as u16).collect();
+        let mut cdf = Vec::with_capacity(v_n);
+        let mut acc = 0.0;
+        for i in 1..=v_n {
+            acc += (i as f64).powf(-cfg.zipf);
+            cdf.push(acc);
+        }
+        for c in cdf.iter_mut() {
+            *c /= acc;
+        }
+        let mut ri = rng::stream(seed, 0);
+        let theta: Vec<f32> = (0..v_n * d).map(|_| (cfg.init_std * rng::normal(&mut ri)) as f32).collect();
+        let max_init = theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+        let adam = cfg.optimizer == Optimizer::AdamW;
+        let m_beta = match cfg.optimizer {
+            Optimizer::Tiger => cfg.beta,
+            Optimizer::Lion => cfg.lion_beta.1,
+            Optimizer::AdamW => cfg.adam_beta.0,
+        };
+        let decays = Decays {
+            m_beta,
+            m_stuck: stuck_value(m_beta),
+            v_stuck: if adam { stuck_value(cfg.adam_beta.1) } else { 0.0 },
+        };
+        let mut wt = vec![0.0f32; d * d];
+        for c in 0..d {
+            for j in 0..d {
+                wt[j * d + c] = w[c * d + j];
+            }
+        }
+        let qs = (0..v_n).map(|r| q_at(&cfg, v_n, r)).collect();
+        Model {
+            qs,
+            wt,
+            closed_form: closed_form_applies(&cfg, max_init),
+            cfg,
+            w,
+            q_colmean,
+            ystar,
+            cdf,
+            m: vec![0.0; v_n * d],
+            v: if adam { vec![0.0; v_n * d] } else { Vec::new() },
+            theta,
+            anchor: vec![0; v_n],
+            t: 0,
+            rng: rng::stream(seed, 3),
+            slot: vec![u32::MAX; v_n],
+            touched: Vec::new(),
+            counts: Vec::new(),
+            ntok: Vec::new(),
+            grads: Vec::new(),
+            loss: f64::NAN,
+            max_init,
+            nonfinite: false,
+            decays,
+        }
+    }
+
+    /// Vocabulary size.
+    pub fn vocab(&self) -> usize {
+        self.anchor.len()
+    }
+
+    /// Embedding width.
+    pub fn dim(&self) -> usize {
+        self.cfg.dim.max(1)
+    }
+
+    /// Determinism `q_i` of the token of 0-based rank `r`.
+    pub fn q_of(&self, r: usize) -> f64 {
+        self.qs.get(r).copied().unwrap_or(0.0)
+    }
+
+    /// Unigram probability of 0-based rank `r`.
+    pub fn p_of(&self, r: usize) -> f64 {
+        let prev = if r == 0 { 0.0 } else { self.cdf[r - 1] };
+        self.cdf.get(r).map_or(0.0, |c| c - prev)
+    }
+
+    /// `max_j |E*_rj|` of the per-row optimum without weight decay (theory §3), infinite when `q_r = 1`.
+    pub fn optimum_max(&self, r: usize) -> f64 {
+        let d = self.dim();
+        let q = self.q_of(r);
+        let (ps, po) = (q + (1.0 - q) / d as f64, (1.0 - q) / d as f64);
+        if po <= 0.0 {
+            return f64::INFINITY;
+        }
+        let delta = (ps / po).ln();
+        let y = self.ystar.get(r).copied().unwrap_or(0) as usize;
+        let mut best = 0.0f64;
+        for j in 0..d {
+            let qy = self.w[y * d + j] as f64 / 3.0;
+            best = best.max((qy - self.q_colmean[j]).abs());
+        }
+        delta / 3.0 * best
+    }
+
+    /// Whether all state is finite (touched rows are checked when written; absent rows provably stay finite
+    /// in the closed-form engine, and are all checked every step in the per-step engine).
+    pub fn is_finite(&self) -> bool {
+        !self.nonfinite
+    }
+
+    /// Samples one token's 0-based rank from the Zipf CDF by binary search.
+    fn sample_token(&self, u: f64) -> usize {
+        self.cdf.partition_point(|&c| c <= u).min(self.vocab() - 1)
+    }
+
+    /// Writes row `r` as of step `target` into the stored state (closed-form catch-up).
+    fn bring(&mut self, r: usize, target: u64) {
+        let a = self.anchor[r];
+        if a >= target {
+            return;
+        }
+        let d = self.dim();
+        let adam = !self.v.is_empty();
+        let mut out = Row { theta: vec![0.0; d], m: vec![0.0; d], v: vec![0.0; if adam { d } else { 0 }] };
+        self.eval_into(r, target, &mut out, self.cfg.ftz);
+        let s = r * d;
+        self.theta[s..s + d].copy_from_slice(&out.theta);
+        self.m[s..s + d].copy_from_slice(&out.m);
+        if adam {
+            self.v[s..s + d].copy_from_slice(&out.v);
+        }
+        self.anchor[r] = target;
+    }
+
+    /// Row `r` as of the current step.
+    pub fn row(&self, r: usize) -> Row {
+        let d = self.dim();
+        let mut out = Row { theta: vec![0.0; d], m: vec![0.0; d], v: vec![0.0; if self.v.is_empty() { 0 } else { d }] };
+        self.eval_into(r, self.t, &mut out, self.cfg.ftz);
+        out
+    }
+
+    /// The stored state of row `r` and its anchor step.
+    pub fn stored(&self, r: usize) -> (Row, u64) {
+        let d = self.dim();
+        let s = r * d;
+        let v = if self.v.is_empty() { Vec::new() } else { self.v[s..s + d].to_vec() };
+        (Row { theta: self.theta[s..s + d].to_vec(), m: self.m[s..s + d].to_vec(), v }, self.anchor[r])
+    }
+
+    /// Evaluates row `r` at step `target ≥ anchor` into `out` (theta, m and, for AdamW, v).
+    fn eval_into(&self, r: usize, target: u64, out: &mut Row, ftz: bool) {
+        let d = self.dim();
+        let s = r * d;
+        let a = self.anchor[r];
+        out.theta.copy_from_slice(&self.theta[s..s + d]);
+        out.m.copy_from_slice(&self.m[s..s + d]);
+        if !self.v.is_empty() {
+            out.v.copy_from_slice(&self.v[s..s + d]);
+        }
+        if target > a && !self.cfg.lazy {
+            self.advance(out, a, target - a, ftz);
+        }
+    }
+
+    /// Advances a row state `k` absent steps after global step `t0` in closed form ([`super::catchup`]).
+    /// `ftz = false` gives the constant-sign curve of the theory even when the run has flush-to-zero on.
+    pub fn advance(&self, row: &mut Row, t0: u64, k: u64, ftz: bool) {
+        if k == 0 {
+            return;
+        }
+        let cfg = &self.cfg;
+        let dc = &self.decays;
+        let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
+        let d = row.theta.len();
+        match cfg.optimizer {
+            Optimizer::Tiger | Optimizer::Lion => {
+                // Step i of the gap uses the sign s_j while i < k0_j, then 0 (flush-to-zero only).
+                // Tiger uses sign(m_i) = sign(β^i m); Lion uses sign(fl(β₁ m_{i−1})) (flushed as well).
+                let lion_b1 = if cfg.optimizer == Optimizer::Lion { Some(cfg.lion_beta.0 as f64) } else { None };
+                let d = d.min(MAX_DIM);
+                let mut k0 = [u64::MAX; MAX_DIM];
+                let mut s = [0.0f64; MAX_DIM];
+                let mut any_flush = false;
+                for j in 0..d {
+                    let mj = row.m[j];
+                    s[j] = sign(mj) as f64;
+                    if ftz && mj != 0.0 {
+                        let am = (mj as f64).abs();
+                        let b = dc.m_beta as f64;
+                        k0[j] = match lion_b1 {
+                            None => zero_step(am, b),
+                            // β₁ β₂^{i−1} |m| < MIN ⇔ β₂^{i} (β₁|m|/β₂) < MIN, capped by m itself being 0.
+                            Some(b1) => zero_step(am * b1 / b, b).min(zero_step(am, b).saturating_add(1)),
+                        };
+                        any_flush |= k0[j] <= k;
+                    }
+                }
+                let mut th = [0.0f64; MAX_DIM];
+                for (t, x) in th.iter_mut().zip(&row.theta[..d]) {
+                    *t = *x as f64;
+                }
+                if cfg.rms {
+                    if !any_flush {
+                        catchup::rms_segment(&mut th[..d], &s[..d], lr, wd, k);
+                    } else {
+                        // Segments of constant sign vector between the flush steps.
+                        let mut done = 0u64;
+                        let mut cuts: Vec<u64> = k0[..d].iter().copied().filter(|&z| z <= k).collect();
+                        cuts.sort_unstable();
+                        cuts.dedup();
+                        for cut in cuts.into_iter().chain(std::iter::once(k + 1)) {
+                            let len = cut - 1 - done; // steps done+1 ..= cut-1 share one sign vector
+                            let mut sv = [0.0f64; MAX_DIM];
+                            for j in 0..d {
+                                sv[j] = if k0[j] > done + 1 { s[j] } else { 0.0 };
+                            }
+                            catchup::rms_segment(&mut th[..d], &sv[..d], lr, wd, len);
+                            done = cut - 1;
+                            if done >= k {
+                                break;
+                            }
+                        }
+                    }
+                } else if !any_flush && wd > 0.0 {
+                    // One power for the whole row: θ_k = −s/λ + (θ₀ + s/λ)(1 − ηλ)^k.
+                    let qk = powu(1.0 - lr * wd, k);
+                    for j in 0..d {
+                        th[j] = -s[j] / wd + (th[j] + s[j] / wd) * qk;
+                    }
+                } else {
+                    for j in 0..d {
+                        let k1 = k.min(k0[j].saturating_sub(1));
+                        let x = catchup::const_theta(th[j], s[j], lr, wd, k1);
+                        th[j] = catchup::const_theta(x, 0.0, lr, wd, k - k1);
+                    }
+                }
+                let bk = powu(dc.m_beta as f64, k);
+                for ((t, mj), x) in row.theta.iter_mut().zip(row.m.iter_mut()).zip(&th[..d]) {
+                    *t = *x as f32;
+                    *mj = decay(*mj, dc.m_beta, dc.m_stuck, k, ftz, bk);
+                }
+            }
+            Optimizer::AdamW => {
+                let (b1, b2) = (cfg.adam_beta.0 as f64, cfg.adam_beta.1 as f64);
+                let (b1k, b2k) = (powu(b1, k), powu(b2, k));
+                for j in 0..d {
+                    let (mj, vj) = (row.m[j], row.v[j]);
+                    let zero_m = if ftz && mj != 0.0 { zero_step((mj as f64).abs(), b1) } else { u64::MAX };
+                    let th = catchup::adam_theta(
+                        row.theta[j] as f64,
+                        mj as f64,
+                        vj as f64,
+                        b1,
+                        b2,
+                        cfg.eps as f64,
+                        lr,
+                        wd,
+                        t0,
+                        k,
+                        zero_m,
+                    );
+                    row.theta[j] = th as f32;
+                    row.m[j] = decay(mj, cfg.adam_beta.0, dc.m_stuck, k, ftz, b1k);
+                    row.v[j] = decay(vj, cfg.adam_beta.1, dc.v_stuck, k, ftz, b2k);
+                }
+            }
+        }
+    }
+
+    /// `max_j |θ_rj|` at the current step.
+    pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
+        self.eval_into(r, self.t, scratch, self.cfg.ftz);
+        scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
+    }
+
+    /// A scratch row of the right shape for [`Model::row_max_abs`].
+    pub fn scratch(&self) -> Row {
+        let d = self.dim();
+        Row { theta: vec![0.0; d], m: vec![0.0; d], v: vec![0.0; if self.v.is_empty() { 0 } else { d }] }
+    }
+
+    /// Statistics over every row at the current step (O(V·d)).
+    pub fn summary(&self) -> Summary {
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        let mut scratch = self.scratch();
+        for r in 0..self.vocab() {
+            let mx = self.row_max_abs(r, &mut scratch);
+            out.max_abs = out.max_abs.max(mx);
+            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
+            out.bucket_max[b] = if out.bucket_max[b].is_nan() { mx } else { out.bucket_max[b].max(mx) };
+            if cap.is_some_and(|c| mx >= c) {
+                out.rows_at_cap += 1;
+                if out.min_rank_at_cap.is_none() {
+                    out.min_rank_at_cap = Some(r as u64 + 1);
+                }
+            }
+        }
+        out
+    }
+
+    /// One training step: sample a batch, compute the gradients of the touched rows, update.
+    pub fn step(&mut self) {
+        let t = self.t + 1;
+        let d = self.dim();
+        let b = self.cfg.batch.max(1);
+        // 1. Sample the batch and group it by token.
+        for r in self.touched.drain(..) {
+            self.slot[r as usize] = u32::MAX;
+        }
+        self.counts.clear();
+        self.ntok.clear();
+        for _ in 0..b {
+            let u_tok = rng::uniform(&mut self.rng);
+            let u_q = rng::uniform(&mut self.rng);
+            let u_c = rng::uniform(&mut self.rng);
+            let r = self.sample_token(u_tok);
+            let y = if u_q < self.q_of(r) { self.ystar[r] as usize } else { ((u_c * d as f64) as usize).min(d - 1) };
+            let mut sl = self.slot[r];
+            if sl == u32::MAX {
+                sl = self.touched.len() as u32;
+                self.slot[r] = sl;
+                self.touched.push(r as u32);
+                self.counts.extend(std::iter::repeat_n(0.0, d));
+                self.ntok.push(0);
+            }
+            self.counts[sl as usize * d + y] += 1.0;
+            self.ntok[sl as usize] += 1;
+        }
+        // 2. Forward and backward per distinct token (all its samples share the logits), in f32.
+        let n_t = self.touched.len();
+        self.grads.clear();
+        self.grads.resize(n_t * d, 0.0);
+        let mut loss = 0.0f64;
+        let mut z = vec![0.0f32; d];
+        let mut logits = vec![0.0f32; d];
+        let inv_b = 1.0 / b as f32;
+        for k in 0..n_t {
+            let r = self.touched[k] as usize;
+            if self.closed_form {
+                self.bring(r, t - 1);
+            }
+            // z = W θ, accumulated column by column (z_c sums over j in index order).
+            let row = &self.theta[r * d..r * d + d];
+            z.iter_mut().for_each(|x| *x = 0.0);
+            for (j, tj) in row.iter().enumerate() {
+                for (zc, wt) in z.iter_mut().zip(&self.wt[j * d..j * d + d]) {
+                    *zc += wt * tj;
+                }
+            }
+            logits.copy_from_slice(&z);
+            let zmax = z.iter().fold(f32::NEG_INFINITY, |a, x| a.max(*x));
+            let mut sum = 0.0f32;
+            for zc in z.iter_mut() {
+                *zc = (*zc - zmax).exp();
+                sum += *zc;
+            }
+            let n = self.ntok[k] as f32;
+            let cnt = &self.counts[k * d..k * d + d];
+            let lse = (sum as f64).ln();
+            for c in 0..d {
+                let p = z[c] / sum;
+                if cnt[c] > 0.0 {
+                    // −ln p_c = ln Σ e^{z − zmax} − (z_c − zmax)
+                    loss += cnt[c] as f64 * (lse - (logits[c] as f64 - zmax as f64));
+                }
+                z[c] = n * p - cnt[c]; // Σ over this token's samples of (p − e_y)
+            }
+            // g = Wᵀ r / B, accumulated row of W by row.
+            let g = &mut self.grads[k * d..k * d + d];
+            for (c, rc) in z.iter().enumerate() {
+                for (gj, wc) in g.iter_mut().zip(&self.w[c * d..c * d + d]) {
+                    *gj += wc * rc;
+                }
+            }
+            for gj in g.iter_mut() {
+                *gj *= inv_b;
+            }
+        }
+        self.loss = loss / b as f64;
+        // 3. Optimiser update.
+        let bc = bias_corrections(&self.cfg, t);
+        let cfg = self.cfg;
+        let adam = !self.v.is_empty();
+        let zeros = vec![0.0f32; d];
+        let mut bad = false;
+        let mut update = |this: &mut Self, r: usize, g: &[f32]| {
+            let s = r * d;
+            let (th, m) = (&mut this.theta[s..s + d], &mut this.m[s..s + d]);
+            let v: &mut [f32] = if adam { &mut this.v[s..s + d] } else { &mut [] };
+            row_step(&cfg, th, m, v, g, bc);
+            this.anchor[r] = t;
+            bad |= !th.iter().chain(m.iter()).all(|x| x.is_finite()) || !v.iter().all(|x| x.is_finite());
+        };
+        if self.closed_form {
+            for k in 0..n_t {
+                let r = self.touched[k] as usize;
+                let g = self.grads[k * d..k * d + d].to_vec();
+                update(self, r, &g);
+            }
+        } else {
+            for r in 0..self.vocab() {
+                let sl = self.slot[r];
+                if sl != u32::MAX {
+                    let g = self.grads[sl as usize * d..sl as usize * d + d].to_vec();
+                    update(self, r, &g);
+                } else if !cfg.lazy {
+                    update(self, r, &zeros);
+                }
+            }
+        }
+        if bad || !self.loss.is_finite() {
+            self.nonfinite = true;
+        }
+        self.t = t;
+    }
+}

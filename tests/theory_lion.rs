@@ -1,0 +1,383 @@
+//! The Lion/Tiger embedding panel checked against its theory (`shared/theory/lion-embedding.md`, §2, §3, §5).
+//!
+//! Expected values are written out from the theory's formulas or from independent f32 loops written here,
+//! never copied from a run. Tolerances:
+//! - single f32 updates: a few ulps of the magnitudes involved (each f32 operation rounds by half an ulp);
+//! - the closed-form catch-up against the per-step f32 loop: the loop's rounding accumulates at most one ulp
+//!   of 1/λ per step (k·2⁻²³/λ after k steps); for the per-row RMS rule the closed form is the continuous-time
+//!   solution, whose error relative to the discrete map is O(α) (about α·ln(1/λ·x₀)/2 ≈ 0.6 % at α = 1e-3);
+//! - whole runs: qualitative thresholds an order of magnitude away from the observed values' alternatives.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dynamics::panels;
+use dynamics::panels::lion_embedding::catchup::{powu, stuck_value, zero_step, TINY};
+use dynamics::panels::lion_embedding::model::{flush, row_step, Config, Model, Optimizer, Row};
+use dynamics::params::ParamValues;
+use dynamics::runner::Runner;
+use serde_json::Value as Json;
+
+fn runner(params: &[(&str, &str)], seed: u64) -> Runner {
+    let p = panels::find("lion-embedding").expect("lion-embedding is registered");
+    let mut r = Runner::new(p, ParamValues::defaults(p.params()), seed);
+    for (k, v) in params {
+        r.set_param_strict(k, v).unwrap_or_else(|e| panic!("{k}={v}: {e}"));
+    }
+    r
+}
+
+fn metric(r: &Runner, name: &str) -> Json {
+    r.metrics_json()[name].clone()
+}
+
+fn num(r: &Runner, name: &str) -> f64 {
+    metric(r, name).as_f64().unwrap_or_else(|| panic!("{name} is not a number: {:?}", metric(r, name)))
+}
+
+fn ulp(x: f32) -> f64 {
+    let a = x.abs().max(f32::MIN_POSITIVE);
+    (f32::from_bits(a.to_bits() + 1) - a) as f64
+}
+
+fn sign(x: f32) -> f32 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+fn cfg(opt: Optimizer, rms: bool) -> Config {
+    Config { optimizer: opt, rms, ..Config::defaults() }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// §2 scalar float facts
+// ---------------------------------------------------------------------------------------------------------
+
+/// Repeated `m ← 0.965·m` in f32 from 1e-6: subnormal after about 2064 steps, then stuck at 14·2⁻¹⁴⁹,
+/// never 0; with flush-to-zero it is 0 at about that step. Same for β = 0.98 (25·2⁻¹⁴⁹).
+#[test]
+fn f32_momentum_never_underflows_without_ftz() {
+    for (beta, j_star) in [(0.965f32, 14.0), (0.98f32, 25.0)] {
+        let mut m = 1e-6f32;
+        let mut first_sub = None;
+        for k in 1..=200_000u64 {
+            m *= beta;
+            if first_sub.is_none() && m < f32::MIN_POSITIVE {
+                first_sub = Some(k);
+            }
+        }
+        assert!(m > 0.0, "β={beta}: momentum reached 0 without flush-to-zero");
+        assert_eq!(m as f64, j_star * TINY, "β={beta}: stuck at {m:e}, theory {j_star}·2^-149");
+        assert_eq!(stuck_value(beta), j_star * TINY, "stuck_value({beta})");
+        // Theory: ln(1e-6/1.18e-38)/(−ln β) steps to become subnormal.
+        let predicted = (1e-6f64 / f32::MIN_POSITIVE as f64).ln() / -(beta as f64).ln();
+        let k = first_sub.unwrap() as f64;
+        assert!((k - predicted).abs() <= 2.0, "β={beta}: subnormal at {k}, theory {predicted:.1}");
+        if beta == 0.965 {
+            assert!((k - 2064.0).abs() <= 2.0, "theory §2 quotes ~2064 steps, got {k}");
+        }
+        // With emulated FTZ the same loop reaches exactly 0, at the same step.
+        let mut m = 1e-6f32;
+        let mut zero_at = None;
+        for k in 1..=10_000u64 {
+            m = flush(m * beta, true);
+            if m == 0.0 {
+                zero_at = Some(k);
+                break;
+            }
+        }
+        assert_eq!(zero_at, first_sub, "β={beta}: FTZ zero step");
+        // The closed form's flush step agrees with the f32 loop to a step (it rounds once, the loop each step).
+        let zs = zero_step(1e-6f32 as f64, beta as f64) as f64;
+        assert!((zs - k).abs() <= 1.0, "zero_step {zs} vs loop {k}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// §3 the update rule, coordinate by coordinate
+// ---------------------------------------------------------------------------------------------------------
+
+/// Every Tiger/Lion coordinate moves by exactly `η (sign + λθ)` (η = lr, or α·RMS(row) before the update).
+#[test]
+fn sign_updates_move_by_lr_times_sign_plus_decay() {
+    for opt in [Optimizer::Tiger, Optimizer::Lion] {
+        for rms in [false, true] {
+            let c = Config { vocab: 300, ..cfg(opt, rms) };
+            let mut model = Model::new(c, 3);
+            for _ in 0..50 {
+                model.step();
+            }
+            let before: Vec<Row> = (0..300).map(|r| model.row(r)).collect();
+            model.step();
+            let mut checked = 0;
+            // Touched rows got the f32 update; absent rows are evaluated in closed form (tested below).
+            let touched: Vec<usize> = model.touched.iter().map(|r| *r as usize).collect();
+            for r in touched {
+                let (b, a) = (&before[r], model.row(r));
+                let rms_b = (b.theta.iter().map(|x| x * x).sum::<f32>() / b.theta.len() as f32).sqrt();
+                let eta = if rms { c.lr as f64 * rms_b as f64 } else { c.lr as f64 };
+                for j in 0..b.theta.len() {
+                    // The sign that drove this step: Tiger uses the new momentum, Lion the interpolation,
+                    // which has the sign of the new momentum's β₁-mix; recover it from the move itself.
+                    let d = a.theta[j] as f64 - b.theta[j] as f64;
+                    let decay = c.wd as f64 * b.theta[j] as f64;
+                    let s = if opt == Optimizer::Tiger { sign(a.m[j]) as f64 } else { -((d / eta + decay).round()) };
+                    assert!(s.abs() <= 1.0, "{opt:?}: sign {s}");
+                    let expect = -eta * (s + decay);
+                    let tol = 3.0 * ulp(b.theta[j].abs().max(eta as f32)) + 2.0 * eta * f32::EPSILON as f64;
+                    assert!(
+                        (d - expect).abs() <= tol,
+                        "{opt:?} rms={rms} row {r} entry {j}: moved {d:e}, expected {expect:e}"
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(checked > 500, "only {checked} coordinates checked");
+        }
+    }
+}
+
+/// With the RMS rule a row of equal-magnitude entries moving away from 0 follows the discrete logistic map
+/// `x ← x + αx(1 − λx)` exactly (theory §5), and crosses 99 after about `ln(4999·99)/α ≈ 13 000` steps.
+#[test]
+fn rms_rule_is_the_logistic_map() {
+    let c = Config { vocab: 100, dim: 4, ..cfg(Optimizer::Tiger, true) };
+    let (mut th, mut m, mut v) = (vec![0.02f32; 4], vec![-1e-3f32; 4], Vec::new());
+    let zero = vec![0.0f32; 4];
+    let mut x = 0.02f64;
+    let mut crossed = None;
+    for k in 1..=20_000u64 {
+        row_step(&c, &mut th, &mut m, &mut v, &zero, (1.0, 1.0));
+        x += c.lr as f64 * x * (1.0 - c.wd as f64 * x);
+        // f32 rounding of each step: relative 2⁻²³ per step, compounding over the trajectory.
+        assert!((th[0] as f64 - x).abs() <= 1e-3 * x, "step {k}: {} vs logistic {x}", th[0]);
+        if crossed.is_none() && th[0] >= 99.0 {
+            crossed = Some(k);
+        }
+    }
+    let predicted = (4999.0f64 * 99.0).ln() / 1e-3;
+    let k = crossed.expect("reaches 99") as f64;
+    assert!((k - predicted).abs() < 0.02 * predicted, "crossed 99 at {k}, theory ≈ {predicted:.0}");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Absent rows: the closed-form catch-up against the per-step f32 loop
+// ---------------------------------------------------------------------------------------------------------
+
+/// Runs `k` absent steps of the f32 update on a copy of `row` anchored at global step `t0`.
+fn loop_absent(c: &Config, row: &Row, t0: u64, k: u64) -> Row {
+    let mut r = row.clone();
+    let zero = vec![0.0f32; r.theta.len()];
+    for i in 1..=k {
+        let t = t0 + i;
+        let (b1, b2) = c.adam_beta;
+        let bc = ((1.0 - powu(b1 as f64, t)) as f32, (1.0 - powu(b2 as f64, t)) as f32);
+        row_step(c, &mut r.theta, &mut r.m, &mut r.v, &zero, bc);
+    }
+    r
+}
+
+/// A row that has trained for a while: its state after `t0` steps of a small model, re-anchored.
+fn trained_rows(c: Config, t0: u64) -> (Model, Vec<(Row, u64)>) {
+    let mut model = Model::new(c, 11);
+    for _ in 0..t0 {
+        model.step();
+    }
+    // Rows that were touched recently (momentum not yet decayed), from ranks across the vocabulary.
+    let rows = (0..c.vocab).step_by(7).map(|r| model.stored(r)).collect();
+    (model, rows)
+}
+
+#[test]
+fn closed_form_matches_the_f32_loop() {
+    let cases: [(Optimizer, bool, bool); 7] = [
+        (Optimizer::Tiger, false, false),
+        (Optimizer::Tiger, false, true),
+        (Optimizer::Lion, false, false),
+        (Optimizer::Lion, false, true),
+        (Optimizer::Tiger, true, false),
+        (Optimizer::Tiger, true, true),
+        (Optimizer::AdamW, false, false),
+    ];
+    for (opt, rms, ftz) in cases {
+        let c = Config { vocab: 400, ftz, ..cfg(opt, rms) };
+        let (model, rows) = trained_rows(c, 300);
+        let cap = 1.0 / c.wd as f64;
+        for (row, t0) in rows.iter().take(30) {
+            for k in [1u64, 7, 300, 3000, 12_000] {
+                let exact = loop_absent(&c, row, *t0, k);
+                let mut closed = row.clone();
+                model.advance(&mut closed, *t0, k, ftz);
+                for j in 0..row.theta.len() {
+                    let (a, b) = (exact.theta[j] as f64, closed.theta[j] as f64);
+                    // Rounding of the loop: ≤ one ulp of the cap per step (plus the final rounding).
+                    let mut tol = k as f64 * cap * f32::EPSILON as f64 + ulp(a as f32);
+                    if rms {
+                        // Continuous-time solution of the RMS rule: O(α) relative error (module docs).
+                        tol += 0.01 * cap.min(a.abs().max(b.abs()) + 1.0);
+                    }
+                    if opt == Optimizer::AdamW {
+                        // Frozen bias corrections and ε in the geometric sum of a drift of about 10·lr.
+                        tol += 0.1 * 10.0 * c.lr as f64;
+                    }
+                    assert!(
+                        (a - b).abs() <= tol,
+                        "{opt:?} rms={rms} ftz={ftz} k={k} entry {j}: loop {a} vs closed {b} (tol {tol:e})"
+                    );
+                    // The momentum: same sign (and 0 exactly when the loop flushed it, up to one step).
+                    let (ma, mb) = (exact.m[j], closed.m[j]);
+                    if ma == 0.0 || mb == 0.0 {
+                        assert!(ftz || row.m[j] == 0.0, "{opt:?}: momentum reached 0 without FTZ");
+                    } else {
+                        assert_eq!(sign(ma), sign(mb), "{opt:?}: momentum sign");
+                    }
+                    if !ftz && k >= 12_000 && row.m[j] != 0.0 && opt != Optimizer::AdamW {
+                        // Long after the token left, the f32 loop sticks at a subnormal; the closed form
+                        // lands on exactly the same value.
+                        assert_eq!(ma, mb, "{opt:?}: stuck momentum");
+                        assert!(ma != 0.0 && ma.abs() < f32::MIN_POSITIVE);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A row whose token never appears follows `θ_t = −s/λ + (θ₀ + s/λ)(1 − ηλ)^t` (theory §2): 18.13 at
+/// t = 20 000 from 0 with η = 1e-3, λ = 0.01.
+#[test]
+fn never_seen_row_follows_the_closed_form() {
+    let c = Config { vocab: 100, dim: 4, ..cfg(Optimizer::Tiger, false) };
+    let (mut th, mut m, mut v) = (vec![0.0f32, 0.5, -0.5, 3.0], vec![1e-3f32, 1e-3, -1e-3, -1e-3], Vec::new());
+    let th0 = th.clone();
+    let zero = vec![0.0f32; 4];
+    for _ in 0..20_000 {
+        row_step(&c, &mut th, &mut m, &mut v, &zero, (1.0, 1.0));
+    }
+    let q = (1.0f64 - 1e-3 * 0.01).powi(20_000);
+    for j in 0..4 {
+        let s = if j < 2 { 1.0 } else { -1.0 };
+        let expect = -s / 0.01 + (th0[j] as f64 + s / 0.01) * q;
+        assert!(
+            (th[j] as f64 - expect).abs() < 20_000.0 * 100.0 * f32::EPSILON as f64,
+            "entry {j}: {} vs {expect}",
+            th[j]
+        );
+    }
+    assert!((th[0] as f64 + 18.127).abs() < 0.01, "theory: |θ| = 100(1 − e^-0.2) = 18.13, got {}", th[0]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Whole runs through the panel boundary
+// ---------------------------------------------------------------------------------------------------------
+
+/// The closed-form engine and the per-step engine agree: bit for bit with lazy row updates (absent rows are
+/// not touched by either), and to rounding with a constant lr.
+#[test]
+fn engines_agree() {
+    let base = [("vocab", "300"), ("lr_rule", "constant")];
+    let run = |extra: &[(&str, &str)]| {
+        let mut p: Vec<(&str, &str)> = base.to_vec();
+        p.extend_from_slice(extra);
+        let mut r = runner(&p, 5);
+        r.step(1500);
+        r.metrics_json()
+    };
+    let a = run(&[("lazy", "true")]);
+    let b = run(&[("lazy", "true"), ("catchup", "per-step")]);
+    assert_eq!(a["closed_form"], Json::Bool(true));
+    assert_eq!(b["closed_form"], Json::Bool(false));
+    for k in ["max_abs", "max_top20", "max_rare", "loss"] {
+        assert_eq!(a[k], b[k], "lazy updates: {k} differs between engines");
+    }
+    let a = run(&[]);
+    let b = run(&[("catchup", "per-step")]);
+    for k in ["max_abs", "max_top20", "max_20_100", "max_100_500"] {
+        let (x, y) = (a[k].as_f64().unwrap(), b[k].as_f64().unwrap());
+        assert!((x - y).abs() <= 1e-3 * x.abs().max(1.0), "{k}: closed form {x} vs per step {y}");
+    }
+}
+
+/// Tiger with the per-row RMS rule: rare rows blow up toward 1/λ and only rare rows reach 0.99/λ;
+/// frequent rows stay at the optimum's scale; nothing exceeds 1/λ at any time.
+#[test]
+fn tiger_rms_blows_up_rare_rows_only() {
+    let mut r = runner(&[("vocab", "800")], 1);
+    let cap = 100.0;
+    for _ in 0..32 {
+        r.step(500);
+        assert!(num(&r, "max_abs") <= cap * (1.0 + 1e-5), "invariant |θ| ≤ 1/λ violated: {}", num(&r, "max_abs"));
+    }
+    assert!(num(&r, "max_rare") > 0.95 * cap, "rare rows did not blow up: {}", num(&r, "max_rare"));
+    assert!(num(&r, "rows_at_cap") >= 1.0);
+    let min_rank = metric(&r, "min_rank_at_cap").as_i64().expect("some row at the cap");
+    assert!(min_rank > 500, "a frequent row (rank {min_rank}) reached the cap");
+    assert!(num(&r, "max_top20") < 5.0, "frequent rows left the optimum scale: {}", num(&r, "max_top20"));
+}
+
+/// Remedies: AdamW and lazy row updates keep the rare rows at the optimum's scale (more than an order of
+/// magnitude below Tiger's blow-up); Tiger/Lion with a constant lr reach the closed form's 18.13, not more.
+#[test]
+fn remedies_and_constant_lr() {
+    let steps = 16_000;
+    let tiger = {
+        let mut r = runner(&[("vocab", "800")], 2);
+        r.step(steps);
+        num(&r, "max_rare")
+    };
+    for extra in [vec![("optimizer", "adamw")], vec![("lazy", "true"), ("lr_rule", "constant")], vec![("lazy", "true")]]
+    {
+        let mut p = vec![("vocab", "800")];
+        p.extend(extra.iter().copied());
+        let mut r = runner(&p, 2);
+        r.step(steps);
+        let rare = num(&r, "max_rare");
+        assert!(rare < 5.0, "{extra:?}: rare rows reached {rare}");
+        assert!(tiger > 10.0 * rare, "{extra:?}: Tiger {tiger} not ≫ remedy {rare}");
+        assert_eq!(num(&r, "rows_at_cap"), 0.0);
+    }
+    for opt in ["tiger", "lion"] {
+        let mut r = runner(&[("vocab", "800"), ("lr_rule", "constant"), ("optimizer", opt)], 3);
+        r.step(20_000);
+        let rare = num(&r, "max_rare");
+        // Upper bound: |θ_t| ≤ (1 − q^t)/λ + max|θ₀| q^t, with max|θ₀| ≤ 5 init s.d. = 0.1.
+        let q = (1.0f64 - 1e-5).powi(20_000);
+        let bound = 100.0 * (1.0 - q) + 0.1 * q;
+        assert!(rare <= bound + 1e-3, "{opt}: {rare} exceeds the constant-sign bound {bound}");
+        assert!(rare > 17.9, "{opt}: rare-row maximum {rare}, theory ≈ 18.13");
+        assert!(num(&r, "max_top20") < 5.0);
+    }
+}
+
+/// An lr so large that `|1 − ηλ| > 1` makes the run diverge, and the runner reports it.
+#[test]
+fn divergent_settings_report_divergence() {
+    for opt in ["tiger", "adamw"] {
+        let mut r =
+            runner(&[("optimizer", opt), ("lr_rule", "constant"), ("lr", "10"), ("wd", "0.5"), ("vocab", "200")], 1);
+        r.step(2000);
+        assert!(r.diverged_at().is_some(), "{opt}: lr=10, λ=0.5 did not diverge");
+        assert_eq!(r.report_json()["status"], "diverged");
+        assert_eq!(metric(&r, "closed_form"), Json::Bool(false));
+    }
+}
+
+/// With flush-to-zero, an absent rare token's momentum becomes 0, so its sign step stops.
+#[test]
+fn ftz_zeroes_absent_momentum() {
+    let c = Config { vocab: 400, ftz: true, ..cfg(Optimizer::Tiger, false) };
+    let (model, rows) = trained_rows(c, 300);
+    let mut zeroed = 0;
+    for (row, t0) in rows {
+        let mut r = row.clone();
+        model.advance(&mut r, t0, 5000, true);
+        assert!(r.m.iter().all(|m| *m == 0.0), "momentum survived 5000 absent steps with FTZ");
+        let mut r2 = row.clone();
+        model.advance(&mut r2, t0, 5000, false);
+        zeroed += r2.m.iter().filter(|m| **m != 0.0).count();
+    }
+    assert!(zeroed > 0, "without FTZ some momentum must survive");
+}
