@@ -146,12 +146,12 @@ async function main() {
     "-D",
     "warnings",
   ]);
-  await suite("cargo test (native)", "cargo", ["test"], libtestCounts);
+  await suite("cargo test (native)", "cargo", ["test", "--no-fail-fast"], libtestCounts);
   if (browser) {
     await suite(
       "cargo test (wasm32, headless Chromium)",
       "cargo",
-      ["test", "--target", "wasm32-unknown-unknown"],
+      ["test", "--no-fail-fast", "--target", "wasm32-unknown-unknown"],
       libtestCounts,
       wasmTestEnv(),
     );

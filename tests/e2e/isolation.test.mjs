@@ -16,7 +16,7 @@ after(async () => {
 });
 
 test("a panic in one figure shows an error there and the other figures keep running", async () => {
-  // A tall viewport keeps every figure on screen, so that all of them animate.
+  // A tall viewport keeps several figures on screen at once; the rest are scrolled into view below.
   const { page, context, errors } = await openPage(env, { width: 1280, height: 4000 });
   const [victim, ...others] = await panelIds(page);
   assert.ok(others.length > 0, "this test needs at least two figures");
@@ -30,6 +30,8 @@ test("a panic in one figure shows an error there and the other figures keep runn
   assert.ok(errors.length > 0, "the panic should be logged to the console");
 
   for (const id of others) {
+    // Only figures on screen animate, so bring each one into view before expecting it to step.
+    await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
     const before = await page.evaluate((id) => window.__dyn.figures[id].state().steps, id);
     await page.waitForFunction(([id, n]) => window.__dyn.figures[id].state().steps > n, [id, before]);
     const other = await page.evaluate((id) => window.__dyn.figures[id].state(), id);
@@ -43,6 +45,7 @@ test("a diverging run stops, keeps its picture and offers a reset", async () => 
   const hash = "#simsiam-toy.lr=0.2&simsiam-toy.alpha=100&simsiam-toy.phi0=2&simsiam-toy.theta0=1.5";
   const { page, context, errors } = await openPage(env, { hash });
   const fig = page.locator('[data-panel="simsiam-toy"]');
+  await fig.locator("canvas").scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.__dyn.figures["simsiam-toy"].state().diverged !== null);
   const state = await page.evaluate(() => window.__dyn.figures["simsiam-toy"].state());
   assert.equal(state.playing, false);

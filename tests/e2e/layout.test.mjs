@@ -84,6 +84,7 @@ for (const colorScheme of ["light", "dark"]) {
 test("switching the system theme redraws the figures in the new colours", async () => {
   const { page, context, errors } = await openPage(env, { colorScheme: "light" });
   const [id] = await panelIds(page);
+  await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
   assert.ok((await canvasProbe(page, id)).cornerLuminance > 0.7);
   await page.emulateMedia({ colorScheme: "dark" });
   await page.waitForFunction(() => matchMedia("(prefers-color-scheme: dark)").matches);

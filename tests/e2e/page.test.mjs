@@ -171,6 +171,8 @@ test("editing the hash applies it, and an empty hash restores the defaults", asy
 test("play, pause, step and reset drive the step count", async () => {
   const { page, context, errors } = await openPage(env);
   const fig = page.locator(`[data-panel="${TOY}"]`);
+  // Only figures on screen animate; the contents list can push the first figure below the fold.
+  await fig.locator("canvas").scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.__dyn.figures["simsiam-toy"].state().steps > 0);
   await pause(page, TOY);
   const s0 = Number(await readout(page, TOY, "step"));
