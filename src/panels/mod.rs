@@ -8,12 +8,28 @@ use crate::panel::Panel;
 pub mod dirac_gan;
 pub mod dirac_ign;
 pub mod lion_embedding;
+pub mod multitask;
+pub mod ptuning;
 pub mod simsiam_linear;
 pub mod simsiam_toy;
+pub mod tailr_noisy;
+pub mod tailr_single;
+pub mod topk;
 
 /// All registered panels, in page order.
 pub fn all() -> Vec<&'static dyn Panel> {
-    vec![&simsiam_toy::PANEL, &simsiam_linear::PANEL, &dirac_gan::PANEL, &dirac_ign::PANEL, &lion_embedding::PANEL]
+    vec![
+        &simsiam_toy::PANEL,
+        &simsiam_linear::PANEL,
+        &dirac_gan::PANEL,
+        &dirac_ign::PANEL,
+        &topk::PANEL,
+        &lion_embedding::PANEL,
+        &multitask::PANEL,
+        &tailr_single::PANEL,
+        &tailr_noisy::PANEL,
+        &ptuning::PANEL,
+    ]
 }
 
 /// The registered panel with this id.

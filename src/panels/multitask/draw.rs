@@ -1,0 +1,402 @@
+//! Drawing of the multi-task panel: the plane with the task contours, the Pareto set, every scheme's path (and
+//! its replay), the centroid, the geometric median and the predicted end points; the side charts live in
+//! `side.rs`.
+
+use super::model::{Replay, Scheme};
+use super::{side, MultitaskSim};
+use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws the whole figure and returns the plane's pixel mapping for pointer handling.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (plane_area, loss_area, weights_area) = if wide {
+        main_and_two(area, true, 0.52)
+    } else {
+        // Stacked: the plane on top, then the loss chart and the weights, each across the full width, since
+        // the weight bars need the width for their labels.
+        let (_, h) = area.dim_in_pixel();
+        let (top, rest) = area.split_vertically((h as f64 * 0.5) as u32);
+        let (_, rh) = rest.dim_in_pixel();
+        let (mid, bottom) = rest.split_vertically((rh as f64 * 0.4) as u32);
+        (top, mid, bottom)
+    };
+    let map = plane(&plane_area, sim, theme, wide)?;
+    side::loss_chart(&loss_area, sim, theme, wide)?;
+    side::weights_chart(&weights_area, sim, theme, wide)?;
+    Ok(map)
+}
+
+/// The colour of a scheme, stable whatever is shown.
+pub fn scheme_color(theme: &Theme, s: Scheme) -> RGBColor {
+    theme.series(s.index())
+}
+
+/// A scheme's label in keys and rows.
+pub fn scheme_label(s: Scheme) -> &'static str {
+    match s {
+        Scheme::Equal => "equal",
+        Scheme::Init => "init",
+        Scheme::Prior => "prior",
+        Scheme::Realtime => "real-time",
+        Scheme::GenMean => "gen. mean",
+        Scheme::GradNorm => "grad. norm.",
+        Scheme::Uncertainty => "uncertainty*",
+    }
+}
+
+/// The replay's description.
+pub fn replay_text(r: Replay) -> &'static str {
+    match r {
+        Replay::None => "",
+        Replay::Scale1000 => "task 1 ×1000",
+        Replay::Plus5 => "task 1 +5",
+    }
+}
+
+/// Clips a polyline to a rectangle (Liang–Barsky on each segment) and returns the visible pieces.
+pub fn clip_polyline(pts: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+            continue;
+        }
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let mut visible = true;
+        for (p, q) in [(-dx, a.0 - x.0), (dx, x.1 - a.0), (-dy, a.1 - y.0), (dy, y.1 - a.1)] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    visible = false;
+                    break;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        if !visible || t0 > t1 {
+            if cur.len() > 1 {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            continue;
+        }
+        let p0 = (a.0 + t0 * dx, a.1 + t0 * dy);
+        let p1 = (a.0 + t1 * dx, a.1 + t1 * dy);
+        if cur.is_empty() || t0 > 0.0 {
+            if cur.len() > 1 {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            cur.push(p0);
+        }
+        cur.push(p1);
+        if t1 < 1.0 {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if cur.len() > 1 {
+        out.push(cur);
+    }
+    out
+}
+
+/// The plane's data ranges widened so both axes have the same scale in a plotting area of `pw` × `ph` pixels.
+fn equal_scale(b: ((f64, f64), (f64, f64)), pw: f64, ph: f64) -> ((f64, f64), (f64, f64)) {
+    let ((x0, x1), (y0, y1)) = b;
+    let (w, h) = (x1 - x0, y1 - y0);
+    if w / h < pw / ph {
+        let nw = h * pw / ph;
+        let cx = 0.5 * (x0 + x1);
+        ((cx - 0.5 * nw, cx + 0.5 * nw), (y0, y1))
+    } else {
+        let nh = w * ph / pw;
+        let cy = 0.5 * (y0 + y1);
+        ((x0, x1), (cy - 0.5 * nh, cy + 0.5 * nh))
+    }
+}
+
+/// The names of the drawn schemes that diverged, for the headline.
+fn diverged_list(sim: &MultitaskSim) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in Scheme::ALL {
+        if !sim.show[s.index()] {
+            continue;
+        }
+        if sim.base.run(s).diverged() {
+            out.push(scheme_label(s).to_string());
+        }
+        if sim.replay.as_ref().is_some_and(|r| r.run(s).diverged()) {
+            out.push(format!("{} (replay)", scheme_label(s)));
+        }
+    }
+    out
+}
+
+fn plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<PlaneMap, String> {
+    // Headline: what is drawn, then what diverged.
+    let title = match sim.replay_kind {
+        Replay::None => {
+            let n = sim.show.iter().filter(|b| **b).count();
+            let note = match (sim.show[Scheme::Uncertainty.index()], wide) {
+                (true, true) => " (* not from the post)",
+                (true, false) => " (* not in post)",
+                _ => "",
+            };
+            match Scheme::ALL.iter().find(|s| sim.show[s.index()]) {
+                Some(s) if n == 1 => format!("{} on 3 tasks{note}", scheme_label(*s)),
+                _ if wide => format!("{n} loss-weighting schemes on 3 tasks{note}"),
+                _ => format!("{n} schemes, 3 tasks{note}"),
+            }
+        }
+        r if wide => format!("replay {}: thin = replayed, wide = original", replay_text(r)),
+        r => format!("replay {}: thin = new", replay_text(r)),
+    };
+    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(5.0)), theme.font(13.0))).map_err(err)?;
+    let dv = diverged_list(sim);
+    let mut top = 26.0;
+    if !dv.is_empty() {
+        let text = format!("diverged: {}", dv.join(", "));
+        area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(22.0)), theme.font_in(11.0, theme.warn())))
+            .map_err(err)?;
+        top = 40.0;
+    }
+
+    let (ylab, xlab, margin) = (34.0, 26.0, 6.0);
+    let (w, h) = area.dim_in_pixel();
+    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
+    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
+    let (xr, yr) = equal_scale(sim.plane, pw, ph);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(margin))
+        .margin_top(theme.px(top))
+        .x_label_area_size(theme.px(xlab))
+        .y_label_area_size(theme.px(ylab))
+        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_labels(if wide { 8 } else { 6 })
+        .y_labels(6)
+        .draw()
+        .map_err(err)?;
+
+    let t = &sim.base.tasks;
+    let clip = |pts: &[(f64, f64)]| clip_polyline(pts, xr, yr);
+
+    // The Pareto set (the hull of the centres), lightly shaded.
+    let hull: Vec<(f64, f64)> = sim.hull.iter().map(|p| (p[0], p[1])).collect();
+    if hull.len() == 3 {
+        chart.draw_series([Polygon::new(hull.clone(), theme.fg().mix(0.07).filled())]).map_err(err)?;
+    }
+    if hull.len() >= 2 {
+        let mut closed = hull.clone();
+        closed.push(hull[0]);
+        for piece in clip(&closed) {
+            chart
+                .draw_series(LineSeries::new(piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0))))
+                .map_err(err)?;
+        }
+    }
+
+    // Contours: circles (the level sets of an isotropic quadratic) at 0.2, 0.4 and 0.6 times the
+    // size of the triangle. Exact circles need no marching squares.
+    if sim.contours {
+        let size = super::fixed::scale(&t.c);
+        let style = theme.muted().mix(0.35).stroke_width(theme.px(1.0));
+        for c in &t.c {
+            for k in 1..=3 {
+                let r = size * 0.2 * k as f64;
+                let circle: Vec<(f64, f64)> = (0..=96)
+                    .map(|j| {
+                        let a = j as f64 / 96.0 * std::f64::consts::TAU;
+                        (c[0] + r * a.cos(), c[1] + r * a.sin())
+                    })
+                    .collect();
+                for piece in clip(&circle) {
+                    chart.draw_series(LineSeries::new(piece, style)).map_err(err)?;
+                }
+            }
+        }
+    }
+
+    let replaying = sim.replay.is_some();
+    // Original paths (wide and faint when a replay is drawn over them), then the replayed ones on top.
+    for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
+        let run = sim.base.run(s);
+        if run.diverged() {
+            continue;
+        }
+        let color = scheme_color(theme, s);
+        let style =
+            if replaying { color.mix(0.35).stroke_width(theme.px(5.0)) } else { color.stroke_width(theme.px(2.0)) };
+        let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
+        pts.push((run.theta[0], run.theta[1]));
+        for piece in clip(&pts) {
+            chart.draw_series(LineSeries::new(piece, style)).map_err(err)?;
+        }
+    }
+    if let Some(r) = &sim.replay {
+        for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
+            let run = r.run(s);
+            if run.diverged() {
+                continue;
+            }
+            let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
+            pts.push((run.theta[0], run.theta[1]));
+            for piece in clip(&pts) {
+                chart
+                    .draw_series(LineSeries::new(piece, scheme_color(theme, s).stroke_width(theme.px(1.5))))
+                    .map_err(err)?;
+            }
+        }
+    }
+
+    let in_view = |p: [f64; 2]| p[0] >= xr.0 && p[0] <= xr.1 && p[1] >= yr.0 && p[1] <= yr.1;
+    // Predicted end points: rings in the scheme's colour.
+    if sim.predicted {
+        for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()] && !sim.base.run(*s).diverged()) {
+            if let Some(p) = sim.predicted_end(s).filter(|p| in_view(*p)) {
+                let ring = scheme_color(theme, s).stroke_width(theme.px(1.5));
+                chart.draw_series([Circle::new((p[0], p[1]), theme.px(7.0), ring)]).map_err(err)?;
+            }
+        }
+    }
+    // Current iterates.
+    for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
+        let color = scheme_color(theme, s);
+        let run = sim.base.run(s);
+        if !run.diverged() && in_view(run.theta) {
+            chart
+                .draw_series([Circle::new((run.theta[0], run.theta[1]), theme.px(3.5), color.filled())])
+                .map_err(err)?;
+        }
+        if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && in_view(r.theta)) {
+            let ring = color.stroke_width(theme.px(1.5));
+            chart.draw_series([Circle::new((rr.theta[0], rr.theta[1]), theme.px(3.0), ring)]).map_err(err)?;
+        }
+    }
+
+    // Centres with their labels, the start, the centroid (diamond) and the geometric median (plus), drawn in
+    // pixels relative to the plotting area.
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (pxr, pyr) = chart.plotting_area().get_pixel_range();
+    let rel = |p: [f64; 2]| {
+        let (x, y) = chart.backend_coord(&(p[0], p[1]));
+        (x - pxr.start, y - pyr.start)
+    };
+    let fg = theme.fg();
+    for (i, c) in t.c.iter().enumerate().rev() {
+        if !in_view(*c) {
+            continue;
+        }
+        let (px, py) = rel(*c);
+        let hs = theme.dpx(4.5);
+        plot.draw(&Rectangle::new([(px - hs, py - hs), (px + hs, py + hs)], fg.filled())).map_err(err)?;
+        let label = format!("task {}", i + 1);
+        plot.draw(&Text::new(label, (px + theme.dpx(7.0), py - theme.dpx(16.0)), theme.font(11.0))).map_err(err)?;
+    }
+    let start = sim.base.set.theta0;
+    if in_view(start) {
+        plot.draw(&Circle::new(rel(start), theme.px(5.0), fg.stroke_width(theme.px(1.5)))).map_err(err)?;
+    }
+    let stroke = fg.stroke_width(theme.px(2.0));
+    let r = theme.dpx(6.0);
+    if in_view(sim.centroid) {
+        let (px, py) = rel(sim.centroid);
+        let diamond = vec![(px, py - r), (px + r, py), (px, py + r), (px - r, py), (px, py - r)];
+        plot.draw(&PathElement::new(diamond, stroke)).map_err(err)?;
+    }
+    if in_view(sim.median) {
+        let (px, py) = rel(sim.median);
+        plot.draw(&PathElement::new(vec![(px - r, py), (px + r, py)], stroke)).map_err(err)?;
+        plot.draw(&PathElement::new(vec![(px, py - r), (px, py + r)], stroke)).map_err(err)?;
+    }
+    marker_key(&plot, theme, sim)?;
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+/// A one-line key of the plane's markers along the bottom of the plotting area `plot`.
+fn marker_key<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    sim: &MultitaskSim,
+) -> Result<(), String> {
+    let area = plot;
+    let (pw, ph) = plot.dim_in_pixel();
+    let style = theme.font_in(10.0, theme.muted());
+    let stroke = theme.muted().stroke_width(theme.px(1.5));
+    let y = ph as i32 - theme.dpx(10.0);
+    let mut x = theme.dpx(8.0);
+    let r = theme.dpx(4.0);
+    let s = sim.base.tasks.s;
+    let centroid = if s[0] == s[1] && s[1] == s[2] { "centroid" } else { "s-weighted centroid" };
+    let mut items: Vec<(u8, &str)> = vec![(0, centroid), (1, "geometric median"), (2, "start"), (3, "Pareto set")];
+    if sim.predicted {
+        items.push((4, "predicted end"));
+    }
+    let avail = pw as f64;
+    let total: f64 = items
+        .iter()
+        .map(|(_, l)| area.estimate_text_size(l, &style).map(|(w, _)| w as f64).unwrap_or(60.0) + theme.scale * 22.0)
+        .sum();
+    if total > avail - theme.scale * 12.0 {
+        items.retain(|(k, _)| *k <= 1);
+    }
+    let bg_w = items
+        .iter()
+        .map(|(_, l)| area.estimate_text_size(l, &style).map(|(w, _)| w as i32).unwrap_or(60) + theme.dpx(22.0))
+        .sum::<i32>();
+    area.draw(&Rectangle::new(
+        [(x - theme.dpx(4.0), y - theme.dpx(8.0)), (x + bg_w, y + theme.dpx(8.0))],
+        theme.bg().mix(0.85).filled(),
+    ))
+    .map_err(err)?;
+    for (kind, label) in items {
+        let cx = x + r;
+        match kind {
+            0 => {
+                let d = vec![(cx, y - r), (cx + r, y), (cx, y + r), (cx - r, y), (cx, y - r)];
+                area.draw(&PathElement::new(d, stroke)).map_err(err)?;
+            }
+            1 => {
+                area.draw(&PathElement::new(vec![(cx - r, y), (cx + r, y)], stroke)).map_err(err)?;
+                area.draw(&PathElement::new(vec![(cx, y - r), (cx, y + r)], stroke)).map_err(err)?;
+            }
+            2 | 4 => {
+                area.draw(&Circle::new((cx, y), r, stroke)).map_err(err)?;
+            }
+            _ => {
+                area.draw(&Rectangle::new([(cx - r, y - r), (cx + r, y + r)], theme.fg().mix(0.12).filled()))
+                    .map_err(err)?;
+            }
+        }
+        area.draw(&Text::new(label.to_string(), (x + 2 * r + theme.dpx(4.0), y - theme.dpx(6.0)), style.clone()))
+            .map_err(err)?;
+        let lw = area.estimate_text_size(label, &style).map(|(w, _)| w as i32).unwrap_or(60);
+        x += 2 * r + theme.dpx(4.0) + lw + theme.dpx(10.0);
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! The side charts of the multi-task panel: per-scheme loss curves (log–log) and the final pull shares of the
+//! three tasks per scheme, with the replay's shares and invariance verdicts, and the prior calculator.
+
+use super::draw::{scheme_color, scheme_label};
+use super::fixed::scale;
+use super::model::{Run, Scheme, N};
+use super::MultitaskSim;
+use crate::plot::{err, log_range, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Three neutral shades, one per task (dark to light), readable on both themes.
+pub fn task_shades(theme: &Theme) -> [RGBColor; N] {
+    if theme.dark {
+        [RGBColor(222, 224, 230), RGBColor(145, 150, 160), RGBColor(80, 85, 96)]
+    } else {
+        [RGBColor(55, 59, 68), RGBColor(140, 145, 155), RGBColor(208, 211, 217)]
+    }
+}
+
+/// A short number for labels.
+fn short(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".to_string()
+    } else if !v.is_finite() {
+        "–".to_string()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Tick label for a log axis.
+fn log_tick(v: f64) -> String {
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    if (1e-2..1e4).contains(&v) {
+        let s = format!("{v:.2}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
+/// A log-axis range and its ticks: whole decades (at most about five ticks) when the values span more than two
+/// decades, otherwise a range padded by 20 % (at least a factor 3 wide) with ticks at 1, 2, 5 or finer mantissas.
+fn log_axis(vals: impl Iterator<Item = f64>, floor: f64, ceil: f64) -> ((f64, f64), Vec<f64>) {
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for v in vals.filter(|v| v.is_finite() && *v > 0.0) {
+        lo = lo.min(v.clamp(floor, ceil));
+        hi = hi.max(v.clamp(floor, ceil));
+    }
+    if !(lo.is_finite() && hi > 0.0) {
+        return ((0.1, 10.0), vec![0.1, 1.0, 10.0]);
+    }
+    if hi / lo > 100.0 {
+        let (lo, hi) = log_range([lo, hi], floor, (0.1, 10.0));
+        return ((lo, hi), decades(lo, hi));
+    }
+    let (mut lo, mut hi) = (lo / 1.2, hi * 1.2);
+    let widen = (3.0 / (hi / lo)).max(1.0).sqrt();
+    lo /= widen;
+    hi *= widen;
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let sets: [&[f64]; 4] = [
+        &[1.0],
+        &[1.0, 2.0, 5.0],
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    ];
+    let mut ticks = Vec::new();
+    for set in sets {
+        ticks = (k0..=k1)
+            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect();
+        if ticks.len() >= 3 {
+            break;
+        }
+    }
+    ((lo, hi), ticks)
+}
+
+/// Whole decades inside `[lo, hi]`, thinned to at most about five.
+fn decades(lo: f64, hi: f64) -> Vec<f64> {
+    let (k0, k1) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
+    let step = (((k1 - k0) as f64 / 5.0).ceil() as i32).max(1);
+    (k0..=k1).filter(|k| (k - k0) % step == 0).map(|k| 10f64.powi(k)).collect()
+}
+
+/// The loss curves of one run: `(step + 1, value)` for the worst task, or for task `i`.
+fn curve(run: &Run, task: Option<usize>) -> Vec<(f64, f64)> {
+    run.losses
+        .iter()
+        .map(|(k, l)| {
+            let v = match task {
+                Some(i) => l[i],
+                None => l.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            };
+            ((k + 1) as f64, v)
+        })
+        .filter(|(_, v)| v.is_finite() && *v > 0.0)
+        .collect()
+}
+
+/// One curve of the loss chart: points, stroke, and whether it is dashed.
+type Line = (Vec<(f64, f64)>, ShapeStyle, bool);
+
+/// Per-scheme loss curves on log–log axes: the worst task's loss `max_i L_i` of every drawn scheme, or the three
+/// task losses when only one scheme is drawn. The original run only (a replayed ×1000 task would shift every
+/// curve by the factor it was scaled by).
+pub fn loss_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let drawn: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
+    let single = if drawn.len() == 1 { drawn.first().copied() } else { None };
+    let mut lines: Vec<Line> = Vec::new();
+    match single {
+        Some(s) => {
+            let run = sim.base.run(s);
+            let styles = [
+                (scheme_color(theme, s).stroke_width(theme.px(2.0)), false),
+                (theme.muted().stroke_width(theme.px(2.0)), false),
+                (theme.fg().mix(0.8).stroke_width(theme.px(1.6)), true),
+            ];
+            for (i, (style, dashed)) in styles.into_iter().enumerate() {
+                lines.push((curve(run, Some(i)), style, dashed));
+            }
+        }
+        None => {
+            for s in &drawn {
+                let style = scheme_color(theme, *s).stroke_width(theme.px(1.8));
+                lines.push((curve(sim.base.run(*s), None), style, false));
+            }
+        }
+    }
+    let title = match single {
+        Some(s) if wide => format!("{}: L₁ (colour), L₂ (grey), L₃ (dashed) vs step, log–log", scheme_label(s)),
+        Some(s) => format!("{}: L₁ (colour), L₂ (grey), L₃ (dashed)", scheme_label(s)),
+        None if wide => "worst task's loss max(L₁, L₂, L₃) vs step, log–log".to_string(),
+        None => "max(L₁, L₂, L₃) vs step, log–log".to_string(),
+    };
+    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0))).map_err(err)?;
+    let ((lo, hi), y_ticks) = log_axis(lines.iter().flat_map(|(l, _, _)| l.iter().map(|p| p.1)), 1e-12, 1e30);
+    let x1 = ((sim.base.steps + 1) as f64).max(10.0);
+    let x_ticks = decades(1.0, x1);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(8.0))
+        .margin_top(theme.px(22.0))
+        .x_label_area_size(theme.px(20.0))
+        .y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d(
+            (1.0..x1).log_scale().with_key_points(x_ticks),
+            (lo..hi).log_scale().with_key_points(y_ticks),
+        )
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .x_label_formatter(&|v| log_tick(*v))
+        .y_label_formatter(&|v| log_tick(*v))
+        .draw()
+        .map_err(err)?;
+    for (pts, style, dashed) in lines.into_iter().rev() {
+        let pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x, y.clamp(lo, hi))).collect();
+        if dashed {
+            chart.draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), style)).map_err(err)?;
+        } else {
+            chart.draw_series(LineSeries::new(pts, style)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The pull shares `w_i s_i / Σ_j w_j s_j` of every drawn scheme (the barycentric weights of its end point), the
+/// replay's shares and verdict beside them, and the prior calculator underneath.
+pub fn weights_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let shades = task_shades(theme);
+    let fg = theme.fg();
+    let small = theme.font_in(10.0, theme.muted());
+
+    // Title with a key of the three shades.
+    let title = if wide { "each task's share of the pull w·s:" } else { "share of the pull w·s:" };
+    let tstyle = theme.font(11.0);
+    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(4.0)), tstyle.clone())).map_err(err)?;
+    let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
+    for (i, shade) in shades.iter().enumerate() {
+        x += theme.dpx(8.0);
+        let sq = theme.dpx(9.0);
+        area.draw(&Rectangle::new([(x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq)], shade.filled()))
+            .map_err(err)?;
+        area.draw(&Rectangle::new([(x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq)], theme.muted().stroke_width(1)))
+            .map_err(err)?;
+        let label = format!("task {}", i + 1);
+        area.draw(&Text::new(label.clone(), (x + sq + theme.dpx(3.0), theme.dpx(4.0)), small.clone())).map_err(err)?;
+        x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
+    }
+
+    // The calculator takes the last two lines.
+    let calc_h = theme.dpx(32.0);
+    let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
+    let top = theme.dpx(22.0);
+    let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
+    let row_h = (avail / rows.len().max(1) as i32).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+    let label_w = theme.dpx(if wide { 78.0 } else { 74.0 });
+    let verdict_w = if sim.replay.is_some() { theme.dpx(if wide { 78.0 } else { 70.0 }) } else { theme.dpx(4.0) };
+    let bar_x0 = theme.dpx(8.0) + label_w;
+    let bar_x1 = (w - verdict_w - theme.dpx(8.0)).max(bar_x0 + theme.dpx(20.0));
+    let size = scale(&sim.base.tasks.c);
+    for (r, s) in rows.iter().enumerate() {
+        let y = top + r as i32 * row_h;
+        let color = scheme_color(theme, *s);
+        let ty = y + row_h / 2 - theme.dpx(6.0);
+        area.draw(&Text::new(scheme_label(*s), (theme.dpx(8.0), ty), theme.font_in(11.0, color))).map_err(err)?;
+        let run = sim.base.run(*s);
+        let bar_h = (row_h - theme.dpx(5.0)).max(theme.dpx(4.0));
+        let replay = sim.replay.as_ref().map(|rr| rr.run(*s));
+        let base_h = if replay.is_some() { (bar_h * 3) / 5 } else { bar_h };
+        let y0 = y + (row_h - bar_h) / 2;
+        bar(area, theme, run, &sim.base.tasks, (bar_x0, bar_x1), (y0, y0 + base_h), &shades, true)?;
+        if let (Some(rr), Some(race)) = (replay, sim.replay.as_ref()) {
+            bar(area, theme, rr, &race.tasks, (bar_x0, bar_x1), (y0 + base_h + 1, y0 + bar_h), &shades, false)?;
+            let gap = sim.gap[s.index()];
+            let verdict = if run.diverged() {
+                ("–".to_string(), theme.muted())
+            } else if rr.diverged() {
+                ("diverges".to_string(), theme.warn())
+            } else if gap <= 1e-9 * size {
+                ("same path".to_string(), fg)
+            } else {
+                (format!("moves {}", short(gap)), theme.warn())
+            };
+            area.draw(&Text::new(verdict.0, (bar_x1 + theme.dpx(6.0), ty), theme.font_in(10.0, verdict.1)))
+                .map_err(err)?;
+        }
+    }
+
+    // The prior calculator (theory §1): initial versus prior loss for a classifier and for a regression.
+    let c = &sim.calc;
+    let (mu, sd) = sim.calc_target;
+    let line1 = if wide {
+        format!(
+            "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
+            c.k,
+            short(c.log_k),
+            short(c.entropy)
+        )
+    } else {
+        format!("K = {}: log K = {}, H(p) = {}", c.k, short(c.log_k), short(c.entropy))
+    };
+    let line2 = if wide {
+        format!(
+            "target μ = {}, σ = {}: init E y² = {}, prior Var y = {}",
+            short(mu),
+            short(sd),
+            short(c.ey2),
+            short(c.var)
+        )
+    } else {
+        format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var))
+    };
+    let cy = h - calc_h;
+    area.draw(&Text::new(line1, (theme.dpx(8.0), cy), small.clone())).map_err(err)?;
+    area.draw(&Text::new(line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), small)).map_err(err)?;
+    Ok(())
+}
+
+/// One stacked bar of a run's pull shares between `x0` and `x1`, or "diverged at step k".
+#[allow(clippy::too_many_arguments)]
+fn bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    run: &Run,
+    tasks: &super::model::Tasks,
+    (x0, x1): (i32, i32),
+    (y0, y1): (i32, i32),
+    shades: &[RGBColor; N],
+    numbers: bool,
+) -> Result<(), String> {
+    if let Some(k) = run.diverged_at {
+        // A bar too thin for text (the replay's half of a row) stays empty; the row's verdict says why.
+        if (y1 - y0) as f64 >= 9.0 * theme.scale {
+            let text = format!("diverged at step {k}");
+            let y = (y0 + y1) / 2 - theme.dpx(6.0);
+            area.draw(&Text::new(text, (x0 + theme.dpx(2.0), y), theme.font_in(10.0, theme.warn()))).map_err(err)?;
+        }
+        return Ok(());
+    }
+    let shares = run.shares(tasks);
+    if shares.iter().any(|v| !v.is_finite()) {
+        return Ok(());
+    }
+    let width = (x1 - x0) as f64;
+    let mut x = x0 as f64;
+    let style = theme.font(9.0);
+    for (i, sh) in shares.iter().enumerate() {
+        let a = x.round() as i32;
+        x += sh.clamp(0.0, 1.0) * width;
+        let b = x.round() as i32;
+        if b > a {
+            area.draw(&Rectangle::new([(a, y0), (b, y1)], shades[i].filled())).map_err(err)?;
+        }
+        let label = format!("{:.2}", sh);
+        let fits = area.estimate_text_size(&label, &style).map(|(w, _)| (w as i32) < b - a - theme.dpx(4.0));
+        if numbers && (y1 - y0) as f64 >= 11.0 * theme.scale && fits.unwrap_or(false) {
+            let text_color = if i == 0 {
+                theme.bg()
+            } else if i == 1 {
+                RGBColor(255, 255, 255)
+            } else {
+                RGBColor(20, 20, 24)
+            };
+            let text_color = if theme.dark && i == 0 { RGBColor(20, 20, 24) } else { text_color };
+            let text_color = if theme.dark && i == 2 { RGBColor(235, 235, 240) } else { text_color };
+            let ty = (y0 + y1) / 2 - theme.dpx(5.5);
+            area.draw(&Text::new(label, (a + theme.dpx(3.0), ty), theme.font_in(9.0, text_color))).map_err(err)?;
+        }
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme.muted().stroke_width(1))).map_err(err)?;
+    Ok(())
+}

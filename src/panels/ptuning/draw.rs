@@ -1,0 +1,193 @@
+//! Layout of the P-tuning figure: a headline with the parameter counter, the two planes, and the accuracy
+//! and loss curves.
+
+use super::model::Mode;
+use super::plane::{input_plane, prompt_plane};
+use super::PTuningSim;
+use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
+use crate::plot::{err, is_wide, log_range, PlaneMap, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Frame of the two curve charts (a title line, small tick labels).
+const CURVES: Frame = Frame { top: 30.0, margin: 6.0, x_labels: 20.0, y_labels: 38.0 };
+const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, x_desc: "", y_desc: "" };
+
+/// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+) -> Result<(PlaneMap, PlaneMap), String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (_, h) = area.dim_in_pixel();
+    let head = theme.px(if wide { 22.0 } else { 38.0 }).min(h / 3);
+    let (top, body) = area.split_vertically(head);
+    headline(&top, sim, theme, wide)?;
+    let (bw, bh) = body.dim_in_pixel();
+    let (pa, ia, aa, la) = if wide {
+        // Left: the prompt plane, the main picture. Right: the input plane beside the loss curve, and the
+        // accuracy curves (the headline numbers) across the whole width below.
+        let side = bh.min((bw as f64 * 0.44) as u32);
+        let (p, right) = body.split_horizontally(side);
+        let (_, rh) = right.dim_in_pixel();
+        let (top_row, a) = right.split_vertically((rh as f64 * 0.54) as u32);
+        let (_, th) = top_row.dim_in_pixel();
+        let (i, l) = top_row.split_horizontally(th);
+        (p, i, a, l)
+    } else {
+        // Two square planes side by side, then the two curves stacked.
+        let planes_h = (bh / 2).min(bw / 2 + theme.px(22.0));
+        let (planes, charts) = body.split_vertically(planes_h);
+        let (p, i) = planes.split_horizontally(bw / 2);
+        let (_, ch) = charts.dim_in_pixel();
+        let (a, l) = charts.split_vertically(ch / 2);
+        (p, i, a, l)
+    };
+    let pm = prompt_plane(&pa, sim, theme)?;
+    let im = input_plane(&ia, sim, theme)?;
+    accuracy_chart(&aa, sim, theme)?;
+    loss_chart(&la, sim, theme)?;
+    Ok((pm, im))
+}
+
+fn method(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Manual => "hand-written word",
+        Mode::Search => "discrete search",
+        Mode::PTuning => "P-tuning",
+        Mode::FineTune => "full fine-tuning",
+    }
+}
+
+fn headline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let m = &sim.model;
+    let first = format!("{} · {} trainable / {} frozen parameters", method(m.cfg.mode), m.trainable(), m.frozen());
+    let frozen = if m.frozen_unchanged() { "frozen weights bitwise unchanged" } else { "frozen weights changed" };
+    let second = format!("φ* = {:.0}° · {}", m.cfg.target_deg, frozen);
+    if wide {
+        let text = format!("{first} · {second}");
+        area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(4.0)), theme.font(13.0))).map_err(err)?;
+    } else {
+        area.draw(&Text::new(first, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(12.0))).map_err(err)?;
+        area.draw(&Text::new(second, (theme.dpx(6.0), theme.dpx(20.0)), theme.font_in(11.0, theme.muted())))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn t_max(sim: &PTuningSim) -> f64 {
+    (sim.steps as f64).max(1.0)
+}
+
+fn accuracy_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+) -> Result<(), String> {
+    let items = sim.curves.items();
+    let d20 = sim.model.task.dim > 2;
+    let mut lo: f64 = 0.9;
+    for (_, s) in items {
+        for v in [s.train, s.test] {
+            if v.is_finite() {
+                lo = lo.min(v);
+            }
+        }
+    }
+    for v in [sim.best_word_acc(), sim.cone_max] {
+        lo = lo.min(v);
+    }
+    if d20 {
+        // The baseline starts at 0.5 (zero weights); skip that first sample when choosing the range.
+        for (_, s) in items.iter().skip(1) {
+            lo = lo.min(s.logreg);
+        }
+    }
+    let lo = ((lo - 0.02) * 20.0).floor() / 20.0;
+    let lo = lo.clamp(0.0, 0.95);
+    let t1 = t_max(sim);
+    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, lo..1.005).map_err(err)?;
+    mesh(&mut chart, theme, AXES, &tick, &|v| format!("{v:.2}"))?;
+    for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
+        let style = color.stroke_width(theme.px(1.3));
+        chart
+            .draw_series(DashedLineSeries::new([(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style))
+            .map_err(err)?;
+    }
+    let pts = |f: fn(&super::Sample) -> f64| -> Vec<(f64, f64)> {
+        items.iter().map(|(t, s)| (*t as f64, f(s))).filter(|p| p.1.is_finite()).map(|(t, v)| (t, v.max(lo))).collect()
+    };
+    if d20 {
+        let lr: Vec<(f64, f64)> = pts(|s| s.logreg).into_iter().skip(1).collect();
+        chart.draw_series(LineSeries::new(lr, theme.series(3).stroke_width(theme.px(1.6)))).map_err(err)?;
+    }
+    chart.draw_series(LineSeries::new(pts(|s| s.train), theme.series(0).stroke_width(theme.px(1.4)))).map_err(err)?;
+    chart.draw_series(LineSeries::new(pts(|s| s.test), theme.series(1).stroke_width(theme.px(2.2)))).map_err(err)?;
+    let m = &sim.model;
+    let mut first = vec![
+        (format!("test {:.3} (exact)", m.test_acc()), theme.series(1)),
+        (format!("  train {:.2}", m.stats.train_acc), theme.series(0)),
+    ];
+    let mut second = vec![
+        (format!("- - best word {:.3}", sim.best_word_acc()), theme.fg()),
+        (format!("  - - cone max {:.3}", sim.cone_max), theme.series(4)),
+    ];
+    if let Some(acc) = m.logreg_acc() {
+        second.push((format!("  logreg {acc:.3}"), theme.series(3)));
+    }
+    if area.dim_in_pixel().0 < theme.px(300.0) {
+        // Narrow charts: one piece per line would not fit; put the baseline on the first line instead.
+        if let Some(extra) = second.pop().filter(|_| d20) {
+            first.push(extra);
+        }
+    }
+    pieces(area, theme, theme.dpx(3.0), &first)?;
+    pieces(area, theme, theme.dpx(16.0), &second)?;
+    Ok(())
+}
+
+/// Draws coloured pieces of text one after another on one line, starting near the left edge.
+fn pieces<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    y: i32,
+    items: &[(String, RGBColor)],
+) -> Result<(), String> {
+    let mut x = theme.dpx(6.0);
+    for (text, color) in items {
+        let font = theme.font_in(10.5, *color);
+        area.draw(&Text::new(text.clone(), (x, y), font.clone())).map_err(err)?;
+        let (w, _) = area.estimate_text_size(text, &font).map_err(err)?;
+        x += w as i32;
+    }
+    Ok(())
+}
+
+fn loss_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+) -> Result<(), String> {
+    let items = sim.curves.items();
+    let (lo, hi) = log_range(items.iter().map(|(_, s)| s.loss), 1e-6, (1e-2, 1.0));
+    let t1 = t_max(sim);
+    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
+    mesh(&mut chart, theme, AXES, &tick, &log_tick)?;
+    let pts: Vec<(f64, f64)> = items
+        .iter()
+        .map(|(t, s)| (*t as f64, s.loss))
+        .filter(|p| p.1.is_finite())
+        .map(|(t, v)| (t, v.clamp(lo, hi)))
+        .collect();
+    chart.draw_series(LineSeries::new(pts, theme.series(1).stroke_width(theme.px(2.0)))).map_err(err)?;
+    let title = format!("training loss (BCE) {:.4}", sim.model.stats.loss);
+    area.draw(&Text::new(title, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    Ok(())
+}

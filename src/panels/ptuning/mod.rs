@@ -1,0 +1,368 @@
+//! P-tuning: a frozen model, discrete words and a continuous prompt on one plane.
+//!
+//! Post: Su Jianlin, "P-tuning：自动构建模版，释放语言模型潜能", https://kexue.fm/archives/8295 (theory note
+//! `shared/theory/ptuning.md`); paper: Liu et al., "GPT Understands, Too", arXiv:2103.10385. Claim: instead of
+//! hand-writing a template of real words, freeze the model and learn only the embeddings of a few unused
+//! tokens. In the toy the frozen "language model" is a soft selector over three skills, so a prompt can
+//! only pick and mix skills the model already has. The figure shows the prompt plane (the frozen model's
+//! loss landscape, the six vocabulary words as fixed points, the skill keys, the learned prompt and its
+//! trail) and the input plane (data, target boundary, current boundary, each word's boundary, and the cone
+//! of reachable classifier normals): a continuous prompt reaches directions no word gives, and cannot reach
+//! a skill the model lacks; only fine-tuning leaves the cone.
+//!
+//! Representation choices (documented here because links depend on them):
+//! - `token` names one of six words; it is the prompt of `mode = manual` and the start of the prompt rows
+//!   when `init = token`. Its default, `very`, is the best word for the default target 45°.
+//! - `dim` is a choice `2 | 20`. In D = 20 the input plane shows the projection onto the plane of skills 1
+//!   and 2, which contains the target normal, so the target boundary is exact and the model's boundary is the
+//!   projection of its normal.
+//! - `frozen_unchanged` compares the bits of the vocabulary rows, `k_s`, `w_s`, G and β with a copy taken at
+//!   build time, on every metrics call. It is 1 in manual, search and P-tuning modes and drops to 0 as soon as
+//!   fine-tuning takes a step (that mode unfreezes `w_s` and `k_s`, as the post does for "many labels").
+//! - `test_acc` is the exact formula `1 − Δangle(v, u)/180°` on clean labels; `best_token_acc` is the best
+//!   exact test accuracy among the six words under the pre-trained model (an oracle choice, so "beating the
+//!   best word" is the strong claim); `cone_max_acc` is the supremum over all prompts.
+//! - Extra metrics: `logreg_acc` (the few-shot baseline, a fresh 20-parameter logistic regression trained
+//!   beside the prompt on the same data; null in D = 2, where it is not trained), `searched_token` (index of
+//!   the word discrete search picks), `trainable_params` and `frozen_params` (the counter in the headline).
+//! - In fine-tune mode the vocabulary rows stay frozen: no input reads them, so their only gradient would come
+//!   from the naturalness prior, which should stay a fixed reference "language" [DESIGN].
+//! - The heat map is the frozen model's objective (BCE plus the naturalness penalty) on a 40×40 grid over
+//!   `[−4, 4]²`, computed once per build; in fine-tune mode it stays the pre-trained model's landscape.
+//! - Clicking the prompt plane picks the nearest word as `token` (the theory's starts are words or the
+//!   origin, so no free start is offered); clicking the input plane points the target normal at the click.
+
+mod draw;
+pub mod frozen;
+pub mod geometry;
+pub mod model;
+mod plane;
+
+use crate::history::History;
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use geometry::{cone_max_acc, landscape, Landscape};
+use model::{Config, Init, Mode, Model, WORDS};
+use std::cell::Cell;
+
+/// Cells per side of the loss heat map (the theory suggests 64; 40 keeps drawing under 2 000 rectangles).
+pub const GRID: usize = 40;
+/// The prompt plane shows `[−PLANE, PLANE]²` (theory: c ∈ [−4, 4]²).
+pub const PLANE: f64 = 4.0;
+
+/// The parameter table (theory §2 "Parameters"; keys as issue 9 names them).
+pub static PARAMS: [ParamSpec; 12] = [
+    ParamSpec {
+        key: "target_angle",
+        label: "φ* (target angle)",
+        unit: "°",
+        help: "Direction of the true classifier's normal; the frozen model reaches only 0°–120°. Click the input \
+               plane to set it.",
+        kind: Kind::Float { min: 0.0, max: 179.0, default: 45.0, scale: Scale::Linear, step: 1.0 },
+    },
+    ParamSpec {
+        key: "n_train",
+        label: "N (training points)",
+        unit: "",
+        help: "Number of labelled training points x ~ N(0, I).",
+        kind: Kind::Int { min: 4, max: 512, default: 32 },
+    },
+    ParamSpec {
+        key: "label_noise",
+        label: "label noise",
+        unit: "",
+        help: "Probability of flipping each training label (test accuracy is measured on clean labels).",
+        kind: Kind::Float { min: 0.0, max: 0.3, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "prompt_len",
+        label: "m (prompt tokens)",
+        unit: "",
+        help: "Number of trainable prompt rows; the model reads their mean c, so m only divides c's step by m.",
+        kind: Kind::Int { min: 1, max: 4, default: 1 },
+    },
+    ParamSpec {
+        key: "lr",
+        label: "η (step size)",
+        unit: "",
+        help: "Full-batch gradient-descent step.",
+        kind: Kind::Float { min: 0.01, max: 1.0, default: 0.2, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "gain",
+        label: "G (gain)",
+        unit: "",
+        help: "Scale of the skills' outputs; a small gain makes the loss reward confidence over direction.",
+        kind: Kind::Float { min: 1.0, max: 20.0, default: 10.0, scale: Scale::Linear, step: 0.5 },
+    },
+    ParamSpec {
+        key: "beta",
+        label: "β (gate sharpness)",
+        unit: "",
+        help: "Sharpness of the softmax gate π_s(c) = softmax(β k_s·c).",
+        kind: Kind::Float { min: 0.2, max: 5.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "mode",
+        label: "method",
+        unit: "",
+        help: "manual: the chosen word as template; search: the word with the best training accuracy; ptuning: \
+               train only the prompt rows; finetune: also train the skills.",
+        kind: Kind::Choice { choices: &["manual", "search", "ptuning", "finetune"], default: "ptuning" },
+    },
+    ParamSpec {
+        key: "token",
+        label: "word",
+        unit: "",
+        help: "The word used by manual mode and as the prompt's start. Click the prompt plane to pick one.",
+        kind: Kind::Choice { choices: &WORDS, default: "very" },
+    },
+    ParamSpec {
+        key: "init",
+        label: "prompt start",
+        unit: "",
+        help: "Start the prompt rows at the chosen word or at the origin.",
+        kind: Kind::Choice { choices: &["token", "origin"], default: "token" },
+    },
+    ParamSpec {
+        key: "dim",
+        label: "D (input dimension)",
+        unit: "",
+        help: "2, or 20 for the few-shot variant (random skills in R^20; a logistic regression is trained beside).",
+        kind: Kind::Choice { choices: &["2", "20"], default: "2" },
+    },
+    ParamSpec {
+        key: "naturalness",
+        label: "λ (naturalness)",
+        unit: "",
+        help: "Weight of a regulariser that pulls the prompt towards real words (an analogue of Su's auxiliary \
+               LM loss); 0 = off.",
+        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+];
+
+static PRESETS: [Preset; 5] = [
+    Preset {
+        label: "inside the cone",
+        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    },
+    Preset {
+        label: "outside: a missing skill",
+        values: &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    },
+    Preset {
+        label: "fine-tune leaves the cone",
+        values: &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
+    },
+    Preset { label: "best word only", values: &[("target_angle", "45"), ("mode", "search"), ("dim", "2")] },
+    Preset {
+        label: "few-shot, D = 20",
+        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order (the first seven are named by issue 9).
+pub static METRICS: [&str; 12] = [
+    "train_acc",
+    "test_acc",
+    "loss",
+    "prompt_x",
+    "prompt_y",
+    "best_token_acc",
+    "frozen_unchanged",
+    "cone_max_acc",
+    "logreg_acc",
+    "searched_token",
+    "trainable_params",
+    "frozen_params",
+];
+
+/// The panel descriptor.
+pub struct PTuningPanel;
+
+/// The registered instance.
+pub static PANEL: PTuningPanel = PTuningPanel;
+
+impl Panel for PTuningPanel {
+    fn id(&self) -> &'static str {
+        "ptuning"
+    }
+    fn title(&self) -> &'static str {
+        "P-tuning: words and a learned prompt on one plane"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        Box::new(PTuningSim::new(config(p), seed))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        // The default run settles in about 50 steps; two per frame lets the eye follow the prompt.
+        2
+    }
+    fn replay_limit(&self) -> u64 {
+        // A step costs N·(3D + D) multiply-adds (about 50 µs at N = 512, D = 20), so replays stop at 2000 steps
+        // to keep a parameter change under about 0.1 s; everything of interest happens well before that.
+        2000
+    }
+    fn golden_steps(&self) -> u64 {
+        300
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config(p: &ParamValues) -> Config {
+    Config {
+        dim: if p.choice("dim") == "20" { 20 } else { 2 },
+        target_deg: p.f64("target_angle"),
+        n_train: p.int("n_train").max(1) as usize,
+        label_noise: p.f64("label_noise"),
+        prompt_len: p.int("prompt_len").max(1) as usize,
+        lr: p.f64("lr"),
+        gain: p.f64("gain"),
+        beta: p.f64("beta"),
+        mode: Mode::from_name(p.choice("mode")).unwrap_or(Mode::PTuning),
+        token: WORDS.iter().position(|w| *w == p.choice("token")).unwrap_or(1),
+        init: if p.choice("init") == "origin" { Init::Origin } else { Init::Token },
+        naturalness: p.f64("naturalness"),
+    }
+}
+
+/// One sample of the curves: train accuracy, exact test accuracy, loss, baseline test accuracy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// Training accuracy.
+    pub train: f64,
+    /// Exact test accuracy.
+    pub test: f64,
+    /// Mean training BCE.
+    pub loss: f64,
+    /// Exact test accuracy of the logistic-regression baseline (NaN when it is not trained, D = 2).
+    pub logreg: f64,
+}
+
+/// The live simulation: the model, its cached overlays and its histories.
+pub struct PTuningSim {
+    /// The model.
+    pub model: Model,
+    /// The frozen model's objective over the prompt plane (computed once per build).
+    pub land: Landscape,
+    /// Exact test accuracy of each word under the pre-trained model.
+    pub word_accs: [f64; 6],
+    /// Supremum of the test accuracy over all prompts.
+    pub cone_max: f64,
+    /// The prompt's trail.
+    pub trail: History<(f64, f64)>,
+    /// The curves.
+    pub curves: History<Sample>,
+    /// Steps taken.
+    pub steps: u64,
+    maps: Cell<Option<(PlaneMap, PlaneMap)>>,
+}
+
+impl PTuningSim {
+    /// A fresh simulation.
+    pub fn new(cfg: Config, seed: u64) -> Self {
+        let model = Model::new(cfg, seed);
+        let land = landscape(&model.pretrained, &model.task, model.cfg.naturalness, GRID, PLANE);
+        let mut sim = PTuningSim {
+            word_accs: model.word_accs(),
+            cone_max: cone_max_acc(&model.pretrained, &model.task.u),
+            land,
+            model,
+            trail: History::new(1024),
+            curves: History::new(1024),
+            steps: 0,
+            maps: Cell::new(None),
+        };
+        sim.record();
+        sim
+    }
+
+    fn record(&mut self) {
+        let c = self.model.prompt();
+        self.trail.push(self.steps, (c[0], c[1]));
+        let s = Sample {
+            train: self.model.stats.train_acc,
+            test: self.model.test_acc(),
+            loss: self.model.stats.loss,
+            logreg: self.model.logreg_acc().unwrap_or(f64::NAN),
+        };
+        self.curves.push(self.steps, s);
+    }
+
+    /// The best word's exact test accuracy.
+    pub fn best_word_acc(&self) -> f64 {
+        self.word_accs.iter().copied().fold(0.0, f64::max)
+    }
+}
+
+impl Sim for PTuningSim {
+    fn step(&mut self) {
+        self.model.step();
+        self.steps += 1;
+        self.record();
+    }
+
+    fn is_finite(&self) -> bool {
+        self.model.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let m = &self.model;
+        let c = m.prompt();
+        vec![
+            ("train_acc", Metric::Num(m.stats.train_acc)),
+            ("test_acc", Metric::Num(m.test_acc())),
+            ("loss", Metric::Num(m.stats.loss)),
+            ("prompt_x", Metric::Num(c[0])),
+            ("prompt_y", Metric::Num(c[1])),
+            ("best_token_acc", Metric::Num(self.best_word_acc())),
+            ("frozen_unchanged", Metric::Int(i64::from(m.frozen_unchanged()))),
+            ("cone_max_acc", Metric::Num(self.cone_max)),
+            ("logreg_acc", m.logreg_acc().map_or(Metric::Null, Metric::Num)),
+            ("searched_token", Metric::Int(m.searched as i64)),
+            ("trainable_params", Metric::Int(m.trainable() as i64)),
+            ("frozen_params", Metric::Int(m.frozen() as i64)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let maps = draw::draw(area, self, theme)?;
+        self.maps.set(Some(maps));
+        Ok(())
+    }
+
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        let Some((prompt_map, input_map)) = self.maps.get() else { return Vec::new() };
+        if let Some((x, y)) = prompt_map.to_data(px, py) {
+            let nearest = (0..WORDS.len()).min_by(|&a, &b| {
+                let d = |v: usize| {
+                    let e = model::word(v);
+                    (e[0] - x).powi(2) + (e[1] - y).powi(2)
+                };
+                d(a).total_cmp(&d(b))
+            });
+            return nearest.map(|v| vec![("token", WORDS[v].to_string())]).unwrap_or_default();
+        }
+        if let Some((x, y)) = input_map.to_data(px, py) {
+            if x * x + y * y > 1e-6 {
+                // The normal points at the click; a click below the axis gives the same boundary with the
+                // normal in [0°, 180°) (labels swapped), the range of the parameter.
+                let deg = y.atan2(x).to_degrees().rem_euclid(180.0).round();
+                return vec![("target_angle", format!("{deg}"))];
+            }
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,293 @@
+//! The two planes of the P-tuning figure: the prompt plane (heat map, words, keys, prompt trail) and the
+//! input plane (data, target and model boundaries, word boundaries, the reachable cone).
+
+use super::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
+use super::{PTuningSim, PLANE};
+use crate::plot::{err, PlaneMap, Theme};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Half-width of the input plane.
+const INPUT: f64 = 3.0;
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A square chart over `[−r, r]²` centred in `area`, with a title line above it.
+fn square_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    r: f64,
+    titles: &[&str],
+    color: RGBColor,
+) -> Result<Chart<'a, DB>, String> {
+    let (w, h) = area.dim_in_pixel();
+    let top = theme.px(18.0);
+    let pad = theme.px(4.0);
+    let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
+    let x0 = (w.saturating_sub(side)) / 2;
+    let font = theme.font_in(12.0, color);
+    // The first title that fits the area's width (the last one otherwise).
+    let fits = |t: &&&str| area.estimate_text_size(t, &font).is_ok_and(|(tw, _)| tw + theme.px(10.0) <= w);
+    let title = titles.iter().find(fits).or(titles.last()).copied().unwrap_or("");
+    area.draw(&Text::new(title.to_string(), (theme.dpx(6.0), theme.dpx(3.0)), font.clone())).map_err(err)?;
+    let chart = ChartBuilder::on(area)
+        .margin_left(x0 as i32)
+        .margin_top(top)
+        .margin_right(w.saturating_sub(x0 + side))
+        .margin_bottom(h.saturating_sub(top + side))
+        .build_cartesian_2d(-r..r, -r..r)
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// Colour of the heat map at relative position `t` in [0, 1] (0 = lowest objective).
+fn heat(theme: &Theme, t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    let (lo, mid, hi) = if theme.dark {
+        ((104, 98, 52), (46, 72, 86), (26, 30, 44))
+    } else {
+        ((255, 244, 196), (176, 214, 222), (104, 134, 178))
+    };
+    let lerp = |a: (u8, u8, u8), b: (u8, u8, u8), s: f64| {
+        let f = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * s).round() as u8;
+        RGBColor(f(a.0, b.0), f(a.1, b.1), f(a.2, b.2))
+    };
+    if t < 0.5 {
+        lerp(lo, mid, 2.0 * t)
+    } else {
+        lerp(mid, hi, 2.0 * t - 1.0)
+    }
+}
+
+/// Draws an arrow from `a` to `b` in data coordinates.
+fn arrow<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    a: (f64, f64),
+    b: (f64, f64),
+    head: f64,
+    style: ShapeStyle,
+) -> Result<(), String> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let l = (dx * dx + dy * dy).sqrt();
+    chart.draw_series(LineSeries::new([a, b], style)).map_err(err)?;
+    if l > 1e-9 {
+        let (ux, uy) = (dx / l, dy / l);
+        let p1 = (b.0 - head * (ux - 0.5 * uy), b.1 - head * (uy + 0.5 * ux));
+        let p2 = (b.0 - head * (ux + 0.5 * uy), b.1 - head * (uy - 0.5 * ux));
+        chart.draw_series([Polygon::new(vec![b, p1, p2], style.color.filled())]).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Clamps a point into the square `[−r, r]²` along the ray from the origin, so that far points sit on the
+/// border in their true direction.
+fn clamp_ray(p: (f64, f64), r: f64) -> (f64, f64) {
+    let m = p.0.abs().max(p.1.abs());
+    if !m.is_finite() {
+        return (0.0, 0.0);
+    }
+    if m <= r {
+        p
+    } else {
+        // Divide first: p·r could overflow for a prompt near the largest finite numbers.
+        (p.0 / m * r, p.1 / m * r)
+    }
+}
+
+/// The prompt plane. Returns its pixel mapping for clicks.
+pub fn prompt_plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    let model = &sim.model;
+    let full = if model.cfg.naturalness > 0.0 {
+        "prompt plane c: frozen loss + naturalness"
+    } else {
+        "prompt plane c: frozen model's loss"
+    };
+    let titles = [full, "prompt plane c", "prompt c"];
+    let mut chart = square_chart(area, theme, PLANE, &titles, theme.fg())?;
+    // Small planes drop the key labels, which would collide with the word labels.
+    let roomy = chart.plotting_area().dim_in_pixel().0 >= theme.px(240.0);
+    // Heat map on a log scale of the objective.
+    let land = &sim.land;
+    let (lo, hi) = land.bounds();
+    let (llo, lhi) = (lo.max(1e-9).ln(), hi.max(1e-9).ln());
+    let span = (lhi - llo).max(1e-9);
+    let h = 2.0 * land.range / land.n.max(1) as f64;
+    let cells = (0..land.n).flat_map(|j| (0..land.n).map(move |i| (i, j))).filter_map(|(i, j)| {
+        let v = *land.values.get(j * land.n + i)?;
+        let c = land.centre(i, j);
+        let col = heat(theme, (v.max(1e-9).ln() - llo) / span);
+        Some(Rectangle::new([(c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0)], col.filled()))
+    });
+    chart.draw_series(cells).map_err(err)?;
+    chart
+        .draw_series([Rectangle::new([(-PLANE, -PLANE), (PLANE, PLANE)], theme.muted().stroke_width(theme.px(1.0)))])
+        .map_err(err)?;
+
+    // Skill keys k_s as arrows from the origin.
+    let key_color = theme.fg().mix(0.75);
+    for (s, k) in model.pretrained.keys.iter().enumerate() {
+        arrow(&mut chart, (0.0, 0.0), (k[0], k[1]), 0.22, key_color.stroke_width(theme.px(1.5)))?;
+        if roomy {
+            let lab = (0.62 * k[0] - 0.28 * k[1], 0.62 * k[1] + 0.28 * k[0]);
+            chart
+                .draw_series([Text::new(format!("k{}", s + 1), lab, theme.font_in(10.0, theme.muted()))])
+                .map_err(err)?;
+        }
+    }
+
+    // The words: fixed points of every method that cannot train the embedding.
+    let chosen = if model.cfg.mode == Mode::Search { model.searched } else { model.cfg.token };
+    for (v, name) in WORDS.iter().enumerate().take(N_VOCAB) {
+        let e = word(v);
+        let r = if v == chosen { theme.px(5.0) } else { theme.px(3.5) };
+        chart.draw_series([Circle::new((e[0], e[1]), r, theme.fg().filled())]).map_err(err)?;
+        if v == chosen {
+            chart
+                .draw_series([Circle::new((e[0], e[1]), theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))])
+                .map_err(err)?;
+        }
+        // Labels sit outside the ring, anchored away from the dot so they never cover it.
+        let dir = super::model::unit(60.0 * v as f64);
+        let h = if dir[0] > 0.3 {
+            HPos::Left
+        } else if dir[0] < -0.3 {
+            HPos::Right
+        } else {
+            HPos::Center
+        };
+        let vp = if dir[1] > 0.3 {
+            VPos::Bottom
+        } else if dir[1] < -0.3 {
+            VPos::Top
+        } else {
+            VPos::Center
+        };
+        let off = (theme.dpx(7.0) as f64 * dir[0]).round() as i32;
+        let off_y = -(theme.dpx(7.0) as f64 * dir[1]).round() as i32;
+        let label = EmptyElement::at((e[0], e[1]))
+            + Text::new(name.to_string(), (off, off_y), theme.font(11.0).pos(Pos::new(h, vp)));
+        chart.draw_series([label]).map_err(err)?;
+    }
+
+    // The prompt's trail, clamped to the plane along rays so that an escaping prompt stays visible.
+    let color = theme.series(1);
+    let pts: Vec<(f64, f64)> =
+        sim.trail.items().iter().map(|(_, p)| *p).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+    let shown: Vec<(f64, f64)> = pts.iter().map(|p| clamp_ray(*p, PLANE)).collect();
+    chart.draw_series(LineSeries::new(shown.clone(), color.stroke_width(theme.px(2.2)))).map_err(err)?;
+    if let Some(&first) = shown.first() {
+        chart.draw_series([Circle::new(first, theme.px(4.0), color.stroke_width(theme.px(1.5)))]).map_err(err)?;
+    }
+    let c = model.prompt();
+    let cp = clamp_ray((c[0], c[1]), PLANE);
+    chart.draw_series([Circle::new(cp, theme.px(5.5), color.filled())]).map_err(err)?;
+    if c[0].abs().max(c[1].abs()) > PLANE {
+        let n = c[0].hypot(c[1]);
+        let label = if n < 1e4 { format!("‖c‖ = {n:.1} →") } else { format!("‖c‖ = {n:.1e} →") };
+        // Inside the plane, a little toward the centre from where the prompt leaves it.
+        let r = (cp.0 * cp.0 + cp.1 * cp.1).sqrt().max(1e-9);
+        let at = (
+            (cp.0 * (1.0 - 0.9 / r) + 0.3).clamp(-PLANE + 0.2, PLANE - 2.6),
+            (cp.1 * (1.0 - 0.9 / r)).clamp(-PLANE + 0.5, PLANE - 0.2),
+        );
+        chart.draw_series([Text::new(label, at, theme.font_in(11.0, color))]).map_err(err)?;
+    }
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+/// The input plane (the exact plane when D = 2, the projection onto the target plane when D = 20).
+pub fn input_plane<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &PTuningSim,
+    theme: &Theme,
+) -> Result<PlaneMap, String> {
+    let model = &sim.model;
+    let task = &model.task;
+    let titles: &[&str] =
+        if task.dim == 2 { &["input plane x", "input x"] } else { &["x projected on skills 1, 2", "x, projected"] };
+    let mut chart = square_chart(area, theme, INPUT, titles, theme.fg())?;
+    chart
+        .draw_series([Rectangle::new([(-INPUT, -INPUT), (INPUT, INPUT)], theme.muted().stroke_width(theme.px(1.0)))])
+        .map_err(err)?;
+    let r = 0.95 * INPUT;
+
+    // The cone of reachable normals (D = 2: the wedge between w_1 and w_3).
+    if task.dim == 2 {
+        let a0 = task.project(model.pretrained.skill(0));
+        let a1 = task.project(model.pretrained.skill(N_SKILLS - 1));
+        let (t0, t1) = (a0.1.atan2(a0.0), a1.1.atan2(a1.0));
+        let mut poly = vec![(0.0, 0.0)];
+        for i in 0..=32 {
+            let t = t0 + (t1 - t0) * i as f64 / 32.0;
+            poly.push((r * t.cos(), r * t.sin()));
+        }
+        chart.draw_series([Polygon::new(poly, theme.series(4).mix(0.16).filled())]).map_err(err)?;
+        let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
+        chart.draw_series([Text::new("reachable normals", at, theme.font_in(10.0, theme.series(4)))]).map_err(err)?;
+    }
+
+    // Data, coloured by (possibly noisy) label; decimated above 400 points.
+    let n = task.len();
+    let stride = n.div_ceil(400).max(1);
+    for cls in [0.0, 1.0] {
+        let col = theme.series(if cls > 0.5 { 0 } else { 6 }).mix(0.75);
+        let pts = (0..n).step_by(stride).filter(|&i| task.y.get(i) == Some(&cls)).map(|i| {
+            let (x, y) = task.project(task.input(i));
+            Circle::new((x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT)), theme.px(2.3), col.filled())
+        });
+        chart.draw_series(pts).map_err(err)?;
+    }
+
+    // Boundaries are lines through the origin perpendicular to a normal.
+    let boundary = |nrm: (f64, f64)| -> Option<[(f64, f64); 2]> {
+        let l = (nrm.0 * nrm.0 + nrm.1 * nrm.1).sqrt();
+        (l > 1e-12 && l.is_finite()).then(|| {
+            let (tx, ty) = (-nrm.1 / l * r, nrm.0 / l * r);
+            [(-tx, -ty), (tx, ty)]
+        })
+    };
+    for v in 0..N_VOCAB {
+        if let Some(seg) = boundary(task.project(&model.pretrained.normal(word(v)))) {
+            chart
+                .draw_series(LineSeries::new(seg, theme.muted().mix(0.45).stroke_width(theme.px(1.0))))
+                .map_err(err)?;
+        }
+    }
+    if task.dim > 2 {
+        if let Some(seg) = boundary(task.project(&model.logreg)) {
+            chart.draw_series(LineSeries::new(seg, theme.series(3).stroke_width(theme.px(1.6)))).map_err(err)?;
+        }
+    }
+    if let Some(seg) = boundary(task.project(&task.u)) {
+        chart
+            .draw_series(DashedLineSeries::new(
+                seg,
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().stroke_width(theme.px(1.6)),
+            ))
+            .map_err(err)?;
+    }
+    let v = task.project(&model.normal());
+    if let Some(seg) = boundary(v) {
+        chart.draw_series(LineSeries::new(seg, theme.series(1).stroke_width(theme.px(2.4)))).map_err(err)?;
+        let l = (v.0 * v.0 + v.1 * v.1).sqrt();
+        arrow(
+            &mut chart,
+            (0.0, 0.0),
+            (1.4 * v.0 / l, 1.4 * v.1 / l),
+            0.25,
+            theme.series(1).stroke_width(theme.px(2.0)),
+        )?;
+    }
+    let u = task.project(&task.u);
+    let lu = (u.0 * u.0 + u.1 * u.1).sqrt().max(1e-12);
+    arrow(&mut chart, (0.0, 0.0), (1.4 * u.0 / lu, 1.4 * u.1 / lu), 0.25, theme.fg().stroke_width(theme.px(1.2)))?;
+    Ok(PlaneMap::of_chart(&chart))
+}

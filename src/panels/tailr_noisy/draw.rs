@@ -1,0 +1,465 @@
+//! Drawing of the noisy-label TaiLr panel: the TaiLr run's decision field (a coarse heat map of `σ(f)`) with
+//! the training points, flipped ones ringed, its boundary in the foreground colour and the cross-entropy
+//! ghost's faint (the ghost is drawn faint in every chart); the
+//! memorised fraction, clean test accuracy and AUROC over time for both runs; and the histogram of
+//! `p(given label)` for clean and flipped points.
+//!
+//! The heat map is computed at draw time on a grid 36 cells wide (at most 72 high) with the separable kernel
+//! (`n` multiply-adds per cell per learner) and drawn as horizontal runs of equal colour, so a typical
+//! frame draws a few hundred rectangles. Every plotted value is a probability, a share or a clamped
+//! coordinate; nothing non-finite reaches plotters, and no index depends on a parameter without a bound.
+
+use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
+use super::{NoisySim, Sample as Point};
+use crate::panels::tailr_single::chrome::{fitting, header, key_rows, lerp, short, Sample};
+use crate::plot::chart::{mesh, tick, Axes, Frame};
+use crate::plot::{err, is_wide, main_and_two, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Columns of the heat-map grid.
+const GRID: usize = 36;
+/// Colour levels of the heat map per side of ½ (runs of equal level are merged into one rectangle).
+const LEVELS: f64 = 8.0;
+/// Bins of the histogram.
+const BINS: usize = 20;
+
+/// Draws the whole figure.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &NoisySim, theme: &Theme) -> Result<(), String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.55 });
+    field_chart(&main, sim, theme, wide)?;
+    curves_chart(&top, sim, theme, wide)?;
+    hist_chart(&bottom, sim, theme, wide)?;
+    Ok(())
+}
+
+/// The colours of class 0 and class 1.
+fn class_colors(theme: &Theme) -> (RGBColor, RGBColor) {
+    (theme.series(0), theme.series(1))
+}
+
+/// The faint version of `c` used for the cross-entropy ghost.
+fn ghost_color(theme: &Theme, c: RGBColor) -> RGBColor {
+    lerp(theme.bg(), c, 0.5)
+}
+
+/// The colour of flipped points (rings, the memorised curve, the flipped histogram).
+fn flipped_color(theme: &Theme) -> RGBColor {
+    theme.series(3)
+}
+
+/// A percentage, or a dash when undefined.
+fn pct(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{:.0}%", 100.0 * v),
+        _ => "–".to_string(),
+    }
+}
+
+/// A share with two decimals, or a dash when undefined.
+fn two(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v:.2}"),
+        _ => "–".to_string(),
+    }
+}
+
+/// The main chart: headline, heat map, boundaries and points.
+fn field_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &NoisySim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let m = &sim.model;
+    let cfg = &m.cfg;
+    let last = sim.trace.last().copied();
+    // Headline: what runs, then the three measures for both runs.
+    let (aw, _) = area.dim_in_pixel();
+    let max_w = aw.saturating_sub(theme.px(12.0));
+    let h1 = theme.font(12.5);
+    let h2 = theme.font_in(11.0, theme.muted());
+    let floor = if cfg.floor > 0.0 { format!(", b = {}", short(cfg.floor)) } else { String::new() };
+    let line1 = fitting(
+        area,
+        &[
+            format!(
+                "TaiLr γ = {}{floor} (field, bold) vs cross-entropy ghost (faint) · step {}",
+                short(cfg.gamma),
+                m.steps
+            ),
+            format!("TaiLr γ = {}{floor} vs CE ghost (faint) · step {}", short(cfg.gamma), m.steps),
+            format!("γ = {}{floor} vs CE · step {}", short(cfg.gamma), m.steps),
+        ],
+        &h1,
+        max_w,
+    );
+    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(5.0)), h1)).map_err(err)?;
+    let mut top = 23.0;
+    if let Some(s) = last {
+        let (t, c) = (s.tailr, s.ce);
+        let parts = [
+            format!("memorised {} (CE {})", pct(t.memorised), pct(c.memorised)),
+            format!("test acc {} (CE {})", two(Some(t.test_acc)), two(Some(c.test_acc))),
+            format!("AUROC {} (CE {})", two(t.auroc), two(c.auroc)),
+        ];
+        let joined = parts.join(" · ");
+        let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+        if fits {
+            area.draw(&Text::new(joined, (theme.dpx(8.0), theme.dpx(23.0)), h2)).map_err(err)?;
+            top = 38.0;
+        } else {
+            let a = format!("{} · {}", parts[0], parts[1]);
+            area.draw(&Text::new(a, (theme.dpx(8.0), theme.dpx(23.0)), h2.clone())).map_err(err)?;
+            area.draw(&Text::new(parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), h2)).map_err(err)?;
+            top = 53.0;
+        }
+    }
+    // The key below the headline.
+    let (c0, c1) = class_colors(theme);
+    let fc = flipped_color(theme);
+    let keys: Vec<(String, RGBColor, Sample)> = vec![
+        ("given label 0".to_string(), c0, Sample::Dot),
+        ("given label 1".to_string(), c1, Sample::Dot),
+        (format!("flipped ({})", m.data.n_flipped()), fc, Sample::Ring),
+        ("boundary".to_string(), theme.fg(), Sample::Line),
+        ("CE ghost".to_string(), ghost_color(theme, theme.fg()), Sample::Line),
+    ];
+    let rows = key_rows(area, theme, top + 8.0, &keys)?;
+    let top = top + 16.0 + 14.0 * (rows - 1) as f64;
+
+    // Equal data scale on both axes around the data box [−(1.5 + 3.5·0.6), +…] × [−3.5·0.6, +…].
+    let (bx, by) = (CENTRE + 3.5 * SPREAD, 3.5 * SPREAD);
+    let (ylab, xlab, margin) = (30.0, 22.0, 8.0);
+    let (w, h) = area.dim_in_pixel();
+    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
+    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
+    let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
+    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab }
+        .builder(area, theme)
+        .build_cartesian_2d(-rx..rx, -ry..ry)
+        .map_err(err)?;
+    // The heat map below covers the grid lines of the themed mesh.
+    mesh(
+        &mut chart,
+        theme,
+        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        &tick,
+        &tick,
+    )?;
+
+    // The field on a coarse grid of cell centres.
+    let nx = GRID;
+    let ny = ((GRID as f64 * ry / rx).round() as usize).clamp(8, 2 * GRID);
+    let (dx, dy) = (2.0 * rx / nx as f64, 2.0 * ry / ny as f64);
+    let xs: Vec<f64> = (0..nx).map(|i| -rx + (i as f64 + 0.5) * dx).collect();
+    let ys: Vec<f64> = (0..ny).map(|j| -ry + (j as f64 + 0.5) * dy).collect();
+    let bw = cfg.bandwidth;
+    let f_t = m.tailr.field(&m.data.x, bw, &xs, &ys);
+    let f_c = m.ce.field(&m.data.x, bw, &xs, &ys);
+    let level = |f: f64| -> i32 {
+        let p = if f.is_finite() {
+            sigmoid(f)
+        } else if f > 0.0 {
+            1.0
+        } else {
+            0.0
+        };
+        ((2.0 * p - 1.0) * LEVELS).round().clamp(-LEVELS, LEVELS) as i32
+    };
+    let color_of = |lv: i32| -> RGBColor {
+        let t = 0.34 * (lv.unsigned_abs() as f64 / LEVELS);
+        if lv >= 0 {
+            lerp(theme.bg(), c1, t)
+        } else {
+            lerp(theme.bg(), c0, t)
+        }
+    };
+    let mut rects = Vec::new();
+    for j in 0..ny {
+        let mut i = 0;
+        while i < nx {
+            let lv = level(f_t.get(j * nx + i).copied().unwrap_or(0.0));
+            let mut e = i + 1;
+            while e < nx && level(f_t.get(j * nx + e).copied().unwrap_or(0.0)) == lv {
+                e += 1;
+            }
+            let x0 = -rx + i as f64 * dx;
+            let x1 = -rx + e as f64 * dx;
+            let y0 = -ry + j as f64 * dy;
+            rects.push(Rectangle::new([(x0, y0), (x1, y0 + dy)], color_of(lv).filled()));
+            i = e;
+        }
+    }
+    chart.draw_series(rects).map_err(err)?;
+
+    // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
+    let fg = theme.fg();
+    let ghost = ghost_color(theme, fg);
+    let lines_c = contour(&f_c, nx, ny, &xs, &ys);
+    chart
+        .draw_series(lines_c.into_iter().map(|l| PathElement::new(l, ghost.stroke_width(theme.px(1.8)))))
+        .map_err(err)?;
+    let lines_t = contour(&f_t, nx, ny, &xs, &ys);
+    chart.draw_series(lines_t.into_iter().map(|l| PathElement::new(l, fg.stroke_width(theme.px(2.2))))).map_err(err)?;
+
+    // Training points coloured by their given label; flipped points ringed.
+    let clampx = |v: f64| v.clamp(-rx, rx);
+    let clampy = |v: f64| v.clamp(-ry, ry);
+    let d = &m.data;
+    let pts = d.x.iter().zip(&d.label).map(|(x, y)| {
+        let c = if *y { c1 } else { c0 };
+        Circle::new((clampx(x[0]), clampy(x[1])), theme.px(2.6), c.filled())
+    });
+    chart.draw_series(pts).map_err(err)?;
+    let rings =
+        d.x.iter()
+            .zip(&d.flipped)
+            .filter(|(_, f)| **f)
+            .map(|(x, _)| Circle::new((clampx(x[0]), clampy(x[1])), theme.px(5.2), fc.stroke_width(theme.px(1.6))));
+    chart.draw_series(rings).map_err(err)?;
+
+    Ok(())
+}
+
+/// A grid edge carrying a crossing of the zero level: horizontal from node `(i, j)` to `(i+1, j)`, or
+/// vertical from `(i, j)` to `(i, j+1)`. Segments share crossings through these ids, so chaining them into
+/// polylines is exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Edge {
+    H(usize, usize),
+    V(usize, usize),
+}
+
+/// The zero level set of `f` (row-major, `ny` rows of `nx` values at `xs × ys`) by marching squares, as
+/// polylines (one per connected piece). Saddle cells are resolved by the mean of their corners.
+fn contour(f: &[f64], nx: usize, ny: usize, xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    if nx < 2 || ny < 2 || f.len() < nx * ny || xs.len() < nx || ys.len() < ny {
+        return Vec::new();
+    }
+    let val = |i: usize, j: usize| -> f64 {
+        let v = f[j * nx + i];
+        if v.is_finite() {
+            v
+        } else if v > 0.0 {
+            1e300
+        } else {
+            -1e300
+        }
+    };
+    // The segments of every cell, as pairs of edges.
+    let mut segs: Vec<(Edge, Edge)> = Vec::new();
+    for j in 0..ny - 1 {
+        for i in 0..nx - 1 {
+            let (a, b, c, d) = (val(i, j), val(i + 1, j), val(i + 1, j + 1), val(i, j + 1));
+            // Corners counter-clockwise: a (i, j), b (i+1, j), c (i+1, j+1), d (i, j+1).
+            let idx = (a > 0.0) as u8 | ((b > 0.0) as u8) << 1 | ((c > 0.0) as u8) << 2 | ((d > 0.0) as u8) << 3;
+            let (ab, bc, cd, da) = (Edge::H(i, j), Edge::V(i + 1, j), Edge::H(i, j + 1), Edge::V(i, j));
+            let centre_pos = (a + b + c + d) > 0.0;
+            match idx {
+                1 | 14 => segs.push((da, ab)),
+                2 | 13 => segs.push((ab, bc)),
+                3 | 12 => segs.push((da, bc)),
+                4 | 11 => segs.push((bc, cd)),
+                6 | 9 => segs.push((ab, cd)),
+                7 | 8 => segs.push((cd, da)),
+                // a and c positive: joined through the centre, or cut off at the corners of b and d.
+                5 if centre_pos => segs.extend([(ab, bc), (cd, da)]),
+                5 => segs.extend([(da, ab), (bc, cd)]),
+                // b and d positive.
+                10 if centre_pos => segs.extend([(da, ab), (bc, cd)]),
+                10 => segs.extend([(ab, bc), (cd, da)]),
+                _ => {}
+            }
+        }
+    }
+    // The crossing point on an edge, by linear interpolation.
+    let point = |e: Edge| -> (f64, f64) {
+        let (x0, y0, v0, x1, y1, v1) = match e {
+            Edge::H(i, j) => (xs[i], ys[j], val(i, j), xs[i + 1], ys[j], val(i + 1, j)),
+            Edge::V(i, j) => (xs[i], ys[j], val(i, j), xs[i], ys[j + 1], val(i, j + 1)),
+        };
+        let t = if v0 != v1 { (v0 / (v0 - v1)).clamp(0.0, 1.0) } else { 0.5 };
+        (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+    };
+    // Chain segments through shared edges (each edge touches at most two segments).
+    let mut at: std::collections::HashMap<Edge, Vec<usize>> = std::collections::HashMap::new();
+    for (k, (e0, e1)) in segs.iter().enumerate() {
+        at.entry(*e0).or_default().push(k);
+        at.entry(*e1).or_default().push(k);
+    }
+    let mut used = vec![false; segs.len()];
+    let mut lines = Vec::new();
+    for start in 0..segs.len() {
+        if used[start] {
+            continue;
+        }
+        used[start] = true;
+        let (e0, e1) = segs[start];
+        let mut chain = std::collections::VecDeque::from([e0, e1]);
+        // Extend forwards from the back, then backwards from the front.
+        for forward in [true, false] {
+            loop {
+                let end = if forward { chain.back() } else { chain.front() };
+                let Some(&end) = end else { break };
+                let next = at.get(&end).and_then(|ks| ks.iter().copied().find(|k| !used[*k]));
+                let Some(k) = next else { break };
+                used[k] = true;
+                let (a, b) = segs[k];
+                let other = if a == end { b } else { a };
+                if forward {
+                    chain.push_back(other);
+                } else {
+                    chain.push_front(other);
+                }
+            }
+        }
+        lines.push(chain.into_iter().map(point).collect());
+    }
+    lines
+}
+
+/// The three measures over time: TaiLr bold, the cross-entropy ghost faint.
+fn curves_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &NoisySim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let (c_mem, c_acc, c_auc) = (flipped_color(theme), theme.series(2), theme.fg());
+    let names = if wide {
+        ["flipped memorised", "clean test acc", "AUROC of 1 − p(label)", "CE ghost"]
+    } else {
+        ["memorised", "test acc", "AUROC", "CE"]
+    };
+    let keys = vec![
+        (names[0].to_string(), c_mem, Sample::Line),
+        (names[1].to_string(), c_acc, Sample::Line),
+        (names[2].to_string(), c_auc, Sample::Line),
+        (names[3].to_string(), ghost_color(theme, theme.fg()), Sample::Line),
+    ];
+    let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
+    let top = header(area, theme, title, &keys)?;
+    let t1 = (sim.model.steps as f64).max(10.0);
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
+        .builder(area, theme)
+        .build_cartesian_2d(0.0..t1, 0.0..1.02)
+        .map_err(err)?;
+    mesh(
+        &mut chart,
+        theme,
+        Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "" },
+        &tick,
+        &tick,
+    )?;
+    type Get = fn(&Point) -> (Option<f64>, Option<f64>);
+    let series: [(Get, RGBColor); 3] = [
+        (|s| (s.tailr.memorised, s.ce.memorised), c_mem),
+        (|s| (Some(s.tailr.test_acc), Some(s.ce.test_acc)), c_acc),
+        (|s| (s.tailr.auroc, s.ce.auroc), c_auc),
+    ];
+    let pts = |get: Get, ghost: bool| -> Vec<(f64, f64)> {
+        sim.trace
+            .iter()
+            .filter_map(|s| {
+                let (t, c) = get(s);
+                let v = if ghost { c } else { t }?;
+                v.is_finite().then_some((s.step as f64, v.clamp(0.0, 1.02)))
+            })
+            .collect()
+    };
+    for (get, color) in series {
+        chart
+            .draw_series(LineSeries::new(pts(get, true), ghost_color(theme, color).stroke_width(theme.px(1.6))))
+            .map_err(err)?;
+        chart.draw_series(LineSeries::new(pts(get, false), color.stroke_width(theme.px(2.2)))).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The share of `values` (probabilities) in each of [`BINS`] equal bins of `[0, 1]`.
+fn histogram(values: impl Iterator<Item = f64>) -> [f64; BINS] {
+    let mut h = [0.0; BINS];
+    let mut n = 0usize;
+    for v in values {
+        let v = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
+        let i = ((v * BINS as f64) as usize).min(BINS - 1);
+        h[i] += 1.0;
+        n += 1;
+    }
+    if n > 0 {
+        h.iter_mut().for_each(|x| *x /= n as f64);
+    }
+    h
+}
+
+/// The histograms of `p(given label)` of one learner for clean and for flipped points.
+fn histograms(sim: &NoisySim, learner: &Learner) -> ([f64; BINS], [f64; BINS]) {
+    let d = &sim.model.data;
+    let pg: Vec<(f64, bool)> =
+        learner.f.iter().zip(&d.label).zip(&d.flipped).map(|((f, y), fl)| (p_given(*f, *y), *fl)).collect();
+    (
+        histogram(pg.iter().filter(|(_, f)| !*f).map(|(p, _)| *p)),
+        histogram(pg.iter().filter(|(_, f)| *f).map(|(p, _)| *p)),
+    )
+}
+
+/// The histogram of `p(given label)`: TaiLr as bars, the cross-entropy ghost as outlines.
+fn hist_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &NoisySim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let (c_clean, c_flip) = (theme.muted(), flipped_color(theme));
+    let keys = vec![
+        ("clean".to_string(), c_clean, Sample::Block),
+        ("flipped".to_string(), c_flip, Sample::Block),
+        ((if wide { "CE ghost (outline)" } else { "CE" }).to_string(), theme.muted(), Sample::Line),
+    ];
+    let title = if wide { "p(given label) of training points, share of each group" } else { "p(given label)" };
+    let top = header(area, theme, title, &keys)?;
+    let (t_clean, t_flip) = histograms(sim, &sim.model.tailr);
+    let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
+    let ymax =
+        t_clean.iter().chain(&t_flip).chain(&c_clean_h).chain(&c_flip_h).copied().fold(0.1, f64::max).min(1.0) * 1.05;
+    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0 }
+        .builder(area, theme)
+        .build_cartesian_2d(0.0..1.0, 0.0..ymax)
+        .map_err(err)?;
+    mesh(
+        &mut chart,
+        theme,
+        Axes {
+            x_ticks: if wide { 6 } else { 3 },
+            y_ticks: 4,
+            x_desc: if wide { "model probability of the given label" } else { "" },
+            y_desc: "",
+        },
+        &tick,
+        &tick,
+    )?;
+    let bw = 1.0 / BINS as f64;
+    let bars = |h: [f64; BINS], color: RGBColor, alpha: f64| {
+        h.into_iter().enumerate().filter(|(_, v)| *v > 0.0).map(move |(i, v)| {
+            let x0 = i as f64 * bw;
+            Rectangle::new([(x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax))], color.mix(alpha).filled())
+        })
+    };
+    chart.draw_series(bars(t_clean, c_clean, 0.55)).map_err(err)?;
+    chart.draw_series(bars(t_flip, c_flip, 0.75)).map_err(err)?;
+    // The ghost's histograms as step outlines.
+    for (h, color) in [(c_clean_h, c_clean), (c_flip_h, c_flip)] {
+        let mut pts = vec![(0.0, 0.0)];
+        for (i, v) in h.iter().enumerate() {
+            let v = v.min(ymax);
+            pts.push((i as f64 * bw, v));
+            pts.push(((i + 1) as f64 * bw, v));
+        }
+        pts.push((1.0, 0.0));
+        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(1.4)))).map_err(err)?;
+    }
+    Ok(())
+}

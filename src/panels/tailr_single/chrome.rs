@@ -1,0 +1,147 @@
+//! Small drawing helpers shared by the two TaiLr panels: short numbers, chart titles with a wrapped key, and
+//! key samples.
+
+use crate::plot::{err, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// A short number for headlines: three significant digits, scientific outside `[1e-3, 1e4)`.
+pub fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// What a key entry's sample looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sample {
+    /// A solid line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// A filled square.
+    Block,
+    /// A filled dot.
+    Dot,
+    /// An open ring.
+    Ring,
+}
+
+/// Draws a key sample at `(x, y)` (left end, vertical centre), 16 CSS px wide.
+pub fn sample<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    (x, y): (i32, i32),
+    color: RGBColor,
+    kind: Sample,
+) -> Result<(), String> {
+    match kind {
+        Sample::Line => {
+            area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0)))
+                .map_err(err)?;
+        }
+        Sample::Dashed => {
+            let seg = theme.dpx(4.0);
+            for k in 0..3 {
+                let a = x + k * (seg + seg / 2);
+                area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(color, 2.0))).map_err(err)?;
+            }
+        }
+        Sample::Block => {
+            let s = theme.dpx(5.0);
+            area.draw(&Rectangle::new(
+                [(x + theme.dpx(3.0), y - s), (x + theme.dpx(3.0) + 2 * s, y + s)],
+                color.filled(),
+            ))
+            .map_err(err)?;
+        }
+        Sample::Dot => {
+            area.draw(&Circle::new((x + theme.dpx(8.0), y), theme.px(3.0), color.filled())).map_err(err)?;
+        }
+        Sample::Ring => {
+            area.draw(&Circle::new((x + theme.dpx(8.0), y), theme.px(4.5), color.stroke_width(theme.px(1.6))))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A title line and a key (wrapped onto more rows when narrow) at the top of `area`; returns the top margin
+/// in CSS pixels that a chart needs below them.
+pub fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    keys: &[(String, RGBColor, Sample)],
+) -> Result<f64, String> {
+    area.draw(&Text::new(title.to_string(), (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.5))).map_err(err)?;
+    if keys.is_empty() {
+        return Ok(22.0);
+    }
+    let rows = key_rows(area, theme, 26.0, keys)?;
+    Ok(36.0 + 14.0 * (rows - 1) as f64)
+}
+
+/// A key laid out in rows from CSS height `y_css` (the first row's centre), wrapping at the area's width;
+/// returns the number of rows used.
+pub fn key_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    y_css: f64,
+    keys: &[(String, RGBColor, Sample)],
+) -> Result<usize, String> {
+    let (w, _) = area.dim_in_pixel();
+    let kstyle = theme.font_in(10.0, theme.muted());
+    let x_start = theme.dpx(8.0);
+    let (mut x, mut row) = (x_start, 0);
+    for (label, color, kind) in keys {
+        let lw = area.estimate_text_size(label, &kstyle).map(|(w, _)| w as i32).unwrap_or(theme.dpx(30.0));
+        let item_w = theme.dpx(20.0) + lw;
+        if x > x_start && x + item_w > w as i32 - theme.dpx(4.0) {
+            x = x_start;
+            row += 1;
+        }
+        let y = theme.dpx(y_css) + row * theme.dpx(14.0);
+        sample(area, theme, (x, y), *color, *kind)?;
+        area.draw(&Text::new(label.clone(), (x + theme.dpx(20.0), y - theme.dpx(6.0)), kstyle.clone())).map_err(err)?;
+        x += item_w + theme.dpx(8.0);
+    }
+    Ok(row as usize + 1)
+}
+
+/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
+pub fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    style: &TextStyle,
+    max_w: u32,
+) -> String {
+    for t in texts {
+        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+            return t.clone();
+        }
+    }
+    texts.last().cloned().unwrap_or_default()
+}
+
+/// Mixes `a` toward `b` by `t ∈ [0, 1]`.
+pub fn lerp(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let m = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round().clamp(0.0, 255.0) as u8;
+    RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}

@@ -1,0 +1,377 @@
+//! Drawing of the single-context TaiLr panel: bars of `q`, the current `p` and the optimum `p*` with the
+//! cut-off `γμ` on a square-root probability axis, and the loss and its gradient weight against `p` beside
+//! cross-entropy and `−p`.
+//!
+//! Everything plotted is a probability in `[0, 1]` or a loss clamped to its axis, all indices are bounded by
+//! the number of labels, and no value reaches plotters unless it is finite.
+
+use super::chrome::{fitting, header, key_rows, short, Sample};
+use super::model::{floored_weight, loss, one_hot_threshold, QSource};
+use super::SingleSim;
+use crate::plot::chart::{mesh, tick, Axes, Frame};
+use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// The top of the loss chart; larger losses (cross-entropy near `p = 0`) are clipped there.
+const LOSS_MAX: f64 = 4.0;
+
+/// Draws the whole figure and returns the bar chart's mapping (x: label index, y: `sqrt(probability)`).
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &SingleSim,
+    theme: &Theme,
+) -> Result<Option<PlaneMap>, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (main, top, bottom) = main_and_two(area, wide, if wide { 0.56 } else { 0.55 });
+    let map = bar_chart(&main, sim, theme, wide)?;
+    loss_chart(&top, sim, theme, wide)?;
+    weight_chart(&bottom, sim, theme, wide)?;
+    Ok(Some(map))
+}
+
+/// A finite probability in `[0, 1]` (NaN becomes 0).
+fn prob(v: f64) -> f64 {
+    if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Where `q` came from, in a few words.
+fn source_text(src: QSource, q: &[f64]) -> String {
+    match src {
+        QSource::Noise { eps, k } => {
+            let qc = 1.0 - eps + eps / k as f64;
+            format!(
+                "q = (1−ε)·onehot + ε/K, ε = {}, K = {k}: clean {}, noise {}",
+                short(eps),
+                short(qc),
+                short(eps / k as f64)
+            )
+        }
+        QSource::Given => format!("q given ({} labels)", q.len()),
+        QSource::Normalised { sum } => format!("q normalised (entries summed to {})", short(sum)),
+        QSource::ZeroUniform => "q all zeros: cannot normalise, using uniform".to_string(),
+        QSource::TooShort { .. } => "q needs ≥ 2 entries: using ε and K".to_string(),
+    }
+}
+
+/// A shorter form of [`source_text`] for narrow figures.
+fn source_short(src: QSource) -> String {
+    match src {
+        QSource::Noise { eps, k } => {
+            format!("clean {}, noise {} ×{}", short(1.0 - eps + eps / k as f64), short(eps / k as f64), k - 1)
+        }
+        QSource::Given => "q given".to_string(),
+        QSource::Normalised { .. } => "q normalised".to_string(),
+        QSource::ZeroUniform => "q all 0 → uniform".to_string(),
+        QSource::TooShort { .. } => "q too short → ε, K".to_string(),
+    }
+}
+
+/// The verdict line: how many labels survive and the one-hot threshold.
+fn verdict(sim: &SingleSim) -> (String, String) {
+    let m = &sim.model;
+    let (g, b) = (m.cfg.gamma, m.cfg.floor);
+    let thr = one_hot_threshold(&m.cfg.q);
+    let k = m.cfg.q.len();
+    let active = m.opt.p.iter().filter(|v| **v > 0.0).count();
+    let long = if b >= 1.0 {
+        "b ≥ 1: weight ≡ 1, plain cross-entropy: p* = q".to_string()
+    } else if g == 0.0 {
+        "γ = 0 is cross-entropy: p* = q, noise kept".to_string()
+    } else if b > 0.0 {
+        format!("floor b > 0: no label is cut; {} of {k} sit on the floor", k - active_above_floor(sim))
+    } else if active == 1 {
+        format!("γ ≥ q₂/q₁ = {}: p* is one-hot, all noise cut", short(thr))
+    } else {
+        format!("{} of {k} labels cut (q ≤ γμ); one-hot needs γ ≥ {}", k - active, short(thr))
+    };
+    let gap = format!("max |p − p*| = {} at step {}", short(m.max_gap()), m.steps);
+    (long, gap)
+}
+
+/// With a floor: the number of labels above the floor level (`q_j > cutoff`).
+fn active_above_floor(sim: &SingleSim) -> usize {
+    let m = &sim.model;
+    m.cfg.q.iter().filter(|q| **q > m.opt.cutoff).count()
+}
+
+/// Tick values of the square-root axis up to `top` (a probability).
+fn sqrt_ticks(top: f64) -> Vec<f64> {
+    [0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0].into_iter().filter(|v| *v <= top * 1.0001).map(f64::sqrt).collect()
+}
+
+/// The bar chart of `q`, `p` and `p*` with the cut-off line, under a two-line headline.
+fn bar_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &SingleSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<PlaneMap, String> {
+    let m = &sim.model;
+    let q = &m.cfg.q;
+    let k = q.len().max(1);
+    // Headline.
+    let (aw, _) = area.dim_in_pixel();
+    let max_w = aw.saturating_sub(theme.px(12.0));
+    let h1 = theme.font(12.5);
+    let h2 = theme.font_in(11.0, theme.muted());
+    let (g, b) = (m.cfg.gamma, m.cfg.floor);
+    let params = if b > 0.0 { format!("γ = {}, b = {}", short(g), short(b)) } else { format!("γ = {}", short(g)) };
+    let line1 = fitting(
+        area,
+        &[
+            format!("TaiLr {params} · {}", source_text(m.cfg.source, q)),
+            format!("{params} · {}", source_text(m.cfg.source, q)),
+            format!("{params} · {}", source_short(m.cfg.source)),
+        ],
+        &h1,
+        max_w,
+    );
+    let (long, gap) = verdict(sim);
+    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(5.0)), h1)).map_err(err)?;
+    let both = format!("{long} · {gap}");
+    let fits = area.estimate_text_size(&both, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+    let top = if fits {
+        area.draw(&Text::new(both, (theme.dpx(8.0), theme.dpx(23.0)), h2)).map_err(err)?;
+        42.0
+    } else {
+        area.draw(&Text::new(long, (theme.dpx(8.0), theme.dpx(23.0)), h2.clone())).map_err(err)?;
+        area.draw(&Text::new(gap, (theme.dpx(8.0), theme.dpx(38.0)), h2)).map_err(err)?;
+        56.0
+    };
+    let c_q = super::chrome::lerp(theme.bg(), theme.muted(), 0.45);
+    let (c_p, c_star, c_cut) = (theme.series(0), theme.fg(), theme.warn());
+    let cut = m.opt.cutoff;
+    let ymax = q.iter().chain(&m.p).chain(&m.opt.p).map(|v| prob(*v)).fold(0.02, f64::max);
+    let ymax = (ymax * 1.08).min(1.0);
+    let show_cut = g > 0.0 && b < 1.0 && cut.is_finite() && cut > 0.0 && cut <= ymax;
+    let mut entries = vec![
+        ("q (data)".to_string(), c_q, Sample::Block),
+        ("p (now)".to_string(), c_p, Sample::Block),
+        ("p* (optimum)".to_string(), c_star, Sample::Line),
+    ];
+    if show_cut {
+        entries.push((if b > 0.0 { "floor level" } else { "cut-off γμ" }.to_string(), c_cut, Sample::Dashed));
+    }
+    let rows = key_rows(area, theme, top + 3.0, &entries)?;
+    let top = top + 14.0 + 14.0 * (rows - 1) as f64;
+
+    let smax = ymax.sqrt();
+    let kf = k as f64;
+    let every = if k <= 12 { 1 } else { k.div_ceil(10) };
+    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 30.0 } else { 18.0 }, y_labels: 38.0 }
+        .builder(area, theme)
+        .build_cartesian_2d(0.0..kf, 0.0..smax)
+        .map_err(err)?;
+    // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
+    // numbers need key points that plotters' mesh cannot format.
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .axis_style(theme.muted())
+        .axis_desc_style(theme.font(10.5))
+        .x_desc(if wide { "label" } else { "" })
+        .y_desc("probability (√ scale)")
+        .draw()
+        .map_err(err)?;
+    for t in sqrt_ticks(ymax) {
+        if t > 0.0 {
+            chart
+                .draw_series(LineSeries::new([(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0))))
+                .map_err(err)?;
+        }
+    }
+    {
+        let pa = chart.plotting_area();
+        let (bx, by) = area.get_base_pixel();
+        let ystyle = theme.font(10.0).pos(Pos::new(HPos::Right, VPos::Center));
+        for t in sqrt_ticks(ymax) {
+            let (x, y) = pa.map_coordinate(&(0.0, t));
+            area.draw(&Text::new(tick(&(t * t)), (x - bx - theme.dpx(5.0), y - by), ystyle.clone())).map_err(err)?;
+        }
+        let xstyle = theme.font(10.0).pos(Pos::new(HPos::Center, VPos::Top));
+        for j in (0..k).filter(|j| j % every == 0) {
+            let (x, y) = pa.map_coordinate(&(j as f64 + 0.5, 0.0));
+            area.draw(&Text::new(format!("{}", j + 1), (x - bx, y - by + theme.dpx(4.0)), xstyle.clone()))
+                .map_err(err)?;
+        }
+    }
+
+    chart
+        .draw_series(q.iter().enumerate().map(|(j, v)| {
+            let j = j as f64;
+            Rectangle::new([(j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt())], c_q.filled())
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(m.p.iter().enumerate().map(|(j, v)| {
+            let j = j as f64;
+            Rectangle::new([(j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt())], c_p.filled())
+        }))
+        .map_err(err)?;
+    let star_w = if k > 25 { 1.8 } else { 2.6 };
+    for (j, v) in m.opt.p.iter().enumerate() {
+        let (j, s) = (j as f64, prob(*v).sqrt());
+        chart
+            .draw_series(LineSeries::new([(j + 0.04, s), (j + 0.96, s)], c_star.stroke_width(theme.px(star_w))))
+            .map_err(err)?;
+    }
+    // The cut-off over the q bars: labels below it get p* = 0 (or, with a floor, sit on the floor).
+    if show_cut {
+        let s = cut.sqrt();
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, s), (kf, s)],
+                theme.px(6.0),
+                theme.px(4.0),
+                c_cut.stroke_width(theme.px(1.5)),
+            ))
+            .map_err(err)?;
+        let label =
+            if b > 0.0 { format!("floor level {}", short(cut)) } else { format!("cut-off γμ = {}", short(cut)) };
+        let style = theme.font_in(10.0, c_cut).pos(Pos::new(HPos::Right, VPos::Bottom));
+        let pa = chart.plotting_area();
+        let (x, y) = pa.map_coordinate(&(kf, s));
+        let (xr, yr) = pa.get_pixel_range();
+        let root = pa.strip_coord_spec();
+        root.draw(&Text::new(label, (x - xr.start - theme.dpx(4.0), y - yr.start - theme.dpx(2.0)), style))
+            .map_err(err)?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let map = PlaneMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), x: (0.0, kf), y: (0.0, smax) };
+
+    Ok(map)
+}
+
+/// Probabilities at which the curves are sampled: dense near 0, where cross-entropy's loss blows up.
+fn p_grid() -> Vec<f64> {
+    (0..=160).map(|i| (i as f64 / 160.0).powi(2)).collect()
+}
+
+/// The loss against `p`: TaiLr's `L_γ`, cross-entropy `−ln p` and the accuracy surrogate `1 − p`, with the
+/// labels' current `p_j` marked on `L_γ`.
+fn loss_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &SingleSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let g = sim.model.cfg.gamma;
+    let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
+    let keys = vec![
+        (format!("TaiLr, γ = {}", short(g)), c_t, Sample::Line),
+        ("CE −ln p".to_string(), c_ce, Sample::Dashed),
+        ("1 − p".to_string(), c_acc, Sample::Dashed),
+    ];
+    let title = if wide { "loss of a label vs its probability p" } else { "loss vs p" };
+    let top = header(area, theme, title, &keys)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
+        .builder(area, theme)
+        .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)
+        .map_err(err)?;
+    mesh(
+        &mut chart,
+        theme,
+        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        &tick,
+        &tick,
+    )?;
+    let clip = |v: f64| if v.is_finite() { v.clamp(0.0, LOSS_MAX) } else { LOSS_MAX };
+    let grid = p_grid();
+    chart
+        .draw_series(DashedLineSeries::new(
+            grid.iter().map(|p| (*p, clip(-p.ln()))),
+            theme.px(5.0),
+            theme.px(3.0),
+            c_ce.stroke_width(theme.px(1.6)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(DashedLineSeries::new(
+            grid.iter().map(|p| (*p, 1.0 - p)),
+            theme.px(5.0),
+            theme.px(3.0),
+            c_acc.stroke_width(theme.px(1.6)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(grid.iter().map(|p| (*p, clip(loss(*p, g)))), c_t.stroke_width(theme.px(2.4))))
+        .map_err(err)?;
+    chart
+        .draw_series(sim.model.p.iter().map(|p| {
+            let p = prob(*p);
+            Circle::new((p, clip(loss(p, g))), theme.px(2.6), theme.fg().filled())
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The gradient weight against `p`: TaiLr's floored `w̃(p)`, cross-entropy's 1 and `−p`'s `p`, with the labels'
+/// current `p_j` marked.
+fn weight_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &SingleSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let (g, b) = (sim.model.cfg.gamma, sim.model.cfg.floor);
+    let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
+    let name = if b > 0.0 { "max(b, w(p))" } else { "w(p)" };
+    let keys = vec![
+        (format!("TaiLr {name}"), c_t, Sample::Line),
+        ("CE: 1".to_string(), c_ce, Sample::Dashed),
+        ("−p: p".to_string(), c_acc, Sample::Dashed),
+        ("labels now".to_string(), theme.fg(), Sample::Dot),
+    ];
+    let title = if wide { "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y" } else { "gradient weight" };
+    let top = header(area, theme, title, &keys)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0 }
+        .builder(area, theme)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.08)
+        .map_err(err)?;
+    mesh(
+        &mut chart,
+        theme,
+        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "p", y_desc: "" },
+        &tick,
+        &tick,
+    )?;
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, 1.0), (1.0, 1.0)],
+            theme.px(5.0),
+            theme.px(3.0),
+            c_ce.stroke_width(theme.px(1.6)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, 0.0), (1.0, 1.0)],
+            theme.px(5.0),
+            theme.px(3.0),
+            c_acc.stroke_width(theme.px(1.6)),
+        ))
+        .map_err(err)?;
+    let grid = p_grid();
+    chart
+        .draw_series(LineSeries::new(
+            grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))),
+            c_t.stroke_width(theme.px(2.4)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(sim.model.p.iter().map(|p| {
+            let p = prob(*p);
+            Circle::new((p, prob(floored_weight(p, g, b))), theme.px(2.6), theme.fg().filled())
+        }))
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! TaiLr on one context: the optimum of the expected loss is a water-filling rule that cuts noise labels.
+//!
+//! Post: Su Jianlin, "缓解交叉熵过度自信的一个简明方案", https://kexue.fm/archives/9526 (theory note
+//! `shared/theory/tailr.md` §2–§3), on TaiLr (Ji et al., arXiv:2302.13344). TaiLr replaces cross-entropy
+//! `−ln p` by `L_γ = −ln(γ + (1−γ)p)/(1−γ)`, whose logit gradient is cross-entropy's `p − e_y` weighted by
+//! `w(p) = p/(γ + (1−γ)p)`; the paper's stop-gradient form floors the weight at `b`. Free logits trained on a
+//! label distribution `q` converge, for `b = 0`, to `p*_j = max(0, (q_j/μ − γ)/(1 − γ))` with `Σ p* = 1`:
+//! every label with `q_j ≤ γμ` is cut to zero and the survivors are sharpened, so for
+//! `q = (1−ε) onehot + ε uniform(K)` the noise disappears completely once `γ ≥ q_n/q_c`. Cross-entropy
+//! (`γ = 0`) reproduces `q`, noise included. The figure shows the bars of `q`, of the current `p` and of the
+//! analytic `p*` with the cut-off `γμ`, and the loss and its gradient weight against `p` beside
+//! cross-entropy and `−p`.
+//!
+//! Representation choices: `q` is a list parameter; empty means "use `eps` and `classes`". A list that does
+//! not sum to 1 is normalised, an all-zero list is replaced by the uniform distribution and a one-entry list
+//! is ignored (the figure's headline says which happened). Clicking a bar sets that label's `q` entry.
+
+pub(crate) mod chrome;
+mod draw;
+pub mod model;
+
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
+use std::cell::Cell;
+
+/// The parameter table (issue 8; ranges from theory §3).
+pub static PARAMS: [ParamSpec; 6] = [
+    ParamSpec {
+        key: "gamma",
+        label: "γ (TaiLr)",
+        unit: "",
+        help: "TaiLr's γ: 0 is cross-entropy, 1 is −p (smoothed accuracy); the gradient weight is p/(γ + (1−γ)p).",
+        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.1, scale: Scale::Linear, step: 0.005 },
+    },
+    ParamSpec {
+        key: "floor",
+        label: "b (weight floor)",
+        unit: "",
+        help:
+            "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)), so no label is ever cut; b = 1 is cross-entropy.",
+        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "eps",
+        label: "ε (label noise)",
+        unit: "",
+        help: "q = (1−ε)·onehot + ε·uniform over K labels (used when the list q is empty).",
+        kind: Kind::Float { min: 0.0, max: 0.9, default: 0.3, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "classes",
+        label: "K (labels)",
+        unit: "",
+        help: "Number of labels (used when the list q is empty).",
+        kind: Kind::Int { min: 2, max: 50, default: 10 },
+    },
+    ParamSpec {
+        key: "q",
+        label: "q (label distribution)",
+        unit: "",
+        help: "Explicit label probabilities, comma-separated (normalised if they do not sum to 1); overrides ε and K. \
+               Empty uses ε and K. Click a bar to set its entry.",
+        kind: Kind::List { min: 0.0, max: 1000.0, min_len: 0, max_len: MAX_CLASSES, default: &[] },
+    },
+    ParamSpec {
+        key: "h",
+        label: "h (step size)",
+        unit: "",
+        help: "Gradient-descent step on the logits: z ← z − h·g with the expected gradient g.",
+        kind: Kind::Float { min: 0.01, max: 2.0, default: 0.5, scale: Scale::Log, step: 0.0 },
+    },
+];
+
+/// Presets: the noise cut (default), γ just below the threshold, cross-entropy, the `−p` limit, a floor,
+/// and a hand-made q.
+pub static PRESETS: [Preset; 5] = [
+    Preset { label: "noise cut (γ = 0.1)", values: &[("gamma", "0.1"), ("floor", "0"), ("q", "")] },
+    Preset { label: "below threshold (γ = 0.02)", values: &[("gamma", "0.02"), ("floor", "0"), ("q", "")] },
+    Preset { label: "cross-entropy (γ = 0)", values: &[("gamma", "0"), ("floor", "0"), ("q", "")] },
+    Preset { label: "floor b = 0.3", values: &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")] },
+    Preset {
+        label: "q = 0.5, 0.3, 0.15, 0.05",
+        values: &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")],
+    },
+];
+
+/// The metrics, in order.
+///
+/// - `p`: the current probabilities; `p_star`: the analytic optimum (theory §2; with a floor, the stationary
+///   point derived in [`model::optimum`]); `max_gap`: `max_j |p_j − p*_j|`; `mu`: the multiplier
+///   `μ = Σ_j q_j w̃(p*_j)`.
+/// - `q`: the label distribution used (normalised); `cutoff`: `γμ` (labels with `q_j ≤ γμ` get `p* = 0`), or
+///   with a floor the level below which labels sit on the floor; `threshold`: `q₂/q₁`, the γ at and above
+///   which `p*` is one-hot (for the noisy one-hot `q` this is `q_n/q_c`); `active`: the number of labels with
+///   `p*_j > 0`; `loss`: the expected loss `Σ q_j L_γ(p_j)`.
+pub static METRICS: [&str; 9] = ["p", "p_star", "max_gap", "mu", "q", "cutoff", "threshold", "active", "loss"];
+
+/// The panel descriptor.
+pub struct SinglePanel;
+
+/// The registered instance.
+pub static PANEL: SinglePanel = SinglePanel;
+
+impl Panel for SinglePanel {
+    fn id(&self) -> &'static str {
+        "tailr-single"
+    }
+    fn title(&self) -> &'static str {
+        "TaiLr on one context: the water-filling optimum"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
+        Box::new(SingleSim::new(config_from(p)))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        20
+    }
+    fn golden_steps(&self) -> u64 {
+        300
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.56, 1.4)
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config_from(p: &ParamValues) -> Config {
+    let (q, source) = resolve_q(p.list("q"), p.f64("eps"), p.int("classes").clamp(2, MAX_CLASSES as i64) as usize);
+    Config { gamma: p.f64("gamma"), floor: p.f64("floor"), h: p.f64("h"), q, source }
+}
+
+/// The live simulation.
+pub struct SingleSim {
+    /// The model.
+    pub model: Single,
+    /// The bar chart's pixel mapping from the last draw (x: label index, y: `sqrt(probability)`).
+    pub bars: Cell<Option<PlaneMap>>,
+}
+
+impl SingleSim {
+    /// A simulation of `cfg` at step 0.
+    pub fn new(cfg: Config) -> Self {
+        SingleSim { model: Single::new(cfg), bars: Cell::new(None) }
+    }
+}
+
+impl Sim for SingleSim {
+    fn step(&mut self) {
+        self.model.step();
+    }
+
+    fn is_finite(&self) -> bool {
+        self.model.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let m = &self.model;
+        vec![
+            ("p", Metric::List(m.p.clone())),
+            ("p_star", Metric::List(m.opt.p.clone())),
+            ("max_gap", Metric::Num(m.max_gap())),
+            ("mu", Metric::Num(m.opt.mu)),
+            ("q", Metric::List(m.cfg.q.clone())),
+            ("cutoff", Metric::Num(m.opt.cutoff)),
+            ("threshold", Metric::Num(one_hot_threshold(&m.cfg.q))),
+            ("active", Metric::Int(m.opt.p.iter().filter(|v| **v > 0.0).count() as i64)),
+            ("loss", Metric::Num(m.expected_loss())),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let map = draw::draw(area, self, theme)?;
+        self.bars.set(map);
+        Ok(())
+    }
+
+    /// A click or drag on the bar chart sets the `q` entry of the label under the pointer to the probability
+    /// under it (the list starts from the current, normalised `q`; the model renormalises).
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        let Some(map) = self.bars.get() else { return Vec::new() };
+        let Some((x, s)) = map.to_data(px, py) else { return Vec::new() };
+        let q = &self.model.cfg.q;
+        if q.is_empty() || !x.is_finite() || x < 0.0 {
+            return Vec::new();
+        }
+        let j = (x.floor() as usize).min(q.len() - 1);
+        let v = (s.max(0.0) * s.max(0.0)).min(1.0);
+        let v = (v * 1000.0).round() / 1000.0;
+        let mut list: Vec<f64> = q.iter().map(|x| (x * 1000.0).round() / 1000.0).collect();
+        list[j] = v;
+        vec![("q", list.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(","))]
+    }
+}

@@ -1,0 +1,621 @@
+//! Drawing of the smooth Top-k lab: draggable score bars with the threshold, the output over the hard
+//! Top-k with its checks, the annealing plot, the Jacobian heat map and the comparison strip.
+//!
+//! Everything drawn is clamped to its axes, NaN is drawn as a marker (never passed to plotters), and all
+//! index arithmetic is bounded by `n`, so no parameter value can make drawing fail or panic.
+
+use super::methods::{order_desc, Method};
+use super::model::{recursion_failed, Precision, Row, Snapshot};
+use super::{BarMap, Maps, TopkSim};
+use crate::plot::chart::{mesh, tick, title as chart_title, Axes, Frame};
+use crate::plot::{err, is_wide, DrawResult, PlaneMap, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+type Sub<'a, DB> = DrawingArea<DB, Shift>;
+type Chart<'a, 'b, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
+const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0 };
+
+/// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
+fn bar_mesh<DB: DrawingBackend>(chart: &mut Chart<'_, '_, DB>, theme: &Theme) -> DrawResult {
+    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &tick)
+}
+
+/// Draws the whole figure and returns the pixel maps used for dragging and clicking.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+) -> Result<Maps, String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (_, h) = area.dim_in_pixel();
+    let head_h = theme.px(if wide { 24.0 } else { 40.0 }).min(h / 5);
+    let (head, body) = area.split_vertically(head_h);
+    headline(&head, sim, snap, theme, wide)?;
+    let (bw, bh) = body.dim_in_pixel();
+    let (scores, output, anneal, bottom) = if wide {
+        let (left, right) = body.split_horizontally((bw as f64 * 0.46) as u32);
+        let (_, lh) = left.dim_in_pixel();
+        let (scores, output) = left.split_vertically((lh as f64 * 0.44) as u32);
+        let (_, rh) = right.dim_in_pixel();
+        let (anneal, bottom) = right.split_vertically((rh as f64 * 0.5) as u32);
+        (scores, output, anneal, bottom)
+    } else {
+        let (scores, rest) = body.split_vertically((bh as f64 * 0.2) as u32);
+        let (output, rest) = rest.split_vertically((bh as f64 * 0.25) as u32);
+        let (anneal, bottom) = rest.split_vertically((bh as f64 * 0.26) as u32);
+        (scores, output, anneal, bottom)
+    };
+    let (bw2, _) = bottom.dim_in_pixel();
+    let (jac, strip) = bottom.split_horizontally((bw2 as f64 * 0.4) as u32);
+    let bars = score_chart(&scores, sim, snap, theme)?;
+    output_chart(&output, sim, snap, theme)?;
+    let anneal_map = anneal_chart(&anneal, sim, theme)?;
+    jacobian_map(&jac, sim, snap, theme)?;
+    comparison_strip(&strip, sim, snap, theme)?;
+    Ok(Maps { bars, anneal: anneal_map })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+/// Linear interpolation between two colours.
+fn lerp(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let m = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
+    RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}
+
+/// The smallest of 1, 1.5, 2, 3, 4, 6, 8 × 10^e that is at least `v` (v > 0).
+fn nice_ceil(v: f64) -> f64 {
+    if !(v.is_finite() && v > 0.0) {
+        return 1.0;
+    }
+    let e = 10f64.powf(v.log10().floor());
+    for m in [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0] {
+        if m * e >= v * (1.0 - 1e-12) {
+            return m * e;
+        }
+    }
+    10.0 * e
+}
+
+/// The score axis: from 0 or the negative nice bound to the positive nice bound, so that dragging to the
+/// top edge maps to the bound itself and the axis does not run away under the pointer.
+fn score_range(x: &[f64]) -> (f64, f64) {
+    let lo = x.iter().fold(0.0f64, |m, &v| m.min(v));
+    let hi = x.iter().fold(0.0f64, |m, &v| m.max(v));
+    let lo = if lo < 0.0 { -nice_ceil(-lo) } else { 0.0 };
+    let hi = if hi > 0.0 { nice_ceil(hi) } else { 0.0 };
+    if hi - lo <= 0.0 {
+        (0.0, 1.0)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// `10⁻³`-style tick labels for log₁₀ axes.
+fn pow10_label(v: f64) -> String {
+    let e = v.round() as i64;
+    if (v - e as f64).abs() > 1e-6 {
+        return String::new();
+    }
+    let sup: String = e
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            '9' => '⁹',
+            other => other,
+        })
+        .collect();
+    format!("10{sup}")
+}
+
+/// A number with about four significant digits, never "NaN" (breakdowns are named in words instead).
+fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e4).contains(&a) {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// Σp shown against k, so that a bisection residual of 1e-6 is visible: "k", "k + 2.1e-6" or a number.
+fn sum_text(sum: f64, k: usize) -> String {
+    if !sum.is_finite() {
+        return "—".to_string();
+    }
+    let d = sum - k as f64;
+    if d.abs() < 1e-12 {
+        format!("{k}")
+    } else if d.abs() < 1e-3 {
+        format!("{k} {} {:.1e}", if d > 0.0 { "+" } else { "−" }, d.abs())
+    } else {
+        num(sum)
+    }
+}
+
+fn item_color(theme: &Theme, in_hard: bool) -> RGBColor {
+    if in_hard {
+        theme.series(0)
+    } else {
+        theme.muted()
+    }
+}
+
+/// The problems of the selected construction, in words, most serious first.
+pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
+    let method = sim.lab.cfg.method;
+    let tol = sim.lab.cfg.precision.tol();
+    let c = &snap.check;
+    let mut w = Vec::new();
+    if !c.finite {
+        w.push(match method {
+            Method::GradTopkRecursion => "recursion broke down: Z(k−1) − Z(k−1, i) cancels to ≤ 0".to_string(),
+            Method::SeWeighted => "SE broke down: every weight underflowed, 0/0".to_string(),
+            _ => "non-finite output".to_string(),
+        });
+    } else if method == Method::GradTopkRecursion && recursion_failed(snap.recursion_dev) {
+        w.push(format!("recursion broke down: off by {} from the stable DP", num(snap.recursion_dev)));
+    }
+    if c.finite && (c.sum - sim.lab.k as f64).abs() > 1e3 * tol * sim.lab.k as f64 {
+        let d = num(c.sum - sim.lab.k as f64);
+        w.push(if method == Method::Sigmoid {
+            format!("Σp − k = {d}: too few bisection steps for this τ")
+        } else {
+            format!("Σp − k = {d}")
+        });
+    }
+    if c.finite && c.max > 1.0 + tol {
+        w.push(format!("p > 1 (max {})", num(c.max)));
+    }
+    if c.finite && c.min < -tol {
+        w.push(format!("p < 0 (min {})", num(c.min)));
+    }
+    if c.finite && !c.monotone {
+        w.push("order of scores not preserved".to_string());
+    }
+    if let (Method::Smooth, Some(sm)) = (method, snap.softmax.as_ref()) {
+        let d = super::model::max_abs_diff(sm, &snap.out.p);
+        if d > 1e3 * tol {
+            w.push(format!("k = 1 but ≠ softmax (by {}): the post's claim fails", num(d)));
+        }
+    }
+    if method == Method::SeWeighted && c.finite && snap.se_artefact {
+        w.push("SE: a weight 1 − p rounded to 0 (underflow artefact)".to_string());
+    }
+    w
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Panels
+// ---------------------------------------------------------------------------------------------------------
+
+fn headline<DB: DrawingBackend>(
+    area: &Sub<'_, DB>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let lab = &sim.lab;
+    let n = lab.x.len();
+    let clamp_note = if lab.k != lab.cfg.k { " (clamped)" } else { "" };
+    let src = if lab.explicit { "x given" } else { "random x" };
+    let first = format!("{} · {}", lab.cfg.method.label(), lab.cfg.precision.name());
+    let second = format!("k = {}{clamp_note} of n = {n} ({src}) · τ = {}", lab.k, num(snap.tau));
+    let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
+    if wide {
+        area.draw(&Text::new(format!("{first} · {second}"), (x0, y0), theme.font(13.0))).map_err(err)?;
+    } else {
+        area.draw(&Text::new(first, (x0, y0), theme.font(13.0))).map_err(err)?;
+        area.draw(&Text::new(second, (x0, y0 + theme.dpx(17.0)), theme.font(11.0))).map_err(err)?;
+    }
+    Ok(())
+}
+
+fn score_chart<DB: DrawingBackend>(
+    area: &Sub<'_, DB>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+) -> Result<BarMap, String> {
+    let x = &sim.lab.x;
+    let n = x.len();
+    let (lo, hi) = score_range(x);
+    let mut chart = BARS.builder(area, theme).build_cartesian_2d(0.0..n as f64, lo..hi).map_err(err)?;
+    bar_mesh(&mut chart, theme)?;
+    chart
+        .draw_series(x.iter().enumerate().map(|(i, &v)| {
+            let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
+            Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
+        }))
+        .map_err(err)?;
+    chart.draw_series(LineSeries::new([(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))).map_err(err)?;
+    let mut title = "scores x (drag a bar; blue = hard Top-k)".to_string();
+    if let Some(l) = snap.out.lambda {
+        let t = l * sim.lab.tau;
+        if t.is_finite() {
+            let shown = t.clamp(lo, hi);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, shown), (n as f64, shown)],
+                    theme.px(5.0),
+                    theme.px(3.0),
+                    theme.fg().stroke_width(theme.px(1.5)),
+                ))
+                .map_err(err)?;
+            let off = if t > hi {
+                " (above)"
+            } else if t < lo {
+                " (below)"
+            } else {
+                ""
+            };
+            title = format!("scores x; dashed: threshold τλ = {}{off}", num(t));
+        }
+    }
+    chart_title(area, theme, &title, 11.0)?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let (bx, by) = area.get_base_pixel();
+    let (_, ah) = area.dim_in_pixel();
+    let _ = bx;
+    Ok(BarMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), hit_y: (by, by + ah as i32), y: (lo, hi), n })
+}
+
+/// The reference drawn as ticks over the output bars, with its name.
+fn reference(sim: &TopkSim, snap: &Snapshot) -> Option<(&'static str, Vec<f64>)> {
+    if sim.lab.cfg.method == Method::GradTopkRecursion {
+        let dp = snap.rows.iter().find(|r| r.method == Some(Method::GradTopk))?;
+        return Some(("stable DP", dp.p.clone()));
+    }
+    snap.softmax.clone().map(|s| ("softmax", s))
+}
+
+fn output_chart<DB: DrawingBackend>(
+    area: &Sub<'_, DB>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+) -> Result<(), String> {
+    let p = &snap.out.p;
+    let n = p.len();
+    let tol = sim.lab.cfg.precision.tol();
+    let c = &snap.check;
+    let fmax = p.iter().filter(|v| v.is_finite()).fold(1.0f64, |m, &v| m.max(v));
+    let fmin = p.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.min(v));
+    let (ylo, yhi) = ((fmin * 1.1).max(-0.6), (fmax * 1.06).clamp(1.08, 2.6));
+    let frame = Frame { top: 34.0, ..BARS };
+    let mut chart = frame.builder(area, theme).build_cartesian_2d(0.0..n as f64, ylo..yhi).map_err(err)?;
+    bar_mesh(&mut chart, theme)?;
+    // Hard Top-k outlines.
+    chart
+        .draw_series(snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5).map(|(i, _)| {
+            Rectangle::new([(i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0)], theme.fg().stroke_width(theme.px(1.2)))
+        }))
+        .map_err(err)?;
+    // The soft output.
+    chart
+        .draw_series(p.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+            let bad = v > 1.0 + tol || v < -tol;
+            let col = if bad { theme.warn() } else { theme.series(0) };
+            Rectangle::new([(i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi))], col.mix(0.8).filled())
+        }))
+        .map_err(err)?;
+    // NaN entries: a cross at the baseline.
+    let cross = theme.warn().stroke_width(theme.px(2.0));
+    chart
+        .draw_series(
+            p.iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_finite())
+                .map(|(i, _)| Cross::new((i as f64 + 0.5, 0.5), theme.px(4.0), cross)),
+        )
+        .map_err(err)?;
+    if fmax > 1.0 + tol {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, 1.0), (n as f64, 1.0)],
+                theme.px(4.0),
+                theme.px(3.0),
+                theme.warn().stroke_width(theme.px(1.2)),
+            ))
+            .map_err(err)?;
+    }
+    // A reference beside the output: softmax when k = 1, the stable DP for the post's recursion.
+    let reference = reference(sim, snap);
+    if let Some((_, sm)) = &reference {
+        let tick = theme.series(4).stroke_width(theme.px(2.5));
+        for (i, &v) in sm.iter().enumerate() {
+            if v.is_finite() {
+                let y = v.clamp(ylo, yhi);
+                chart.draw_series(LineSeries::new([(i as f64 + 0.1, y), (i as f64 + 0.9, y)], tick)).map_err(err)?;
+            }
+        }
+    }
+    let sm_note = match &reference {
+        Some((name, _)) => format!(" · orange ticks: {name}"),
+        None => String::new(),
+    };
+    let line1 = format!("Σp = {} · max p = {} · outline: hard{sm_note}", sum_text(c.sum, sim.lab.k), num(c.max));
+    area.draw(&Text::new(line1, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    let warns = warnings(sim, snap);
+    let naive_note = snap
+        .rows
+        .iter()
+        .find(|r| r.label == "naive f32")
+        .filter(|r| !r.check.finite)
+        .map(|_| " · naive f32 e^y/Σe^y gives NaN here")
+        .unwrap_or("");
+    let (line2, color) = if warns.is_empty() {
+        (format!("in [0, 1], Σp = k, order kept{naive_note}"), theme.muted())
+    } else {
+        (format!("⚠ {}", warns.join(" · ")), theme.warn())
+    };
+    area.draw(&Text::new(line2, (theme.dpx(6.0), theme.dpx(17.0)), theme.font_in(11.0, color))).map_err(err)?;
+    Ok(())
+}
+
+fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &Theme) -> Result<PlaneMap, String> {
+    let c = &sim.curves;
+    let (lo, hi) = sim.lab.tau_range();
+    let all = c.p.iter().flatten().copied().filter(|v| v.is_finite());
+    let (mut ymin, mut ymax) = (0.0f64, 1.0f64);
+    for v in all {
+        ymin = ymin.min(v);
+        ymax = ymax.max(v);
+    }
+    let (ylo, yhi) = ((ymin - 0.05).max(-0.6), (ymax + 0.05).min(2.6));
+    let frame = Frame { x_labels: 20.0, ..BARS };
+    let mut builder = frame.builder(area, theme);
+    builder.margin_right(theme.px(22.0));
+    let mut chart = builder.build_cartesian_2d(lo..hi, ylo..yhi).map_err(err)?;
+    let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks: 5, ..Axes::default() };
+    mesh(&mut chart, theme, axes, &|v| pow10_label(*v), &tick)?;
+    // Shade the τ where the construction is broken.
+    let m = c.log10_tau.len();
+    let half = if m > 1 { (hi - lo) / (m - 1) as f64 / 2.0 } else { 0.0 };
+    let shade = theme.warn().mix(0.15).filled();
+    let mut s = 0;
+    while s < m {
+        if c.bad[s] {
+            let mut e = s;
+            while e + 1 < m && c.bad[e + 1] {
+                e += 1;
+            }
+            let (a, b) = ((c.log10_tau[s] - half).max(lo), (c.log10_tau[e] + half).min(hi));
+            chart.draw_series([Rectangle::new([(a, ylo), (b, yhi)], shade)]).map_err(err)?;
+            s = e + 1;
+        } else {
+            s += 1;
+        }
+    }
+    // One curve per item, broken where the output is NaN; hard Top-k members in blue, drawn last.
+    let n = sim.lab.x.len();
+    let hard = super::model::hard_topk(&sim.lab.x, sim.lab.k);
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by_key(|&i| hard[i] > 0.5);
+    for i in idx {
+        let col = item_color(theme, hard[i] > 0.5).mix(0.85).stroke_width(theme.px(1.4));
+        let mut seg: Vec<(f64, f64)> = Vec::new();
+        for (t, p) in c.log10_tau.iter().zip(&c.p) {
+            match p.get(i) {
+                Some(v) if v.is_finite() => seg.push((*t, v.clamp(ylo, yhi))),
+                _ => {
+                    if seg.len() > 1 {
+                        chart.draw_series(LineSeries::new(std::mem::take(&mut seg), col)).map_err(err)?;
+                    }
+                    seg.clear();
+                }
+            }
+        }
+        if seg.len() > 1 {
+            chart.draw_series(LineSeries::new(seg, col)).map_err(err)?;
+        }
+    }
+    // Start (dashed) and current τ.
+    let start = sim.lab.cfg.tau.log10();
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(start, ylo), (start, yhi)],
+            theme.px(4.0),
+            theme.px(3.0),
+            theme.muted().stroke_width(theme.px(1.2)),
+        ))
+        .map_err(err)?;
+    let now = sim.lab.tau.log10().clamp(lo, hi);
+    chart
+        .draw_series(LineSeries::new([(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    let title = if sim.lab.annealing_done() {
+        "p against τ · annealing stopped at its floor τ₀·10⁻⁴".to_string()
+    } else if sim.lab.cfg.anneal < 1.0 {
+        format!("p against τ · play anneals τ ×{} per step", sim.lab.cfg.anneal)
+    } else {
+        "p against τ (click to set τ) · red: broken".to_string()
+    };
+    chart_title(area, theme, &title, 11.0)?;
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+fn jacobian_map<DB: DrawingBackend>(
+    area: &Sub<'_, DB>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+) -> Result<(), String> {
+    let n = sim.lab.x.len();
+    let jac = &snap.jac;
+    let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+    let title = if jac.iter().any(|v| v.is_finite()) {
+        format!("∂p/∂x, max |·| {}", num(vmax))
+    } else {
+        "∂p/∂x".to_string()
+    };
+    chart_title(area, theme, &title, 11.0)?;
+    area.draw(&Text::new("orange +, blue −", (theme.dpx(8.0), theme.dpx(18.0)), theme.font_in(10.0, theme.muted())))
+        .map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let top = theme.dpx(34.0);
+    let pad = theme.dpx(6.0);
+    let side = (w as i32 - 2 * pad).min(h as i32 - top - pad);
+    if side < 4 || n == 0 || jac.len() != n * n {
+        return Ok(());
+    }
+    let x0 = pad;
+    let cell = side as f64 / n as f64;
+    let scale = if vmax > 0.0 { vmax } else { 1.0 };
+    let (bg, pos, neg) = (theme.bg(), theme.series(1), theme.series(0));
+    for i in 0..n {
+        let ya = top + (i as f64 * cell).floor() as i32;
+        let yb = top + ((i + 1) as f64 * cell).floor() as i32;
+        for j in 0..n {
+            let xa = x0 + (j as f64 * cell).floor() as i32;
+            let xb = x0 + ((j + 1) as f64 * cell).floor() as i32;
+            let v = jac[i * n + j];
+            let col = if !v.is_finite() {
+                theme.muted()
+            } else if v >= 0.0 {
+                lerp(bg, pos, (v / scale).sqrt())
+            } else {
+                lerp(bg, neg, (-v / scale).sqrt())
+            };
+            area.draw(&Rectangle::new([(xa, ya), (xb, yb)], col.filled())).map_err(err)?;
+        }
+    }
+    area.draw(&Rectangle::new([(x0, top), (x0 + side, top + side)], theme.grid().stroke_width(1))).map_err(err)?;
+    let bad = jac.iter().filter(|v| !v.is_finite()).count();
+    if bad > 0 {
+        let msg = if bad == jac.len() { "undefined".to_string() } else { format!("{bad} undefined") };
+        area.draw(&Text::new(
+            msg,
+            (x0 + side / 2, top + side / 2),
+            theme.font_in(11.0, theme.warn()).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A short status of one strip row and whether it is a failure.
+fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
+    let c = &row.check;
+    if !c.finite {
+        return ("NaN", true);
+    }
+    if row.method == Some(Method::GradTopkRecursion) && recursion_failed(snap.recursion_dev) {
+        return ("≠ DP", true);
+    }
+    if row.method == Some(Method::SeWeighted) && snap.se_artefact {
+        return ("uflow", true);
+    }
+    if c.max > 1.0 + tol {
+        return ("> 1", true);
+    }
+    if c.min < -tol {
+        return ("< 0", true);
+    }
+    if !c.monotone {
+        return ("order", true);
+    }
+    ("ok", false)
+}
+
+fn comparison_strip<DB: DrawingBackend>(
+    area: &Sub<'_, DB>,
+    sim: &TopkSim,
+    snap: &Snapshot,
+    theme: &Theme,
+) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    let rows = &snap.rows;
+    chart_title(area, theme, "all methods, items by score", 11.0)?;
+    let top = theme.dpx(22.0);
+    let label_w = theme.dpx(64.0).min(w as i32 * 2 / 5);
+    let status_w = theme.dpx(34.0).min(w as i32 / 5);
+    let x0 = label_w;
+    let x1 = w as i32 - status_w - theme.dpx(4.0);
+    let n = sim.lab.x.len();
+    if rows.is_empty() || n == 0 || x1 - x0 < n as i32 {
+        return Ok(());
+    }
+    let row_h = ((h as i32 - top - theme.dpx(6.0)) / rows.len() as i32).min(theme.dpx(20.0));
+    if row_h < 3 {
+        return Ok(());
+    }
+    let order = order_desc(&sim.lab.x);
+    let cell = (x1 - x0) as f64 / n as f64;
+    let gap = if cell >= 5.0 { 1 } else { 0 };
+    let font_h = (row_h as f64 / theme.scale * 0.62).clamp(7.0, 11.0);
+    let selected = sim.lab.cfg.method;
+    for (r, row) in rows.iter().enumerate() {
+        let tol = if row.label == "naive f32" { Precision::F32.tol() } else { sim.lab.cfg.precision.tol() };
+        let ya = top + r as i32 * row_h;
+        let yb = ya + row_h - 1;
+        let is_sel = row.method == Some(selected);
+        let label = if is_sel { format!("▸ {}", row.label) } else { row.label.to_string() };
+        let lc = if is_sel { theme.fg() } else { theme.muted() };
+        let ymid = (ya + yb) / 2;
+        area.draw(&Text::new(
+            label,
+            (label_w - theme.dpx(4.0), ymid),
+            theme.font_in(font_h, lc).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(err)?;
+        for (c, &i) in order.iter().enumerate() {
+            let xa = x0 + (c as f64 * cell).floor() as i32;
+            let xb = x0 + ((c + 1) as f64 * cell).floor() as i32 - gap;
+            let v = row.p.get(i).copied().unwrap_or(f64::NAN);
+            let col = if !v.is_finite() {
+                theme.muted().mix(0.5).to_rgba()
+            } else if v > 1.0 + tol || v < -tol {
+                theme.warn().to_rgba()
+            } else {
+                lerp(theme.bg(), theme.series(0), v).to_rgba()
+            };
+            area.draw(&Rectangle::new([(xa, ya), (xb.max(xa), yb)], col.filled())).map_err(err)?;
+        }
+        let (status, bad) = row_status(row, tol, snap);
+        let sc = if bad { theme.warn() } else { theme.muted() };
+        area.draw(&Text::new(
+            status,
+            (x1 + theme.dpx(4.0), ymid),
+            theme.font_in(font_h, sc).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+        if is_sel {
+            area.draw(&Rectangle::new([(x0, ya), (x1, yb)], theme.fg().stroke_width(1))).map_err(err)?;
+        }
+    }
+    // The Top-k boundary: after the k highest scores.
+    let k = sim.lab.k.min(n);
+    let xb = x0 + (k as f64 * cell).floor() as i32;
+    let y_end = top + rows.len() as i32 * row_h;
+    area.draw(&PathElement::new(
+        vec![(xb, top - theme.dpx(3.0)), (xb, y_end + theme.dpx(2.0))],
+        theme.fg().stroke_width(theme.px(1.5)),
+    ))
+    .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,359 @@
+//! Softmax and smooth Top-k: temperature, thresholds and where constructions fail.
+//!
+//! Post: Su Jianlin, "Softmax后传：寻找Top-K的光滑近似", https://kexue.fm/archives/10373 (theory note
+//! `shared/theory/topk.md`). Softmax is the smooth version of argmax; the post asks for a smooth Top-k
+//! `ST_k(x/τ)` that sums to k, stays in [0, 1], keeps the order of the scores and tends to the hard multi-hot
+//! vector as τ → 0. The figure puts seven constructions on the same draggable scores: three thresholds
+//! `p = f(x/τ − λ)` (exp-min, sigmoid by bisection, the C¹ "smooth" f), GradTopK `Z_{k,i}/Z_k` through a
+//! stable DP (prefix/suffix tables of positive terms) and through the post's recursion, and two iterations
+//! (Su's 2019 one and the Stack Exchange weighted softmax). It shows the output over the hard Top-k, the
+//! threshold, the Jacobian, every output against log τ, and all constructions side by side, and it flags where
+//! one fails: values above 1, broken order, the recursion's numerical breakdown, smooth-f ≠ softmax at k = 1,
+//! naive f32 softmax at low τ.
+//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start.
+//!
+//! The `threshold` metric is reported in score units, `τλ` (so `p_i = f((x_i − τλ)/τ)`), which is where the
+//! figure draws it among the score bars.
+
+mod draw;
+pub mod methods;
+pub mod model;
+pub mod real;
+
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use methods::Method;
+use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, X_MAX};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// The parameter table (issue 4; ranges from theory §3).
+pub static PARAMS: [ParamSpec; 9] = [
+    ParamSpec {
+        key: "method",
+        label: "construction",
+        unit: "",
+        help: "exp, sigmoid, smooth: thresholds f(x/τ − λ); gradtopk: Z_{k,i}/Z_k by a stable DP; \
+               gradtopk-recursion: the post's unstable recursion; su-iterative, se-weighted: iterated softmaxes.",
+        kind: Kind::Choice {
+            choices: &["exp", "sigmoid", "smooth", "gradtopk", "gradtopk-recursion", "su-iterative", "se-weighted"],
+            default: "exp",
+        },
+    },
+    ParamSpec {
+        key: "k",
+        label: "k",
+        unit: "",
+        help: "How many entries the hard Top-k keeps (clamped to n − 1).",
+        kind: Kind::Int { min: 1, max: 31, default: 3 },
+    },
+    ParamSpec {
+        key: "tau",
+        label: "τ (temperature)",
+        unit: "",
+        help: "The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.",
+        kind: Kind::Float { min: 0.01, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "x",
+        label: "scores x",
+        unit: "",
+        help: "Comma-separated scores (up to 32); empty draws n random scores from the seed. Drag the bars.",
+        kind: Kind::List { min: -X_MAX, max: X_MAX, min_len: 0, max_len: 32, default: &[] },
+    },
+    ParamSpec {
+        key: "n",
+        label: "n (random scores)",
+        unit: "",
+        help: "Number of random scores when x is empty.",
+        kind: Kind::Int { min: 4, max: 32, default: 8 },
+    },
+    ParamSpec {
+        key: "spread",
+        label: "spread",
+        unit: "",
+        help: "Standard deviation of the random scores when x is empty.",
+        kind: Kind::Float { min: 0.1, max: 16.0, default: 2.0, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "iterations",
+        label: "bisection steps",
+        unit: "",
+        help: "Halvings of the sigmoid threshold's bracket (the post uses 20; about 60 reach f64 precision).",
+        kind: Kind::Int { min: 1, max: 60, default: 20 },
+    },
+    ParamSpec {
+        key: "anneal",
+        label: "anneal (τ factor per step)",
+        unit: "×",
+        help: "Play multiplies τ by this each step, down to 10⁻⁴ of the start; 1 = no annealing.",
+        kind: Kind::Float { min: 0.8, max: 1.0, default: 0.97, scale: Scale::Linear, step: 0.001 },
+    },
+    ParamSpec {
+        key: "precision",
+        label: "arithmetic",
+        unit: "",
+        help: "Every construction runs in this floating-point type (f32: every operation rounds to single).",
+        kind: Kind::Choice { choices: &["f64", "f32"], default: "f64" },
+    },
+];
+
+/// Presets: the failures the theory documents, each on the post's example scores where it applies.
+pub static PRESETS: [Preset; 5] = [
+    Preset {
+        label: "Su-iterative exceeds 1",
+        values: &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
+    },
+    Preset {
+        label: "SE: wrong τ → 0 limit",
+        values: &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
+    },
+    Preset {
+        label: "recursion breaks as τ falls",
+        values: &[
+            ("method", "gradtopk-recursion"),
+            ("x", ""),
+            ("n", "32"),
+            ("spread", "2"),
+            ("k", "8"),
+            ("tau", "1"),
+            ("precision", "f64"),
+        ],
+    },
+    Preset {
+        label: "smooth f, k = 1 ≠ softmax",
+        values: &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
+    },
+    Preset {
+        label: "f32 softmax at τ = 0.01",
+        values: &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
+pub static METRICS: [&str; 14] = [
+    "p",
+    "sum",
+    "max",
+    "min",
+    "threshold",
+    "max_dev_hard",
+    "monotone",
+    "tau",
+    "in_range",
+    "breakdown",
+    "recursion_dev",
+    "annealing_done",
+    "k_used",
+    "n",
+];
+
+/// The panel descriptor.
+pub struct TopkPanel;
+
+/// The registered instance.
+pub static PANEL: TopkPanel = TopkPanel;
+
+impl Panel for TopkPanel {
+    fn id(&self) -> &'static str {
+        "topk"
+    }
+    fn title(&self) -> &'static str {
+        "Smooth Top-k: temperature and failures"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        Box::new(TopkSim::new(p, seed))
+    }
+    fn steps_per_frame(&self) -> u32 {
+        1
+    }
+    fn golden_steps(&self) -> u64 {
+        40
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.56, 1.8)
+    }
+    fn clickable(&self) -> bool {
+        true
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+}
+
+/// Where the score bars and the annealing plot were last drawn, for dragging and clicking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Maps {
+    /// The score chart.
+    pub bars: BarMap,
+    /// The annealing plot (x = log₁₀ τ, y = p).
+    pub anneal: PlaneMap,
+}
+
+/// The pixel geometry of the score bars: device-pixel spans and the score range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BarMap {
+    /// Plotting area, left to right.
+    pub px_x: (i32, i32),
+    /// Plotting area, top to bottom.
+    pub px_y: (i32, i32),
+    /// The whole score panel (margins included), top to bottom: presses here still drag, extrapolated.
+    pub hit_y: (i32, i32),
+    /// Score range, bottom value first.
+    pub y: (f64, f64),
+    /// Number of bars.
+    pub n: usize,
+}
+
+impl BarMap {
+    /// The device pixel at the top of bar `i` drawn to score `v` (for tests and hit checks).
+    pub fn pixel(&self, i: usize, v: f64) -> (f64, f64) {
+        let (x0, x1) = (self.px_x.0 as f64, self.px_x.1 as f64);
+        let (y0, y1) = (self.px_y.0 as f64, self.px_y.1 as f64);
+        let px = x0 + (i as f64 + 0.5) / self.n as f64 * (x1 - x0);
+        let py = y0 + (self.y.1 - v) / (self.y.1 - self.y.0) * (y1 - y0);
+        (px, py)
+    }
+}
+
+/// The live simulation: the lab, its annealing curves (computed once per build) and a per-τ cache.
+pub struct TopkSim {
+    /// The model.
+    pub lab: Lab,
+    /// The selected construction's annealing curves.
+    pub curves: Curves,
+    snap: RefCell<Option<Rc<Snapshot>>>,
+    maps: Cell<Option<Maps>>,
+}
+
+/// Samples of the annealing curves: 64 over 5–7 decades of τ, about 10 per decade, enough for the
+/// smooth sigmoid-like transitions (each spans about a decade) and cheap enough to recompute on every drag.
+const CURVE_SAMPLES: usize = 64;
+
+impl TopkSim {
+    /// Builds the lab from validated parameters.
+    pub fn new(p: &ParamValues, seed: u64) -> Self {
+        let cfg = Config {
+            method: Method::from_name(p.choice("method")).unwrap_or(Method::Exp),
+            precision: Precision::from_name(p.choice("precision")).unwrap_or(Precision::F64),
+            k: p.int("k").max(1) as usize,
+            tau: p.f64("tau"),
+            anneal: p.f64("anneal"),
+            iterations: p.int("iterations").max(1) as usize,
+            x: p.list("x").to_vec(),
+            n: p.int("n").max(2) as usize,
+            spread: p.f64("spread"),
+        };
+        let lab = Lab::new(cfg, seed);
+        let curves = lab.curves(CURVE_SAMPLES);
+        TopkSim { lab, curves, snap: RefCell::new(None), maps: Cell::new(None) }
+    }
+
+    /// The derived state at the current τ, computed once per τ.
+    pub fn snapshot(&self) -> Rc<Snapshot> {
+        let mut cache = self.snap.borrow_mut();
+        if let Some(s) = cache.as_ref().filter(|s| s.tau == self.lab.tau) {
+            return Rc::clone(s);
+        }
+        let s = Rc::new(self.lab.snapshot());
+        *cache = Some(Rc::clone(&s));
+        s
+    }
+
+    /// The pixel maps of the last drawing, if it has been drawn.
+    pub fn maps(&self) -> Option<Maps> {
+        self.maps.get()
+    }
+
+    /// The scores after pressing or dragging at device pixel `(px, py)`: the bar under the pointer takes
+    /// the score under it (rounded to a hundredth of the axis span's decade, clamped to ±50). Presses in
+    /// the score panel's margins extrapolate, so dragging above the top grows the axis. `None` outside the
+    /// score panel or before the first drawing. With random scores, the result makes them explicit.
+    pub fn drag_update(&self, px: f64, py: f64) -> Option<Vec<f64>> {
+        let m = self.maps.get()?.bars;
+        let (x0, x1) = (m.px_x.0 as f64, m.px_x.1 as f64);
+        let (y0, y1) = (m.px_y.0 as f64, m.px_y.1 as f64);
+        if !(px.is_finite() && py.is_finite()) || x1 <= x0 || y1 <= y0 || m.n != self.lab.x.len() || m.n == 0 {
+            return None;
+        }
+        if px < x0 || px > x1 || py < m.hit_y.0 as f64 || py > m.hit_y.1 as f64 {
+            return None;
+        }
+        let i = (((px - x0) / (x1 - x0) * m.n as f64).floor() as usize).min(m.n - 1);
+        let v = m.y.1 - (py - y0) / (y1 - y0) * (m.y.1 - m.y.0);
+        let e = (m.y.1 - m.y.0).abs().max(1e-9).log10().floor() as i32 - 3;
+        let v = round_decimal(v, e).clamp(-X_MAX, X_MAX);
+        let mut x = self.lab.x.clone();
+        x[i] = v;
+        Some(x)
+    }
+
+    /// The temperature under a click on the annealing plot, rounded to three significant digits.
+    fn tau_at(&self, px: f64, py: f64) -> Option<f64> {
+        let (lt, _) = self.maps.get()?.anneal.to_data(px, py)?;
+        let tau = 10f64.powf(lt);
+        Some(round_decimal(tau, tau.log10().floor() as i32 - 2))
+    }
+}
+
+impl Sim for TopkSim {
+    fn step(&mut self) {
+        self.lab.step();
+    }
+
+    fn is_finite(&self) -> bool {
+        // The state is the scores and τ (floored, so always finite and positive). The outputs are pure
+        // functions of it; a construction's own NaN (the post's recursion, SE at extreme τ) is the phenomenon
+        // shown and flagged by the figure, not a divergence of the run.
+        self.lab.is_finite()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let s = self.snapshot();
+        let threshold = match s.out.lambda {
+            Some(l) => Metric::Num(l * self.lab.tau),
+            None => Metric::Null,
+        };
+        vec![
+            ("p", Metric::List(s.out.p.clone())),
+            ("sum", Metric::Num(s.check.sum)),
+            ("max", Metric::Num(s.check.max)),
+            ("min", Metric::Num(s.check.min)),
+            ("threshold", threshold),
+            ("max_dev_hard", Metric::Num(s.check.max_dev_hard)),
+            ("monotone", Metric::Bool(s.check.monotone)),
+            ("tau", Metric::Num(self.lab.tau)),
+            ("in_range", Metric::Bool(s.check.in_range)),
+            ("breakdown", Metric::Bool(s.breakdown(self.lab.cfg.method))),
+            ("recursion_dev", Metric::Num(s.recursion_dev)),
+            ("annealing_done", Metric::Bool(self.lab.annealing_done())),
+            ("k_used", Metric::Int(self.lab.k as i64)),
+            ("n", Metric::Int(self.lab.x.len() as i64)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        let snap = self.snapshot();
+        let maps = draw::draw(area, self, &snap, theme)?;
+        self.maps.set(Some(maps));
+        Ok(())
+    }
+
+    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        if let Some(x) = self.drag_update(px, py) {
+            let text = x.iter().map(|v| fmt_f64(*v)).collect::<Vec<_>>().join(",");
+            return vec![("x", text)];
+        }
+        match self.tau_at(px, py) {
+            Some(tau) => vec![("tau", fmt_f64(tau))],
+            None => Vec::new(),
+        }
+    }
+}
