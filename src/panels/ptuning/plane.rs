@@ -264,16 +264,6 @@ pub fn input_plane<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(seg, theme.series(3).stroke_width(theme.px(1.6)))).map_err(err)?;
         }
     }
-    if let Some(seg) = boundary(task.project(&task.u)) {
-        chart
-            .draw_series(DashedLineSeries::new(
-                seg,
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.fg().stroke_width(theme.px(1.6)),
-            ))
-            .map_err(err)?;
-    }
     let v = task.project(&model.normal());
     if let Some(seg) = boundary(v) {
         chart.draw_series(LineSeries::new(seg, theme.series(1).stroke_width(theme.px(2.4)))).map_err(err)?;
@@ -285,6 +275,17 @@ pub fn input_plane<DB: DrawingBackend>(
             0.25,
             theme.series(1).stroke_width(theme.px(2.0)),
         )?;
+    }
+    // The target on top, dashed, so that a learned boundary lying on it shows through the gaps.
+    if let Some(seg) = boundary(task.project(&task.u)) {
+        chart
+            .draw_series(DashedLineSeries::new(
+                seg,
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().stroke_width(theme.px(1.6)),
+            ))
+            .map_err(err)?;
     }
     let u = task.project(&task.u);
     let lu = (u.0 * u.0 + u.1 * u.1).sqrt().max(1e-12);
