@@ -105,28 +105,37 @@ async function wasmStepsPerSec(browser, url) {
   return result;
 }
 
-/** Per-panel frame times (one step(n) plus one render() each) while every figure animates on screen. */
+/**
+ * Per-panel frame times (one step(n) plus one render() each). Only figures on screen animate, so each figure is
+ * scrolled into view in turn and measured while it is the one animating; a figure that stops by itself (it
+ * diverged, or finished annealing) is measured over the frames it drew.
+ */
 async function frameTimes(browser, url) {
-  // A tall viewport keeps every figure on screen at the default desktop width, so all of them animate.
-  const { context, page } = await open(browser, url, { width: 1280, height: 4000 });
+  const { context, page } = await open(browser, url, { width: 1280, height: 900 });
   const ids = await page.evaluate(() => Object.keys(window.__dyn.figures));
-  await page.waitForFunction(
-    (n) => Object.values(window.__dyn.figures).every((f) => f.state().failed || f.frameTimes().length >= n),
-    WARMUP_FRAMES + FRAMES,
-    { timeout: 60_000, polling: 250 },
-  );
   const result = {};
   for (const id of ids) {
+    await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
+    const start = await page.evaluate((id) => window.__dyn.figures[id].frameTimes().length, id);
+    await page.waitForFunction(
+      ([id, n]) => {
+        const f = window.__dyn.figures[id];
+        const s = f.state();
+        return s.failed || !s.playing || f.frameTimes().length >= n;
+      },
+      [id, start + WARMUP_FRAMES + FRAMES],
+      { timeout: 120_000, polling: 250 },
+    );
     const { times, state } = await page.evaluate((id) => {
       const f = window.__dyn.figures[id];
       return { times: f.frameTimes(), state: f.state() };
     }, id);
-    const sample = times.slice(WARMUP_FRAMES);
+    const sample = times.slice(start + WARMUP_FRAMES);
     result[id] = {
       frames: sample.length,
-      p50: quantile(sample, 0.5),
-      p95: quantile(sample, 0.95),
-      max: Math.max(...sample),
+      p50: sample.length ? quantile(sample, 0.5) : null,
+      p95: sample.length ? quantile(sample, 0.95) : null,
+      max: sample.length ? Math.max(...sample) : null,
       steps_per_frame: state.speed,
       css_size: [state.cssWidth, state.cssHeight],
     };
