@@ -91,6 +91,13 @@ pub trait Panel: Sync {
     fn presets(&self) -> &'static [Preset] {
         &[]
     }
+    /// The relative tolerance within which the browser must reproduce the native metrics for the same
+    /// parameters, seed and step count. Both run the same Rust code; only `exp`/`ln` and friends come from
+    /// different maths libraries and may differ in the last bit. Panels that iterate such functions in f32
+    /// amplify those bits and may declare a larger tolerance, with the reason next to the override.
+    fn platform_tolerance(&self) -> f64 {
+        1e-9
+    }
     /// Whether clicking the figure sets parameters (the web shell shows a hint and a pointer cursor).
     fn clickable(&self) -> bool {
         false

@@ -7,6 +7,8 @@ use crate::panel::Panel;
 
 pub mod dirac_gan;
 pub mod dirac_ign;
+pub mod flatnce_fp;
+pub mod flatnce_train;
 pub mod lion_embedding;
 pub mod multitask;
 pub mod ptuning;
@@ -25,6 +27,8 @@ pub fn all() -> Vec<&'static dyn Panel> {
         &dirac_ign::PANEL,
         &topk::PANEL,
         &lion_embedding::PANEL,
+        &flatnce_fp::PANEL,
+        &flatnce_train::PANEL,
         &multitask::PANEL,
         &tailr_single::PANEL,
         &tailr_noisy::PANEL,
@@ -54,6 +58,7 @@ pub fn list_json() -> serde_json::Value {
                 "default_seed": crate::runner::DEFAULT_SEED,
                 "max_seed": crate::runner::MAX_SEED,
                 "clickable": p.clickable(),
+                "platform_tolerance": p.platform_tolerance(),
                 "presets": p.presets().iter().map(|pr| json!({
                     "label": pr.label,
                     "values": pr.values.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),

@@ -1,0 +1,159 @@
+//! Small drawing helpers shared by the two FlatNCE figures: decade ticks, log axes with a floor line for
+//! exact zeros, and compact number formatting.
+//!
+//! A log axis cannot show 0, but "exactly 0" is the whole point of the f32 InfoNCE loss. Both figures
+//! therefore reserve the bottom decade of such an axis: values that are exactly 0 are drawn on a dashed
+//! floor line at [`LogFloor::floor`], whose tick reads "0" and which carries the label "exactly 0". Positive
+//! values are never drawn below the decade above the floor, so nothing real can be mistaken for a zero.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::plot::err;
+
+/// A log axis `[floor / 3, hi]` whose lowest decade holds the floor line for exact zeros.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogFloor {
+    /// Where exact zeros are drawn.
+    pub floor: f64,
+    /// Smallest positive value drawn (one decade above the floor); smaller positives are clamped up to it.
+    pub min_pos: f64,
+    /// Top of the axis.
+    pub hi: f64,
+}
+
+impl LogFloor {
+    /// An axis for positive data down to `min_pos` (snapped down to a decade) and up to `hi`.
+    pub fn new(min_pos: f64, hi: f64) -> Self {
+        let min_pos = if min_pos.is_finite() && min_pos > 0.0 { 10f64.powf(min_pos.log10().floor()) } else { 1e-12 };
+        let hi = if hi.is_finite() && hi > min_pos { hi } else { min_pos * 10.0 };
+        LogFloor { floor: min_pos / 10.0, min_pos, hi }
+    }
+
+    /// The same axis with the floor `decades` decades (at least 1) below the lowest positive value, which
+    /// leaves room in the floor band for a marker of how often values are exactly 0.
+    pub fn with_gap(self, decades: f64) -> Self {
+        let d = if decades.is_finite() { decades.max(1.0) } else { 1.0 };
+        LogFloor { floor: self.min_pos / 10f64.powf(d), ..self }
+    }
+
+    /// The plotted range.
+    pub fn range(&self) -> (f64, f64) {
+        (self.floor / 2.0, self.hi)
+    }
+
+    /// Where to draw `v`: the floor for exact zeros (and for negative values, which these axes never hold
+    /// legitimately), otherwise `v` clamped into `[min_pos, hi]`. NaN gives `None`.
+    pub fn place(&self, v: f64) -> Option<f64> {
+        if v.is_nan() {
+            None
+        } else if v <= 0.0 {
+            Some(self.floor)
+        } else {
+            Some(v.clamp(self.min_pos, self.hi))
+        }
+    }
+
+    /// Decade ticks from the floor to the top, thinned to at most `max` labels (the floor always kept).
+    pub fn ticks(&self, max: usize) -> Vec<f64> {
+        let mut t = vec![self.floor];
+        t.extend(decade_ticks(self.min_pos, self.hi, max.saturating_sub(1).max(1)));
+        t
+    }
+
+    /// Tick label: "0" on the floor, nothing inside the floor band (no positive value is drawn there), a
+    /// power of ten elsewhere.
+    pub fn label(&self, v: f64) -> String {
+        if v <= self.floor * 1.5 {
+            "0".to_string()
+        } else if v < self.min_pos * 0.99 {
+            String::new()
+        } else {
+            pow10(v)
+        }
+    }
+}
+
+/// Powers of ten within `[lo, hi]`, every n-th decade so that there are at most `max` of them; the top
+/// decade is always included so the axis reads to its end.
+pub fn decade_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
+    }
+    let k0 = (lo.log10() - 1e-9).ceil() as i32;
+    let k1 = (hi.log10() + 1e-9).floor() as i32;
+    if k1 < k0 {
+        return Vec::new();
+    }
+    let n = (k1 - k0 + 1) as usize;
+    let stride = n.div_ceil(max.max(1)).max(1) as i32;
+    (k0..=k1).filter(|k| (k1 - k).rem_euclid(stride) == 0).map(|k| 10f64.powi(k)).collect()
+}
+
+/// `10^k` written with superscripts, e.g. `10⁻⁶`; `1` and `10` are written plainly.
+pub fn pow10(v: f64) -> String {
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    let k = v.log10().round() as i32;
+    match k {
+        0 => "1".to_string(),
+        1 => "10".to_string(),
+        _ => {
+            let sup: String = k
+                .to_string()
+                .chars()
+                .map(|c| match c {
+                    '-' => '⁻',
+                    '0' => '⁰',
+                    '1' => '¹',
+                    '2' => '²',
+                    '3' => '³',
+                    '4' => '⁴',
+                    '5' => '⁵',
+                    '6' => '⁶',
+                    '7' => '⁷',
+                    '8' => '⁸',
+                    _ => '⁹',
+                })
+                .collect();
+            format!("10{sup}")
+        }
+    }
+}
+
+/// A compact number: `0`, fixed notation for moderate magnitudes, otherwise `1.39e-8`.
+pub fn num(v: f64, sig: usize) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let a = v.abs();
+    if (1e-3..1e4).contains(&a) {
+        let decimals = (sig as i32 - 1 - a.log10().floor() as i32).clamp(0, 12) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        let s = format!("{v:.prec$e}", prec = sig.saturating_sub(1));
+        s.replace("e-0", "e-")
+    }
+}
+
+/// Draws one line of text at device pixel `(x, y)` of `area`.
+pub fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: impl Into<String>,
+    x: i32,
+    y: i32,
+    style: &TextStyle<'_>,
+) -> Result<(), String> {
+    area.draw(&Text::new(s.into(), (x, y), style.clone())).map_err(err)
+}
+
+/// The colour `t` of the way from `b` to `a` (t = 1 gives `a`): an opaque stand-in for `a.mix(t)` on `b`.
+pub fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    let m = |x: u8, y: u8| (y as f64 + (x as f64 - y as f64) * t).round() as u8;
+    RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+}

@@ -1,0 +1,360 @@
+//! Drawing of the FP microscope: the losses against ξ (log-log, FlatNCE on a linear right axis), a zoom of
+//! the float32 staircase in units of ulp(s_t) (linear axes, the first 8 ulps of ξ), and the readouts of the
+//! current setting (ξ, ulp(s_t), the losses, g_t and its relative error, the two gradient cosines).
+//!
+//! Every plotted value goes through [`LogFloor::place`] or a clamp into its axis, so extreme settings (ξ far
+//! off the plotted decades, K = 64, τ = 0.02) draw clamped markers instead of failing.
+
+use super::axes::{blend, num, pow10, text, LogFloor};
+use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
+use super::FpSim;
+use crate::plot::{err, is_wide, legend, Corner, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colours: InfoNCE f64, InfoNCE f32, FlatNCE (both precisions).
+fn colors(theme: &Theme) -> (RGBColor, RGBColor, RGBColor) {
+    (theme.series(0), theme.series(1), theme.series(2))
+}
+
+/// Draws the whole figure.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (_, h) = area.dim_in_pixel();
+    let head_h = theme.px(if wide { 26.0 } else { 44.0 }).min(h / 5);
+    let (head, body) = area.split_vertically(head_h);
+    headline(&head, sim, theme, wide)?;
+    let (bw, bh) = body.dim_in_pixel();
+    let lines = readout_lines(sim);
+    let read_h = (theme.px(15.0) * lines.len() as u32 + theme.px(10.0)).min(bh / 3);
+    if wide {
+        let (main, side) = body.split_horizontally((bw as f64 * 0.6) as u32);
+        let (_, sh) = side.dim_in_pixel();
+        let (zoomed, read) = side.split_vertically(sh.saturating_sub(read_h));
+        loss_chart(&main, sim, theme)?;
+        zoom_chart(&zoomed, sim, theme)?;
+        readouts(&read, &lines, theme)?;
+    } else {
+        let (main, rest) = body.split_vertically((bh as f64 * 0.5) as u32);
+        let (_, rh) = rest.dim_in_pixel();
+        let (zoomed, read) = rest.split_vertically(rh.saturating_sub(read_h));
+        loss_chart(&main, sim, theme)?;
+        zoom_chart(&zoomed, sim, theme)?;
+        readouts(&read, &lines, theme)?;
+    }
+    Ok(())
+}
+
+fn headline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sim: &FpSim,
+    theme: &Theme,
+    wide: bool,
+) -> Result<(), String> {
+    let p = &sim.probe;
+    let (a, b) = if !p.st_is_max {
+        ("a negative outscores the positive:".to_string(), "no staircase, no dominant positive".to_string())
+    } else if p.info_loss32 == 0.0 {
+        (
+            format!("ξ = {} < ½ ulp(s_t) = {}:", num(p.xi, 2), num(p.ulp / 2.0, 2)),
+            "f32 InfoNCE loss is exactly 0 and its g_t is 0".to_string(),
+        )
+    } else if p.xi < 1e3 * p.ulp {
+        (
+            format!("ξ = {} ≈ {:.1} ulp(s_t):", num(p.xi, 2), p.xi / p.ulp),
+            format!("f32 loss = {} ulp, g_t off by {}", p.loss32_ulps().round(), pct(p.gt_rel_err)),
+        )
+    } else {
+        (format!("ξ = {} ≫ ulp(s_t):", num(p.xi, 2)), format!("f32 g_t off by only {}", pct(p.gt_rel_err)))
+    };
+    let font = theme.font(13.0);
+    if wide {
+        text(area, format!("{a} {b}"), theme.dpx(8.0), theme.dpx(6.0), &font)
+    } else {
+        text(area, a, theme.dpx(8.0), theme.dpx(4.0), &font)?;
+        text(area, b, theme.dpx(8.0), theme.dpx(22.0), &font)
+    }
+}
+
+/// A relative error as a percentage with sensible digits.
+fn pct(v: f64) -> String {
+    if !v.is_finite() {
+        "–".to_string()
+    } else if v >= 0.995 {
+        format!("{:.0}%", v * 100.0)
+    } else if v >= 0.01 {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        num(v, 2)
+    }
+}
+
+/// The readout lines of the current setting.
+fn readout_lines(sim: &FpSim) -> Vec<String> {
+    let p = &sim.probe;
+    let mut v = vec![
+        format!("s_t = {} · ulp(s_t) = {} · ξ = {}", num(p.s_t as f64, 4), num(p.ulp, 3), num(p.xi, 3)),
+        format!("InfoNCE f32: {} ({:.0} ulp) · f64: {}", num(p.info_loss32, 3), p.loss32_ulps(), num(p.info_loss64, 3)),
+        format!("g_t f32: {} · exact: {} · error {}", num(p.gt32, 3), num(p.gt_exact, 3), pct(p.gt_rel_err)),
+        format!("FlatNCE f32: {} · f64: {} · g_t = −1 exactly", num(p.flat_loss32, 5), num(p.flat_loss64, 5)),
+        format!("cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}", cos_text(p.info_cos32v64), cos_text(p.flat_cos32v64)),
+    ];
+    if sim.sweeping {
+        v.push(format!("sweeping Δ = {:.3} (slider: {:.3})", sim.gap, sim.cfg.gap));
+    }
+    v
+}
+
+/// A cosine with enough digits to show how close to 1 it is.
+fn cos_text(c: f64) -> String {
+    if c > 0.999_999 && c < 1.0 {
+        format!("1 − {}", num(1.0 - c, 1))
+    } else if c >= 0.9995 {
+        format!("{c:.7}")
+    } else {
+        format!("{c:.3}")
+    }
+}
+
+fn readouts<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[String], theme: &Theme) -> Result<(), String> {
+    let font = theme.font(11.0);
+    for (i, l) in lines.iter().enumerate() {
+        text(area, l.clone(), theme.dpx(10.0), theme.dpx(4.0) + theme.dpx(15.0) * i as i32, &font)?;
+    }
+    Ok(())
+}
+
+/// The x axis position of ξ, clamped into the plotted decades.
+fn x_of(xi: f64) -> f64 {
+    if xi.is_finite() {
+        xi.clamp(XI_RANGE.0, XI_RANGE.1)
+    } else {
+        XI_RANGE.1
+    }
+}
+
+/// The loss axis: from the floor line up to 10 (InfoNCE is at most ln K ≤ 4.2).
+fn loss_axis() -> LogFloor {
+    LogFloor::new(XI_RANGE.0, 10.0)
+}
+
+/// Step path of a piecewise-constant curve sampled at `pts`: flat to the next sample, then vertical.
+fn steps(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(pts.len() * 2);
+    for (i, &(x, y)) in pts.iter().enumerate() {
+        if i > 0 {
+            out.push((x, pts[i - 1].1));
+        }
+        out.push((x, y));
+    }
+    out
+}
+
+fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
+    let (c64, c32, cflat) = colors(theme);
+    let ax = loss_axis();
+    let (ylo, yhi) = ax.range();
+    let sw: &[SweepPoint] = &sim.sweep;
+    // FlatNCE axis: log ξ over the plotted decades (log 1e-12 ≈ −27.6 to 0), with a little room above.
+    let (flo, fhi) = (XI_RANGE.0.ln() - 1.5, XI_RANGE.1.ln() + 8.0);
+    let xt = super::axes::decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
+    let yt = ax.ticks(8);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(6.0))
+        .margin_right(theme.px(4.0))
+        .x_label_area_size(theme.px(32.0))
+        .y_label_area_size(theme.px(44.0))
+        .right_y_label_area_size(theme.px(40.0))
+        .build_cartesian_2d(
+            (XI_RANGE.0..XI_RANGE.1).log_scale().with_key_points(xt.clone()),
+            (ylo..yhi).log_scale().with_key_points(yt.clone()),
+        )
+        .map_err(err)?
+        .set_secondary_coord((XI_RANGE.0..XI_RANGE.1).log_scale(), flo..fhi);
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .axis_desc_style(theme.font(11.0))
+        .x_desc("ξ = Σ e^(sᵢ − s_t)")
+        .y_desc("InfoNCE loss")
+        .x_labels(xt.len())
+        .x_label_formatter(&|v| pow10(*v))
+        .y_labels(yt.len())
+        .y_label_formatter(&|v| ax.label(*v))
+        .draw()
+        .map_err(err)?;
+    chart
+        .configure_secondary_axes()
+        .axis_style(theme.muted())
+        .label_style(theme.font_in(10.0, cflat))
+        .axis_desc_style(theme.font_in(11.0, cflat))
+        .y_desc("FlatNCE loss = log ξ")
+        .y_labels(6)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+
+    let floor = ax.floor;
+    // The floor line for exact zeros, and half an ulp of s_t where the f32 loss drops to it.
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(XI_RANGE.0, floor), (XI_RANGE.1, floor)],
+            theme.px(5.0),
+            theme.px(4.0),
+            theme.muted().stroke_width(theme.px(1.2)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series([Text::new(
+            "exactly 0",
+            (1e-3, floor * 1.6),
+            theme.font_in(10.0, theme.muted()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Bottom,
+            )),
+        )])
+        .map_err(err)?;
+    let half = x_of(sim.probe.ulp / 2.0);
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(half, ylo), (half, yhi)],
+            theme.px(2.0),
+            theme.px(3.0),
+            c32.mix(0.7).stroke_width(theme.px(1.0)),
+        ))
+        .map_err(err)?;
+    chart.draw_series([Text::new("½ ulp(s_t)", (half * 1.3, 1e-10), theme.font_in(10.0, c32))]).map_err(err)?;
+
+    // FlatNCE in both precisions on the right axis: f64 wide and pale, f32 thin on top (they coincide).
+    let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
+    let f64pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat64))).collect();
+    let f32pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat32))).collect();
+    chart.draw_secondary_series(LineSeries::new(f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0)))).map_err(err)?;
+    chart.draw_secondary_series(LineSeries::new(f32pts, cflat.stroke_width(theme.px(1.5)))).map_err(err)?;
+
+    // InfoNCE: f64 a straight line, f32 the staircase down to the floor.
+    let i64pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info64).map(|y| (x_of(p.xi), y))).collect();
+    let i32pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info32).map(|y| (x_of(p.xi), y))).collect();
+    chart.draw_series(LineSeries::new(i64pts, c64.mix(0.55).stroke_width(theme.px(4.0)))).map_err(err)?;
+    chart.draw_series(LineSeries::new(steps(&i32pts), c32.stroke_width(theme.px(1.8)))).map_err(err)?;
+
+    // The current setting: a vertical line and its values on each curve.
+    let p = &sim.probe;
+    let x = x_of(p.xi);
+    let off = !(XI_RANGE.0..=XI_RANGE.1).contains(&p.xi);
+    chart
+        .draw_series(LineSeries::new([(x, ylo), (x, yhi)], theme.fg().mix(0.5).stroke_width(theme.px(1.0))))
+        .map_err(err)?;
+    let r = theme.px(4.5);
+    if let Some(y) = ax.place(p.info_loss64) {
+        chart.draw_series([Circle::new((x, y), r + theme.px(1.5), c64.filled())]).map_err(err)?;
+    }
+    if let Some(y) = ax.place(p.info_loss32) {
+        chart.draw_series([Circle::new((x, y), r, c32.filled())]).map_err(err)?;
+        chart.draw_series([Circle::new((x, y), r, theme.bg().stroke_width(theme.px(1.0)))]).map_err(err)?;
+    }
+    chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())]).map_err(err)?;
+    let label = if off { format!("ξ = {} (off scale)", num(p.xi, 2)) } else { "current".to_string() };
+    let (tx, anchor) = if x > 1e-3 {
+        (x / 1.4, plotters::style::text_anchor::HPos::Right)
+    } else {
+        (x * 1.4, plotters::style::text_anchor::HPos::Left)
+    };
+    chart
+        .draw_series([Text::new(
+            label,
+            (tx, floor * 8.0),
+            theme
+                .font_in(10.0, theme.fg())
+                .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom)),
+        )])
+        .map_err(err)?;
+
+    // Legend in the empty top-left corner (small ξ, large loss is never reached).
+    let plot = chart.plotting_area().strip_coord_spec();
+    let (pw, _) = plot.dim_in_pixel();
+    let (left, _) = plot.split_horizontally((theme.px(150.0)).min(pw));
+    legend(
+        &left,
+        theme,
+        Corner::TopRight,
+        &[
+            ("InfoNCE f64".to_string(), blend(c64, theme.bg(), 0.55), false),
+            ("InfoNCE f32".to_string(), c32, false),
+            ("FlatNCE f64 (right)".to_string(), blend(cflat, theme.bg(), 0.45), false),
+            ("FlatNCE f32 (right)".to_string(), cflat, false),
+        ],
+    )?;
+    Ok(())
+}
+
+fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
+    let (c64, c32, _) = colors(theme);
+    let p = &sim.probe;
+    let ulp = p.ulp;
+    let (xmax, ymax) = (ZOOM_ULPS, ZOOM_ULPS + 0.6);
+    let mut chart = ChartBuilder::on(area)
+        .margin(theme.px(6.0))
+        .margin_top(theme.px(22.0))
+        .margin_right(theme.px(12.0))
+        .x_label_area_size(theme.px(30.0))
+        .y_label_area_size(theme.px(34.0))
+        .build_cartesian_2d(0.0..xmax, 0.0..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(10.0))
+        .axis_desc_style(theme.font(10.0))
+        .x_desc("ξ / ulp(s_t)")
+        .x_labels(9)
+        .y_labels(9)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    text(area, "zoom: InfoNCE loss in ulp(s_t)", theme.dpx(8.0), theme.dpx(3.0), &theme.font(11.0))?;
+    let x_of = |xi: f64| if ulp > 0.0 && xi.is_finite() { (xi / ulp).clamp(0.0, xmax) } else { 0.0 };
+    let y_of = |l: f64| if ulp > 0.0 && l.is_finite() { (l / ulp).clamp(0.0, ymax) } else { 0.0 };
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.5, 0.0), (0.5, ymax)],
+            theme.px(2.0),
+            theme.px(3.0),
+            c32.mix(0.7).stroke_width(theme.px(1.0)),
+        ))
+        .map_err(err)?;
+    let l64: Vec<(f64, f64)> = sim.zoom.iter().map(|z| (x_of(z.xi), y_of(z.info64))).collect();
+    let l32: Vec<(f64, f64)> = sim.zoom.iter().map(|z| (x_of(z.xi), y_of(z.info32))).collect();
+    chart.draw_series(LineSeries::new(l64, c64.mix(0.55).stroke_width(theme.px(4.0)))).map_err(err)?;
+    chart.draw_series(LineSeries::new(steps(&l32), c32.stroke_width(theme.px(2.0)))).map_err(err)?;
+    let small = theme.font_in(10.0, theme.muted());
+    chart.draw_series([Text::new("½", (0.58, 0.6), theme.font_in(10.0, c32))]).map_err(err)?;
+    let plot = chart.plotting_area().strip_coord_spec();
+    text(&plot, "f64: ≈ ξ", theme.dpx(30.0), theme.dpx(16.0), &theme.font_in(10.0, c64))?;
+    text(&plot, "f32: whole ulps", theme.dpx(30.0), theme.dpx(30.0), &theme.font_in(10.0, c32))?;
+    // The current setting, when it falls inside the zoom.
+    let xc = p.xi / ulp;
+    if ulp > 0.0 && xc.is_finite() && xc <= xmax && p.st_is_max {
+        chart
+            .draw_series(LineSeries::new([(xc, 0.0), (xc, ymax)], theme.fg().mix(0.5).stroke_width(theme.px(1.0))))
+            .map_err(err)?;
+        chart.draw_series([Circle::new((xc, y_of(p.info_loss32)), theme.px(4.5), c32.filled())]).map_err(err)?;
+    } else {
+        let msg = if !p.st_is_max {
+            "current: a negative outscores the positive".to_string()
+        } else if xc.is_finite() && xc > 0.0 {
+            format!("current ξ = {} ulp, off to the right", num(xc, 2))
+        } else {
+            "current ξ off scale".to_string()
+        };
+        text(&plot, msg, theme.dpx(30.0), theme.dpx(44.0), &small)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! FlatNCE's FP microscope: InfoNCE and FlatNCE on one row of scores, in float32 and float64.
+//!
+//! Post: Su Jianlin, "FlatNCE：小批次对比学习效果差的原因竟是浮点误差？", https://kexue.fm/archives/8586,
+//! relaying Chen et al., arXiv:2107.01152 (theory note `shared/theory/flatnce.md`). Claim: when the positive
+//! score dominates, InfoNCE's loss `log(1 + ξ)`, `ξ = Σ_{i≠t} e^{s_i − s_t}`, is computed in float32 as
+//! `lse − s_t` with `lse` and `s_t` neighbouring floats, so it is an exact staircase of ulp(s_t) that drops to
+//! exactly 0 once ξ is below about half an ulp; the positive-logit gradient `g_t = e^{−loss} − 1` loses its
+//! value the same way, while the negatives' gradients stay accurate. FlatNCE, the cross-entropy without `s_t`
+//! in its log-sum-exp (`log ξ`, the gradient of the paper's `ξ/sg(ξ)`), has `g_t = −1` exactly and matches
+//! float64. The figure shows both losses against ξ on log-log axes, with the current setting marked, the
+//! relative error of `g_t` against ξ, and readouts of the current setting.
+//!
+//! Time: the microscope is static. Its state is a function of the parameters alone, so `Sim::step` does
+//! nothing and one step per frame is plenty; pressing play changes nothing unless the reader turns on
+//! `sweep`, which animates the gap Δ as a slow triangle wave over [0, 2] from the slider's value (ξ then
+//! sweeps log-linearly across the plot and the readouts run down the staircase). The sweep is off by default
+//! so that the numbers on screen, in a shared link and in the metrics always belong to the sliders.
+
+pub(crate) mod axes;
+mod draw;
+pub mod loss;
+pub mod model;
+
+use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::plot::{Area, DrawResult, Theme};
+use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
+
+/// How far the gap moves per step when `sweep` is on: 0.005 per step, so one pass over [0, 2] takes 400
+/// steps (about 7 s at 60 frames per second and one step per frame).
+pub const SWEEP_RATE: f64 = 0.005;
+
+/// The parameter table (issue 6; ranges from theory §3).
+pub static PARAMS: [ParamSpec; 6] = [
+    ParamSpec {
+        key: "tau",
+        label: "τ (temperature)",
+        unit: "",
+        help: "Scores are cosines over τ; small τ makes the positive score large and ξ tiny.",
+        kind: Kind::Float { min: 0.02, max: 1.0, default: 0.05, scale: Scale::Log, step: 0.0 },
+    },
+    ParamSpec {
+        key: "k",
+        label: "K (candidates)",
+        unit: "",
+        help: "One positive and K − 1 negatives.",
+        kind: Kind::Int { min: 2, max: 64, default: 8 },
+    },
+    ParamSpec {
+        key: "cos_pos",
+        label: "cos⁺ (positive cosine)",
+        unit: "",
+        help: "Cosine of the positive pair; the positive score is s_t = cos⁺/τ.",
+        kind: Kind::Float { min: 0.1, max: 1.0, default: 0.95, scale: Scale::Linear, step: 0.01 },
+    },
+    ParamSpec {
+        key: "gap",
+        label: "Δ (mean gap)",
+        unit: "",
+        help: "Positive cosine minus the mean negative cosine; ξ ≈ (K − 1)·e^(−Δ/τ).",
+        kind: Kind::Float { min: 0.0, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.005 },
+    },
+    ParamSpec {
+        key: "jitter",
+        label: "negative jitter",
+        unit: "",
+        help: "Standard deviation of the negative cosines around their mean (fixed seeded directions).",
+        kind: Kind::Float { min: 0.0, max: 0.2, default: 0.05, scale: Scale::Linear, step: 0.005 },
+    },
+    ParamSpec {
+        key: "sweep",
+        label: "sweep Δ on play",
+        unit: "",
+        help: "When on, playing moves Δ back and forth over [0, 2] from the slider's value (the slider stays).",
+        kind: Kind::Bool { default: false },
+    },
+];
+
+/// Presets: the post's regime (ξ far below half an ulp), a few ulp (the staircase), and a large temperature
+/// where ξ is of order 1 and nothing is lost.
+pub static PRESETS: [Preset; 3] = [
+    Preset {
+        label: "dominant positive: loss32 = 0",
+        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    },
+    Preset {
+        label: "a few ulp: the staircase",
+        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
+    },
+    Preset {
+        label: "τ = 0.5: nothing lost",
+        values: &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    },
+];
+
+/// The metrics reported by `dynamics run`, in order (issue 6's names first).
+///
+/// - `xi`: ξ in f64 from the f32 scores; `ulp`: ulp(s_t) in f32.
+/// - `info_loss32`, `info_loss64`, `flat_loss32`, `flat_loss64`: the losses in each precision.
+/// - `gt_rel_err`: |g_t(f32) − g_t| / |g_t| for InfoNCE, against the exact `g_t = −ξ/(1+ξ)`.
+/// - `info_cos32v64`, `flat_cos32v64`: cos(Jᵀg32, Jᵀg64) for a fixed seeded K×16 Jacobian J.
+/// - `s_t`: the positive score; `loss32_ulps`: `info_loss32 / ulp`; `gap_used`: Δ of the current step
+///   (the slider's value unless `sweep` is on).
+pub static METRICS: [&str; 12] = [
+    "xi",
+    "ulp",
+    "info_loss32",
+    "info_loss64",
+    "flat_loss32",
+    "flat_loss64",
+    "gt_rel_err",
+    "info_cos32v64",
+    "flat_cos32v64",
+    "s_t",
+    "loss32_ulps",
+    "gap_used",
+];
+
+/// The panel descriptor.
+pub struct FpPanel;
+
+/// The registered instance.
+pub static PANEL: FpPanel = FpPanel;
+
+impl Panel for FpPanel {
+    fn id(&self) -> &'static str {
+        "flatnce-fp"
+    }
+    fn title(&self) -> &'static str {
+        "FlatNCE: the float32 microscope"
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        &PARAMS
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        &METRICS
+    }
+    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        Box::new(FpSim::new(config_from(p), p.flag("sweep"), seed))
+    }
+    /// Static figure: one (no-op) step per frame.
+    fn steps_per_frame(&self) -> u32 {
+        1
+    }
+    fn golden_steps(&self) -> u64 {
+        1
+    }
+    fn aspect(&self) -> (f64, f64) {
+        (0.56, 1.45)
+    }
+    fn presets(&self) -> &'static [Preset] {
+        &PRESETS
+    }
+}
+
+/// Reads a [`Config`] from validated parameter values.
+pub fn config_from(p: &ParamValues) -> Config {
+    Config {
+        tau: p.f64("tau"),
+        k: p.int("k").clamp(2, model::K_MAX as i64) as usize,
+        cos_pos: p.f64("cos_pos"),
+        gap: p.f64("gap"),
+        jitter: p.f64("jitter"),
+    }
+}
+
+/// The microscope: the current probe and the ξ sweep at the current s_t.
+pub struct FpSim {
+    /// The configuration of the sliders.
+    pub cfg: Config,
+    /// Whether the gap is animated.
+    pub sweeping: bool,
+    /// The gap of the current step.
+    pub gap: f64,
+    /// The seeded jitter and Jacobian.
+    pub draws: Draws,
+    /// The current score row (f32; index 0 is the positive).
+    pub s32: Vec<f32>,
+    /// The readouts of the current row.
+    pub probe: Probe,
+    /// The sweep of ξ at the current s_t (depends on τ, cos⁺ and K only).
+    pub sweep: Vec<SweepPoint>,
+    /// The first ulps of the same sweep, linearly spaced (the zoomed staircase).
+    pub zoom: Vec<SweepPoint>,
+    steps: u64,
+}
+
+impl FpSim {
+    /// The microscope for `cfg` at step 0.
+    pub fn new(cfg: Config, sweeping: bool, seed: u64) -> Self {
+        let draws = Draws::new(seed);
+        let s32 = scores(&cfg, &draws);
+        let probe = probe(&s32, &draws);
+        let sweep = sweep(probe.s_t, cfg.k);
+        let zoom = zoom(probe.s_t, cfg.k);
+        FpSim { cfg, sweeping, gap: cfg.gap, draws, s32, probe, sweep, zoom, steps: 0 }
+    }
+}
+
+impl Sim for FpSim {
+    fn step(&mut self) {
+        self.steps += 1;
+        if !self.sweeping {
+            return;
+        }
+        // Only the negatives move: s_t, and with it the sweep, stays fixed.
+        self.gap = swept_gap(self.cfg.gap, self.steps, SWEEP_RATE);
+        let cfg = Config { gap: self.gap, ..self.cfg };
+        self.s32 = scores(&cfg, &self.draws);
+        self.probe = probe(&self.s32, &self.draws);
+    }
+
+    fn is_finite(&self) -> bool {
+        let p = &self.probe;
+        [p.xi, p.info_loss32, p.info_loss64, p.flat_loss32, p.flat_loss64, p.gt_rel_err].iter().all(|v| v.is_finite())
+    }
+
+    fn metrics(&self) -> Metrics {
+        let p = &self.probe;
+        vec![
+            ("xi", Metric::Num(p.xi)),
+            ("ulp", Metric::Num(p.ulp)),
+            ("info_loss32", Metric::Num(p.info_loss32)),
+            ("info_loss64", Metric::Num(p.info_loss64)),
+            ("flat_loss32", Metric::Num(p.flat_loss32)),
+            ("flat_loss64", Metric::Num(p.flat_loss64)),
+            ("gt_rel_err", Metric::Num(p.gt_rel_err)),
+            ("info_cos32v64", Metric::Num(p.info_cos32v64)),
+            ("flat_cos32v64", Metric::Num(p.flat_cos32v64)),
+            ("s_t", Metric::Num(p.s_t as f64)),
+            ("loss32_ulps", Metric::Num(p.loss32_ulps())),
+            ("gap_used", Metric::Num(self.gap)),
+        ]
+    }
+
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        draw::draw(area, self, theme)
+    }
+}

@@ -1,0 +1,536 @@
+//! Drawing of the training toy: the embeddings (circle, or sphere in projection) for the live run and the
+//! ghost, and four time series for both: the largest prototype cosine against its optimum, the median ξ
+//! against the f32 zero threshold, the loss (exact zeros on a floor line), and 1 − cos(g, g64).
+//!
+//! Colours name the loss (InfoNCE blue, FlatNCE green, as in the microscope); the live run is drawn thick
+//! and the ghost thin and pale. Every plotted value is clamped into its axis, and histories are thinned to
+//! at most [`MAX_POINTS`] points per series, so no setting can make drawing fail or slow.
+
+use super::model::{LossKind, Optimizer, Precision};
+use super::{Sample, TrainSim};
+use crate::panels::flatnce_fp::axes::{blend, decade_ticks, num, pow10, text, LogFloor};
+use crate::panels::flatnce_fp::loss::ulp_f32;
+use crate::plot::{err, is_wide, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Most points drawn per series (histories hold up to 2048 samples).
+pub const MAX_POINTS: usize = 700;
+
+type Sub<DB> = DrawingArea<DB, Shift>;
+
+/// The colour of a loss.
+fn loss_color(theme: &Theme, l: LossKind) -> RGBColor {
+    match l {
+        LossKind::InfoNce => theme.series(0),
+        LossKind::FlatNce => theme.series(2),
+    }
+}
+
+/// Draws the whole figure.
+pub fn draw<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    area.fill(&theme.bg()).map_err(err)?;
+    let wide = is_wide(area, theme.scale);
+    let (_, h) = area.dim_in_pixel();
+    let head_h = theme.px(if wide { 24.0 } else { 42.0 }).min(h / 5);
+    let (head, body) = area.split_vertically(head_h);
+    headline(&head, sim, theme, wide)?;
+    let (bw, bh) = body.dim_in_pixel();
+    let (emb, grid) = if wide {
+        body.split_horizontally((bw as f64 * 0.36) as u32)
+    } else {
+        body.split_vertically((bh as f64 * 0.38).min(bw as f64 * 0.9) as u32)
+    };
+    embedding(&emb, sim, theme)?;
+    let (gw, gh) = grid.dim_in_pixel();
+    let (top, bottom) = grid.split_vertically(gh / 2);
+    let (a, b) = top.split_horizontally(gw / 2);
+    let (c, d) = bottom.split_horizontally(gw / 2);
+    maxcos_chart(&a, sim, theme)?;
+    xi_chart(&b, sim, theme)?;
+    loss_chart(&c, sim, theme)?;
+    cos_chart(&d, sim, theme)?;
+    Ok(())
+}
+
+fn headline<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme, wide: bool) -> Result<(), String> {
+    let live = &sim.toy.live;
+    let cfg = live.cfg;
+    let prec = match cfg.precision {
+        Precision::F32 => "f32",
+        Precision::F64 => "f64",
+    };
+    let opt = match cfg.optimizer {
+        Optimizer::Adam => "Adam",
+        Optimizer::Sgd => "SGD",
+    };
+    let s = &live.snap;
+    let g = &sim.toy.ghost.snap;
+    let target = sim.target.map_or(String::new(), |t| {
+        // cos(2π/4) is 6e-17 in floating point: show it as the 0 it is.
+        let t = if t.abs() < 1e-9 { 0.0 } else { t };
+        format!(", optimum {}", num(t, 2))
+    });
+    let zero = if cfg.loss == LossKind::InfoNce && s.loss == 0.0 {
+        format!(" · {prec} loss exactly 0")
+    } else if s.maxcos > 0.99 && sim.toy.steps > 500 {
+        " · two prototypes merged".to_string()
+    } else {
+        String::new()
+    };
+    let a = format!("{} {prec} {opt}, step {}", cfg.loss.label(), sim.toy.steps);
+    let b =
+        format!("maxcos {} (ghost {} {}{target}){zero}", num(s.maxcos, 2), cfg.loss.other().label(), num(g.maxcos, 2));
+    let font = theme.font(13.0);
+    if wide {
+        text(area, format!("{a} · {b}"), theme.dpx(8.0), theme.dpx(5.0), &font)
+    } else {
+        text(area, a, theme.dpx(8.0), theme.dpx(3.0), &font)?;
+        text(area, b, theme.dpx(8.0), theme.dpx(21.0), &font)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Embeddings
+// ---------------------------------------------------------------------------------------------------------
+
+/// Projects a point of the sphere for drawing: a fixed view (azimuth 35°, elevation 25°); returns screen
+/// `(x, y)` and depth (positive towards the viewer).
+fn project(p: &[f64]) -> (f64, f64, f64) {
+    let (x, y, z) =
+        (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0), p.get(2).copied().unwrap_or(0.0));
+    let (az, el) = (35f64.to_radians(), 25f64.to_radians());
+    let (ca, sa, ce, se) = (az.cos(), az.sin(), el.cos(), el.sin());
+    // Rotate about z by the azimuth, then tilt about the screen x axis by the elevation.
+    let (x1, y1) = (ca * x - sa * y, sa * x + ca * y);
+    let (sy, depth) = (ce * z - se * y1, ce * y1 + se * z);
+    (x1, sy, depth)
+}
+
+fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    // A wide strip (phones) puts the key to the right of the circle, a tall area below it.
+    let strip = w as f64 > 1.4 * h as f64;
+    let circle_w = if strip { (w as f64 * 0.6) as i32 } else { w as i32 };
+    let top = theme.dpx(16.0);
+    let side = circle_w.min(h as i32 - top).max(10) as f64;
+    let cx = circle_w / 2;
+    let cy = top + (h as i32 - top) / 2;
+    let r = side / 2.0 * 0.88;
+    let to_px = |x: f64, y: f64| (cx + (x.clamp(-1.5, 1.5) * r) as i32, cy - (y.clamp(-1.5, 1.5) * r) as i32);
+    let d = sim.toy.live.cfg.dim;
+    let live_c = loss_color(theme, sim.toy.live.cfg.loss);
+    let ghost_c = loss_color(theme, sim.toy.ghost.cfg.loss);
+    let circle = |rad: f64| -> Vec<(i32, i32)> {
+        (0..=96)
+            .map(|i| {
+                let t = i as f64 / 96.0 * std::f64::consts::TAU;
+                to_px(rad * t.cos(), rad * t.sin())
+            })
+            .collect()
+    };
+    area.draw(&PathElement::new(circle(1.0), theme.stroke(theme.muted(), 1.2))).map_err(err)?;
+    area.draw(&PathElement::new(circle(0.78), theme.stroke(theme.grid(), 1.0))).map_err(err)?;
+    if d == 3 {
+        // The equator, dashed by drawing every other segment; back half paler.
+        let eq: Vec<(f64, f64, f64)> = (0..=96)
+            .map(|i| {
+                let t = i as f64 / 96.0 * std::f64::consts::TAU;
+                project(&[t.cos(), t.sin(), 0.0])
+            })
+            .collect();
+        for (i, pair) in eq.windows(2).enumerate() {
+            if i % 2 == 0 {
+                let c = if pair[0].2 >= 0.0 { theme.muted() } else { theme.grid() };
+                let seg = vec![to_px(pair[0].0, pair[0].1), to_px(pair[1].0, pair[1].1)];
+                area.draw(&PathElement::new(seg, theme.stroke(c, 1.0))).map_err(err)?;
+            }
+        }
+    }
+    let pos = |p: &[f64]| -> (f64, f64, f64) {
+        if d == 3 {
+            project(p)
+        } else {
+            (p.first().copied().unwrap_or(0.0), p.get(1).copied().unwrap_or(0.0), 1.0)
+        }
+    };
+    // The batch's anchors (view 1) of the live run: small dots showing the view noise.
+    for p in sim.toy.live.snap.anchors.chunks(d) {
+        let (x, y, z) = pos(p);
+        let c = if z >= 0.0 { live_c.mix(0.45) } else { live_c.mix(0.2) };
+        area.draw(&Circle::new(to_px(x, y), theme.px(2.5), c.filled())).map_err(err)?;
+    }
+    // The ghost's prototypes on the inner ring, hollow.
+    for p in sim.toy.ghost.snap.protos.chunks(d) {
+        let (x, y, z) = pos(p);
+        let c = if z >= 0.0 { ghost_c } else { blend(ghost_c, theme.bg(), 0.4) };
+        area.draw(&Circle::new(to_px(0.78 * x, 0.78 * y), theme.px(4.0), c.stroke_width(theme.px(1.8))))
+            .map_err(err)?;
+    }
+    // The live prototypes: spokes and filled dots (behind the sphere: hollow).
+    for p in sim.toy.live.snap.protos.chunks(d) {
+        let (x, y, z) = pos(p);
+        let front = z >= 0.0;
+        let spoke = if front { live_c.mix(0.6) } else { live_c.mix(0.25) };
+        area.draw(&PathElement::new(vec![(cx, cy), to_px(x, y)], spoke.stroke_width(theme.px(1.5)))).map_err(err)?;
+        if front {
+            area.draw(&Circle::new(to_px(x, y), theme.px(5.5), live_c.filled())).map_err(err)?;
+        } else {
+            area.draw(&Circle::new(to_px(x, y), theme.px(5.0), live_c.stroke_width(theme.px(2.0)))).map_err(err)?;
+        }
+    }
+    let small = theme.font_in(10.0, theme.muted());
+    let label = if d == 3 { "sphere (hollow: far side)" } else { "circle" };
+    text(area, format!("prototypes W eₙ/|W eₙ| on the {label}"), theme.dpx(6.0), theme.dpx(2.0), &small)?;
+    let (x, y) =
+        if strip { (circle_w, h as i32 / 2 - theme.dpx(14.0)) } else { (theme.dpx(6.0), h as i32 - theme.dpx(28.0)) };
+    text(area, format!("● {} (live)", sim.toy.live.cfg.loss.label()), x, y, &theme.font_in(10.0, live_c))?;
+    text(
+        area,
+        format!("○ {} (ghost, inner ring)", sim.toy.ghost.cfg.loss.label()),
+        x,
+        y + theme.dpx(13.0),
+        &theme.font_in(10.0, ghost_c),
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time series
+// ---------------------------------------------------------------------------------------------------------
+
+/// The samples of a history, thinned to at most [`MAX_POINTS`].
+fn thin(items: &[(u64, Sample)]) -> Vec<(f64, Sample)> {
+    let stride = items.len().div_ceil(MAX_POINTS).max(1);
+    let mut out: Vec<(f64, Sample)> = items.iter().step_by(stride).map(|(s, v)| (*s as f64, *v)).collect();
+    if let Some((s, v)) = items.last() {
+        if out.last().map(|l| l.0) != Some(*s as f64) {
+            out.push((*s as f64, *v));
+        }
+    }
+    out
+}
+
+fn x_max(sim: &TrainSim) -> f64 {
+    (sim.toy.steps as f64).max(10.0)
+}
+
+/// Integer step labels.
+fn step_label(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// The live and ghost series of one quantity, each with its colour, width and loss.
+struct Runs {
+    live: Vec<(f64, Sample)>,
+    ghost: Vec<(f64, Sample)>,
+    live_c: RGBColor,
+    ghost_c: RGBColor,
+}
+
+fn runs(sim: &TrainSim, theme: &Theme) -> Runs {
+    Runs {
+        live: thin(sim.hist.items()),
+        ghost: thin(sim.ghost_hist.items()),
+        live_c: loss_color(theme, sim.toy.live.cfg.loss),
+        ghost_c: blend(loss_color(theme, sim.toy.ghost.cfg.loss), theme.bg(), 0.6),
+    }
+}
+
+fn title<DB: DrawingBackend>(area: &Sub<DB>, s: &str, theme: &Theme) -> Result<(), String> {
+    text(area, s.to_string(), theme.dpx(6.0), theme.dpx(2.0), &theme.font(11.0))
+}
+
+fn builder<'a, 'b, DB: DrawingBackend>(area: &'a Sub<DB>, theme: &Theme, right: f64) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin(theme.px(4.0))
+        .margin_top(theme.px(18.0))
+        .margin_right(theme.px(if right > 0.0 { 4.0 } else { 14.0 }))
+        .x_label_area_size(theme.px(20.0))
+        .y_label_area_size(theme.px(38.0));
+    // A right label area, even one pixel wide, makes plotters repeat the primary y labels there.
+    if right > 0.0 {
+        b.right_y_label_area_size(theme.px(right));
+    }
+    b
+}
+
+fn maxcos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    title(area, "largest prototype cosine", theme)?;
+    let r = runs(sim, theme);
+    let xm = x_max(sim);
+    let mut chart = builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, -1.05..1.05).map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(9.0))
+        .x_labels(4)
+        .x_label_formatter(&|v| step_label(*v))
+        .y_labels(5)
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(err)?;
+    if let Some(t) = sim.target {
+        let t = t.clamp(-1.0, 1.0);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, t), (xm, t)],
+                theme.px(5.0),
+                theme.px(4.0),
+                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series([Text::new(
+                "optimum",
+                (xm, t),
+                theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            )])
+            .map_err(err)?;
+    }
+    let f = |v: &Sample| if v.maxcos.is_finite() { v.maxcos.clamp(-1.05, 1.05) } else { 1.05 };
+    chart
+        .draw_series(LineSeries::new(r.ghost.iter().map(|(s, v)| (*s, f(v))), r.ghost_c.stroke_width(theme.px(1.4))))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(r.live.iter().map(|(s, v)| (*s, f(v))), r.live_c.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    Ok(())
+}
+
+fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    let (aw, _) = area.dim_in_pixel();
+    let long = aw as f64 / theme.scale >= 250.0;
+    title(area, if long { "median ξ; dashed: ½ ulp(1/τ), f32 zero line" } else { "median ξ; dashed: ½ ulp" }, theme)?;
+    let r = runs(sim, theme);
+    let xm = x_max(sim);
+    // Half an ulp of the positive score ≈ 1/τ: the f32 InfoNCE loss of an anchor is exactly 0 below it
+    // (theory §2; the actual s_kk is a little below 1/τ, in the same binade for cos(a_k, b_k) > 0.5
+    // unless 1/τ sits just above a power of two, so the line is a guide, not a per-anchor threshold).
+    let thr = ulp_f32((1.0 / sim.toy.live.cfg.tau) as f32) as f64 / 2.0;
+    let vals = r.live.iter().chain(&r.ghost).map(|(_, v)| v.xi_median).filter(|v| v.is_finite() && *v > 0.0);
+    let (mut lo, mut hi) = (thr, thr);
+    for v in vals {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    let lo = 10f64.powf(lo.max(1e-300).log10().floor() - 0.3).max(1e-300);
+    let hi = 10f64.powf(hi.log10().ceil() + 0.3);
+    let ticks = decade_ticks(lo, hi, 5);
+    let mut chart = builder(area, theme, 0.0)
+        .build_cartesian_2d(0.0..xm, (lo..hi).log_scale().with_key_points(ticks.clone()))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(9.0))
+        .x_labels(4)
+        .x_label_formatter(&|v| step_label(*v))
+        .y_labels(ticks.len().max(2))
+        .y_label_formatter(&|v| pow10(*v))
+        .draw()
+        .map_err(err)?;
+    let warn = theme.series(1);
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, thr), (xm, thr)],
+            theme.px(4.0),
+            theme.px(3.0),
+            warn.stroke_width(theme.px(1.2)),
+        ))
+        .map_err(err)?;
+    let f = |v: &Sample| if v.xi_median.is_finite() && v.xi_median > 0.0 { v.xi_median.clamp(lo, hi) } else { lo };
+    chart
+        .draw_series(LineSeries::new(r.ghost.iter().map(|(s, v)| (*s, f(v))), r.ghost_c.stroke_width(theme.px(1.4))))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(r.live.iter().map(|(s, v)| (*s, f(v))), r.live_c.stroke_width(theme.px(2.0))))
+        .map_err(err)?;
+    Ok(())
+}
+
+fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    let r = runs(sim, theme);
+    let xm = x_max(sim);
+    // InfoNCE on a log axis whose bottom decade is the "exactly 0" floor; FlatNCE (log ξ, negative) on a
+    // linear right axis. Which of the two series is the live run depends on the `loss` parameter.
+    let live_is_info = sim.toy.live.cfg.loss == LossKind::InfoNce;
+    let (info, flat) = if live_is_info { (&r.live, &r.ghost) } else { (&r.ghost, &r.live) };
+    let (info_c, flat_c) = if live_is_info { (r.live_c, r.ghost_c) } else { (r.ghost_c, r.live_c) };
+    let (info_w, flat_w) = if live_is_info { (2.0, 1.4) } else { (1.4, 2.0) };
+    let mut min_pos = f64::INFINITY;
+    for (_, v) in info.iter() {
+        if v.loss > 0.0 && v.loss.is_finite() {
+            min_pos = min_pos.min(v.loss);
+        }
+    }
+    let ax = LogFloor::new(if min_pos.is_finite() { min_pos.max(1e-30) } else { 1e-7 }, 10.0).with_gap(2.0);
+    let (ylo, yhi) = ax.range();
+    // The share of the height below the lowest positive value (the floor band).
+    let band = (ax.min_pos / ylo).ln() / (yhi / ylo).ln();
+    let (mut flo, mut fhi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (_, v) in flat.iter() {
+        if v.loss.is_finite() {
+            flo = flo.min(v.loss);
+            fhi = fhi.max(v.loss);
+        }
+    }
+    if !(flo.is_finite() && fhi.is_finite()) {
+        (flo, fhi) = (-10.0, 1.0);
+    }
+    let (flo, fhi) = ((flo - 1.0).floor().max(-1e6), (fhi + 1.0).ceil().min(1e6).max(flo + 1.0));
+    // Extend the FlatNCE axis downwards so that its curve stays above the floor band.
+    let flo = flo - band / (1.0 - band).max(0.1) * (fhi - flo);
+    let ticks = ax.ticks(5);
+    let mut chart = builder(area, theme, 30.0)
+        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))
+        .map_err(err)?
+        .set_secondary_coord(0.0..xm, flo..fhi);
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font_in(9.0, info_c))
+        .x_labels(4)
+        .x_label_formatter(&|v| step_label(*v))
+        .y_labels(ticks.len().max(2) + 1)
+        .y_label_formatter(&|v| ax.label(*v))
+        .draw()
+        .map_err(err)?;
+    chart
+        .configure_secondary_axes()
+        .axis_style(theme.muted())
+        .label_style(theme.font_in(9.0, flat_c))
+        .y_labels(4)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    let mut x = theme.dpx(6.0);
+    for (t, c) in [("loss: ", theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)] {
+        let style = theme.font_in(11.0, c);
+        text(area, t, x, theme.dpx(2.0), &style)?;
+        x += area.estimate_text_size(t, &style).map_or(theme.dpx(60.0), |(w, _)| w as i32);
+    }
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, ax.floor), (xm, ax.floor)],
+            theme.px(4.0),
+            theme.px(3.0),
+            theme.muted().stroke_width(theme.px(1.0)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series([Text::new(
+            "band: anchors at exactly 0",
+            (xm * 0.03, ax.min_pos * 0.9),
+            theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top)),
+        )])
+        .map_err(err)?;
+    // The share of the InfoNCE run's anchors whose loss is exactly 0, as a band in the floor decade (from
+    // the floor line up to the lowest positive value drawn, log-proportionally): the mean loss is exactly 0
+    // only when the band is full, but single anchors are at 0 far more often.
+    let warn = theme.series(1);
+    if info.iter().any(|(_, v)| v.zero_frac > 0.0) {
+        let mut band: Vec<(f64, f64)> = Vec::with_capacity(info.len() + 2);
+        band.push((info.first().map_or(0.0, |p| p.0), ax.floor));
+        for (s, v) in info.iter() {
+            let f = if v.zero_frac.is_finite() { v.zero_frac.clamp(0.0, 1.0) } else { 0.0 };
+            band.push((*s, ax.floor * (ax.min_pos / ax.floor).powf(f)));
+        }
+        band.push((info.last().map_or(0.0, |p| p.0), ax.floor));
+        chart.draw_series([Polygon::new(band, warn.mix(0.35).filled())]).map_err(err)?;
+    }
+    let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
+    chart
+        .draw_secondary_series(LineSeries::new(
+            flat.iter().map(|(s, v)| (*s, fl(v.loss))),
+            flat_c.stroke_width(theme.px(flat_w)),
+        ))
+        .map_err(err)?;
+    let pts: Vec<(f64, f64)> = info.iter().filter_map(|(s, v)| ax.place(v.loss).map(|y| (*s, y))).collect();
+    chart.draw_series(LineSeries::new(pts, info_c.stroke_width(theme.px(info_w)))).map_err(err)?;
+    // Mean loss exactly 0, emphasised on the floor line: one thick segment per run of consecutive zero
+    // samples, at least 0.5% of the axis long so that a single zero step is visible.
+    let min_len = xm * 0.005;
+    let mut start: Option<(f64, f64)> = None;
+    let mut segs: Vec<(f64, f64)> = Vec::new();
+    for (s, v) in info.iter() {
+        if v.loss == 0.0 {
+            start = Some(start.map_or((*s, *s), |(a, _)| (a, *s)));
+        } else if let Some(seg) = start.take() {
+            segs.push(seg);
+        }
+    }
+    segs.extend(start);
+    for (a, b) in segs {
+        let b = b.max(a + min_len).min(xm);
+        chart
+            .draw_series(LineSeries::new([(a, ax.floor), (b, ax.floor)], warn.stroke_width(theme.px(5.0))))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn cos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+    let (aw, _) = area.dim_in_pixel();
+    let t = if aw as f64 / theme.scale >= 220.0 {
+        "1 − cos(g, g₆₄) on the same batch"
+    } else {
+        "1 − cos(g, g₆₄)"
+    };
+    title(area, t, theme)?;
+    let r = runs(sim, theme);
+    let xm = x_max(sim);
+    // 1 − cos below 1e-12 is f64 rounding of the cosine itself (and exactly 0 for the f64 runs): floor.
+    let ax = LogFloor::new(1e-12, 2.0).with_gap(2.0);
+    let (ylo, yhi) = ax.range();
+    let place = |c: f64| -> f64 {
+        let v = 1.0 - c;
+        if !v.is_finite() {
+            yhi
+        } else if v < ax.min_pos {
+            ax.floor
+        } else {
+            v.min(yhi)
+        }
+    };
+    let ticks = ax.ticks(5);
+    let mut chart = builder(area, theme, 0.0)
+        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(theme.bg())
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(theme.font(9.0))
+        .x_labels(4)
+        .x_label_formatter(&|v| step_label(*v))
+        .y_labels(ticks.len().max(2) + 1)
+        .y_label_formatter(&|v| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { pow10(*v) })
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            r.ghost.iter().map(|(s, v)| (*s, place(v.cos))),
+            r.ghost_c.stroke_width(theme.px(1.4)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            r.live.iter().map(|(s, v)| (*s, place(v.cos))),
+            r.live_c.stroke_width(theme.px(2.0)),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
