@@ -9,9 +9,12 @@ use crate::panels;
 use crate::plot::{AnyBackend, Theme};
 use crate::runner::Runner;
 use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// Installs the panic hook so that a Rust panic is logged with its message before the trap.
 #[wasm_bindgen(start)]
@@ -121,8 +124,7 @@ impl Figure {
             self.canvas.set_height(h);
         }
         self.dpr = dpr;
-        let backend = CanvasBackend::with_canvas_object(self.canvas.clone())
-            .ok_or_else(|| JsError::new("no 2d context on canvas"))?;
+        let backend = MeasuredCanvas::new(&self.canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
         let root = AnyBackend::new(backend).into_drawing_area();
         let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
         self.runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
@@ -155,5 +157,130 @@ impl Figure {
     /// Panics on purpose, so tests can check that one failed figure does not stop the others.
     pub fn debug_panic(&mut self) {
         panic!("debug_panic called on figure '{}'", self.runner.panel().id());
+    }
+}
+
+/// Most text sizes a page asks for are the same tick labels and captions every frame, so they are kept here.
+/// The map is cleared when it grows past [`TEXT_CACHE_LIMIT`] entries, which bounds its memory.
+const TEXT_CACHE_LIMIT: usize = 4096;
+
+thread_local! {
+    static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+}
+
+/// The canvas backend with a fast, cached text measurement.
+///
+/// plotters measures text in the browser by inserting a `<span>` into the document and reading its
+/// `offsetWidth`, which forces a synchronous layout of the whole page for every tick label of every frame.
+/// This wrapper forwards all drawing to [`CanvasBackend`] and answers `estimate_text_size` with the canvas's
+/// own `measureText` instead: the advance width and the font's ascent plus descent, which is what the span's
+/// box measures for a single line with the default line height, rounded the same way.
+struct MeasuredCanvas {
+    inner: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+impl MeasuredCanvas {
+    fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
+        let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
+        Some(MeasuredCanvas { inner, context })
+    }
+
+    fn measure(&self, font: &str, text: &str) -> (u32, u32) {
+        let key = format!("{font}\u{0}{text}");
+        if let Some(size) = TEXT_SIZES.with(|m| m.borrow().get(&key).copied()) {
+            return size;
+        }
+        self.context.set_font(font);
+        let size = match self.context.measure_text(text) {
+            Ok(m) => {
+                let w = m.width();
+                let h = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+                (w.round().max(0.0) as u32, h.round().max(0.0) as u32)
+            }
+            Err(_) => (0, 0),
+        };
+        TEXT_SIZES.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= TEXT_CACHE_LIMIT {
+                m.clear();
+            }
+            m.insert(key, size);
+        });
+        size
+    }
+}
+
+type CanvasResult<T = ()> = Result<T, DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+
+impl DrawingBackend for MeasuredCanvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> CanvasResult {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> CanvasResult {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> CanvasResult {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> CanvasResult {
+        self.inner.draw_rect(a, b, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> CanvasResult {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, style: &S, fill: bool) -> CanvasResult {
+        self.inner.draw_circle(c, r, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, style: &S) -> CanvasResult {
+        self.inner.fill_polygon(v, style)
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> CanvasResult {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> CanvasResult<(u32, u32)> {
+        let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
+        Ok(self.measure(&font, text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::style::{FontDesc, FontFamily, FontStyle, TextStyle};
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The fast measurement must agree with plotters' own (a `<span>` in the document) to within a pixel,
+    /// or chart layouts would shift; and it must be served from the cache the second time.
+    #[wasm_bindgen_test]
+    fn canvas_text_measurement_matches_the_document_and_is_cached() {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+        doc.body().unwrap().append_child(&c).unwrap();
+        let backend = MeasuredCanvas::new(&c).unwrap();
+        for size in [10.5, 12.0, 21.0, 31.5] {
+            for text in ["0", "1e-3", "−0.25", "θ (encoder)", "step 12345 · loss 0.693", "WWWWWWWW"] {
+                let font = FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal);
+                let (sw, sh) = font.box_size(text).unwrap();
+                let style = TextStyle::from(font);
+                let (w, h) = backend.estimate_text_size(text, &style).unwrap();
+                assert!(w.abs_diff(sw) <= 1, "width of {text:?} at {size}px: canvas {w}, document {sw}");
+                assert!(h.abs_diff(sh) <= 1, "height of {text:?} at {size}px: canvas {h}, document {sh}");
+                let key = format!("normal {size}px sans-serif\u{0}{text}");
+                assert_eq!(TEXT_SIZES.with(|m| m.borrow().get(&key).copied()), Some((w, h)));
+            }
+        }
+        c.remove();
     }
 }
