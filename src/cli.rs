@@ -23,7 +23,7 @@ pub const USAGE: &str = "usage:
   dynamics run <panel-id> [--steps N] [--seed S] [key=value ...]
   dynamics svg <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
   dynamics png <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
-  dynamics bench [--ms N]
+  dynamics bench [--ms N] [<panel-id> [key=value ...]]
 values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)";
 
 /// A command-line failure: the exit status and a one-line message.
@@ -90,10 +90,13 @@ pub enum Command {
     Svg(RunSpec, Figure),
     /// Render to PNG.
     Png(RunSpec, Figure),
-    /// Measure native steps per second of every panel for about `ms` milliseconds each.
+    /// Measure native steps per second of every panel at its defaults, or of one panel at the given parameters,
+    /// for about `ms` milliseconds each.
     Bench {
         /// Milliseconds per panel.
         ms: u64,
+        /// One panel and its parameter values (steps and seed unused), or `None` for every panel at its defaults.
+        only: Option<RunSpec>,
     },
 }
 
@@ -129,19 +132,36 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
         }
         "bench" => {
             let mut ms = 1000;
+            let mut only: Option<RunSpec> = None;
             let mut i = 0;
             while i < rest.len() {
-                let (flag, inline) = split_flag(&rest[i]);
-                match flag {
-                    "--ms" => {
+                let arg = &rest[i];
+                let (flag, inline) = split_flag(arg);
+                match (flag, &mut only) {
+                    ("--ms", _) => {
                         let v = value_of(flag, inline, rest, &mut i)?;
                         ms = parse_u64_in("--ms", &v, 1, 600_000)?;
                     }
-                    _ => return Err(usage_err(format!("unknown argument '{}' for 'bench'", clip(&rest[i])))),
+                    _ if arg.starts_with('-') => {
+                        return Err(usage_err(format!("unknown argument '{}' for 'bench'", clip(arg))))
+                    }
+                    (_, Some(RunSpec { panel, params, .. })) => {
+                        let Some((key, value)) = arg.split_once('=') else {
+                            return Err(usage_err(format!("expected key=value, got '{}'", clip(arg))));
+                        };
+                        params
+                            .set_strict(key, value)
+                            .map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
+                    }
+                    (_, None) => {
+                        let panel = find_panel(arg)?;
+                        let params = ParamValues::defaults(panel.params());
+                        only = Some(RunSpec { panel, steps: 0, seed: DEFAULT_SEED, params });
+                    }
                 }
                 i += 1;
             }
-            Ok(Command::Bench { ms })
+            Ok(Command::Bench { ms, only })
         }
         "run" | "svg" | "png" => parse_run(cmd, rest),
         other => {
@@ -167,14 +187,18 @@ fn value_of(flag: &str, inline: Option<&str>, rest: &[String], i: &mut usize) ->
     rest.get(*i).cloned().ok_or_else(|| usage_err(format!("{flag} needs a value")))
 }
 
+fn find_panel(id: &str) -> Result<&'static dyn Panel, CliError> {
+    panels::find(id).ok_or_else(|| {
+        let ids: Vec<&str> = panels::all().iter().map(|p| p.id()).collect();
+        usage_err(format!("unknown panel '{}'; known: {}", clip(id), ids.join(", ")))
+    })
+}
+
 fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
     let Some(id) = rest.first() else {
         return Err(usage_err(format!("'{cmd}' needs a panel id; try 'dynamics list'")));
     };
-    let panel = panels::find(id).ok_or_else(|| {
-        let ids: Vec<&str> = panels::all().iter().map(|p| p.id()).collect();
-        usage_err(format!("unknown panel '{}'; known: {}", clip(id), ids.join(", ")))
-    })?;
+    let panel = find_panel(id)?;
     let figure_cmd = cmd != "run";
     let mut params = ParamValues::defaults(panel.params());
     let mut steps = 0;
@@ -281,7 +305,7 @@ pub fn execute(cmd: Command) -> Result<String, CliError> {
                 .map_err(|e| work_err(format!("cannot render {}: {e}", fig.out.display())))?;
             Ok(pretty(&with_output(runner.report_json(), &fig.out)))
         }
-        Command::Bench { ms } => Ok(pretty(&bench(ms))),
+        Command::Bench { ms, only } => Ok(pretty(&bench(ms, only))),
     }
 }
 
@@ -296,13 +320,18 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
-/// Measures native steps per second of every panel at default parameters (a benchmark, not a test).
-fn bench(ms: u64) -> serde_json::Value {
+/// Measures native steps per second of every panel at default parameters, or of one panel at the given
+/// parameters (a benchmark, not a test).
+fn bench(ms: u64, only: Option<RunSpec>) -> serde_json::Value {
     use std::time::{Duration, Instant};
     let budget = Duration::from_millis(ms);
+    let runs: Vec<(&'static dyn Panel, ParamValues)> = match only {
+        Some(spec) => vec![(spec.panel, spec.params)],
+        None => panels::all().into_iter().map(|p| (p, ParamValues::defaults(p.params()))).collect(),
+    };
     let mut rows = Vec::new();
-    for panel in panels::all() {
-        let mut runner = Runner::with_defaults(panel);
+    for (panel, params) in runs {
+        let mut runner = Runner::new(panel, params, DEFAULT_SEED);
         let start = Instant::now();
         let mut steps = 0u64;
         let chunk = panel.steps_per_frame().max(1) as u64;

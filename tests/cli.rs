@@ -103,6 +103,11 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
         (&["svg", "simsiam-toy", "--width", "5", "-o", "x.svg"], "--width"),
         (&["png", "simsiam-toy", "--scale", "9", "-o", "x.png"], "--scale"),
         (&["list", "extra"], "list"),
+        (&["bench", "no-such-panel"], "no-such-panel"),
+        (&["bench", "simsiam-toy", "alpha=1000"], "alpha"),
+        (&["bench", "simsiam-toy", "junk"], "key=value"),
+        (&["bench", "--ms", "0"], "--ms"),
+        (&["bench", "--fast"], "--fast"),
     ];
     for (args, needle) in cases {
         let out = dynamics(args);
@@ -113,6 +118,15 @@ fn bad_input_exits_2_with_one_line_naming_the_problem() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
     }
+}
+
+#[test]
+fn bench_of_one_panel_reports_only_that_panel() {
+    let v = json(&dynamics(&["bench", "--ms", "50", "simsiam-toy", "alpha=4"]));
+    let rows = v["panels"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], "simsiam-toy");
+    assert!(rows[0]["steps_per_sec"].as_f64().is_some_and(|r| r > 0.0));
 }
 
 #[test]

@@ -186,13 +186,13 @@ fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
     let (x, y) =
         if strip { (circle_w, h as i32 / 2 - theme.dpx(14.0)) } else { (theme.dpx(6.0), h as i32 - theme.dpx(28.0)) };
     text(area, format!("● {} (live)", sim.toy.live.cfg.loss.label()), x, y, &theme.font_in(10.0, live_c))?;
-    text(
-        area,
-        format!("○ {} (ghost, inner ring)", sim.toy.ghost.cfg.loss.label()),
-        x,
-        y + theme.dpx(13.0),
-        &theme.font_in(10.0, ghost_c),
-    )?;
+    // On a narrow strip the full ghost label would run off the edge; the prose names the inner ring too.
+    let ghost_font = theme.font_in(10.0, ghost_c);
+    let ghost = sim.toy.ghost.cfg.loss.label();
+    let full = format!("○ {ghost} (ghost, inner ring)");
+    let fits = area.estimate_text_size(&full, &ghost_font).map(|(tw, _)| x + tw as i32 <= w as i32).unwrap_or(true);
+    let label = if fits { full } else { format!("○ {ghost} (ghost)") };
+    text(area, label, x, y + theme.dpx(13.0), &ghost_font)?;
     Ok(())
 }
 

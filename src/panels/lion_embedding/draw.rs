@@ -2,7 +2,7 @@
 //! map of the embedding (row buckets by rank × entries), the largest |entry| per rank bucket and the count of
 //! rows at the cap over time, and a token inspector.
 //!
-//! Drawing reads only what it shows: at most [`SCATTER_ROWS`] rows for the scatter (every rank up to 500,
+//! Drawing reads only what it shows: at most [`SCATTER_ROWS`] rows for the scatter (every rank up to 400,
 //! then log-spaced ranks) and at most [`HEAT_ROWS`] rows per heat-map bucket, each evaluated at the current
 //! step in closed form, so a frame costs the same at V = 2000 and at V = 100 000. The time series come from
 //! the simulation's exact whole-embedding samples.
@@ -13,12 +13,15 @@ use crate::plot::{err, is_wide, log_range, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Most rows drawn in the scatter.
-pub const SCATTER_ROWS: usize = 2000;
+/// Most rows drawn in the scatter (every rank up to 400, then log-spaced: at most a few per pixel column).
+pub const SCATTER_ROWS: usize = 1000;
 /// Most rows sampled per heat-map bucket.
 pub const HEAT_ROWS: usize = 12;
 /// Most heat-map row buckets.
-const MAX_BUCKETS: usize = 200;
+const MAX_BUCKETS: usize = 120;
+/// Colour levels per sign in the heat map: cells are quantised to them so that runs of equal colour down a
+/// column (rows at the cap, rows still near their start) are drawn as one rectangle.
+const HEAT_LEVELS: f64 = 48.0;
 /// Magnitudes are clamped here before plotting (the model's values are finite but may be huge).
 const LIMIT: f64 = 1e30;
 
@@ -125,7 +128,7 @@ pub fn scatter_ranks(v: usize) -> Vec<usize> {
     if v <= SCATTER_ROWS {
         return (0..v).collect();
     }
-    let head = 500.min(v);
+    let head = 400.min(v);
     let mut out: Vec<usize> = (0..head).collect();
     let n = SCATTER_ROWS - head;
     let (l0, l1) = ((head as f64).ln(), (v as f64).ln());
@@ -314,13 +317,24 @@ fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, th
         }
     }
     let (cw, ch) = ((x1 - x0) as f64 / d as f64, (y1 - y0) as f64 / nb as f64);
-    for b in 0..nb {
-        for j in 0..d {
-            let val = cells[b * d + j] / scale;
-            let col = diverging(theme, val.signum() * val.abs().sqrt());
-            let (a0, a1) = (x0 + (j as f64 * cw) as i32, x0 + ((j + 1) as f64 * cw) as i32);
-            let (b0, b1) = (y0 + (b as f64 * ch) as i32, y0 + ((b + 1) as f64 * ch).ceil() as i32);
+    let level = |b: usize, j: usize| {
+        let val = cells[b * d + j] / scale;
+        let x = if val.is_finite() { (val.signum() * val.abs().sqrt()).clamp(-1.0, 1.0) } else { 0.0 };
+        (x * HEAT_LEVELS).round() as i32
+    };
+    for j in 0..d {
+        let (a0, a1) = (x0 + (j as f64 * cw) as i32, x0 + ((j + 1) as f64 * cw) as i32);
+        let mut b = 0;
+        while b < nb {
+            let lv = level(b, j);
+            let mut e = b + 1;
+            while e < nb && level(e, j) == lv {
+                e += 1;
+            }
+            let col = diverging(theme, lv as f64 / HEAT_LEVELS);
+            let (b0, b1) = (y0 + (b as f64 * ch) as i32, y0 + (e as f64 * ch).ceil() as i32);
             area.draw(&Rectangle::new([(a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1))], col.filled())).map_err(err)?;
+            b = e;
         }
     }
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme.muted().stroke_width(1))).map_err(err)?;

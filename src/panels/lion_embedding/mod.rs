@@ -313,6 +313,9 @@ pub struct LionSim {
     pub appearances: u64,
     /// The inspected row right after its first appearance, for the analytic constant-sign curve.
     pub first: Option<(u64, Row)>,
+    /// The last whole-embedding summary and its step: it costs O(V·d), and the page asks for the metrics
+    /// several times per second, often at a step that was already summarised.
+    summary_cache: std::cell::Cell<Option<(u64, Summary)>>,
 }
 
 impl LionSim {
@@ -328,16 +331,30 @@ impl LionSim {
             ticks: Vec::new(),
             appearances: 0,
             first: None,
+            summary_cache: std::cell::Cell::new(None),
             model,
         };
         sim.record();
         sim
     }
 
+    /// The summary at the current step, computed at most once per step.
+    pub fn summary(&self) -> Summary {
+        let t = self.model.t;
+        match self.summary_cache.get() {
+            Some((at, s)) if at == t => s,
+            _ => {
+                let s = self.model.summary();
+                self.summary_cache.set(Some((t, s)));
+                s
+            }
+        }
+    }
+
     fn record(&mut self) {
         let t = self.model.t;
         if t.is_multiple_of(self.series_every) {
-            self.series.push(t, SeriesSample { summary: self.model.summary() });
+            self.series.push(t, SeriesSample { summary: self.summary() });
         }
         let row = self.model.row(self.inspect);
         let sign = row.m.iter().map(|m| catchup::sign(*m) as i8).collect();
@@ -377,7 +394,7 @@ impl Sim for LionSim {
     }
 
     fn metrics(&self) -> Metrics {
-        let s = self.model.summary();
+        let s = self.summary();
         vec![
             ("max_abs", Metric::Num(s.max_abs)),
             ("max_top20", num(s.bucket_max[0])),

@@ -485,6 +485,12 @@ impl Model {
 
     /// Evaluates row `r` at step `target ≥ anchor` into `out` (theta, m and, for AdamW, v).
     fn eval_into(&self, r: usize, target: u64, out: &mut Row, ftz: bool) {
+        self.eval_row(r, target, out, ftz, false);
+    }
+
+    /// [`Model::eval_into`], optionally leaving the moments at their anchor values (`theta_only`), which is all
+    /// that statistics of the entries need and saves the moments' decay.
+    fn eval_row(&self, r: usize, target: u64, out: &mut Row, ftz: bool, theta_only: bool) {
         let d = self.dim();
         let s = r * d;
         let a = self.anchor[r];
@@ -494,13 +500,18 @@ impl Model {
             out.v.copy_from_slice(&self.v[s..s + d]);
         }
         if target > a && !self.cfg.lazy {
-            self.advance(out, a, target - a, ftz);
+            self.advance_row(out, a, target - a, ftz, theta_only);
         }
     }
 
     /// Advances a row state `k` absent steps after global step `t0` in closed form ([`super::catchup`]).
     /// `ftz = false` gives the constant-sign curve of the theory even when the run has flush-to-zero on.
     pub fn advance(&self, row: &mut Row, t0: u64, k: u64, ftz: bool) {
+        self.advance_row(row, t0, k, ftz, false);
+    }
+
+    /// [`Model::advance`]; with `theta_only` the moments are left as they were (only the entries are advanced).
+    fn advance_row(&self, row: &mut Row, t0: u64, k: u64, ftz: bool, theta_only: bool) {
         if k == 0 {
             return;
         }
@@ -570,6 +581,12 @@ impl Model {
                         th[j] = catchup::const_theta(x, 0.0, lr, wd, k - k1);
                     }
                 }
+                if theta_only {
+                    for (t, x) in row.theta.iter_mut().zip(&th[..d]) {
+                        *t = *x as f32;
+                    }
+                    return;
+                }
                 let bk = powu(dc.m_beta as f64, k);
                 for ((t, mj), x) in row.theta.iter_mut().zip(row.m.iter_mut()).zip(&th[..d]) {
                     *t = *x as f32;
@@ -596,6 +613,9 @@ impl Model {
                         zero_m,
                     );
                     row.theta[j] = th as f32;
+                    if theta_only {
+                        continue;
+                    }
                     row.m[j] = decay(mj, cfg.adam_beta.0, dc.m_stuck, k, ftz, b1k);
                     row.v[j] = decay(vj, cfg.adam_beta.1, dc.v_stuck, k, ftz, b2k);
                 }
@@ -605,7 +625,7 @@ impl Model {
 
     /// `max_j |θ_rj|` at the current step.
     pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
-        self.eval_into(r, self.t, scratch, self.cfg.ftz);
+        self.eval_row(r, self.t, scratch, self.cfg.ftz, true);
         scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
     }
 
