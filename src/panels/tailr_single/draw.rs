@@ -340,7 +340,7 @@ fn weight_chart<DB: DrawingBackend>(
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "p", y_desc: "" },
+        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: if wide { "p" } else { "" }, y_desc: "" },
         &tick,
         &tick,
     )?;
