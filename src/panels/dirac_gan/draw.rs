@@ -4,7 +4,7 @@
 
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
-use crate::plot::draw::{dashed_line, polyline, text_px};
+use crate::plot::draw::{dashed_line, dots, polyline, text_px};
 use crate::plot::{err, is_wide, legend, log_range, vector_field, Corner, PlaneMap, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -390,9 +390,9 @@ fn phase_plane<DB: DrawingBackend>(
         dashed_line(&chart, &ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
     }
     let start = (c.theta0.clamp(-hx, hx), sim.model.cfg.psi0.clamp(-hy, hy));
-    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
     if let Some(&last) = pts.last() {
-        chart.draw_series([Circle::new(last, theme.px(4.5), color.filled())]).map_err(err)?;
+        dots(&chart, &[last], theme.px(4.5), color.filled())?;
     }
 
     // The equilibrium and its eigenvalues.

@@ -8,7 +8,7 @@ use super::IgnSim;
 use crate::panels::dirac_gan::draw::{
     eig_text, fitting, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick,
 };
-use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polygon_px, polyline, rect_px, text_px};
+use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, vector_field, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -251,7 +251,7 @@ fn plane_block<DB: DrawingBackend>(
         .collect();
     polyline(&chart, &pts, color.stroke_width(theme.px(1.8)))?;
     let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
-    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
 
     // Fixed points, with the ideal point ringed and the ideal point and identity named.
     let pa = chart.plotting_area();
@@ -285,7 +285,7 @@ fn plane_block<DB: DrawingBackend>(
         }
     }
     if let Some(&last) = pts.last() {
-        chart.draw_series([Circle::new(last, theme.px(4.0), color.filled())]).map_err(err)?;
+        dots(&chart, &[last], theme.px(4.0), color.filled())?;
     }
 
     // The list of fixed points under the plane.
@@ -393,7 +393,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
     let data = theme.series(1);
     if (lo..=hi).contains(&x0) {
         polyline(&chart, &[(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5)))?;
-        chart.draw_series([Circle::new((x0, 0.92 * top), theme.px(4.0), data.filled())]).map_err(err)?;
+        dots(&chart, &[(x0, 0.92 * top)], theme.px(4.0), data.filled())?;
     }
     // Density of f(z): a normal of width |a|s, or a spike when that is tiny.
     let gen = theme.series(0);

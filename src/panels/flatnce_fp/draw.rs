@@ -8,7 +8,7 @@
 use super::axes::{blend, num, pow10, text, LogFloor};
 use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
-use crate::plot::draw::{dashed_line, polyline, text_at};
+use crate::plot::draw::{dashed_line, dots, polyline, text_at};
 use crate::plot::{err, is_wide, legend, Corner, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -247,11 +247,11 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     polyline(&chart, &[(x, ylo), (x, yhi)], theme.fg().mix(0.5).stroke_width(theme.px(1.0)))?;
     let r = theme.px(4.5);
     if let Some(y) = ax.place(p.info_loss64) {
-        chart.draw_series([Circle::new((x, y), r + theme.px(1.5), c64.filled())]).map_err(err)?;
+        dots(&chart, &[(x, y)], r + theme.px(1.5), c64.filled())?;
     }
     if let Some(y) = ax.place(p.info_loss32) {
-        chart.draw_series([Circle::new((x, y), r, c32.filled())]).map_err(err)?;
-        chart.draw_series([Circle::new((x, y), r, theme.bg().stroke_width(theme.px(1.0)))]).map_err(err)?;
+        dots(&chart, &[(x, y)], r, c32.filled())?;
+        dots(&chart, &[(x, y)], r, theme.bg().stroke_width(theme.px(1.0)))?;
     }
     chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())]).map_err(err)?;
     let label = if off { format!("ξ = {} (off scale)", num(p.xi, 2)) } else { "current".to_string() };
@@ -337,7 +337,7 @@ fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     let xc = p.xi / ulp;
     if ulp > 0.0 && xc.is_finite() && xc <= xmax && p.st_is_max {
         polyline(&chart, &[(xc, 0.0), (xc, ymax)], theme.fg().mix(0.5).stroke_width(theme.px(1.0)))?;
-        chart.draw_series([Circle::new((xc, y_of(p.info_loss32)), theme.px(4.5), c32.filled())]).map_err(err)?;
+        dots(&chart, &[(xc, y_of(p.info_loss32))], theme.px(4.5), c32.filled())?;
     } else {
         let msg = if !p.st_is_max {
             "current: a negative outscores the positive".to_string()

@@ -4,7 +4,7 @@
 
 use super::model::{Replay, Scheme};
 use super::{side, MultitaskSim};
-use crate::plot::draw::{circle_px, path_px, polygon, polyline, rect_px, text_px};
+use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -276,7 +276,7 @@ fn plane<DB: DrawingBackend>(
         for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()] && !sim.base.run(*s).diverged()) {
             if let Some(p) = sim.predicted_end(s).filter(|p| in_view(*p)) {
                 let ring = scheme_color(theme, s).stroke_width(theme.px(1.5));
-                chart.draw_series([Circle::new((p[0], p[1]), theme.px(7.0), ring)]).map_err(err)?;
+                dots(&chart, &[(p[0], p[1])], theme.px(7.0), ring)?;
             }
         }
     }
@@ -285,13 +285,11 @@ fn plane<DB: DrawingBackend>(
         let color = scheme_color(theme, s);
         let run = sim.base.run(s);
         if !run.diverged() && in_view(run.theta) {
-            chart
-                .draw_series([Circle::new((run.theta[0], run.theta[1]), theme.px(3.5), color.filled())])
-                .map_err(err)?;
+            dots(&chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled())?;
         }
         if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && in_view(r.theta)) {
             let ring = color.stroke_width(theme.px(1.5));
-            chart.draw_series([Circle::new((rr.theta[0], rr.theta[1]), theme.px(3.0), ring)]).map_err(err)?;
+            dots(&chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring)?;
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use super::{PTuningSim, PLANE};
-use crate::plot::draw::{dashed_line, polygon, polyline, rect, text_at, text_px};
+use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
 use crate::plot::{err, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -143,11 +143,9 @@ pub fn prompt_plane<DB: DrawingBackend>(
     for (v, name) in WORDS.iter().enumerate().take(N_VOCAB) {
         let e = word(v);
         let r = if v == chosen { theme.px(5.0) } else { theme.px(3.5) };
-        chart.draw_series([Circle::new((e[0], e[1]), r, theme.fg().filled())]).map_err(err)?;
+        dots(&chart, &[(e[0], e[1])], r, theme.fg().filled())?;
         if v == chosen {
-            chart
-                .draw_series([Circle::new((e[0], e[1]), theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))])
-                .map_err(err)?;
+            dots(&chart, &[(e[0], e[1])], theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))?;
         }
         // Labels sit outside the ring, anchored away from the dot so they never cover it.
         let dir = super::model::unit(60.0 * v as f64);
@@ -179,11 +177,11 @@ pub fn prompt_plane<DB: DrawingBackend>(
     let shown: Vec<(f64, f64)> = pts.iter().map(|p| clamp_ray(*p, PLANE)).collect();
     polyline(&chart, &shown, color.stroke_width(theme.px(2.2)))?;
     if let Some(&first) = shown.first() {
-        chart.draw_series([Circle::new(first, theme.px(4.0), color.stroke_width(theme.px(1.5)))]).map_err(err)?;
+        dots(&chart, &[first], theme.px(4.0), color.stroke_width(theme.px(1.5)))?;
     }
     let c = model.prompt();
     let cp = clamp_ray((c[0], c[1]), PLANE);
-    chart.draw_series([Circle::new(cp, theme.px(5.5), color.filled())]).map_err(err)?;
+    dots(&chart, &[cp], theme.px(5.5), color.filled())?;
     if c[0].abs().max(c[1].abs()) > PLANE {
         let n = c[0].hypot(c[1]);
         let label = if n < 1e4 { format!("‖c‖ = {n:.1} →") } else { format!("‖c‖ = {n:.1e} →") };

@@ -4,7 +4,7 @@
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
-use crate::plot::draw::{dashed_line, polyline, text_at, text_px};
+use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::{
     err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, Corner, PlaneMap, Theme,
 };
@@ -94,11 +94,11 @@ fn phase_plane<DB: DrawingBackend>(
         if let Some(&last) = pts.last() {
             let r = if i == 0 { theme.px(5.0) } else { theme.px(3.0) };
             let fill = if i == 0 { color.filled() } else { color.mix(0.6).filled() };
-            chart.draw_series([Circle::new(last, r, fill)]).map_err(err)?;
+            dots(&chart, &[last], r, fill)?;
         }
     }
     // The start and the predicted end point.
-    chart.draw_series([Circle::new(sim.start, theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))?;
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
         chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))]).map_err(err)?;
