@@ -413,7 +413,10 @@ fn sv_chart<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (c_max, c_min, c_spread) = (theme.series(0), theme.series(1), theme.fg().mix(0.6));
     let mut preds: Vec<f64> = sim.pred.iter().filter_map(|p| p.w_inf).filter(|v| v.is_finite() && *v > 0.0).collect();
-    preds.sort_by(|a, b| b.total_cmp(a));
+    // At most two values (one per mode): sort them descending by hand, as a stable sort would.
+    if preds.len() == 2 && preds[0].total_cmp(&preds[1]).is_lt() {
+        preds.swap(0, 1);
+    }
     let keys = vec![
         ("s_max".to_string(), c_max, false),
         ("s_min".to_string(), c_min, false),

@@ -413,8 +413,9 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
     // One curve per item, broken where the output is NaN; hard Top-k members in blue, drawn last.
     let n = sim.lab.x.len();
     let hard = super::model::hard_topk(&sim.lab.x, sim.lab.k);
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by_key(|&i| hard[i] > 0.5);
+    // Others first, then members, each in index order (a stable partition).
+    let (mut idx, members): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| hard[i] <= 0.5 || hard[i].is_nan());
+    idx.extend(members);
     for i in idx {
         let col = item_color(theme, hard[i] > 0.5).mix(0.85).stroke_width(theme.px(1.4));
         let mut seg: Vec<(f64, f64)> = Vec::new();
