@@ -4,6 +4,7 @@
 //! figures consistent and keeps one copy of plotters' axis code in the wasm module per coordinate type.
 
 use super::{err, DrawResult, Theme};
+use crate::plot::draw::text_px;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -121,5 +122,5 @@ pub fn log_tick(v: &f64) -> String {
 
 /// Draws a one-line title at the top-left of an area.
 pub fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str, size: f64) -> DrawResult {
-    area.draw(&Text::new(text.to_string(), (theme.dpx(8.0), theme.dpx(4.0)), theme.font(size))).map_err(err)
+    text_px(area, text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(size))
 }

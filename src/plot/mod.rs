@@ -6,9 +6,11 @@
 
 mod backend;
 pub mod chart;
+pub mod draw;
 
 pub use backend::{AnyBackend, BackendError};
 
+use crate::plot::draw::{path_px, rect_px, text_px};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -317,8 +319,8 @@ pub fn vector_field<DB: DrawingBackend>(
         let w1 = ((hx - back * ux - 0.5 * back * uy) as i32, (hy - back * uy + 0.5 * back * ux) as i32);
         let w2 = ((hx - back * ux + 0.5 * back * uy) as i32, (hy - back * uy - 0.5 * back * ux) as i32);
         let root = area.strip_coord_spec();
-        root.draw(&PathElement::new(vec![tail, head], style)).map_err(err)?;
-        root.draw(&PathElement::new(vec![w1, head, w2], style)).map_err(err)?;
+        path_px(&root, &[tail, head], style)?;
+        path_px(&root, &[w1, head, w2], style)?;
     }
     Ok(())
 }
@@ -351,7 +353,7 @@ pub fn legend<DB: DrawingBackend>(
         Corner::TopRight => theme.dpx(6.0),
         Corner::BottomRight => area_h as i32 - h - theme.dpx(6.0),
     };
-    area.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + h)], theme.bg().mix(0.85).filled())).map_err(err)?;
+    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled())?;
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(10.0) + line_h * i as i32;
         let x = x0 + theme.dpx(6.0);
@@ -359,14 +361,12 @@ pub fn legend<DB: DrawingBackend>(
             let seg = theme.dpx(4.0);
             for k in 0..3 {
                 let a = x + k * 2 * seg;
-                area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(*color, 2.0))).map_err(err)?;
+                path_px(area, &[(a, y), (a + seg, y)], theme.stroke(*color, 2.0))?;
             }
         } else {
-            area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(20.0), y)], theme.stroke(*color, 2.0)))
-                .map_err(err)?;
+            path_px(area, &[(x, y), (x + theme.dpx(20.0), y)], theme.stroke(*color, 2.0))?;
         }
-        area.draw(&Text::new(label.clone(), (x + theme.dpx(26.0), y - theme.dpx(6.0)), theme.font(11.0)))
-            .map_err(err)?;
+        text_px(area, label, (x + theme.dpx(26.0), y - theme.dpx(6.0)), &theme.font(11.0))?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
+use crate::plot::draw::{dashed_line, dots, polyline, text_px};
 use crate::plot::{err, is_wide, legend, log_range, vector_field, Corner, PlaneMap, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -178,7 +179,7 @@ pub(crate) fn key_line<DB: DrawingBackend>(
     let mut x = at.0;
     for (t, c) in chosen {
         let st = theme.font_in(size, *c);
-        area.draw(&Text::new(t.clone(), (x, at.1), st.clone())).map_err(err)?;
+        text_px(area, t, (x, at.1), &st)?;
         x += area.estimate_text_size(t, &st).map(|(w, _)| w as i32).unwrap_or(0);
     }
     Ok(())
@@ -348,27 +349,25 @@ fn phase_plane<DB: DrawingBackend>(
     // Clipping bounds.
     if c.clipped() && c.clip < hy {
         for s in [-1.0, 1.0] {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(-hx, s * c.clip), (hx, s * c.clip)],
-                    theme.px(5.0),
-                    theme.px(4.0),
-                    theme.warn().mix(0.7).stroke_width(theme.px(1.3)),
-                ))
-                .map_err(err)?;
+            dashed_line(
+                &chart,
+                &[(-hx, s * c.clip), (hx, s * c.clip)],
+                theme.px(5.0),
+                theme.px(4.0),
+                theme.warn().mix(0.7).stroke_width(theme.px(1.3)),
+            )?;
         }
     }
     // WGAN-GP: the penalty's target |ψ| = g₀.
     if c.nonsmooth() && WGAN_GP_TARGET < hy {
         for s in [-1.0, 1.0] {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(-hx, s * WGAN_GP_TARGET), (hx, s * WGAN_GP_TARGET)],
-                    theme.px(2.0),
-                    theme.px(4.0),
-                    theme.muted().stroke_width(theme.px(1.2)),
-                ))
-                .map_err(err)?;
+            dashed_line(
+                &chart,
+                &[(-hx, s * WGAN_GP_TARGET), (hx, s * WGAN_GP_TARGET)],
+                theme.px(2.0),
+                theme.px(4.0),
+                theme.muted().stroke_width(theme.px(1.2)),
+            )?;
         }
     }
 
@@ -382,20 +381,18 @@ fn phase_plane<DB: DrawingBackend>(
         .filter(|(t, p)| t.is_finite() && p.is_finite())
         .map(|(t, p)| (t.clamp(-hx, hx), p.clamp(-hy, hy)))
         .collect();
-    chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(theme.px(1.6)))).map_err(err)?;
+    polyline(&chart, &pts, color.stroke_width(theme.px(1.6)))?;
     // The conserved curve through the start, on top so that it stays visible where the run follows it.
     let ov = overlay(sim);
     let ov_pts = overlay_points(&ov);
     if !ov_pts.is_empty() {
         let fg = theme.fg().mix(0.75);
-        chart
-            .draw_series(DashedLineSeries::new(ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
-            .map_err(err)?;
+        dashed_line(&chart, &ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
     }
     let start = (c.theta0.clamp(-hx, hx), sim.model.cfg.psi0.clamp(-hy, hy));
-    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
     if let Some(&last) = pts.last() {
-        chart.draw_series([Circle::new(last, theme.px(4.5), color.filled())]).map_err(err)?;
+        dots(&chart, &[last], theme.px(4.5), color.filled())?;
     }
 
     // The equilibrium and its eigenvalues.
@@ -421,7 +418,7 @@ fn phase_plane<DB: DrawingBackend>(
     let (long, short_) = verdict(sim);
     let hs = theme.font(12.5);
     let text = fitting(area, &[long, short_], &hs, w.saturating_sub(theme.px(12.0)));
-    area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(9.0)), hs)).map_err(err)?;
+    text_px(area, &text, (theme.dpx(8.0), theme.dpx(9.0)), &hs)?;
 
     let mut entries: Vec<(String, RGBColor, bool)> = vec![("trajectory".to_string(), color, false)];
     match ov {
@@ -488,16 +485,14 @@ fn distance_chart<DB: DrawingBackend>(
     if let Some(rho) = rate_shown {
         let pts = rate_line(sim.r0, rho, n1, l0, l1);
         if !pts.is_empty() {
-            chart
-                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
-                .map_err(err)?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
         }
     }
     let pts: Vec<(f64, f64)> = radii.iter().map(|(s, r)| (*s, lg(*r))).collect();
-    chart.draw_series(LineSeries::new(pts, theme.series(0).stroke_width(theme.px(1.6)))).map_err(err)?;
+    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.6)))?;
     if !qs.is_empty() {
         let pts: Vec<(f64, f64)> = qs.iter().map(|(s, q)| (*s, lg(*q))).collect();
-        chart.draw_series(LineSeries::new(pts, theme.series(2).stroke_width(theme.px(2.2)))).map_err(err)?;
+        polyline(&chart, &pts, theme.series(2).stroke_width(theme.px(2.2)))?;
     }
     // The key sits in the title line, so that no legend box covers the curves.
     let (fg, c0, c2) = (theme.fg(), theme.series(0), theme.series(2));

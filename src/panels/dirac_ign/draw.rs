@@ -8,6 +8,7 @@ use super::IgnSim;
 use crate::panels::dirac_gan::draw::{
     eig_text, fitting, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick,
 };
+use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, vector_field, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -100,22 +101,22 @@ fn marker<DB: DrawingBackend>(
     let edge = theme.fg().stroke_width(theme.px(1.0));
     match k {
         FixedKind::StableNode | FixedKind::StableSpiral => {
-            area.draw(&Circle::new(c, r, col.filled())).map_err(err)?;
-            area.draw(&Circle::new(c, r, edge)).map_err(err)?;
+            circle_px(area, c, r, col.filled())?;
+            circle_px(area, c, r, edge)?;
         }
         FixedKind::Saddle => {
             let tri = vec![(c.0, c.1 - r - 1), (c.0 - r - 1, c.1 + r), (c.0 + r + 1, c.1 + r)];
-            area.draw(&Polygon::new(tri.clone(), col.filled())).map_err(err)?;
+            polygon_px(area, &tri, col.filled())?;
             let mut outline = tri;
             outline.push(outline[0]);
-            area.draw(&PathElement::new(outline, edge)).map_err(err)?;
+            path_px(area, &outline, edge)?;
         }
         FixedKind::Unstable | FixedKind::Centre => {
-            area.draw(&Circle::new(c, r, bg_fill(theme))).map_err(err)?;
-            area.draw(&Circle::new(c, r, col.stroke_width(theme.px(2.0)))).map_err(err)?;
+            circle_px(area, c, r, bg_fill(theme))?;
+            circle_px(area, c, r, col.stroke_width(theme.px(2.0)))?;
         }
         FixedKind::Degenerate => {
-            area.draw(&Rectangle::new([(c.0 - r, c.1 - r), (c.0 + r, c.1 + r)], col.filled())).map_err(err)?;
+            rect_px(area, (c.0 - r, c.1 - r), (c.0 + r, c.1 + r), col.filled())?;
         }
     }
     Ok(())
@@ -200,7 +201,7 @@ fn plane_block<DB: DrawingBackend>(
     if off {
         // The run has left the plane (it is diverging): say where it is.
         let t = format!("running away: (a, b) = ({}, {})", short(ma), short(mb));
-        head.draw(&Text::new(t, (theme.dpx(8.0), theme.dpx(5.0)), theme.font_in(12.5, theme.warn()))).map_err(err)?;
+        text_px(&head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
     } else {
         let l1 = fitting(
             &head,
@@ -208,13 +209,13 @@ fn plane_block<DB: DrawingBackend>(
             &hs,
             max_w,
         );
-        head.draw(&Text::new(l1, (theme.dpx(8.0), theme.dpx(5.0)), hs.clone())).map_err(err)?;
+        text_px(&head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs)?;
     }
     let (hl, hsh) = hopf_text(sim);
     let hcol = if sim.hopf.is_some_and(|t| p.lambda.tight >= t) { theme.warn() } else { theme.fg() };
     let hstyle = theme.font_in(11.5, hcol);
     let l2 = fitting(&head, &[hl, hsh], &hstyle, max_w);
-    head.draw(&Text::new(l2, (theme.dpx(8.0), theme.dpx(21.0)), hstyle)).map_err(err)?;
+    text_px(&head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
 
     // The plane.
     let mut chart = ChartBuilder::on(&plot_area)
@@ -235,7 +236,7 @@ fn plane_block<DB: DrawingBackend>(
                 v.iter().copied().filter(|(a, b)| (a0..=a1).contains(a) && (b0..=b1).contains(b)).collect()
             }
         };
-        chart.draw_series(LineSeries::new(pts, theme.muted().stroke_width(theme.px(3.0)))).map_err(err)?;
+        polyline(&chart, &pts, theme.muted().stroke_width(theme.px(3.0)))?;
     }
 
     // Trajectory.
@@ -248,9 +249,9 @@ fn plane_block<DB: DrawingBackend>(
         .filter(|(a, b)| a.is_finite() && b.is_finite())
         .map(|(a, b)| (a.clamp(a0, a1), b.clamp(b0, b1)))
         .collect();
-    chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(theme.px(1.8)))).map_err(err)?;
+    polyline(&chart, &pts, color.stroke_width(theme.px(1.8)))?;
     let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
-    chart.draw_series([Circle::new(start, theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
 
     // Fixed points, with the ideal point ringed and the ideal point and identity named.
     let pa = chart.plotting_area();
@@ -265,19 +266,18 @@ fn plane_block<DB: DrawingBackend>(
     let (ia, ib) = p.ideal();
     if inside(ia, ib) && !zoomed {
         let c = to_px(ia, ib);
-        root.draw(&Circle::new(c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))).map_err(err)?;
-        root.draw(&Text::new("ideal", (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)), theme.font(11.0)))
-            .map_err(err)?;
+        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))?;
+        text_px(&root, "ideal", (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)), &theme.font(11.0))?;
     }
     if inside(ia, ib) && zoomed {
         let c = to_px(ia, ib);
-        root.draw(&Circle::new(c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))).map_err(err)?;
+        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))?;
     }
     if inside(1.0, 0.0) && !zoomed {
         let c = to_px(1.0, 0.0);
         let st = theme.font(11.0);
         let (tw, _) = root.estimate_text_size("identity", &st).unwrap_or((0, 0));
-        root.draw(&Text::new("identity", (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)), st)).map_err(err)?;
+        text_px(&root, "identity", (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)), &st)?;
     }
     for fp in &sim.fixed.points {
         if inside(fp.a, fp.b) {
@@ -285,7 +285,7 @@ fn plane_block<DB: DrawingBackend>(
         }
     }
     if let Some(&last) = pts.last() {
-        chart.draw_series([Circle::new(last, theme.px(4.0), color.filled())]).map_err(err)?;
+        dots(&chart, &[last], theme.px(4.0), color.filled())?;
     }
 
     // The list of fixed points under the plane.
@@ -304,7 +304,7 @@ fn plane_block<DB: DrawingBackend>(
             format!("{pos} {}", fp.kind.name()),
         ];
         let t = fitting(&list_area, &texts, &fs, lw);
-        list_area.draw(&Text::new(t, (theme.dpx(24.0), y), fs.clone())).map_err(err)?;
+        text_px(&list_area, &t, (theme.dpx(24.0), y), &fs)?;
     }
     if !sim.fixed.curves.is_empty() || sim.fixed.all_fixed {
         let y = theme.dpx(4.0) + (line * listed.len() as u32) as i32;
@@ -313,7 +313,7 @@ fn plane_block<DB: DrawingBackend>(
         } else {
             "grey line: a whole curve of fixed points"
         };
-        list_area.draw(&Text::new(t, (theme.dpx(24.0), y), fs.clone())).map_err(err)?;
+        text_px(&list_area, t, (theme.dpx(24.0), y), &fs)?;
     }
     Ok(PlaneMap::of_chart(&chart))
 }
@@ -337,8 +337,8 @@ fn filled_curve<DB: DrawingBackend>(
     poly.push((first.0, 0.0));
     poly.extend(pts.iter().copied());
     poly.push((last.0, 0.0));
-    chart.draw_series([Polygon::new(poly, color.mix(alpha).filled())]).map_err(err)?;
-    chart.draw_series(LineSeries::new(pts, color.stroke_width(width))).map_err(err)?;
+    polygon(chart, &poly, color.mix(alpha).filled())?;
+    polyline(chart, &pts, color.stroke_width(width))?;
     Ok(())
 }
 
@@ -392,10 +392,8 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
     // The data point.
     let data = theme.series(1);
     if (lo..=hi).contains(&x0) {
-        chart
-            .draw_series(LineSeries::new([(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5))))
-            .map_err(err)?;
-        chart.draw_series([Circle::new((x0, 0.92 * top), theme.px(4.0), data.filled())]).map_err(err)?;
+        polyline(&chart, &[(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5)))?;
+        dots(&chart, &[(x0, 0.92 * top)], theme.px(4.0), data.filled())?;
     }
     // Density of f(z): a normal of width |a|s, or a spike when that is tiny.
     let gen = theme.series(0);
@@ -404,7 +402,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
             let pts = xs.iter().map(|&y| (y, normal_pdf(y, fm, fs).min(top))).collect();
             filled_curve(&mut chart, pts, gen, 0.2, theme.px(1.8))?;
         } else if (lo..=hi).contains(&fm) {
-            chart.draw_series(LineSeries::new([(fm, 0.0), (fm, top)], gen.stroke_width(theme.px(1.5)))).map_err(err)?;
+            polyline(&chart, &[(fm, 0.0), (fm, top)], gen.stroke_width(theme.px(1.5)))?;
         }
     }
     // The energy δ(y) = (f(y) − y)², drawn on its own fixed scale [0, 4 s²] mapped to the strip height.
@@ -416,9 +414,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
         .filter(|(_, e)| e.is_finite())
         .map(|(y, e)| (y, e.min(e_top) / e_top * top))
         .collect();
-    chart
-        .draw_series(DashedLineSeries::new(energy, theme.px(5.0), theme.px(3.0), en.stroke_width(theme.px(1.8))))
-        .map_err(err)?;
+    dashed_line(&chart, &energy, theme.px(5.0), theme.px(3.0), en.stroke_width(theme.px(1.8)))?;
     // Its zero y* = b/(1 − a), the "target manifold".
     if (1.0 - a).abs() > 1e-9 {
         let ys = b / (1.0 - a);
@@ -431,7 +427,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
     let mut x = theme.dpx(8.0);
     for (label, col) in key {
         let st = theme.font_in(11.5, col);
-        area.draw(&Text::new(label, (x, theme.dpx(5.0)), st.clone())).map_err(err)?;
+        text_px(area, label, (x, theme.dpx(5.0)), &st)?;
         let (tw, _) = area.estimate_text_size(label, &st).unwrap_or((0, 0));
         x += tw as i32 + theme.dpx(12.0);
     }
@@ -476,13 +472,11 @@ fn distance_chart<DB: DrawingBackend>(
         let pts = rate_line(sim.d0, rho, n1, l0, l1);
         if !pts.is_empty() {
             let fg = theme.fg().mix(0.75);
-            chart
-                .draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4))))
-                .map_err(err)?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
         }
     }
     let pts: Vec<(f64, f64)> = ds.iter().map(|(s, d)| (*s, lg(*d))).collect();
-    chart.draw_series(LineSeries::new(pts, theme.series(0).stroke_width(theme.px(1.8)))).map_err(err)?;
+    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.8)))?;
     let (fg, c0) = (theme.fg(), theme.series(0));
     let s = |t: &str, c: RGBColor| (t.to_string(), c);
     let mut long = vec![s("distance", c0), s(" to the ideal point (0, x₀), log scale", fg)];

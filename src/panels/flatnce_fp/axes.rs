@@ -9,7 +9,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::plot::err;
+use crate::plot::draw::text_px;
 
 /// A log axis `[floor / 3, hi]` whose lowest decade holds the floor line for exact zeros.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -148,7 +148,7 @@ pub fn text<DB: DrawingBackend>(
     y: i32,
     style: &TextStyle<'_>,
 ) -> Result<(), String> {
-    area.draw(&Text::new(s.into(), (x, y), style.clone())).map_err(err)
+    text_px(area, &s.into(), (x, y), style)
 }
 
 /// The colour `t` of the way from `b` to `a` (t = 1 gives `a`): an opaque stand-in for `a.mix(t)` on `b`.

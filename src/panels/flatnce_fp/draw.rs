@@ -8,6 +8,7 @@
 use super::axes::{blend, num, pow10, text, LogFloor};
 use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
+use crate::plot::draw::{dashed_line, dots, polyline, text_at};
 use crate::plot::{err, is_wide, legend, Corner, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -200,34 +201,31 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
 
     let floor = ax.floor;
     // The floor line for exact zeros, and half an ulp of s_t where the f32 loss drops to it.
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(XI_RANGE.0, floor), (XI_RANGE.1, floor)],
-            theme.px(5.0),
-            theme.px(4.0),
-            theme.muted().stroke_width(theme.px(1.2)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series([Text::new(
-            "exactly 0",
-            (1e-3, floor * 1.6),
-            theme.font_in(10.0, theme.muted()).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Bottom,
-            )),
-        )])
-        .map_err(err)?;
+    dashed_line(
+        &chart,
+        &[(XI_RANGE.0, floor), (XI_RANGE.1, floor)],
+        theme.px(5.0),
+        theme.px(4.0),
+        theme.muted().stroke_width(theme.px(1.2)),
+    )?;
+    text_at(
+        &chart,
+        "exactly 0",
+        (1e-3, floor * 1.6),
+        &theme.font_in(10.0, theme.muted()).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Bottom,
+        )),
+    )?;
     let half = x_of(sim.probe.ulp / 2.0);
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(half, ylo), (half, yhi)],
-            theme.px(2.0),
-            theme.px(3.0),
-            c32.mix(0.7).stroke_width(theme.px(1.0)),
-        ))
-        .map_err(err)?;
-    chart.draw_series([Text::new("½ ulp(s_t)", (half * 1.3, 1e-10), theme.font_in(10.0, c32))]).map_err(err)?;
+    dashed_line(
+        &chart,
+        &[(half, ylo), (half, yhi)],
+        theme.px(2.0),
+        theme.px(3.0),
+        c32.mix(0.7).stroke_width(theme.px(1.0)),
+    )?;
+    text_at(&chart, "½ ulp(s_t)", (half * 1.3, 1e-10), &theme.font_in(10.0, c32))?;
 
     // FlatNCE in both precisions on the right axis: f64 wide and pale, f32 thin on top (they coincide).
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
@@ -239,23 +237,21 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     // InfoNCE: f64 a straight line, f32 the staircase down to the floor.
     let i64pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info64).map(|y| (x_of(p.xi), y))).collect();
     let i32pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info32).map(|y| (x_of(p.xi), y))).collect();
-    chart.draw_series(LineSeries::new(i64pts, c64.mix(0.55).stroke_width(theme.px(4.0)))).map_err(err)?;
-    chart.draw_series(LineSeries::new(steps(&i32pts), c32.stroke_width(theme.px(1.8)))).map_err(err)?;
+    polyline(&chart, &i64pts, c64.mix(0.55).stroke_width(theme.px(4.0)))?;
+    polyline(&chart, &steps(&i32pts), c32.stroke_width(theme.px(1.8)))?;
 
     // The current setting: a vertical line and its values on each curve.
     let p = &sim.probe;
     let x = x_of(p.xi);
     let off = !(XI_RANGE.0..=XI_RANGE.1).contains(&p.xi);
-    chart
-        .draw_series(LineSeries::new([(x, ylo), (x, yhi)], theme.fg().mix(0.5).stroke_width(theme.px(1.0))))
-        .map_err(err)?;
+    polyline(&chart, &[(x, ylo), (x, yhi)], theme.fg().mix(0.5).stroke_width(theme.px(1.0)))?;
     let r = theme.px(4.5);
     if let Some(y) = ax.place(p.info_loss64) {
-        chart.draw_series([Circle::new((x, y), r + theme.px(1.5), c64.filled())]).map_err(err)?;
+        dots(&chart, &[(x, y)], r + theme.px(1.5), c64.filled())?;
     }
     if let Some(y) = ax.place(p.info_loss32) {
-        chart.draw_series([Circle::new((x, y), r, c32.filled())]).map_err(err)?;
-        chart.draw_series([Circle::new((x, y), r, theme.bg().stroke_width(theme.px(1.0)))]).map_err(err)?;
+        dots(&chart, &[(x, y)], r, c32.filled())?;
+        dots(&chart, &[(x, y)], r, theme.bg().stroke_width(theme.px(1.0)))?;
     }
     chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())]).map_err(err)?;
     let label = if off { format!("ξ = {} (off scale)", num(p.xi, 2)) } else { "current".to_string() };
@@ -264,15 +260,14 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     } else {
         (x * 1.4, plotters::style::text_anchor::HPos::Left)
     };
-    chart
-        .draw_series([Text::new(
-            label,
-            (tx, floor * 8.0),
-            theme
-                .font_in(10.0, theme.fg())
-                .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom)),
-        )])
-        .map_err(err)?;
+    text_at(
+        &chart,
+        &label,
+        (tx, floor * 8.0),
+        &theme
+            .font_in(10.0, theme.fg())
+            .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom)),
+    )?;
 
     // Legend in the empty top-left corner (small ξ, large loss is never reached).
     let plot = chart.plotting_area().strip_coord_spec();
@@ -322,30 +317,27 @@ fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     text(area, "zoom: InfoNCE loss in ulp(s_t)", theme.dpx(8.0), theme.dpx(3.0), &theme.font(11.0))?;
     let x_of = |xi: f64| if ulp > 0.0 && xi.is_finite() { (xi / ulp).clamp(0.0, xmax) } else { 0.0 };
     let y_of = |l: f64| if ulp > 0.0 && l.is_finite() { (l / ulp).clamp(0.0, ymax) } else { 0.0 };
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.5, 0.0), (0.5, ymax)],
-            theme.px(2.0),
-            theme.px(3.0),
-            c32.mix(0.7).stroke_width(theme.px(1.0)),
-        ))
-        .map_err(err)?;
+    dashed_line(
+        &chart,
+        &[(0.5, 0.0), (0.5, ymax)],
+        theme.px(2.0),
+        theme.px(3.0),
+        c32.mix(0.7).stroke_width(theme.px(1.0)),
+    )?;
     let l64: Vec<(f64, f64)> = sim.zoom.iter().map(|z| (x_of(z.xi), y_of(z.info64))).collect();
     let l32: Vec<(f64, f64)> = sim.zoom.iter().map(|z| (x_of(z.xi), y_of(z.info32))).collect();
-    chart.draw_series(LineSeries::new(l64, c64.mix(0.55).stroke_width(theme.px(4.0)))).map_err(err)?;
-    chart.draw_series(LineSeries::new(steps(&l32), c32.stroke_width(theme.px(2.0)))).map_err(err)?;
+    polyline(&chart, &l64, c64.mix(0.55).stroke_width(theme.px(4.0)))?;
+    polyline(&chart, &steps(&l32), c32.stroke_width(theme.px(2.0)))?;
     let small = theme.font_in(10.0, theme.muted());
-    chart.draw_series([Text::new("½", (0.58, 0.6), theme.font_in(10.0, c32))]).map_err(err)?;
+    text_at(&chart, "½", (0.58, 0.6), &theme.font_in(10.0, c32))?;
     let plot = chart.plotting_area().strip_coord_spec();
     text(&plot, "f64: ≈ ξ", theme.dpx(30.0), theme.dpx(16.0), &theme.font_in(10.0, c64))?;
     text(&plot, "f32: whole ulps", theme.dpx(30.0), theme.dpx(30.0), &theme.font_in(10.0, c32))?;
     // The current setting, when it falls inside the zoom.
     let xc = p.xi / ulp;
     if ulp > 0.0 && xc.is_finite() && xc <= xmax && p.st_is_max {
-        chart
-            .draw_series(LineSeries::new([(xc, 0.0), (xc, ymax)], theme.fg().mix(0.5).stroke_width(theme.px(1.0))))
-            .map_err(err)?;
-        chart.draw_series([Circle::new((xc, y_of(p.info_loss32)), theme.px(4.5), c32.filled())]).map_err(err)?;
+        polyline(&chart, &[(xc, 0.0), (xc, ymax)], theme.fg().mix(0.5).stroke_width(theme.px(1.0)))?;
+        dots(&chart, &[(xc, y_of(p.info_loss32))], theme.px(4.5), c32.filled())?;
     } else {
         let msg = if !p.st_is_max {
             "current: a negative outscores the positive".to_string()

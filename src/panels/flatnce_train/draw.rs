@@ -10,6 +10,7 @@ use super::model::{LossKind, Optimizer, Precision};
 use super::{Sample, TrainSim};
 use crate::panels::flatnce_fp::axes::{blend, decade_ticks, num, pow10, text, LogFloor};
 use crate::panels::flatnce_fp::loss::ulp_f32;
+use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
 use crate::plot::{err, is_wide, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -130,8 +131,8 @@ fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
             })
             .collect()
     };
-    area.draw(&PathElement::new(circle(1.0), theme.stroke(theme.muted(), 1.2))).map_err(err)?;
-    area.draw(&PathElement::new(circle(0.78), theme.stroke(theme.grid(), 1.0))).map_err(err)?;
+    path_px(area, &circle(1.0), theme.stroke(theme.muted(), 1.2))?;
+    path_px(area, &circle(0.78), theme.stroke(theme.grid(), 1.0))?;
     if d == 3 {
         // The equator, dashed by drawing every other segment; back half paler.
         let eq: Vec<(f64, f64, f64)> = (0..=96)
@@ -144,7 +145,7 @@ fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
             if i % 2 == 0 {
                 let c = if pair[0].2 >= 0.0 { theme.muted() } else { theme.grid() };
                 let seg = vec![to_px(pair[0].0, pair[0].1), to_px(pair[1].0, pair[1].1)];
-                area.draw(&PathElement::new(seg, theme.stroke(c, 1.0))).map_err(err)?;
+                path_px(area, &seg, theme.stroke(c, 1.0))?;
             }
         }
     }
@@ -159,25 +160,24 @@ fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
     for p in sim.toy.live.snap.anchors.chunks(d) {
         let (x, y, z) = pos(p);
         let c = if z >= 0.0 { live_c.mix(0.45) } else { live_c.mix(0.2) };
-        area.draw(&Circle::new(to_px(x, y), theme.px(2.5), c.filled())).map_err(err)?;
+        circle_px(area, to_px(x, y), theme.px(2.5) as i32, c.filled())?;
     }
     // The ghost's prototypes on the inner ring, hollow.
     for p in sim.toy.ghost.snap.protos.chunks(d) {
         let (x, y, z) = pos(p);
         let c = if z >= 0.0 { ghost_c } else { blend(ghost_c, theme.bg(), 0.4) };
-        area.draw(&Circle::new(to_px(0.78 * x, 0.78 * y), theme.px(4.0), c.stroke_width(theme.px(1.8))))
-            .map_err(err)?;
+        circle_px(area, to_px(0.78 * x, 0.78 * y), theme.px(4.0) as i32, c.stroke_width(theme.px(1.8)))?;
     }
     // The live prototypes: spokes and filled dots (behind the sphere: hollow).
     for p in sim.toy.live.snap.protos.chunks(d) {
         let (x, y, z) = pos(p);
         let front = z >= 0.0;
         let spoke = if front { live_c.mix(0.6) } else { live_c.mix(0.25) };
-        area.draw(&PathElement::new(vec![(cx, cy), to_px(x, y)], spoke.stroke_width(theme.px(1.5)))).map_err(err)?;
+        path_px(area, &[(cx, cy), to_px(x, y)], spoke.stroke_width(theme.px(1.5)))?;
         if front {
-            area.draw(&Circle::new(to_px(x, y), theme.px(5.5), live_c.filled())).map_err(err)?;
+            circle_px(area, to_px(x, y), theme.px(5.5) as i32, live_c.filled())?;
         } else {
-            area.draw(&Circle::new(to_px(x, y), theme.px(5.0), live_c.stroke_width(theme.px(2.0)))).map_err(err)?;
+            circle_px(area, to_px(x, y), theme.px(5.0) as i32, live_c.stroke_width(theme.px(2.0)))?;
         }
     }
     let small = theme.font_in(10.0, theme.muted());
@@ -279,29 +279,31 @@ fn maxcos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Them
         .map_err(err)?;
     if let Some(t) = sim.target {
         let t = t.clamp(-1.0, 1.0);
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, t), (xm, t)],
-                theme.px(5.0),
-                theme.px(4.0),
-                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-            ))
-            .map_err(err)?;
-        chart
-            .draw_series([Text::new(
-                "optimum",
-                (xm, t),
-                theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Right, VPos::Bottom)),
-            )])
-            .map_err(err)?;
+        dashed_line(
+            &chart,
+            &[(0.0, t), (xm, t)],
+            theme.px(5.0),
+            theme.px(4.0),
+            theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+        )?;
+        text_at(
+            &chart,
+            "optimum",
+            (xm, t),
+            &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        )?;
     }
     let f = |v: &Sample| if v.maxcos.is_finite() { v.maxcos.clamp(-1.05, 1.05) } else { 1.05 };
-    chart
-        .draw_series(LineSeries::new(r.ghost.iter().map(|(s, v)| (*s, f(v))), r.ghost_c.stroke_width(theme.px(1.4))))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(r.live.iter().map(|(s, v)| (*s, f(v))), r.live_c.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+    polyline(
+        &chart,
+        &r.ghost.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
+        r.ghost_c.stroke_width(theme.px(1.4)),
+    )?;
+    polyline(
+        &chart,
+        &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
+        r.live_c.stroke_width(theme.px(2.0)),
+    )?;
     Ok(())
 }
 
@@ -340,21 +342,18 @@ fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -
         .draw()
         .map_err(err)?;
     let warn = theme.series(1);
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, thr), (xm, thr)],
-            theme.px(4.0),
-            theme.px(3.0),
-            warn.stroke_width(theme.px(1.2)),
-        ))
-        .map_err(err)?;
+    dashed_line(&chart, &[(0.0, thr), (xm, thr)], theme.px(4.0), theme.px(3.0), warn.stroke_width(theme.px(1.2)))?;
     let f = |v: &Sample| if v.xi_median.is_finite() && v.xi_median > 0.0 { v.xi_median.clamp(lo, hi) } else { lo };
-    chart
-        .draw_series(LineSeries::new(r.ghost.iter().map(|(s, v)| (*s, f(v))), r.ghost_c.stroke_width(theme.px(1.4))))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(r.live.iter().map(|(s, v)| (*s, f(v))), r.live_c.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+    polyline(
+        &chart,
+        &r.ghost.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
+        r.ghost_c.stroke_width(theme.px(1.4)),
+    )?;
+    polyline(
+        &chart,
+        &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
+        r.live_c.stroke_width(theme.px(2.0)),
+    )?;
     Ok(())
 }
 
@@ -421,21 +420,19 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
         text(area, t, x, theme.dpx(2.0), &style)?;
         x += area.estimate_text_size(t, &style).map_or(theme.dpx(60.0), |(w, _)| w as i32);
     }
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, ax.floor), (xm, ax.floor)],
-            theme.px(4.0),
-            theme.px(3.0),
-            theme.muted().stroke_width(theme.px(1.0)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series([Text::new(
-            "band: anchors at exactly 0",
-            (xm * 0.03, ax.min_pos * 0.9),
-            theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top)),
-        )])
-        .map_err(err)?;
+    dashed_line(
+        &chart,
+        &[(0.0, ax.floor), (xm, ax.floor)],
+        theme.px(4.0),
+        theme.px(3.0),
+        theme.muted().stroke_width(theme.px(1.0)),
+    )?;
+    text_at(
+        &chart,
+        "band: anchors at exactly 0",
+        (xm * 0.03, ax.min_pos * 0.9),
+        &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top)),
+    )?;
     // The share of the InfoNCE run's anchors whose loss is exactly 0, as a band in the floor decade (from
     // the floor line up to the lowest positive value drawn, log-proportionally): the mean loss is exactly 0
     // only when the band is full, but single anchors are at 0 far more often.
@@ -448,7 +445,7 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
             band.push((*s, ax.floor * (ax.min_pos / ax.floor).powf(f)));
         }
         band.push((info.last().map_or(0.0, |p| p.0), ax.floor));
-        chart.draw_series([Polygon::new(band, warn.mix(0.35).filled())]).map_err(err)?;
+        polygon(&chart, &band, warn.mix(0.35).filled())?;
     }
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
     chart
@@ -458,7 +455,7 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
         ))
         .map_err(err)?;
     let pts: Vec<(f64, f64)> = info.iter().filter_map(|(s, v)| ax.place(v.loss).map(|y| (*s, y))).collect();
-    chart.draw_series(LineSeries::new(pts, info_c.stroke_width(theme.px(info_w)))).map_err(err)?;
+    polyline(&chart, &pts, info_c.stroke_width(theme.px(info_w)))?;
     // Mean loss exactly 0, emphasised on the floor line: one thick segment per run of consecutive zero
     // samples, at least 0.5% of the axis long so that a single zero step is visible.
     let min_len = xm * 0.005;
@@ -474,9 +471,7 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
     segs.extend(start);
     for (a, b) in segs {
         let b = b.max(a + min_len).min(xm);
-        chart
-            .draw_series(LineSeries::new([(a, ax.floor), (b, ax.floor)], warn.stroke_width(theme.px(5.0))))
-            .map_err(err)?;
+        polyline(&chart, &[(a, ax.floor), (b, ax.floor)], warn.stroke_width(theme.px(5.0)))?;
     }
     Ok(())
 }
@@ -520,17 +515,15 @@ fn cos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
         .y_label_formatter(&|v| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { pow10(*v) })
         .draw()
         .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            r.ghost.iter().map(|(s, v)| (*s, place(v.cos))),
-            r.ghost_c.stroke_width(theme.px(1.4)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            r.live.iter().map(|(s, v)| (*s, place(v.cos))),
-            r.live_c.stroke_width(theme.px(2.0)),
-        ))
-        .map_err(err)?;
+    polyline(
+        &chart,
+        &r.ghost.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),
+        r.ghost_c.stroke_width(theme.px(1.4)),
+    )?;
+    polyline(
+        &chart,
+        &r.live.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),
+        r.live_c.stroke_width(theme.px(2.0)),
+    )?;
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 use super::model::{Model, BUCKETS};
 use super::LionSim;
+use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, log_range, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -104,7 +105,7 @@ const BUCKET_LABELS: [&str; 4] = ["ranks 1–20", "21–100", "101–500", ">500
 
 /// A title line at the top of a sub-area; returns the top margin it needs in CSS pixels.
 fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str) -> Result<f64, String> {
-    area.draw(&Text::new(text.to_string(), (theme.dpx(8.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    text_px(area, text, (theme.dpx(8.0), theme.dpx(3.0)), &theme.font(11.0))?;
     Ok(18.0)
 }
 
@@ -183,7 +184,7 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         &h1,
         max_w,
     );
-    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(4.0)), h1)).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
     let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
     let h2 = theme.font_in(11.5, theme.muted());
     let at_cap = match (cap, last.min_rank_at_cap) {
@@ -192,7 +193,7 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         (Some(_), None) => "no row at 0.99/λ".to_string(),
     };
     let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
-    area.draw(&Text::new(line2, (theme.dpx(8.0), theme.dpx(22.0)), h2)).map_err(err)?;
+    text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
 
     let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
     ys.extend(opt.iter().map(|p| p.1));
@@ -226,21 +227,19 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         .map_err(err)?;
     let clampy = |y: f64| y.clamp(lo, hi);
     if let Some(c) = cap {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(1.0, c), (x1, c)],
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.warn().stroke_width(theme.px(1.5)),
-            ))
-            .map_err(err)?;
+        dashed_line(
+            &chart,
+            &[(1.0, c), (x1, c)],
+            theme.px(6.0),
+            theme.px(4.0),
+            theme.warn().stroke_width(theme.px(1.5)),
+        )?;
     }
-    chart
-        .draw_series(LineSeries::new(
-            opt.iter().map(|(x, y)| (*x, clampy(*y))),
-            theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
-        ))
-        .map_err(err)?;
+    polyline(
+        &chart,
+        &opt.iter().map(|(x, y)| (*x, clampy(*y))).collect::<Vec<_>>(),
+        theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
+    )?;
     let r = theme.px(1.6);
     chart
         .draw_series(
@@ -255,14 +254,13 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         let (px, py) = plot.map_coordinate(&(1.0, c));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.warn());
-        area.draw(&Text::new(format!("1/λ = {}", short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), lab))
-            .map_err(err)?;
+        text_px(area, &format!("1/λ = {}", short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), &lab)?;
     }
     if let Some(&(x, y)) = opt.get(1.min(opt.len().saturating_sub(1))) {
         let (px, py) = plot.map_coordinate(&(x, clampy(y)));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.fg());
-        area.draw(&Text::new("optimum (no decay)".to_string(), (px, py - theme.dpx(14.0)), lab)).map_err(err)?;
+        text_px(area, "optimum (no decay)", (px, py - theme.dpx(14.0)), &lab)?;
     }
     Ok(())
 }
@@ -333,16 +331,16 @@ fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, th
             }
             let col = diverging(theme, lv as f64 / HEAT_LEVELS);
             let (b0, b1) = (y0 + (b as f64 * ch) as i32, y0 + (e as f64 * ch).ceil() as i32);
-            area.draw(&Rectangle::new([(a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1))], col.filled())).map_err(err)?;
+            rect_px(area, (a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1)), col.filled())?;
             b = e;
         }
     }
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme.muted().stroke_width(1))).map_err(err)?;
+    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
     let small = theme.font_in(10.0, theme.muted());
-    area.draw(&Text::new("rank 1".to_string(), (theme.dpx(2.0), y0), small.clone())).map_err(err)?;
-    area.draw(&Text::new(tick(v as f64), (theme.dpx(2.0), y1 - theme.dpx(11.0)), small.clone())).map_err(err)?;
+    text_px(area, "rank 1", (theme.dpx(2.0), y0), &small)?;
+    text_px(area, &tick(v as f64), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small)?;
     let foot = "entries →   colour: sign·√(|E|/scale)";
-    area.draw(&Text::new(foot.to_string(), (x0, y1 + theme.dpx(3.0)), small)).map_err(err)?;
+    text_px(area, foot, (x0, y1 + theme.dpx(3.0)), &small)?;
     Ok(())
 }
 
@@ -399,8 +397,8 @@ fn keys<DB: DrawingBackend>(
             row += 1;
         }
         let y = theme.dpx(24.0) + row * theme.dpx(13.0);
-        area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(12.0), y)], theme.stroke(*c, 2.0))).map_err(err)?;
-        area.draw(&Text::new(label.clone(), (x + theme.dpx(15.0), y - theme.dpx(6.0)), style.clone())).map_err(err)?;
+        path_px(area, &[(x, y), (x + theme.dpx(12.0), y)], theme.stroke(*c, 2.0))?;
+        text_px(area, label, (x + theme.dpx(15.0), y - theme.dpx(6.0)), &style)?;
         x += item;
     }
     Ok(32.0 + 13.0 * row as f64)
@@ -424,28 +422,20 @@ fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim
         ys.push(c * 1.3);
     }
     let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
-    let mut chart = time_chart(area, theme, top, t1, (lo..hi).log_scale(), wide, 5)?;
+    let chart = time_chart(area, theme, top, t1, (lo..hi).log_scale(), wide, 5)?;
     if let Some(c) = cap {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, c), (t1, c)],
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.warn().stroke_width(theme.px(1.4)),
-            ))
-            .map_err(err)?;
+        dashed_line(
+            &chart,
+            &[(0.0, c), (t1, c)],
+            theme.px(6.0),
+            theme.px(4.0),
+            theme.warn().stroke_width(theme.px(1.4)),
+        )?;
         if m.cfg.optimizer.is_sign() && !m.cfg.rms_rule() && !m.cfg.lazy {
             let q = 1.0 - m.cfg.lr as f64 * m.cfg.wd as f64;
             let pts: Vec<(f64, f64)> =
                 (1..=80).map(|i| t1 * i as f64 / 80.0).map(|t| (t, (c * (1.0 - q.powf(t))).clamp(lo, hi))).collect();
-            chart
-                .draw_series(DashedLineSeries::new(
-                    pts,
-                    theme.px(3.0),
-                    theme.px(3.0),
-                    theme.fg().mix(0.8).stroke_width(theme.px(1.2)),
-                ))
-                .map_err(err)?;
+            dashed_line(&chart, &pts, theme.px(3.0), theme.px(3.0), theme.fg().mix(0.8).stroke_width(theme.px(1.2)))?;
         }
     }
     for b in 0..4 {
@@ -456,7 +446,7 @@ fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim
             .filter(|(_, s)| s.summary.bucket_max[b].is_finite())
             .map(|(t, s)| (*t as f64, s.summary.bucket_max[b].clamp(lo, hi)))
             .collect();
-        chart.draw_series(LineSeries::new(pts, bucket_color(theme, b).stroke_width(theme.px(2.0)))).map_err(err)?;
+        polyline(&chart, &pts, bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
     }
     Ok(())
 }
@@ -467,10 +457,10 @@ fn cap_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, t
     let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
     let t1 = (m.t as f64).max(1.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
-    let mut chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
+    let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
     let pts: Vec<(f64, f64)> =
         sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
-    chart.draw_series(LineSeries::new(pts, theme.warn().stroke_width(theme.px(2.0)))).map_err(err)?;
+    polyline(&chart, &pts, theme.warn().stroke_width(theme.px(2.0)))?;
     Ok(())
 }
 
@@ -530,18 +520,11 @@ fn inspector<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, t
     let sgn_level = 0.9 * ymax;
     let sgn: Vec<(f64, f64)> =
         items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
-    chart.draw_series(LineSeries::new(sgn, c_sign.mix(0.8).stroke_width(theme.px(1.2)))).map_err(err)?;
+    polyline(&chart, &sgn, c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
     if !analytic.is_empty() {
-        chart
-            .draw_series(DashedLineSeries::new(
-                analytic,
-                theme.px(5.0),
-                theme.px(4.0),
-                c_an.mix(0.85).stroke_width(theme.px(1.5)),
-            ))
-            .map_err(err)?;
+        dashed_line(&chart, &analytic, theme.px(5.0), theme.px(4.0), c_an.mix(0.85).stroke_width(theme.px(1.5)))?;
     }
-    chart.draw_series(LineSeries::new(theta, c_theta.stroke_width(theme.px(2.0)))).map_err(err)?;
+    polyline(&chart, &theta, c_theta.stroke_width(theme.px(2.0)))?;
     // Appearance ticks along the bottom.
     let tick_h = ymax * 0.12;
     chart

@@ -4,6 +4,7 @@
 
 use super::model::{Replay, Scheme};
 use super::{side, MultitaskSim};
+use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -170,13 +171,12 @@ fn plane<DB: DrawingBackend>(
         r if wide => format!("replay {}: thin = replayed, wide = original", replay_text(r)),
         r => format!("replay {}: thin = new", replay_text(r)),
     };
-    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(5.0)), theme.font(13.0))).map_err(err)?;
+    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font(13.0))?;
     let dv = diverged_list(sim);
     let mut top = 26.0;
     if !dv.is_empty() {
         let text = format!("diverged: {}", dv.join(", "));
-        area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(22.0)), theme.font_in(11.0, theme.warn())))
-            .map_err(err)?;
+        text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
         top = 40.0;
     }
 
@@ -209,15 +209,13 @@ fn plane<DB: DrawingBackend>(
     // The Pareto set (the hull of the centres), lightly shaded.
     let hull: Vec<(f64, f64)> = sim.hull.iter().map(|p| (p[0], p[1])).collect();
     if hull.len() == 3 {
-        chart.draw_series([Polygon::new(hull.clone(), theme.fg().mix(0.07).filled())]).map_err(err)?;
+        polygon(&chart, &hull, theme.fg().mix(0.07).filled())?;
     }
     if hull.len() >= 2 {
         let mut closed = hull.clone();
         closed.push(hull[0]);
         for piece in clip(&closed) {
-            chart
-                .draw_series(LineSeries::new(piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0))))
-                .map_err(err)?;
+            polyline(&chart, &piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0)))?;
         }
     }
 
@@ -236,7 +234,7 @@ fn plane<DB: DrawingBackend>(
                     })
                     .collect();
                 for piece in clip(&circle) {
-                    chart.draw_series(LineSeries::new(piece, style)).map_err(err)?;
+                    polyline(&chart, &piece, style)?;
                 }
             }
         }
@@ -255,7 +253,7 @@ fn plane<DB: DrawingBackend>(
         let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
         pts.push((run.theta[0], run.theta[1]));
         for piece in clip(&pts) {
-            chart.draw_series(LineSeries::new(piece, style)).map_err(err)?;
+            polyline(&chart, &piece, style)?;
         }
     }
     if let Some(r) = &sim.replay {
@@ -267,9 +265,7 @@ fn plane<DB: DrawingBackend>(
             let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
             pts.push((run.theta[0], run.theta[1]));
             for piece in clip(&pts) {
-                chart
-                    .draw_series(LineSeries::new(piece, scheme_color(theme, s).stroke_width(theme.px(1.5))))
-                    .map_err(err)?;
+                polyline(&chart, &piece, scheme_color(theme, s).stroke_width(theme.px(1.5)))?;
             }
         }
     }
@@ -280,7 +276,7 @@ fn plane<DB: DrawingBackend>(
         for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()] && !sim.base.run(*s).diverged()) {
             if let Some(p) = sim.predicted_end(s).filter(|p| in_view(*p)) {
                 let ring = scheme_color(theme, s).stroke_width(theme.px(1.5));
-                chart.draw_series([Circle::new((p[0], p[1]), theme.px(7.0), ring)]).map_err(err)?;
+                dots(&chart, &[(p[0], p[1])], theme.px(7.0), ring)?;
             }
         }
     }
@@ -289,13 +285,11 @@ fn plane<DB: DrawingBackend>(
         let color = scheme_color(theme, s);
         let run = sim.base.run(s);
         if !run.diverged() && in_view(run.theta) {
-            chart
-                .draw_series([Circle::new((run.theta[0], run.theta[1]), theme.px(3.5), color.filled())])
-                .map_err(err)?;
+            dots(&chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled())?;
         }
         if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && in_view(r.theta)) {
             let ring = color.stroke_width(theme.px(1.5));
-            chart.draw_series([Circle::new((rr.theta[0], rr.theta[1]), theme.px(3.0), ring)]).map_err(err)?;
+            dots(&chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring)?;
         }
     }
 
@@ -314,25 +308,25 @@ fn plane<DB: DrawingBackend>(
         }
         let (px, py) = rel(*c);
         let hs = theme.dpx(4.5);
-        plot.draw(&Rectangle::new([(px - hs, py - hs), (px + hs, py + hs)], fg.filled())).map_err(err)?;
+        rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
         let label = format!("task {}", i + 1);
-        plot.draw(&Text::new(label, (px + theme.dpx(7.0), py - theme.dpx(16.0)), theme.font(11.0))).map_err(err)?;
+        text_px(&plot, &label, (px + theme.dpx(7.0), py - theme.dpx(16.0)), &theme.font(11.0))?;
     }
     let start = sim.base.set.theta0;
     if in_view(start) {
-        plot.draw(&Circle::new(rel(start), theme.px(5.0), fg.stroke_width(theme.px(1.5)))).map_err(err)?;
+        circle_px(&plot, rel(start), theme.px(5.0) as i32, fg.stroke_width(theme.px(1.5)))?;
     }
     let stroke = fg.stroke_width(theme.px(2.0));
     let r = theme.dpx(6.0);
     if in_view(sim.centroid) {
         let (px, py) = rel(sim.centroid);
         let diamond = vec![(px, py - r), (px + r, py), (px, py + r), (px - r, py), (px, py - r)];
-        plot.draw(&PathElement::new(diamond, stroke)).map_err(err)?;
+        path_px(&plot, &diamond, stroke)?;
     }
     if in_view(sim.median) {
         let (px, py) = rel(sim.median);
-        plot.draw(&PathElement::new(vec![(px - r, py), (px + r, py)], stroke)).map_err(err)?;
-        plot.draw(&PathElement::new(vec![(px, py - r), (px, py + r)], stroke)).map_err(err)?;
+        path_px(&plot, &[(px - r, py), (px + r, py)], stroke)?;
+        path_px(&plot, &[(px, py - r), (px, py + r)], stroke)?;
     }
     marker_key(&plot, theme, sim)?;
     Ok(PlaneMap::of_chart(&chart))
@@ -369,32 +363,31 @@ fn marker_key<DB: DrawingBackend>(
         .iter()
         .map(|(_, l)| area.estimate_text_size(l, &style).map(|(w, _)| w as i32).unwrap_or(60) + theme.dpx(22.0))
         .sum::<i32>();
-    area.draw(&Rectangle::new(
-        [(x - theme.dpx(4.0), y - theme.dpx(8.0)), (x + bg_w, y + theme.dpx(8.0))],
+    rect_px(
+        area,
+        (x - theme.dpx(4.0), y - theme.dpx(8.0)),
+        (x + bg_w, y + theme.dpx(8.0)),
         theme.bg().mix(0.85).filled(),
-    ))
-    .map_err(err)?;
+    )?;
     for (kind, label) in items {
         let cx = x + r;
         match kind {
             0 => {
                 let d = vec![(cx, y - r), (cx + r, y), (cx, y + r), (cx - r, y), (cx, y - r)];
-                area.draw(&PathElement::new(d, stroke)).map_err(err)?;
+                path_px(area, &d, stroke)?;
             }
             1 => {
-                area.draw(&PathElement::new(vec![(cx - r, y), (cx + r, y)], stroke)).map_err(err)?;
-                area.draw(&PathElement::new(vec![(cx, y - r), (cx, y + r)], stroke)).map_err(err)?;
+                path_px(area, &[(cx - r, y), (cx + r, y)], stroke)?;
+                path_px(area, &[(cx, y - r), (cx, y + r)], stroke)?;
             }
             2 | 4 => {
-                area.draw(&Circle::new((cx, y), r, stroke)).map_err(err)?;
+                circle_px(area, (cx, y), r, stroke)?;
             }
             _ => {
-                area.draw(&Rectangle::new([(cx - r, y - r), (cx + r, y + r)], theme.fg().mix(0.12).filled()))
-                    .map_err(err)?;
+                rect_px(area, (cx - r, y - r), (cx + r, y + r), theme.fg().mix(0.12).filled())?;
             }
         }
-        area.draw(&Text::new(label.to_string(), (x + 2 * r + theme.dpx(4.0), y - theme.dpx(6.0)), style.clone()))
-            .map_err(err)?;
+        text_px(area, label, (x + 2 * r + theme.dpx(4.0), y - theme.dpx(6.0)), &style)?;
         let lw = area.estimate_text_size(label, &style).map(|(w, _)| w as i32).unwrap_or(60);
         x += 2 * r + theme.dpx(4.0) + lw + theme.dpx(10.0);
     }

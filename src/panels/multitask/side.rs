@@ -5,6 +5,7 @@ use super::draw::{scheme_color, scheme_label};
 use super::fixed::scale;
 use super::model::{Run, Scheme, N};
 use super::MultitaskSim;
+use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
 use crate::plot::{err, log_range, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -151,7 +152,7 @@ pub fn loss_chart<DB: DrawingBackend>(
         None if wide => "worst task's loss max(L₁, L₂, L₃) vs step, log–log".to_string(),
         None => "max(L₁, L₂, L₃) vs step, log–log".to_string(),
     };
-    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0))).map_err(err)?;
+    text_px(area, &title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     let ((lo, hi), y_ticks) = log_axis(lines.iter().flat_map(|(l, _, _)| l.iter().map(|p| p.1)), 1e-12, 1e30);
     let x1 = ((sim.base.steps + 1) as f64).max(10.0);
     let x_ticks = decades(1.0, x1);
@@ -178,9 +179,9 @@ pub fn loss_chart<DB: DrawingBackend>(
     for (pts, style, dashed) in lines.into_iter().rev() {
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x, y.clamp(lo, hi))).collect();
         if dashed {
-            chart.draw_series(DashedLineSeries::new(pts, theme.px(6.0), theme.px(4.0), style)).map_err(err)?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), style)?;
         } else {
-            chart.draw_series(LineSeries::new(pts, style)).map_err(err)?;
+            polyline(&chart, &pts, style)?;
         }
     }
     Ok(())
@@ -203,17 +204,15 @@ pub fn weights_chart<DB: DrawingBackend>(
     // Title with a key of the three shades.
     let title = if wide { "each task's share of the pull w·s:" } else { "share of the pull w·s:" };
     let tstyle = theme.font(11.0);
-    area.draw(&Text::new(title, (theme.dpx(8.0), theme.dpx(4.0)), tstyle.clone())).map_err(err)?;
+    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
     for (i, shade) in shades.iter().enumerate() {
         x += theme.dpx(8.0);
         let sq = theme.dpx(9.0);
-        area.draw(&Rectangle::new([(x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq)], shade.filled()))
-            .map_err(err)?;
-        area.draw(&Rectangle::new([(x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq)], theme.muted().stroke_width(1)))
-            .map_err(err)?;
+        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled())?;
+        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), theme.muted().stroke_width(1))?;
         let label = format!("task {}", i + 1);
-        area.draw(&Text::new(label.clone(), (x + sq + theme.dpx(3.0), theme.dpx(4.0)), small.clone())).map_err(err)?;
+        text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small)?;
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
 
@@ -232,7 +231,7 @@ pub fn weights_chart<DB: DrawingBackend>(
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
         let ty = y + row_h / 2 - theme.dpx(6.0);
-        area.draw(&Text::new(scheme_label(*s), (theme.dpx(8.0), ty), theme.font_in(11.0, color))).map_err(err)?;
+        text_px(area, scheme_label(*s), (theme.dpx(8.0), ty), &theme.font_in(11.0, color))?;
         let run = sim.base.run(*s);
         let bar_h = (row_h - theme.dpx(5.0)).max(theme.dpx(4.0));
         let replay = sim.replay.as_ref().map(|rr| rr.run(*s));
@@ -251,8 +250,7 @@ pub fn weights_chart<DB: DrawingBackend>(
             } else {
                 (format!("moves {}", short(gap)), theme.warn())
             };
-            area.draw(&Text::new(verdict.0, (bar_x1 + theme.dpx(6.0), ty), theme.font_in(10.0, verdict.1)))
-                .map_err(err)?;
+            text_px(area, &verdict.0, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, verdict.1))?;
         }
     }
 
@@ -281,8 +279,8 @@ pub fn weights_chart<DB: DrawingBackend>(
         format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var))
     };
     let cy = h - calc_h;
-    area.draw(&Text::new(line1, (theme.dpx(8.0), cy), small.clone())).map_err(err)?;
-    area.draw(&Text::new(line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), small)).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
+    text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small)?;
     Ok(())
 }
 
@@ -303,7 +301,7 @@ fn bar<DB: DrawingBackend>(
         if (y1 - y0) as f64 >= 9.0 * theme.scale {
             let text = format!("diverged at step {k}");
             let y = (y0 + y1) / 2 - theme.dpx(6.0);
-            area.draw(&Text::new(text, (x0 + theme.dpx(2.0), y), theme.font_in(10.0, theme.warn()))).map_err(err)?;
+            text_px(area, &text, (x0 + theme.dpx(2.0), y), &theme.font_in(10.0, theme.warn()))?;
         }
         return Ok(());
     }
@@ -319,7 +317,7 @@ fn bar<DB: DrawingBackend>(
         x += sh.clamp(0.0, 1.0) * width;
         let b = x.round() as i32;
         if b > a {
-            area.draw(&Rectangle::new([(a, y0), (b, y1)], shades[i].filled())).map_err(err)?;
+            rect_px(area, (a, y0), (b, y1), shades[i].filled())?;
         }
         let label = format!("{:.2}", sh);
         let fits = area.estimate_text_size(&label, &style).map(|(w, _)| (w as i32) < b - a - theme.dpx(4.0));
@@ -334,9 +332,9 @@ fn bar<DB: DrawingBackend>(
             let text_color = if theme.dark && i == 0 { RGBColor(20, 20, 24) } else { text_color };
             let text_color = if theme.dark && i == 2 { RGBColor(235, 235, 240) } else { text_color };
             let ty = (y0 + y1) / 2 - theme.dpx(5.5);
-            area.draw(&Text::new(label, (a + theme.dpx(3.0), ty), theme.font_in(9.0, text_color))).map_err(err)?;
+            text_px(area, &label, (a + theme.dpx(3.0), ty), &theme.font_in(9.0, text_color))?;
         }
     }
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], theme.muted().stroke_width(1))).map_err(err)?;
+    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use super::model::Mode;
 use super::plane::{input_plane, prompt_plane};
 use super::PTuningSim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
+use crate::plot::draw::{dashed_line, polyline, text_px};
 use crate::plot::{err, is_wide, log_range, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -73,11 +74,10 @@ fn headline<DB: DrawingBackend>(
     let second = format!("φ* = {:.0}° · {}", m.cfg.target_deg, frozen);
     if wide {
         let text = format!("{first} · {second}");
-        area.draw(&Text::new(text, (theme.dpx(8.0), theme.dpx(4.0)), theme.font(13.0))).map_err(err)?;
+        text_px(area, &text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(13.0))?;
     } else {
-        area.draw(&Text::new(first, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(12.0))).map_err(err)?;
-        area.draw(&Text::new(second, (theme.dpx(6.0), theme.dpx(20.0)), theme.font_in(11.0, theme.muted())))
-            .map_err(err)?;
+        text_px(area, &first, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(12.0))?;
+        text_px(area, &second, (theme.dpx(6.0), theme.dpx(20.0)), &theme.font_in(11.0, theme.muted()))?;
     }
     Ok(())
 }
@@ -117,19 +117,17 @@ fn accuracy_chart<DB: DrawingBackend>(
     mesh(&mut chart, theme, AXES, &tick, &|v| format!("{v:.2}"))?;
     for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
         let style = color.stroke_width(theme.px(1.3));
-        chart
-            .draw_series(DashedLineSeries::new([(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style))
-            .map_err(err)?;
+        dashed_line(&chart, &[(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style)?;
     }
     let pts = |f: fn(&super::Sample) -> f64| -> Vec<(f64, f64)> {
         items.iter().map(|(t, s)| (*t as f64, f(s))).filter(|p| p.1.is_finite()).map(|(t, v)| (t, v.max(lo))).collect()
     };
     if d20 {
         let lr: Vec<(f64, f64)> = pts(|s| s.logreg).into_iter().skip(1).collect();
-        chart.draw_series(LineSeries::new(lr, theme.series(3).stroke_width(theme.px(1.6)))).map_err(err)?;
+        polyline(&chart, &lr, theme.series(3).stroke_width(theme.px(1.6)))?;
     }
-    chart.draw_series(LineSeries::new(pts(|s| s.train), theme.series(0).stroke_width(theme.px(1.4)))).map_err(err)?;
-    chart.draw_series(LineSeries::new(pts(|s| s.test), theme.series(1).stroke_width(theme.px(2.2)))).map_err(err)?;
+    polyline(&chart, &pts(|s| s.train), theme.series(0).stroke_width(theme.px(1.4)))?;
+    polyline(&chart, &pts(|s| s.test), theme.series(1).stroke_width(theme.px(2.2)))?;
     let m = &sim.model;
     let mut first = vec![
         (format!("test {:.3} (exact)", m.test_acc()), theme.series(1)),
@@ -163,7 +161,7 @@ fn pieces<DB: DrawingBackend>(
     let mut x = theme.dpx(6.0);
     for (text, color) in items {
         let font = theme.font_in(10.5, *color);
-        area.draw(&Text::new(text.clone(), (x, y), font.clone())).map_err(err)?;
+        text_px(area, text, (x, y), &font)?;
         let (w, _) = area.estimate_text_size(text, &font).map_err(err)?;
         x += w as i32;
     }
@@ -186,8 +184,8 @@ fn loss_chart<DB: DrawingBackend>(
         .filter(|p| p.1.is_finite())
         .map(|(t, v)| (t, v.clamp(lo, hi)))
         .collect();
-    chart.draw_series(LineSeries::new(pts, theme.series(1).stroke_width(theme.px(2.0)))).map_err(err)?;
+    polyline(&chart, &pts, theme.series(1).stroke_width(theme.px(2.0)))?;
     let title = format!("training loss (BCE) {:.4}", sim.model.stats.loss);
-    area.draw(&Text::new(title, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    text_px(area, &title, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
     Ok(())
 }

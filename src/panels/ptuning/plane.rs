@@ -3,6 +3,7 @@
 
 use super::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use super::{PTuningSim, PLANE};
+use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
 use crate::plot::{err, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -31,7 +32,7 @@ fn square_chart<'a, DB: DrawingBackend>(
     // The first title that fits the area's width (the last one otherwise).
     let fits = |t: &&&str| area.estimate_text_size(t, &font).is_ok_and(|(tw, _)| tw + theme.px(10.0) <= w);
     let title = titles.iter().find(fits).or(titles.last()).copied().unwrap_or("");
-    area.draw(&Text::new(title.to_string(), (theme.dpx(6.0), theme.dpx(3.0)), font.clone())).map_err(err)?;
+    text_px(area, title, (theme.dpx(6.0), theme.dpx(3.0)), &font)?;
     let chart = ChartBuilder::on(area)
         .margin_left(x0 as i32)
         .margin_top(top)
@@ -71,12 +72,12 @@ fn arrow<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let l = (dx * dx + dy * dy).sqrt();
-    chart.draw_series(LineSeries::new([a, b], style)).map_err(err)?;
+    polyline(chart, &[a, b], style)?;
     if l > 1e-9 {
         let (ux, uy) = (dx / l, dy / l);
         let p1 = (b.0 - head * (ux - 0.5 * uy), b.1 - head * (uy + 0.5 * ux));
         let p2 = (b.0 - head * (ux + 0.5 * uy), b.1 - head * (uy - 0.5 * ux));
-        chart.draw_series([Polygon::new(vec![b, p1, p2], style.color.filled())]).map_err(err)?;
+        polygon(chart, &[b, p1, p2], style.color.filled())?;
     }
     Ok(())
 }
@@ -125,9 +126,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
         Some(Rectangle::new([(c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0)], col.filled()))
     });
     chart.draw_series(cells).map_err(err)?;
-    chart
-        .draw_series([Rectangle::new([(-PLANE, -PLANE), (PLANE, PLANE)], theme.muted().stroke_width(theme.px(1.0)))])
-        .map_err(err)?;
+    rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)))?;
 
     // Skill keys k_s as arrows from the origin.
     let key_color = theme.fg().mix(0.75);
@@ -135,9 +134,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
         arrow(&mut chart, (0.0, 0.0), (k[0], k[1]), 0.22, key_color.stroke_width(theme.px(1.5)))?;
         if roomy {
             let lab = (0.62 * k[0] - 0.28 * k[1], 0.62 * k[1] + 0.28 * k[0]);
-            chart
-                .draw_series([Text::new(format!("k{}", s + 1), lab, theme.font_in(10.0, theme.muted()))])
-                .map_err(err)?;
+            text_at(&chart, &format!("k{}", s + 1), lab, &theme.font_in(10.0, theme.muted()))?;
         }
     }
 
@@ -146,11 +143,9 @@ pub fn prompt_plane<DB: DrawingBackend>(
     for (v, name) in WORDS.iter().enumerate().take(N_VOCAB) {
         let e = word(v);
         let r = if v == chosen { theme.px(5.0) } else { theme.px(3.5) };
-        chart.draw_series([Circle::new((e[0], e[1]), r, theme.fg().filled())]).map_err(err)?;
+        dots(&chart, &[(e[0], e[1])], r, theme.fg().filled())?;
         if v == chosen {
-            chart
-                .draw_series([Circle::new((e[0], e[1]), theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))])
-                .map_err(err)?;
+            dots(&chart, &[(e[0], e[1])], theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))?;
         }
         // Labels sit outside the ring, anchored away from the dot so they never cover it.
         let dir = super::model::unit(60.0 * v as f64);
@@ -180,13 +175,13 @@ pub fn prompt_plane<DB: DrawingBackend>(
     let pts: Vec<(f64, f64)> =
         sim.trail.items().iter().map(|(_, p)| *p).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
     let shown: Vec<(f64, f64)> = pts.iter().map(|p| clamp_ray(*p, PLANE)).collect();
-    chart.draw_series(LineSeries::new(shown.clone(), color.stroke_width(theme.px(2.2)))).map_err(err)?;
+    polyline(&chart, &shown, color.stroke_width(theme.px(2.2)))?;
     if let Some(&first) = shown.first() {
-        chart.draw_series([Circle::new(first, theme.px(4.0), color.stroke_width(theme.px(1.5)))]).map_err(err)?;
+        dots(&chart, &[first], theme.px(4.0), color.stroke_width(theme.px(1.5)))?;
     }
     let c = model.prompt();
     let cp = clamp_ray((c[0], c[1]), PLANE);
-    chart.draw_series([Circle::new(cp, theme.px(5.5), color.filled())]).map_err(err)?;
+    dots(&chart, &[cp], theme.px(5.5), color.filled())?;
     if c[0].abs().max(c[1].abs()) > PLANE {
         let n = c[0].hypot(c[1]);
         let label = if n < 1e4 { format!("‖c‖ = {n:.1} →") } else { format!("‖c‖ = {n:.1e} →") };
@@ -196,7 +191,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
             (cp.0 * (1.0 - 0.9 / r) + 0.3).clamp(-PLANE + 0.2, PLANE - 2.6),
             (cp.1 * (1.0 - 0.9 / r)).clamp(-PLANE + 0.5, PLANE - 0.2),
         );
-        chart.draw_series([Text::new(label, at, theme.font_in(11.0, color))]).map_err(err)?;
+        text_at(&chart, &label, at, &theme.font_in(11.0, color))?;
     }
     Ok(PlaneMap::of_chart(&chart))
 }
@@ -212,9 +207,7 @@ pub fn input_plane<DB: DrawingBackend>(
     let titles: &[&str] =
         if task.dim == 2 { &["input plane x", "input x"] } else { &["x projected on skills 1, 2", "x, projected"] };
     let mut chart = square_chart(area, theme, INPUT, titles, theme.fg())?;
-    chart
-        .draw_series([Rectangle::new([(-INPUT, -INPUT), (INPUT, INPUT)], theme.muted().stroke_width(theme.px(1.0)))])
-        .map_err(err)?;
+    rect(&chart, (-INPUT, -INPUT), (INPUT, INPUT), theme.muted().stroke_width(theme.px(1.0)))?;
     let r = 0.95 * INPUT;
 
     // The cone of reachable normals (D = 2: the wedge between w_1 and w_3).
@@ -227,9 +220,9 @@ pub fn input_plane<DB: DrawingBackend>(
             let t = t0 + (t1 - t0) * i as f64 / 32.0;
             poly.push((r * t.cos(), r * t.sin()));
         }
-        chart.draw_series([Polygon::new(poly, theme.series(4).mix(0.16).filled())]).map_err(err)?;
+        polygon(&chart, &poly, theme.series(4).mix(0.16).filled())?;
         let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
-        chart.draw_series([Text::new("reachable normals", at, theme.font_in(10.0, theme.series(4)))]).map_err(err)?;
+        text_at(&chart, "reachable normals", at, &theme.font_in(10.0, theme.series(4)))?;
     }
 
     // Data, coloured by (possibly noisy) label; decimated above 400 points.
@@ -254,19 +247,17 @@ pub fn input_plane<DB: DrawingBackend>(
     };
     for v in 0..N_VOCAB {
         if let Some(seg) = boundary(task.project(&model.pretrained.normal(word(v)))) {
-            chart
-                .draw_series(LineSeries::new(seg, theme.muted().mix(0.45).stroke_width(theme.px(1.0))))
-                .map_err(err)?;
+            polyline(&chart, &seg, theme.muted().mix(0.45).stroke_width(theme.px(1.0)))?;
         }
     }
     if task.dim > 2 {
         if let Some(seg) = boundary(task.project(&model.logreg)) {
-            chart.draw_series(LineSeries::new(seg, theme.series(3).stroke_width(theme.px(1.6)))).map_err(err)?;
+            polyline(&chart, &seg, theme.series(3).stroke_width(theme.px(1.6)))?;
         }
     }
     let v = task.project(&model.normal());
     if let Some(seg) = boundary(v) {
-        chart.draw_series(LineSeries::new(seg, theme.series(1).stroke_width(theme.px(2.4)))).map_err(err)?;
+        polyline(&chart, &seg, theme.series(1).stroke_width(theme.px(2.4)))?;
         let l = (v.0 * v.0 + v.1 * v.1).sqrt();
         arrow(
             &mut chart,
@@ -278,14 +269,7 @@ pub fn input_plane<DB: DrawingBackend>(
     }
     // The target on top, dashed, so that a learned boundary lying on it shows through the gaps.
     if let Some(seg) = boundary(task.project(&task.u)) {
-        chart
-            .draw_series(DashedLineSeries::new(
-                seg,
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.fg().stroke_width(theme.px(1.6)),
-            ))
-            .map_err(err)?;
+        dashed_line(&chart, &seg, theme.px(6.0), theme.px(4.0), theme.fg().stroke_width(theme.px(1.6)))?;
     }
     let u = task.project(&task.u);
     let lu = (u.0 * u.0 + u.1 * u.1).sqrt().max(1e-12);

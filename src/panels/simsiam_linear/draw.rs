@@ -4,6 +4,7 @@
 
 use super::model::Variant;
 use super::{LinearSim, Sample};
+use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::{err, finite, is_wide, log_range, main_and_two, padded_range, Theme};
 use nalgebra::Matrix2;
 use plotters::coord::Shift;
@@ -134,6 +135,7 @@ fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
 
 /// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
 /// now, at the start and (dashed) at the predicted end, on equal axis scales.
+#[inline(never)]
 fn cloud_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     sim: &LinearSim,
@@ -183,13 +185,13 @@ fn cloud_chart<DB: DrawingBackend>(
     let spread = format!("spread {} (start {})", short(m.spread()), short(sim.spread0));
     let full = format!("{spread} · {}", verdict(sim));
     let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(6.0)), h1)).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
     let top = if fits {
-        area.draw(&Text::new(full, (theme.dpx(8.0), theme.dpx(24.0)), h2)).map_err(err)?;
+        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
         44.0
     } else {
-        area.draw(&Text::new(verdict(sim), (theme.dpx(8.0), theme.dpx(24.0)), h2.clone())).map_err(err)?;
-        area.draw(&Text::new(spread, (theme.dpx(8.0), theme.dpx(40.0)), h2)).map_err(err)?;
+        text_px(area, &verdict(sim), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
         58.0
     };
 
@@ -225,8 +227,8 @@ fn cloud_chart<DB: DrawingBackend>(
 
     // The start: faint points and ellipse.
     let faint = theme.muted().mix(0.45);
-    chart.draw_series(start.iter().map(|p| Circle::new(*p, theme.px(1.6), faint.filled()))).map_err(err)?;
-    chart.draw_series(LineSeries::new(start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)))).map_err(err)?;
+    dots(&chart, &start, theme.px(1.6), faint.filled())?;
+    polyline(&chart, &start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)))?;
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
     if let Some(ell) = target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
@@ -234,20 +236,13 @@ fn cloud_chart<DB: DrawingBackend>(
                 .draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])
                 .map_err(err)?;
         } else {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    ell,
-                    theme.px(6.0),
-                    theme.px(4.0),
-                    theme.fg().mix(0.85).stroke_width(theme.px(1.5)),
-                ))
-                .map_err(err)?;
+            dashed_line(&chart, &ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
         }
     }
     // The current embedding.
     let c = theme.series(0);
-    chart.draw_series(now.iter().map(|p| Circle::new(*p, theme.px(2.0), c.mix(0.75).filled()))).map_err(err)?;
-    chart.draw_series(LineSeries::new(now_ell, c.stroke_width(theme.px(2.2)))).map_err(err)?;
+    dots(&chart, &now, theme.px(2.0), c.mix(0.75).filled())?;
+    polyline(&chart, &now_ell, c.stroke_width(theme.px(2.2)))?;
 
     let mut entries: Vec<(String, RGBColor, bool)> =
         vec![("Wx now (2-s.d. ellipse)".to_string(), c, false), ("start W₀x".to_string(), theme.muted(), false)];
@@ -278,12 +273,12 @@ fn key_column<DB: DrawingBackend>(
     let (x0, y0) = (theme.dpx(4.0), theme.dpx(4.0));
     let box_w = theme.dpx(30.0) + text_w;
     let h = line_h * entries.len() as i32 + theme.dpx(4.0);
-    area.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + h)], theme.bg().mix(0.85).filled())).map_err(err)?;
+    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled())?;
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(9.0) + line_h * i as i32;
         let x = x0 + theme.dpx(4.0);
         segment(area, theme, (x, y), *color, *dashed)?;
-        area.draw(&Text::new(label.clone(), (x + theme.dpx(22.0), y - theme.dpx(6.0)), style.clone())).map_err(err)?;
+        text_px(area, label, (x + theme.dpx(22.0), y - theme.dpx(6.0)), &style)?;
     }
     Ok(())
 }
@@ -300,10 +295,10 @@ fn segment<DB: DrawingBackend>(
         let seg = theme.dpx(4.0);
         for k in 0..2 {
             let a = x + k * 2 * seg + k * seg / 2;
-            area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(color, 2.0))).map_err(err)?;
+            path_px(area, &[(a, y), (a + seg, y)], theme.stroke(color, 2.0))?;
         }
     } else {
-        area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))).map_err(err)?;
+        path_px(area, &[(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))?;
     }
     Ok(())
 }
@@ -317,7 +312,7 @@ fn header<DB: DrawingBackend>(
     keys: &[(String, RGBColor, bool)],
 ) -> Result<f64, String> {
     let (w, _) = area.dim_in_pixel();
-    area.draw(&Text::new(title.to_string(), (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0))).map_err(err)?;
+    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     let kstyle = theme.font_in(10.0, theme.muted());
     let x_start = theme.dpx(8.0);
     let (mut x, mut row) = (x_start, 0);
@@ -330,7 +325,7 @@ fn header<DB: DrawingBackend>(
         }
         let y = theme.dpx(27.0) + row * theme.dpx(14.0);
         segment(area, theme, (x, y), *color, *dashed)?;
-        area.draw(&Text::new(label.clone(), (x + theme.dpx(20.0), y - theme.dpx(6.0)), kstyle.clone())).map_err(err)?;
+        text_px(area, label, (x + theme.dpx(20.0), y - theme.dpx(6.0)), &kstyle)?;
         x += item_w + theme.dpx(10.0);
     }
     Ok(if keys.is_empty() { 22.0 } else { 38.0 + 14.0 * row as f64 })
@@ -349,14 +344,7 @@ fn dashed_level<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     v: f64,
     color: RGBColor,
 ) -> Result<(), String> {
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, v), (t1, v)],
-            theme.px(6.0),
-            theme.px(4.0),
-            color.mix(0.9).stroke_width(theme.px(1.4)),
-        ))
-        .map_err(err)?;
+    dashed_line(chart, &[(0.0, v), (t1, v)], theme.px(6.0), theme.px(4.0), color.mix(0.9).stroke_width(theme.px(1.4)))?;
     Ok(())
 }
 
@@ -416,6 +404,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
 /// without a predictor, the exact decay `w0 (1 − ησ²)^k`) dashed.
+#[inline(never)]
 fn sv_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     sim: &LinearSim,
@@ -424,7 +413,10 @@ fn sv_chart<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (c_max, c_min, c_spread) = (theme.series(0), theme.series(1), theme.fg().mix(0.6));
     let mut preds: Vec<f64> = sim.pred.iter().filter_map(|p| p.w_inf).filter(|v| v.is_finite() && *v > 0.0).collect();
-    preds.sort_by(|a, b| b.total_cmp(a));
+    // At most two values (one per mode): sort them descending by hand, as a stable sort would.
+    if preds.len() == 2 && preds[0].total_cmp(&preds[1]).is_lt() {
+        preds.swap(0, 1);
+    }
     let keys = vec![
         ("s_max".to_string(), c_max, false),
         ("s_min".to_string(), c_min, false),
@@ -477,28 +469,16 @@ fn sv_chart<DB: DrawingBackend>(
         let lr = sim.model.cfg.lr;
         let pts: Vec<(f64, f64)> =
             (0..=64).map(|i| t1 * i as f64 / 64.0).map(|t| (t, clamp(w0 * g.powf(t / lr)))).collect();
-        chart
-            .draw_series(DashedLineSeries::new(
-                pts,
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.fg().mix(0.9).stroke_width(theme.px(1.4)),
-            ))
-            .map_err(err)?;
+        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.9).stroke_width(theme.px(1.4)))?;
     }
-    chart
-        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.spread)), c_spread.stroke_width(theme.px(1.2))))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.sv_min)), c_min.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.sv_max)), c_max.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+    polyline(&chart, &series_of(sim, |s| clamp(s.spread)), c_spread.stroke_width(theme.px(1.2)))?;
+    polyline(&chart, &series_of(sim, |s| clamp(s.sv_min)), c_min.stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &series_of(sim, |s| clamp(s.sv_max)), c_max.stroke_width(theme.px(2.0)))?;
     Ok(())
 }
 
 /// The predictor's diagonal over time with its predicted limits dashed.
+#[inline(never)]
 fn p_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     sim: &LinearSim,
@@ -553,11 +533,7 @@ fn p_chart<DB: DrawingBackend>(
         }
     }
     let clamp = |v: f64| v.clamp(lo, hi);
-    chart
-        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.p22)), c2.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(series_of(sim, |s| clamp(s.p11)), c1.stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+    polyline(&chart, &series_of(sim, |s| clamp(s.p22)), c2.stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &series_of(sim, |s| clamp(s.p11)), c1.stroke_width(theme.px(2.0)))?;
     Ok(())
 }

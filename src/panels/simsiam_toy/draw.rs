@@ -4,6 +4,7 @@
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::{
     err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, Corner, PlaneMap, Theme,
 };
@@ -69,33 +70,17 @@ fn phase_plane<DB: DrawingBackend>(
 
     // Fixed points: the line φ = 1 and the collapse line θ = 0.
     let fixed = theme.stroke(theme.muted(), 1.5);
-    chart.draw_series(LineSeries::new([(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)).map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            [(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)],
-            theme.warn().mix(0.7).stroke_width(theme.px(1.5)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series([Text::new("φ = 1", (1.03, THETA_RANGE.1 - 0.05), theme.font_in(11.0, theme.muted()))])
-        .map_err(err)?;
-    chart
-        .draw_series([Text::new("collapse θ = 0", (PHI_RANGE.0 + 0.05, 0.12), theme.font_in(11.0, theme.warn()))])
-        .map_err(err)?;
+    polyline(&chart, &[(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)?;
+    polyline(&chart, &[(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5)))?;
+    text_at(&chart, "φ = 1", (1.03, THETA_RANGE.1 - 0.05), &theme.font_in(11.0, theme.muted()))?;
+    text_at(&chart, "collapse θ = 0", (PHI_RANGE.0 + 0.05, 0.12), &theme.font_in(11.0, theme.warn()))?;
 
     // The conserved curve through the start: the trajectory must run along it.
     let curve_color = theme.fg().mix(0.8);
     for branch in invariant_branch(run.mode, run.alpha, sim.start.0, sim.start.1, PHI_RANGE, 400) {
         let pts: Vec<(f64, f64)> =
             branch.into_iter().filter(|p| p.1 >= THETA_RANGE.0 && p.1 <= THETA_RANGE.1).collect();
-        chart
-            .draw_series(DashedLineSeries::new(
-                pts,
-                theme.px(6.0),
-                theme.px(4.0),
-                curve_color.stroke_width(theme.px(1.5)),
-            ))
-            .map_err(err)?;
+        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), curve_color.stroke_width(theme.px(1.5)))?;
     }
 
     // Ghost trajectories of the other two modes, then the live one on top.
@@ -105,20 +90,20 @@ fn phase_plane<DB: DrawingBackend>(
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(p, t)| (p.clamp(-50.0, 50.0), t.clamp(-50.0, 50.0))).collect();
         let style =
             if i == 0 { color.stroke_width(theme.px(2.5)) } else { color.mix(0.45).stroke_width(theme.px(1.5)) };
-        chart.draw_series(LineSeries::new(pts.clone(), style)).map_err(err)?;
+        polyline(&chart, &pts, style)?;
         if let Some(&last) = pts.last() {
             let r = if i == 0 { theme.px(5.0) } else { theme.px(3.0) };
             let fill = if i == 0 { color.filled() } else { color.mix(0.6).filled() };
-            chart.draw_series([Circle::new(last, r, fill)]).map_err(err)?;
+            dots(&chart, &[last], r, fill)?;
         }
     }
     // The start and the predicted end point.
-    chart.draw_series([Circle::new(sim.start, theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))]).map_err(err)?;
+    dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))?;
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
         chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))]).map_err(err)?;
     }
-    area.draw(&Text::new(headline(sim), (theme.dpx(8.0), theme.dpx(8.0)), theme.font(13.0))).map_err(err)?;
+    text_px(area, &headline(sim), (theme.dpx(8.0), theme.dpx(8.0)), &theme.font(13.0))?;
 
     let mut entries: Vec<(String, RGBColor, bool)> = sim
         .runs
@@ -170,20 +155,18 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
     mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
     let t1 = t_max(sim);
     if !run.ema_on() {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, sim.pred.phi_inf), (t1, sim.pred.phi_inf)],
-                theme.px(6.0),
-                theme.px(4.0),
-                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-            ))
-            .map_err(err)?;
+        dashed_line(
+            &chart,
+            &[(0.0, sim.pred.phi_inf), (t1, sim.pred.phi_inf)],
+            theme.px(6.0),
+            theme.px(4.0),
+            theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+        )?;
     }
     let color = theme.series(mode_index(run.mode));
     let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
-    chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-    area.draw(&Text::new("φ(t); dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
-        .map_err(err)?;
+    polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
+    text_px(area, "φ(t); dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     Ok(())
 }
 
@@ -202,14 +185,13 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick)?;
         if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, p.abs()), (t1, p.abs())],
-                    theme.px(6.0),
-                    theme.px(4.0),
-                    theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-                ))
-                .map_err(err)?;
+            dashed_line(
+                &chart,
+                &[(0.0, p.abs()), (t1, p.abs())],
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+            )?;
         }
         let pts: Vec<(f64, f64)> = sim.hist[0]
             .items()
@@ -217,9 +199,8 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             .map(|(_, (t, _, th))| (*t, th.abs().clamp(lo, hi)))
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
-        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new("|θ(t)|, log; dashed: |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
-            .map_err(err)?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
+        text_px(area, "|θ(t)|, log; dashed: |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -231,19 +212,17 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi).map_err(err)?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
         if let Some(p) = pred {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, p), (t1, p)],
-                    theme.px(6.0),
-                    theme.px(4.0),
-                    theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-                ))
-                .map_err(err)?;
+            dashed_line(
+                &chart,
+                &[(0.0, p), (t1, p)],
+                theme.px(6.0),
+                theme.px(4.0),
+                theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
+            )?;
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
-        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(2.0)))).map_err(err)?;
-        area.draw(&Text::new("θ(t); dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.0)))
-            .map_err(err)?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
+        text_px(area, "θ(t); dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     }
     Ok(())
 }

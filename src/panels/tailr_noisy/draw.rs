@@ -13,6 +13,7 @@ use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
 use crate::panels::tailr_single::chrome::{fitting, header, key_rows, lerp, short, Sample};
 use crate::plot::chart::{mesh, tick, Axes, Frame};
+use crate::plot::draw::{polyline, text_px};
 use crate::plot::{err, is_wide, main_and_two, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -96,7 +97,7 @@ fn field_chart<DB: DrawingBackend>(
         &h1,
         max_w,
     );
-    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(5.0)), h1)).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
     let mut top = 23.0;
     if let Some(s) = last {
         let (t, c) = (s.tailr, s.ce);
@@ -108,12 +109,12 @@ fn field_chart<DB: DrawingBackend>(
         let joined = parts.join(" · ");
         let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
         if fits {
-            area.draw(&Text::new(joined, (theme.dpx(8.0), theme.dpx(23.0)), h2)).map_err(err)?;
+            text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
             top = 38.0;
         } else {
             let a = format!("{} · {}", parts[0], parts[1]);
-            area.draw(&Text::new(a, (theme.dpx(8.0), theme.dpx(23.0)), h2.clone())).map_err(err)?;
-            area.draw(&Text::new(parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), h2)).map_err(err)?;
+            text_px(area, &a, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
+            text_px(area, &parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
             top = 53.0;
         }
     }
@@ -371,10 +372,8 @@ fn curves_chart<DB: DrawingBackend>(
             .collect()
     };
     for (get, color) in series {
-        chart
-            .draw_series(LineSeries::new(pts(get, true), ghost_color(theme, color).stroke_width(theme.px(1.6))))
-            .map_err(err)?;
-        chart.draw_series(LineSeries::new(pts(get, false), color.stroke_width(theme.px(2.2)))).map_err(err)?;
+        polyline(&chart, &pts(get, true), ghost_color(theme, color).stroke_width(theme.px(1.6)))?;
+        polyline(&chart, &pts(get, false), color.stroke_width(theme.px(2.2)))?;
     }
     Ok(())
 }
@@ -459,7 +458,7 @@ fn hist_chart<DB: DrawingBackend>(
             pts.push(((i + 1) as f64 * bw, v));
         }
         pts.push((1.0, 0.0));
-        chart.draw_series(LineSeries::new(pts, color.stroke_width(theme.px(1.4)))).map_err(err)?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(1.4)))?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Small drawing helpers shared by the two TaiLr panels: short numbers, chart titles with a wrapped key, and
 //! key samples.
 
-use crate::plot::{err, Theme};
+use crate::plot::draw::{circle_px, path_px, rect_px, text_px};
+use crate::plot::Theme;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -52,30 +53,24 @@ pub fn sample<DB: DrawingBackend>(
 ) -> Result<(), String> {
     match kind {
         Sample::Line => {
-            area.draw(&PathElement::new(vec![(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0)))
-                .map_err(err)?;
+            path_px(area, &[(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))?;
         }
         Sample::Dashed => {
             let seg = theme.dpx(4.0);
             for k in 0..3 {
                 let a = x + k * (seg + seg / 2);
-                area.draw(&PathElement::new(vec![(a, y), (a + seg, y)], theme.stroke(color, 2.0))).map_err(err)?;
+                path_px(area, &[(a, y), (a + seg, y)], theme.stroke(color, 2.0))?;
             }
         }
         Sample::Block => {
             let s = theme.dpx(5.0);
-            area.draw(&Rectangle::new(
-                [(x + theme.dpx(3.0), y - s), (x + theme.dpx(3.0) + 2 * s, y + s)],
-                color.filled(),
-            ))
-            .map_err(err)?;
+            rect_px(area, (x + theme.dpx(3.0), y - s), (x + theme.dpx(3.0) + 2 * s, y + s), color.filled())?;
         }
         Sample::Dot => {
-            area.draw(&Circle::new((x + theme.dpx(8.0), y), theme.px(3.0), color.filled())).map_err(err)?;
+            circle_px(area, (x + theme.dpx(8.0), y), theme.px(3.0) as i32, color.filled())?;
         }
         Sample::Ring => {
-            area.draw(&Circle::new((x + theme.dpx(8.0), y), theme.px(4.5), color.stroke_width(theme.px(1.6))))
-                .map_err(err)?;
+            circle_px(area, (x + theme.dpx(8.0), y), theme.px(4.5) as i32, color.stroke_width(theme.px(1.6)))?;
         }
     }
     Ok(())
@@ -89,7 +84,7 @@ pub fn header<DB: DrawingBackend>(
     title: &str,
     keys: &[(String, RGBColor, Sample)],
 ) -> Result<f64, String> {
-    area.draw(&Text::new(title.to_string(), (theme.dpx(8.0), theme.dpx(4.0)), theme.font(11.5))).map_err(err)?;
+    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.5))?;
     if keys.is_empty() {
         return Ok(22.0);
     }
@@ -118,7 +113,7 @@ pub fn key_rows<DB: DrawingBackend>(
         }
         let y = theme.dpx(y_css) + row * theme.dpx(14.0);
         sample(area, theme, (x, y), *color, *kind)?;
-        area.draw(&Text::new(label.clone(), (x + theme.dpx(20.0), y - theme.dpx(6.0)), kstyle.clone())).map_err(err)?;
+        text_px(area, label, (x + theme.dpx(20.0), y - theme.dpx(6.0)), &kstyle)?;
         x += item_w + theme.dpx(8.0);
     }
     Ok(row as usize + 1)

@@ -9,6 +9,7 @@ use super::chrome::{fitting, header, key_rows, short, Sample};
 use super::model::{floored_weight, loss, one_hot_threshold, QSource};
 use super::SingleSim;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
+use crate::plot::draw::{dashed_line, polyline, text_px};
 use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -134,15 +135,15 @@ fn bar_chart<DB: DrawingBackend>(
         max_w,
     );
     let (long, gap) = verdict(sim);
-    area.draw(&Text::new(line1, (theme.dpx(8.0), theme.dpx(5.0)), h1)).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
     let both = format!("{long} · {gap}");
     let fits = area.estimate_text_size(&both, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
     let top = if fits {
-        area.draw(&Text::new(both, (theme.dpx(8.0), theme.dpx(23.0)), h2)).map_err(err)?;
+        text_px(area, &both, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
         42.0
     } else {
-        area.draw(&Text::new(long, (theme.dpx(8.0), theme.dpx(23.0)), h2.clone())).map_err(err)?;
-        area.draw(&Text::new(gap, (theme.dpx(8.0), theme.dpx(38.0)), h2)).map_err(err)?;
+        text_px(area, &long, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
+        text_px(area, &gap, (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
         56.0
     };
     let c_q = super::chrome::lerp(theme.bg(), theme.muted(), 0.45);
@@ -184,9 +185,7 @@ fn bar_chart<DB: DrawingBackend>(
         .map_err(err)?;
     for t in sqrt_ticks(ymax) {
         if t > 0.0 {
-            chart
-                .draw_series(LineSeries::new([(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0))))
-                .map_err(err)?;
+            polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)))?;
         }
     }
     {
@@ -195,13 +194,12 @@ fn bar_chart<DB: DrawingBackend>(
         let ystyle = theme.font(10.0).pos(Pos::new(HPos::Right, VPos::Center));
         for t in sqrt_ticks(ymax) {
             let (x, y) = pa.map_coordinate(&(0.0, t));
-            area.draw(&Text::new(tick(&(t * t)), (x - bx - theme.dpx(5.0), y - by), ystyle.clone())).map_err(err)?;
+            text_px(area, &tick(&(t * t)), (x - bx - theme.dpx(5.0), y - by), &ystyle)?;
         }
         let xstyle = theme.font(10.0).pos(Pos::new(HPos::Center, VPos::Top));
         for j in (0..k).filter(|j| j % every == 0) {
             let (x, y) = pa.map_coordinate(&(j as f64 + 0.5, 0.0));
-            area.draw(&Text::new(format!("{}", j + 1), (x - bx, y - by + theme.dpx(4.0)), xstyle.clone()))
-                .map_err(err)?;
+            text_px(area, &format!("{}", j + 1), (x - bx, y - by + theme.dpx(4.0)), &xstyle)?;
         }
     }
 
@@ -220,21 +218,12 @@ fn bar_chart<DB: DrawingBackend>(
     let star_w = if k > 25 { 1.8 } else { 2.6 };
     for (j, v) in m.opt.p.iter().enumerate() {
         let (j, s) = (j as f64, prob(*v).sqrt());
-        chart
-            .draw_series(LineSeries::new([(j + 0.04, s), (j + 0.96, s)], c_star.stroke_width(theme.px(star_w))))
-            .map_err(err)?;
+        polyline(&chart, &[(j + 0.04, s), (j + 0.96, s)], c_star.stroke_width(theme.px(star_w)))?;
     }
     // The cut-off over the q bars: labels below it get p* = 0 (or, with a floor, sit on the floor).
     if show_cut {
         let s = cut.sqrt();
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, s), (kf, s)],
-                theme.px(6.0),
-                theme.px(4.0),
-                c_cut.stroke_width(theme.px(1.5)),
-            ))
-            .map_err(err)?;
+        dashed_line(&chart, &[(0.0, s), (kf, s)], theme.px(6.0), theme.px(4.0), c_cut.stroke_width(theme.px(1.5)))?;
         let label =
             if b > 0.0 { format!("floor level {}", short(cut)) } else { format!("cut-off γμ = {}", short(cut)) };
         let style = theme.font_in(10.0, c_cut).pos(Pos::new(HPos::Right, VPos::Bottom));
@@ -242,8 +231,7 @@ fn bar_chart<DB: DrawingBackend>(
         let (x, y) = pa.map_coordinate(&(kf, s));
         let (xr, yr) = pa.get_pixel_range();
         let root = pa.strip_coord_spec();
-        root.draw(&Text::new(label, (x - xr.start - theme.dpx(4.0), y - yr.start - theme.dpx(2.0)), style))
-            .map_err(err)?;
+        text_px(&root, &label, (x - xr.start - theme.dpx(4.0), y - yr.start - theme.dpx(2.0)), &style)?;
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let map = PlaneMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), x: (0.0, kf), y: (0.0, smax) };
@@ -286,25 +274,25 @@ fn loss_chart<DB: DrawingBackend>(
     )?;
     let clip = |v: f64| if v.is_finite() { v.clamp(0.0, LOSS_MAX) } else { LOSS_MAX };
     let grid = p_grid();
-    chart
-        .draw_series(DashedLineSeries::new(
-            grid.iter().map(|p| (*p, clip(-p.ln()))),
-            theme.px(5.0),
-            theme.px(3.0),
-            c_ce.stroke_width(theme.px(1.6)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            grid.iter().map(|p| (*p, 1.0 - p)),
-            theme.px(5.0),
-            theme.px(3.0),
-            c_acc.stroke_width(theme.px(1.6)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(grid.iter().map(|p| (*p, clip(loss(*p, g)))), c_t.stroke_width(theme.px(2.4))))
-        .map_err(err)?;
+    dashed_line(
+        &chart,
+        &grid.iter().map(|p| (*p, clip(-p.ln()))).collect::<Vec<_>>(),
+        theme.px(5.0),
+        theme.px(3.0),
+        c_ce.stroke_width(theme.px(1.6)),
+    )?;
+    dashed_line(
+        &chart,
+        &grid.iter().map(|p| (*p, 1.0 - p)).collect::<Vec<_>>(),
+        theme.px(5.0),
+        theme.px(3.0),
+        c_acc.stroke_width(theme.px(1.6)),
+    )?;
+    polyline(
+        &chart,
+        &grid.iter().map(|p| (*p, clip(loss(*p, g)))).collect::<Vec<_>>(),
+        c_t.stroke_width(theme.px(2.4)),
+    )?;
     chart
         .draw_series(sim.model.p.iter().map(|p| {
             let p = prob(*p);
@@ -344,29 +332,14 @@ fn weight_chart<DB: DrawingBackend>(
         &tick,
         &tick,
     )?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, 1.0), (1.0, 1.0)],
-            theme.px(5.0),
-            theme.px(3.0),
-            c_ce.stroke_width(theme.px(1.6)),
-        ))
-        .map_err(err)?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, 0.0), (1.0, 1.0)],
-            theme.px(5.0),
-            theme.px(3.0),
-            c_acc.stroke_width(theme.px(1.6)),
-        ))
-        .map_err(err)?;
+    dashed_line(&chart, &[(0.0, 1.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_ce.stroke_width(theme.px(1.6)))?;
+    dashed_line(&chart, &[(0.0, 0.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_acc.stroke_width(theme.px(1.6)))?;
     let grid = p_grid();
-    chart
-        .draw_series(LineSeries::new(
-            grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))),
-            c_t.stroke_width(theme.px(2.4)),
-        ))
-        .map_err(err)?;
+    polyline(
+        &chart,
+        &grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))).collect::<Vec<_>>(),
+        c_t.stroke_width(theme.px(2.4)),
+    )?;
     chart
         .draw_series(sim.model.p.iter().map(|p| {
             let p = prob(*p);

@@ -266,7 +266,10 @@ pub fn floor_fixed_point(q: &[f64], gamma: f64, b: f64, iters: usize) -> Vec<f64
 /// least this (theory §2). For `q = (1−ε)onehot + ε uniform(K)` it equals `q_n / q_c`.
 pub fn one_hot_threshold(q: &[f64]) -> f64 {
     let mut s: Vec<f64> = q.to_vec();
-    s.sort_by(|a, b| b.total_cmp(a));
+    // Ascending then reversed: under a total order equal keys are equal bits, so this is the descending
+    // order, and the sort is the same compiled function as other total-order sorts in the crate.
+    s.sort_by(f64::total_cmp);
+    s.reverse();
     match (s.first(), s.get(1)) {
         (Some(a), Some(b)) if *a > 0.0 => b / a,
         _ => 0.0,

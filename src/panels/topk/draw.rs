@@ -8,6 +8,7 @@ use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
 use super::{BarMap, Maps, TopkSim};
 use crate::plot::chart::{mesh, tick, title as chart_title, Axes, Frame};
+use crate::plot::draw::{dashed_line, path_px, polyline, rect, rect_px, text_px};
 use crate::plot::{err, is_wide, DrawResult, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -227,10 +228,10 @@ fn headline<DB: DrawingBackend>(
     let second = format!("k = {}{clamp_note} of n = {n} ({src}) · τ = {}", lab.k, num(snap.tau));
     let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
     if wide {
-        area.draw(&Text::new(format!("{first} · {second}"), (x0, y0), theme.font(13.0))).map_err(err)?;
+        text_px(area, &format!("{first} · {second}"), (x0, y0), &theme.font(13.0))?;
     } else {
-        area.draw(&Text::new(first, (x0, y0), theme.font(13.0))).map_err(err)?;
-        area.draw(&Text::new(second, (x0, y0 + theme.dpx(17.0)), theme.font(11.0))).map_err(err)?;
+        text_px(area, &first, (x0, y0), &theme.font(13.0))?;
+        text_px(area, &second, (x0, y0 + theme.dpx(17.0)), &theme.font(11.0))?;
     }
     Ok(())
 }
@@ -252,20 +253,19 @@ fn score_chart<DB: DrawingBackend>(
             Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
         }))
         .map_err(err)?;
-    chart.draw_series(LineSeries::new([(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))).map_err(err)?;
+    polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
     let mut title = "scores x (drag a bar; blue = hard Top-k)".to_string();
     if let Some(l) = snap.out.lambda {
         let t = l * sim.lab.tau;
         if t.is_finite() {
             let shown = t.clamp(lo, hi);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(0.0, shown), (n as f64, shown)],
-                    theme.px(5.0),
-                    theme.px(3.0),
-                    theme.fg().stroke_width(theme.px(1.5)),
-                ))
-                .map_err(err)?;
+            dashed_line(
+                &chart,
+                &[(0.0, shown), (n as f64, shown)],
+                theme.px(5.0),
+                theme.px(3.0),
+                theme.fg().stroke_width(theme.px(1.5)),
+            )?;
             let off = if t > hi {
                 " (above)"
             } else if t < lo {
@@ -334,14 +334,13 @@ fn output_chart<DB: DrawingBackend>(
         )
         .map_err(err)?;
     if fmax > 1.0 + tol {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, 1.0), (n as f64, 1.0)],
-                theme.px(4.0),
-                theme.px(3.0),
-                theme.warn().stroke_width(theme.px(1.2)),
-            ))
-            .map_err(err)?;
+        dashed_line(
+            &chart,
+            &[(0.0, 1.0), (n as f64, 1.0)],
+            theme.px(4.0),
+            theme.px(3.0),
+            theme.warn().stroke_width(theme.px(1.2)),
+        )?;
     }
     // A reference beside the output: softmax when k = 1, the stable DP for the post's recursion.
     let reference = reference(sim, snap);
@@ -350,7 +349,7 @@ fn output_chart<DB: DrawingBackend>(
         for (i, &v) in sm.iter().enumerate() {
             if v.is_finite() {
                 let y = v.clamp(ylo, yhi);
-                chart.draw_series(LineSeries::new([(i as f64 + 0.1, y), (i as f64 + 0.9, y)], tick)).map_err(err)?;
+                polyline(&chart, &[(i as f64 + 0.1, y), (i as f64 + 0.9, y)], tick)?;
             }
         }
     }
@@ -359,7 +358,7 @@ fn output_chart<DB: DrawingBackend>(
         None => String::new(),
     };
     let line1 = format!("Σp = {} · max p = {} · outline: hard{sm_note}", sum_text(c.sum, sim.lab.k), num(c.max));
-    area.draw(&Text::new(line1, (theme.dpx(6.0), theme.dpx(3.0)), theme.font(11.0))).map_err(err)?;
+    text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
     let warns = warnings(sim, snap);
     let naive_note = snap
         .rows
@@ -373,7 +372,7 @@ fn output_chart<DB: DrawingBackend>(
     } else {
         (format!("⚠ {}", warns.join(" · ")), theme.warn())
     };
-    area.draw(&Text::new(line2, (theme.dpx(6.0), theme.dpx(17.0)), theme.font_in(11.0, color))).map_err(err)?;
+    text_px(area, &line2, (theme.dpx(6.0), theme.dpx(17.0)), &theme.font_in(11.0, color))?;
     Ok(())
 }
 
@@ -405,7 +404,7 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
                 e += 1;
             }
             let (a, b) = ((c.log10_tau[s] - half).max(lo), (c.log10_tau[e] + half).min(hi));
-            chart.draw_series([Rectangle::new([(a, ylo), (b, yhi)], shade)]).map_err(err)?;
+            rect(&chart, (a, ylo), (b, yhi), shade)?;
             s = e + 1;
         } else {
             s += 1;
@@ -414,8 +413,9 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
     // One curve per item, broken where the output is NaN; hard Top-k members in blue, drawn last.
     let n = sim.lab.x.len();
     let hard = super::model::hard_topk(&sim.lab.x, sim.lab.k);
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by_key(|&i| hard[i] > 0.5);
+    // Others first, then members, each in index order (a stable partition).
+    let (mut idx, members): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| hard[i] <= 0.5 || hard[i].is_nan());
+    idx.extend(members);
     for i in idx {
         let col = item_color(theme, hard[i] > 0.5).mix(0.85).stroke_width(theme.px(1.4));
         let mut seg: Vec<(f64, f64)> = Vec::new();
@@ -424,30 +424,27 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
                 Some(v) if v.is_finite() => seg.push((*t, v.clamp(ylo, yhi))),
                 _ => {
                     if seg.len() > 1 {
-                        chart.draw_series(LineSeries::new(std::mem::take(&mut seg), col)).map_err(err)?;
+                        polyline(&chart, &std::mem::take(&mut seg), col)?;
                     }
                     seg.clear();
                 }
             }
         }
         if seg.len() > 1 {
-            chart.draw_series(LineSeries::new(seg, col)).map_err(err)?;
+            polyline(&chart, &seg, col)?;
         }
     }
     // Start (dashed) and current τ.
     let start = sim.lab.cfg.tau.log10();
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(start, ylo), (start, yhi)],
-            theme.px(4.0),
-            theme.px(3.0),
-            theme.muted().stroke_width(theme.px(1.2)),
-        ))
-        .map_err(err)?;
+    dashed_line(
+        &chart,
+        &[(start, ylo), (start, yhi)],
+        theme.px(4.0),
+        theme.px(3.0),
+        theme.muted().stroke_width(theme.px(1.2)),
+    )?;
     let now = sim.lab.tau.log10().clamp(lo, hi);
-    chart
-        .draw_series(LineSeries::new([(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0))))
-        .map_err(err)?;
+    polyline(&chart, &[(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0)))?;
     let title = if sim.lab.annealing_done() {
         "p against τ · annealing stopped at its floor τ₀·10⁻⁴".to_string()
     } else if sim.lab.cfg.anneal < 1.0 {
@@ -474,8 +471,7 @@ fn jacobian_map<DB: DrawingBackend>(
         "∂p/∂x".to_string()
     };
     chart_title(area, theme, &title, 11.0)?;
-    area.draw(&Text::new("orange +, blue −", (theme.dpx(8.0), theme.dpx(18.0)), theme.font_in(10.0, theme.muted())))
-        .map_err(err)?;
+    text_px(area, "orange +, blue −", (theme.dpx(8.0), theme.dpx(18.0)), &theme.font_in(10.0, theme.muted()))?;
     let (w, h) = area.dim_in_pixel();
     let top = theme.dpx(34.0);
     let pad = theme.dpx(6.0);
@@ -501,19 +497,19 @@ fn jacobian_map<DB: DrawingBackend>(
             } else {
                 lerp(bg, neg, (-v / scale).sqrt())
             };
-            area.draw(&Rectangle::new([(xa, ya), (xb, yb)], col.filled())).map_err(err)?;
+            rect_px(area, (xa, ya), (xb, yb), col.filled())?;
         }
     }
-    area.draw(&Rectangle::new([(x0, top), (x0 + side, top + side)], theme.grid().stroke_width(1))).map_err(err)?;
+    rect_px(area, (x0, top), (x0 + side, top + side), theme.grid().stroke_width(1))?;
     let bad = jac.iter().filter(|v| !v.is_finite()).count();
     if bad > 0 {
         let msg = if bad == jac.len() { "undefined".to_string() } else { format!("{bad} undefined") };
-        area.draw(&Text::new(
-            msg,
+        text_px(
+            area,
+            &msg,
             (x0 + side / 2, top + side / 2),
-            theme.font_in(11.0, theme.warn()).pos(Pos::new(HPos::Center, VPos::Center)),
-        ))
-        .map_err(err)?;
+            &theme.font_in(11.0, theme.warn()).pos(Pos::new(HPos::Center, VPos::Center)),
+        )?;
     }
     Ok(())
 }
@@ -577,12 +573,12 @@ fn comparison_strip<DB: DrawingBackend>(
         let label = if is_sel { format!("▸ {}", row.label) } else { row.label.to_string() };
         let lc = if is_sel { theme.fg() } else { theme.muted() };
         let ymid = (ya + yb) / 2;
-        area.draw(&Text::new(
-            label,
+        text_px(
+            area,
+            &label,
             (label_w - theme.dpx(4.0), ymid),
-            theme.font_in(font_h, lc).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(err)?;
+            &theme.font_in(font_h, lc).pos(Pos::new(HPos::Right, VPos::Center)),
+        )?;
         for (c, &i) in order.iter().enumerate() {
             let xa = x0 + (c as f64 * cell).floor() as i32;
             let xb = x0 + ((c + 1) as f64 * cell).floor() as i32 - gap;
@@ -594,28 +590,24 @@ fn comparison_strip<DB: DrawingBackend>(
             } else {
                 lerp(theme.bg(), theme.series(0), v).to_rgba()
             };
-            area.draw(&Rectangle::new([(xa, ya), (xb.max(xa), yb)], col.filled())).map_err(err)?;
+            rect_px(area, (xa, ya), (xb.max(xa), yb), col.filled())?;
         }
         let (status, bad) = row_status(row, tol, snap);
         let sc = if bad { theme.warn() } else { theme.muted() };
-        area.draw(&Text::new(
+        text_px(
+            area,
             status,
             (x1 + theme.dpx(4.0), ymid),
-            theme.font_in(font_h, sc).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(err)?;
+            &theme.font_in(font_h, sc).pos(Pos::new(HPos::Left, VPos::Center)),
+        )?;
         if is_sel {
-            area.draw(&Rectangle::new([(x0, ya), (x1, yb)], theme.fg().stroke_width(1))).map_err(err)?;
+            rect_px(area, (x0, ya), (x1, yb), theme.fg().stroke_width(1))?;
         }
     }
     // The Top-k boundary: after the k highest scores.
     let k = sim.lab.k.min(n);
     let xb = x0 + (k as f64 * cell).floor() as i32;
     let y_end = top + rows.len() as i32 * row_h;
-    area.draw(&PathElement::new(
-        vec![(xb, top - theme.dpx(3.0)), (xb, y_end + theme.dpx(2.0))],
-        theme.fg().stroke_width(theme.px(1.5)),
-    ))
-    .map_err(err)?;
+    path_px(area, &[(xb, top - theme.dpx(3.0)), (xb, y_end + theme.dpx(2.0))], theme.fg().stroke_width(theme.px(1.5)))?;
     Ok(())
 }

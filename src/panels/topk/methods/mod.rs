@@ -202,6 +202,13 @@ pub fn naive_softmax<R: Real>(y: &[R]) -> Vec<R> {
 
 /// Indices sorted by decreasing score; ties keep index order, so the hard Top-k is well defined.
 pub fn order_desc<R: Real>(y: &[R]) -> Vec<usize> {
+    // Widening to f64 keeps every comparison (and NaN) as it was and compiles the sort once for both precisions.
+    let y: Vec<f64> = y.iter().map(|v| v.f64()).collect();
+    order_desc_f64(&y)
+}
+
+/// [`order_desc`] on `f64` scores.
+fn order_desc_f64(y: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..y.len()).collect();
     idx.sort_by(|&a, &b| y[b].partial_cmp(&y[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
     idx
