@@ -41,6 +41,7 @@ const WASM_FEATURES = [
   "--enable-multivalue",
   "--enable-reference-types",
   "--enable-call-indirect-overlong",
+  "--enable-simd",
 ];
 
 /** Compiles the crate to wasm and generates the JS bindings. */
