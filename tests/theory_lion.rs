@@ -406,3 +406,46 @@ fn row_max_abs_equals_the_full_row_evaluation() {
         }
     }
 }
+
+/// The whole-embedding statistics take a shortcut for the per-row RMS rule; they must equal, bit for bit, the
+/// statistics written out here from each row's full evaluation, including rows at the cap.
+#[test]
+fn summary_equals_the_statistics_of_the_full_rows() {
+    use dynamics::panels::lion_embedding::model::BUCKETS;
+    for (opt, rms, ftz, lazy, steps) in [
+        (Optimizer::Tiger, true, false, false, 4_000),
+        (Optimizer::Lion, true, false, false, 3_000),
+        (Optimizer::Tiger, true, true, false, 3_000),
+        (Optimizer::Tiger, true, false, true, 3_000),
+        (Optimizer::Tiger, false, false, false, 3_000),
+        (Optimizer::AdamW, false, false, false, 2_000),
+    ] {
+        // A larger step (4e-3) brings rare rows to the cap within a few thousand steps.
+        let mut m = Model::new(Config { vocab: 1500, ftz, lazy, lr: 4e-3, ..cfg(opt, rms) }, 11);
+        for _ in 0..steps {
+            m.step();
+        }
+        let cap = m.cfg.cap().map(|c| 0.99 * c);
+        let (mut max_abs, mut buckets, mut at_cap, mut min_rank) = (0.0f64, [f64::NAN; 4], 0u64, None);
+        for r in 0..m.vocab() {
+            let mx = m.row(r).theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+            max_abs = max_abs.max(mx);
+            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap();
+            buckets[b] = if buckets[b].is_nan() { mx } else { buckets[b].max(mx) };
+            if cap.is_some_and(|c| mx >= c) {
+                at_cap += 1;
+                min_rank.get_or_insert(r as u64 + 1);
+            }
+        }
+        let s = m.summary();
+        let what = format!("{opt:?} rms={rms} ftz={ftz} lazy={lazy}");
+        assert_eq!(s.max_abs.to_bits(), max_abs.to_bits(), "{what}: max_abs");
+        for (b, (got, want)) in s.bucket_max.iter().zip(&buckets).enumerate() {
+            assert_eq!(got.to_bits(), want.to_bits(), "{what}: bucket {b}");
+        }
+        assert_eq!((s.rows_at_cap, s.min_rank_at_cap), (at_cap, min_rank), "{what}: rows at the cap");
+        if opt == Optimizer::Tiger && rms && !ftz && !lazy {
+            assert!(at_cap > 0, "{what}: the check should include rows at the cap, found none");
+        }
+    }
+}

@@ -746,10 +746,10 @@ class FigureView {
     this.render();
     if (!running || now - this.lastReadout >= this.readoutInterval) {
       // Readouts cost a metrics call, which for some panels scans the whole state: space them so that they take
-      // at most a twentieth of the time, and count them in the frame that pays for them.
+      // at most a fortieth of the time, and count them in the frame that pays for them.
       const r0 = performance.now();
       this.updateReadouts(now);
-      this.readoutInterval = Math.max(READOUT_INTERVAL_MS, 20 * (performance.now() - r0));
+      this.readoutInterval = Math.max(READOUT_INTERVAL_MS, 40 * (performance.now() - r0));
     }
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed);

@@ -130,7 +130,7 @@ pub fn const_theta(theta: f64, s: f64, eta: f64, lambda: f64, k: u64) -> f64 {
 }
 
 /// Tiger/Lion with the per-row RMS learning rate `η = α·RMS(θ)` and λ > 0: `k` steps with the fixed sign
-/// vector `s`, in place.
+/// vector `s` (entries −1, 0 or 1), in place.
 ///
 /// Derivation. `θ + s/λ` is multiplied by `(1 − λη)` each step, so `θ_k = −s/λ + u_k w` with `w = θ₀ + s/λ`
 /// and a scalar `u_k` (`u₀ = 1`) obeying `u_{k+1} = u_k (1 − λα r(u_k))`, where
@@ -155,8 +155,10 @@ pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64
     }
     let mut wbuf = [0.0f64; MAX_DIM];
     let w = &mut wbuf[..theta.len().min(MAX_DIM)];
+    // For s in {−1, 0, 1}, s·(1/λ) is exactly s/λ (both are ±RN(1/λ) or 0) and saves a division per entry.
+    let inv_lambda = 1.0 / lambda;
     for ((w, t), s) in w.iter_mut().zip(theta.iter()).zip(s) {
-        *w = t + s / lambda;
+        *w = t + s * inv_lambda;
     }
     let a = w.iter().map(|x| x * x).sum::<f64>() / d;
     let b = -2.0 / lambda * w.iter().zip(s).map(|(w, s)| w * s).sum::<f64>() / d;
@@ -176,7 +178,7 @@ pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64
     }
     let u = u.clamp(0.0, 1.0);
     for ((t, w), s) in theta.iter_mut().zip(w.iter()).zip(s) {
-        *t = -s / lambda + w * u;
+        *t = -s * inv_lambda + w * u;
     }
 }
 

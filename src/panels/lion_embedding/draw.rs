@@ -15,11 +15,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Most rows drawn in the scatter (every rank up to 400, then log-spaced: at most a few per pixel column).
-pub const SCATTER_ROWS: usize = 1000;
+pub const SCATTER_ROWS: usize = 800;
 /// Most rows sampled per heat-map bucket.
 pub const HEAT_ROWS: usize = 12;
 /// Most heat-map row buckets.
-const MAX_BUCKETS: usize = 120;
+const MAX_BUCKETS: usize = 80;
 /// Colour levels per sign in the heat map: cells are quantised to them so that runs of equal colour down a
 /// column (rows at the cap, rows still near their start) are drawn as one rectangle.
 const HEAT_LEVELS: f64 = 48.0;

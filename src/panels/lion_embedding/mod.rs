@@ -322,7 +322,7 @@ impl LionSim {
     /// A simulation at step 0.
     pub fn new(cfg: Config, seed: u64, inspect: usize) -> Self {
         let model = Model::new(cfg, seed);
-        let series_every = (model.vocab() as u64 / 200).max(25);
+        let series_every = (model.vocab() as u64 / 100).max(25);
         let mut sim = LionSim {
             inspect: inspect.min(model.vocab() - 1),
             series_every,

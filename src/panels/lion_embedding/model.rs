@@ -629,6 +629,27 @@ impl Model {
         scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
     }
 
+    /// [`Model::row_max_abs`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
+    /// updates, read straight from the stored state.
+    fn rms_row_max_abs(&self, r: usize) -> f64 {
+        let d = self.dim();
+        let s0 = r * d;
+        let stored = &self.theta[s0..s0 + d];
+        let k = self.t - self.anchor[r];
+        if k == 0 {
+            return stored.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+        }
+        let n = d.min(MAX_DIM);
+        let (mut th, mut sg) = ([0.0f64; MAX_DIM], [0.0f64; MAX_DIM]);
+        for j in 0..n {
+            th[j] = stored[j] as f64;
+            sg[j] = sign(self.m[s0 + j]) as f64;
+        }
+        catchup::rms_segment(&mut th[..n], &sg[..n], self.cfg.lr as f64, self.cfg.wd as f64, k);
+        let head = th[..n].iter().fold(0.0f64, |a, x| a.max(((*x as f32) as f64).abs()));
+        stored[n..].iter().fold(head, |a, x| a.max((*x as f64).abs()))
+    }
+
     /// A scratch row of the right shape for [`Model::row_max_abs`].
     pub fn scratch(&self) -> Row {
         let d = self.dim();
@@ -640,8 +661,12 @@ impl Model {
         let cap = self.cfg.cap().map(|c| 0.99 * c);
         let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
         let mut scratch = self.scratch();
+        // The common case (Tiger or Lion with the per-row RMS rule, no flush-to-zero) has a shortcut: the
+        // entries straight from the stored row through `rms_segment`, the same arithmetic as `row_max_abs`
+        // without copying the row or advancing its moments. A test checks that both agree bit for bit.
+        let rms_fast = self.cfg.optimizer.is_sign() && self.cfg.rms && !self.cfg.ftz && !self.cfg.lazy;
         for r in 0..self.vocab() {
-            let mx = self.row_max_abs(r, &mut scratch);
+            let mx = if rms_fast { self.rms_row_max_abs(r) } else { self.row_max_abs(r, &mut scratch) };
             out.max_abs = out.max_abs.max(mx);
             let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
             out.bucket_max[b] = if out.bucket_max[b].is_nan() { mx } else { out.bucket_max[b].max(mx) };
