@@ -2,7 +2,7 @@
 //! map of the embedding (row buckets by rank × entries), the largest |entry| per rank bucket and the count of
 //! rows at the cap over time, and a token inspector.
 //!
-//! Drawing reads only what it shows: at most [`SCATTER_ROWS`] rows for the scatter (every rank up to 400,
+//! Drawing reads only what it shows: at most [`SCATTER_ROWS`] rows for the scatter (every rank up to 300,
 //! then log-spaced ranks) and at most [`HEAT_ROWS`] rows per heat-map bucket, each evaluated at the current
 //! step in closed form, so a frame costs the same at V = 2000 and at V = 100 000. The time series come from
 //! the simulation's exact whole-embedding samples.
@@ -14,15 +14,15 @@ use crate::plot::{err, is_wide, log_range, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Most rows drawn in the scatter (every rank up to 400, then log-spaced: at most a few per pixel column).
-pub const SCATTER_ROWS: usize = 800;
+/// Most rows drawn in the scatter (every rank up to 300, then log-spaced: at most a few per pixel column).
+pub const SCATTER_ROWS: usize = 600;
 /// Most rows sampled per heat-map bucket.
 pub const HEAT_ROWS: usize = 12;
 /// Most heat-map row buckets.
-const MAX_BUCKETS: usize = 80;
+const MAX_BUCKETS: usize = 64;
 /// Colour levels per sign in the heat map: cells are quantised to them so that runs of equal colour down a
 /// column (rows at the cap, rows still near their start) are drawn as one rectangle.
-const HEAT_LEVELS: f64 = 48.0;
+const HEAT_LEVELS: f64 = 24.0;
 /// Magnitudes are clamped here before plotting (the model's values are finite but may be huge).
 const LIMIT: f64 = 1e30;
 
@@ -129,7 +129,7 @@ pub fn scatter_ranks(v: usize) -> Vec<usize> {
     if v <= SCATTER_ROWS {
         return (0..v).collect();
     }
-    let head = 400.min(v);
+    let head = 300.min(v);
     let mut out: Vec<usize> = (0..head).collect();
     let n = SCATTER_ROWS - head;
     let (l0, l1) = ((head as f64).ln(), (v as f64).ln());
@@ -230,8 +230,8 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         dashed_line(
             &chart,
             &[(1.0, c), (x1, c)],
+            theme.px(9.0),
             theme.px(6.0),
-            theme.px(4.0),
             theme.warn().stroke_width(theme.px(1.5)),
         )?;
     }
@@ -427,8 +427,8 @@ fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim
         dashed_line(
             &chart,
             &[(0.0, c), (t1, c)],
+            theme.px(9.0),
             theme.px(6.0),
-            theme.px(4.0),
             theme.warn().stroke_width(theme.px(1.4)),
         )?;
         if m.cfg.optimizer.is_sign() && !m.cfg.rms_rule() && !m.cfg.lazy {
@@ -526,14 +526,24 @@ fn inspector<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, t
     }
     polyline(&chart, &theta, c_theta.stroke_width(theme.px(2.0)))?;
     // Appearance ticks along the bottom.
+    // One tick per pixel column: appearances closer than a pixel would be drawn over each other anyway.
     let tick_h = ymax * 0.12;
+    let plot = chart.plotting_area();
+    let mut last_px = None;
+    let mut shown = Vec::new();
+    for t in &sim.ticks {
+        let px = plot.map_coordinate(&(*t as f64, -ymax)).0;
+        if last_px != Some(px) {
+            last_px = Some(px);
+            shown.push(*t as f64);
+        }
+    }
     chart
-        .draw_series(sim.ticks.iter().map(|t| {
-            PathElement::new(
-                vec![(*t as f64, -ymax), (*t as f64, -ymax + tick_h)],
-                theme.fg().stroke_width(theme.px(1.0)),
-            )
-        }))
+        .draw_series(
+            shown.iter().map(|t| {
+                PathElement::new(vec![(*t, -ymax), (*t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))
+            }),
+        )
         .map_err(err)?;
     Ok(())
 }

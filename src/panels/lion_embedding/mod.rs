@@ -235,7 +235,9 @@ impl Panel for LionPanel {
         Box::new(LionSim::new(config_from(p), seed, inspect))
     }
     fn steps_per_frame(&self) -> u32 {
-        10
+        // Eight steps (about 1.5 ms in the browser) leave room for drawing in the 8 ms frame budget; the
+        // blow-up at the defaults (about 15 000 steps) then takes half a minute at 60 frames per second.
+        8
     }
     fn golden_steps(&self) -> u64 {
         3000
@@ -322,7 +324,7 @@ impl LionSim {
     /// A simulation at step 0.
     pub fn new(cfg: Config, seed: u64, inspect: usize) -> Self {
         let model = Model::new(cfg, seed);
-        let series_every = (model.vocab() as u64 / 100).max(25);
+        let series_every = (model.vocab() as u64 / 100).max(40);
         let mut sim = LionSim {
             inspect: inspect.min(model.vocab() - 1),
             series_every,
