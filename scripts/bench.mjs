@@ -103,77 +103,121 @@ async function firstFrameTimes(browser, url) {
   return times;
 }
 
-/** Wasm steps per second of each panel: every figure paused and reset, then step(n) in a loop for ~1 s. */
+/**
+ * Wasm steps per second of the figures `ids` in an open page: each is paused and reset, then stepped `chunk` steps
+ * at a time for about `ms` milliseconds, and reset again.
+ */
+function timeSteps(page, ids, ms, chunk) {
+  return page.evaluate(
+    ([ids, ms, chunk]) => {
+      const out = {};
+      for (const id of ids) window.__dyn.figures[id].view.setPlaying(false);
+      for (const id of ids) {
+        const fig = window.__dyn.figures[id].figure;
+        fig.reset();
+        let steps = 0;
+        const t0 = performance.now();
+        let elapsed = 0;
+        while (elapsed < ms) {
+          const taken = fig.step(chunk);
+          steps += taken;
+          elapsed = performance.now() - t0;
+          if (taken < chunk) break;
+        }
+        out[id] = {
+          steps,
+          seconds: elapsed / 1000,
+          steps_per_sec: steps / (elapsed / 1000),
+          diverged: fig.diverged_at() ?? null,
+        };
+        fig.reset();
+      }
+      return out;
+    },
+    [ids, ms, chunk],
+  );
+}
+
+/** Wasm steps per second of each panel that has not failed, at its defaults. */
 async function wasmStepsPerSec(browser, url) {
   const { context, page } = await open(browser, url, { width: 1280, height: 800 });
-  const result = await page.evaluate(async (ms) => {
-    const out = {};
-    const figures = Object.entries(window.__dyn.figures).filter(([, f]) => !f.state().failed);
-    for (const [, f] of figures) f.view.setPlaying(false);
-    for (const [id, f] of figures) {
-      const fig = f.figure;
-      fig.reset();
-      const chunk = 1000;
-      let steps = 0;
-      const t0 = performance.now();
-      let elapsed = 0;
-      while (elapsed < ms) {
-        const taken = fig.step(chunk);
-        steps += taken;
-        elapsed = performance.now() - t0;
-        if (taken < chunk) break;
-      }
-      out[id] = {
-        steps,
-        seconds: elapsed / 1000,
-        steps_per_sec: steps / (elapsed / 1000),
-        diverged: fig.diverged_at() ?? null,
-      };
-      fig.reset();
-    }
-    return out;
-  }, WASM_BENCH_MS);
+  const ids = await page.evaluate(() =>
+    Object.entries(window.__dyn.figures)
+      .filter(([, f]) => !f.state().failed)
+      .map(([id]) => id),
+  );
+  const result = await timeSteps(page, ids, WASM_BENCH_MS, 1000);
   await context.close();
   return result;
 }
 
 /**
- * Per-panel frame times (one step(n) plus one render() each). Only figures on screen animate, so each figure is
- * scrolled into view in turn and measured while it is the one animating; a figure that stops by itself (it
- * diverged, or finished annealing) is measured over the frames it drew.
+ * Frame times of one figure: it is scrolled into view (only figures on screen animate) and its frames are sampled
+ * after a warm-up; a figure that stops by itself (it diverged, or finished annealing) is measured over the frames
+ * it drew.
  */
+async function sampleFrames(page, id) {
+  await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
+  const start = await page.evaluate((id) => window.__dyn.figures[id].frameTimes().length, id);
+  await page.waitForFunction(
+    ([id, n]) => {
+      const f = window.__dyn.figures[id];
+      const s = f.state();
+      return s.failed || !s.playing || f.frameTimes().length >= n;
+    },
+    [id, start + WARMUP_FRAMES + FRAMES],
+    { timeout: 120_000, polling: 250 },
+  );
+  const { times, state } = await page.evaluate((id) => {
+    const f = window.__dyn.figures[id];
+    return { times: f.frameTimes(), state: f.state() };
+  }, id);
+  const sample = times.slice(start + WARMUP_FRAMES);
+  return {
+    frames: sample.length,
+    p50: sample.length ? quantile(sample, 0.5) : null,
+    p95: sample.length ? quantile(sample, 0.95) : null,
+    max: sample.length ? Math.max(...sample) : null,
+    steps_per_frame: state.speed,
+    css_size: [state.cssWidth, state.cssHeight],
+  };
+}
+
+/** Per-panel frame times (one step(n) plus one render(), and the readouts when refreshed), each figure in turn. */
 async function frameTimes(browser, url) {
   const { context, page } = await open(browser, url, { width: 1280, height: 900 });
   const ids = await page.evaluate(() => Object.keys(window.__dyn.figures));
   const result = {};
-  for (const id of ids) {
-    await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
-    const start = await page.evaluate((id) => window.__dyn.figures[id].frameTimes().length, id);
-    await page.waitForFunction(
-      ([id, n]) => {
-        const f = window.__dyn.figures[id];
-        const s = f.state();
-        return s.failed || !s.playing || f.frameTimes().length >= n;
-      },
-      [id, start + WARMUP_FRAMES + FRAMES],
-      { timeout: 120_000, polling: 250 },
-    );
-    const { times, state } = await page.evaluate((id) => {
-      const f = window.__dyn.figures[id];
-      return { times: f.frameTimes(), state: f.state() };
-    }, id);
-    const sample = times.slice(start + WARMUP_FRAMES);
-    result[id] = {
-      frames: sample.length,
-      p50: sample.length ? quantile(sample, 0.5) : null,
-      p95: sample.length ? quantile(sample, 0.95) : null,
-      max: sample.length ? Math.max(...sample) : null,
-      steps_per_frame: state.speed,
-      css_size: [state.cssWidth, state.cssHeight],
-    };
-  }
+  for (const id of ids) result[id] = await sampleFrames(page, id);
   await context.close();
   return result;
+}
+
+/** Milliseconds per drag update of a figure: the score vector with one bar moved, then a redraw, once per frame. */
+function dragTimes(page, id) {
+  // One update per animation frame, as a real drag delivers them (a tight loop would also time the canvas
+  // flushes that the browser otherwise does between frames).
+  return page.evaluate(
+    async ([id, updates]) => {
+      const f = window.__dyn.figures[id];
+      f.view.setPlaying(false);
+      const st = f.state();
+      const fig = f.figure;
+      const n = 32;
+      const x = Array.from({ length: n }, (_, i) => Math.sin(1.7 * i + 0.3) * 2);
+      const out = [];
+      for (let u = 0; u < updates; u++) {
+        await new Promise(requestAnimationFrame);
+        x[5] = -3 + (6 * u) / updates;
+        const t0 = performance.now();
+        fig.set_param("x", x.map((v) => v.toFixed(4)).join(","));
+        fig.render(st.cssWidth, st.cssHeight, window.devicePixelRatio || 1, false);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    },
+    [id, DRAG_UPDATES],
+  );
 }
 
 /** Measures one scenario in a fresh page whose hash sets its parameters. */
@@ -188,78 +232,12 @@ async function scenario(browser, url, s) {
       if (params[k] !== v) throw new Error(`${scenarioName(s)}: the page has ${k}=${params[k]}`);
     }
     if (s.kind === "drag") {
-      // One update per animation frame, as a real drag delivers them (a tight loop would also time the
-      // canvas flushes that the browser otherwise does between frames).
-      const times = await page.evaluate(
-        async ([id, updates]) => {
-          const f = window.__dyn.figures[id];
-          f.view.setPlaying(false);
-          const st = f.state();
-          const fig = f.figure;
-          const n = 32;
-          const x = Array.from({ length: n }, (_, i) => Math.sin(1.7 * i + 0.3) * 2);
-          const out = [];
-          for (let u = 0; u < updates; u++) {
-            await new Promise(requestAnimationFrame);
-            x[5] = -3 + (6 * u) / updates;
-            const t0 = performance.now();
-            fig.set_param("x", x.map((v) => v.toFixed(4)).join(","));
-            fig.render(st.cssWidth, st.cssHeight, window.devicePixelRatio || 1, false);
-            out.push(performance.now() - t0);
-          }
-          return out;
-        },
-        [s.panel, DRAG_UPDATES],
-      );
+      const times = await dragTimes(page, s.panel);
       return { update_ms: { p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times) } };
     }
-    const wasm = await page.evaluate(
-      ([id, ms]) => {
-        const f = window.__dyn.figures[id];
-        f.view.setPlaying(false);
-        const fig = f.figure;
-        fig.reset();
-        let steps = 0;
-        const t0 = performance.now();
-        let elapsed = 0;
-        while (elapsed < ms) {
-          const taken = fig.step(100);
-          steps += taken;
-          elapsed = performance.now() - t0;
-          if (taken < 100) break;
-        }
-        fig.reset();
-        f.view.setPlaying(true);
-        return steps / (elapsed / 1000);
-      },
-      [s.panel, WASM_BENCH_MS],
-    );
-    await page.locator(`[data-panel="${s.panel}"] canvas`).scrollIntoViewIfNeeded();
-    const start = await page.evaluate((id) => window.__dyn.figures[id].frameTimes().length, s.panel);
-    await page.waitForFunction(
-      ([id, n]) => {
-        const f = window.__dyn.figures[id];
-        const st = f.state();
-        return st.failed || !st.playing || f.frameTimes().length >= n;
-      },
-      [s.panel, start + WARMUP_FRAMES + FRAMES],
-      { timeout: 120_000, polling: 250 },
-    );
-    const { times, state } = await page.evaluate((id) => {
-      const f = window.__dyn.figures[id];
-      return { times: f.frameTimes(), state: f.state() };
-    }, s.panel);
-    const sample = times.slice(start + WARMUP_FRAMES);
-    return {
-      wasm_steps_per_sec: wasm,
-      frame_ms: {
-        frames: sample.length,
-        p50: sample.length ? quantile(sample, 0.5) : null,
-        p95: sample.length ? quantile(sample, 0.95) : null,
-        max: sample.length ? Math.max(...sample) : null,
-        steps_per_frame: state.speed,
-      },
-    };
+    const wasm = (await timeSteps(page, [s.panel], WASM_BENCH_MS, 100))[s.panel].steps_per_sec;
+    await page.evaluate((id) => window.__dyn.figures[id].view.setPlaying(true), s.panel);
+    return { wasm_steps_per_sec: wasm, frame_ms: await sampleFrames(page, s.panel) };
   } finally {
     await context.close();
   }

@@ -11,6 +11,7 @@ pub mod panel;
 pub mod panels;
 pub mod params;
 pub mod plot;
+pub mod real;
 pub mod render;
 pub mod rng;
 pub mod runner;

@@ -124,3 +124,19 @@ pub fn log_tick(v: &f64) -> String {
 pub fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str, size: f64) -> DrawResult {
     text_px(area, text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(size))
 }
+
+/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one: headlines offer a long
+/// and a short wording and the figure picks what its width allows.
+pub fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    style: &TextStyle,
+    max_w: u32,
+) -> String {
+    for t in texts {
+        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+            return t.clone();
+        }
+    }
+    texts.last().cloned().unwrap_or_default()
+}

@@ -4,6 +4,7 @@
 
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
+use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, polyline, text_px};
 use crate::plot::{err, is_wide, legend, log_range, vector_field, Corner, PlaneMap, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
@@ -145,21 +146,6 @@ pub(crate) fn nice_up(x: f64) -> f64 {
         }
     }
     10.0 * p
-}
-
-/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
-pub(crate) fn fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    texts: &[String],
-    style: &TextStyle,
-    max_w: u32,
-) -> String {
-    for t in texts {
-        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
-            return t.clone();
-        }
-    }
-    texts.last().cloned().unwrap_or_default()
 }
 
 /// Draws a one-line key of coloured text segments at `(x, y)`: the first of `variants` whose width fits in

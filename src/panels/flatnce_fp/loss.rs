@@ -17,77 +17,7 @@
 //! float32 training run carries such a difference forward, so the toy's browser and native metrics can
 //! differ by ~1e-8 relative after a few hundred steps.
 
-use std::fmt::Debug;
-use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
-
-/// The arithmetic the losses and the training toy need, for `f32` and `f64`.
-pub trait Real:
-    Copy
-    + Debug
-    + PartialOrd
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Div<Output = Self>
-    + Neg<Output = Self>
-    + AddAssign
-{
-    /// Zero.
-    const ZERO: Self;
-    /// One.
-    const ONE: Self;
-    /// The name shown in the figure (`"f32"` or `"f64"`).
-    const NAME: &'static str;
-    /// The nearest value of this type (one rounding).
-    fn of(v: f64) -> Self;
-    /// Widened to `f64` (exact for both types).
-    fn f64(self) -> f64;
-    /// `e^self` in this type.
-    fn exp(self) -> Self;
-    /// The natural logarithm in this type.
-    fn ln(self) -> Self;
-    /// The square root in this type (correctly rounded on every platform).
-    fn sqrt(self) -> Self;
-    /// Whether the value is neither infinite nor NaN.
-    fn is_finite(self) -> bool;
-}
-
-macro_rules! impl_real {
-    ($t:ty, $name:expr) => {
-        impl Real for $t {
-            const ZERO: Self = 0.0;
-            const ONE: Self = 1.0;
-            const NAME: &'static str = $name;
-            #[inline]
-            fn of(v: f64) -> Self {
-                v as $t
-            }
-            #[inline]
-            fn f64(self) -> f64 {
-                self as f64
-            }
-            #[inline]
-            fn exp(self) -> Self {
-                <$t>::exp(self)
-            }
-            #[inline]
-            fn ln(self) -> Self {
-                <$t>::ln(self)
-            }
-            #[inline]
-            fn sqrt(self) -> Self {
-                <$t>::sqrt(self)
-            }
-            #[inline]
-            fn is_finite(self) -> bool {
-                <$t>::is_finite(self)
-            }
-        }
-    };
-}
-
-impl_real!(f32, "f32");
-impl_real!(f64, "f64");
+pub use crate::real::Real;
 
 /// The largest entry of `s` over the indices `i` with `keep(i)`; `None` when no index is kept.
 fn max_where<F: Real>(s: &[F], keep: impl Fn(usize) -> bool) -> Option<F> {

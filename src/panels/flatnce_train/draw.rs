@@ -10,6 +10,7 @@ use super::model::{LossKind, Optimizer, Precision};
 use super::{Sample, TrainSim};
 use crate::panels::flatnce_fp::axes::{blend, decade_ticks, num, pow10, text, LogFloor};
 use crate::panels::flatnce_fp::loss::ulp_f32;
+use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
 use crate::plot::{err, is_wide, Theme};
 use plotters::coord::Shift;
@@ -189,9 +190,8 @@ fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
     // On a narrow strip the full ghost label would run off the edge; the prose names the inner ring too.
     let ghost_font = theme.font_in(10.0, ghost_c);
     let ghost = sim.toy.ghost.cfg.loss.label();
-    let full = format!("○ {ghost} (ghost, inner ring)");
-    let fits = area.estimate_text_size(&full, &ghost_font).map(|(tw, _)| x + tw as i32 <= w as i32).unwrap_or(true);
-    let label = if fits { full } else { format!("○ {ghost} (ghost)") };
+    let variants = [format!("○ {ghost} (ghost, inner ring)"), format!("○ {ghost} (ghost)")];
+    let label = fitting(area, &variants, &ghost_font, (w as i32 - x).max(0) as u32);
     text(area, label, x, y + theme.dpx(13.0), &ghost_font)?;
     Ok(())
 }

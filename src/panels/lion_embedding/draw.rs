@@ -9,6 +9,7 @@
 
 use super::model::{Model, BUCKETS};
 use super::LionSim;
+use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, log_range, Theme};
 use plotters::coord::Shift;
@@ -107,21 +108,6 @@ const BUCKET_LABELS: [&str; 4] = ["ranks 1–20", "21–100", "101–500", ">500
 fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str) -> Result<f64, String> {
     text_px(area, text, (theme.dpx(8.0), theme.dpx(3.0)), &theme.font(11.0))?;
     Ok(18.0)
-}
-
-/// The first text that fits in `max_w` device pixels.
-fn fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    texts: &[String],
-    style: &TextStyle,
-    max_w: u32,
-) -> String {
-    for t in texts {
-        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
-            return t.clone();
-        }
-    }
-    texts.last().cloned().unwrap_or_default()
 }
 
 /// The ranks drawn in the scatter: all of the first 500, then log-spaced (all of them for small V).
@@ -305,7 +291,7 @@ fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, th
         let take = n.min(HEAT_ROWS);
         for i in 0..take {
             let r = lo + i * n / take;
-            m.row_max_abs(r, &mut scratch);
+            m.entries_into(r, &mut scratch);
             for j in 0..d {
                 let e = scratch.theta.get(j).copied().unwrap_or(0.0) as f64;
                 if e.abs() > cells[b * d + j].abs() {

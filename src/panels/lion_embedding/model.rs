@@ -625,8 +625,18 @@ impl Model {
 
     /// `max_j |θ_rj|` at the current step.
     pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
-        self.eval_row(r, self.t, scratch, self.cfg.ftz, true);
+        // The common case (Tiger or Lion with the per-row RMS rule, no flush-to-zero, no lazy updates) reads the
+        // stored row directly, the same arithmetic without copying the row; a test checks both bit for bit.
+        if self.cfg.optimizer.is_sign() && self.cfg.rms && !self.cfg.ftz && !self.cfg.lazy {
+            return self.rms_row_max_abs(r);
+        }
+        self.entries_into(r, scratch);
         scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
+    }
+
+    /// Writes row `r`'s entries at the current step into `scratch.theta` (its moments are left as stored).
+    pub fn entries_into(&self, r: usize, scratch: &mut Row) {
+        self.eval_row(r, self.t, scratch, self.cfg.ftz, true);
     }
 
     /// [`Model::row_max_abs`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
@@ -661,12 +671,8 @@ impl Model {
         let cap = self.cfg.cap().map(|c| 0.99 * c);
         let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
         let mut scratch = self.scratch();
-        // The common case (Tiger or Lion with the per-row RMS rule, no flush-to-zero) has a shortcut: the
-        // entries straight from the stored row through `rms_segment`, the same arithmetic as `row_max_abs`
-        // without copying the row or advancing its moments. A test checks that both agree bit for bit.
-        let rms_fast = self.cfg.optimizer.is_sign() && self.cfg.rms && !self.cfg.ftz && !self.cfg.lazy;
         for r in 0..self.vocab() {
-            let mx = if rms_fast { self.rms_row_max_abs(r) } else { self.row_max_abs(r, &mut scratch) };
+            let mx = self.row_max_abs(r, &mut scratch);
             out.max_abs = out.max_abs.max(mx);
             let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
             out.bucket_max[b] = if out.bucket_max[b].is_nan() { mx } else { out.bucket_max[b].max(mx) };

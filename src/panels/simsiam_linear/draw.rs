@@ -4,6 +4,7 @@
 
 use super::model::Variant;
 use super::{LinearSim, Sample};
+use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::{err, finite, is_wide, log_range, main_and_two, padded_range, Theme};
 use nalgebra::Matrix2;
@@ -66,21 +67,6 @@ fn tick_in(v: f64, span: f64) -> String {
     } else {
         tick(v)
     }
-}
-
-/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
-fn fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    texts: &[String],
-    style: &TextStyle,
-    max_w: u32,
-) -> String {
-    for t in texts {
-        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
-            return t.clone();
-        }
-    }
-    texts.last().cloned().unwrap_or_default()
 }
 
 /// What the continuous-time theory says about the spread, in a few words.

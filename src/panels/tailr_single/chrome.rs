@@ -119,21 +119,6 @@ pub fn key_rows<DB: DrawingBackend>(
     Ok(row as usize + 1)
 }
 
-/// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one.
-pub fn fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    texts: &[String],
-    style: &TextStyle,
-    max_w: u32,
-) -> String {
-    for t in texts {
-        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
-            return t.clone();
-        }
-    }
-    texts.last().cloned().unwrap_or_default()
-}
-
 /// Mixes `a` toward `b` by `t ∈ [0, 1]`.
 pub fn lerp(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };

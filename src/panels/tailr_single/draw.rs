@@ -5,9 +5,10 @@
 //! Everything plotted is a probability in `[0, 1]` or a loss clamped to its axis, all indices are bounded by
 //! the number of labels, and no value reaches plotters unless it is finite.
 
-use super::chrome::{fitting, header, key_rows, short, Sample};
+use super::chrome::{header, key_rows, short, Sample};
 use super::model::{floored_weight, loss, one_hot_threshold, QSource};
 use super::SingleSim;
+use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
 use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};

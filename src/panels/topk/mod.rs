@@ -18,7 +18,6 @@
 mod draw;
 pub mod methods;
 pub mod model;
-pub mod real;
 
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};

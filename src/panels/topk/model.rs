@@ -7,7 +7,7 @@
 //! This module imports neither plotters nor the crate's plot module.
 
 use super::methods::{self, Method, Soft};
-use super::real::Real;
+use crate::real::Real;
 use crate::rng;
 
 /// The `rng` stream of the random scores.

@@ -2,7 +2,7 @@
 //! recursion and the covariance Jacobian.
 
 use super::{logaddexp, logsumexp, max_of, order_desc};
-use crate::panels::topk::real::Real;
+use crate::real::Real;
 
 /// GradTopK `p_i = Z_{k,i}/Z_k`: the prefix/suffix DP of §2 with every table entry scaled by its own dominant
 /// term, which the panel uses (see [`gradtopk_dp_log`] for the theory's log-space form).

@@ -1,7 +1,7 @@
 //! (a) The iterative constructions: Su's soft-k-max and the Stack Exchange weighted softmax (§1a).
 
 use super::{max_of, min_of, softmax};
-use crate::panels::topk::real::Real;
+use crate::real::Real;
 
 /// Su's iterative soft-k-max (§1a): `y ← y − min y`, then k times `p ← p + softmax((1 − p) ⊙ y)`.
 pub fn su_iterative<R: Real>(y: &[R], k: usize) -> Vec<R> {

@@ -6,7 +6,7 @@
 //! few vectors of length `n` or an `n × k` table, and nothing panics for any finite input with
 //! `1 ≤ k < n`; callers guarantee that range.
 
-use super::real::Real;
+use crate::real::Real;
 
 mod gradtopk;
 mod iterative;

@@ -2,7 +2,7 @@
 //! smooth f, with their implicit-function Jacobians.
 
 use super::{logaddexp, max_of, min_of, order_desc, sigmoid, Method, Soft};
-use crate::panels::topk::real::Real;
+use crate::real::Real;
 
 /// A threshold written as an anchor score plus an offset, `λ = anchor + offset`.
 ///

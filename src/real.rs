@@ -1,10 +1,12 @@
-//! A minimal floating-point trait so that every Top-k construction runs in genuine `f32` or `f64`
-//! arithmetic (the `precision` parameter), not in `f64` with the result rounded afterwards.
+//! A minimal floating-point trait so that code written once runs in genuine `f32` or `f64` arithmetic, not in
+//! `f64` with the result rounded afterwards: the Top-k constructions (their `precision` parameter) and the
+//! InfoNCE/FlatNCE losses of both FlatNCE panels use it. Every operation is the type's own (`f32::exp` is Rust's
+//! `f32::exp`), so an `f32` result carries exactly the rounding a float32 framework would produce.
 
 use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub};
 
-/// The operations the constructions need, implemented for `f32` and `f64`.
+/// The operations the generic numeric code needs, implemented for `f32` and `f64`.
 pub trait Real:
     Copy
     + Debug
@@ -24,6 +26,8 @@ pub trait Real:
     const INF: Self;
     /// Machine epsilon.
     const EPS: Self;
+    /// The name shown in figures (`"f32"` or `"f64"`).
+    const NAME: &'static str;
     /// The nearest value of this type (the one rounding of the input).
     fn of(v: f64) -> Self;
     /// Widened to `f64` (exact).
@@ -49,12 +53,13 @@ pub trait Real:
 }
 
 macro_rules! impl_real {
-    ($t:ty) => {
+    ($t:ty, $name:expr) => {
         impl Real for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
             const INF: Self = <$t>::INFINITY;
             const EPS: Self = <$t>::EPSILON;
+            const NAME: &'static str = $name;
             #[inline]
             fn of(v: f64) -> Self {
                 v as $t
@@ -103,5 +108,5 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32);
-impl_real!(f64);
+impl_real!(f32, "f32");
+impl_real!(f64, "f64");
