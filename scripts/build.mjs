@@ -1,5 +1,6 @@
 // Builds the self-contained static site in dist/:
 //   dist/index.html      the top-level index.html with every \( ... \) and \[ ... \] rendered by KaTeX
+//   dist/embed.html      the one-figure page for iframe embeds (no formulas)
 //   dist/www/            the page's JavaScript and CSS
 //   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz
 //   dist/katex/          KaTeX's stylesheet and fonts (the page needs no math JavaScript)
@@ -115,8 +116,8 @@ export function buildToc(html) {
   return html.replace("<!-- toc -->", nav);
 }
 
-/** Checks that every local `src` and `href` of the built page points at a file in dist/. */
-function checkLocalLinks(html) {
+/** Checks that every local `src` and `href` of a built page points at a file in dist/. */
+function checkLocalLinks(html, name = "index.html") {
   const missing = [];
   for (const [, url] of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) {
     if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(url)) continue;
@@ -124,7 +125,7 @@ function checkLocalLinks(html) {
     if (!existsSync(path)) missing.push(url);
     if (url.startsWith("/")) missing.push(`${url} (absolute path: use a relative URL)`);
   }
-  if (missing.length) throw new Error(`dist/index.html links to missing files: ${missing.join(", ")}`);
+  if (missing.length) throw new Error(`dist/${name} links to missing files: ${missing.join(", ")}`);
 }
 
 /** The total size in bytes of a directory tree. */
@@ -153,6 +154,9 @@ function writeSite() {
   const { html, count } = renderMath(buildToc(readFileSync(join(ROOT, "index.html"), "utf8")));
   writeFileSync(join(DIST, "index.html"), html);
   checkLocalLinks(html);
+  const embed = readFileSync(join(ROOT, "embed.html"), "utf8");
+  writeFileSync(join(DIST, "embed.html"), embed);
+  checkLocalLinks(embed, "embed.html");
 
   const wasm = readFileSync(join(DIST, "pkg", `${CRATE}_bg.wasm`));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

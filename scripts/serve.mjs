@@ -10,10 +10,16 @@ import { DIST } from "./lib.mjs";
 
 /**
  * Starts a static file server for `root` on `host:port` (port 0 picks a free port). Files are read from disk on
- * every request and never cached, so a rebuild shows on the next reload. Resolves to `{ url, close }`.
+ * every request and never cached, so a rebuild shows on the next reload. Every file is sent with
+ * `Access-Control-Allow-Origin: *`, which the script embed needs on a page of another origin (docs/embedding.md).
+ * Resolves to `{ url, close }`.
  */
 export function startServer({ root = DIST, port = 0, host = "127.0.0.1" } = {}) {
-  const files = sirv(root, { dev: true, dotfiles: false });
+  const files = sirv(root, {
+    dev: true,
+    dotfiles: false,
+    setHeaders: (res) => res.setHeader("Access-Control-Allow-Origin", "*"),
+  });
   const server = createServer((req, res) => {
     files(req, res, () => {
       res.statusCode = 404;

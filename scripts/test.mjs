@@ -1,6 +1,6 @@
 // Runs every check and test of the project, in order, without stopping at the first failure:
-//   setup, formatting, clippy (native and wasm32), native tests, wasm tests in headless Chromium, the build,
-//   and the browser tests of the built page.
+//   setup, formatting, clippy (native and wasm32), native tests, wasm tests in headless Chromium, the unit tests
+//   of the web shell's pure modules, the build, and the browser tests of the built page.
 // It installs Chromium and ChromeDriver through apt-get when they are missing on Debian as root; elsewhere it
 // says what to install. At the end it prints a table and one line `N passed, N failed`, counting each check
 // as one and each test of a test suite as one, and exits non-zero when anything failed.
@@ -158,6 +158,13 @@ async function main() {
   } else {
     record("cargo test (wasm32, headless Chromium)", 0, 1, "no Chromium or ChromeDriver");
   }
+
+  await suite(
+    "unit tests of the web shell (node --test tests/unit/)",
+    process.execPath,
+    ["--test", "--test-reporter=spec", "tests/unit/"],
+    nodeTestCounts,
+  );
 
   let built = false;
   check("npm run build", () => {

@@ -1,7 +1,8 @@
 //! The URL hash codec: a stable, shareable encoding of every panel's non-default settings.
 //!
 //! Format (an API boundary; shared links depend on it): `#` followed by `&`-separated entries
-//! `panel-id.key=value`, where `key` is a parameter key of that panel or `seed`, and `value` uses the
+//! `panel-id.key=value`, where `key` is a parameter key of that panel, `seed`, or `step` (the figure opens
+//! paused at that step, see [`STEP_KEY`]), and `value` uses the
 //! shared text syntax of [`crate::params`], percent-encoded where needed. Only non-default values are
 //! written. Decoding is forgiving: unknown panels and keys are ignored, malformed values are dropped and
 //! out-of-range values clamped, and every such case yields a human-readable notice. Nothing decoded here
@@ -112,6 +113,22 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
                     c.to_string()
                 }
             }
+        } else if key == STEP_KEY {
+            match parse_step(&value) {
+                Some(s) if s <= panel.replay_limit() => s.to_string(),
+                Some(_) => {
+                    let limit = panel.replay_limit();
+                    out.notices.push(format!(
+                        "{pid}.step={}: this figure replays at most {limit} steps, so it opens paused at step {limit}",
+                        short(&value)
+                    ));
+                    limit.to_string()
+                }
+                None => {
+                    out.notices.push(format!("ignored {pid}.step: '{}' is not a whole number of steps", short(&value)));
+                    continue;
+                }
+            }
         } else {
             let mut scratch = ParamValues::defaults(panel.params());
             match scratch.set_lenient(key, &value) {
@@ -130,6 +147,19 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
         out.entries.push(Entry { panel: panel.id(), key: key.to_string(), value: canonical });
     }
     out
+}
+
+/// The key of the step count: `<panel>.step=N` opens that figure paused at step N, replayed from step 0. Values
+/// past the panel's [`Panel::replay_limit`] are clamped to it with a notice.
+pub const STEP_KEY: &str = "step";
+
+/// Parses a step count: a whole number written with decimal digits only (any size; larger than `u64` saturates).
+pub fn parse_step(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || digits.len() > 40 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u64>().unwrap_or(u64::MAX))
 }
 
 /// Why a seed text was not accepted as it stands.
@@ -170,5 +200,35 @@ pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>
         String::new()
     } else {
         format!("#{}", parts.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::*;
+    use crate::panels;
+
+    /// `step` decodes like `seed`: whole numbers only, past the replay limit clamped with a notice naming it.
+    #[test]
+    fn step_entries_decode_clamp_and_reject() {
+        let toy = panels::find("simsiam-toy").unwrap();
+        let limit = toy.replay_limit();
+        let d = decode("#simsiam-toy.step=300&simsiam-toy.alpha=4", &panels::all());
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.entries[0], Entry { panel: "simsiam-toy", key: "step".into(), value: "300".into() });
+
+        let d = decode(&format!("#simsiam-toy.step={}", limit + 1), &panels::all());
+        assert_eq!(d.entries[0].value, limit.to_string());
+        assert!(d.notices[0].contains(&limit.to_string()) && d.notices[0].contains("step"), "{:?}", d.notices);
+
+        let d = decode("#simsiam-toy.step=99999999999999999999999", &panels::all());
+        assert_eq!(d.entries[0].value, limit.to_string());
+
+        for bad in ["-3", "1.5", "1e3", "", "x"] {
+            let d = decode(&format!("#simsiam-toy.step={bad}"), &panels::all());
+            assert!(d.entries.is_empty(), "{bad}");
+            assert!(d.notices[0].contains("simsiam-toy.step"), "{bad}: {:?}", d.notices);
+        }
+        assert_eq!(encode([("simsiam-toy", "step", "300")]), "#simsiam-toy.step=300");
     }
 }

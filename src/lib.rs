@@ -12,6 +12,7 @@ pub mod panels;
 pub mod params;
 pub mod plot;
 pub mod real;
+pub mod recorder;
 pub mod render;
 pub mod rng;
 pub mod runner;

@@ -7,6 +7,7 @@
 use crate::hash;
 use crate::panels;
 use crate::plot::{AnyBackend, Theme};
+use crate::recorder::Recorder;
 use crate::runner::Runner;
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
@@ -50,6 +51,44 @@ pub struct Figure {
     runner: Runner,
     canvas: HtmlCanvasElement,
     dpr: f64,
+    /// The metrics history for the CSV export, kept while the run advances step by step. After a change that
+    /// replays or restarts the run it is marked stale and rebuilt by a replay when it is next asked for.
+    history: Recorder,
+    history_stale: bool,
+}
+
+/// Draws `runner` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
+fn draw_on(
+    runner: &Runner,
+    canvas: &HtmlCanvasElement,
+    css_width: f64,
+    css_height: f64,
+    dpr: f64,
+    dark: bool,
+) -> Result<(), JsError> {
+    let w = (css_width.max(1.0) * dpr).round().min(8192.0) as u32;
+    let h = (css_height.max(1.0) * dpr).round().min(8192.0) as u32;
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    let backend = MeasuredCanvas::new(canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
+    let root = AnyBackend::new(backend).into_drawing_area();
+    let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
+    runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
+    root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+    Ok(())
+}
+
+/// A device-pixel ratio or export scale made safe: finite, positive, within [0.5, 4]; 1 otherwise.
+fn safe_scale(dpr: f64) -> f64 {
+    if dpr.is_finite() && dpr > 0.0 {
+        dpr.clamp(0.5, 4.0)
+    } else {
+        1.0
+    }
 }
 
 #[wasm_bindgen]
@@ -58,7 +97,20 @@ impl Figure {
     #[wasm_bindgen(constructor)]
     pub fn new(panel_id: &str, canvas: HtmlCanvasElement) -> Result<Figure, JsError> {
         let panel = panels::find(panel_id).ok_or_else(|| JsError::new(&format!("unknown panel '{panel_id}'")))?;
-        Ok(Figure { runner: Runner::with_defaults(panel), canvas, dpr: 1.0 })
+        let runner = Runner::with_defaults(panel);
+        let mut history = Recorder::new();
+        history.record(&runner);
+        Ok(Figure { runner, canvas, dpr: 1.0, history, history_stale: false })
+    }
+
+    /// Called after anything that rebuilt the run: a run back at step 0 starts a new table at once; otherwise
+    /// the table is rebuilt by a replay when it is next needed.
+    fn rebuilt(&mut self) {
+        self.history.clear();
+        self.history_stale = self.runner.steps() > 0;
+        if !self.history_stale {
+            self.history.record(&self.runner);
+        }
     }
 
     /// The panel id.
@@ -68,7 +120,12 @@ impl Figure {
 
     /// Sets a parameter from text; returns a notice when clamped, or an empty string.
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<String, JsError> {
-        self.runner.set_param(key, text).map(|n| n.unwrap_or_default()).map_err(|e| JsError::new(&e.0))
+        let before = self.runner.params().clone();
+        let result = self.runner.set_param(key, text);
+        if *self.runner.params() != before {
+            self.rebuilt();
+        }
+        result.map(|n| n.unwrap_or_default()).map_err(|e| JsError::new(&e.0))
     }
 
     /// The canonical text of a parameter.
@@ -84,7 +141,11 @@ impl Figure {
     /// Sets the seed (clamped to the allowed range).
     pub fn set_seed(&mut self, seed: f64) {
         let s = if seed.is_finite() && seed > 0.0 { seed.floor() as u64 } else { 0 };
+        let before = self.runner.seed();
         self.runner.set_seed(s);
+        if self.runner.seed() != before {
+            self.rebuilt();
+        }
     }
 
     /// The seed.
@@ -94,7 +155,43 @@ impl Figure {
 
     /// Advances up to `n` steps; returns the number taken (fewer after divergence).
     pub fn step(&mut self, n: u32) -> u32 {
-        self.runner.step(n as u64) as u32
+        if self.history_stale {
+            self.runner.step(n as u64) as u32
+        } else {
+            self.history.step(&mut self.runner, n as u64) as u32
+        }
+    }
+
+    /// Goes to step `target` (clamped to the panel's replay limit): steps forward from the current state, or
+    /// restarts and replays when `target` lies behind it. Returns the step reached (earlier after divergence).
+    pub fn seek(&mut self, target: f64) -> f64 {
+        let target = if target.is_finite() && target > 0.0 { target.floor() as u64 } else { 0 };
+        let target = target.min(self.runner.panel().replay_limit());
+        if target < self.runner.steps() || self.runner.diverged_at().is_some() {
+            self.reset();
+        }
+        let n = target - self.runner.steps().min(target);
+        if self.history_stale {
+            self.runner.step(n);
+        } else {
+            self.history.step(&mut self.runner, n);
+        }
+        self.runner.steps() as f64
+    }
+
+    /// The largest step count that a parameter change replays and that `seek` goes to.
+    pub fn replay_limit(&self) -> f64 {
+        self.runner.panel().replay_limit() as f64
+    }
+
+    /// The metrics history as CSV: a `step` column and one column per scalar metric, one row per recorded step,
+    /// at most 10 000 rows, evenly spaced from step 0 to the current step.
+    pub fn metrics_csv(&mut self) -> String {
+        if self.history_stale {
+            self.history = Recorder::replay(&self.runner);
+            self.history_stale = false;
+        }
+        self.history.csv()
     }
 
     /// Steps taken since the last reset.
@@ -110,31 +207,37 @@ impl Figure {
     /// Restarts at step 0.
     pub fn reset(&mut self) {
         self.runner.reset();
+        self.rebuilt();
     }
 
     /// Resizes the canvas backing store to the CSS size times `dpr` and draws the figure.
     pub fn render(&mut self, css_width: f64, css_height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
-        let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
-        let w = (css_width.max(1.0) * dpr).round().min(8192.0) as u32;
-        let h = (css_height.max(1.0) * dpr).round().min(8192.0) as u32;
-        if self.canvas.width() != w {
-            self.canvas.set_width(w);
-        }
-        if self.canvas.height() != h {
-            self.canvas.set_height(h);
-        }
+        let dpr = safe_scale(dpr);
         self.dpr = dpr;
-        let backend = MeasuredCanvas::new(&self.canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
-        let root = AnyBackend::new(backend).into_drawing_area();
-        let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
-        self.runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
-        root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
-        Ok(())
+        draw_on(&self.runner, &self.canvas, css_width, css_height, dpr, dark)
+    }
+
+    /// Draws the figure on another canvas (for example a detached one for a PNG export) at `css_width` ×
+    /// `css_height` CSS pixels times `scale` (clamped to [0.5, 4]; at most 8192 pixels a side). The figure's own
+    /// canvas and its click mapping are left as they are.
+    pub fn render_to(
+        &self,
+        canvas: HtmlCanvasElement,
+        css_width: f64,
+        css_height: f64,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsError> {
+        draw_on(&self.runner, &canvas, css_width, css_height, safe_scale(scale), dark)
     }
 
     /// Handles a click at CSS pixel coordinates; returns whether parameters changed.
     pub fn click(&mut self, css_x: f64, css_y: f64) -> bool {
-        self.runner.click(css_x * self.dpr, css_y * self.dpr)
+        let changed = self.runner.click(css_x * self.dpr, css_y * self.dpr);
+        if changed {
+            self.rebuilt();
+        }
+        changed
     }
 
     /// The current metrics as a JSON object.

@@ -90,6 +90,8 @@ proptest! {
             let p = panels::find(e.panel).unwrap();
             if e.key == "seed" {
                 prop_assert!(hash::parse_seed(&e.value).is_ok());
+            } else if e.key == hash::STEP_KEY {
+                prop_assert!(hash::parse_step(&e.value).is_some_and(|s| s <= p.replay_limit()));
             } else {
                 let mut v = ParamValues::defaults(p.params());
                 prop_assert!(v.set_strict(&e.key, &e.value).is_ok(), "decoded entry must be strictly valid: {:?}", e);

@@ -249,11 +249,14 @@ test("preset buttons apply their values and restart the run", async () => {
   await context.close();
 });
 
-test("the SVG button downloads the figure as an SVG document", async () => {
+test("the share menu's SVG item downloads the figure as an SVG document", async () => {
   const { page, context, errors } = await openPage(env);
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.locator(`[data-panel="${TOY}"] [data-action="svg"]`).click(),
+    page
+      .locator(`[data-panel="${TOY}"] [data-action="share"]`)
+      .click()
+      .then(() => page.locator(`[data-panel="${TOY}"] [data-action="svg"]`).click()),
   ]);
   assert.match(download.suggestedFilename(), /^simsiam-toy.*\.svg$/);
   const chunks = [];

@@ -1,0 +1,136 @@
+// The embed page (embed.html?panel=<id>#<id>.<key>=<value>&...): exactly one figure, for an iframe in someone
+// else's page. Options in the query: theme=auto|light|dark, controls=closed|open|none, autoplay=true|false
+// (always off under prefers-reduced-motion); `lang` is reserved. The hash uses the main page's codec and
+// notices, but the embed never writes it (nor anything else of the host's or its own URL). It animates only
+// while visible, and tells its parent its height: {type: "dynamics:resize", panel, height} (see embed-host.js).
+
+import { el, messageOf } from "./dom.js";
+import { embedRoot, showEmbedNotices } from "./embed-shell.js";
+import { FigureView, unknownMeta } from "./figure.js";
+import { figureLink, linkEntries, parseEmbedQuery } from "./links.js";
+import { shareMenu } from "./share.js";
+import { Stage } from "./stage.js";
+import { loadWasm } from "./wasm.js";
+
+const options = parseEmbedQuery(location.search);
+if (options.theme !== "auto") document.documentElement.classList.add(`theme-${options.theme}`);
+
+let resolveReady;
+let rejectReady;
+/** The test and benchmark hook, shaped like the main page's. */
+const dyn = {
+  figures: {},
+  ready: new Promise((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  }),
+  firstFrame: null,
+  notices: [],
+  options,
+};
+dyn.ready.catch(() => {});
+window.__dyn = dyn;
+
+const site = new URL(".", location.href).href;
+let api = null;
+let view = null;
+let frame = null;
+
+const stage = new Stage({
+  theme: options.theme,
+  onChange: () => updateLink(),
+  onFirstFrame: (v) => {
+    dyn.firstFrame ??= v.firstFrame;
+  },
+});
+
+/** Points "Open in the explorer" at the main page with this figure's settings and moment. */
+function updateLink() {
+  if (!view || !api || view.failed) return;
+  frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps()), (f) => api.encode_hash(f));
+}
+
+/** The last height posted, so that unchanged heights are not posted again. */
+let posted = null;
+
+/** Posts this document's height to the parent window (any origin may read a height; nothing else is sent). */
+function postHeight(force = false) {
+  if (window.parent === window || !frame) return;
+  const height = Math.ceil(frame.root.getBoundingClientRect().height);
+  if (height === posted && !force) return;
+  posted = height;
+  window.parent.postMessage({ type: "dynamics:resize", panel: options.panel, height }, "*");
+}
+
+function watchHeight() {
+  new ResizeObserver(() => postHeight()).observe(frame.root);
+  // A host script that loads after the first post asks again.
+  window.addEventListener("message", (event) => {
+    if (event.source === window.parent && event.data?.type === "dynamics:hello") postHeight(true);
+  });
+  postHeight();
+}
+
+async function main() {
+  const main = document.getElementById("embed");
+  const figure = el("div", { class: "figure", "data-embed-panel": options.panel || "" });
+  frame = embedRoot(figure);
+  main.replaceChildren(frame.root);
+  watchHeight();
+
+  if (!options.panel) {
+    const v = new FigureView(figure, unknownMeta("(none)"), "embed", stage, { layout: "embed", controls: "none" });
+    v.fail(new Error("No figure was named: add ?panel=<figure id> to the address."), { internal: false });
+    frame.link.href = "index.html";
+    return;
+  }
+  const loaded = await loadWasm();
+  api = loaded.wasm;
+  dyn.panels = loaded.panels;
+  const meta = loaded.panels.find((p) => p.id === options.panel);
+  document.title = `${meta ? meta.title : options.panel} · live figure`;
+  if (!meta) {
+    view = new FigureView(figure, unknownMeta(options.panel), "embed", stage, { layout: "embed", controls: "none" });
+    const known = loaded.panels.map((p) => p.id).join(", ");
+    view.fail(new Error(`There is no figure called "${options.panel.slice(0, 60)}". Known figures: ${known}.`), {
+      internal: false,
+    });
+    frame.link.href = "index.html";
+    return;
+  }
+  const share = shareMenu({
+    site,
+    encode: (flat) => api.encode_hash(flat),
+    embedHeight: () => Math.ceil(frame.root.getBoundingClientRect().height),
+  });
+  view = stage.add(
+    new FigureView(figure, meta, "embed", stage, {
+      layout: "embed",
+      controls: options.controls,
+      autoplay: options.autoplay,
+      share,
+    }),
+  );
+  view.start(api.Figure);
+  dyn.figures[meta.id] = view.handle();
+
+  const notices = [...options.notices];
+  const decoded = JSON.parse(api.decode_hash(location.hash));
+  notices.push(...decoded.notices);
+  const others = new Set(decoded.entries.filter((e) => e.panel !== meta.id).map((e) => e.panel));
+  for (const panel of others) notices.push(`${panel}: this embed shows only ${meta.id}, so its settings were ignored.`);
+  notices.push(...view.applyEntries(decoded.entries.filter((e) => e.panel === meta.id)));
+  dyn.notices = notices;
+  showEmbedNotices(frame.notice, notices);
+  updateLink();
+  stage.observe(view);
+}
+
+main().then(
+  () => resolveReady(),
+  (err) => {
+    console.error("The figure could not start:", err);
+    if (frame) showEmbedNotices(frame.notice, [`The simulation could not be loaded: ${messageOf(err)}`]);
+    rejectReady(err);
+  },
+);

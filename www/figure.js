@@ -1,0 +1,707 @@
+// One figure: its wasm Figure, canvas, transport, readouts, presets, parameter controls and share menu, and its
+// animation state. The view knows no panel by name; everything comes from the panel's entry in `panels_json()`.
+//
+// A view is driven by a stage (www/stage.js), which owns the animation loop and the observers, and which it tells
+// about everything the page around it may care for:
+//   stage.schedule()          request an animation frame
+//   stage.dark()              whether to draw the dark theme
+//   stage.changed(view)       settings, seed or the paused moment changed (the page rewrites its hash)
+//   stage.firstFrame(view)    the figure drew for the first time
+//   stage.reducedMotion       the user asked for reduced motion (figures then start paused)
+//
+// The DOM is built from named parts (`parts()`), which a layout arranges: "page" shows everything in the flow of
+// the article, "embed" keeps the canvas, transport and presets and puts the rest behind a "Settings" toggle. New
+// parts (a speed control, a readout table) are added in one builder and placed by the layouts.
+//
+// Every call into the wasm figure is isolated: an exception (for example a Rust panic) stops this figure only.
+
+import { el, isInputError, messageOf } from "./dom.js";
+import { makeControl } from "./controls.js";
+import { defaultText, formatNumber, formatValue } from "./format.js";
+
+/** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
+export const NARROW_PX = 600;
+/** Readouts are refreshed at most this often while a figure runs. */
+const READOUT_INTERVAL_MS = 100;
+/** The window over which steps per second and milliseconds per frame are averaged. */
+const RATE_WINDOW_MS = 500;
+/** Choices of the steps-per-frame control; each panel's default is added when it is missing. */
+const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+/** How many recent frame times each figure keeps for the benchmark. */
+const FRAME_TIME_HISTORY = 2000;
+
+/** The description used for an id that is not a registered panel, so that the figure can show its error. */
+export function unknownMeta(id) {
+  return {
+    id,
+    title: id,
+    params: [],
+    metrics: [],
+    steps_per_frame: 1,
+    aspect: [0.56, 1.3],
+    default_seed: 1,
+    max_seed: 0,
+    unknown: true,
+  };
+}
+
+export class FigureView {
+  /**
+   * `element` is the figure's container (its existing children, such as a caption, are kept); `meta` the panel's
+   * description; `domId` a prefix unique in the document (or shadow root) for control ids; `stage` the driver.
+   * Options: `layout` ("page" | "embed"), `controls` ("open" | "closed" | "none", embed layout only),
+   * `autoplay` (default true), `share` (a function `(view) => node` building the share menu, or null).
+   */
+  constructor(element, meta, domId, stage, options = {}) {
+    this.el = element;
+    this.meta = meta;
+    this.id = meta.id;
+    this.domId = domId;
+    this.stage = stage;
+    this.options = { layout: "page", controls: "closed", autoplay: true, share: null, ...options };
+    this.fig = null;
+    this.Figure = null;
+    this.failed = false;
+    this.error = null;
+    this.diverged = null;
+    this.playing = this.options.autoplay && !stage.reducedMotion;
+    this.speed = meta.steps_per_frame;
+    this.visible = false;
+    this.dirty = true;
+    this.cssWidth = 0;
+    this.cssHeight = 0;
+    this.pending = new Map();
+    this.pendingPoint = null;
+    this.pendingRestart = false;
+    this.dragging = false;
+    this.controls = new Map();
+    this.lastHashEntries = [];
+    this.lastSteps = 0;
+    this.frames = 0;
+    this.firstFrame = null;
+    this.frameTimes = [];
+    this.readoutInterval = READOUT_INTERVAL_MS;
+    this.rate = { start: 0, steps: 0, frameMs: 0, frames: 0, stepsPerSec: null, msPerFrame: null };
+    this.lastReadout = -Infinity;
+    this.buildDom();
+  }
+
+  /** Calls into the wasm figure; an exception marks this figure as failed and returns undefined. */
+  call(fn) {
+    if (this.failed) return undefined;
+    try {
+      return fn(this.fig);
+    } catch (err) {
+      this.fail(err);
+      return undefined;
+    }
+  }
+
+  /** Like `call`, but input errors (plain Errors from the API) are rethrown for the caller to show. */
+  callInput(fn) {
+    if (this.failed) return undefined;
+    try {
+      return fn(this.fig);
+    } catch (err) {
+      if (isInputError(err)) throw err;
+      this.fail(err);
+      return undefined;
+    }
+  }
+
+  /** Stops this figure for good after an exception and says so on the figure; other figures keep running. */
+  fail(err, { internal = true } = {}) {
+    if (this.failed) return;
+    this.failed = true;
+    this.playing = false;
+    this.error = messageOf(err);
+    if (internal) console.error(`Figure "${this.id}" stopped:`, err);
+    this.el.classList.add("failed");
+    if (!internal) this.el.classList.add("missing");
+    this.el.classList.remove("loading");
+    this.status.replaceChildren(
+      el("strong", { text: internal ? "This figure stopped after an internal error." : "This figure cannot be shown." }),
+      el("span", {
+        text: internal ? `${this.error.replace(/\.$/, "")}. Reload the page to restart it.` : this.error,
+      }),
+    );
+    for (const input of this.el.querySelectorAll("button, input, select")) {
+      if (!input.closest(".share")) input.disabled = true;
+    }
+  }
+
+  /** Creates the wasm figure with the module's `Figure` class; a failure (such as an unknown id) is shown. */
+  start(Figure) {
+    this.Figure = Figure;
+    try {
+      this.fig = new Figure(this.id, this.canvas);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.syncControls();
+    this.updateReadouts();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Building the DOM.
+
+  /** Builds every part of the figure, keyed by name; the layout decides which are shown and where. */
+  parts() {
+    return {
+      title: el("h3", { class: "fig-title", text: this.meta.title }),
+      status: this.buildStatus(),
+      canvas: this.buildCanvas(),
+      transport: this.buildTransport(),
+      options: this.buildOptions(),
+      readouts: this.buildReadouts(),
+      presets: this.buildPresets(),
+      params: this.buildParams(),
+      share: this.options.share ? this.options.share(this) : null,
+    };
+  }
+
+  buildStatus() {
+    this.status = el("div", { class: "fig-status", role: "status" });
+    return this.status;
+  }
+
+  buildCanvas() {
+    const { meta } = this;
+    this.canvas = el("canvas", {
+      role: "img",
+      "aria-label": meta.clickable ? `${meta.title}. Clicking the figure changes its settings.` : meta.title,
+    });
+    for (const type of ["pointerdown", "pointermove", "pointerup", "pointercancel"]) {
+      this.canvas.addEventListener(type, (event) => this.onPointer(event));
+    }
+    this.canvasWrap = el("div", { class: "fig-canvas" }, this.canvas);
+    return this.canvasWrap;
+  }
+
+  /** Play/pause, single steps and reset. */
+  buildTransport() {
+    this.playButton = el("button", {
+      type: "button",
+      class: "primary",
+      "data-action": "play",
+      onclick: () => this.setPlaying(!this.playing),
+    });
+    this.stepNButton = el("button", {
+      type: "button",
+      "data-action": "step-n",
+      onclick: () => this.stepBy(this.speed),
+    });
+    return el(
+      "div",
+      { class: "fig-transport" },
+      this.playButton,
+      el("button", { type: "button", text: "Step 1", "data-action": "step-1", onclick: () => this.stepBy(1) }),
+      this.stepNButton,
+      el("button", { type: "button", text: "Reset", "data-action": "reset", onclick: () => this.reset() }),
+    );
+  }
+
+  /** The run's options beside the transport: steps per frame and the seed. */
+  buildOptions() {
+    const { meta, domId } = this;
+    const speedId = `${domId}-speed`;
+    const speeds = [...new Set([...SPEEDS, meta.steps_per_frame])].sort((a, b) => a - b);
+    this.speedSelect = el(
+      "select",
+      { id: speedId, onchange: () => this.setSpeed(Number(this.speedSelect.value)) },
+      speeds.map((s) => el("option", { value: String(s), text: String(s) })),
+    );
+    const seedId = `${domId}-seed`;
+    this.seedInput = el("input", {
+      type: "number",
+      id: seedId,
+      min: 0,
+      max: meta.max_seed,
+      step: 1,
+      inputmode: "numeric",
+      onchange: () => this.onSeedInput(),
+    });
+    return el(
+      "span",
+      { class: "fig-options" },
+      el("span", { class: "inline-field" }, el("label", { for: speedId, text: "Steps/frame" }), this.speedSelect),
+      el("span", { class: "inline-field" }, el("label", { for: seedId, text: "Seed" }), this.seedInput),
+    );
+  }
+
+  buildReadouts() {
+    this.readouts = new Map();
+    const list = el("dl", { class: "fig-readouts", "aria-label": "Readouts" });
+    for (const name of ["step", ...this.meta.metrics, "steps/s", "ms/frame"]) {
+      const dd = el("dd", { "data-readout": name, text: "–" });
+      this.readouts.set(name, dd);
+      list.append(el("div", {}, el("dt", { text: name.replace(/_/g, " ") }), dd));
+    }
+    return list;
+  }
+
+  buildPresets() {
+    const presets = (this.meta.presets ?? []).map((preset) =>
+      el("button", { type: "button", text: preset.label, onclick: () => this.applyPreset(preset) }),
+    );
+    if (!presets.length) return null;
+    return el(
+      "div",
+      { class: "fig-presets", role: "group", "aria-label": "Presets" },
+      el("span", { text: "Try:" }),
+      presets,
+    );
+  }
+
+  buildParams() {
+    const params = el("div", { class: "fig-params" });
+    for (const row of this.meta.params) {
+      const control = makeControl(`${this.domId}-${row.key}`, row, (text) => this.queue(row.key, text));
+      this.controls.set(row.key, control);
+      params.append(control.node);
+    }
+    return params;
+  }
+
+  buildDom() {
+    const existing = [...this.el.childNodes];
+    this.el.classList.add("loading");
+    if (this.meta.clickable) this.el.classList.add("clickable");
+    const p = this.parts();
+    const bar = (...nodes) => el("div", { class: "fig-bar" }, ...nodes.filter(Boolean));
+    if (this.options.layout === "embed") {
+      this.el.classList.add("embedded");
+      const children = [p.title, p.status, p.canvas, ...existing, bar(p.transport, el("span", { class: "spacer" }), p.share), p.presets];
+      if (this.options.controls !== "none") {
+        const panelId = `${this.domId}-settings`;
+        const open = this.options.controls === "open";
+        const panel = el("div", { class: "fig-settings", id: panelId, hidden: !open }, p.options, p.readouts, p.params);
+        this.settingsButton = el("button", {
+          type: "button",
+          class: "settings-toggle",
+          "data-action": "settings",
+          "aria-expanded": String(open),
+          "aria-controls": panelId,
+          text: "Settings",
+          onclick: () => {
+            const show = panel.hidden;
+            panel.hidden = !show;
+            this.settingsButton.setAttribute("aria-expanded", String(show));
+          },
+        });
+        children.push(this.settingsButton, panel);
+      }
+      this.el.replaceChildren(...children.filter(Boolean));
+    } else {
+      this.el.replaceChildren(
+        ...[
+          p.title,
+          p.status,
+          p.canvas,
+          ...existing,
+          bar(p.transport, p.options, el("span", { class: "spacer" }), p.share),
+          p.readouts,
+          p.presets,
+          p.params,
+        ].filter(Boolean),
+      );
+    }
+    this.updateTransport();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Settings.
+
+  /** Queues a new value for a parameter (or the seed); it is applied at the start of the next frame. */
+  queue(key, text) {
+    this.pending.set(key, text);
+    this.stage.schedule();
+  }
+
+  /** Applies queued changes (controls, presets, canvas clicks): one rebuild per frame however fast they come. */
+  applyPending() {
+    if (this.failed || (this.pending.size === 0 && this.pendingPoint === null && !this.pendingRestart)) return;
+    const pending = [...this.pending];
+    const point = this.pendingPoint;
+    this.pending.clear();
+    this.pendingPoint = null;
+    for (const [key, text] of pending) {
+      const control = this.controls.get(key);
+      try {
+        if (key === "seed") this.call((f) => f.set_seed(Number(text)));
+        else {
+          const note = this.callInput((f) => f.set_param(key, text));
+          if (control) control.error.textContent = note || "";
+        }
+        control?.inputs[0]?.removeAttribute("aria-invalid");
+      } catch (err) {
+        if (control) {
+          control.error.textContent = messageOf(err);
+          control.inputs[0]?.setAttribute("aria-invalid", "true");
+        }
+      }
+    }
+    if (point) this.call((f) => f.click(point[0], point[1]));
+    if (this.pendingRestart) {
+      this.pendingRestart = false;
+      this.call((f) => f.reset());
+      this.diverged = null;
+      this.status.replaceChildren();
+      this.playing = !this.stage.reducedMotion;
+      this.updateTransport();
+    }
+    this.afterChange();
+  }
+
+  /** Applies a preset's values in order, then restarts the run from step 0 so that it plays out. */
+  applyPreset(preset) {
+    for (const [key, text] of preset.values) this.pending.set(key, text);
+    this.pendingRestart = true;
+    this.stage.schedule();
+  }
+
+  /** Refreshes everything that depends on the parameters after they changed. */
+  afterChange() {
+    this.syncControls();
+    this.checkDiverged();
+    this.dirty = true;
+    this.resetRates();
+    this.updateReadouts();
+    this.stage.changed(this);
+    this.stage.schedule();
+  }
+
+  /** Shows the figure's current parameter values and seed in the controls. */
+  syncControls() {
+    if (this.failed) return;
+    const values = JSON.parse(this.call((f) => f.params_json()) ?? "{}");
+    for (const [key, control] of this.controls) {
+      const text = this.call((f) => f.param(key));
+      if (text !== undefined) control.show(text, values[key]);
+    }
+    const seed = this.call((f) => f.seed());
+    const active = this.el.getRootNode().activeElement;
+    if (seed !== undefined && active !== this.seedInput) this.seedInput.value = String(seed);
+  }
+
+  onSeedInput() {
+    const seed = Number(this.seedInput.value);
+    if (this.seedInput.value.trim() === "" || !Number.isInteger(seed) || seed < 0 || seed > this.meta.max_seed) {
+      this.seedInput.setAttribute("aria-invalid", "true");
+      return;
+    }
+    this.seedInput.removeAttribute("aria-invalid");
+    this.queue("seed", String(seed));
+  }
+
+  /**
+   * Applies decoded hash entries (`{key, value}`); parameters and the seed not listed go back to their defaults.
+   * A `step` entry pauses the figure and replays it to that step. Returns notices.
+   */
+  applyEntries(entries) {
+    const notices = [];
+    if (this.failed) return notices;
+    const want = new Map(entries.map((e) => [e.key, e.value]));
+    const step = want.get("step");
+    want.delete("step");
+    for (const [key] of this.settings()) {
+      if (want.has(key)) continue;
+      if (key === "seed") want.set(key, String(this.meta.default_seed));
+      else want.set(key, defaultText(this.meta.params.find((row) => row.key === key)));
+    }
+    for (const [key, value] of want) {
+      try {
+        if (key === "seed") {
+          if (String(this.call((f) => f.seed())) !== value) this.call((f) => f.set_seed(Number(value)));
+        } else if (this.call((f) => f.param(key)) !== value) {
+          const note = this.callInput((f) => f.set_param(key, value));
+          if (note) notices.push(note);
+        }
+      } catch (err) {
+        notices.push(`${this.id}.${key}: ${messageOf(err)}`);
+      }
+    }
+    if (step !== undefined) {
+      this.playing = false;
+      const target = Number(step);
+      const reached = this.call((f) => f.seek(target));
+      if (reached !== undefined && reached < target) {
+        const at = this.call((f) => f.diverged_at());
+        notices.push(
+          at != null
+            ? `${this.id}.step=${step}: the run diverged at step ${at}, so it stops at step ${reached}`
+            : `${this.id}.step=${step}: opened at step ${reached}`,
+        );
+      }
+      this.updateTransport();
+    }
+    this.afterChange();
+    return notices;
+  }
+
+  /** The non-default settings as `[key, value]` pairs, seed included; a failed figure keeps its last known ones. */
+  settings() {
+    const text = this.call((f) => f.hash_entries());
+    if (text !== undefined) this.lastHashEntries = JSON.parse(text);
+    return this.lastHashEntries;
+  }
+
+  /** The settings the page writes into its hash: the settings, plus `step` while the figure is paused. */
+  hashEntries() {
+    const entries = this.settings();
+    const steps = this.failed ? this.lastSteps : this.call((f) => f.steps());
+    return !this.playing && steps > 0 ? [...entries, ["step", String(steps)]] : entries;
+  }
+
+  /** The current step count. */
+  steps() {
+    return this.failed ? this.lastSteps : (this.call((f) => f.steps()) ?? this.lastSteps);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Transport.
+
+  /**
+   * Clicks and drags on a clickable figure set parameters through `Figure.click`, applied once per frame. A mouse
+   * or pen acts on press and while dragging; a finger acts on a tap only, so that swiping still scrolls the page.
+   */
+  onPointer(event) {
+    if (!this.meta.clickable || this.failed) return;
+    const touch = event.pointerType === "touch";
+    const at = () => {
+      const rect = this.canvas.getBoundingClientRect();
+      this.pendingPoint = [event.clientX - rect.left, event.clientY - rect.top];
+      this.stage.schedule();
+    };
+    switch (event.type) {
+      case "pointerdown":
+        if (event.button !== 0) return;
+        this.dragging = true;
+        if (!touch) {
+          this.canvas.setPointerCapture(event.pointerId);
+          at();
+        }
+        break;
+      case "pointermove":
+        if (this.dragging && !touch) at();
+        break;
+      case "pointerup":
+        if (this.dragging && touch) at();
+        this.dragging = false;
+        break;
+      default:
+        this.dragging = false;
+    }
+  }
+
+  setPlaying(playing) {
+    if (this.failed) return;
+    this.playing = playing && this.diverged === null;
+    this.resetRates();
+    this.updateTransport();
+    this.updateReadouts();
+    this.stage.changed(this);
+    this.stage.schedule();
+  }
+
+  setSpeed(speed) {
+    this.speed = speed;
+    this.updateTransport();
+  }
+
+  /** Pauses and advances by `n` steps. */
+  stepBy(n) {
+    if (this.failed) return;
+    this.setPlaying(false);
+    if (this.diverged === null) this.call((f) => f.step(n));
+    this.checkDiverged();
+    this.dirty = true;
+    this.updateReadouts();
+    this.stage.changed(this);
+    this.stage.schedule();
+  }
+
+  /** Back to step 0 with the same parameters and seed; a run stopped by divergence starts playing again. */
+  reset() {
+    if (this.failed) return;
+    const resume = this.diverged !== null;
+    this.call((f) => f.reset());
+    this.checkDiverged();
+    if (resume) this.playing = true;
+    this.dirty = true;
+    this.resetRates();
+    this.updateTransport();
+    this.updateReadouts();
+    this.stage.changed(this);
+    this.stage.schedule();
+  }
+
+  /** Reads the divergence state and shows or clears the "diverged" notice. */
+  checkDiverged() {
+    const at = this.call((f) => f.diverged_at());
+    if (this.failed) return;
+    const diverged = at === undefined || at === null ? null : at;
+    if (diverged === this.diverged) return;
+    this.diverged = diverged;
+    if (diverged === null) {
+      this.status.replaceChildren();
+    } else {
+      this.playing = false;
+      this.status.replaceChildren(
+        el("span", { text: `Diverged at step ${diverged}: the state became infinite or NaN.` }),
+        el("button", { type: "button", text: "Reset", "data-action": "reset-diverged", onclick: () => this.reset() }),
+      );
+    }
+    this.updateTransport();
+  }
+
+  updateTransport() {
+    this.playButton.textContent = this.playing ? "Pause" : "Play";
+    this.playButton.disabled = this.failed || this.diverged !== null;
+    this.stepNButton.textContent = `Step ${this.speed}`;
+    // At one step per frame "Step N" would repeat "Step 1".
+    this.stepNButton.hidden = this.speed === 1;
+    this.speedSelect.value = String(this.speed);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Drawing and the animation frame.
+
+  /** Sets the canvas' CSS height from its width and the panel's aspect ratio. */
+  resize(width) {
+    const height = canvasHeight(this.meta, width);
+    if (width === this.cssWidth && height === this.cssHeight) return;
+    this.cssWidth = width;
+    this.cssHeight = height;
+    this.canvas.style.height = `${height}px`;
+    this.dirty = true;
+    this.stage.schedule();
+  }
+
+  /** Draws the current state into the canvas at the device's pixel ratio. */
+  render() {
+    if (this.cssWidth <= 0 || this.failed) return;
+    this.call((f) => f.render(this.cssWidth, this.cssHeight, window.devicePixelRatio || 1, this.stage.dark(this)));
+    if (this.failed) return;
+    this.dirty = false;
+    this.frames += 1;
+    if (this.firstFrame === null) {
+      this.firstFrame = performance.now();
+      this.el.classList.remove("loading");
+      this.stage.firstFrame(this);
+    }
+  }
+
+  /** One animation frame; returns whether the figure wants another frame. */
+  frame(now) {
+    this.applyPending();
+    if (this.failed) return false;
+    if (!this.visible) {
+      // A figure off screen neither steps nor redraws, but it draws its first picture so that it never
+      // appears blank.
+      if (this.frames === 0) this.render();
+      return false;
+    }
+    const running = this.playing && this.diverged === null;
+    if (!running && !this.dirty) return false;
+    const t0 = performance.now();
+    let taken = 0;
+    if (running) {
+      taken = this.call((f) => f.step(this.speed)) ?? 0;
+      this.checkDiverged();
+      this.dirty = true;
+    }
+    this.render();
+    if (!running || now - this.lastReadout >= this.readoutInterval) {
+      // Readouts cost a metrics call, which for some panels scans the whole state: space them so that they take
+      // at most a fortieth of the time, and count them in the frame that pays for them.
+      const r0 = performance.now();
+      this.updateReadouts(now);
+      this.readoutInterval = Math.max(READOUT_INTERVAL_MS, 40 * (performance.now() - r0));
+    }
+    const elapsed = performance.now() - t0;
+    if (running) this.recordFrame(now, taken, elapsed);
+    return this.playing && this.diverged === null && !this.failed;
+  }
+
+  /** Accumulates steps per second and milliseconds per frame over a short window. */
+  recordFrame(now, taken, elapsed) {
+    this.frameTimes.push(elapsed);
+    if (this.frameTimes.length > FRAME_TIME_HISTORY)
+      this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
+    const r = this.rate;
+    if (r.start === 0) {
+      r.start = now;
+      return;
+    }
+    r.steps += taken;
+    r.frameMs += elapsed;
+    r.frames += 1;
+    if (now - r.start >= RATE_WINDOW_MS) {
+      r.stepsPerSec = (r.steps * 1000) / (now - r.start);
+      r.msPerFrame = r.frameMs / r.frames;
+      Object.assign(r, { start: now, steps: 0, frameMs: 0, frames: 0 });
+    }
+  }
+
+  /** Starts a new measuring window; `keepShown` keeps the last numbers on display until the window completes. */
+  resetRates(keepShown = false) {
+    Object.assign(this.rate, { start: 0, steps: 0, frameMs: 0, frames: 0 });
+    if (!keepShown) Object.assign(this.rate, { stepsPerSec: null, msPerFrame: null });
+  }
+
+  updateReadouts(now = performance.now()) {
+    if (this.failed) return;
+    this.lastReadout = now;
+    const steps = this.call((f) => f.steps());
+    const metrics = JSON.parse(this.call((f) => f.metrics_json()) ?? "{}");
+    if (this.failed) return;
+    this.lastSteps = steps;
+    this.readouts.get("step").textContent = String(steps);
+    for (const name of this.meta.metrics) this.readouts.get(name).textContent = formatValue(metrics[name]);
+    const running = this.playing && this.diverged === null;
+    const { stepsPerSec, msPerFrame } = this.rate;
+    this.readouts.get("steps/s").textContent =
+      running && stepsPerSec !== null ? formatNumber(Math.round(stepsPerSec)) : "–";
+    this.readouts.get("ms/frame").textContent = running && msPerFrame !== null ? msPerFrame.toFixed(2) : "–";
+  }
+
+  /** A snapshot of the figure's state for tests and the benchmark. */
+  state() {
+    return {
+      id: this.id,
+      playing: this.playing,
+      failed: this.failed,
+      error: this.error,
+      diverged: this.diverged,
+      visible: this.visible,
+      steps: this.failed ? this.lastSteps : this.call((f) => f.steps()),
+      speed: this.speed,
+      frames: this.frames,
+      firstFrame: this.firstFrame,
+      cssWidth: this.cssWidth,
+      cssHeight: this.cssHeight,
+    };
+  }
+
+  /** The handle that tests, the benchmark and curious users get for this figure. */
+  handle() {
+    const view = this;
+    return {
+      view,
+      get figure() {
+        return view.fig;
+      },
+      call: (method, ...args) => view.call((f) => f[method](...args)),
+      state: () => view.state(),
+      frameTimes: () => [...view.frameTimes],
+    };
+  }
+}
+
+/** The canvas' CSS height at a CSS width: the panel's wide aspect ratio, or its narrow one on phones. */
+export function canvasHeight(meta, width) {
+  const [wide, narrow] = meta.aspect;
+  return Math.round(width * (width < NARROW_PX ? narrow : wide));
+}
