@@ -2,7 +2,10 @@
 //   - native steps per second (`cargo run --release --bin dynamics -- bench`),
 //   - wasm steps per second in headless Chromium (step(n) in a tight loop for about one second),
 //   - milliseconds per frame for one step(n) plus one render() at default settings and size (p50, p95),
-// and for the page the time from navigation start to the first drawn frame and the gzipped wasm size.
+// and for the page the time from navigation start to the first drawn frame and the gzipped wasm size; and the embed
+// scenario: a one-figure embed page (embed.html?panel=EMBED_PANEL), its bytes transferred (each response gzipped
+// at level 9, as a compressing host would send it) and its time to the first frame.
+// `node scripts/bench.mjs --embed` measures only the embed scenario.
 // It writes bench-report.json, prints a table and compares against the targets of this 2-core machine.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -51,7 +54,11 @@ const TARGETS = {
   wasmOverNative: 0.5,
   gzipWasmKb: 300,
   firstFrameMs: 1000,
+  embedFirstFrameMs: 500,
 };
+
+/** The panel of the embed scenario (a typical figure: a phase plane and two time series). */
+const EMBED_PANEL = "simsiam-toy";
 
 /** The value at quantile q (0 to 1) of a list of numbers. */
 function quantile(values, q) {
@@ -101,6 +108,70 @@ async function firstFrameTimes(browser, url) {
     await context.close();
   }
   return times;
+}
+
+/**
+ * The embed scenario: loads `embed.html?panel=EMBED_PANEL` LOADS times in fresh contexts (empty caches) and
+ * returns the times from navigation start to the first frame, and the bytes of every response, raw and gzipped.
+ */
+async function embedLoads(browser, url) {
+  const times = [];
+  let transfer = null;
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 720, height: 800 } });
+    const page = await context.newPage();
+    const bodies = [];
+    page.on("response", (res) => bodies.push(res.body().then((b) => ({ url: res.url(), bytes: b }), () => null)));
+    await page.goto(`${url}embed.html?panel=${EMBED_PANEL}`);
+    await page.waitForFunction(() => window.__dyn?.firstFrame != null, null, { timeout: 30_000 });
+    times.push(await page.evaluate(() => window.__dyn.firstFrame));
+    if (transfer === null) {
+      const files = (await Promise.all(bodies)).filter(Boolean);
+      transfer = {
+        requests: files.length,
+        bytes: files.reduce((sum, f) => sum + f.bytes.length, 0),
+        gzip_bytes: files.reduce((sum, f) => sum + gzipSync(f.bytes, { level: 9 }).length, 0),
+        files: files.map((f) => ({ path: new URL(f.url).pathname, gzip_bytes: gzipSync(f.bytes, { level: 9 }).length })),
+      };
+    }
+    await context.close();
+  }
+  return { panel: EMBED_PANEL, first_frame_ms: { median: quantile(times, 0.5), max: Math.max(...times), samples: times }, ...transfer };
+}
+
+/** Prints the embed scenario and whether it meets its target; returns the target row. */
+function reportEmbed(embed) {
+  console.log(
+    `
+embed scenario (embed.html?panel=${embed.panel}): ${embed.requests} requests, ` +
+      `${fmt(embed.bytes / 1024, 1)} KB, ${fmt(embed.gzip_bytes / 1024, 1)} KB gzipped; first frame ` +
+      `${fmt(embed.first_frame_ms.median, 0)} ms after navigation start (median of ${LOADS} loads, max ` +
+      `${fmt(embed.first_frame_ms.max, 0)} ms)`,
+  );
+  for (const f of embed.files) console.log(`  ${f.path}: ${fmt(f.gzip_bytes / 1024, 1)} KB gzipped`);
+  return {
+    name: "embed: first frame ms (median)",
+    value: embed.first_frame_ms.median,
+    limit: `<= ${TARGETS.embedFirstFrameMs}`,
+    pass: embed.first_frame_ms.median <= TARGETS.embedFirstFrameMs,
+  };
+}
+
+/** `--embed`: builds, then measures only the embed scenario. */
+async function embedOnly() {
+  const { launchBrowser } = await import("./browser.mjs");
+  const { startServer } = await import("./serve.mjs");
+  build();
+  const server = await startServer({ root: DIST });
+  const browser = await launchBrowser();
+  try {
+    const embed = await embedLoads(browser, server.url);
+    const target = reportEmbed(embed);
+    console.log(`target: ${target.name} ${fmt(target.value)} ${target.limit}: ${target.pass ? "pass" : "FAIL"}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 /**
@@ -275,12 +346,15 @@ async function main() {
   const server = await startServer({ root: DIST });
   const browser = await launchBrowser();
   let first;
+  let embed;
   let steps;
   let frames;
   const scenarios = [];
   try {
     say("browser: time to first frame");
     first = await firstFrameTimes(browser, server.url);
+    say("browser: the embed scenario");
+    embed = await embedLoads(browser, server.url);
     say("browser: wasm steps per second");
     steps = await wasmStepsPerSec(browser, server.url);
     say(`browser: ${FRAMES} animation frames per panel`);
@@ -369,12 +443,20 @@ async function main() {
     },
   ];
 
+  const embedTarget = {
+    name: "embed: first frame ms (median)",
+    value: embed.first_frame_ms.median,
+    limit: `<= ${TARGETS.embedFirstFrameMs}`,
+    pass: embed.first_frame_ms.median <= TARGETS.embedFirstFrameMs,
+  };
+  targets.push(embedTarget);
   const browserVersion = capture(chromePath(), ["--version"]);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version, browser: browserVersion },
     size,
     first_frame_ms: { median: firstFrameMs, max: Math.max(...first), samples: first },
+    embed,
     panels,
     scenarios,
     targets,
@@ -411,6 +493,8 @@ async function main() {
     `\nwasm ${fmt(size.wasm_bytes / 1024, 1)} KB, ${fmt(size.wasm_gzip_bytes / 1024, 1)} KB gzipped; ` +
       `first frame ${fmt(firstFrameMs, 0)} ms after navigation start (median of ${LOADS} loads)\n`,
   );
+  reportEmbed(embed);
+  console.log("");
   table([
     ["target", "value", "limit", "result"],
     ...targets.map((t) => [t.name, fmt(t.value), t.limit, t.pass === null ? "n/a" : t.pass ? "pass" : "FAIL"]),
@@ -419,7 +503,7 @@ async function main() {
   console.log("\nWrote bench-report.json");
 }
 
-main().catch((err) => {
+(process.argv.includes("--embed") ? embedOnly() : main()).catch((err) => {
   console.error(`bench failed: ${err.stack || err.message}`);
   process.exitCode = 1;
 });

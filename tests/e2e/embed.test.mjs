@@ -149,8 +149,8 @@ for (const [width, height] of [
     const historyLength = await page.evaluate(() => history.length);
 
     // Before scrolling, the embeds below the fold have not stepped.
+    // (Chromium does not even run animation frames in a cross-origin iframe off screen.)
     const last = await frameOf(page, "f3");
-    await last.waitForFunction(() => Object.values(window.__dyn.figures)[0].state().frames > 0);
     await page.waitForTimeout(500);
     assert.equal((await frameState(last)).steps, 0, "an embed off screen must not animate");
     assert.equal((await scriptState(page, "s2")).steps, 0, "a script embed off screen must not animate");
