@@ -154,13 +154,14 @@ function writeSite() {
   cpSync(join(katexDist, "fonts"), join(DIST, "katex", "fonts"), { recursive: true });
 
   let count = 0;
-  for (const page of ["index.html", join("zh", "index.html")]) {
+  const pages = ["index.html", "zh/index.html"];
+  for (const page of pages) {
     const rendered = renderMath(buildToc(readFileSync(join(ROOT, page), "utf8")));
     mkdirSync(dirname(join(DIST, page)), { recursive: true });
     writeFileSync(join(DIST, page), rendered.html);
-    checkLocalLinks(rendered.html, page);
     count += rendered.count;
   }
+  for (const page of pages) checkLocalLinks(readFileSync(join(DIST, page), "utf8"), page);
 
   const wasm = readFileSync(join(DIST, "pkg", `${CRATE}_bg.wasm`));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
