@@ -1,6 +1,7 @@
 // Builds the self-contained static site in dist/:
 //   dist/index.html      the top-level index.html with every \( ... \) and \[ ... \] rendered by KaTeX
 //   dist/embed.html      the one-figure page for iframe embeds (no formulas)
+//   dist/zh/index.html   the Chinese edition, zh/index.html, built the same way
 //   dist/www/            the page's JavaScript and CSS
 //   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz
 //   dist/katex/          KaTeX's stylesheet and fonts (the page needs no math JavaScript)
@@ -93,7 +94,7 @@ function unescapeHtml(text) {
 export function renderMath(html) {
   const katex = require("katex");
   let count = 0;
-  const out = html.replace(/\\\(([\s\S]+?)\\\)([.,;:!?]*)|\\\[([\s\S]+?)\\\]/g, (_, inline, punct, display) => {
+  const out = html.replace(/\\\(([\s\S]+?)\\\)([.,;:!?，。；：！？、]*)|\\\[([\s\S]+?)\\\]/g, (_, inline, punct, display) => {
     count += 1;
     const options = { displayMode: display !== undefined, throwOnError: true, output: "htmlAndMathml" };
     const rendered = katex.renderToString(unescapeHtml(inline ?? display), options);
@@ -104,28 +105,30 @@ export function renderMath(html) {
 
 /**
  * Replaces the `<!-- toc -->` placeholder with a list of links to every `<section id>` and its `<h2>` title, so
- * the contents follow the page as sections are added (and work without JavaScript).
+ * the contents follow the page as sections are added (and work without JavaScript). The placeholder may name
+ * the list for assistive technology in the page's language, as in `<!-- toc 目录 -->`.
  */
 export function buildToc(html) {
+  const label = html.match(/<!-- toc (.+?) -->/)?.[1] ?? "Contents";
   const items = [...html.matchAll(/<section id="([^"]+)"[^>]*>\s*<h2[^>]*>([\s\S]*?)<\/h2>/g)].map(
     ([, id, title]) => `        <li><a href="#${id}">${title.trim()}</a></li>`,
   );
   const nav = items.length
-    ? `<nav class="toc" aria-label="Contents">\n      <ol>\n${items.join("\n")}\n      </ol>\n    </nav>`
+    ? `<nav class="toc" aria-label="${label}">\n      <ol>\n${items.join("\n")}\n      </ol>\n    </nav>`
     : "";
-  return html.replace("<!-- toc -->", nav);
+  return html.replace(/<!-- toc(?: .+?)? -->/, nav);
 }
 
-/** Checks that every local `src` and `href` of a built page points at a file in dist/. */
-function checkLocalLinks(html, name = "index.html") {
+/** Checks that every local `src` and `href` of the built page `page` (a path inside dist/) points at a file. */
+function checkLocalLinks(html, page) {
   const missing = [];
   for (const [, url] of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) {
     if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(url)) continue;
-    const path = join(DIST, decodeURIComponent(url.split(/[?#]/)[0]));
+    const path = join(DIST, dirname(page), decodeURIComponent(url.split(/[?#]/)[0]));
     if (!existsSync(path)) missing.push(url);
     if (url.startsWith("/")) missing.push(`${url} (absolute path: use a relative URL)`);
   }
-  if (missing.length) throw new Error(`dist/${name} links to missing files: ${missing.join(", ")}`);
+  if (missing.length) throw new Error(`dist/${page} links to missing files: ${missing.join(", ")}`);
 }
 
 /** The total size in bytes of a directory tree. */
@@ -151,9 +154,15 @@ function writeSite() {
   cpSync(join(katexDist, "katex.min.css"), join(DIST, "katex", "katex.min.css"));
   cpSync(join(katexDist, "fonts"), join(DIST, "katex", "fonts"), { recursive: true });
 
-  const { html, count } = renderMath(buildToc(readFileSync(join(ROOT, "index.html"), "utf8")));
-  writeFileSync(join(DIST, "index.html"), html);
-  checkLocalLinks(html);
+  let count = 0;
+  const pages = ["index.html", "zh/index.html"];
+  for (const page of pages) {
+    const rendered = renderMath(buildToc(readFileSync(join(ROOT, page), "utf8")));
+    mkdirSync(dirname(join(DIST, page)), { recursive: true });
+    writeFileSync(join(DIST, page), rendered.html);
+    count += rendered.count;
+  }
+  for (const page of pages) checkLocalLinks(readFileSync(join(DIST, page), "utf8"), page);
   const embed = readFileSync(join(ROOT, "embed.html"), "utf8");
   writeFileSync(join(DIST, "embed.html"), embed);
   checkLocalLinks(embed, "embed.html");
