@@ -159,3 +159,30 @@ fn hash_encoding_escapes_what_must_be_escaped() {
     let list = hash::encode([("p", "x", "3,-2,1e-3")]);
     assert_eq!(list, "#p.x=3,-2,1e-3");
 }
+
+#[test]
+fn hash_duplicate_keys_keep_the_last_value_with_a_notice() {
+    let d = hash::decode(
+        "#simsiam-toy.alpha=2&simsiam-toy.mode=full&simsiam-toy.alpha=3&simsiam-toy.seed=4&simsiam-toy.seed=5",
+        &panels::all(),
+    );
+    let kept: Vec<(&str, &str)> = d.entries.iter().map(|e| (e.key.as_str(), e.value.as_str())).collect();
+    assert_eq!(kept, vec![("mode", "full"), ("alpha", "3"), ("seed", "5")]);
+    assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
+    assert!(d.notices[0].contains("simsiam-toy.alpha") && d.notices[0].contains("more than once"), "{:?}", d.notices);
+    assert!(d.notices[1].contains("simsiam-toy.seed") && d.notices[1].contains("more than once"), "{:?}", d.notices);
+    // The same key under two different panels is not a duplicate.
+    let d = hash::decode("#simsiam-toy.lr=0.1&simsiam-linear.lr=0.1", &panels::all());
+    assert!(d.notices.iter().all(|n| !n.contains("more than once")), "{:?}", d.notices);
+}
+
+#[test]
+fn hash_notices_escape_control_characters_instead_of_dropping_them() {
+    let d = hash::decode("#simsiam-toy.alpha=ba%1Bna%0Ana&simsiam-toy.z%E2%80%AEz=1", &panels::all());
+    let all = d.notices.join("\n");
+    assert!(
+        !all.chars().any(|c| c.is_control() && c != '\n') && d.notices.iter().all(|n| !n.contains('\n')),
+        "{all:?}"
+    );
+    assert!(all.contains("z\\u{202e}z"), "the bidi override is shown escaped: {all:?}");
+}
