@@ -1,21 +1,36 @@
 //! The `dynamics` command line: `list`, `run`, `svg`, `png` and `bench`.
 //!
-//! The argument syntax is a contract other tools depend on. Input is strict: an unknown panel, an unknown
-//! key, or a malformed or out-of-range value is an error with exit status 2 and a one-line message naming
-//! the key and what is allowed. Parsing is pure ([`parse`]) so property tests can feed it anything.
+//! The argument syntax is a contract other tools depend on. Input is strict: an unknown panel, flag or key,
+//! a key or flag given twice, an argument that is not UTF-8 (other than an output path), or a malformed or
+//! out-of-range value is an error with exit status 2 and a one-line message naming the argument and what is
+//! allowed; user text in messages has its control characters escaped. Failures while working (a file that
+//! cannot be written, a full disk) exit with status 1 and one line; a closed standard output ends the
+//! program quietly with status 0, as for other Unix filters.
+//!
+//! Parsing is pure ([`parse`]) so property tests can feed it anything. It is driven by two tables: [`COMMANDS`]
+//! names each subcommand, whether it takes a panel id, and which flags of [`FLAGS`] it accepts; a generic pass
+//! ([`collect`]) splits the arguments into a panel id, flag values and `key=value` pairs, and a small builder
+//! per command turns them into a [`Command`]. Adding a subcommand or a flag is one table row plus its use in
+//! a builder.
 
-use crate::hash::{parse_seed, SeedError};
+use crate::hash::{escape_for_message, push_escaped};
 use crate::panel::Panel;
 use crate::panels;
 use crate::params::ParamValues;
 use crate::plot::Theme;
 use crate::runner::{Runner, DEFAULT_SEED, MAX_SEED};
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The largest `--steps` accepted.
 pub const MAX_STEPS: u64 = 100_000_000;
 /// The smallest and largest `--width`/`--height` accepted, in CSS pixels.
 pub const SIZE_RANGE: (u32, u32) = (64, 8192);
+/// The most device pixels (width × height × scale²) a PNG may have: 8192 × 8192 (67.1 megapixels), a 192 MiB
+/// frame buffer.
+/// The largest size at scale 1 fits exactly; larger renders are refused before anything is allocated.
+pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 
 /// The usage text printed by `dynamics help`.
 pub const USAGE: &str = "usage:
@@ -24,7 +39,9 @@ pub const USAGE: &str = "usage:
   dynamics svg <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
   dynamics png <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
   dynamics bench [--ms N] [<panel-id> [key=value ...]]
-values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)";
+values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)
+whole numbers may carry a leading '+'; each key and flag may be given once
+svg -o - writes to standard output; png writes PNG files only (FILE must end in .png), at most 67.1 megapixels (8192x8192 device pixels)";
 
 /// A command-line failure: the exit status and a one-line message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +56,10 @@ fn usage_err(message: impl Into<String>) -> CliError {
     CliError { code: 2, message: message.into() }
 }
 
+fn work_err(message: impl Into<String>) -> CliError {
+    CliError { code: 1, message: message.into() }
+}
+
 /// What to render for `svg` and `png`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Figure {
@@ -50,7 +71,7 @@ pub struct Figure {
     pub scale: f64,
     /// Dark theme.
     pub dark: bool,
-    /// Output path, or `-` for standard output (SVG only).
+    /// Output path exactly as given (it need not be UTF-8), or `-` for standard output (SVG only).
     pub out: PathBuf,
 }
 
@@ -100,179 +121,334 @@ pub enum Command {
     },
 }
 
-fn parse_u64_in(flag: &str, text: &str, lo: u64, hi: u64) -> Result<u64, CliError> {
-    let ok = !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit());
-    match text.parse::<u64>() {
-        Ok(v) if ok && (lo..=hi).contains(&v) => Ok(v),
-        _ => Err(usage_err(format!("{flag} expects a whole number in [{lo}, {hi}], got '{}'", clip(text)))),
+/// One command-line flag: its long name, an optional one-letter form, and whether it takes a value.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Flag {
+    /// The long name without dashes (`steps` for `--steps`).
+    pub long: &'static str,
+    /// The one-letter form (`o` for `-o`), if any; messages then name the flag by it.
+    pub short: Option<char>,
+    /// Whether the flag takes a value (`--steps 5`, `--steps=5`) or is a switch (`--dark`).
+    pub takes_value: bool,
+}
+
+impl Flag {
+    /// The name messages use: `-o` for a flag with a one-letter form, `--steps` otherwise.
+    pub fn name(&self) -> String {
+        match self.short {
+            Some(c) => format!("-{c}"),
+            None => format!("--{}", self.long),
+        }
     }
 }
 
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control()).take(60).collect();
-    if s.chars().count() > 60 {
-        out.push('…');
+/// `--steps N`: steps to take.
+pub const STEPS: Flag = Flag { long: "steps", short: None, takes_value: true };
+/// `--seed S`: the seed.
+pub const SEED: Flag = Flag { long: "seed", short: None, takes_value: true };
+/// `--width W`: figure width in CSS pixels.
+pub const WIDTH: Flag = Flag { long: "width", short: None, takes_value: true };
+/// `--height H`: figure height in CSS pixels.
+pub const HEIGHT: Flag = Flag { long: "height", short: None, takes_value: true };
+/// `--scale X`: device pixels per CSS pixel (PNG).
+pub const SCALE: Flag = Flag { long: "scale", short: None, takes_value: true };
+/// `--dark`: the dark theme.
+pub const DARK: Flag = Flag { long: "dark", short: None, takes_value: false };
+/// `-o FILE` or `--output FILE`: where to write the figure.
+pub const OUTPUT: Flag = Flag { long: "output", short: Some('o'), takes_value: true };
+/// `--ms N`: milliseconds per benchmarked panel.
+pub const MS: Flag = Flag { long: "ms", short: None, takes_value: true };
+
+/// Every flag of every command.
+pub const FLAGS: &[&Flag] = &[&STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT, &MS];
+
+/// Whether a command takes a panel id as its first positional argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelArg {
+    /// No positional arguments at all.
+    No,
+    /// A panel id is required; `key=value` pairs may follow.
+    Required,
+    /// A panel id may be given; `key=value` pairs may follow it.
+    Optional,
+}
+
+/// One subcommand: its name, its positional arguments and its flags.
+#[derive(Debug)]
+pub struct CommandSpec {
+    /// The name typed after `dynamics`.
+    pub name: &'static str,
+    /// Whether it takes a panel id (and then `key=value` pairs).
+    pub panel: PanelArg,
+    /// The flags it accepts, in the order its messages list them.
+    pub flags: &'static [&'static Flag],
+}
+
+/// Every subcommand except `help`, in the order messages list them.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec { name: "list", panel: PanelArg::No, flags: &[] },
+    CommandSpec { name: "run", panel: PanelArg::Required, flags: &[&STEPS, &SEED] },
+    CommandSpec { name: "svg", panel: PanelArg::Required, flags: &[&STEPS, &SEED, &WIDTH, &HEIGHT, &DARK, &OUTPUT] },
+    CommandSpec {
+        name: "png",
+        panel: PanelArg::Required,
+        flags: &[&STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT],
+    },
+    CommandSpec { name: "bench", panel: PanelArg::Optional, flags: &[&MS] },
+];
+
+/// The arguments of one command, split by [`collect`] but not yet interpreted.
+pub struct Collected {
+    /// The command.
+    pub command: &'static CommandSpec,
+    /// The panel, if one was named.
+    pub panel: Option<&'static dyn Panel>,
+    /// Each flag given, with its value (empty for switches), in order.
+    pub flags: Vec<(&'static Flag, OsString)>,
+    /// Each `key=value` pair, in order.
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Collected {
+    /// The raw value of `flag`, if it was given.
+    pub fn raw(&self, flag: &Flag) -> Option<&OsStr> {
+        self.flags.iter().find(|(f, _)| *f == flag).map(|(_, v)| v.as_os_str())
+    }
+
+    /// The value of `flag` as text, if it was given; a value that is not UTF-8 is bad input.
+    pub fn text(&self, flag: &Flag) -> Result<Option<&str>, CliError> {
+        self.raw(flag).map(|v| utf8(v, &format!("{} value", flag.name()))).transpose()
+    }
+
+    /// Whether the switch `flag` was given.
+    pub fn switch(&self, flag: &Flag) -> bool {
+        self.raw(flag).is_some()
+    }
+
+    /// The value of a whole-number flag within `[lo, hi]`, if it was given.
+    pub fn whole(&self, flag: &Flag, lo: u64, hi: u64) -> Result<Option<u64>, CliError> {
+        self.text(flag)?.map(|t| parse_whole(&flag.name(), t, lo, hi)).transpose()
+    }
+
+    /// The panel's default parameters with every `key=value` pair applied strictly.
+    pub fn params(&self, panel: &'static dyn Panel) -> Result<ParamValues, CliError> {
+        let mut params = ParamValues::defaults(panel.params());
+        for (key, value) in &self.pairs {
+            params.set_strict(key, value).map_err(|e| usage_err(format!("{}: {}", panel.id(), shown(&e.0, 300))))?;
+        }
+        Ok(params)
+    }
+}
+
+/// User text as shown in messages: escaped and cut to `max` characters.
+fn shown(s: &str, max: usize) -> String {
+    escape_for_message(s, max)
+}
+
+/// An OS string as shown in messages: like [`shown`], with bytes that are not UTF-8 written as `\xFF`.
+fn shown_os(s: &OsStr, max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for chunk in s.as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if n == max {
+                out.push('…');
+                return out;
+            }
+            push_escaped(&mut out, c);
+            n += 1;
+        }
+        for b in chunk.invalid() {
+            if n == max {
+                out.push('…');
+                return out;
+            }
+            out.push_str(&format!("\\x{b:02X}"));
+            n += 1;
+        }
     }
     out
 }
 
-/// Parses the arguments after the program name.
-pub fn parse(args: &[String]) -> Result<Command, CliError> {
-    let Some(cmd) = args.first() else {
+/// `arg` as UTF-8 text, or a bad-input error describing it as `what`.
+fn utf8<'a>(arg: &'a OsStr, what: &str) -> Result<&'a str, CliError> {
+    arg.to_str().ok_or_else(|| usage_err(format!("{what} '{}' is not valid UTF-8", shown_os(arg, 60))))
+}
+
+/// Parses a whole number for `flag`: an optional leading `+` and at most 20 digits, inside `[lo, hi]`.
+/// A leading `-` is refused whatever follows, zero included, as it is for every whole-number flag.
+pub fn parse_whole(flag: &str, text: &str, lo: u64, hi: u64) -> Result<u64, CliError> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    let well_formed = !digits.is_empty() && digits.len() <= 20 && digits.bytes().all(|b| b.is_ascii_digit());
+    match digits.parse::<u64>() {
+        Ok(v) if well_formed && (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(usage_err(format!("{flag} expects a whole number in [{lo}, {hi}], got '{}'", shown(text, 60)))),
+    }
+}
+
+/// Splits the arguments of `command` (those after its name) into a panel id, flags and `key=value` pairs,
+/// refusing unknown or repeated flags and keys, arguments that are not UTF-8 (flag values are checked when
+/// read, so an output path may be any OS string) and positional arguments the command does not take.
+pub fn collect(command: &'static CommandSpec, args: Vec<OsString>) -> Result<Collected, CliError> {
+    let cmd = command.name;
+    let mut out = Collected { command, panel: None, flags: Vec::new(), pairs: Vec::new() };
+    let mut parser = lexopt::Parser::from_args(args);
+    loop {
+        let arg = match parser.next() {
+            Ok(Some(arg)) => arg,
+            Ok(None) => break,
+            Err(lexopt::Error::UnexpectedValue { option, value }) => {
+                return Err(usage_err(format!(
+                    "{} takes no value, got '{}={}'",
+                    shown(&option, 60),
+                    shown(&option, 60),
+                    shown_os(&value, 60)
+                )));
+            }
+            Err(e) => return Err(usage_err(shown(&e.to_string(), 300))),
+        };
+        let typed = match &arg {
+            lexopt::Arg::Long(name) => Some(format!("--{name}")),
+            lexopt::Arg::Short(c) => Some(format!("-{c}")),
+            lexopt::Arg::Value(_) => None,
+        };
+        if let Some(typed) = typed {
+            let flag = command.flags.iter().copied().find(|f| match &arg {
+                lexopt::Arg::Long(name) => f.long == *name,
+                lexopt::Arg::Short(c) => f.short == Some(*c),
+                lexopt::Arg::Value(_) => false,
+            });
+            let Some(flag) = flag else {
+                let known: Vec<String> = command.flags.iter().map(|f| f.name()).collect();
+                let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                return Err(usage_err(format!("unknown flag '{}' for '{cmd}'; known: {known}", shown(&typed, 60))));
+            };
+            if out.flags.iter().any(|(f, _)| *f == flag) {
+                return Err(usage_err(format!("{} given more than once", flag.name())));
+            }
+            let value = if flag.takes_value {
+                parser.value().map_err(|_| usage_err(format!("{} needs a value", flag.name())))?
+            } else {
+                OsString::new()
+            };
+            out.flags.push((flag, value));
+            continue;
+        }
+        let lexopt::Arg::Value(value) = arg else { continue };
+        let text = utf8(&value, "argument")?;
+        match command.panel {
+            PanelArg::No => {
+                return Err(usage_err(format!("'{cmd}' takes no arguments, got '{}'", shown(text, 60))));
+            }
+            PanelArg::Required | PanelArg::Optional if out.panel.is_none() => out.panel = Some(find_panel(text)?),
+            PanelArg::Required | PanelArg::Optional => {
+                let Some((key, value)) = text.split_once('=') else {
+                    return Err(usage_err(format!("expected key=value, got '{}'", shown(text, 60))));
+                };
+                if out.pairs.iter().any(|(k, _)| k == key) {
+                    let id = out.panel.map(|p| p.id()).unwrap_or_default();
+                    return Err(usage_err(format!("{id}: '{}' given more than once", shown(key, 60))));
+                }
+                out.pairs.push((key.to_string(), value.to_string()));
+            }
+        }
+    }
+    if command.panel == PanelArg::Required && out.panel.is_none() {
+        return Err(usage_err(format!("'{cmd}' needs a panel id; try 'dynamics list'")));
+    }
+    Ok(out)
+}
+
+/// Parses the arguments after the program name. They are OS strings: only an output path may be other than
+/// UTF-8.
+pub fn parse<S: AsRef<OsStr>>(args: &[S]) -> Result<Command, CliError> {
+    let Some(first) = args.first() else {
         return Err(usage_err("missing command; try 'dynamics help'"));
     };
-    let rest = &args[1..];
-    match cmd.as_str() {
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        "list" => {
-            if let Some(extra) = rest.first() {
-                return Err(usage_err(format!("'list' takes no arguments, got '{}'", clip(extra))));
-            }
-            Ok(Command::List)
-        }
-        "bench" => {
-            let mut ms = 1000;
-            let mut only: Option<RunSpec> = None;
-            let mut i = 0;
-            while i < rest.len() {
-                let arg = &rest[i];
-                let (flag, inline) = split_flag(arg);
-                match (flag, &mut only) {
-                    ("--ms", _) => {
-                        let v = value_of(flag, inline, rest, &mut i)?;
-                        ms = parse_u64_in("--ms", &v, 1, 600_000)?;
-                    }
-                    _ if arg.starts_with('-') => {
-                        return Err(usage_err(format!("unknown argument '{}' for 'bench'", clip(arg))))
-                    }
-                    (_, Some(RunSpec { panel, params, .. })) => {
-                        let Some((key, value)) = arg.split_once('=') else {
-                            return Err(usage_err(format!("expected key=value, got '{}'", clip(arg))));
-                        };
-                        params
-                            .set_strict(key, value)
-                            .map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
-                    }
-                    (_, None) => {
-                        let panel = find_panel(arg)?;
-                        let params = ParamValues::defaults(panel.params());
-                        only = Some(RunSpec { panel, steps: 0, seed: DEFAULT_SEED, params });
-                    }
-                }
-                i += 1;
-            }
-            Ok(Command::Bench { ms, only })
-        }
-        "run" | "svg" | "png" => parse_run(cmd, rest),
-        other => {
-            Err(usage_err(format!("unknown command '{}'; expected list, run, svg, png, bench or help", clip(other))))
-        }
+    let name = utf8(first.as_ref(), "command")?;
+    if matches!(name, "help" | "--help" | "-h") {
+        return Ok(Command::Help);
     }
-}
-
-fn split_flag(arg: &str) -> (&str, Option<&str>) {
-    if arg.starts_with("--") {
-        if let Some((f, v)) = arg.split_once('=') {
-            return (f, Some(v));
-        }
+    let Some(command) = COMMANDS.iter().find(|c| c.name == name) else {
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        return Err(usage_err(format!("unknown command '{}'; expected {} or help", shown(name, 60), names.join(", "))));
+    };
+    let args = collect(command, args[1..].iter().map(|a| a.as_ref().to_owned()).collect())?;
+    match command.name {
+        "list" => Ok(Command::List),
+        "bench" => build_bench(&args),
+        _ => build_run(&args),
     }
-    (arg, None)
-}
-
-fn value_of(flag: &str, inline: Option<&str>, rest: &[String], i: &mut usize) -> Result<String, CliError> {
-    if let Some(v) = inline {
-        return Ok(v.to_string());
-    }
-    *i += 1;
-    rest.get(*i).cloned().ok_or_else(|| usage_err(format!("{flag} needs a value")))
 }
 
 fn find_panel(id: &str) -> Result<&'static dyn Panel, CliError> {
     panels::find(id).ok_or_else(|| {
         let ids: Vec<&str> = panels::all().iter().map(|p| p.id()).collect();
-        usage_err(format!("unknown panel '{}'; known: {}", clip(id), ids.join(", ")))
+        usage_err(format!("unknown panel '{}'; known: {}", shown(id, 60), ids.join(", ")))
     })
 }
 
-fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
-    let Some(id) = rest.first() else {
+fn build_bench(args: &Collected) -> Result<Command, CliError> {
+    let ms = args.whole(&MS, 1, 600_000)?.unwrap_or(1000);
+    let only = match args.panel {
+        Some(panel) => Some(RunSpec { panel, steps: 0, seed: DEFAULT_SEED, params: args.params(panel)? }),
+        None => None,
+    };
+    Ok(Command::Bench { ms, only })
+}
+
+fn build_run(args: &Collected) -> Result<Command, CliError> {
+    let cmd = args.command.name;
+    let Some(panel) = args.panel else {
         return Err(usage_err(format!("'{cmd}' needs a panel id; try 'dynamics list'")));
     };
-    let panel = find_panel(id)?;
-    let figure_cmd = cmd != "run";
-    let mut params = ParamValues::defaults(panel.params());
-    let mut steps = 0;
-    let mut seed = DEFAULT_SEED;
-    let (mut width, mut height, mut scale, mut dark, mut out) = (None, None, 1.0, false, None);
-    let mut i = 1;
-    while i < rest.len() {
-        let arg = &rest[i];
-        let (flag, inline) = split_flag(arg);
-        match flag {
-            "--steps" => steps = parse_u64_in("--steps", &value_of(flag, inline, rest, &mut i)?, 0, MAX_STEPS)?,
-            "--seed" => {
-                let v = value_of(flag, inline, rest, &mut i)?;
-                seed = match parse_seed(&v) {
-                    Ok(s) => s,
-                    Err(SeedError::Malformed) | Err(SeedError::OutOfRange(_)) => {
-                        return Err(usage_err(format!(
-                            "--seed expects a whole number in [0, {MAX_SEED}], got '{}'",
-                            clip(&v)
-                        )))
-                    }
-                };
-            }
-            "--width" | "--height" if figure_cmd => {
-                let v = parse_u64_in(
-                    flag,
-                    &value_of(flag, inline, rest, &mut i)?,
-                    SIZE_RANGE.0 as u64,
-                    SIZE_RANGE.1 as u64,
-                )?;
-                if flag == "--width" {
-                    width = Some(v as u32);
-                } else {
-                    height = Some(v as u32);
-                }
-            }
-            "--scale" if cmd == "png" => {
-                let v = value_of(flag, inline, rest, &mut i)?;
-                scale = match v.parse::<f64>() {
-                    Ok(x) if x.is_finite() && (0.5..=4.0).contains(&x) => x,
-                    _ => return Err(usage_err(format!("--scale expects a number in [0.5, 4], got '{}'", clip(&v)))),
-                };
-            }
-            "--dark" if figure_cmd && inline.is_none() => dark = true,
-            "-o" | "--output" if figure_cmd => out = Some(PathBuf::from(value_of(flag, inline, rest, &mut i)?)),
-            _ if arg.starts_with('-') && !arg.contains('=') => {
-                return Err(usage_err(format!("unknown flag '{}' for '{cmd}'", clip(arg))));
-            }
-            _ => {
-                let Some((key, value)) = arg.split_once('=') else {
-                    return Err(usage_err(format!("expected key=value, got '{}'", clip(arg))));
-                };
-                params.set_strict(key, value).map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
-            }
-        }
-        i += 1;
-    }
-    let spec = RunSpec { panel, steps, seed, params };
-    if !figure_cmd {
+    let steps = args.whole(&STEPS, 0, MAX_STEPS)?.unwrap_or(0);
+    let seed = args.whole(&SEED, 0, MAX_SEED)?.unwrap_or(DEFAULT_SEED);
+    let (lo, hi) = (SIZE_RANGE.0 as u64, SIZE_RANGE.1 as u64);
+    let width = args.whole(&WIDTH, lo, hi)?.map(|w| w as u32);
+    let height = args.whole(&HEIGHT, lo, hi)?.map(|h| h as u32);
+    let scale = match args.text(&SCALE)? {
+        None => 1.0,
+        Some(v) => match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && (0.5..=4.0).contains(&x) => x,
+            _ => return Err(usage_err(format!("--scale expects a number in [0.5, 4], got '{}'", shown(v, 60)))),
+        },
+    };
+    let dark = args.switch(&DARK);
+    let out = args.raw(&OUTPUT).map(PathBuf::from);
+    let spec = RunSpec { panel, steps, seed, params: args.params(panel)? };
+    if cmd == "run" {
         return Ok(Command::Run(spec));
     }
     let out = out.ok_or_else(|| usage_err(format!("'{cmd}' needs -o FILE")))?;
-    if cmd == "png" && out.as_os_str() == "-" {
-        return Err(usage_err("'png' cannot write to standard output; give -o FILE.png"));
+    if cmd == "png" {
+        if out.as_os_str() == "-" {
+            return Err(usage_err("'png' cannot write to standard output; give -o FILE.png"));
+        }
+        if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+            return Err(usage_err(format!(
+                "'png' writes PNG files only; -o must name a file ending in .png, got '{}'",
+                shown_os(out.as_os_str(), 60)
+            )));
+        }
     }
     let width = width.unwrap_or(800);
     let aspect = panel.aspect().0;
     let height = height.unwrap_or(((width as f64 * aspect).round() as u32).clamp(SIZE_RANGE.0, SIZE_RANGE.1));
+    if cmd == "png" {
+        let (w, h) = crate::render::device_size(width, height, scale);
+        let pixels = w as u64 * h as u64;
+        if pixels > MAX_PIXELS {
+            return Err(usage_err(format!(
+                "a {w}x{h} PNG would have {:.1} megapixels; at most {:.1} (8192x8192) are allowed; lower --width, \
+                 --height or --scale",
+                pixels as f64 / 1e6,
+                MAX_PIXELS as f64 / 1e6
+            )));
+        }
+    }
     let fig = Figure { width, height, scale, dark, out };
     Ok(if cmd == "svg" { Command::Svg(spec, fig) } else { Command::Png(spec, fig) })
-}
-
-fn clip_msg(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(300).collect()
 }
 
 fn run_spec(spec: &RunSpec) -> Runner {
@@ -281,9 +457,19 @@ fn run_spec(spec: &RunSpec) -> Runner {
     runner
 }
 
+/// Writes `bytes` to `path`; a failure is one plain line naming the path and the system's reason.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| work_err(format!("cannot write {}: {}", shown_os(path.as_os_str(), 200), plain_io_error(&e))))
+}
+
+/// The system's description of an I/O error, on one line.
+fn plain_io_error(e: &std::io::Error) -> String {
+    shown(&e.to_string(), 200)
+}
+
 /// Executes a command; returns what to print on standard output.
 pub fn execute(cmd: Command) -> Result<String, CliError> {
-    let work_err = |m: String| CliError { code: 1, message: m };
     match cmd {
         Command::Help => Ok(USAGE.to_string()),
         Command::List => Ok(pretty(&panels::list_json())),
@@ -291,21 +477,46 @@ pub fn execute(cmd: Command) -> Result<String, CliError> {
         Command::Svg(spec, fig) => {
             let runner = run_spec(&spec);
             let theme = if fig.dark { Theme::dark(1.0) } else { Theme::light(1.0) };
-            let svg = crate::render::svg(&runner, fig.width, fig.height, &theme).map_err(work_err)?;
+            let svg = crate::render::svg(&runner, fig.width, fig.height, &theme)
+                .map_err(|e| work_err(format!("cannot render the figure: {}", shown(&e, 200))))?;
             if fig.out.as_os_str() == "-" {
                 return Ok(svg);
             }
-            std::fs::write(&fig.out, svg).map_err(|e| work_err(format!("cannot write {}: {e}", fig.out.display())))?;
+            write_file(&fig.out, svg.as_bytes())?;
             Ok(pretty(&with_output(runner.report_json(), &fig.out)))
         }
         Command::Png(spec, fig) => {
             let runner = run_spec(&spec);
             let theme = if fig.dark { Theme::dark(fig.scale) } else { Theme::light(fig.scale) };
-            crate::render::png(&runner, fig.width, fig.height, &theme, &fig.out)
-                .map_err(|e| work_err(format!("cannot render {}: {e}", fig.out.display())))?;
+            let bytes = crate::render::png(&runner, fig.width, fig.height, &theme)
+                .map_err(|e| work_err(format!("cannot render the figure: {}", shown(&e, 200))))?;
+            write_file(&fig.out, &bytes)?;
             Ok(pretty(&with_output(runner.report_json(), &fig.out)))
         }
         Command::Bench { ms, only } => Ok(pretty(&bench(ms, only))),
+    }
+}
+
+/// Parses and executes `args`, writes the result to `stdout` and any message to `stderr`, and returns the
+/// exit status: 0 on success, also when `stdout` was closed by its reader (a broken pipe); 1 with one line
+/// for other write failures and failures while working; 2 with one line for bad input.
+pub fn main_with<S: AsRef<OsStr>>(args: &[S], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let result = parse(args).and_then(execute);
+    let text = match result {
+        Ok(text) => text,
+        Err(e) => {
+            // Nothing more can be done if standard error is closed too.
+            let _ = writeln!(stderr, "dynamics: {}", e.message);
+            return e.code;
+        }
+    };
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(stderr, "dynamics: cannot write to standard output: {}", plain_io_error(&e));
+            1
+        }
     }
 }
 

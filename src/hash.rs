@@ -5,7 +5,8 @@
 //! paused at that step, see [`STEP_KEY`]), and `value` uses the
 //! shared text syntax of [`crate::params`], percent-encoded where needed. Only non-default values are
 //! written. Decoding is forgiving: unknown panels and keys are ignored, malformed values are dropped and
-//! out-of-range values clamped, and every such case yields a human-readable notice. Nothing decoded here
+//! out-of-range values clamped, a key given twice keeps its last value, and every such case yields a
+//! human-readable notice, with control characters in echoed text escaped. Nothing decoded here
 //! is ever meant to be inserted as HTML; notices are plain text.
 
 use crate::panel::Panel;
@@ -44,11 +45,34 @@ pub struct Decoded {
 
 /// Shortens user text for a notice, so a hostile hash cannot flood the page.
 fn short(s: &str) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
+    escape_for_message(s, 40)
+}
+
+/// Shows user text inside a one-line message: control characters and the invisible characters that reorder
+/// text (bidirectional marks and overrides) are written as escapes such as `\n` or `\u{1b}` rather than
+/// dropped, so the reader sees exactly what was given and the message can neither break its line nor restyle
+/// a terminal; text longer than `max` characters is cut with `…`.
+pub fn escape_for_message(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+/// Appends `c` to `out`, escaped as [`escape_for_message`] does.
+pub fn push_escaped(out: &mut String, c: char) {
+    let reorders =
+        matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if c.is_control() || reorders {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
 }
 
 /// Decodes a hash (with or without the leading `#`) against the registered panels.
@@ -134,15 +158,22 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
             match scratch.set_lenient(key, &value) {
                 Ok(None) => scratch.text(key).unwrap_or_default(),
                 Ok(Some(notice)) => {
-                    out.notices.push(format!("{}: {}", pid, notice));
+                    out.notices.push(format!("{}: {}", pid, escape_for_message(&notice, 300)));
                     scratch.text(key).unwrap_or_default()
                 }
                 Err(e) => {
-                    out.notices.push(format!("ignored {}.{}: {}", pid, short(key), e));
+                    out.notices.push(format!("ignored {}.{}: {}", pid, short(key), escape_for_message(&e.0, 300)));
                     continue;
                 }
             }
         };
+        if out.entries.iter().any(|e| e.panel == panel.id() && e.key == key) {
+            out.notices.push(format!(
+                "{}.{} appears more than once in the link; the last value was used",
+                pid,
+                short(key)
+            ));
+        }
         out.entries.retain(|e| !(e.panel == panel.id() && e.key == key));
         out.entries.push(Entry { panel: panel.id(), key: key.to_string(), value: canonical });
     }

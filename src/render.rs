@@ -37,14 +37,32 @@ pub fn svg(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<St
     Ok(buf)
 }
 
-/// Renders the run's figure to a PNG file of `width` × `height` CSS pixels times the theme's scale.
+/// Renders the run's figure as an encoded PNG image of `width` × `height` CSS pixels times the theme's scale.
+///
+/// The picture is drawn into memory and encoded here, so that writing it is left to the caller and every
+/// failure to write is a plain I/O error. Callers bound the pixel count first (the command line refuses more
+/// than [`crate::cli::MAX_PIXELS`]); the frame buffer takes three bytes per device pixel.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn png(runner: &Runner, width: u32, height: u32, theme: &Theme, path: &std::path::Path) -> Result<(), String> {
+pub fn png(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<Vec<u8>, String> {
     ensure_fonts();
-    let w = (width as f64 * theme.scale).round() as u32;
-    let h = (height as f64 * theme.scale).round() as u32;
-    let root = AnyBackend::new(BitMapBackend::new(path, (w, h))).into_drawing_area();
-    runner.draw(&root, theme)?;
-    root.present().map_err(err)?;
-    Ok(())
+    let (w, h) = device_size(width, height, theme.scale);
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = AnyBackend::new(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
+        runner.draw(&root, theme)?;
+        root.present().map_err(err)?;
+    }
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, w, h);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The size in device pixels of a `width` × `height` CSS-pixel figure at `scale` device pixels per CSS pixel.
+pub fn device_size(width: u32, height: u32, scale: f64) -> (u32, u32) {
+    ((width as f64 * scale).round() as u32, (height as f64 * scale).round() as u32)
 }

@@ -181,3 +181,208 @@ fn unwritable_output_is_a_clean_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
 }
+
+fn dynamics_os(args: &[std::ffi::OsString]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dynamics")).args(args).output().expect("binary runs")
+}
+
+/// Asserts a bad-input exit: status 2, one line on stderr mentioning `needle`, nothing on stdout, no panic.
+fn assert_bad_input(out: &Output, needle: &str, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert!(err.contains(needle), "{what}: message {err:?} should mention {needle:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{what}: one line, got {err:?}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    assert!(out.stdout.is_empty(), "{what}: nothing on stdout");
+}
+
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dynamics-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_arguments_are_bad_input_and_non_utf8_paths_are_used_as_given() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let os = |s: &str| OsString::from(s);
+    // A parameter value that is not UTF-8: bad input naming the argument, with the byte shown escaped.
+    let out = dynamics_os(&[os("run"), os("simsiam-toy"), OsString::from_vec(b"phi0=\xff".to_vec())]);
+    assert_bad_input(&out, "phi0=\\xFF", "non-UTF-8 value");
+    let out = dynamics_os(&[os("run"), OsString::from_vec(b"simsiam\xfe".to_vec())]);
+    assert_bad_input(&out, "simsiam\\xFE", "non-UTF-8 panel id");
+    // A legal Linux file name with such a byte after -o is a path, written exactly as given.
+    let dir = scratch_dir("nonutf8");
+    for ext in ["svg", "png"] {
+        let mut name = b"fig\xff.".to_vec();
+        name.extend_from_slice(ext.as_bytes());
+        let path = dir.join(std::ffi::OsStr::from_bytes(&name));
+        let out = dynamics_os(&[os(ext), os("simsiam-toy"), os("--width"), os("200"), os("-o"), path.clone().into()]);
+        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(path.exists(), "{ext}: the file is written under its exact name");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(report["output"].as_str().is_some_and(|o| o.contains("fig")), "{report}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_output_ends_quietly_with_status_0() {
+    // The reading end of the pipe is closed before the program starts, so its first write fails with EPIPE,
+    // as in `dynamics list | head -c 10` when head has exited.
+    for args in [&["list"][..], &["run", "simsiam-toy", "--steps", "10"], &["svg", "simsiam-toy", "-o", "-"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_dynamics"))
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{args:?}: quiet, got {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn other_write_errors_on_standard_output_are_one_line_with_status_1() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_dynamics"))
+        .args(["run", "simsiam-toy"])
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("dynamics: cannot write to standard output: "), "{err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn png_refuses_other_extensions_before_writing_anything() {
+    let dir = scratch_dir("ext");
+    for name in ["out", "a.jpg", "b.svg", "c.png.gif"] {
+        let path = dir.join(name);
+        let out = dynamics(&["png", "simsiam-toy", "-o", path.to_str().unwrap()]);
+        assert_bad_input(&out, ".png", name);
+        assert!(!path.exists(), "{name}: nothing written");
+    }
+    // The extension is matched without regard to case.
+    let upper = dir.join("UPPER.PNG");
+    json(&dynamics(&["png", "simsiam-toy", "--width", "100", "-o", upper.to_str().unwrap()]));
+    assert_eq!(&std::fs::read(&upper).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn write_errors_are_one_plain_line_with_status_1() {
+    for (cmd, path) in [("png", "/proc/x.png"), ("svg", "/proc/x.svg"), ("png", "/nonexistent-dir/y.png")] {
+        let out = dynamics(&[cmd, "simsiam-toy", "--width", "100", "-o", path]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd} {path}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{cmd} {path}: one line, got {err:?}");
+        assert!(err.starts_with(&format!("dynamics: cannot write {path}: ")), "{cmd} {path}: {err:?}");
+        // A plain reason such as "No such file or directory", not a debug dump of nested error values.
+        assert!(!err.contains("Error(") && !err.contains('{') && !err.contains("kind:"), "{cmd} {path}: {err:?}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn renders_above_the_pixel_cap_are_refused_before_allocating() {
+    // 8192 × 8192 CSS pixels at scale 4 is 1.07 gigapixels, a 3.2 GB frame buffer. Under a 1 GB address-space
+    // limit the program must refuse it from the arguments alone rather than try the allocation.
+    let dir = scratch_dir("cap");
+    let path = dir.join("huge.png");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000 && exec \"$0\" png simsiam-toy --width 8192 --height 8192 --scale 4 -o '{}'",
+            path.display()
+        ))
+        .arg(env!("CARGO_BIN_EXE_dynamics"))
+        .output()
+        .unwrap();
+    assert_bad_input(&out, "megapixels", "8192x8192 at scale 4");
+    assert!(!path.exists());
+    // The cap counts device pixels: the same size at scale 1 (64 Mi pixels) is within it, and so is the
+    // default width at the largest scale.
+    let ok = dynamics(&["png", "simsiam-toy", "--width", "2000", "--scale", "4", "-o", path.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let over = dynamics(&["png", "simsiam-toy", "--width", "8192", "--height", "4100", "--scale", "2", "-o", "x.png"]);
+    assert_bad_input(&over, "megapixels", "8192x4100 at scale 2");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn unknown_flags_are_reported_alike_with_or_without_a_value() {
+    let plain = dynamics(&["run", "simsiam-toy", "--bogus"]);
+    let valued = dynamics(&["run", "simsiam-toy", "--bogus=1"]);
+    assert_bad_input(&plain, "unknown flag '--bogus'", "--bogus");
+    assert_bad_input(&valued, "unknown flag '--bogus'", "--bogus=1");
+    assert_eq!(plain.stderr, valued.stderr);
+    // A flag that takes no value says so instead of calling itself unknown.
+    assert_bad_input(&dynamics(&["svg", "simsiam-toy", "--dark=1", "-o", "-"]), "--dark takes no value", "--dark=1");
+    // Unknown parameters and flags both list what is known.
+    assert_bad_input(&dynamics(&["run", "simsiam-toy", "zeta=1"]), "unknown parameter 'zeta'; known:", "zeta");
+    assert_bad_input(&plain, "known: --steps, --seed", "--bogus lists the flags");
+}
+
+#[test]
+fn duplicate_keys_and_flags_are_bad_input() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", "simsiam-toy", "alpha=1", "alpha=2"], "'alpha' given more than once"),
+        (&["run", "simsiam-toy", "--steps", "1", "--steps=2"], "--steps given more than once"),
+        (&["run", "simsiam-toy", "--seed", "1", "--seed", "1"], "--seed given more than once"),
+        (&["svg", "simsiam-toy", "-o", "a.svg", "--output", "b.svg"], "-o given more than once"),
+        (&["svg", "simsiam-toy", "--dark", "--dark", "-o", "-"], "--dark given more than once"),
+        (&["bench", "--ms", "5", "--ms", "6"], "--ms given more than once"),
+        (&["bench", "simsiam-toy", "lr=0.1", "lr=0.1"], "'lr' given more than once"),
+    ];
+    for (args, needle) in cases {
+        assert_bad_input(&dynamics(args), needle, &format!("{args:?}"));
+    }
+}
+
+#[test]
+fn signs_are_treated_alike_by_every_whole_number_flag() {
+    // A leading '+' is accepted by every whole-number flag, as by the numeric parameters...
+    let v = json(&dynamics(&["run", "simsiam-toy", "--steps", "+5", "--seed", "+7"]));
+    assert_eq!((v["steps"].as_u64(), v["seed"].as_u64()), (Some(5), Some(7)));
+    json(&dynamics(&["bench", "--ms", "+5", "simsiam-toy"]));
+    let dir = scratch_dir("signs");
+    let path = dir.join("s.svg");
+    json(&dynamics(&["svg", "simsiam-toy", "--width", "+300", "--height=+200", "-o", path.to_str().unwrap()]));
+    std::fs::remove_dir_all(&dir).ok();
+    // ...and a '-' is refused by all of them, zero included, with the same message shape.
+    for (flag, range) in [("--steps", "[0, 100000000]"), ("--seed", "[0, 4294967295]")] {
+        for bad in ["-5", "-0", "++5", "+-5", "+"] {
+            let out = dynamics(&["run", "simsiam-toy", flag, bad]);
+            assert_bad_input(&out, &format!("{flag} expects a whole number in {range}, got '{bad}'"), bad);
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_echoed_input_are_escaped_not_stripped() {
+    let out = dynamics(&["run", "simsiam-toy", "zeta\u{1b}[31m=1"]);
+    assert_bad_input(&out, "'zeta\\u{1b}[31m'", "escape sequence in a key");
+    assert!(!out.stderr.contains(&0x1b), "no raw escape byte reaches the terminal");
+    let out = dynamics(&["run", "no\npanel"]);
+    assert_bad_input(&out, "'no\\npanel'", "newline in a panel id");
+    let out = dynamics(&["run", "simsiam-toy", "--steps", "1\r\t2"]);
+    assert_bad_input(&out, "'1\\r\\t2'", "carriage return and tab in a value");
+    // Bidirectional overrides could reorder the message on screen; they are escaped too.
+    let out = dynamics(&["run", "simsiam-toy", "--seed", "1\u{202e}2"]);
+    assert_bad_input(&out, "'1\\u{202e}2'", "bidi override");
+}

@@ -137,6 +137,89 @@ proptest! {
     }
 }
 
+/// Arguments as the operating system hands them over: any bytes, including ones that are not UTF-8.
+#[cfg(unix)]
+fn os_arg() -> impl Strategy<Value = std::ffi::OsString> {
+    use std::os::unix::ffi::OsStringExt;
+    prop_oneof![
+        3 => "(run|svg|png|list|bench|help|--steps|--seed|--width|--height|--scale|--dark|-o|--output|--ms|--|-|simsiam-toy|topk)"
+            .prop_map(std::ffi::OsString::from),
+        3 => "[a-z0-9_]{1,8}=[-+0-9.e,a-z]{0,8}".prop_map(std::ffi::OsString::from),
+        2 => junk().prop_map(std::ffi::OsString::from),
+        2 => proptest::collection::vec(any::<u8>(), 0..12).prop_map(std::ffi::OsString::from_vec),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Whatever the bytes, parsing ends in a command or a one-line, exit-2 message whose echoed text cannot
+    /// control a terminal.
+    #[cfg(unix)]
+    #[test]
+    fn cli_parse_of_any_os_arguments_never_panics(args in proptest::collection::vec(os_arg(), 0..8)) {
+        match cli::parse(&args) {
+            Ok(cli::Command::Png(spec, fig)) => {
+                prop_assert!(spec.params.all_in_range());
+                let (w, h) = dynamics::render::device_size(fig.width, fig.height, fig.scale);
+                prop_assert!(w as u64 * h as u64 <= cli::MAX_PIXELS);
+                prop_assert!(fig.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert_eq!(e.code, 2);
+                prop_assert!(!e.message.chars().any(char::is_control), "no raw control character: {:?}", e.message);
+                prop_assert!(!e.message.contains('\u{fffd}') || args.iter().any(|a| a.to_string_lossy().contains('\u{fffd}')),
+                    "bytes that are not UTF-8 are shown escaped, not replaced: {:?}", e.message);
+            }
+        }
+    }
+
+    /// Any valid run request, written with any of the accepted spellings (`--steps N`, `--steps=N`, a leading `+`)
+    /// and its arguments in any order after the panel id, parses back to the same request.
+    #[test]
+    fn cli_parse_reads_back_every_valid_request(
+        (i, values) in (0..panels::all().len()).prop_flat_map(|i| {
+            let specs = panels::all()[i].params();
+            let texts: Vec<BoxedStrategy<Option<String>>> =
+                specs.iter().map(|s| proptest::option::of(valid_text(s)).boxed()).collect();
+            (Just(i), texts)
+        }),
+        steps in 0..=cli::MAX_STEPS,
+        seed in 0..=dynamics::runner::MAX_SEED,
+        equals in any::<bool>(),
+        plus in any::<bool>(),
+        order in any::<proptest::sample::Index>(),
+    ) {
+        let panel = panels::all()[i];
+        let mut rest: Vec<Vec<String>> = Vec::new();
+        let sign = if plus { "+" } else { "" };
+        for (flag, v) in [("--steps", steps), ("--seed", seed)] {
+            rest.push(if equals { vec![format!("{flag}={sign}{v}")] } else { vec![flag.to_string(), format!("{sign}{v}")] });
+        }
+        let mut expected = ParamValues::defaults(panel.params());
+        for (spec, text) in panel.params().iter().zip(&values) {
+            if let Some(text) = text {
+                expected.set_strict(spec.key, text).unwrap();
+                rest.push(vec![format!("{}={text}", spec.key)]);
+            }
+        }
+        let k = rest.len();
+        rest.rotate_left(order.index(k.max(1)) % k.max(1));
+        let mut args = vec!["run".to_string(), panel.id().to_string()];
+        args.extend(rest.into_iter().flatten());
+        match cli::parse(&args) {
+            Ok(cli::Command::Run(spec)) => {
+                prop_assert_eq!(spec.panel.id(), panel.id());
+                prop_assert_eq!(spec.steps, steps);
+                prop_assert_eq!(spec.seed, seed);
+                prop_assert_eq!(spec.params, expected);
+            }
+            other => prop_assert!(false, "{:?} gave {:?}", args, other),
+        }
+    }
+}
+
 #[test]
 fn hash_notices_name_the_key_and_reason() {
     let d = hash::decode(
@@ -160,4 +243,31 @@ fn hash_encoding_escapes_what_must_be_escaped() {
     assert_eq!(hash::encode(std::iter::empty()), "");
     let list = hash::encode([("p", "x", "3,-2,1e-3")]);
     assert_eq!(list, "#p.x=3,-2,1e-3");
+}
+
+#[test]
+fn hash_duplicate_keys_keep_the_last_value_with_a_notice() {
+    let d = hash::decode(
+        "#simsiam-toy.alpha=2&simsiam-toy.mode=full&simsiam-toy.alpha=3&simsiam-toy.seed=4&simsiam-toy.seed=5",
+        &panels::all(),
+    );
+    let kept: Vec<(&str, &str)> = d.entries.iter().map(|e| (e.key.as_str(), e.value.as_str())).collect();
+    assert_eq!(kept, vec![("mode", "full"), ("alpha", "3"), ("seed", "5")]);
+    assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
+    assert!(d.notices[0].contains("simsiam-toy.alpha") && d.notices[0].contains("more than once"), "{:?}", d.notices);
+    assert!(d.notices[1].contains("simsiam-toy.seed") && d.notices[1].contains("more than once"), "{:?}", d.notices);
+    // The same key under two different panels is not a duplicate.
+    let d = hash::decode("#simsiam-toy.lr=0.1&simsiam-linear.lr=0.1", &panels::all());
+    assert!(d.notices.iter().all(|n| !n.contains("more than once")), "{:?}", d.notices);
+}
+
+#[test]
+fn hash_notices_escape_control_characters_instead_of_dropping_them() {
+    let d = hash::decode("#simsiam-toy.alpha=ba%1Bna%0Ana&simsiam-toy.z%E2%80%AEz=1", &panels::all());
+    let all = d.notices.join("\n");
+    assert!(
+        !all.chars().any(|c| c.is_control() && c != '\n') && d.notices.iter().all(|n| !n.contains('\n')),
+        "{all:?}"
+    );
+    assert!(all.contains("z\\u{202e}z"), "the bidi override is shown escaped: {all:?}");
 }

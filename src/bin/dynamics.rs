@@ -2,15 +2,11 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = dynamics::cli::parse(&args).and_then(dynamics::cli::execute);
-    match result {
-        Ok(out) => println!("{out}"),
-        Err(e) => {
-            eprintln!("dynamics: {}", e.message);
-            std::process::exit(e.code);
-        }
-    }
+    // Arguments are read as OS strings: a byte sequence that is not UTF-8 is bad input (or, after -o, a path
+    // used as given), never a panic.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let code = dynamics::cli::main_with(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    std::process::exit(code);
 }
 
 /// The command line does not exist in the browser build; this keeps `cargo test --target wasm32` compiling.
