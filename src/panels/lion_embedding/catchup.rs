@@ -105,14 +105,12 @@ pub fn decay(x: f32, beta: f32, stuck: f64, k: u64, ftz: bool, beta_k: f64) -> f
 }
 
 /// Sign as NumPy/TF define it: 0 for ±0 (unlike `f32::signum`, which returns ±1 there).
+///
+/// Written without branches (the signs of momenta are as good as random, so a branch would mispredict and
+/// would keep the loops that use it from vectorising); NaN gives 0.
+#[inline]
 pub fn sign(x: f32) -> f32 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
+    ((x > 0.0) as i32 - (x < 0.0) as i32) as f32
 }
 
 /// Tiger/Lion with a constant learning rate `eta`, one coordinate: `k` steps of

@@ -178,6 +178,16 @@ pub fn q_at(cfg: &Config, v: usize, r: usize) -> f64 {
     (cfg.q_min + (cfg.q_max - cfg.q_min) * frac).clamp(0.0, 1.0)
 }
 
+/// Whether every entry of `x` is finite, without an early exit (so that the loop vectorises).
+#[inline]
+fn all_finite(x: &[f32]) -> bool {
+    let mut worst = 0u32;
+    for v in x {
+        worst = worst.max(v.to_bits() & 0x7fff_ffff);
+    }
+    worst < 0x7f80_0000
+}
+
 /// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
 #[inline]
 pub fn flush(x: f32, ftz: bool) -> f32 {
@@ -188,14 +198,16 @@ pub fn flush(x: f32, ftz: bool) -> f32 {
     }
 }
 
-/// The RMS of a row in f32, summed in index order.
+/// The RMS of a row in f32: the squares summed in the fixed lane order of [`kernels::lane_sum`] (four
+/// partial sums, one SIMD register).
 #[inline]
 pub fn rms_f32(row: &[f32]) -> f32 {
-    let mut s = 0.0f32;
-    for x in row {
-        s += x * x;
+    let mut sq = [0.0f32; MAX_DIM];
+    let n = row.len().min(MAX_DIM);
+    for (q, x) in sq.iter_mut().zip(&row[..n]) {
+        *q = x * x;
     }
-    (s / row.len() as f32).sqrt()
+    (kernels::lane_sum(&sq[..n]) / row.len() as f32).sqrt()
 }
 
 /// AdamW's bias corrections `1 − β₁^t`, `1 − β₂^t` at global step `t` (computed in f64 with [`powu`], then
@@ -691,8 +703,7 @@ impl Model {
         }
         // The batch loss is evaluated when it is read ([`Model::loss`]); it is finite exactly when every logit
         // and every normaliser is.
-        let loss_ok =
-            self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite());
+        let loss_ok = self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite());
         // 3. Optimiser update.
         let bc = bias_corrections(&self.cfg, t);
         let cfg = self.cfg;
@@ -732,7 +743,7 @@ impl Model {
         let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
         row_step(&self.cfg, th, m, v, g, bc);
         self.anchor[r] = t;
-        !th.iter().chain(m.iter()).chain(v.iter()).all(|x| x.is_finite())
+        !(all_finite(th) && all_finite(m) && all_finite(v))
     }
 
     /// Mean cross-entropy of the last batch (NaN before the first step), summed in the order of the tokens'
@@ -786,9 +797,11 @@ fn advance_slices(
             let mut k0 = [u64::MAX; MAX_DIM];
             let mut s = [0.0f64; MAX_DIM];
             let mut any_flush = false;
+            for (sj, mj) in s[..d].iter_mut().zip(&m[..d]) {
+                *sj = sign(*mj) as f64;
+            }
             for j in 0..d {
                 let mj = m[j];
-                s[j] = sign(mj) as f64;
                 if ftz && mj != 0.0 {
                     let am = (mj as f64).abs();
                     let b = dc.m_beta as f64;
