@@ -449,3 +449,28 @@ fn summary_equals_the_statistics_of_the_full_rows() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The engine's kernels
+// ---------------------------------------------------------------------------------------------------------
+
+/// The softmax's exponential is within 2 ulp of the exact `e^x` (computed in f64) over its whole range
+/// `[−87, 0]`, and exactly 0 below −87.
+#[test]
+fn kernel_exp_is_accurate() {
+    use dynamics::panels::lion_embedding::kernels::exp_nonpos;
+    let mut worst = 0.0f64;
+    let n = 2_000_000;
+    for i in 0..=n {
+        let x = -87.0f32 * (i as f32 / n as f32);
+        let exact = (x as f64).exp();
+        let got = exp_nonpos(x) as f64;
+        let err = (got - exact).abs() / ulp(exact as f32);
+        worst = worst.max(err);
+        assert!(err <= 2.0, "exp({x}) = {got:e}, exact {exact:e} ({err:.2} ulp)");
+    }
+    assert!(worst > 0.0, "suspiciously exact");
+    assert_eq!(exp_nonpos(-87.5), 0.0);
+    assert_eq!(exp_nonpos(-1e30), 0.0);
+    assert_eq!(exp_nonpos(0.0), 1.0);
+}

@@ -105,14 +105,12 @@ pub fn decay(x: f32, beta: f32, stuck: f64, k: u64, ftz: bool, beta_k: f64) -> f
 }
 
 /// Sign as NumPy/TF define it: 0 for ±0 (unlike `f32::signum`, which returns ±1 there).
+///
+/// Written without branches (the signs of momenta are as good as random, so a branch would mispredict and
+/// would keep the loops that use it from vectorising); NaN gives 0.
+#[inline]
 pub fn sign(x: f32) -> f32 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
+    ((x > 0.0) as i32 - (x < 0.0) as i32) as f32
 }
 
 /// Tiger/Lion with a constant learning rate `eta`, one coordinate: `k` steps of
@@ -146,23 +144,29 @@ pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64
     if k == 0 || theta.is_empty() {
         return;
     }
-    let c = s.iter().map(|x| x * x).sum::<f64>() / d / (lambda * lambda);
+    let n = theta.len().min(MAX_DIM);
+    let mut wbuf = [0.0f64; MAX_DIM];
+    let w = &mut wbuf[..n];
+    // For s in {−1, 0, 1}, s·(1/λ) is exactly s/λ (both are ±RN(1/λ) or 0) and saves a division per entry.
+    let inv_lambda = 1.0 / lambda;
+    // All four sums in one pass, each accumulated in index order from −0.0 (as `Iterator::sum` does).
+    let (mut ss, mut ww, mut ws, mut tt) = (-0.0f64, -0.0f64, -0.0f64, -0.0f64);
+    for ((w, t), s) in w.iter_mut().zip(&theta[..n]).zip(&s[..n]) {
+        *w = t + s * inv_lambda;
+        ss += s * s;
+        ww += *w * *w;
+        ws += *w * s;
+        tt += t * t;
+    }
+    let c = ss / d / (lambda * lambda);
+    let r1 = tt / d;
     if c == 0.0 {
-        let a = theta.iter().map(|x| x * x).sum::<f64>() / d;
-        let u = 1.0 / (1.0 + lambda * alpha * a.sqrt() * k as f64);
+        let u = 1.0 / (1.0 + lambda * alpha * r1.sqrt() * k as f64);
         theta.iter_mut().for_each(|x| *x *= u);
         return;
     }
-    let mut wbuf = [0.0f64; MAX_DIM];
-    let w = &mut wbuf[..theta.len().min(MAX_DIM)];
-    // For s in {−1, 0, 1}, s·(1/λ) is exactly s/λ (both are ±RN(1/λ) or 0) and saves a division per entry.
-    let inv_lambda = 1.0 / lambda;
-    for ((w, t), s) in w.iter_mut().zip(theta.iter()).zip(s) {
-        *w = t + s * inv_lambda;
-    }
-    let a = w.iter().map(|x| x * x).sum::<f64>() / d;
-    let b = -2.0 / lambda * w.iter().zip(s).map(|(w, s)| w * s).sum::<f64>() / d;
-    let r1 = theta.iter().map(|x| x * x).sum::<f64>() / d;
+    let a = ww / d;
+    let b = -2.0 / lambda * ws / d;
     let sc = c.sqrt();
     let y1 = 2.0 * c + b + 2.0 * sc * r1.sqrt();
     let z = (-lambda * alpha * sc * k as f64).exp() / y1;

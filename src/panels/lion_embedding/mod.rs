@@ -13,6 +13,7 @@
 
 pub mod catchup;
 mod draw;
+pub mod kernels;
 pub mod model;
 
 use crate::history::History;
@@ -318,6 +319,8 @@ pub struct LionSim {
     /// The last whole-embedding summary and its step: it costs O(V·d), and the page asks for the metrics
     /// several times per second, often at a step that was already summarised.
     summary_cache: std::cell::Cell<Option<(u64, Summary)>>,
+    /// Scratch row for reading the inspected row every step.
+    scratch: Row,
 }
 
 impl LionSim {
@@ -334,6 +337,7 @@ impl LionSim {
             appearances: 0,
             first: None,
             summary_cache: std::cell::Cell::new(None),
+            scratch: model.scratch(),
             model,
         };
         sim.record();
@@ -358,7 +362,8 @@ impl LionSim {
         if t.is_multiple_of(self.series_every) {
             self.series.push(t, SeriesSample { summary: self.summary() });
         }
-        let row = self.model.row(self.inspect);
+        self.model.row_into(self.inspect, &mut self.scratch);
+        let row = &self.scratch;
         let sign = row.m.iter().map(|m| catchup::sign(*m) as i8).collect();
         self.inspected.push(t, InspectSample { theta: row.theta.clone(), sign });
     }
@@ -376,7 +381,7 @@ impl Sim for LionSim {
     fn step(&mut self) {
         self.model.step();
         let r = self.inspect as u32;
-        if self.model.touched.contains(&r) {
+        if self.model.in_batch(r as usize) {
             self.appearances += 1;
             if self.first.is_none() {
                 let (row, _) = self.model.stored(self.inspect);
@@ -405,7 +410,7 @@ impl Sim for LionSim {
             ("max_rare", num(s.bucket_max[3])),
             ("rows_at_cap", Metric::Int(s.rows_at_cap as i64)),
             ("min_rank_at_cap", s.min_rank_at_cap.map_or(Metric::Null, |r| Metric::Int(r as i64))),
-            ("loss", num(self.model.loss)),
+            ("loss", num(self.model.loss())),
             ("cap", self.model.cfg.cap().map_or(Metric::Null, Metric::Num)),
             ("closed_form", Metric::Bool(self.model.closed_form)),
         ]

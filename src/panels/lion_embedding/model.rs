@@ -17,6 +17,7 @@
 //!   reference the closed form is tested against, and the engine used wherever the closed form does not apply.
 
 use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM};
+use super::kernels;
 use crate::rng::{self, Rng};
 use nalgebra::DMatrix;
 
@@ -177,6 +178,16 @@ pub fn q_at(cfg: &Config, v: usize, r: usize) -> f64 {
     (cfg.q_min + (cfg.q_max - cfg.q_min) * frac).clamp(0.0, 1.0)
 }
 
+/// Whether every entry of `x` is finite, without an early exit (so that the loop vectorises).
+#[inline]
+fn all_finite(x: &[f32]) -> bool {
+    let mut worst = 0u32;
+    for v in x {
+        worst = worst.max(v.to_bits() & 0x7fff_ffff);
+    }
+    worst < 0x7f80_0000
+}
+
 /// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
 #[inline]
 pub fn flush(x: f32, ftz: bool) -> f32 {
@@ -187,14 +198,16 @@ pub fn flush(x: f32, ftz: bool) -> f32 {
     }
 }
 
-/// The RMS of a row in f32, summed in index order.
+/// The RMS of a row in f32: the squares summed in the fixed lane order of [`kernels::lane_sum`] (four
+/// partial sums, one SIMD register).
 #[inline]
 pub fn rms_f32(row: &[f32]) -> f32 {
-    let mut s = 0.0f32;
-    for x in row {
-        s += x * x;
+    let mut sq = [0.0f32; MAX_DIM];
+    let n = row.len().min(MAX_DIM);
+    for (q, x) in sq.iter_mut().zip(&row[..n]) {
+        *q = x * x;
     }
-    (s / row.len() as f32).sqrt()
+    (kernels::lane_sum(&sq[..n]) / row.len() as f32).sqrt()
 }
 
 /// AdamW's bias corrections `1 − β₁^t`, `1 − β₂^t` at global step `t` (computed in f64 with [`powu`], then
@@ -245,13 +258,30 @@ pub fn row_step(cfg: &Config, theta: &mut [f32], m: &mut [f32], v: &mut [f32], g
 }
 
 /// The constants of the closed-form catch-up that depend only on the configuration.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Decays {
     /// Decay factor of the stored momentum m, and its f32 sticking value.
     m_beta: f32,
     m_stuck: f64,
     /// AdamW's second moment.
     v_stuck: f64,
+    /// `powu(m_beta, k)` for the short gaps `k < POW_TABLE` that most catch-ups have (the same values,
+    /// looked up instead of recomputed).
+    m_pow: Vec<f64>,
+}
+
+/// Length of [`Decays::m_pow`].
+const POW_TABLE: usize = 1024;
+
+impl Decays {
+    /// `powu(m_beta, k)`.
+    #[inline]
+    fn m_beta_pow(&self, k: u64) -> f64 {
+        match self.m_pow.get(k as usize) {
+            Some(p) => *p,
+            None => powu(self.m_beta as f64, k),
+        }
+    }
 }
 
 /// The full state of one row at some step.
@@ -314,8 +344,13 @@ pub struct Model {
     counts: Vec<f32>,
     ntok: Vec<u32>,
     grads: Vec<f32>,
-    /// Mean cross-entropy of the last batch.
-    pub loss: f64,
+    /// Logits of each distinct token of the last batch, and their maximum and normaliser `Σ e^{z − zmax}`.
+    logits: Vec<f32>,
+    lse_in: Vec<(f32, f32)>,
+    /// A row of zeros (the gradient of an absent row in the per-step engine).
+    zeros: Vec<f32>,
+    /// Guide table for sampling: `guide[k]` is the number of CDF entries `≤ k/len` (the cut-point method).
+    guide: Vec<u32>,
     /// Largest |entry| at initialisation.
     pub max_init: f64,
     nonfinite: bool,
@@ -363,6 +398,7 @@ impl Model {
             m_beta,
             m_stuck: stuck_value(m_beta),
             v_stuck: if adam { stuck_value(cfg.adam_beta.1) } else { 0.0 },
+            m_pow: (0..POW_TABLE as u64).map(|k| powu(m_beta as f64, k)).collect(),
         };
         let mut wt = vec![0.0f32; d * d];
         for c in 0..d {
@@ -371,6 +407,8 @@ impl Model {
             }
         }
         let qs = (0..v_n).map(|r| q_at(&cfg, v_n, r)).collect();
+        let glen = v_n as f64;
+        let guide = (0..v_n).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen) as u32).collect();
         Model {
             qs,
             wt,
@@ -391,7 +429,10 @@ impl Model {
             counts: Vec::new(),
             ntok: Vec::new(),
             grads: Vec::new(),
-            loss: f64::NAN,
+            logits: Vec::new(),
+            lse_in: Vec::new(),
+            zeros: vec![0.0; d],
+            guide,
             max_init,
             nonfinite: false,
             decays,
@@ -443,36 +484,62 @@ impl Model {
         !self.nonfinite
     }
 
-    /// Samples one token's 0-based rank from the Zipf CDF by binary search.
+    /// Samples one token's 0-based rank from the Zipf CDF: the first index whose CDF value exceeds `u` (what a
+    /// binary search with `partition_point` gives), found from the guide table's start by a short walk.
+    #[inline]
     fn sample_token(&self, u: f64) -> usize {
-        self.cdf.partition_point(|&c| c <= u).min(self.vocab() - 1)
+        let n = self.cdf.len();
+        let k = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
+        let mut i = self.guide[k] as usize;
+        // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
+        while i > 0 && self.cdf[i - 1] > u {
+            i -= 1;
+        }
+        while i < n && self.cdf[i] <= u {
+            i += 1;
+        }
+        i.min(n - 1)
     }
 
-    /// Writes row `r` as of step `target` into the stored state (closed-form catch-up).
+    /// Writes row `r` as of step `target` into the stored state (closed-form catch-up, in place).
     fn bring(&mut self, r: usize, target: u64) {
         let a = self.anchor[r];
-        if a >= target {
+        if a >= target || self.cfg.lazy {
+            self.anchor[r] = self.anchor[r].max(target);
             return;
         }
         let d = self.dim();
-        let adam = !self.v.is_empty();
-        let mut out = Row { theta: vec![0.0; d], m: vec![0.0; d], v: vec![0.0; if adam { d } else { 0 }] };
-        self.eval_into(r, target, &mut out, self.cfg.ftz);
         let s = r * d;
-        self.theta[s..s + d].copy_from_slice(&out.theta);
-        self.m[s..s + d].copy_from_slice(&out.m);
-        if adam {
-            self.v[s..s + d].copy_from_slice(&out.v);
-        }
+        let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
+        advance_slices(
+            &self.cfg,
+            &self.decays,
+            &mut self.theta[s..s + d],
+            &mut self.m[s..s + d],
+            v,
+            a,
+            target - a,
+            self.cfg.ftz,
+            false,
+        );
         self.anchor[r] = target;
     }
 
     /// Row `r` as of the current step.
     pub fn row(&self, r: usize) -> Row {
-        let d = self.dim();
-        let mut out = Row { theta: vec![0.0; d], m: vec![0.0; d], v: vec![0.0; if self.v.is_empty() { 0 } else { d }] };
-        self.eval_into(r, self.t, &mut out, self.cfg.ftz);
+        let mut out = self.scratch();
+        self.row_into(r, &mut out);
         out
+    }
+
+    /// Writes row `r` as of the current step into `out` (a row of the shape [`Model::scratch`] gives).
+    pub fn row_into(&self, r: usize, out: &mut Row) {
+        self.eval_into(r, self.t, out, self.cfg.ftz);
+    }
+
+    /// Whether the token of 0-based rank `r` was in the last batch.
+    pub fn in_batch(&self, r: usize) -> bool {
+        self.slot.get(r).is_some_and(|s| *s != u32::MAX)
     }
 
     /// The stored state of row `r` and its anchor step.
@@ -512,115 +579,7 @@ impl Model {
 
     /// [`Model::advance`]; with `theta_only` the moments are left as they were (only the entries are advanced).
     fn advance_row(&self, row: &mut Row, t0: u64, k: u64, ftz: bool, theta_only: bool) {
-        if k == 0 {
-            return;
-        }
-        let cfg = &self.cfg;
-        let dc = &self.decays;
-        let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
-        let d = row.theta.len();
-        match cfg.optimizer {
-            Optimizer::Tiger | Optimizer::Lion => {
-                // Step i of the gap uses the sign s_j while i < k0_j, then 0 (flush-to-zero only).
-                // Tiger uses sign(m_i) = sign(β^i m); Lion uses sign(fl(β₁ m_{i−1})) (flushed as well).
-                let lion_b1 = if cfg.optimizer == Optimizer::Lion { Some(cfg.lion_beta.0 as f64) } else { None };
-                let d = d.min(MAX_DIM);
-                let mut k0 = [u64::MAX; MAX_DIM];
-                let mut s = [0.0f64; MAX_DIM];
-                let mut any_flush = false;
-                for j in 0..d {
-                    let mj = row.m[j];
-                    s[j] = sign(mj) as f64;
-                    if ftz && mj != 0.0 {
-                        let am = (mj as f64).abs();
-                        let b = dc.m_beta as f64;
-                        k0[j] = match lion_b1 {
-                            None => zero_step(am, b),
-                            // β₁ β₂^{i−1} |m| < MIN ⇔ β₂^{i} (β₁|m|/β₂) < MIN, capped by m itself being 0.
-                            Some(b1) => zero_step(am * b1 / b, b).min(zero_step(am, b).saturating_add(1)),
-                        };
-                        any_flush |= k0[j] <= k;
-                    }
-                }
-                let mut th = [0.0f64; MAX_DIM];
-                for (t, x) in th.iter_mut().zip(&row.theta[..d]) {
-                    *t = *x as f64;
-                }
-                if cfg.rms {
-                    if !any_flush {
-                        catchup::rms_segment(&mut th[..d], &s[..d], lr, wd, k);
-                    } else {
-                        // Segments of constant sign vector between the flush steps.
-                        let mut done = 0u64;
-                        let mut cuts: Vec<u64> = k0[..d].iter().copied().filter(|&z| z <= k).collect();
-                        cuts.sort_unstable();
-                        cuts.dedup();
-                        for cut in cuts.into_iter().chain(std::iter::once(k + 1)) {
-                            let len = cut - 1 - done; // steps done+1 ..= cut-1 share one sign vector
-                            let mut sv = [0.0f64; MAX_DIM];
-                            for j in 0..d {
-                                sv[j] = if k0[j] > done + 1 { s[j] } else { 0.0 };
-                            }
-                            catchup::rms_segment(&mut th[..d], &sv[..d], lr, wd, len);
-                            done = cut - 1;
-                            if done >= k {
-                                break;
-                            }
-                        }
-                    }
-                } else if !any_flush && wd > 0.0 {
-                    // One power for the whole row: θ_k = −s/λ + (θ₀ + s/λ)(1 − ηλ)^k.
-                    let qk = powu(1.0 - lr * wd, k);
-                    for j in 0..d {
-                        th[j] = -s[j] / wd + (th[j] + s[j] / wd) * qk;
-                    }
-                } else {
-                    for j in 0..d {
-                        let k1 = k.min(k0[j].saturating_sub(1));
-                        let x = catchup::const_theta(th[j], s[j], lr, wd, k1);
-                        th[j] = catchup::const_theta(x, 0.0, lr, wd, k - k1);
-                    }
-                }
-                if theta_only {
-                    for (t, x) in row.theta.iter_mut().zip(&th[..d]) {
-                        *t = *x as f32;
-                    }
-                    return;
-                }
-                let bk = powu(dc.m_beta as f64, k);
-                for ((t, mj), x) in row.theta.iter_mut().zip(row.m.iter_mut()).zip(&th[..d]) {
-                    *t = *x as f32;
-                    *mj = decay(*mj, dc.m_beta, dc.m_stuck, k, ftz, bk);
-                }
-            }
-            Optimizer::AdamW => {
-                let (b1, b2) = (cfg.adam_beta.0 as f64, cfg.adam_beta.1 as f64);
-                let (b1k, b2k) = (powu(b1, k), powu(b2, k));
-                for j in 0..d {
-                    let (mj, vj) = (row.m[j], row.v[j]);
-                    let zero_m = if ftz && mj != 0.0 { zero_step((mj as f64).abs(), b1) } else { u64::MAX };
-                    let th = catchup::adam_theta(
-                        row.theta[j] as f64,
-                        mj as f64,
-                        vj as f64,
-                        b1,
-                        b2,
-                        cfg.eps as f64,
-                        lr,
-                        wd,
-                        t0,
-                        k,
-                        zero_m,
-                    );
-                    row.theta[j] = th as f32;
-                    if theta_only {
-                        continue;
-                    }
-                    row.m[j] = decay(mj, cfg.adam_beta.0, dc.m_stuck, k, ftz, b1k);
-                    row.v[j] = decay(vj, cfg.adam_beta.1, dc.v_stuck, k, ftz, b2k);
-                }
-            }
-        }
+        advance_slices(&self.cfg, &self.decays, &mut row.theta, &mut row.m, &mut row.v, t0, k, ftz, theta_only);
     }
 
     /// `max_j |θ_rj|` at the current step.
@@ -686,7 +645,8 @@ impl Model {
         out
     }
 
-    /// One training step: sample a batch, compute the gradients of the touched rows, update.
+    /// One training step: sample a batch, compute the gradients of the touched rows, update. Allocation-free
+    /// once the scratch buffers have grown to the largest batch seen.
     pub fn step(&mut self) {
         let t = self.t + 1;
         let d = self.dim();
@@ -702,7 +662,7 @@ impl Model {
             let u_q = rng::uniform(&mut self.rng);
             let u_c = rng::uniform(&mut self.rng);
             let r = self.sample_token(u_tok);
-            let y = if u_q < self.q_of(r) { self.ystar[r] as usize } else { ((u_c * d as f64) as usize).min(d - 1) };
+            let y = if u_q < self.qs[r] { self.ystar[r] as usize } else { ((u_c * d as f64) as usize).min(d - 1) };
             let mut sl = self.slot[r];
             if sl == u32::MAX {
                 sl = self.touched.len() as u32;
@@ -718,87 +678,244 @@ impl Model {
         let n_t = self.touched.len();
         self.grads.clear();
         self.grads.resize(n_t * d, 0.0);
-        let mut loss = 0.0f64;
-        let mut z = vec![0.0f32; d];
-        let mut logits = vec![0.0f32; d];
+        self.logits.clear();
+        self.logits.resize(n_t * d, 0.0);
+        self.lse_in.clear();
         let inv_b = 1.0 / b as f32;
         for k in 0..n_t {
             let r = self.touched[k] as usize;
             if self.closed_form {
                 self.bring(r, t - 1);
             }
-            // z = W θ, accumulated column by column (z_c sums over j in index order).
             let row = &self.theta[r * d..r * d + d];
-            z.iter_mut().for_each(|x| *x = 0.0);
-            for (j, tj) in row.iter().enumerate() {
-                for (zc, wt) in z.iter_mut().zip(&self.wt[j * d..j * d + d]) {
-                    *zc += wt * tj;
-                }
-            }
-            logits.copy_from_slice(&z);
-            let zmax = z.iter().fold(f32::NEG_INFINITY, |a, x| a.max(*x));
-            let mut sum = 0.0f32;
-            for zc in z.iter_mut() {
-                *zc = (*zc - zmax).exp();
-                sum += *zc;
-            }
-            let n = self.ntok[k] as f32;
             let cnt = &self.counts[k * d..k * d + d];
-            let lse = (sum as f64).ln();
-            for c in 0..d {
-                let p = z[c] / sum;
-                if cnt[c] > 0.0 {
-                    // −ln p_c = ln Σ e^{z − zmax} − (z_c − zmax)
-                    loss += cnt[c] as f64 * (lse - (logits[c] as f64 - zmax as f64));
-                }
-                z[c] = n * p - cnt[c]; // Σ over this token's samples of (p − e_y)
-            }
-            // g = Wᵀ r / B, accumulated row of W by row.
+            let n = self.ntok[k] as f32;
+            let z = &mut self.logits[k * d..k * d + d];
             let g = &mut self.grads[k * d..k * d + d];
-            for (c, rc) in z.iter().enumerate() {
-                for (gj, wc) in g.iter_mut().zip(&self.w[c * d..c * d + d]) {
-                    *gj += wc * rc;
-                }
-            }
-            for gj in g.iter_mut() {
-                *gj *= inv_b;
-            }
+            let (zmax, sum) = match d {
+                4 => kernels::token::<4>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g),
+                8 => kernels::token::<8>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g),
+                16 => kernels::token::<16>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g),
+                32 => kernels::token::<32>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g),
+                _ => kernels::token::<0>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g),
+            };
+            self.lse_in.push((zmax, sum));
         }
-        self.loss = loss / b as f64;
+        // The batch loss is evaluated when it is read ([`Model::loss`]); it is finite exactly when every logit
+        // and every normaliser is.
+        let loss_ok = self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite());
         // 3. Optimiser update.
         let bc = bias_corrections(&self.cfg, t);
         let cfg = self.cfg;
-        let adam = !self.v.is_empty();
-        let zeros = vec![0.0f32; d];
         let mut bad = false;
-        let mut update = |this: &mut Self, r: usize, g: &[f32]| {
-            let s = r * d;
-            let (th, m) = (&mut this.theta[s..s + d], &mut this.m[s..s + d]);
-            let v: &mut [f32] = if adam { &mut this.v[s..s + d] } else { &mut [] };
-            row_step(&cfg, th, m, v, g, bc);
-            this.anchor[r] = t;
-            bad |= !th.iter().chain(m.iter()).all(|x| x.is_finite()) || !v.iter().all(|x| x.is_finite());
-        };
         if self.closed_form {
             for k in 0..n_t {
                 let r = self.touched[k] as usize;
-                let g = self.grads[k * d..k * d + d].to_vec();
-                update(self, r, &g);
+                bad |= self.update_row(r, Some(k), bc, t);
             }
         } else {
             for r in 0..self.vocab() {
                 let sl = self.slot[r];
                 if sl != u32::MAX {
-                    let g = self.grads[sl as usize * d..sl as usize * d + d].to_vec();
-                    update(self, r, &g);
+                    bad |= self.update_row(r, Some(sl as usize), bc, t);
                 } else if !cfg.lazy {
-                    update(self, r, &zeros);
+                    bad |= self.update_row(r, None, bc, t);
                 }
             }
         }
-        if bad || !self.loss.is_finite() {
+        if bad || !loss_ok {
             self.nonfinite = true;
         }
         self.t = t;
+    }
+
+    /// Applies [`row_step`] to row `r` with the gradient of batch slot `slot` (zeros when absent) and anchors
+    /// it at step `t`; returns whether any of its values became non-finite.
+    #[inline]
+    fn update_row(&mut self, r: usize, slot: Option<usize>, bc: (f32, f32), t: u64) -> bool {
+        let d = self.dim();
+        let s = r * d;
+        let g: &[f32] = match slot {
+            Some(k) => &self.grads[k * d..k * d + d],
+            None => &self.zeros[..d],
+        };
+        let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
+        let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
+        row_step(&self.cfg, th, m, v, g, bc);
+        self.anchor[r] = t;
+        !(all_finite(th) && all_finite(m) && all_finite(v))
+    }
+
+    /// Mean cross-entropy of the last batch (NaN before the first step), summed in the order of the tokens'
+    /// first appearance and of the classes.
+    pub fn loss(&self) -> f64 {
+        if self.t == 0 {
+            return f64::NAN;
+        }
+        let d = self.dim();
+        let mut loss = 0.0f64;
+        for (k, (zmax, sum)) in self.lse_in.iter().enumerate() {
+            // −ln p_c = ln Σ e^{z − zmax} − (z_c − zmax)
+            let lse = (*sum as f64).ln();
+            let cnt = &self.counts[k * d..k * d + d];
+            for (c, z) in cnt.iter().zip(&self.logits[k * d..k * d + d]) {
+                if *c > 0.0 {
+                    loss += *c as f64 * (lse - (*z as f64 - *zmax as f64));
+                }
+            }
+        }
+        loss / self.cfg.batch.max(1) as f64
+    }
+}
+
+/// Advances one row's state (`theta`, `m` and, for AdamW, `v`, all of length d) by `k` absent steps after
+/// global step `t0` in closed form ([`super::catchup`]), in place and without allocating. With `theta_only`
+/// the moments are left as they were.
+#[allow(clippy::too_many_arguments)]
+fn advance_slices(
+    cfg: &Config,
+    dc: &Decays,
+    theta: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    t0: u64,
+    k: u64,
+    ftz: bool,
+    theta_only: bool,
+) {
+    if k == 0 {
+        return;
+    }
+    let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
+    let d = theta.len();
+    match cfg.optimizer {
+        Optimizer::Tiger | Optimizer::Lion => {
+            // Step i of the gap uses the sign s_j while i < k0_j, then 0 (flush-to-zero only).
+            // Tiger uses sign(m_i) = sign(β^i m); Lion uses sign(fl(β₁ m_{i−1})) (flushed as well).
+            let lion_b1 = if cfg.optimizer == Optimizer::Lion { Some(cfg.lion_beta.0 as f64) } else { None };
+            let d = d.min(MAX_DIM);
+            let mut k0 = [u64::MAX; MAX_DIM];
+            let mut s = [0.0f64; MAX_DIM];
+            let mut any_flush = false;
+            for (sj, mj) in s[..d].iter_mut().zip(&m[..d]) {
+                *sj = sign(*mj) as f64;
+            }
+            for j in 0..d {
+                let mj = m[j];
+                if ftz && mj != 0.0 {
+                    let am = (mj as f64).abs();
+                    let b = dc.m_beta as f64;
+                    k0[j] = match lion_b1 {
+                        None => zero_step(am, b),
+                        // β₁ β₂^{i−1} |m| < MIN ⇔ β₂^{i} (β₁|m|/β₂) < MIN, capped by m itself being 0.
+                        Some(b1) => zero_step(am * b1 / b, b).min(zero_step(am, b).saturating_add(1)),
+                    };
+                    any_flush |= k0[j] <= k;
+                }
+            }
+            let mut th = [0.0f64; MAX_DIM];
+            for (t, x) in th.iter_mut().zip(&theta[..d]) {
+                *t = *x as f64;
+            }
+            if cfg.rms {
+                if !any_flush {
+                    catchup::rms_segment(&mut th[..d], &s[..d], lr, wd, k);
+                } else {
+                    // Segments of constant sign vector between the flush steps.
+                    let mut done = 0u64;
+                    // The distinct flush steps within the gap, sorted, on the stack (no allocation).
+                    let mut cutbuf = [0u64; MAX_DIM];
+                    let mut nc = 0;
+                    for &z in k0[..d].iter().filter(|&&z| z <= k) {
+                        cutbuf[nc] = z;
+                        nc += 1;
+                    }
+                    let cuts = &mut cutbuf[..nc];
+                    cuts.sort_unstable();
+                    let mut nd = 0;
+                    for i in 0..nc {
+                        if i == 0 || cuts[i] != cuts[nd - 1] {
+                            cuts[nd] = cuts[i];
+                            nd += 1;
+                        }
+                    }
+                    for cut in cuts[..nd].iter().copied().chain(std::iter::once(k + 1)) {
+                        let len = cut - 1 - done; // steps done+1 ..= cut-1 share one sign vector
+                        let mut sv = [0.0f64; MAX_DIM];
+                        for j in 0..d {
+                            sv[j] = if k0[j] > done + 1 { s[j] } else { 0.0 };
+                        }
+                        catchup::rms_segment(&mut th[..d], &sv[..d], lr, wd, len);
+                        done = cut - 1;
+                        if done >= k {
+                            break;
+                        }
+                    }
+                }
+            } else if !any_flush && wd > 0.0 {
+                // One power for the whole row: θ_k = −s/λ + (θ₀ + s/λ)(1 − ηλ)^k.
+                let qk = powu(1.0 - lr * wd, k);
+                for j in 0..d {
+                    th[j] = -s[j] / wd + (th[j] + s[j] / wd) * qk;
+                }
+            } else {
+                for j in 0..d {
+                    let k1 = k.min(k0[j].saturating_sub(1));
+                    let x = catchup::const_theta(th[j], s[j], lr, wd, k1);
+                    th[j] = catchup::const_theta(x, 0.0, lr, wd, k - k1);
+                }
+            }
+            if theta_only {
+                for (t, x) in theta.iter_mut().zip(&th[..d]) {
+                    *t = *x as f32;
+                }
+                return;
+            }
+            let bk = dc.m_beta_pow(k);
+            for (t, x) in theta.iter_mut().zip(&th[..d]) {
+                *t = *x as f32;
+            }
+            if ftz {
+                for mj in m.iter_mut() {
+                    *mj = decay(*mj, dc.m_beta, dc.m_stuck, k, ftz, bk);
+                }
+            } else {
+                // [`decay`] without flush-to-zero (k ≥ 1), branch-free so that it vectorises.
+                let stuck = dc.m_stuck;
+                for mj in m.iter_mut() {
+                    let x = *mj;
+                    let a = (x as f64).abs();
+                    let dec = (a * bk).max(stuck).copysign(x as f64) as f32;
+                    *mj = if a <= stuck { x } else { dec };
+                }
+            }
+        }
+        Optimizer::AdamW => {
+            let (b1, b2) = (cfg.adam_beta.0 as f64, cfg.adam_beta.1 as f64);
+            let (b1k, b2k) = (powu(b1, k), powu(b2, k));
+            for j in 0..d {
+                let (mj, vj) = (m[j], v[j]);
+                let zero_m = if ftz && mj != 0.0 { zero_step((mj as f64).abs(), b1) } else { u64::MAX };
+                let th = catchup::adam_theta(
+                    theta[j] as f64,
+                    mj as f64,
+                    vj as f64,
+                    b1,
+                    b2,
+                    cfg.eps as f64,
+                    lr,
+                    wd,
+                    t0,
+                    k,
+                    zero_m,
+                );
+                theta[j] = th as f32;
+                if theta_only {
+                    continue;
+                }
+                m[j] = decay(mj, cfg.adam_beta.0, dc.m_stuck, k, ftz, b1k);
+                v[j] = decay(vj, cfg.adam_beta.1, dc.v_stuck, k, ftz, b2k);
+            }
+        }
     }
 }

@@ -1,0 +1,148 @@
+//! The per-token forward and backward pass of the embedding toy as fixed-width f32 kernels.
+//!
+//! Each kernel is generic over the row width `D` (4, 8, 16 or 32, the widths the model dispatches on, or 0
+//! for any other width, read from `d` at run time). With `D` known at compile time every loop has a constant
+//! trip count over stack arrays, so LLVM unrolls it and vectorises the element-wise parts (SSE natively,
+//! `simd128` in WebAssembly) without bounds checks. Every sum is accumulated in a fixed order written out
+//! here, and LLVM never reassociates floating-point additions, so the result is bit for bit the same at every
+//! width and on every target.
+
+use super::catchup::MAX_DIM;
+
+/// `e^x` for `x ≤ 0` in f32, within 2 ulp of the exact value (tested over the whole range), and exactly 0 below
+/// −87 (where `e^x` is under 1.7·10⁻³⁸, next to nothing beside the softmax's largest term, which is 1).
+///
+/// Why not `f32::exp`: it is a call into the platform's libm, which does not vectorise and whose last bits
+/// differ between the native C library and the WebAssembly build; this function is plain IEEE arithmetic, so
+/// it gives the same bits everywhere and vectorises with the loop around it. The method is the classic one
+/// (Cody–Waite): `x = n ln 2 + r` with `n` the nearest integer to `x/ln 2` (rounded with the 1.5·2²³ trick,
+/// which needs no rounding instruction) and `ln 2` split in two parts so that `r` is exact; `e^r` for
+/// `|r| ≤ ln 2 / 2` from the degree-6 minimax polynomial of the Cephes library; the factor `2ⁿ` built from
+/// its exponent bits (`n ≥ −126` here, so it is a normal number).
+#[inline(always)]
+pub fn exp_nonpos(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_359_4; // 0.693359375, exact in few bits
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const ROUND: f32 = 12_582_912.0; // 1.5·2²³
+    let xc = x.max(-87.0);
+    let n = (xc * LOG2E + ROUND) - ROUND;
+    let r = (xc - n * LN2_HI) - n * LN2_LO;
+    let p = 1.987_569_1e-4;
+    let p = p * r + 1.398_199_9e-3;
+    let p = p * r + 8.333_452e-3;
+    let p = p * r + 4.166_579_6e-2;
+    let p = p * r + 1.666_666_5e-1;
+    let p = p * r + 5.000_000_1e-1;
+    let y = p * (r * r) + r + 1.0;
+    // n as an integer without a float-to-int conversion: adding 1.5·2²³ left n in the low mantissa bits.
+    let ni = (xc * LOG2E + ROUND).to_bits().wrapping_sub(ROUND.to_bits());
+    let scale = f32::from_bits(ni.wrapping_add(127) << 23);
+    if x < -87.0 {
+        0.0
+    } else {
+        y * scale
+    }
+}
+
+/// Lanes of the reductions below: four f32 partial results, one SIMD register on every target.
+const LANES: usize = 4;
+
+/// The largest entry of `x` (any order gives the same maximum when no entry is NaN; a NaN logit is caught by
+/// the caller's finiteness check). Reduced in four lanes, then across them.
+#[inline(always)]
+fn lane_max(x: &[f32]) -> f32 {
+    let mut acc = [f32::NEG_INFINITY; LANES];
+    let mut chunks = x.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a = if *v > *a { *v } else { *a };
+        }
+    }
+    let mut m = acc.iter().fold(f32::NEG_INFINITY, |a, v| if *v > a { *v } else { a });
+    for v in chunks.remainder() {
+        m = if *v > m { *v } else { m };
+    }
+    m
+}
+
+/// `Σ x` in a fixed order: entry j is added to lane j mod 4 (in index order), then the lanes are combined as
+/// `(l₀ + l₁) + (l₂ + l₃)`, then any remainder beyond a multiple of four is added in index order.
+#[inline(always)]
+pub fn lane_sum(x: &[f32]) -> f32 {
+    let mut acc = [0.0f32; LANES];
+    let mut chunks = x.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a += *v;
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for v in chunks.remainder() {
+        s += *v;
+    }
+    s
+}
+
+/// Forward and backward of one distinct token of the batch.
+///
+/// `w` is the frozen head (C×d, row-major, C = d) and `wt` its transpose; `row` the token's embedding row;
+/// `cnt` how often each class followed it in the batch and `n` how often it appeared; `inv_b` = 1/B.
+/// Writes the logits `z = W·row` to `z` and the row's batch-averaged gradient
+/// `g = Wᵀ(n·softmax(z) − cnt)/B` to `g`, and returns `(max z, Σ e^{z − max z})` for the loss.
+///
+/// Accumulation orders (fixed, the same on every target): `z_c` sums over `j` in index order; the normaliser
+/// is [`lane_sum`] of the exponentials; `g_j` sums over `c` in index order and is then scaled by `1/B`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn token<const D: usize>(
+    d: usize,
+    w: &[f32],
+    wt: &[f32],
+    row: &[f32],
+    cnt: &[f32],
+    n: f32,
+    inv_b: f32,
+    z: &mut [f32],
+    g: &mut [f32],
+) -> (f32, f32) {
+    let d = if D > 0 { D } else { d.min(MAX_DIM) };
+    let (w, wt, row, cnt) = (&w[..d * d], &wt[..d * d], &row[..d], &cnt[..d]);
+    let (z, g) = (&mut z[..d], &mut g[..d]);
+    // z = W θ, column by column of Wᵀ: z_c += Wᵀ[j][c]·θ_j for j = 0, 1, …
+    let mut za = [0.0f32; MAX_DIM];
+    let za = &mut za[..d];
+    for (j, tj) in row.iter().enumerate() {
+        let wtj = &wt[j * d..j * d + d];
+        for (zc, wc) in za.iter_mut().zip(wtj) {
+            *zc += wc * tj;
+        }
+    }
+    z.copy_from_slice(za);
+    let zmax = lane_max(za);
+    let mut e = [0.0f32; MAX_DIM];
+    let e = &mut e[..d];
+    for (ec, zc) in e.iter_mut().zip(za.iter()) {
+        *ec = exp_nonpos(*zc - zmax);
+    }
+    let sum = lane_sum(e);
+    // r = n·p − cnt: the sum over this token's samples of (p − e_y).
+    let mut rr = [0.0f32; MAX_DIM];
+    let rr = &mut rr[..d];
+    for ((rc, ec), cc) in rr.iter_mut().zip(e.iter()).zip(cnt) {
+        *rc = n * (*ec / sum) - cc;
+    }
+    // g = Wᵀ r / B, row of W by row: g_j += W[c][j]·r_c for c = 0, 1, …
+    let mut ga = [0.0f32; MAX_DIM];
+    let ga = &mut ga[..d];
+    for (c, rc) in rr.iter().enumerate() {
+        let wc = &w[c * d..c * d + d];
+        for (gj, wj) in ga.iter_mut().zip(wc) {
+            *gj += wj * rc;
+        }
+    }
+    for (go, gj) in g.iter_mut().zip(ga.iter()) {
+        *go = gj * inv_b;
+    }
+    (zmax, sum)
+}
