@@ -1,4 +1,4 @@
-//! The `dynamics` command line: `list`, `run`, `svg`, `png` and `bench`.
+//! The `dynamics` command line: `list`, `run`, `svg`, `png`, `bench` and `check`.
 //!
 //! The argument syntax is a contract other tools depend on. Input is strict: an unknown panel, an unknown
 //! key, or a malformed or out-of-range value is an error with exit status 2 and a one-line message naming
@@ -20,11 +20,14 @@ pub const SIZE_RANGE: (u32, u32) = (64, 8192);
 /// The usage text printed by `dynamics help`.
 pub const USAGE: &str = "usage:
   dynamics list
-  dynamics run <panel-id> [--steps N] [--seed S] [key=value ...]
-  dynamics svg <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
-  dynamics png <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
+  dynamics run <panel-id> [--preset ID] [--steps N] [--seed S] [key=value ...]
+  dynamics svg <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
+  dynamics png <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
   dynamics bench [--ms N] [<panel-id> [key=value ...]]
-values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)";
+  dynamics check [<panel-id>]
+values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)
+--preset starts from the preset's complete setting and seed; --seed and key=value override it in any order.
+check runs every preset to its claim's step and exits with 1 if any claim does not hold.";
 
 /// A command-line failure: the exit status and a one-line message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +93,8 @@ pub enum Command {
     Svg(RunSpec, Figure),
     /// Render to PNG.
     Png(RunSpec, Figure),
+    /// Run every preset of one panel (by id, already validated) or of all panels that states a claim and report whether it holds.
+    Check(Option<&'static str>),
     /// Measure native steps per second of every panel at its defaults, or of one panel at the given parameters,
     /// for about `ms` milliseconds each.
     Bench {
@@ -164,9 +169,11 @@ pub fn parse(args: &[String]) -> Result<Command, CliError> {
             Ok(Command::Bench { ms, only })
         }
         "run" | "svg" | "png" => parse_run(cmd, rest),
-        other => {
-            Err(usage_err(format!("unknown command '{}'; expected list, run, svg, png, bench or help", clip(other))))
-        }
+        "check" => parse_check(rest),
+        other => Err(usage_err(format!(
+            "unknown command '{}'; expected list, run, svg, png, bench, check or help",
+            clip(other)
+        ))),
     }
 }
 
@@ -204,14 +211,19 @@ fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
     let mut steps = 0;
     let mut seed = DEFAULT_SEED;
     let (mut width, mut height, mut scale, mut dark, mut out) = (None, None, 1.0, false, None);
+    let mut preset: Option<String> = None;
+    let mut given: Vec<(String, String)> = Vec::new();
+    let mut seed_given = false;
     let mut i = 1;
     while i < rest.len() {
         let arg = &rest[i];
         let (flag, inline) = split_flag(arg);
         match flag {
+            "--preset" => preset = Some(value_of(flag, inline, rest, &mut i)?),
             "--steps" => steps = parse_u64_in("--steps", &value_of(flag, inline, rest, &mut i)?, 0, MAX_STEPS)?,
             "--seed" => {
                 let v = value_of(flag, inline, rest, &mut i)?;
+                seed_given = true;
                 seed = match parse_seed(&v) {
                     Ok(s) => s,
                     Err(SeedError::Malformed) | Err(SeedError::OutOfRange(_)) => {
@@ -252,9 +264,17 @@ fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
                     return Err(usage_err(format!("expected key=value, got '{}'", clip(arg))));
                 };
                 params.set_strict(key, value).map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
+                given.push((key.to_string(), value.to_string()));
             }
         }
         i += 1;
+    }
+    if let Some(id) = preset {
+        let (p, s) = preset_setting(panel, &id, &given)?;
+        params = p;
+        if !seed_given {
+            seed = s;
+        }
     }
     let spec = RunSpec { panel, steps, seed, params };
     if !figure_cmd {
@@ -269,6 +289,60 @@ fn parse_run(cmd: &str, rest: &[String]) -> Result<Command, CliError> {
     let height = height.unwrap_or(((width as f64 * aspect).round() as u32).clamp(SIZE_RANGE.0, SIZE_RANGE.1));
     let fig = Figure { width, height, scale, dark, out };
     Ok(if cmd == "svg" { Command::Svg(spec, fig) } else { Command::Png(spec, fig) })
+}
+
+/// The setting of `--preset id`: the preset's complete parameters with the explicit `key=value` pairs
+/// applied over them (in the order given), and the preset's seed.
+fn preset_setting(
+    panel: &'static dyn Panel,
+    id: &str,
+    given: &[(String, String)],
+) -> Result<(ParamValues, u64), CliError> {
+    let preset =
+        crate::panel::find_preset(panel, id).ok_or_else(|| usage_err(crate::runner::unknown_preset(panel, id)))?;
+    let mut params = preset.params(panel.params()).map_err(|e| CliError { code: 1, message: e })?;
+    for (k, v) in given {
+        params.set_strict(k, v).map_err(|e| usage_err(format!("{}: {}", panel.id(), clip_msg(&e.0))))?;
+    }
+    Ok((params, preset.seed_or_default()))
+}
+
+/// Parses `check [<panel-id>]`.
+fn parse_check(rest: &[String]) -> Result<Command, CliError> {
+    if let Some(arg) = rest.iter().find(|a| a.starts_with('-')) {
+        return Err(usage_err(format!("unknown argument '{}' for 'check'", clip(arg))));
+    }
+    if let Some(extra) = rest.get(1) {
+        return Err(usage_err(format!("'check' takes at most one panel id, got '{}'", clip(extra))));
+    }
+    match rest.first() {
+        None => Ok(Command::Check(None)),
+        Some(id) => Ok(Command::Check(Some(find_panel(id)?.id()))),
+    }
+}
+
+/// Runs the claims of one panel or all panels; returns the JSON report and whether every claim held.
+pub fn check(only: Option<&str>) -> (serde_json::Value, bool) {
+    let targets: Vec<&'static dyn Panel> =
+        panels::all().into_iter().filter(|p| only.is_none_or(|id| p.id() == id)).collect();
+    let mut rows = Vec::new();
+    let (mut total, mut failed) = (0, 0);
+    for panel in targets {
+        for result in crate::check::check_panel(panel) {
+            total += 1;
+            match result {
+                Ok(o) => {
+                    failed += usize::from(!o.held());
+                    rows.push(o.to_json());
+                }
+                Err(e) => {
+                    failed += 1;
+                    rows.push(serde_json::json!({ "panel": panel.id(), "error": e, "held": false }));
+                }
+            }
+        }
+    }
+    (serde_json::json!({ "claims": total, "failed": failed, "results": rows }), failed == 0)
 }
 
 fn clip_msg(s: &str) -> String {
@@ -306,6 +380,10 @@ pub fn execute(cmd: Command) -> Result<String, CliError> {
             Ok(pretty(&with_output(runner.report_json(), &fig.out)))
         }
         Command::Bench { ms, only } => Ok(pretty(&bench(ms, only))),
+        Command::Check(only) => {
+            let (report, _) = check(only);
+            Ok(pretty(&report))
+        }
     }
 }
 

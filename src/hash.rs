@@ -4,8 +4,9 @@
 //! `panel-id.key=value`, where `key` is a parameter key of that panel or `seed`, and `value` uses the
 //! shared text syntax of [`crate::params`], percent-encoded where needed. Only non-default values are
 //! written. Decoding is forgiving: unknown panels and keys are ignored, malformed values are dropped and
-//! out-of-range values clamped, and every such case yields a human-readable notice. Nothing decoded here
-//! is ever meant to be inserted as HTML; notices are plain text.
+//! out-of-range values clamped, and every such case yields a human-readable notice. The key `preset` names
+//! one of the panel's presets (`#topk.preset=su-exceeds-1`) and decodes into that preset's complete setting.
+//! Nothing decoded here is ever meant to be inserted as HTML; notices are plain text.
 
 use crate::panel::Panel;
 use crate::params::ParamValues;
@@ -96,6 +97,10 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
                 continue;
             }
         };
+        if key == "preset" {
+            out.notices.extend(expand_preset(*panel, &value, &mut out.entries));
+            continue;
+        }
         let canonical = if key == "seed" {
             match parse_seed(&value) {
                 Ok(s) => s.to_string(),
@@ -130,6 +135,32 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
         out.entries.push(Entry { panel: panel.id(), key: key.to_string(), value: canonical });
     }
     out
+}
+
+/// Expands `panel.preset=id` into the preset's complete setting: every earlier entry of the panel is
+/// dropped (a preset states the whole setting, so keys it does not list return to their defaults) and the
+/// preset's non-default values and seed take their place. Later entries in the same hash still override it.
+/// Returns a notice for an unknown id.
+fn expand_preset(panel: &'static dyn Panel, id: &str, entries: &mut Vec<Entry>) -> Option<String> {
+    let Some(preset) = crate::panel::find_preset(panel, id) else {
+        return Some(format!("ignored {}.preset: {}", panel.id(), crate::runner::unknown_preset(panel, id)));
+    };
+    let params = match preset.params(panel.params()) {
+        Ok(p) => p,
+        Err(e) => return Some(format!("ignored {}.preset: {e}", panel.id())),
+    };
+    entries.retain(|e| e.panel != panel.id());
+    for spec in panel.params() {
+        if !params.is_default(spec.key) {
+            let value = params.text(spec.key).unwrap_or_default();
+            entries.push(Entry { panel: panel.id(), key: spec.key.to_string(), value });
+        }
+    }
+    let seed = preset.seed_or_default();
+    if seed != crate::runner::DEFAULT_SEED {
+        entries.push(Entry { panel: panel.id(), key: "seed".to_string(), value: seed.to_string() });
+    }
+    None
 }
 
 /// Why a seed text was not accepted as it stands.

@@ -76,26 +76,31 @@ pub static PARAMS: [ParamSpec; 7] = [
 
 /// Presets: the notebook's variants (theory §2, "Notebook defaults").
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "GAN, simultaneous: spirals out",
-        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
-    },
-    Preset {
-        label: "WGAN, alternating: orbits",
-        values: &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
-    },
-    Preset {
-        label: "GAN + penalty 1 (critical)",
-        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
-    },
-    Preset {
-        label: "WGAN, clipping 1",
-        values: &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
-    },
-    Preset {
-        label: "WGAN-GP (γ 0.7)",
-        values: &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
-    },
+    Preset::new(
+        "gan-sim",
+        "GAN, simultaneous: spirals out",
+        &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    ),
+    Preset::new(
+        "wgan-alt",
+        "WGAN, alternating: orbits",
+        &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    ),
+    Preset::new(
+        "gan-penalty",
+        "GAN + penalty 1 (critical)",
+        &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
+    ),
+    Preset::new(
+        "wgan-clip",
+        "WGAN, clipping 1",
+        &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
+    ),
+    Preset::new(
+        "wgan-gp",
+        "WGAN-GP (γ 0.7)",
+        &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

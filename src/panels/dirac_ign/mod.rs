@@ -124,14 +124,12 @@ pub static PARAMS: [ParamSpec; 13] = [
 /// threshold λ_t* = 3 of the default data and noise, started next to the ideal point so that the outward
 /// spiral is visible before the run diverges.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "paper (1, 1, 0.1)",
-        values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")],
-    },
-    Preset { label: "post (1, 1, 1)", values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")] },
-    Preset {
-        label: "too tight (1, 1, 3.1)",
-        values: &[
+    Preset::new("paper", "paper (1, 1, 0.1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")]),
+    Preset::new("post", "post (1, 1, 1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")]),
+    Preset::new(
+        "too-tight",
+        "too tight (1, 1, 3.1)",
+        &[
             ("lambda_rec", "1"),
             ("lambda_idem", "1"),
             ("lambda_tight", "3.1"),
@@ -141,7 +139,7 @@ pub static PRESETS: [Preset; 3] = [
             ("a0", "0.02"),
             ("b0", "1.02"),
         ],
-    },
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

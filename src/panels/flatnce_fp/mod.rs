@@ -79,18 +79,21 @@ pub static PARAMS: [ParamSpec; 6] = [
 /// Presets: the post's regime (ξ far below half an ulp), a few ulp (the staircase), and a large temperature
 /// where ξ is of order 1 and nothing is lost.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "dominant positive: loss32 = 0",
-        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
-    },
-    Preset {
-        label: "a few ulp: the staircase",
-        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
-    },
-    Preset {
-        label: "τ = 0.5: nothing lost",
-        values: &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
-    },
+    Preset::new(
+        "dominant-positive",
+        "dominant positive: loss32 = 0",
+        &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    ),
+    Preset::new(
+        "few-ulp",
+        "a few ulp: the staircase",
+        &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
+    ),
+    Preset::new(
+        "large-tau",
+        "τ = 0.5: nothing lost",
+        &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order (issue 6's names first).

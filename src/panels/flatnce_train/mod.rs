@@ -89,9 +89,10 @@ pub static PARAMS: [ParamSpec; 8] = [
 /// control for the f32 run, SGD, and the σ = 0.05 setting in which FlatNCE can trap two prototypes together
 /// on the circle (it does for the default seed 1). Each sets every key that matters for its comparison.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "τ = 0.05: FlatNCE faster",
-        values: &[
+    Preset::new(
+        "low-tau",
+        "τ = 0.05: FlatNCE faster",
+        &[
             ("loss", "infonce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -101,10 +102,11 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.1"),
         ],
-    },
-    Preset {
-        label: "τ = 0.5: no difference",
-        values: &[
+    ),
+    Preset::new(
+        "high-tau",
+        "τ = 0.5: no difference",
+        &[
             ("loss", "infonce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -114,12 +116,13 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.1"),
         ],
-    },
-    Preset { label: "f64 control", values: &[("loss", "infonce"), ("precision", "f64")] },
-    Preset { label: "SGD", values: &[("optimizer", "sgd"), ("lr", "0.1")] },
-    Preset {
-        label: "σ = 0.05: FlatNCE trap",
-        values: &[
+    ),
+    Preset::new("f64-control", "f64 control", &[("loss", "infonce"), ("precision", "f64")]),
+    Preset::new("sgd", "SGD", &[("optimizer", "sgd"), ("lr", "0.1")]),
+    Preset::new(
+        "trap",
+        "σ = 0.05: FlatNCE trap",
+        &[
             ("loss", "flatnce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -129,7 +132,7 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.05"),
         ],
-    },
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order (issue 6's names first).

@@ -174,20 +174,23 @@ pub static PARAMS: [ParamSpec; 21] = [
 
 /// Presets: the post's setting and each remedy.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "Tiger, row-RMS lr (blow-up)",
-        values: &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "1e-3"), ("lazy", "false"), ("ftz", "false")],
-    },
-    Preset {
-        label: "Tiger, constant lr",
-        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
-    },
-    Preset { label: "AdamW (hybrid remedy)", values: &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")] },
-    Preset {
-        label: "Tiger + lazy updates",
-        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
-    },
-    Preset { label: "100k vocabulary", values: &[("vocab", "100000")] },
+    Preset::new(
+        "blow-up",
+        "Tiger, row-RMS lr (blow-up)",
+        &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "1e-3"), ("lazy", "false"), ("ftz", "false")],
+    ),
+    Preset::new(
+        "constant-lr",
+        "Tiger, constant lr",
+        &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
+    ),
+    Preset::new("adamw", "AdamW (hybrid remedy)", &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")]),
+    Preset::new(
+        "lazy",
+        "Tiger + lazy updates",
+        &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
+    ),
+    Preset::new("vocab-100k", "100k vocabulary", &[("vocab", "100000")]),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

@@ -146,20 +146,14 @@ pub static PARAMS: [ParamSpec; 26] = [
 
 /// The two invariance buttons, a way back, and the log-weighting caveat of theory §4.
 pub static PRESETS: [Preset; 4] = [
-    Preset { label: "x1000 task 1", values: &[("replay", "x1000")] },
-    Preset { label: "+5 task 1", values: &[("replay", "plus5")] },
-    Preset { label: "no replay", values: &[("replay", "none")] },
-    Preset {
-        label: "tiny offsets: log picks one task",
-        values: &[
-            ("m1", "0.01"),
-            ("m2", "0.01"),
-            ("m3", "0.01"),
-            ("lr", "0.01"),
-            ("show", "realtime"),
-            ("replay", "none"),
-        ],
-    },
+    Preset::new("x1000", "x1000 task 1", &[("replay", "x1000")]),
+    Preset::new("plus5", "+5 task 1", &[("replay", "plus5")]),
+    Preset::new("no-replay", "no replay", &[("replay", "none")]),
+    Preset::new(
+        "tiny-offsets",
+        "tiny offsets: log picks one task",
+        &[("m1", "0.01"), ("m2", "0.01"), ("m3", "0.01"), ("lr", "0.01"), ("show", "realtime"), ("replay", "none")],
+    ),
 ];
 
 macro_rules! scheme_metrics {

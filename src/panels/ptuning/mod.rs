@@ -143,23 +143,27 @@ pub static PARAMS: [ParamSpec; 12] = [
 ];
 
 static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "inside the cone",
-        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset {
-        label: "outside: a missing skill",
-        values: &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset {
-        label: "fine-tune leaves the cone",
-        values: &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset { label: "best word only", values: &[("target_angle", "45"), ("mode", "search"), ("dim", "2")] },
-    Preset {
-        label: "few-shot, D = 20",
-        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
-    },
+    Preset::new(
+        "inside-cone",
+        "inside the cone",
+        &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    ),
+    Preset::new(
+        "outside-cone",
+        "outside: a missing skill",
+        &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    ),
+    Preset::new(
+        "finetune",
+        "fine-tune leaves the cone",
+        &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
+    ),
+    Preset::new("best-word", "best word only", &[("target_angle", "45"), ("mode", "search"), ("dim", "2")]),
+    Preset::new(
+        "few-shot",
+        "few-shot, D = 20",
+        &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first seven are named by issue 9).

@@ -111,22 +111,26 @@ pub static PARAMS: [ParamSpec; 11] = [
 /// Presets: SimSiam's defaults, one direction collapsing, and the same start with a slow and a fast
 /// predictor on both sides of the collapse threshold `w0² + (p*² − p0²)/α = 0` of theory §4.
 pub static PRESETS: [Preset; 4] = [
-    Preset {
-        label: "SimSiam defaults",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "0.2"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "one direction collapses",
-        values: &[("variant", "simsiam"), ("w0", "0.2"), ("p0", "0.75"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "slow predictor collapses",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "fast predictor survives",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "4"), ("sampled", "false")],
-    },
+    Preset::new(
+        "defaults",
+        "SimSiam defaults",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "0.2"), ("alpha", "1"), ("sampled", "false")],
+    ),
+    Preset::new(
+        "one-collapses",
+        "one direction collapses",
+        &[("variant", "simsiam"), ("w0", "0.2"), ("p0", "0.75"), ("alpha", "1"), ("sampled", "false")],
+    ),
+    Preset::new(
+        "slow-predictor",
+        "slow predictor collapses",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "1"), ("sampled", "false")],
+    ),
+    Preset::new(
+        "fast-predictor",
+        "fast predictor survives",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "4"), ("sampled", "false")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

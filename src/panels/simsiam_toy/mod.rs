@@ -73,18 +73,21 @@ pub static PARAMS: [ParamSpec; 7] = [
 /// Presets: the post's start, and one start on either side of the sg collapse threshold
 /// `θ0² ≤ (φ0² − 1)/α` (φ0 > 1), showing that a faster predictor prevents collapse.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "post's start (0.6, 0.1)",
-        values: &[("mode", "sg"), ("phi0", "0.6"), ("theta0", "0.1"), ("alpha", "1"), ("tau", "0")],
-    },
-    Preset {
-        label: "slow predictor collapses",
-        values: &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "0.5"), ("tau", "0")],
-    },
-    Preset {
-        label: "fast predictor survives",
-        values: &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "10"), ("tau", "0")],
-    },
+    Preset::new(
+        "post-start",
+        "post's start (0.6, 0.1)",
+        &[("mode", "sg"), ("phi0", "0.6"), ("theta0", "0.1"), ("alpha", "1"), ("tau", "0")],
+    ),
+    Preset::new(
+        "slow-predictor",
+        "slow predictor collapses",
+        &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "0.5"), ("tau", "0")],
+    ),
+    Preset::new(
+        "fast-predictor",
+        "fast predictor survives",
+        &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "10"), ("tau", "0")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

@@ -79,10 +79,10 @@ pub static PARAMS: [ParamSpec; 7] = [
 /// Presets: the paper's summarisation γ, plain cross-entropy two ways, and a floor that keeps some weight on
 /// dirty samples.
 pub static PRESETS: [Preset; 4] = [
-    Preset { label: "TaiLr γ = 0.8", values: &[("gamma", "0.8"), ("floor", "0")] },
-    Preset { label: "TaiLr γ = 0.5", values: &[("gamma", "0.5"), ("floor", "0")] },
-    Preset { label: "floor b = 0.2", values: &[("gamma", "0.8"), ("floor", "0.2")] },
-    Preset { label: "cross-entropy (γ = 0)", values: &[("gamma", "0"), ("floor", "0")] },
+    Preset::new("gamma-08", "TaiLr γ = 0.8", &[("gamma", "0.8"), ("floor", "0")]),
+    Preset::new("gamma-05", "TaiLr γ = 0.5", &[("gamma", "0.5"), ("floor", "0")]),
+    Preset::new("floor", "floor b = 0.2", &[("gamma", "0.8"), ("floor", "0.2")]),
+    Preset::new("cross-entropy", "cross-entropy (γ = 0)", &[("gamma", "0"), ("floor", "0")]),
 ];
 
 /// The metrics, in order. The first four are the TaiLr run's (issue 8); the `ce_` ones are the

@@ -76,14 +76,11 @@ pub static PARAMS: [ParamSpec; 6] = [
 /// Presets: the noise cut (default), γ just below the threshold, cross-entropy, the `−p` limit, a floor,
 /// and a hand-made q.
 pub static PRESETS: [Preset; 5] = [
-    Preset { label: "noise cut (γ = 0.1)", values: &[("gamma", "0.1"), ("floor", "0"), ("q", "")] },
-    Preset { label: "below threshold (γ = 0.02)", values: &[("gamma", "0.02"), ("floor", "0"), ("q", "")] },
-    Preset { label: "cross-entropy (γ = 0)", values: &[("gamma", "0"), ("floor", "0"), ("q", "")] },
-    Preset { label: "floor b = 0.3", values: &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")] },
-    Preset {
-        label: "q = 0.5, 0.3, 0.15, 0.05",
-        values: &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")],
-    },
+    Preset::new("noise-cut", "noise cut (γ = 0.1)", &[("gamma", "0.1"), ("floor", "0"), ("q", "")]),
+    Preset::new("below-threshold", "below threshold (γ = 0.02)", &[("gamma", "0.02"), ("floor", "0"), ("q", "")]),
+    Preset::new("cross-entropy", "cross-entropy (γ = 0)", &[("gamma", "0"), ("floor", "0"), ("q", "")]),
+    Preset::new("floor", "floor b = 0.3", &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")]),
+    Preset::new("q-list", "q = 0.5, 0.3, 0.15, 0.05", &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")]),
 ];
 
 /// The metrics, in order.

@@ -100,17 +100,20 @@ pub static PARAMS: [ParamSpec; 9] = [
 
 /// Presets: the failures the theory documents, each on the post's example scores where it applies.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "Su-iterative exceeds 1",
-        values: &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
-    },
-    Preset {
-        label: "SE: wrong τ → 0 limit",
-        values: &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
-    },
-    Preset {
-        label: "recursion breaks as τ falls",
-        values: &[
+    Preset::new(
+        "su-exceeds-1",
+        "Su-iterative exceeds 1",
+        &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
+    ),
+    Preset::new(
+        "se-wrong-limit",
+        "SE: wrong τ → 0 limit",
+        &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
+    ),
+    Preset::new(
+        "recursion-breaks",
+        "recursion breaks as τ falls",
+        &[
             ("method", "gradtopk-recursion"),
             ("x", ""),
             ("n", "32"),
@@ -119,15 +122,17 @@ pub static PRESETS: [Preset; 5] = [
             ("tau", "1"),
             ("precision", "f64"),
         ],
-    },
-    Preset {
-        label: "smooth f, k = 1 ≠ softmax",
-        values: &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
-    },
-    Preset {
-        label: "f32 softmax at τ = 0.01",
-        values: &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
-    },
+    ),
+    Preset::new(
+        "smooth-k1",
+        "smooth f, k = 1 ≠ softmax",
+        &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
+    ),
+    Preset::new(
+        "f32-softmax",
+        "f32 softmax at τ = 0.01",
+        &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
