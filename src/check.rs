@@ -47,7 +47,8 @@ impl Outcome {
 }
 
 /// Runs `preset` of `panel` until its claim holds or its `by_step` is reached, testing the claim at step 0,
-/// every `by_step / CHECKPOINTS` steps (rounded up) and at `by_step`. `None` when the preset states no claim.
+/// every `by_step / CHECKPOINTS` steps (rounded up) and at `by_step` (a claim about the state at `by_step`
+/// only there, so a run that diverges earlier fails it). `None` when the preset states no claim.
 pub fn check_preset(panel: &'static dyn Panel, preset: &'static Preset) -> Option<Result<Outcome, String>> {
     let claim = preset.claim?;
     let mut runner = match Runner::with_preset(panel, preset.id) {
@@ -58,7 +59,7 @@ pub fn check_preset(panel: &'static dyn Panel, preset: &'static Preset) -> Optio
     let mut held_at = None;
     loop {
         let metrics = runner.sim_metrics();
-        if claim.holds(&metrics, runner.diverged_at()) {
+        if claim.testable_at(runner.steps()) && claim.holds(&metrics, runner.diverged_at()) {
             held_at = Some(runner.diverged_at().unwrap_or(runner.steps()));
         }
         let last_value =

@@ -107,8 +107,11 @@ pub struct Claim {
     pub op: Op,
     /// The value compared with (unused for [`Op::Diverged`]).
     pub value: f64,
-    /// The claim must hold at some step in `0..=by_step`.
+    /// The claim must hold at some step in `0..=by_step` (or, when `at` is set, at `by_step` itself).
     pub by_step: u64,
+    /// Whether the claim is about the state at `by_step` ("still below 1 at step 6000") rather than
+    /// something reached by then; such claims are tested only once the run has reached `by_step`.
+    pub at: bool,
     /// The claim in a few words for a reader, completing "Watch for: ...".
     pub watch: &'static str,
 }
@@ -116,12 +119,17 @@ pub struct Claim {
 impl Claim {
     /// A claim `metric op value` by step `by_step`, worded as `watch`.
     pub const fn new(metric: &'static str, op: Op, value: f64, by_step: u64, watch: &'static str) -> Claim {
-        Claim { metric, op, value, by_step, watch }
+        Claim { metric, op, value, by_step, at: false, watch }
+    }
+
+    /// A claim `metric op value` about the state at step `step` (tested there, not before).
+    pub const fn at(metric: &'static str, op: Op, value: f64, step: u64, watch: &'static str) -> Claim {
+        Claim { metric, op, value, by_step: step, at: true, watch }
     }
 
     /// The claim that the run becomes non-finite by step `by_step`.
     pub const fn diverged(by_step: u64, watch: &'static str) -> Claim {
-        Claim { metric: "", op: Op::Diverged, value: 0.0, by_step, watch }
+        Claim { metric: "", op: Op::Diverged, value: 0.0, by_step, at: false, watch }
     }
 
     /// Whether the claim holds for these metrics of a run that diverged at `diverged_at` (if it did).
@@ -138,8 +146,14 @@ impl Claim {
         self.op.compare(x, self.value)
     }
 
-    /// The claim as JSON: `{metric, op, value, by_step, watch}` (`metric` and `value` are `null` for
-    /// `diverged`).
+    /// Whether the claim may be tested at step `steps` (claims about the state at `by_step` wait for it).
+    pub fn testable_at(&self, steps: u64) -> bool {
+        !self.at || steps >= self.by_step
+    }
+
+    /// The claim as JSON: `{metric, op, value, by_step, when, watch}` where `when` is `"by"` (reached at
+    /// some step up to `by_step`) or `"at"` (true at `by_step`); `metric` and `value` are `null` for
+    /// `diverged`.
     pub fn to_json(&self) -> Json {
         let diverged = self.op == Op::Diverged;
         json!({
@@ -147,6 +161,7 @@ impl Claim {
             "op": self.op.symbol(),
             "value": if diverged { Json::Null } else { json!(self.value) },
             "by_step": self.by_step,
+            "when": if self.at { "at" } else { "by" },
             "watch": self.watch,
         })
     }

@@ -110,7 +110,7 @@ impl Runner {
                 return i + 1;
             }
             if let Some(rule) = self.settle {
-                if self.settled_at.is_none() && self.steps % rule.window.max(1) == 0 {
+                if self.settled_at.is_none() && self.steps.is_multiple_of(rule.window.max(1)) {
                     self.read_settle(rule);
                 }
             }
@@ -172,7 +172,8 @@ impl Runner {
         let Some(claim) = self.active.and_then(|p| p.claim) else {
             return false;
         };
-        if self.claim_held_at.get().is_none() && claim.holds(metrics, self.diverged_at) {
+        if self.claim_held_at.get().is_none() && claim.testable_at(self.steps) && claim.holds(metrics, self.diverged_at)
+        {
             self.claim_held_at.set(Some(self.diverged_at.unwrap_or(self.steps)));
         }
         self.claim_held_at.get().is_some()
