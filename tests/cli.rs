@@ -185,16 +185,7 @@ fn unwritable_output_is_a_clean_error() {
 #[test]
 fn run_with_a_preset_equals_its_values_and_flags_override_it_in_any_order() {
     let a = json(&dynamics(&["run", "topk", "--preset", "se-wrong-limit", "--steps", "3"]));
-    let b = json(&dynamics(&[
-        "run",
-        "topk",
-        "--steps",
-        "3",
-        "method=se-weighted",
-        "x=3,2,1,4",
-        "k=2",
-        "tau=0.3",
-    ]));
+    let b = json(&dynamics(&["run", "topk", "--steps", "3", "method=se-weighted", "x=3,2,1,4", "k=2", "tau=0.3"]));
     assert_eq!(a["params"], b["params"]);
     assert_eq!(a["metrics"], b["metrics"]);
     assert_eq!(a["preset"], "se-wrong-limit");
