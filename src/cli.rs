@@ -1,4 +1,4 @@
-//! The `dynamics` command line: `list`, `run`, `svg`, `png` and `bench`.
+//! The `dynamics` command line: `list`, `run`, `svg`, `png`, `bench` and `check`.
 //!
 //! The argument syntax is a contract other tools depend on. Input is strict: an unknown panel, flag or key,
 //! a key or flag given twice, an argument that is not UTF-8 (other than an output path), or a malformed or
@@ -35,11 +35,14 @@ pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 /// The usage text printed by `dynamics help`.
 pub const USAGE: &str = "usage:
   dynamics list
-  dynamics run <panel-id> [--steps N] [--seed S] [key=value ...]
-  dynamics svg <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
-  dynamics png <panel-id> [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
+  dynamics run <panel-id> [--preset ID] [--steps N] [--seed S] [key=value ...]
+  dynamics svg <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
+  dynamics png <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
   dynamics bench [--ms N] [<panel-id> [key=value ...]]
+  dynamics check [<panel-id>]
 values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)
+--preset starts from the preset's complete setting and seed; --seed and key=value override it
+check runs every preset to its claim's step and exits with 1 if any claim does not hold
 whole numbers may carry a leading '+'; each key and flag may be given once
 svg -o - writes to standard output; png writes PNG files only (FILE must end in .png), at most 67.1 megapixels (8192x8192 device pixels)";
 
@@ -111,6 +114,8 @@ pub enum Command {
     Svg(RunSpec, Figure),
     /// Render to PNG.
     Png(RunSpec, Figure),
+    /// Run every preset of one panel (by id) or of all panels that states a claim, and report whether it holds.
+    Check(Option<&'static str>),
     /// Measure native steps per second of every panel at its defaults, or of one panel at the given parameters,
     /// for about `ms` milliseconds each.
     Bench {
@@ -156,11 +161,13 @@ pub const SCALE: Flag = Flag { long: "scale", short: None, takes_value: true };
 pub const DARK: Flag = Flag { long: "dark", short: None, takes_value: false };
 /// `-o FILE` or `--output FILE`: where to write the figure.
 pub const OUTPUT: Flag = Flag { long: "output", short: Some('o'), takes_value: true };
+/// `--preset ID`: start from a preset's complete setting and seed.
+pub const PRESET: Flag = Flag { long: "preset", short: None, takes_value: true };
 /// `--ms N`: milliseconds per benchmarked panel.
 pub const MS: Flag = Flag { long: "ms", short: None, takes_value: true };
 
 /// Every flag of every command.
-pub const FLAGS: &[&Flag] = &[&STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT, &MS];
+pub const FLAGS: &[&Flag] = &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT, &MS];
 
 /// Whether a command takes a panel id as its first positional argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,14 +194,19 @@ pub struct CommandSpec {
 /// Every subcommand except `help`, in the order messages list them.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec { name: "list", panel: PanelArg::No, flags: &[] },
-    CommandSpec { name: "run", panel: PanelArg::Required, flags: &[&STEPS, &SEED] },
-    CommandSpec { name: "svg", panel: PanelArg::Required, flags: &[&STEPS, &SEED, &WIDTH, &HEIGHT, &DARK, &OUTPUT] },
+    CommandSpec { name: "run", panel: PanelArg::Required, flags: &[&PRESET, &STEPS, &SEED] },
+    CommandSpec {
+        name: "svg",
+        panel: PanelArg::Required,
+        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &DARK, &OUTPUT],
+    },
     CommandSpec {
         name: "png",
         panel: PanelArg::Required,
-        flags: &[&STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT],
+        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT],
     },
     CommandSpec { name: "bench", panel: PanelArg::Optional, flags: &[&MS] },
+    CommandSpec { name: "check", panel: PanelArg::Optional, flags: &[] },
 ];
 
 /// The arguments of one command, split by [`collect`] but not yet interpreted.
@@ -377,6 +389,7 @@ pub fn parse<S: AsRef<OsStr>>(args: &[S]) -> Result<Command, CliError> {
     match command.name {
         "list" => Ok(Command::List),
         "bench" => build_bench(&args),
+        "check" => build_check(&args),
         _ => build_run(&args),
     }
 }
@@ -397,13 +410,39 @@ fn build_bench(args: &Collected) -> Result<Command, CliError> {
     Ok(Command::Bench { ms, only })
 }
 
+fn build_check(args: &Collected) -> Result<Command, CliError> {
+    if let Some((key, _)) = args.pairs.first() {
+        return Err(usage_err(format!("'check' takes at most one panel id, got '{}=...'", shown(key, 60))));
+    }
+    Ok(Command::Check(args.panel.map(|p| p.id())))
+}
+
+/// The setting of `--preset id`: the preset's complete parameters with the explicit `key=value` pairs
+/// applied over them, and the preset's seed.
+fn preset_setting(args: &Collected, panel: &'static dyn Panel, id: &str) -> Result<(ParamValues, u64), CliError> {
+    let preset = crate::panel::find_preset(panel, id)
+        .ok_or_else(|| usage_err(shown(&crate::runner::unknown_preset(panel, id), 300)))?;
+    let mut params = preset.params(panel.params()).map_err(work_err)?;
+    for (key, value) in &args.pairs {
+        params.set_strict(key, value).map_err(|e| usage_err(format!("{}: {}", panel.id(), shown(&e.0, 300))))?;
+    }
+    Ok((params, preset.seed_or_default()))
+}
+
 fn build_run(args: &Collected) -> Result<Command, CliError> {
     let cmd = args.command.name;
     let Some(panel) = args.panel else {
         return Err(usage_err(format!("'{cmd}' needs a panel id; try 'dynamics list'")));
     };
     let steps = args.whole(&STEPS, 0, MAX_STEPS)?.unwrap_or(0);
-    let seed = args.whole(&SEED, 0, MAX_SEED)?.unwrap_or(DEFAULT_SEED);
+    let seed = args.whole(&SEED, 0, MAX_SEED)?;
+    let (params, seed) = match args.text(&PRESET)? {
+        Some(id) => {
+            let (params, preset_seed) = preset_setting(args, panel, id)?;
+            (params, seed.unwrap_or(preset_seed))
+        }
+        None => (args.params(panel)?, seed.unwrap_or(DEFAULT_SEED)),
+    };
     let (lo, hi) = (SIZE_RANGE.0 as u64, SIZE_RANGE.1 as u64);
     let width = args.whole(&WIDTH, lo, hi)?.map(|w| w as u32);
     let height = args.whole(&HEIGHT, lo, hi)?.map(|h| h as u32);
@@ -416,7 +455,7 @@ fn build_run(args: &Collected) -> Result<Command, CliError> {
     };
     let dark = args.switch(&DARK);
     let out = args.raw(&OUTPUT).map(PathBuf::from);
-    let spec = RunSpec { panel, steps, seed, params: args.params(panel)? };
+    let spec = RunSpec { panel, steps, seed, params };
     if cmd == "run" {
         return Ok(Command::Run(spec));
     }
@@ -494,14 +533,56 @@ pub fn execute(cmd: Command) -> Result<String, CliError> {
             Ok(pretty(&with_output(runner.report_json(), &fig.out)))
         }
         Command::Bench { ms, only } => Ok(pretty(&bench(ms, only))),
+        Command::Check(only) => Ok(pretty(&check(only).0)),
     }
+}
+
+/// Runs the claims of one panel or all panels; returns the JSON report and whether every claim held.
+pub fn check(only: Option<&str>) -> (serde_json::Value, bool) {
+    let targets: Vec<&'static dyn Panel> =
+        panels::all().into_iter().filter(|p| only.is_none_or(|id| p.id() == id)).collect();
+    let mut rows = Vec::new();
+    let (mut total, mut failed) = (0, 0);
+    for panel in targets {
+        for result in crate::check::check_panel(panel) {
+            total += 1;
+            match result {
+                Ok(o) => {
+                    failed += usize::from(!o.held());
+                    rows.push(o.to_json());
+                }
+                Err(e) => {
+                    failed += 1;
+                    rows.push(serde_json::json!({ "panel": panel.id(), "error": e, "held": false }));
+                }
+            }
+        }
+    }
+    (serde_json::json!({ "claims": total, "failed": failed, "results": rows }), failed == 0)
 }
 
 /// Parses and executes `args`, writes the result to `stdout` and any message to `stderr`, and returns the
 /// exit status: 0 on success, also when `stdout` was closed by its reader (a broken pipe); 1 with one line
 /// for other write failures and failures while working; 2 with one line for bad input.
 pub fn main_with<S: AsRef<OsStr>>(args: &[S], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    let result = parse(args).and_then(execute);
+    let parsed = parse(args);
+    // `check` prints its report and then fails with status 1 when a claim does not hold.
+    let check_report = match &parsed {
+        Ok(Command::Check(only)) => {
+            let (report, ok) = check(*only);
+            if !ok {
+                let _ = writeln!(stdout, "{}", pretty(&report));
+                let _ = writeln!(stderr, "dynamics: {} claim(s) did not hold", report["failed"]);
+                return 1;
+            }
+            Some(report)
+        }
+        _ => None,
+    };
+    let result = match check_report {
+        Some(report) => Ok(pretty(&report)),
+        None => parsed.and_then(execute),
+    };
     let text = match result {
         Ok(text) => text,
         Err(e) => {

@@ -6,8 +6,9 @@
 //! shared text syntax of [`crate::params`], percent-encoded where needed. Only non-default values are
 //! written. Decoding is forgiving: unknown panels and keys are ignored, malformed values are dropped and
 //! out-of-range values clamped, a key given twice keeps its last value, and every such case yields a
-//! human-readable notice, with control characters in echoed text escaped. Nothing decoded here
-//! is ever meant to be inserted as HTML; notices are plain text.
+//! human-readable notice, with control characters in echoed text escaped. The key `preset` names one of
+//! the panel's presets (`#topk.preset=su-exceeds-1`) and decodes into that preset's complete setting. Nothing
+//! decoded here is ever meant to be inserted as HTML; notices are plain text.
 
 use crate::panel::Panel;
 use crate::params::ParamValues;
@@ -78,6 +79,8 @@ pub fn push_escaped(out: &mut String, c: char) {
 /// Decodes a hash (with or without the leading `#`) against the registered panels.
 pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
     let mut out = Decoded::default();
+    // The (panel, key) pairs typed so far, to report a key given twice.
+    let mut typed: Vec<(&str, String)> = Vec::new();
     let mut h = hash.strip_prefix('#').unwrap_or(hash);
     if h.len() > MAX_HASH_LEN {
         let mut cut = MAX_HASH_LEN;
@@ -121,6 +124,11 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
                 continue;
             }
         };
+        if key == "preset" {
+            typed.retain(|(p, _)| *p != panel.id());
+            out.notices.extend(expand_preset(*panel, &value, &mut out.entries));
+            continue;
+        }
         let canonical = if key == "seed" {
             match parse_seed(&value) {
                 Ok(s) => s.to_string(),
@@ -167,13 +175,15 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
                 }
             }
         };
-        if out.entries.iter().any(|e| e.panel == panel.id() && e.key == key) {
+        // Only keys typed twice are reported: a key that overrides a value of an earlier `preset` is meant.
+        if typed.contains(&(panel.id(), key.to_string())) {
             out.notices.push(format!(
                 "{}.{} appears more than once in the link; the last value was used",
                 pid,
                 short(key)
             ));
         }
+        typed.push((panel.id(), key.to_string()));
         out.entries.retain(|e| !(e.panel == panel.id() && e.key == key));
         out.entries.push(Entry { panel: panel.id(), key: key.to_string(), value: canonical });
     }
@@ -191,6 +201,32 @@ pub fn parse_step(text: &str) -> Option<u64> {
         return None;
     }
     Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// Expands `panel.preset=id` into the preset's complete setting: every earlier entry of the panel is
+/// dropped (a preset states the whole setting, so keys it does not list return to their defaults) and the
+/// preset's non-default values and seed take their place. Later entries in the same hash still override it.
+/// Returns a notice for an unknown id.
+fn expand_preset(panel: &'static dyn Panel, id: &str, entries: &mut Vec<Entry>) -> Option<String> {
+    let Some(preset) = crate::panel::find_preset(panel, id) else {
+        return Some(format!("ignored {}.preset: {}", panel.id(), crate::runner::unknown_preset(panel, id)));
+    };
+    let params = match preset.params(panel.params()) {
+        Ok(p) => p,
+        Err(e) => return Some(format!("ignored {}.preset: {e}", panel.id())),
+    };
+    entries.retain(|e| e.panel != panel.id());
+    for spec in panel.params() {
+        if !params.is_default(spec.key) {
+            let value = params.text(spec.key).unwrap_or_default();
+            entries.push(Entry { panel: panel.id(), key: spec.key.to_string(), value });
+        }
+    }
+    let seed = preset.seed_or_default();
+    if seed != crate::runner::DEFAULT_SEED {
+        entries.push(Entry { panel: panel.id(), key: "seed".to_string(), value: seed.to_string() });
+    }
+    None
 }
 
 /// Why a seed text was not accepted as it stands.

@@ -5,6 +5,7 @@
 //! that knows wasm-bindgen and web-sys) and as SVG or PNG natively (through the `dynamics` command line).
 //! See `ARCHITECTURE.md` for the bird's-eye view and the invariants.
 
+pub mod check;
 pub mod hash;
 pub mod history;
 pub mod panel;

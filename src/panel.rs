@@ -49,13 +49,189 @@ pub fn metrics_json(m: &Metrics) -> Json {
     Json::Object(map)
 }
 
-/// A named set of parameter values that the page offers as one button (for example "paper's coefficients").
+/// How a [`Claim`] compares its metric with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The metric is greater than the value.
+    Gt,
+    /// The metric is less than the value.
+    Lt,
+    /// The metric is at least the value.
+    Ge,
+    /// The metric is at most the value.
+    Le,
+    /// The metric equals the value (yes/no metrics count as 1 and 0, whole numbers exactly).
+    Eq,
+    /// The run became non-finite (the metric and the value are not used).
+    Diverged,
+}
+
+impl Op {
+    /// The operator as written in `dynamics list` and in the shell: `>`, `<`, `>=`, `<=`, `==` or `diverged`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Gt => ">",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Le => "<=",
+            Op::Eq => "==",
+            Op::Diverged => "diverged",
+        }
+    }
+
+    /// Whether `x op value` holds; never for a missing or non-finite metric.
+    pub fn compare(self, x: Option<f64>, value: f64) -> bool {
+        let Some(x) = x.filter(|x| x.is_finite()) else {
+            return false;
+        };
+        match self {
+            Op::Gt => x > value,
+            Op::Lt => x < value,
+            Op::Ge => x >= value,
+            Op::Le => x <= value,
+            Op::Eq => x == value,
+            Op::Diverged => false,
+        }
+    }
+}
+
+/// What a preset shows, stated as data: `metric op value`, reached by step `by_step` at the latest.
+///
+/// A claim is the one thing of a post that its preset makes visible; `dynamics check` runs every preset to
+/// its `by_step` and tests it, and the page marks it on the figure once it holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Claim {
+    /// A metric name of the panel (empty for [`Op::Diverged`]).
+    pub metric: &'static str,
+    /// The comparison.
+    pub op: Op,
+    /// The value compared with (unused for [`Op::Diverged`]).
+    pub value: f64,
+    /// The claim must hold at some step in `0..=by_step` (or, when `at` is set, at `by_step` itself).
+    pub by_step: u64,
+    /// Whether the claim is about the state at `by_step` ("still below 1 at step 6000") rather than
+    /// something reached by then; such claims are tested only once the run has reached `by_step`.
+    pub at: bool,
+    /// The claim in a few words for a reader, completing "Watch for: ...".
+    pub watch: &'static str,
+}
+
+impl Claim {
+    /// A claim `metric op value` by step `by_step`, worded as `watch`.
+    pub const fn new(metric: &'static str, op: Op, value: f64, by_step: u64, watch: &'static str) -> Claim {
+        Claim { metric, op, value, by_step, at: false, watch }
+    }
+
+    /// A claim `metric op value` about the state at step `step` (tested there, not before).
+    pub const fn at(metric: &'static str, op: Op, value: f64, step: u64, watch: &'static str) -> Claim {
+        Claim { metric, op, value, by_step: step, at: true, watch }
+    }
+
+    /// The claim that the run becomes non-finite by step `by_step`.
+    pub const fn diverged(by_step: u64, watch: &'static str) -> Claim {
+        Claim { metric: "", op: Op::Diverged, value: 0.0, by_step, at: false, watch }
+    }
+
+    /// Whether the claim holds for these metrics of a run that diverged at `diverged_at` (if it did).
+    pub fn holds(&self, metrics: &Metrics, diverged_at: Option<u64>) -> bool {
+        if self.op == Op::Diverged {
+            return diverged_at.is_some();
+        }
+        let x = metrics.iter().find(|(k, _)| *k == self.metric).and_then(|(_, m)| match m {
+            Metric::Num(v) => Some(*v),
+            Metric::Int(v) => Some(*v as f64),
+            Metric::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            Metric::Null | Metric::List(_) => None,
+        });
+        self.op.compare(x, self.value)
+    }
+
+    /// Whether the claim may be tested at step `steps` (claims about the state at `by_step` wait for it).
+    pub fn testable_at(&self, steps: u64) -> bool {
+        !self.at || steps >= self.by_step
+    }
+
+    /// The claim as JSON: `{metric, op, value, by_step, when, watch}` where `when` is `"by"` (reached at
+    /// some step up to `by_step`) or `"at"` (true at `by_step`); `metric` and `value` are `null` for
+    /// `diverged`.
+    pub fn to_json(&self) -> Json {
+        let diverged = self.op == Op::Diverged;
+        json!({
+            "metric": if diverged { Json::Null } else { json!(self.metric) },
+            "op": self.op.symbol(),
+            "value": if diverged { Json::Null } else { json!(self.value) },
+            "by_step": self.by_step,
+            "when": if self.at { "at" } else { "by" },
+            "watch": self.watch,
+        })
+    }
+}
+
+/// A named, complete setting that the page offers as one button (for example "paper's coefficients").
+///
+/// A preset states a whole setting: the keys in `values` take those values, every other key returns to its
+/// default, and the seed becomes `seed` (or the default seed). Applying preset A therefore gives the same
+/// run whatever was set before.
 #[derive(Clone, Copy, Debug)]
 pub struct Preset {
+    /// A stable slug, used in links (`#panel.preset=id`) and on the command line (`--preset id`).
+    pub id: &'static str,
     /// The button label.
     pub label: &'static str,
-    /// `(key, value text)` pairs applied in order; keys not listed keep their current values.
+    /// `(key, value text)` pairs that differ from (or restate) the defaults; all other keys take their defaults.
     pub values: &'static [(&'static str, &'static str)],
+    /// The seed of the preset; `None` means the default seed.
+    pub seed: Option<u64>,
+    /// What the preset shows, if it states it as data.
+    pub claim: Option<Claim>,
+}
+
+impl Preset {
+    /// A preset with the default seed and no claim.
+    pub const fn new(id: &'static str, label: &'static str, values: &'static [(&'static str, &'static str)]) -> Self {
+        Preset { id, label, values, seed: None, claim: None }
+    }
+
+    /// The same preset with a claim.
+    pub const fn claim(self, claim: Claim) -> Self {
+        Preset { claim: Some(claim), ..self }
+    }
+
+    /// The same preset with its own seed.
+    pub const fn seed(self, seed: u64) -> Self {
+        Preset { seed: Some(seed), ..self }
+    }
+
+    /// The seed the preset runs with.
+    pub fn seed_or_default(&self) -> u64 {
+        self.seed.unwrap_or(crate::runner::DEFAULT_SEED)
+    }
+
+    /// The complete parameter values of the preset: the defaults of `specs` with `values` applied in order.
+    /// Fails with the first key or value the table does not accept (the registry test rules this out).
+    pub fn params(&self, specs: &'static [ParamSpec]) -> Result<ParamValues, String> {
+        let mut v = ParamValues::defaults(specs);
+        for (k, text) in self.values {
+            v.set_strict(k, text).map_err(|e| format!("preset '{}': {}", self.id, e.0))?;
+        }
+        Ok(v)
+    }
+
+    /// The preset as JSON: `{id, label, values, seed, claim}`, with `values` the complete setting (every
+    /// key of the table in order, canonical text) and `claim` `null` when none is stated.
+    pub fn to_json(&self, specs: &'static [ParamSpec]) -> Json {
+        let values: Vec<Json> = match self.params(specs) {
+            Ok(p) => specs.iter().map(|s| json!([s.key, p.text(s.key).unwrap_or_default()])).collect(),
+            Err(_) => self.values.iter().map(|(k, v)| json!([k, v])).collect(),
+        };
+        json!({
+            "id": self.id,
+            "label": self.label,
+            "values": values,
+            "seed": self.seed_or_default(),
+            "claim": self.claim.as_ref().map(Claim::to_json),
+        })
+    }
 }
 
 /// The static description of a panel: identity, parameter table and how to build its simulation.
@@ -101,6 +277,68 @@ pub trait Panel: Sync {
     /// Whether clicking the figure sets parameters (the web shell shows a hint and a pointer cursor).
     fn clickable(&self) -> bool {
         false
+    }
+    /// Whether input (a preset click, a canvas click or drag) starts the run playing. Panels whose steps
+    /// change what input just set (Top-k anneals τ) return `false`, so that input shows its construction as
+    /// set and the figure moves on only when the reader presses Play.
+    fn plays_on_input(&self) -> bool {
+        true
+    }
+    /// `(parameter key, metric name)` pairs: while the run plays, the control of the parameter shows the
+    /// metric (for example Top-k's τ slider follows the annealed τ). The parameter itself is not changed.
+    fn follows(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+    /// When a run of this panel counts as settled (see [`Settle`]); `None` means it never settles by itself.
+    fn settle(&self) -> Option<Settle> {
+        None
+    }
+}
+
+/// The preset of `panel` with this id.
+pub fn find_preset(panel: &dyn Panel, id: &str) -> Option<&'static Preset> {
+    panel.presets().iter().find(|p| p.id == id)
+}
+
+/// When a run counts as settled: the listed metrics changed by at most `rel_tol` (relative to their size,
+/// or absolutely below `abs_tol`) over `window` consecutive steps. The runner compares the metrics every
+/// `window` steps; the page pauses a settled run with a note and the reader may resume it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settle {
+    /// The metrics that must stop changing (numbers, whole numbers and yes/no values; lists are skipped).
+    pub metrics: &'static [&'static str],
+    /// Relative tolerance.
+    pub rel_tol: f64,
+    /// Absolute tolerance, for values near zero.
+    pub abs_tol: f64,
+    /// Steps between comparisons.
+    pub window: u64,
+}
+
+impl Settle {
+    /// The numeric values of the listed metrics (`None` for a missing, null or list metric).
+    pub fn values(&self, metrics: &Metrics) -> Vec<Option<f64>> {
+        self.metrics
+            .iter()
+            .map(|name| {
+                metrics.iter().find(|(k, _)| k == name).and_then(|(_, m)| match m {
+                    Metric::Num(v) => Some(*v),
+                    Metric::Int(v) => Some(*v as f64),
+                    Metric::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+                    Metric::Null | Metric::List(_) => None,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether two readings of [`Settle::values`] agree within the tolerances (missing values must match).
+    pub fn unchanged(&self, before: &[Option<f64>], after: &[Option<f64>]) -> bool {
+        before.len() == after.len()
+            && before.iter().zip(after).all(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => a == b || (a - b).abs() <= self.abs_tol.max(self.rel_tol * a.abs().max(b.abs())),
+                (None, None) => true,
+                _ => false,
+            })
     }
 }
 

@@ -5,10 +5,11 @@
 //! finite step so the figure keeps its last finite picture), replay after a parameter change, and the JSON
 //! report of `dynamics run`.
 
-use crate::panel::{metrics_json, Panel, Sim};
+use crate::panel::{find_preset, metrics_json, Panel, Preset, Settle, Sim};
 use crate::params::{ParamError, ParamValues};
 use crate::plot::{Area, DrawResult, Theme};
 use serde_json::{json, Value as Json};
+use std::cell::Cell;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 1;
@@ -23,13 +24,41 @@ pub struct Runner {
     steps: u64,
     sim: Box<dyn Sim>,
     diverged_at: Option<u64>,
+    /// The preset whose complete setting and seed equal the current ones, if any.
+    active: Option<&'static Preset>,
+    /// The first step at which the active preset's claim was seen to hold in this run.
+    claim_held_at: Cell<Option<u64>>,
+    /// The panel's settle rule, its last reading and the step at which the run settled.
+    settle: Option<Settle>,
+    settle_last: Vec<Option<f64>>,
+    settled_at: Option<u64>,
 }
 
 impl Runner {
     /// A run of `panel` with `params` and `seed`, at step 0.
     pub fn new(panel: &'static dyn Panel, params: ParamValues, seed: u64) -> Self {
         let sim = panel.build(&params, seed);
-        Runner { panel, params, seed, steps: 0, sim, diverged_at: None }
+        let mut r = Runner {
+            panel,
+            params,
+            seed,
+            steps: 0,
+            sim,
+            diverged_at: None,
+            active: None,
+            claim_held_at: Cell::new(None),
+            settle: panel.settle(),
+            settle_last: Vec::new(),
+            settled_at: None,
+        };
+        r.after_rebuild();
+        r
+    }
+
+    /// A run of the preset `id` of `panel`: its complete setting and seed, at step 0.
+    pub fn with_preset(panel: &'static dyn Panel, id: &str) -> Result<Self, String> {
+        let preset = find_preset(panel, id).ok_or_else(|| unknown_preset(panel, id))?;
+        Ok(Self::new(panel, preset.params(panel.params())?, preset.seed_or_default()))
     }
 
     /// A run with default parameters and the default seed.
@@ -72,12 +101,30 @@ impl Runner {
             self.steps += 1;
             if !self.sim.is_finite() {
                 let bad = self.steps;
+                let (held, settled) = (self.claim_held_at.get(), self.settled_at);
                 self.rebuild_to(bad - 1);
                 self.diverged_at = Some(bad);
+                // The rebuild replays the same run: what was seen in it stays seen.
+                self.claim_held_at.set(held);
+                self.settled_at = settled;
                 return i + 1;
+            }
+            if let Some(rule) = self.settle {
+                if self.settled_at.is_none() && self.steps.is_multiple_of(rule.window.max(1)) {
+                    self.read_settle(rule);
+                }
             }
         }
         n
+    }
+
+    /// Compares the settle metrics with their last reading and records the step when they agree.
+    fn read_settle(&mut self, rule: Settle) {
+        let now = rule.values(&self.sim.metrics());
+        if !self.settle_last.is_empty() && rule.unchanged(&self.settle_last, &now) {
+            self.settled_at = Some(self.steps);
+        }
+        self.settle_last = now;
     }
 
     /// Rebuilds the simulation and replays it to `target` steps (all finite by construction of the caller).
@@ -85,10 +132,86 @@ impl Runner {
         self.sim = self.panel.build(&self.params, self.seed);
         self.steps = 0;
         self.diverged_at = None;
-        for _ in 0..target {
-            self.sim.step();
-            self.steps += 1;
+        self.after_rebuild();
+        self.step(target);
+    }
+
+    /// Forgets what was seen in the previous run (claim, settling) and finds the preset now in force.
+    fn after_rebuild(&mut self) {
+        self.claim_held_at.set(None);
+        self.settled_at = None;
+        self.settle_last.clear();
+        let (params, seed) = (&self.params, self.seed);
+        self.active = self
+            .panel
+            .presets()
+            .iter()
+            .find(|p| p.seed_or_default() == seed && p.params(self.panel.params()).is_ok_and(|v| &v == params));
+        if let Some(rule) = self.settle {
+            self.settle_last = rule.values(&self.sim.metrics());
         }
+    }
+
+    /// Applies preset `id`: its complete setting and seed, then back to step 0 (one rebuild).
+    pub fn apply_preset(&mut self, id: &str) -> Result<(), String> {
+        let preset = find_preset(self.panel, id).ok_or_else(|| unknown_preset(self.panel, id))?;
+        self.params = preset.params(self.panel.params())?;
+        self.seed = preset.seed_or_default();
+        self.rebuild_to(0);
+        Ok(())
+    }
+
+    /// The preset whose complete setting and seed equal the current ones, however they were set.
+    pub fn active_preset(&self) -> Option<&'static Preset> {
+        self.active
+    }
+
+    /// Tests the active preset's claim against `metrics` (the current ones) and remembers the first step
+    /// at which it held. Returns whether it has held in this run.
+    fn observe_claim(&self, metrics: &crate::panel::Metrics) -> bool {
+        let Some(claim) = self.active.and_then(|p| p.claim) else {
+            return false;
+        };
+        if self.claim_held_at.get().is_none() && claim.testable_at(self.steps) && claim.holds(metrics, self.diverged_at)
+        {
+            self.claim_held_at.set(Some(self.diverged_at.unwrap_or(self.steps)));
+        }
+        self.claim_held_at.get().is_some()
+    }
+
+    /// Tests the active preset's claim now (reading the metrics) and returns the first step at which it was
+    /// seen to hold in this run, if it has.
+    pub fn claim_held_at(&self) -> Option<u64> {
+        if self.claim_held_at.get().is_none() && self.active.and_then(|p| p.claim).is_some() {
+            self.observe_claim(&self.sim.metrics());
+        }
+        self.claim_held_at.get()
+    }
+
+    /// The active preset's claim and its state as JSON: `{preset, watch, metric, op, value, by_step,
+    /// held_at}` (`held_at` is `null` until the claim has been seen to hold; the claim is tested whenever
+    /// the metrics are read), or `null` when no preset with a claim is in force.
+    pub fn claim_json(&self) -> Json {
+        let Some((preset, claim)) = self.active.and_then(|p| p.claim.map(|c| (p, c))) else {
+            return Json::Null;
+        };
+        let mut j = claim.to_json();
+        if let Some(o) = j.as_object_mut() {
+            o.insert("preset".into(), json!(preset.id));
+            o.insert("held_at".into(), json!(self.claim_held_at.get()));
+        }
+        j
+    }
+
+    /// The step at which the run settled, if it has: its settle metrics stopped changing (see
+    /// [`Settle`]), or the active preset's claim has held and the run has reached the claim's `by_step`.
+    pub fn settled_at(&self) -> Option<u64> {
+        if let Some(s) = self.settled_at {
+            return Some(s);
+        }
+        let claim = self.active.and_then(|p| p.claim)?;
+        let held = self.claim_held_at.get()?;
+        (self.steps >= claim.by_step.max(held)).then_some(self.steps)
     }
 
     /// Restarts at step 0 with the current parameters and seed.
@@ -99,10 +222,7 @@ impl Runner {
     /// Rebuilds after a parameter or seed change, replaying to the current step count when that is cheap.
     fn refresh(&mut self) {
         let target = if self.steps <= self.panel.replay_limit() { self.steps } else { 0 };
-        self.sim = self.panel.build(&self.params, self.seed);
-        self.steps = 0;
-        self.diverged_at = None;
-        self.step(target);
+        self.rebuild_to(target);
     }
 
     /// Sets a parameter strictly (unknown keys, malformed and out-of-range values are errors).
@@ -152,9 +272,7 @@ impl Runner {
         }
         if self.params != before {
             // A click sets a new start: begin again from step 0.
-            self.sim = self.panel.build(&self.params, self.seed);
-            self.steps = 0;
-            self.diverged_at = None;
+            self.rebuild_to(0);
             true
         } else {
             false
@@ -166,9 +284,16 @@ impl Runner {
         self.sim.draw(area, theme)
     }
 
-    /// The simulation's metrics as a JSON object.
+    /// The simulation's current metrics.
+    pub fn sim_metrics(&self) -> crate::panel::Metrics {
+        self.sim.metrics()
+    }
+
+    /// The simulation's metrics as a JSON object (reading them also tests the active preset's claim).
     pub fn metrics_json(&self) -> Json {
-        metrics_json(&self.sim.metrics())
+        let m = self.sim.metrics();
+        self.observe_claim(&m);
+        metrics_json(&m)
     }
 
     /// The full report printed by `dynamics run`.
@@ -180,6 +305,7 @@ impl Runner {
             "params": self.params.to_json(),
             "status": if self.diverged_at.is_some() { "diverged" } else { "ok" },
             "diverged_at_step": self.diverged_at,
+            "preset": self.active.map(|p| p.id),
             "metrics": self.metrics_json(),
         })
     }
@@ -196,5 +322,16 @@ impl Runner {
             out.push(("seed".to_string(), self.seed.to_string()));
         }
         out
+    }
+}
+
+/// The error for an unknown preset id, naming the known ones.
+pub fn unknown_preset(panel: &dyn Panel, id: &str) -> String {
+    let ids: Vec<&str> = panel.presets().iter().map(|p| p.id).collect();
+    let shown: String = id.chars().filter(|c| !c.is_control()).take(40).collect();
+    if ids.is_empty() {
+        format!("{} has no presets (got '{shown}')", panel.id())
+    } else {
+        format!("{} has no preset '{shown}'; known: {}", panel.id(), ids.join(", "))
     }
 }

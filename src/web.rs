@@ -210,6 +210,25 @@ impl Figure {
         self.rebuilt();
     }
 
+    /// Applies preset `id` of this figure's panel: its complete setting and seed, back to step 0, in one
+    /// rebuild. Throws an `Error` naming the known ids when `id` is unknown.
+    pub fn apply_preset(&mut self, id: &str) -> Result<(), JsError> {
+        self.runner.apply_preset(id).map_err(|e| JsError::new(&e))
+    }
+
+    /// The claim of the preset in force (whose complete setting and seed equal the current ones) as JSON,
+    /// with `held_at` the first step at which it was seen to hold (claims are tested whenever
+    /// `metrics_json` is read), or `null` when no preset with a claim is in force.
+    pub fn claim_json(&self) -> String {
+        self.runner.claim_json().to_string()
+    }
+
+    /// The step at which the run settled (its settle metrics stopped changing, or the claim in force has
+    /// held and its `by_step` is reached), if it has.
+    pub fn settled_at(&self) -> Option<f64> {
+        self.runner.settled_at().map(|s| s as f64)
+    }
+
     /// Resizes the canvas backing store to the CSS size times `dpr` and draws the figure.
     pub fn render(&mut self, css_width: f64, css_height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
         let dpr = safe_scale(dpr);

@@ -355,6 +355,43 @@ fn duplicate_keys_and_flags_are_bad_input() {
 }
 
 #[test]
+fn run_with_a_preset_equals_its_values_and_flags_override_it_in_any_order() {
+    let a = json(&dynamics(&["run", "topk", "--preset", "se-wrong-limit", "--steps", "3"]));
+    let b = json(&dynamics(&["run", "topk", "--steps", "3", "method=se-weighted", "x=3,2,1,4", "k=2", "tau=0.3"]));
+    assert_eq!(a["params"], b["params"]);
+    assert_eq!(a["metrics"], b["metrics"]);
+    assert_eq!(a["preset"], "se-wrong-limit");
+    // Explicit values and the seed win over the preset wherever they stand.
+    let c = json(&dynamics(&["run", "topk", "k=1", "--seed", "4", "--preset=se-wrong-limit"]));
+    assert_eq!(c["params"]["k"], 1);
+    assert_eq!(c["params"]["method"], "se-weighted");
+    assert_eq!(c["seed"], 4);
+    assert!(c["preset"].is_null(), "k=1 and seed 4 are not the preset's setting");
+    let out = dynamics(&["run", "topk", "--preset", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no preset 'nope'") && err.contains("su-exceeds-1"), "{err}");
+}
+
+#[test]
+fn check_reports_every_claim_of_a_panel_and_rejects_bad_input() {
+    let out = dynamics(&["check", "dirac-gan"]);
+    let v = json(&out);
+    assert_eq!(v["claims"], 5);
+    assert_eq!(v["failed"], 0);
+    for r in v["results"].as_array().unwrap() {
+        assert_eq!(r["panel"], "dirac-gan");
+        assert_eq!(r["held"], true, "{r}");
+        assert!(r["held_at_step"].as_u64().unwrap() <= r["claim"]["by_step"].as_u64().unwrap());
+    }
+    for bad in [&["check", "nope"][..], &["check", "dirac-gan", "topk"], &["check", "--fast"]] {
+        let out = dynamics(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    }
+}
+
+#[test]
 fn signs_are_treated_alike_by_every_whole_number_flag() {
     // A leading '+' is accepted by every whole-number flag, as by the numeric parameters...
     let v = json(&dynamics(&["run", "simsiam-toy", "--steps", "+5", "--seed", "+7"]));
@@ -385,4 +422,20 @@ fn control_characters_in_echoed_input_are_escaped_not_stripped() {
     // Bidirectional overrides could reorder the message on screen; they are escaped too.
     let out = dynamics(&["run", "simsiam-toy", "--seed", "1\u{202e}2"]);
     assert_bad_input(&out, "'1\\u{202e}2'", "bidi override");
+}
+
+#[test]
+fn list_exports_presets_with_ids_values_seed_and_claim() {
+    let v = json(&dynamics(&["list"]));
+    let topk = v["panels"].as_array().unwrap().iter().find(|p| p["id"] == "topk").unwrap();
+    let p = &topk["presets"][0];
+    assert_eq!(p["id"], "su-exceeds-1");
+    assert_eq!(p["seed"], 1);
+    assert_eq!(p["claim"]["metric"], "max");
+    assert_eq!(p["claim"]["op"], ">");
+    assert_eq!(p["claim"]["value"], 1.0);
+    assert_eq!(p["claim"]["by_step"], 1);
+    assert!(p["values"].as_array().unwrap().iter().any(|kv| kv[0] == "anneal" && kv[1] == "0.97"));
+    assert_eq!(topk["plays_on_input"], false);
+    assert_eq!(topk["follows"][0][0], "tau");
 }

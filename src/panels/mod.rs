@@ -59,10 +59,12 @@ pub fn list_json() -> serde_json::Value {
                 "max_seed": crate::runner::MAX_SEED,
                 "clickable": p.clickable(),
                 "platform_tolerance": p.platform_tolerance(),
-                "presets": p.presets().iter().map(|pr| json!({
-                    "label": pr.label,
-                    "values": pr.values.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
+                "presets": p.presets().iter().map(|pr| pr.to_json(p.params())).collect::<Vec<_>>(),
+                "plays_on_input": p.plays_on_input(),
+                "follows": p.follows().iter().map(|(k, m)| json!([k, m])).collect::<Vec<_>>(),
+                "settle": p.settle().map(|s| json!({
+                    "metrics": s.metrics, "rel_tol": s.rel_tol, "abs_tol": s.abs_tol, "window": s.window,
+                })),
             })
         })
         .collect();

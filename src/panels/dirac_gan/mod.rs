@@ -15,7 +15,7 @@ pub(crate) mod draw;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use model::{eig2, jacobian, rate_predicted, Config, DiracGan, Loss, Update};
@@ -76,26 +76,66 @@ pub static PARAMS: [ParamSpec; 7] = [
 
 /// Presets: the notebook's variants (theory §2, "Notebook defaults").
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "GAN, simultaneous: spirals out",
-        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
-    },
-    Preset {
-        label: "WGAN, alternating: orbits",
-        values: &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
-    },
-    Preset {
-        label: "GAN + penalty 1 (critical)",
-        values: &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
-    },
-    Preset {
-        label: "WGAN, clipping 1",
-        values: &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
-    },
-    Preset {
-        label: "WGAN-GP (γ 0.7)",
-        values: &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
-    },
+    Preset::new(
+        "gan-sim",
+        "GAN, simultaneous: spirals out",
+        &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    )
+    .claim(Claim::new(
+        "radius",
+        Op::Gt,
+        2.0,
+        400,
+        "the distance to the equilibrium growing from 1.41 past 2: simultaneous steps spiral out",
+    )),
+    Preset::new(
+        "wgan-alt",
+        "WGAN, alternating: orbits",
+        &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
+    )
+    .claim(Claim::new(
+        "theta",
+        Op::Lt,
+        -1.0,
+        400,
+        "θ swinging past −1 on a closed orbit while Q stays 1.8: alternating steps orbit forever",
+    )),
+    Preset::new(
+        "gan-penalty",
+        "GAN + penalty 1 (critical)",
+        &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
+    )
+    .claim(Claim::new(
+        "radius",
+        Op::Lt,
+        1e-3,
+        200,
+        "the distance falling below 10⁻³: the penalty makes the equilibrium attract",
+    )),
+    Preset::new(
+        "wgan-clip",
+        "WGAN, clipping 1",
+        &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
+    )
+    .claim(Claim::at(
+        "radius",
+        Op::Gt,
+        0.9,
+        2000,
+        "the distance still about 1 at step 2000: clipping does not converge",
+    )),
+    Preset::new(
+        "wgan-gp",
+        "WGAN-GP (γ 0.7)",
+        &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
+    )
+    .claim(Claim::at(
+        "radius",
+        Op::Gt,
+        1.5,
+        1000,
+        "the distance still about 1.8 at step 1000: WGAN-GP does not converge",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -147,6 +187,10 @@ impl Panel for DiracGanPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The state stops moving (a converging run); orbits and spirals never settle.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["theta", "psi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 })
     }
 }
 

@@ -17,7 +17,7 @@ mod draw;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::panels::dirac_gan::model::{eig2, spectral_radius};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
@@ -124,14 +124,21 @@ pub static PARAMS: [ParamSpec; 13] = [
 /// threshold λ_t* = 3 of the default data and noise, started next to the ideal point so that the outward
 /// spiral is visible before the run diverges.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "paper (1, 1, 0.1)",
-        values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")],
-    },
-    Preset { label: "post (1, 1, 1)", values: &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")] },
-    Preset {
-        label: "too tight (1, 1, 3.1)",
-        values: &[
+    Preset::new("paper", "paper (1, 1, 0.1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")])
+        .claim(Claim::new(
+            "dist_to_ideal",
+            Op::Lt,
+            1e-3,
+            500,
+            "the distance to the ideal point (0, 1) falling below 10⁻³",
+        )),
+    Preset::new("post", "post (1, 1, 1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")]).claim(
+        Claim::new("dist_to_ideal", Op::Lt, 1e-3, 600, "the distance to the ideal point (0, 1) falling below 10⁻³"),
+    ),
+    Preset::new(
+        "too-tight",
+        "too tight (1, 1, 3.1)",
+        &[
             ("lambda_rec", "1"),
             ("lambda_idem", "1"),
             ("lambda_tight", "3.1"),
@@ -141,7 +148,14 @@ pub static PRESETS: [Preset; 3] = [
             ("a0", "0.02"),
             ("b0", "1.02"),
         ],
-    },
+    )
+    .claim(Claim::new(
+        "dist_to_ideal",
+        Op::Gt,
+        0.2,
+        1000,
+        "the run spiralling away from the ideal point (distance past 0.2, from 0.03)",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -203,6 +217,10 @@ impl Panel for DiracIgnPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The network `(a, b)` stops moving.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["a", "b"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 })
     }
 }
 

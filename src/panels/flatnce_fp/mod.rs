@@ -21,7 +21,7 @@ mod draw;
 pub mod loss;
 pub mod model;
 
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Theme};
 use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
@@ -79,18 +79,36 @@ pub static PARAMS: [ParamSpec; 6] = [
 /// Presets: the post's regime (ξ far below half an ulp), a few ulp (the staircase), and a large temperature
 /// where ξ is of order 1 and nothing is lost.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "dominant positive: loss32 = 0",
-        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
-    },
-    Preset {
-        label: "a few ulp: the staircase",
-        values: &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
-    },
-    Preset {
-        label: "τ = 0.5: nothing lost",
-        values: &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
-    },
+    Preset::new(
+        "dominant-positive",
+        "dominant positive: loss32 = 0",
+        &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    )
+    .claim(Claim::new(
+        "info_loss32",
+        Op::Eq,
+        0.0,
+        1,
+        "InfoNCE's f32 loss reading exactly 0 although ξ is 1.3·10⁻⁸",
+    )),
+    Preset::new(
+        "few-ulp",
+        "a few ulp: the staircase",
+        &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
+    )
+    .claim(Claim::new(
+        "gt_rel_err",
+        Op::Gt,
+        0.05,
+        1,
+        "the f32 positive gradient g_t off by more than 5 %: the loss is a staircase of ulps",
+    )),
+    Preset::new(
+        "large-tau",
+        "τ = 0.5: nothing lost",
+        &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
+    )
+    .claim(Claim::new("gt_rel_err", Op::Lt, 1e-6, 1, "f32 and f64 agreeing to 10⁻⁶ when ξ is of order 1")),
 ];
 
 /// The metrics reported by `dynamics run`, in order (issue 6's names first).
@@ -150,6 +168,10 @@ impl Panel for FpPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The microscope is static unless `sweep` animates the gap.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["gap_used"], rel_tol: 0.0, abs_tol: 0.0, window: 10 })
     }
 }
 

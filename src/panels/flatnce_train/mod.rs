@@ -16,7 +16,7 @@ mod draw;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Theme};
 use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
@@ -89,9 +89,10 @@ pub static PARAMS: [ParamSpec; 8] = [
 /// control for the f32 run, SGD, and the σ = 0.05 setting in which FlatNCE can trap two prototypes together
 /// on the circle (it does for the default seed 1). Each sets every key that matters for its comparison.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "τ = 0.05: FlatNCE faster",
-        values: &[
+    Preset::new(
+        "low-tau",
+        "τ = 0.05: FlatNCE faster",
+        &[
             ("loss", "infonce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -101,10 +102,18 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.1"),
         ],
-    },
-    Preset {
-        label: "τ = 0.5: no difference",
-        values: &[
+    )
+    .claim(Claim::new(
+        "ghost_maxcos",
+        Op::Lt,
+        0.1,
+        400,
+        "the FlatNCE ghost spreading the prototypes (largest cosine below 0.1) while InfoNCE lags",
+    )),
+    Preset::new(
+        "high-tau",
+        "τ = 0.5: no difference",
+        &[
             ("loss", "infonce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -114,12 +123,32 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.1"),
         ],
-    },
-    Preset { label: "f64 control", values: &[("loss", "infonce"), ("precision", "f64")] },
-    Preset { label: "SGD", values: &[("optimizer", "sgd"), ("lr", "0.1")] },
-    Preset {
-        label: "σ = 0.05: FlatNCE trap",
-        values: &[
+    )
+    .claim(Claim::new(
+        "maxcos",
+        Op::Lt,
+        0.1,
+        300,
+        "InfoNCE spreading the prototypes as fast as the FlatNCE ghost (largest cosine below 0.1)",
+    )),
+    Preset::new("f64-control", "f64 control", &[("loss", "infonce"), ("precision", "f64")]).claim(Claim::new(
+        "ghost_maxcos",
+        Op::Lt,
+        0.1,
+        400,
+        "the FlatNCE ghost still ahead in f64: InfoNCE's lag here is not rounding",
+    )),
+    Preset::new("sgd", "SGD", &[("optimizer", "sgd"), ("lr", "0.1")]).claim(Claim::new(
+        "ghost_maxcos",
+        Op::Lt,
+        0.2,
+        200,
+        "the FlatNCE ghost ahead under plain SGD as well",
+    )),
+    Preset::new(
+        "trap",
+        "σ = 0.05: FlatNCE trap",
+        &[
             ("loss", "flatnce"),
             ("precision", "f32"),
             ("optimizer", "adam"),
@@ -129,7 +158,14 @@ pub static PRESETS: [Preset; 5] = [
             ("dim", "2"),
             ("sigma", "0.05"),
         ],
-    },
+    )
+    .claim(Claim::at(
+        "maxcos",
+        Op::Gt,
+        0.99,
+        1000,
+        "two prototypes still together at step 1000 (largest cosine near 1): FlatNCE is trapped",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order (issue 6's names first).
@@ -201,6 +237,15 @@ impl Panel for TrainPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// Both runs' largest cosines and losses stop moving.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle {
+            metrics: &["maxcos", "ghost_maxcos", "loss", "ghost_loss"],
+            rel_tol: 1e-07,
+            abs_tol: 1e-12,
+            window: 500,
+        })
     }
 }
 

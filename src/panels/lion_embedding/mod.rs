@@ -17,7 +17,7 @@ pub mod kernels;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Theme};
 use model::{Catchup, Config, Model, Optimizer, Row, Summary};
@@ -175,20 +175,39 @@ pub static PARAMS: [ParamSpec; 21] = [
 
 /// Presets: the post's setting and each remedy.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "Tiger, row-RMS lr (blow-up)",
-        values: &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "1e-3"), ("lazy", "false"), ("ftz", "false")],
-    },
-    Preset {
-        label: "Tiger, constant lr",
-        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
-    },
-    Preset { label: "AdamW (hybrid remedy)", values: &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")] },
-    Preset {
-        label: "Tiger + lazy updates",
-        values: &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
-    },
-    Preset { label: "100k vocabulary", values: &[("vocab", "100000")] },
+    Preset::new(
+        "blow-up",
+        "Tiger, row-RMS lr (blow-up)",
+        &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "1e-3"), ("lazy", "false"), ("ftz", "false")],
+    )
+    .claim(Claim::new("rows_at_cap", Op::Gt, 0.0, 20_000, "a rare row reaching 1/λ = 100")),
+    Preset::new(
+        "constant-lr",
+        "Tiger, constant lr",
+        &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
+    )
+    .claim(Claim::new(
+        "max_rare",
+        Op::Gt,
+        2.0,
+        2_500,
+        "rare rows marching by η every step (largest rare entry past 2)",
+    )),
+    Preset::new("adamw", "AdamW (hybrid remedy)", &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")])
+        .claim(Claim::at("max_rare", Op::Lt, 1.0, 6_000, "rare rows staying below 1 (Tiger's are past 2 by now)")),
+    Preset::new(
+        "lazy",
+        "Tiger + lazy updates",
+        &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
+    )
+    .claim(Claim::at("max_rare", Op::Lt, 1.0, 6_000, "rare rows staying below 1 when absent rows are not updated")),
+    Preset::new("vocab-100k", "100k vocabulary", &[("vocab", "100000")]).claim(Claim::new(
+        "rows_at_cap",
+        Op::Gt,
+        0.0,
+        20_000,
+        "a rare row of the 100 000 reaching 1/λ = 100",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order.

@@ -28,7 +28,7 @@ mod table;
 
 pub use table::{METRICS, PARAMS, PRESETS, SHOW};
 
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Metric, Metrics, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use fixed::{calculator, centroid, geometric_median, pareto_hull, predicted, Calculator};
@@ -75,6 +75,30 @@ impl Panel for MultitaskPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// Every scheme's iterate stops moving (a diverged scheme reports null and counts as still).
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle {
+            metrics: &[
+                "equal_x",
+                "equal_y",
+                "init_x",
+                "init_y",
+                "prior_x",
+                "prior_y",
+                "realtime_x",
+                "realtime_y",
+                "genmean_x",
+                "genmean_y",
+                "gradnorm_x",
+                "gradnorm_y",
+                "uncertainty_x",
+                "uncertainty_y",
+            ],
+            rel_tol: 1e-09,
+            abs_tol: 1e-12,
+            window: 200,
+        })
     }
     fn clickable(&self) -> bool {
         true

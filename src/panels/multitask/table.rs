@@ -1,6 +1,6 @@
 //! The multi-task panel's parameter table, presets and metric names (the hash and CLI contract).
 
-use crate::panel::Preset;
+use crate::panel::{Claim, Op, Preset};
 use crate::params::{Kind, ParamSpec, Scale};
 
 const fn coord(key: &'static str, label: &'static str, help: &'static str, default: f64) -> ParamSpec {
@@ -146,20 +146,39 @@ pub static PARAMS: [ParamSpec; 26] = [
 
 /// The two invariance buttons, a way back, and the log-weighting caveat of theory §4.
 pub static PRESETS: [Preset; 4] = [
-    Preset { label: "x1000 task 1", values: &[("replay", "x1000")] },
-    Preset { label: "+5 task 1", values: &[("replay", "plus5")] },
-    Preset { label: "no replay", values: &[("replay", "none")] },
-    Preset {
-        label: "tiny offsets: log picks one task",
-        values: &[
-            ("m1", "0.01"),
-            ("m2", "0.01"),
-            ("m3", "0.01"),
-            ("lr", "0.01"),
-            ("show", "realtime"),
-            ("replay", "none"),
-        ],
-    },
+    Preset::new("x1000", "x1000 task 1", &[("replay", "x1000")]).claim(Claim::new(
+        "equal_replay_diverged",
+        Op::Eq,
+        1.0,
+        50,
+        "equal weights' ×1000 replay running away while the scale-invariant paths stay put",
+    )),
+    Preset::new("plus5", "+5 task 1", &[("replay", "plus5")]).claim(Claim::new(
+        "realtime_replay_gap",
+        Op::Gt,
+        0.1,
+        100,
+        "the real-time-loss path moving under +5 while gradient normalisation stays put",
+    )),
+    Preset::new("no-replay", "no replay", &[("replay", "none")]).claim(Claim::new(
+        "gradnorm_x",
+        Op::Lt,
+        1.31,
+        400,
+        "gradient normalisation stopping at the geometric median (1.30, 1.05)",
+    )),
+    Preset::new(
+        "tiny-offsets",
+        "tiny offsets: log picks one task",
+        &[("m1", "0.01"), ("m2", "0.01"), ("m3", "0.01"), ("lr", "0.01"), ("show", "realtime"), ("replay", "none")],
+    )
+    .claim(Claim::new(
+        "realtime_min_loss",
+        Op::Lt,
+        0.0101,
+        400,
+        "the real-time (log) scheme settling on one task's centre",
+    )),
 ];
 
 macro_rules! scheme_metrics {

@@ -39,7 +39,7 @@ pub mod model;
 mod plane;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use geometry::{cone_max_acc, landscape, Landscape};
@@ -143,23 +143,57 @@ pub static PARAMS: [ParamSpec; 12] = [
 ];
 
 static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "inside the cone",
-        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset {
-        label: "outside: a missing skill",
-        values: &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset {
-        label: "fine-tune leaves the cone",
-        values: &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
-    },
-    Preset { label: "best word only", values: &[("target_angle", "45"), ("mode", "search"), ("dim", "2")] },
-    Preset {
-        label: "few-shot, D = 20",
-        values: &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
-    },
+    Preset::new(
+        "inside-cone",
+        "inside the cone",
+        &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    )
+    .claim(Claim::new(
+        "test_acc",
+        Op::Gt,
+        0.99,
+        200,
+        "the learned prompt passing the best word (0.936): test accuracy above 0.99",
+    )),
+    Preset::new(
+        "outside-cone",
+        "outside: a missing skill",
+        &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
+    )
+    .claim(Claim::new(
+        "test_acc",
+        Op::Gt,
+        0.77,
+        300,
+        "the prompt stopping at the cone's ceiling (0.78): a skill the model lacks",
+    )),
+    Preset::new(
+        "finetune",
+        "fine-tune leaves the cone",
+        &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
+    )
+    .claim(Claim::new(
+        "test_acc",
+        Op::Gt,
+        0.95,
+        150,
+        "fine-tuning passing the cone's ceiling (0.78): test accuracy above 0.95",
+    )),
+    Preset::new("best-word", "best word only", &[("target_angle", "45"), ("mode", "search"), ("dim", "2")]).claim(
+        Claim::new("test_acc", Op::Ge, 0.936, 1, "discrete search stopping at the best word (test accuracy 0.936)"),
+    ),
+    Preset::new(
+        "few-shot",
+        "few-shot, D = 20",
+        &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
+    )
+    .claim(Claim::new(
+        "test_acc",
+        Op::Gt,
+        0.98,
+        200,
+        "the prompt passing the logistic regression on 32 examples (0.81)",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first seven are named by issue 9).
@@ -217,6 +251,15 @@ impl Panel for PTuningPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The prompt and its accuracy stop moving.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle {
+            metrics: &["test_acc", "loss", "prompt_x", "prompt_y"],
+            rel_tol: 1e-09,
+            abs_tol: 1e-12,
+            window: 200,
+        })
     }
 }
 

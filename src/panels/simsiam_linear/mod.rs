@@ -15,7 +15,7 @@ mod draw;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Theme};
 use model::{data_cloud, growth_predicted, predict_mode, Config, Linear, ModePrediction, Variant};
@@ -111,22 +111,42 @@ pub static PARAMS: [ParamSpec; 11] = [
 /// Presets: SimSiam's defaults, one direction collapsing, and the same start with a slow and a fast
 /// predictor on both sides of the collapse threshold `w0² + (p*² − p0²)/α = 0` of theory §4.
 pub static PRESETS: [Preset; 4] = [
-    Preset {
-        label: "SimSiam defaults",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "0.2"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "one direction collapses",
-        values: &[("variant", "simsiam"), ("w0", "0.2"), ("p0", "0.75"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "slow predictor collapses",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "1"), ("sampled", "false")],
-    },
-    Preset {
-        label: "fast predictor survives",
-        values: &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "4"), ("sampled", "false")],
-    },
+    Preset::new(
+        "defaults",
+        "SimSiam defaults",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "0.2"), ("alpha", "1"), ("sampled", "false")],
+    )
+    .claim(Claim::new("sv_min", Op::Gt, 0.9, 500, "both singular values growing (to 1.04 and 0.94): no collapse")),
+    Preset::new(
+        "one-collapses",
+        "one direction collapses",
+        &[("variant", "simsiam"), ("w0", "0.2"), ("p0", "0.75"), ("alpha", "1"), ("sampled", "false")],
+    )
+    .claim(Claim::new(
+        "sv_min",
+        Op::Lt,
+        0.01,
+        3_000,
+        "one singular value falling below 0.01 while the other stays at 0.34",
+    )),
+    Preset::new(
+        "slow-predictor",
+        "slow predictor collapses",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "1"), ("sampled", "false")],
+    )
+    .claim(Claim::new("sv_max", Op::Lt, 0.01, 500, "both singular values falling below 0.01: collapse")),
+    Preset::new(
+        "fast-predictor",
+        "fast predictor survives",
+        &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "4"), ("sampled", "false")],
+    )
+    .claim(Claim::new(
+        "p11",
+        Op::Lt,
+        0.801,
+        500,
+        "the predictor settling at λ/(λ+σ²) = 0.8 while W stops at 0.54 and 0.49",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -192,6 +212,10 @@ impl Panel for LinearPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The singular values of W and the predictor's diagonal stop moving.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["sv_max", "sv_min", "p11", "p22"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
     }
     /// Replaying a sampled run costs up to 6·B normal draws per step, so long runs restart instead; every
     /// exact-gradient run has settled well before 10 000 steps.

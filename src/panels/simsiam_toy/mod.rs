@@ -11,7 +11,7 @@ mod draw;
 pub mod model;
 
 use crate::history::History;
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use model::{predict, Mode, Prediction, Toy};
@@ -73,18 +73,24 @@ pub static PARAMS: [ParamSpec; 7] = [
 /// Presets: the post's start, and one start on either side of the sg collapse threshold
 /// `θ0² ≤ (φ0² − 1)/α` (φ0 > 1), showing that a faster predictor prevents collapse.
 pub static PRESETS: [Preset; 3] = [
-    Preset {
-        label: "post's start (0.6, 0.1)",
-        values: &[("mode", "sg"), ("phi0", "0.6"), ("theta0", "0.1"), ("alpha", "1"), ("tau", "0")],
-    },
-    Preset {
-        label: "slow predictor collapses",
-        values: &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "0.5"), ("tau", "0")],
-    },
-    Preset {
-        label: "fast predictor survives",
-        values: &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "10"), ("tau", "0")],
-    },
+    Preset::new(
+        "post-start",
+        "post's start (0.6, 0.1)",
+        &[("mode", "sg"), ("phi0", "0.6"), ("theta0", "0.1"), ("alpha", "1"), ("tau", "0")],
+    )
+    .claim(Claim::new("theta", Op::Gt, 0.8, 400, "the encoder θ stopping near 0.81, not at 0")),
+    Preset::new(
+        "slow-predictor",
+        "slow predictor collapses",
+        &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "0.5"), ("tau", "0")],
+    )
+    .claim(Claim::new("theta", Op::Lt, 1e-3, 300, "θ falling below 10⁻³: a slow predictor collapses")),
+    Preset::new(
+        "fast-predictor",
+        "fast predictor survives",
+        &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "10"), ("tau", "0")],
+    )
+    .claim(Claim::new("phi", Op::Lt, 1.01, 400, "the predictor φ settling at 1 while θ stops near 0.17")),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -133,6 +139,10 @@ impl Panel for ToyPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// θ and φ stop moving once the predictor has settled (or θ has collapsed to within 10⁻¹²).
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["theta", "phi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) mod chrome;
 mod draw;
 pub mod model;
 
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
@@ -76,14 +76,32 @@ pub static PARAMS: [ParamSpec; 6] = [
 /// Presets: the noise cut (default), γ just below the threshold, cross-entropy, the `−p` limit, a floor,
 /// and a hand-made q.
 pub static PRESETS: [Preset; 5] = [
-    Preset { label: "noise cut (γ = 0.1)", values: &[("gamma", "0.1"), ("floor", "0"), ("q", "")] },
-    Preset { label: "below threshold (γ = 0.02)", values: &[("gamma", "0.02"), ("floor", "0"), ("q", "")] },
-    Preset { label: "cross-entropy (γ = 0)", values: &[("gamma", "0"), ("floor", "0"), ("q", "")] },
-    Preset { label: "floor b = 0.3", values: &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")] },
-    Preset {
-        label: "q = 0.5, 0.3, 0.15, 0.05",
-        values: &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")],
-    },
+    Preset::new("noise-cut", "noise cut (γ = 0.1)", &[("gamma", "0.1"), ("floor", "0"), ("q", "")]).claim(Claim::new(
+        "max_gap",
+        Op::Lt,
+        0.02,
+        300,
+        "the noise labels draining towards 0: p becoming one-hot",
+    )),
+    Preset::new("below-threshold", "below threshold (γ = 0.02)", &[("gamma", "0.02"), ("floor", "0"), ("q", "")])
+        .claim(Claim::new("max_gap", Op::Lt, 1e-3, 300, "p settling on p* with every label kept")),
+    Preset::new("cross-entropy", "cross-entropy (γ = 0)", &[("gamma", "0"), ("floor", "0"), ("q", "")])
+        .claim(Claim::new("max_gap", Op::Lt, 1e-3, 200, "p settling on q itself (0.73 and 0.03)")),
+    Preset::new("floor", "floor b = 0.3", &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")]).claim(Claim::new(
+        "max_gap",
+        Op::Lt,
+        1e-3,
+        300,
+        "p settling with the noise labels held up by the floor",
+    )),
+    Preset::new("q-list", "q = 0.5, 0.3, 0.15, 0.05", &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")])
+        .claim(Claim::new(
+            "max_gap",
+            Op::Lt,
+            0.02,
+            400,
+            "the two small labels draining to 0 while the two large ones share the mass",
+        )),
 ];
 
 /// The metrics, in order.
@@ -130,6 +148,10 @@ impl Panel for SinglePanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// The probabilities stop approaching p* (the noise-cut runs approach it like 1/t and settle late).
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["max_gap", "loss"], rel_tol: 1e-07, abs_tol: 1e-12, window: 200 })
     }
     fn clickable(&self) -> bool {
         true

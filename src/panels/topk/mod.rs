@@ -10,7 +10,9 @@
 //! threshold, the Jacobian, every output against log τ, and all constructions side by side, and it flags where
 //! one fails: values above 1, broken order, the recursion's numerical breakdown, smooth-f ≠ softmax at k = 1,
 //! naive f32 softmax at low τ.
-//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start.
+//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start. Input (a preset, a dragged
+//! bar) does not start annealing ([`Panel::plays_on_input`]), so a failure a preset is about stays on screen until
+//! the reader presses Play; the τ slider then follows the annealed τ ([`Panel::follows`]).
 //!
 //! The `threshold` metric is reported in score units, `τλ` (so `p_i = f((x_i − τλ)/τ)`), which is where the
 //! figure draws it among the score bars.
@@ -19,7 +21,7 @@ mod draw;
 pub mod methods;
 pub mod model;
 
-use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use methods::Method;
@@ -100,38 +102,54 @@ pub static PARAMS: [ParamSpec; 9] = [
 
 /// Presets: the failures the theory documents, each on the post's example scores where it applies.
 pub static PRESETS: [Preset; 5] = [
-    Preset {
-        label: "Su-iterative exceeds 1",
-        values: &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
-    },
-    Preset {
-        label: "SE: wrong τ → 0 limit",
-        values: &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
-    },
-    Preset {
-        label: "recursion breaks as τ falls",
-        values: &[
+    Preset::new(
+        "su-exceeds-1",
+        "Su-iterative exceeds 1",
+        &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
+    )
+    .claim(Claim::new("max", Op::Gt, 1.0, 1, "an output above 1 (1.117)")),
+    Preset::new(
+        "se-wrong-limit",
+        "SE: wrong τ → 0 limit",
+        &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
+    )
+    .claim(Claim::new("max", Op::Gt, 1.4, 1, "1.46 on the largest score, heading for 1.5 instead of 1")),
+    Preset::new(
+        "recursion-breaks",
+        "recursion breaks at τ = 0.3",
+        &[
             ("method", "gradtopk-recursion"),
             ("x", ""),
             ("n", "32"),
             ("spread", "2"),
             ("k", "8"),
-            ("tau", "1"),
+            ("tau", "0.3"),
             ("precision", "f64"),
         ],
-    },
-    Preset {
-        label: "smooth f, k = 1 ≠ softmax",
-        values: &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
-    },
-    Preset {
-        label: "f32 softmax at τ = 0.01",
-        values: &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
-    },
+    )
+    .claim(Claim::new("breakdown", Op::Eq, 1.0, 1, "the recursion off from the stable DP (breakdown)")),
+    Preset::new(
+        "smooth-k1",
+        "smooth f, k = 1 ≠ softmax",
+        &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
+    )
+    .claim(Claim::new("max", Op::Lt, 0.64, 1, "a largest output of 0.628 where softmax gives 0.644")),
+    Preset::new(
+        "f32-softmax",
+        "f32 softmax at τ = 0.01",
+        &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
+    )
+    .claim(Claim::new(
+        "naive_f32_ok",
+        Op::Eq,
+        0.0,
+        1,
+        "the naive f32 softmax giving NaN while the stable one stays exact",
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
-pub static METRICS: [&str; 14] = [
+pub static METRICS: [&str; 15] = [
     "p",
     "sum",
     "max",
@@ -146,7 +164,17 @@ pub static METRICS: [&str; 14] = [
     "annealing_done",
     "k_used",
     "n",
+    "naive_f32_ok",
 ];
+
+/// Whether the naive f32 softmax `e^y/Σe^y` (shown in the comparison strip when k = 1) is finite at the
+/// current τ; `null` when k > 1, where it is not computed.
+fn naive_f32_ok(s: &Snapshot) -> Metric {
+    match s.rows.iter().find(|r| r.label == "naive f32") {
+        Some(r) => Metric::Bool(r.p.iter().all(|v| v.is_finite())),
+        None => Metric::Null,
+    }
+}
 
 /// The panel descriptor.
 pub struct TopkPanel;
@@ -184,6 +212,19 @@ impl Panel for TopkPanel {
     }
     fn presets(&self) -> &'static [Preset] {
         &PRESETS
+    }
+    /// τ stops changing: annealing has reached its floor, or `anneal` is 1 and nothing moves.
+    fn settle(&self) -> Option<Settle> {
+        Some(Settle { metrics: &["tau"], rel_tol: 0.0, abs_tol: 0.0, window: 10 })
+    }
+    /// A preset or a dragged bar shows its construction at the slider's τ and stays there: stepping anneals
+    /// τ, so the run moves on only when the reader presses Play.
+    fn plays_on_input(&self) -> bool {
+        false
+    }
+    /// While annealing plays, the τ slider shows the current τ.
+    fn follows(&self) -> &'static [(&'static str, &'static str)] {
+        &[("tau", "tau")]
     }
 }
 
@@ -335,6 +376,7 @@ impl Sim for TopkSim {
             ("annealing_done", Metric::Bool(self.lab.annealing_done())),
             ("k_used", Metric::Int(self.lab.k as i64)),
             ("n", Metric::Int(self.lab.x.len() as i64)),
+            ("naive_f32_ok", naive_f32_ok(&s)),
         ]
     }
 
