@@ -226,6 +226,12 @@ impl Panel for TopkPanel {
     fn follows(&self) -> &'static [(&'static str, &'static str)] {
         &[("tau", "tau")]
     }
+    /// A change of any setting shows the construction at the slider's τ: the run restarts at step 0 rather
+    /// than replaying the annealing to the current step (the page commits the followed τ to the slider when
+    /// it pauses, so the picture does not jump).
+    fn replay_limit(&self) -> u64 {
+        0
+    }
 }
 
 /// Where the score bars and the annealing plot were last drawn, for dragging and clicking.
