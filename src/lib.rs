@@ -7,6 +7,7 @@
 
 pub mod hash;
 pub mod history;
+pub mod math;
 pub mod panel;
 pub mod panels;
 pub mod params;
