@@ -8,6 +8,7 @@
 pub mod check;
 pub mod hash;
 pub mod history;
+pub mod math;
 pub mod panel;
 pub mod panels;
 pub mod params;

@@ -9,10 +9,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::panels;
-use dynamics::panels::flatnce_fp::loss::{cosine, flatnce, infonce, ulp_f32, xi};
-use dynamics::panels::flatnce_fp::model::{probe, sweep_row, Draws, ZOOM_ULPS};
-use dynamics::panels::flatnce_fp::FpSim;
-use dynamics::panels::flatnce_train::model::{
+use dynamics::panels::flatnce::fp::model::{probe, sweep_row, Draws, ZOOM_ULPS};
+use dynamics::panels::flatnce::fp::FpSim;
+use dynamics::panels::flatnce::loss::{cosine, flatnce, infonce, ulp_f32, xi};
+use dynamics::panels::flatnce::train::model::{
     anchor_xi, initial_weights, max_cos_target, pass, Batch, Config, LossKind, Toy,
 };
 use dynamics::params::ParamValues;
@@ -173,7 +173,7 @@ fn f2_float32_staircase() {
 #[test]
 fn f2_zoomed_staircase_of_the_panel() {
     for (tau, k) in [(0.05, 8usize), (0.1, 2), (0.02, 64), (0.5, 16)] {
-        let cfg = dynamics::panels::flatnce_fp::model::Config { tau, k, cos_pos: 0.95, gap: 1.0, jitter: 0.05 };
+        let cfg = dynamics::panels::flatnce::fp::model::Config { tau, k, cos_pos: 0.95, gap: 1.0, jitter: 0.05 };
         let sim = FpSim::new(cfg, false, 1);
         let ulp = sim.probe.ulp;
         assert!(!sim.zoom.is_empty());

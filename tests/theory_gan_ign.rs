@@ -14,10 +14,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::panels;
-use dynamics::panels::dirac_gan::model::{
+use dynamics::panels::dirac::gan::model::{
     self as gan, jacobian, q, rate_predicted, step_matrix, Config as GanConfig, DiracGan, Loss, Update,
 };
-use dynamics::panels::dirac_ign::model::{
+use dynamics::panels::dirac::ign::model::{
     clamp_factor, grad_terms, Coeffs, Config as IgnConfig, FixedKind, Ign, Moments, Problem, CLAMP_C,
 };
 use dynamics::params::ParamValues;

@@ -17,10 +17,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::panels;
-use dynamics::panels::tailr_noisy::model::{
+use dynamics::panels::tailr::noisy::model::{
     auroc, kernel_matrix, mat_vec, Config as NoisyConfig, Data, Learner, Noisy, Optimizer,
 };
-use dynamics::panels::tailr_single::model::{
+use dynamics::panels::tailr::single::model::{
     floor_fixed_point, grad_logits, loss_of_logits, noisy_onehot, one_hot_threshold, optimum, optimum_bisect,
     water_fill, Config, QSource, Single,
 };
@@ -546,8 +546,8 @@ fn cross_entropy_memorises_flipped_labels_and_tailr_does_not() {
     let (mut rise_ce, mut rise_t) = (0.0, 0.0);
     for (seed, out) in &results {
         let ((t_early, c_early), (t_late, c_late)) = (out[0], out[1]);
-        let mem = |s: dynamics::panels::tailr_noisy::model::Scores| s.memorised.expect("flipped points exist");
-        let auc = |s: dynamics::panels::tailr_noisy::model::Scores| s.auroc.expect("both groups exist");
+        let mem = |s: dynamics::panels::tailr::noisy::model::Scores| s.memorised.expect("flipped points exist");
+        let auc = |s: dynamics::panels::tailr::noisy::model::Scores| s.auroc.expect("both groups exist");
         assert!(mem(c_late) >= mem(c_early), "seed {seed}: CE memorised fell");
         assert!(mem(c_late) > mem(t_late), "seed {seed}: CE {} vs TaiLr {}", mem(c_late), mem(t_late));
         assert!(

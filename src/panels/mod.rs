@@ -5,17 +5,14 @@
 
 use crate::panel::Panel;
 
-pub mod dirac_gan;
-pub mod dirac_ign;
-pub mod flatnce_fp;
-pub mod flatnce_train;
+pub mod dirac;
+pub mod flatnce;
 pub mod lion_embedding;
 pub mod multitask;
 pub mod ptuning;
 pub mod simsiam_linear;
 pub mod simsiam_toy;
-pub mod tailr_noisy;
-pub mod tailr_single;
+pub mod tailr;
 pub mod topk;
 
 /// All registered panels, in page order.
@@ -23,15 +20,15 @@ pub fn all() -> Vec<&'static dyn Panel> {
     vec![
         &simsiam_toy::PANEL,
         &simsiam_linear::PANEL,
-        &dirac_gan::PANEL,
-        &dirac_ign::PANEL,
+        &dirac::gan::PANEL,
+        &dirac::ign::PANEL,
         &topk::PANEL,
         &lion_embedding::PANEL,
-        &flatnce_fp::PANEL,
-        &flatnce_train::PANEL,
+        &flatnce::fp::PANEL,
+        &flatnce::train::PANEL,
         &multitask::PANEL,
-        &tailr_single::PANEL,
-        &tailr_noisy::PANEL,
+        &tailr::single::PANEL,
+        &tailr::noisy::PANEL,
         &ptuning::PANEL,
     ]
 }

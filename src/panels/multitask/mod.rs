@@ -23,7 +23,6 @@
 mod draw;
 pub mod fixed;
 pub mod model;
-mod side;
 mod table;
 
 pub use table::{METRICS, PARAMS, PRESETS, SHOW};

@@ -36,7 +36,6 @@ mod draw;
 pub mod frozen;
 pub mod geometry;
 pub mod model;
-mod plane;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};

@@ -10,6 +10,7 @@
 //! the user's seed: the fixed random predictor, the minibatches and the displayed data cloud each have
 //! their own stream, so one never shifts another.
 
+use crate::math::spectral_radius;
 use crate::rng::{self, Rng};
 use nalgebra::{Matrix2, Vector2};
 
@@ -446,19 +447,5 @@ pub fn growth_predicted(cfg: &Config, p: &Matrix2<f64>) -> Option<f64> {
             Some(rho(0).max(rho(1)))
         }
         _ => None,
-    }
-}
-
-/// The largest eigenvalue modulus of a real 2×2 matrix.
-pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
-    let tr = m.trace();
-    let det = m.determinant();
-    let disc = 0.25 * tr * tr - det;
-    if disc >= 0.0 {
-        let r = disc.sqrt();
-        (0.5 * tr + r).abs().max((0.5 * tr - r).abs())
-    } else {
-        // A complex pair: both have modulus sqrt(det).
-        det.abs().sqrt()
     }
 }

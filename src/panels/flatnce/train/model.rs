@@ -8,7 +8,7 @@
 //! the f64 gradient on the same batch from the same (f64-widened) weights, which gives `cos(g, g64)` and
 //! the per-anchor ξ_k of the readouts.
 
-use crate::panels::flatnce_fp::loss::{cosine, flatnce, infonce, Real};
+use crate::panels::flatnce::loss::{cosine, flatnce, infonce, Real};
 use crate::rng;
 
 /// Which contrastive loss is trained.

@@ -7,6 +7,7 @@
 //! replaces `v₂` by `θ − γ(|ψ| − g₀) sign ψ` with `g₀ = 1`. Weight clipping projects ψ onto `[−c, c]` after
 //! every step. This module imports neither plotters nor web-sys and uses no randomness.
 
+use crate::math::spectral_radius;
 use nalgebra::Matrix2;
 
 /// The target gradient norm `g₀` of the WGAN-GP penalty (the notebook's value).
@@ -198,30 +199,6 @@ pub fn step_matrix(cfg: &Config) -> Option<Matrix2<f64>> {
             1.0 + h * j[(1, 1)] + h * h * j[(1, 0)] * j[(0, 1)],
         ),
     })
-}
-
-/// The eigenvalues of a real 2×2 matrix in closed form, as `(re, im)` pairs.
-///
-/// A complex pair is returned as `(re, +|im|)` then `(re, −|im|)`; real eigenvalues in decreasing order.
-pub fn eig2(m: &Matrix2<f64>) -> [(f64, f64); 2] {
-    let tr = m[(0, 0)] + m[(1, 1)];
-    // disc = (tr/2)² − det, written as ((m00 − m11)/2)² + m01 m10 to avoid cancellation.
-    let half_diff = 0.5 * (m[(0, 0)] - m[(1, 1)]);
-    let disc = half_diff * half_diff + m[(0, 1)] * m[(1, 0)];
-    let c = 0.5 * tr;
-    if disc >= 0.0 {
-        let s = disc.sqrt();
-        [(c + s, 0.0), (c - s, 0.0)]
-    } else {
-        let s = (-disc).sqrt();
-        [(c, s), (c, -s)]
-    }
-}
-
-/// The spectral radius of a real 2×2 matrix.
-pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
-    let [(r1, i1), (r2, i2)] = eig2(m);
-    r1.hypot(i1).max(r2.hypot(i2))
 }
 
 /// The per-step growth factor of the distance to the equilibrium predicted by the linearisation: the

@@ -16,9 +16,7 @@
 //! sweeps log-linearly across the plot and the readouts run down the staircase). The sweep is off by default
 //! so that the numbers on screen, in a shared link and in the metrics always belong to the sliders.
 
-pub(crate) mod axes;
 mod draw;
-pub mod loss;
 pub mod model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};

@@ -10,7 +10,7 @@
 //! This module imports neither plotters nor web-sys. All randomness comes from a seeded [`crate::rng`]
 //! stream.
 
-use crate::panels::dirac_gan::model::eig2;
+use crate::math::eig2;
 use crate::rng::{self, Rng};
 use nalgebra::Matrix2;
 

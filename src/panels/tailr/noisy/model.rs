@@ -11,7 +11,7 @@
 //! This module imports neither plotters nor web-sys. All randomness comes from [`crate::rng`] streams of the
 //! user's seed: the training inputs, the label flips and the test set each have their own stream.
 
-use crate::panels::tailr_single::model::{floored_weight, loss};
+use crate::panels::tailr::loss::{floored_weight, loss};
 use crate::rng::{self, Rng};
 
 /// The `rng` stream of the training inputs.

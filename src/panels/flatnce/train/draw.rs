@@ -8,8 +8,8 @@
 
 use super::model::{LossKind, Optimizer, Precision};
 use super::{Sample, TrainSim};
-use crate::panels::flatnce_fp::axes::{blend, decade_ticks, num, pow10, text, LogFloor};
-use crate::panels::flatnce_fp::loss::ulp_f32;
+use crate::panels::flatnce::draw::{blend, decade_ticks, num, pow10, text, LogFloor};
+use crate::panels::flatnce::loss::ulp_f32;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
 use crate::plot::{err, is_wide, Theme};

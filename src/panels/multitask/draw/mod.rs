@@ -1,13 +1,17 @@
 //! Drawing of the multi-task panel: the plane with the task contours, the Pareto set, every scheme's path (and
 //! its replay), the centroid, the geometric median and the predicted end points; the side charts live in
-//! `side.rs`.
+//! [`side`].
 
-use super::model::{Replay, Scheme};
-use super::{side, MultitaskSim};
+mod side;
+mod style;
+
+use crate::panels::multitask::model::{Replay, Scheme};
+use crate::panels::multitask::MultitaskSim;
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use style::{scheme_color, scheme_label};
 
 /// Draws the whole figure and returns the plane's pixel mapping for pointer handling.
 pub fn draw<DB: DrawingBackend>(
@@ -32,24 +36,6 @@ pub fn draw<DB: DrawingBackend>(
     side::loss_chart(&loss_area, sim, theme, wide)?;
     side::weights_chart(&weights_area, sim, theme, wide)?;
     Ok(map)
-}
-
-/// The colour of a scheme, stable whatever is shown.
-pub fn scheme_color(theme: &Theme, s: Scheme) -> RGBColor {
-    theme.series(s.index())
-}
-
-/// A scheme's label in keys and rows.
-pub fn scheme_label(s: Scheme) -> &'static str {
-    match s {
-        Scheme::Equal => "equal",
-        Scheme::Init => "init",
-        Scheme::Prior => "prior",
-        Scheme::Realtime => "real-time",
-        Scheme::GenMean => "gen. mean",
-        Scheme::GradNorm => "grad. norm.",
-        Scheme::Uncertainty => "uncertainty*",
-    }
 }
 
 /// The replay's description.
@@ -222,7 +208,7 @@ fn plane<DB: DrawingBackend>(
     // Contours: circles (the level sets of an isotropic quadratic) at 0.2, 0.4 and 0.6 times the
     // size of the triangle. Exact circles need no marching squares.
     if sim.contours {
-        let size = super::fixed::scale(&t.c);
+        let size = crate::panels::multitask::fixed::scale(&t.c);
         let style = theme.muted().mix(0.35).stroke_width(theme.px(1.0));
         for c in &t.c {
             for k in 1..=3 {

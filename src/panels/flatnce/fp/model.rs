@@ -3,7 +3,7 @@
 //! Pure: no drawing, no clock; the jitter of the negatives and the stand-in Jacobian come from seeded
 //! streams. The positive is index 0 of every score row.
 
-use super::loss::{cosine, flatnce, infonce, ulp_f32, xi};
+use crate::panels::flatnce::loss::{cosine, flatnce, infonce, ulp_f32, xi};
 use crate::rng;
 
 /// The largest K of the parameter table; the seeded draws are made for this K so that changing K keeps the

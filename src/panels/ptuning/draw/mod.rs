@@ -1,12 +1,14 @@
 //! Layout of the P-tuning figure: a headline with the parameter counter, the two planes, and the accuracy
 //! and loss curves.
 
-use super::model::Mode;
-use super::plane::{input_plane, prompt_plane};
-use super::PTuningSim;
+mod plane;
+
+use crate::panels::ptuning::model::Mode;
+use crate::panels::ptuning::PTuningSim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
 use crate::plot::{err, is_wide, log_range, PlaneMap, Theme};
+use plane::{input_plane, prompt_plane};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -119,7 +121,7 @@ fn accuracy_chart<DB: DrawingBackend>(
         let style = color.stroke_width(theme.px(1.3));
         dashed_line(&chart, &[(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style)?;
     }
-    let pts = |f: fn(&super::Sample) -> f64| -> Vec<(f64, f64)> {
+    let pts = |f: fn(&crate::panels::ptuning::Sample) -> f64| -> Vec<(f64, f64)> {
         items.iter().map(|(t, s)| (*t as f64, f(s))).filter(|p| p.1.is_finite()).map(|(t, v)| (t, v.max(lo))).collect()
     };
     if d20 {

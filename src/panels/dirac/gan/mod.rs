@@ -15,10 +15,11 @@ pub(crate) mod draw;
 pub mod model;
 
 use crate::history::History;
+use crate::math::eig2;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
-use model::{eig2, jacobian, rate_predicted, Config, DiracGan, Loss, Update};
+use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
 use std::cell::Cell;
 
 /// The parameter table (theory §2 and §4).

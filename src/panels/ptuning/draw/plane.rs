@@ -1,8 +1,8 @@
 //! The two planes of the P-tuning figure: the prompt plane (heat map, words, keys, prompt trail) and the
 //! input plane (data, target and model boundaries, word boundaries, the reachable cone).
 
-use super::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
-use super::{PTuningSim, PLANE};
+use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
+use crate::panels::ptuning::{PTuningSim, PLANE};
 use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
 use crate::plot::{err, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
@@ -148,7 +148,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
             dots(&chart, &[(e[0], e[1])], theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))?;
         }
         // Labels sit outside the ring, anchored away from the dot so they never cover it.
-        let dir = super::model::unit(60.0 * v as f64);
+        let dir = crate::panels::ptuning::model::unit(60.0 * v as f64);
         let h = if dir[0] > 0.3 {
             HPos::Left
         } else if dir[0] < -0.3 {

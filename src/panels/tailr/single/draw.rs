@@ -5,9 +5,10 @@
 //! Everything plotted is a probability in `[0, 1]` or a loss clamped to its axis, all indices are bounded by
 //! the number of labels, and no value reaches plotters unless it is finite.
 
-use super::chrome::{header, key_rows, short, Sample};
-use super::model::{floored_weight, loss, one_hot_threshold, QSource};
+use super::model::{one_hot_threshold, QSource};
 use super::SingleSim;
+use crate::panels::tailr::draw::{header, key_rows, short, Sample};
+use crate::panels::tailr::loss::{floored_weight, loss};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
@@ -147,7 +148,7 @@ fn bar_chart<DB: DrawingBackend>(
         text_px(area, &gap, (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
         56.0
     };
-    let c_q = super::chrome::lerp(theme.bg(), theme.muted(), 0.45);
+    let c_q = crate::panels::tailr::draw::lerp(theme.bg(), theme.muted(), 0.45);
     let (c_p, c_star, c_cut) = (theme.series(0), theme.fg(), theme.warn());
     let cut = m.opt.cutoff;
     let ymax = q.iter().chain(&m.p).chain(&m.opt.p).map(|v| prob(*v)).fold(0.02, f64::max);

@@ -15,7 +15,6 @@
 //! not sum to 1 is normalised, an all-zero list is replaced by the uniform distribution and a one-entry list
 //! is ignored (the figure's headline says which happened). Clicking a bar sets that label's `q` entry.
 
-pub(crate) mod chrome;
 mod draw;
 pub mod model;
 

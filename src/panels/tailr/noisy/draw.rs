@@ -11,7 +11,7 @@
 
 use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
-use crate::panels::tailr_single::chrome::{header, key_rows, lerp, short, Sample};
+use crate::panels::tailr::draw::{header, key_rows, lerp, short, Sample};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{polyline, text_px};

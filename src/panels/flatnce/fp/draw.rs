@@ -5,9 +5,9 @@
 //! Every plotted value goes through [`LogFloor::place`] or a clamp into its axis, so extreme settings (ξ far
 //! off the plotted decades, K = 64, τ = 0.02) draw clamped markers instead of failing.
 
-use super::axes::{blend, num, pow10, text, LogFloor};
 use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
+use crate::panels::flatnce::draw::{blend, num, pow10, text, LogFloor};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at};
 use crate::plot::{err, is_wide, legend, Corner, Theme};
 use plotters::coord::Shift;
@@ -159,7 +159,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     let sw: &[SweepPoint] = &sim.sweep;
     // FlatNCE axis: log ξ over the plotted decades (log 1e-12 ≈ −27.6 to 0), with a little room above.
     let (flo, fhi) = (XI_RANGE.0.ln() - 1.5, XI_RANGE.1.ln() + 8.0);
-    let xt = super::axes::decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
+    let xt = crate::panels::flatnce::draw::decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
     let yt = ax.ticks(8);
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(6.0))

@@ -17,8 +17,8 @@ mod draw;
 pub mod model;
 
 use crate::history::History;
+use crate::math::{eig2, spectral_radius};
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
-use crate::panels::dirac_gan::model::{eig2, spectral_radius};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};

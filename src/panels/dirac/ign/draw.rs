@@ -5,9 +5,7 @@
 
 use super::model::{FixedCurve, FixedKind, FixedPoint, Optimizer};
 use super::IgnSim;
-use crate::panels::dirac_gan::draw::{
-    eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick,
-};
+use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
 use crate::plot::{err, is_wide, vector_field, PlaneMap, Theme};

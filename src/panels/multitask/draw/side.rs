@@ -1,10 +1,10 @@
 //! The side charts of the multi-task panel: per-scheme loss curves (log–log) and the final pull shares of the
 //! three tasks per scheme, with the replay's shares and invariance verdicts, and the prior calculator.
 
-use super::draw::{scheme_color, scheme_label};
-use super::fixed::scale;
-use super::model::{Run, Scheme, N};
-use super::MultitaskSim;
+use super::style::{scheme_color, scheme_label};
+use crate::panels::multitask::fixed::scale;
+use crate::panels::multitask::model::{Run, Scheme, N};
+use crate::panels::multitask::MultitaskSim;
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
 use crate::plot::{err, log_range, Theme};
 use plotters::coord::Shift;
@@ -290,7 +290,7 @@ fn bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     run: &Run,
-    tasks: &super::model::Tasks,
+    tasks: &crate::panels::multitask::model::Tasks,
     (x0, x1): (i32, i32),
     (y0, y1): (i32, i32),
     shades: &[RGBColor; N],

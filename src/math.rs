@@ -1,0 +1,29 @@
+//! Small linear algebra shared by several topics: eigenvalues and spectral radius of real 2×2 matrices.
+//!
+//! Pure: no plotting, no randomness, no clock.
+
+use nalgebra::Matrix2;
+
+/// The eigenvalues of a real 2×2 matrix in closed form, as `(re, im)` pairs.
+///
+/// A complex pair is returned as `(re, +|im|)` then `(re, −|im|)`; real eigenvalues in decreasing order.
+pub fn eig2(m: &Matrix2<f64>) -> [(f64, f64); 2] {
+    let tr = m[(0, 0)] + m[(1, 1)];
+    // disc = (tr/2)² − det, written as ((m00 − m11)/2)² + m01 m10 to avoid cancellation.
+    let half_diff = 0.5 * (m[(0, 0)] - m[(1, 1)]);
+    let disc = half_diff * half_diff + m[(0, 1)] * m[(1, 0)];
+    let c = 0.5 * tr;
+    if disc >= 0.0 {
+        let s = disc.sqrt();
+        [(c + s, 0.0), (c - s, 0.0)]
+    } else {
+        let s = (-disc).sqrt();
+        [(c, s), (c, -s)]
+    }
+}
+
+/// The spectral radius of a real 2×2 matrix.
+pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
+    let [(r1, i1), (r2, i2)] = eig2(m);
+    r1.hypot(i1).max(r2.hypot(i2))
+}
