@@ -19,6 +19,7 @@
 pub(crate) mod axes;
 mod draw;
 pub mod loss;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
@@ -134,6 +135,16 @@ impl Panel for FpPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["jitter"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
+    }
+    fn max_auto_steps(&self) -> u32 {
+        // With `sweep` on, each step moves the gap; one step per frame keeps the sweep watchable.
+        1
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(FpSim::new(config_from(p), p.flag("sweep"), seed))

@@ -17,6 +17,7 @@
 
 pub(crate) mod chrome;
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
@@ -115,6 +116,12 @@ impl Panel for SinglePanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["classes", "q", "h"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
         Box::new(SingleSim::new(config_from(p)))
