@@ -72,8 +72,8 @@ test("on a 375x740 phone the canvas stays at least half visible while its first 
     if ((await slider.count()) === 0) continue;
     const key = await slider.evaluate((e) => e.closest("[data-key]").dataset.key);
     const before = await page.evaluate(([id, key]) => window.__dyn.figures[id].call("param", key), [id, key]);
-    // As a reader would: scroll down to the slider, then use it.
-    await slider.scrollIntoViewIfNeeded();
+    // As a reader would: scroll down until the slider comes into view at the bottom of the window, then use it.
+    await slider.evaluate((e) => e.scrollIntoView({ block: "end" }));
     await slider.focus();
     for (let i = 0; i < 3; i++) {
       await page.keyboard.press(i === 0 ? "PageUp" : "ArrowRight");
