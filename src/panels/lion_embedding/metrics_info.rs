@@ -5,7 +5,7 @@ use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
 pub static INFO: [MetricInfo; 10] = [
-    MetricInfo::new("max_abs", "max |entry|", "", "embedding").predicted_by("cap"),
+    MetricInfo::new("max_abs", "max |entry|", "", "embedding"),
     MetricInfo::new("max_top20", "max |entry|, ranks 1–20", "", "by token rank"),
     MetricInfo::new("max_20_100", "max |entry|, ranks 21–100", "", "by token rank"),
     MetricInfo::new("max_100_500", "max |entry|, ranks 101–500", "", "by token rank"),
