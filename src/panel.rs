@@ -234,6 +234,46 @@ impl Preset {
     }
 }
 
+/// How a metric is shown on the page: a human label and unit, the group it is listed under, and, where the
+/// theory predicts it, the key of the metric holding that prediction (the page then shows value, prediction and
+/// gap in one row). This is display metadata only: the metric keys of the JSON output never change.
+#[derive(Clone, Copy, Debug)]
+pub struct MetricInfo {
+    /// The metric key, one of [`Panel::metric_names`].
+    pub key: &'static str,
+    /// A short human label with proper symbols (for example "Re λ₁").
+    pub label: &'static str,
+    /// The unit shown after the value, or an empty string.
+    pub unit: &'static str,
+    /// The group the metric is listed under (for example "state", "theory"); metrics of one group sit together.
+    pub group: &'static str,
+    /// The key of the metric holding the theory's prediction of this one, or an empty string.
+    pub prediction: &'static str,
+}
+
+impl MetricInfo {
+    /// A metric without a prediction.
+    pub const fn new(key: &'static str, label: &'static str, unit: &'static str, group: &'static str) -> Self {
+        MetricInfo { key, label, unit, group, prediction: "" }
+    }
+
+    /// The same metric, predicted by the metric `key`.
+    pub const fn predicted_by(self, key: &'static str) -> Self {
+        MetricInfo { prediction: key, ..self }
+    }
+
+    /// The entry as JSON for the web shell.
+    pub fn to_json(&self) -> Json {
+        json!({
+            "key": self.key,
+            "label": self.label,
+            "unit": self.unit,
+            "group": self.group,
+            "prediction": if self.prediction.is_empty() { Json::Null } else { json!(self.prediction) },
+        })
+    }
+}
+
 /// The static description of a panel: identity, parameter table and how to build its simulation.
 pub trait Panel: Sync {
     /// The stable panel id used in the URL hash, on the command line and in `data-panel` attributes.
@@ -292,6 +332,28 @@ pub trait Panel: Sync {
     /// When a run of this panel counts as settled (see [`Settle`]); `None` means it never settles by itself.
     fn settle(&self) -> Option<Settle> {
         None
+    }
+    /// The keys of rarely used parameters, which the page puts in a collapsed "More settings" group; every other
+    /// row belongs to the main group (see [`crate::params::Group`]).
+    fn more_settings(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Labels, units, groups and predictions of the metrics, one entry per metric in [`Panel::metric_names`]
+    /// order. Empty means the page falls back to the raw names.
+    fn metrics_info(&self) -> &'static [MetricInfo] {
+        &[]
+    }
+    /// The most steps per animation frame the page's "auto" speed may take, for panels whose motion is the
+    /// point (an annealing schedule, a sweep) and would flash past at full speed; auto otherwise takes as many
+    /// steps as fit its time budget.
+    fn max_auto_steps(&self) -> u32 {
+        5000
+    }
+    /// Checks a combination of values that the table alone cannot express (for example a list that must be
+    /// empty or hold at least two entries). Called with the values a change would produce; an error message
+    /// rejects the change as malformed input.
+    fn check_params(&self, _params: &ParamValues) -> Result<(), String> {
+        Ok(())
     }
 }
 

@@ -94,6 +94,35 @@ pub struct ParamSpec {
     pub kind: Kind,
 }
 
+/// The group of controls a parameter row belongs to on the page. A panel lists its rarely used keys in
+/// [`crate::panel::Panel::more_settings`]; every other row is in the main group, so tables need no edit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Shown with the figure: the settings a reader touches first.
+    Main,
+    /// Shown in a collapsed "More settings" group.
+    More,
+}
+
+impl Group {
+    /// The group of `key` for a panel whose rarely used keys are `more`.
+    pub fn of(key: &str, more: &[&str]) -> Group {
+        if more.contains(&key) {
+            Group::More
+        } else {
+            Group::Main
+        }
+    }
+
+    /// The name used in the JSON parameter table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Main => "main",
+            Group::More => "more",
+        }
+    }
+}
+
 /// A parameter value of any kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -227,16 +227,21 @@ impl Runner {
 
     /// Sets a parameter strictly (unknown keys, malformed and out-of-range values are errors).
     pub fn set_param_strict(&mut self, key: &str, text: &str) -> Result<(), ParamError> {
-        self.params.set_strict(key, text)?;
+        let mut next = self.params.clone();
+        next.set_strict(key, text)?;
+        self.panel.check_params(&next).map_err(ParamError)?;
+        self.params = next;
         self.refresh();
         Ok(())
     }
 
     /// Sets a parameter leniently: out-of-range values are clamped and a notice is returned.
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<Option<String>, ParamError> {
-        let before = self.params.clone();
-        let notice = self.params.set_lenient(key, text)?;
-        if self.params != before {
+        let mut next = self.params.clone();
+        let notice = next.set_lenient(key, text)?;
+        self.panel.check_params(&next).map_err(ParamError)?;
+        if self.params != next {
+            self.params = next;
             self.refresh();
         }
         Ok(notice)

@@ -335,7 +335,7 @@ fn unknown_flags_are_reported_alike_with_or_without_a_value() {
     assert_bad_input(&dynamics(&["svg", "simsiam-toy", "--dark=1", "-o", "-"]), "--dark takes no value", "--dark=1");
     // Unknown parameters and flags both list what is known.
     assert_bad_input(&dynamics(&["run", "simsiam-toy", "zeta=1"]), "unknown parameter 'zeta'; known:", "zeta");
-    assert_bad_input(&plain, "known: --steps, --seed", "--bogus lists the flags");
+    assert_bad_input(&plain, "known: --preset, --steps, --seed", "--bogus lists the flags");
 }
 
 #[test]
@@ -438,4 +438,12 @@ fn list_exports_presets_with_ids_values_seed_and_claim() {
     assert!(p["values"].as_array().unwrap().iter().any(|kv| kv[0] == "anneal" && kv[1] == "0.97"));
     assert_eq!(topk["plays_on_input"], false);
     assert_eq!(topk["follows"][0][0], "tau");
+}
+
+#[test]
+fn a_combination_the_panel_refuses_is_bad_input() {
+    // Top-k needs at least two scores (or none, for random ones); one score used to be replaced silently.
+    let out = dynamics(&["run", "topk", "x=5"]);
+    assert_bad_input(&out, "topk:", "x=5");
+    json(&dynamics(&["run", "topk", "x=5,3"]));
 }

@@ -17,15 +17,24 @@
 
 import { el, isInputError, messageOf } from "./dom.js";
 import { makeControl } from "./controls.js";
-import { defaultText, formatNumber, formatValue } from "./format.js";
+import { defaultText, formatNumber } from "./format.js";
+import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
+import { AutoSpeed } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
+/** From this window width on, the main page puts a figure's controls beside it (matches style.css). */
+export const WIDE_PX = 1100;
+/** The largest share of the window's height a sticky canvas takes on narrower screens. */
+const STICKY_SHARE = 0.6;
 /** Readouts are refreshed at most this often while a figure runs. */
 const READOUT_INTERVAL_MS = 100;
 /** The window over which steps per second and milliseconds per frame are averaged. */
 const RATE_WINDOW_MS = 500;
-/** Choices of the steps-per-frame control; each panel's default is added when it is missing. */
+/**
+ * Choices of the steps-per-frame control besides "auto" (the default: as many steps as fit a frame budget, see
+ * www/speed.js); each panel's default is added when it is missing.
+ */
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 /** How many recent frame times each figure keeps for the benchmark. */
 const FRAME_TIME_HISTORY = 2000;
@@ -65,7 +74,9 @@ export class FigureView {
     this.error = null;
     this.diverged = null;
     this.playing = this.options.autoplay && !stage.reducedMotion;
-    this.speed = meta.steps_per_frame;
+    // "auto" or a fixed number of steps per frame. Not part of the hash: a link restores settings, not speed.
+    this.speed = "auto";
+    this.auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? SPEEDS[SPEEDS.length - 1]);
     this.visible = false;
     this.dirty = true;
     this.cssWidth = 0;
@@ -190,7 +201,7 @@ export class FigureView {
     this.stepNButton = el("button", {
       type: "button",
       "data-action": "step-n",
-      onclick: () => this.stepBy(this.speed),
+      onclick: () => this.stepBy(this.stepN()),
     });
     return el(
       "div",
@@ -207,9 +218,17 @@ export class FigureView {
     const { meta, domId } = this;
     const speedId = `${domId}-speed`;
     const speeds = [...new Set([...SPEEDS, meta.steps_per_frame])].sort((a, b) => a - b);
+    this.autoOption = el("option", { value: "auto", text: "auto" });
     this.speedSelect = el(
       "select",
-      { id: speedId, onchange: () => this.setSpeed(Number(this.speedSelect.value)) },
+      {
+        id: speedId,
+        onchange: () => {
+          const v = this.speedSelect.value;
+          this.setSpeed(v === "auto" ? "auto" : Number(v));
+        },
+      },
+      this.autoOption,
       speeds.map((s) => el("option", { value: String(s), text: String(s) })),
     );
     const seedId = `${domId}-seed`;
@@ -220,25 +239,93 @@ export class FigureView {
       max: meta.max_seed,
       step: 1,
       inputmode: "numeric",
+      "aria-describedby": `${seedId}-error`,
       onchange: () => this.onSeedInput(),
     });
+    this.seedError = el("span", { class: "error seed-error", id: `${seedId}-error`, "aria-live": "polite" });
     return el(
       "span",
       { class: "fig-options" },
       el("span", { class: "inline-field" }, el("label", { for: speedId, text: "Steps/frame" }), this.speedSelect),
       el("span", { class: "inline-field" }, el("label", { for: seedId, text: "Seed" }), this.seedInput),
+      this.seedError,
     );
   }
 
+  /**
+   * The readouts: a table of the panel's metrics with human labels and units, grouped as the panel says, with
+   * the theory's prediction and the gap beside a metric that has one; groups that share their labels (one per
+   * scheme, say) as one matrix; and the run's step count and speed. Every value cell carries `data-readout`.
+   */
   buildReadouts() {
     this.readouts = new Map();
-    const list = el("dl", { class: "fig-readouts", "aria-label": "Readouts" });
-    for (const name of ["step", ...this.meta.metrics, "steps/s", "ms/frame"]) {
-      const dd = el("dd", { "data-readout": name, text: "–" });
-      this.readouts.set(name, dd);
-      list.append(el("div", {}, el("dt", { text: name.replace(/_/g, " ") }), dd));
+    this.predictions = [];
+    const plan = readoutPlan(this.meta);
+    const cell = (key, unit, tag = "td") => {
+      const node = el(tag, { "data-readout": key, text: "–" });
+      this.readouts.set(key, { node, unit });
+      return node;
+    };
+    const wrap = el("div", { class: "fig-readouts", role: "group", "aria-label": "Readouts" });
+    if (plan.rows.length) {
+      const head = ["Metric", "Value", ...(plan.predicted ? ["Predicted", "Gap"] : [])];
+      const table = el(
+        "table",
+        { class: "readout-table" },
+        el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col", text: h })))),
+      );
+      const named = plan.rows.some((r) => r.group);
+      for (const row of plan.rows) {
+        const body = el("tbody");
+        if (named && row.group)
+          body.append(el("tr", { class: "readout-group" }, el("th", { scope: "rowgroup", colspan: head.length, text: row.group })));
+        for (const m of row.items) {
+          const tr = el("tr", {}, el("th", { scope: "row", text: m.label }), cell(m.key, m.unit));
+          if (plan.predicted) {
+            if (m.prediction) {
+              const pred = el("td", { "data-prediction": m.prediction, text: "–" });
+              const gap = el("td", { "data-gap": m.key, text: "–" });
+              this.predictions.push({ key: m.key, prediction: m.prediction, unit: m.unit, pred, gap });
+              tr.append(pred, gap);
+            } else tr.append(el("td"), el("td"));
+          }
+          body.append(tr);
+        }
+        table.append(body);
+      }
+      wrap.append(table);
     }
-    return list;
+    if (plan.matrix) {
+      const { groups, labels, cells } = plan.matrix;
+      wrap.prepend(
+        el(
+          "div",
+          { class: "readout-scroll" },
+          el(
+            "table",
+            { class: "readout-table readout-matrix" },
+            el(
+              "thead",
+              {},
+              el("tr", {}, el("td"), labels.map((l) => el("th", { scope: "col", text: l.unit ? `${l.label} (${l.unit})` : l.label }))),
+            ),
+            el(
+              "tbody",
+              {},
+              groups.map((g, i) =>
+                el("tr", {}, el("th", { scope: "row", text: g }), cells[i].map((key) => cell(key, ""))),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    const run = el("dl", { class: "readout-run" });
+    for (const [key, label] of [["step", "step"], ["steps/s", "steps/s"], ["ms/frame", "ms/frame"]]) {
+      run.append(el("div", {}, el("dt", { text: label }), cell(key, "", "dd")));
+    }
+    wrap.append(run);
+    return wrap;
   }
 
   buildPresets() {
@@ -254,14 +341,26 @@ export class FigureView {
     );
   }
 
+  /**
+   * The parameter controls: the main group in the open, the rows the panel marks as rarely used (`group: "more"`)
+   * in a collapsed "More settings" disclosure, which opens by itself when one of its fields shows an error.
+   */
   buildParams() {
-    const params = el("div", { class: "fig-params" });
+    const main = el("div", { class: "fig-params" });
+    const more = el("div", { class: "fig-params" });
     for (const row of this.meta.params) {
       const control = makeControl(`${this.domId}-${row.key}`, row, (text) => this.queue(row.key, text));
       this.controls.set(row.key, control);
-      params.append(control.node);
+      (row.group === "more" ? more : main).append(control.node);
     }
-    return params;
+    if (!more.childNodes.length) return main;
+    this.moreSettings = el(
+      "details",
+      { class: "fig-more" },
+      el("summary", { text: `More settings (${more.childNodes.length})` }),
+      more,
+    );
+    return el("div", { class: "fig-params-all" }, main.childNodes.length ? main : null, this.moreSettings);
   }
 
   buildDom() {
@@ -294,16 +393,22 @@ export class FigureView {
       }
       this.el.replaceChildren(...children.filter(Boolean));
     } else {
+      // The figure's column (canvas, caption, transport) and its controls' column (presets, settings,
+      // readouts): side by side with the figure column sticky on wide screens, stacked with a sticky canvas on
+      // narrow ones (style.css), so the picture stays in view while a slider moves.
+      this.el.classList.add("fig-page");
       this.el.replaceChildren(
         ...[
           p.title,
           p.status,
-          p.canvas,
-          ...existing,
-          bar(p.transport, p.options, el("span", { class: "spacer" }), p.share),
-          p.readouts,
-          p.presets,
-          p.params,
+          el(
+            "div",
+            { class: "fig-stage" },
+            p.canvas,
+            ...existing,
+            bar(p.transport, p.options, el("span", { class: "spacer" }), p.share),
+          ),
+          el("div", { class: "fig-side" }, ...[p.presets, p.params, p.readouts].filter(Boolean)),
         ].filter(Boolean),
       );
     }
@@ -339,6 +444,7 @@ export class FigureView {
         if (control) {
           control.error.textContent = messageOf(err);
           control.inputs[0]?.setAttribute("aria-invalid", "true");
+          if (this.moreSettings && control.node.closest("details") === this.moreSettings) this.moreSettings.open = true;
         }
       }
     }
@@ -385,13 +491,21 @@ export class FigureView {
     if (seed !== undefined && active !== this.seedInput) this.seedInput.value = String(seed);
   }
 
+  /**
+   * A typed seed: a whole number in [0, max_seed] is applied; anything else (text, a fraction, a negative or too
+   * large number) is refused with an inline error like any other field, and the run keeps its seed.
+   */
   onSeedInput() {
-    const seed = Number(this.seedInput.value);
-    if (this.seedInput.value.trim() === "" || !Number.isInteger(seed) || seed < 0 || seed > this.meta.max_seed) {
+    const text = this.seedInput.value.trim();
+    const seed = Number(text);
+    const bad = this.seedInput.validity?.badInput || text === "" || !/^\d+$/.test(text);
+    if (bad || !Number.isSafeInteger(seed) || seed > this.meta.max_seed) {
       this.seedInput.setAttribute("aria-invalid", "true");
+      this.seedError.textContent = `The seed must be a whole number from 0 to ${this.meta.max_seed}; it stays ${this.call((f) => f.seed()) ?? ""}.`;
       return;
     }
     this.seedInput.removeAttribute("aria-invalid");
+    this.seedError.textContent = "";
     this.queue("seed", String(seed));
   }
 
@@ -505,9 +619,16 @@ export class FigureView {
     this.stage.schedule();
   }
 
+  /** `"auto"` or a whole number of steps per frame. */
   setSpeed(speed) {
-    this.speed = speed;
+    this.speed = speed === "auto" || !(speed >= 1) ? "auto" : Math.floor(speed);
+    this.resetRates();
     this.updateTransport();
+  }
+
+  /** The steps of the "Step N" button: the fixed speed, or under auto the panel's default steps per frame. */
+  stepN() {
+    return this.speed === "auto" ? this.meta.steps_per_frame : this.speed;
   }
 
   /** Pauses and advances by `n` steps. */
@@ -559,22 +680,29 @@ export class FigureView {
   updateTransport() {
     this.playButton.textContent = this.playing ? "Pause" : "Play";
     this.playButton.disabled = this.failed || this.diverged !== null;
-    this.stepNButton.textContent = `Step ${this.speed}`;
+    const n = this.stepN();
+    this.stepNButton.textContent = `Step ${n}`;
     // At one step per frame "Step N" would repeat "Step 1".
-    this.stepNButton.hidden = this.speed === 1;
+    this.stepNButton.hidden = n === 1;
     this.speedSelect.value = String(this.speed);
   }
 
   // -------------------------------------------------------------------------------------------------------------
   // Drawing and the animation frame.
 
-  /** Sets the canvas' CSS height from its width and the panel's aspect ratio. */
+  /**
+   * Sets the canvas' CSS height from its width and the panel's aspect ratio. On the main page below the wide
+   * layout the canvas sticks to the top of the window, so its height is capped at a share of the window's height
+   * (leaving room for the controls scrolling under it).
+   */
   resize(width) {
-    const height = canvasHeight(this.meta, width);
+    const sticky = this.options.layout === "page" && window.innerWidth < WIDE_PX;
+    const height = canvasHeight(this.meta, width, sticky ? stickyCap(window.innerHeight) : Infinity);
     if (width === this.cssWidth && height === this.cssHeight) return;
     this.cssWidth = width;
     this.cssHeight = height;
     this.canvas.style.height = `${height}px`;
+    this.el.style.setProperty("--canvas-h", `${height}px`);
     this.dirty = true;
     this.stage.schedule();
   }
@@ -608,7 +736,8 @@ export class FigureView {
     const t0 = performance.now();
     let taken = 0;
     if (running) {
-      taken = this.call((f) => f.step(this.speed)) ?? 0;
+      if (this.speed === "auto") taken = this.auto.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
+      else taken = this.call((f) => f.step(this.speed)) ?? 0;
       this.checkDiverged();
       this.dirty = true;
     }
@@ -658,13 +787,27 @@ export class FigureView {
     const metrics = JSON.parse(this.call((f) => f.metrics_json()) ?? "{}");
     if (this.failed) return;
     this.lastSteps = steps;
-    this.readouts.get("step").textContent = String(steps);
-    for (const name of this.meta.metrics) this.readouts.get(name).textContent = formatValue(metrics[name]);
+    const show = (key, text) => {
+      const r = this.readouts.get(key);
+      if (r && r.node.textContent !== text) r.node.textContent = text;
+    };
+    show("step", String(steps));
+    for (const name of this.meta.metrics) {
+      const r = this.readouts.get(name);
+      if (r) show(name, formatReadout(metrics[name], r.unit));
+    }
+    for (const p of this.predictions) {
+      const pred = formatReadout(metrics[p.prediction], p.unit);
+      if (p.pred.textContent !== pred) p.pred.textContent = pred;
+      const gap = formatGap(metrics[p.key], metrics[p.prediction]);
+      if (p.gap.textContent !== gap) p.gap.textContent = gap;
+    }
     const running = this.playing && this.diverged === null;
     const { stepsPerSec, msPerFrame } = this.rate;
-    this.readouts.get("steps/s").textContent =
-      running && stepsPerSec !== null ? formatNumber(Math.round(stepsPerSec)) : "–";
-    this.readouts.get("ms/frame").textContent = running && msPerFrame !== null ? msPerFrame.toFixed(2) : "–";
+    show("steps/s", running && stepsPerSec !== null ? formatNumber(Math.round(stepsPerSec)) : "–");
+    show("ms/frame", running && msPerFrame !== null ? msPerFrame.toFixed(2) : "–");
+    const autoText = this.speed === "auto" && running ? `auto (${this.auto.steps()})` : "auto";
+    if (this.autoOption.textContent !== autoText) this.autoOption.textContent = autoText;
   }
 
   /** A snapshot of the figure's state for tests and the benchmark. */
@@ -677,7 +820,10 @@ export class FigureView {
       diverged: this.diverged,
       visible: this.visible,
       steps: this.failed ? this.lastSteps : this.call((f) => f.steps()),
-      speed: this.speed,
+      // Steps per frame now (auto's current plan), whether auto is on, and the "Step N" button's N.
+      speed: this.speed === "auto" ? this.auto.steps() : this.speed,
+      auto: this.speed === "auto",
+      stepN: this.stepN(),
       frames: this.frames,
       firstFrame: this.firstFrame,
       cssWidth: this.cssWidth,
@@ -700,8 +846,16 @@ export class FigureView {
   }
 }
 
-/** The canvas' CSS height at a CSS width: the panel's wide aspect ratio, or its narrow one on phones. */
-export function canvasHeight(meta, width) {
+/**
+ * The canvas' CSS height at a CSS width: the panel's wide aspect ratio, or its narrow one on phones, at most
+ * `maxHeight` (a sticky canvas must leave room for its controls).
+ */
+export function canvasHeight(meta, width, maxHeight = Infinity) {
   const [wide, narrow] = meta.aspect;
-  return Math.round(width * (width < NARROW_PX ? narrow : wide));
+  return Math.min(Math.round(width * (width < NARROW_PX ? narrow : wide)), maxHeight);
+}
+
+/** The tallest a sticky canvas may be in a window `innerHeight` CSS pixels high (never below 280 px). */
+export function stickyCap(innerHeight) {
+  return Math.round(Math.max(280, STICKY_SHARE * innerHeight));
 }

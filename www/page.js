@@ -39,6 +39,9 @@ const stage = new Stage({
   },
 });
 
+/** The stage of the live figure on the first screen, kept apart from the article's figures and the hash. */
+const heroStage = new Stage();
+
 /** Whether a hash is a plain anchor of this page rather than settings. */
 function isAnchor(hash) {
   return isAnchorHash(hash, (id) => document.getElementById(id) !== null);
@@ -149,6 +152,23 @@ function keepSettingsOnAnchorClicks() {
   });
 }
 
+/**
+ * The live figure on the first screen (`[data-hero="<panel id>"]`): a compact view with its own stage, so that it
+ * is neither part of the URL hash nor counted among the article's figures. A failure leaves it blank and
+ * harmless (the view shows its own error).
+ */
+function createHero(panels, Figure) {
+  const element = document.querySelector("[data-hero]");
+  const meta = element && panels.find((p) => p.id === element.dataset.hero);
+  if (!meta) return;
+  const view = heroStage.add(
+    new FigureView(element, meta, "hero", heroStage, { layout: "embed", controls: "none", share: null }),
+  );
+  view.start(Figure);
+  heroStage.observe(view);
+  dyn.hero = view.handle();
+}
+
 /** Creates one view per `[data-panel]` element; unknown or repeated ids become failed figures with a message. */
 function createViews(panels, Figure) {
   const byId = new Map(panels.map((p) => [p.id, p]));
@@ -176,6 +196,7 @@ async function main() {
   api = loaded.wasm;
   dyn.panels = loaded.panels;
   createViews(loaded.panels, api.Figure);
+  createHero(loaded.panels, api.Figure);
   applyHash(location.hash);
   for (const view of stage.views) stage.observe(view);
   window.addEventListener("hashchange", () => applyHash(location.hash));

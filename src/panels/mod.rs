@@ -48,8 +48,14 @@ pub fn list_json() -> serde_json::Value {
             json!({
                 "id": p.id(),
                 "title": p.title(),
-                "params": p.params().iter().map(|s| s.to_json()).collect::<Vec<_>>(),
+                "params": p.params().iter().map(|s| {
+                    let mut row = s.to_json();
+                    row["group"] = json!(crate::params::Group::of(s.key, p.more_settings()).name());
+                    row
+                }).collect::<Vec<_>>(),
                 "metrics": p.metric_names(),
+                "metrics_info": p.metrics_info().iter().map(|m| m.to_json()).collect::<Vec<_>>(),
+                "max_auto_steps": p.max_auto_steps(),
                 "steps_per_frame": p.steps_per_frame(),
                 "aspect": [wide, narrow],
                 "default_seed": crate::runner::DEFAULT_SEED,

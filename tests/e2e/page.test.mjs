@@ -87,6 +87,8 @@ test("moving a slider changes the figure and the URL hash", async () => {
 
 test("checkboxes, radio buttons and selects change the parameters and the hash", async () => {
   const { page, context, errors } = await openPage(env);
+  // log_theta is a rarely used setting: it sits in the collapsed "More settings" group.
+  await page.locator(`[data-panel="${TOY}"] .fig-more > summary`).click();
   await page.locator(`[data-panel="${TOY}"] [data-key="log_theta"] input[type="checkbox"]`).check();
   await page.locator(`[data-panel="${TOY}"] [data-key="mode"] input[value="second"]`).check();
   await page.locator('[data-panel="simsiam-linear"] [data-key="variant"] select').selectOption("byol");
@@ -183,7 +185,7 @@ test("play, pause, step and reset drive the step count", async () => {
   await frames(page, 1);
   assert.equal(Number(await readout(page, TOY, "step")), s0 + 1);
 
-  const n = await page.evaluate(() => window.__dyn.figures["simsiam-toy"].state().speed);
+  const n = await page.evaluate(() => window.__dyn.figures["simsiam-toy"].state().stepN);
   assert.equal(await fig.locator('[data-action="step-n"]').textContent(), `Step ${n}`);
   await fig.locator('[data-action="step-n"]').click();
   await frames(page, 1);
@@ -232,6 +234,8 @@ test("preset buttons apply their values and restart the run", async () => {
   assert.ok(panels.length > 0, "no panel has presets");
   for (const panel of panels) {
     const preset = panel.presets[panel.presets.length - 1];
+    // One step per frame, so that "restarted" is visible in the step count (auto may take hundreds per frame).
+    await page.evaluate((id) => window.__dyn.figures[id].view.setSpeed(1), panel.id);
     await page.locator(`[data-panel="${panel.id}"] .fig-presets button`, { hasText: preset.label }).click();
     await page.waitForFunction(
       ([id, values]) =>

@@ -227,6 +227,9 @@ test("copied embed code reproduces the figure and its height fits the embed at t
   const { page, context, errors } = await openWithClipboard("#simsiam-toy.mode=full&simsiam-toy.alpha=2");
   await page.locator(`[data-panel="${TOY}"] canvas`).scrollIntoViewIfNeeded();
   await page.waitForFunction(() => window.__dyn.figures["simsiam-toy"].state().steps > 30);
+  // Pause first: at the default "auto" speed this cheap panel passes its 50 000-step replay limit within
+  // seconds, and a link past the limit opens at the limit (with a notice) rather than at the copied step.
+  await page.evaluate(() => window.__dyn.figures["simsiam-toy"].view.setPlaying(false));
   await choose(page, TOY, "copy-embed");
   await page.waitForFunction(() => document.querySelector('[data-panel="simsiam-toy"] .share-status').textContent !== "");
   const snippet = await page.evaluate(() => navigator.clipboard.readText());

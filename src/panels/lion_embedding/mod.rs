@@ -14,6 +14,7 @@
 pub mod catchup;
 mod draw;
 pub mod kernels;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -249,6 +250,28 @@ impl Panel for LionPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &[
+            "beta",
+            "beta1",
+            "beta2",
+            "eps",
+            "zipf",
+            "batch",
+            "dim",
+            "q_min",
+            "q_max",
+            "init_std",
+            "ftz",
+            "lion_beta1",
+            "lion_beta2",
+            "inspect",
+            "catchup",
+        ]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         let inspect = (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1;

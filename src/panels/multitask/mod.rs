@@ -22,6 +22,7 @@
 
 mod draw;
 pub mod fixed;
+mod metrics_info;
 pub mod model;
 mod table;
 
@@ -52,6 +53,30 @@ impl Panel for MultitaskPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &[
+            "c1x",
+            "c1y",
+            "c2x",
+            "c2y",
+            "c3x",
+            "c3y",
+            "theta0_x",
+            "theta0_y",
+            "gamma",
+            "prior1",
+            "prior2",
+            "prior3",
+            "calc_freq",
+            "calc_mean",
+            "calc_sd",
+            "contours",
+            "predicted",
+        ]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
         Box::new(MultitaskSim::new(p))

@@ -35,6 +35,7 @@
 mod draw;
 pub mod frozen;
 pub mod geometry;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -229,6 +230,16 @@ impl Panel for PTuningPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["label_noise", "prompt_len", "lr", "gain", "beta", "token", "init", "naturalness"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
+    }
+    fn max_auto_steps(&self) -> u32 {
+        // The default run settles in about 50 steps; a few per frame lets the eye follow the prompt.
+        4
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(PTuningSim::new(config(p), seed))

@@ -12,6 +12,7 @@
 //! and the predictor's diagonal against its predicted limit.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -200,6 +201,12 @@ impl Panel for LinearPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["lr", "tau", "batch", "sampled"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(LinearSim::new(config_from(p), seed))

@@ -8,6 +8,7 @@
 //! (dashed), ghost trajectories of the other two modes, and φ(t), θ(t) against the predicted limits.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -124,6 +125,12 @@ impl Panel for ToyPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["lr", "tau", "log_theta"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
         Box::new(ToySim::new(p))

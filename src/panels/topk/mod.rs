@@ -19,6 +19,7 @@
 
 mod draw;
 pub mod methods;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
@@ -194,6 +195,24 @@ impl Panel for TopkPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["n", "spread", "iterations", "anneal", "precision"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
+    }
+    fn check_params(&self, params: &crate::params::ParamValues) -> Result<(), String> {
+        // Empty means "draw n random scores"; one score has no top-k, and silently replacing it with random
+        // scores would hide the mistake, so it is rejected like any other malformed value.
+        if params.list("x").len() == 1 {
+            return Err("'x' needs at least 2 comma-separated scores (or none, for n random scores)".to_string());
+        }
+        Ok(())
+    }
+    fn max_auto_steps(&self) -> u32 {
+        // Each step anneals τ once; the annealing is the figure's point, so auto keeps one step per frame.
+        1
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(TopkSim::new(p, seed))

@@ -12,6 +12,7 @@
 //! against the linearised rate.
 
 pub(crate) mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -170,6 +171,12 @@ impl Panel for DiracGanPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["theta0", "psi0"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
         Box::new(GanSim::new(config_from(p)))

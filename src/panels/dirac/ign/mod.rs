@@ -14,6 +14,7 @@
 //! energy `(f(y) − y)²`; and the distance to the ideal point on a log axis.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -199,6 +200,12 @@ impl Panel for DiracIgnPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["x0", "z_mean", "z_std", "a0", "b0", "clamp", "gradient", "batch", "optimizer"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(IgnSim::new(config_from(p), seed))

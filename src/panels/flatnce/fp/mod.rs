@@ -17,6 +17,7 @@
 //! so that the numbers on screen, in a shared link and in the metrics always belong to the sliders.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
@@ -150,6 +151,16 @@ impl Panel for FpPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["jitter"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
+    }
+    fn max_auto_steps(&self) -> u32 {
+        // With `sweep` on, each step moves the gap; one step per frame keeps the sweep watchable.
+        1
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(FpSim::new(config_from(p), p.flag("sweep"), seed))

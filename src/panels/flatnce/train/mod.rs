@@ -13,6 +13,7 @@
 //! on a floor line) and `1 − cos(g, g64)`, for the live run and the ghost.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::history::History;
@@ -215,6 +216,12 @@ impl Panel for TrainPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["optimizer", "lr", "k", "dim"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(TrainSim::new(config_from(p), seed))

@@ -16,6 +16,7 @@
 //! every [`RECORD_EVERY`] steps or more (each sample evaluates the 1000-point test set for both learners).
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
@@ -157,6 +158,12 @@ impl Panel for NoisyPanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["n", "bandwidth", "lr", "optimizer"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
         Box::new(NoisySim::new(config_from(p), seed))

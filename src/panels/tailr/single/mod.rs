@@ -16,6 +16,7 @@
 //! is ignored (the figure's headline says which happened). Clicking a bar sets that label's `q` entry.
 
 mod draw;
+mod metrics_info;
 pub mod model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
@@ -132,6 +133,12 @@ impl Panel for SinglePanel {
     }
     fn metric_names(&self) -> &'static [&'static str] {
         &METRICS
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        &["classes", "q", "h"]
+    }
+    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
+        &metrics_info::INFO
     }
     fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
         Box::new(SingleSim::new(config_from(p)))

@@ -1,0 +1,64 @@
+// The "auto" speed: as many simulation steps per animation frame as fit a time budget, measured with
+// performance.now() and adapted smoothly, taken in chunks sized from the cost measured within the frame so that
+// one frame never runs far past the budget even when steps suddenly become slow. Pure apart from the clock passed in (unit-tested with node and a fake clock).
+
+/** Milliseconds of stepping per frame that auto aims for, leaving the rest of a 60 Hz frame for drawing. */
+export const AUTO_BUDGET_MS = 6;
+/** Stepping stops once a frame has used this much, whatever the plan (only a single step can overrun it). */
+export const HARD_LIMIT_MS = 50;
+/** How far one frame's measurement moves the plan (exponential smoothing). */
+const SMOOTHING = 0.25;
+/** The plan grows at most by this factor per frame, so that a lucky fast frame does not overshoot. */
+const MAX_GROWTH = 1.5;
+
+export class AutoSpeed {
+  /** `start` is the first plan (steps per frame), `cap` the most steps per frame (the panel's `max_auto_steps`). */
+  constructor(start, cap, { budget = AUTO_BUDGET_MS, hardLimit = HARD_LIMIT_MS } = {}) {
+    this.cap = Math.max(1, Math.floor(cap));
+    this.budget = budget;
+    this.hardLimit = Math.min(hardLimit, Math.max(budget, hardLimit));
+    this.plan = Math.min(this.cap, Math.max(1, start));
+  }
+
+  /** The number of steps the next frame plans to take. */
+  steps() {
+    return Math.max(1, Math.min(this.cap, Math.round(this.plan)));
+  }
+
+  /**
+   * Runs one frame's stepping: calls `step(n)` (which returns the steps actually taken; fewer means the run
+   * stopped) until the plan is done, the budget is spent or the run stopped, then adapts the plan. The first
+   * call takes one step; each further call takes as many as the cost measured so far in this frame says fit the
+   * rest of the budget, so a sudden change of cost overruns by at most about one step. `now()` is the clock in
+   * milliseconds. Returns the steps taken.
+   */
+  run(step, now) {
+    const target = this.steps();
+    const t0 = now();
+    let taken = 0;
+    let elapsed = 0;
+    let chunk = 1;
+    while (taken < target) {
+      const n = Math.min(chunk, target - taken);
+      const got = step(n) ?? 0;
+      taken += got;
+      elapsed = now() - t0;
+      if (got < n || elapsed >= this.budget || elapsed >= this.hardLimit) break;
+      // A clock that has not moved yet (coarse timers) says nothing: take the rest of the plan in one go.
+      chunk = elapsed > 0 ? Math.max(1, Math.floor(((this.budget - elapsed) * taken) / elapsed)) : target;
+    }
+    this.adapt(taken, elapsed, taken >= target);
+    return taken;
+  }
+
+  /** Moves the plan towards the number of steps that fit the budget at the measured cost per step. */
+  adapt(taken, elapsed, finished) {
+    if (taken <= 0) return;
+    const perStep = Math.max(elapsed, 1e-3) / taken;
+    let ideal = this.budget / perStep;
+    // A frame that finished its plan well within the budget may grow; one cut short by the budget shrinks.
+    if (finished) ideal = Math.min(ideal, this.plan * MAX_GROWTH);
+    const next = this.plan + SMOOTHING * (ideal - this.plan);
+    this.plan = Math.min(this.cap, Math.max(1, next));
+  }
+}
