@@ -4,7 +4,7 @@
 use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
-pub static INFO: [MetricInfo; 14] = [
+pub static INFO: [MetricInfo; 15] = [
     MetricInfo::new("p", "p (output)", "", "output"),
     MetricInfo::new("sum", "Σ p", "", "output"),
     MetricInfo::new("max", "max p", "", "output"),
@@ -19,4 +19,5 @@ pub static INFO: [MetricInfo; 14] = [
     MetricInfo::new("annealing_done", "annealing finished", "", "run"),
     MetricInfo::new("k_used", "k used", "", "run"),
     MetricInfo::new("n", "n (scores)", "", "run"),
+    MetricInfo::new("naive_f32_ok", "naive f32 softmax finite (k = 1)", "", "checks"),
 ];

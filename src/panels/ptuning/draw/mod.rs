@@ -13,7 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Frame of the two curve charts (a title line, small tick labels).
-const CURVES: Frame = Frame { top: 30.0, margin: 6.0, x_labels: 20.0, y_labels: 38.0 };
+const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0 };
 const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, x_desc: "", y_desc: "" };
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
