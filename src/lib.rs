@@ -5,16 +5,14 @@
 //! that knows wasm-bindgen and web-sys) and as SVG or PNG natively (through the `dynamics` command line).
 //! See `ARCHITECTURE.md` for the bird's-eye view and the invariants.
 
+pub use dynamics_models::{history, math, real, rng};
+
 pub mod hash;
-pub mod history;
-pub mod math;
 pub mod panel;
 pub mod panels;
 pub mod params;
 pub mod plot;
-pub mod real;
 pub mod render;
-pub mod rng;
 pub mod runner;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -7,7 +7,7 @@
 
 use crate::panel::{metrics_json, Panel, Sim};
 use crate::params::{ParamError, ParamValues};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use serde_json::{json, Value as Json};
 
 /// The seed used when none is given.
@@ -23,13 +23,15 @@ pub struct Runner {
     steps: u64,
     sim: Box<dyn Sim>,
     diverged_at: Option<u64>,
+    /// What the last drawing returned: where its charts are, for clicks.
+    drawn: Drawn,
 }
 
 impl Runner {
     /// A run of `panel` with `params` and `seed`, at step 0.
     pub fn new(panel: &'static dyn Panel, params: ParamValues, seed: u64) -> Self {
         let sim = panel.build(&params, seed);
-        Runner { panel, params, seed, steps: 0, sim, diverged_at: None }
+        Runner { panel, params, seed, steps: 0, sim, diverged_at: None, drawn: Drawn::default() }
     }
 
     /// A run with default parameters and the default seed.
@@ -139,9 +141,10 @@ impl Runner {
         }
     }
 
-    /// Forwards a click in device pixels to the simulation; returns whether any parameter changed.
+    /// Forwards a click in device pixels of the last drawing to the simulation; returns whether any parameter
+    /// changed.
     pub fn click(&mut self, px: f64, py: f64) -> bool {
-        let updates = self.sim.click(px, py);
+        let updates = self.sim.click(&self.drawn, px, py);
         if updates.is_empty() {
             return false;
         }
@@ -161,9 +164,15 @@ impl Runner {
         }
     }
 
-    /// Draws the figure.
-    pub fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        self.sim.draw(area, theme)
+    /// Draws the figure and keeps its pixel maps for the next clicks.
+    pub fn draw(&mut self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        self.drawn = self.sim.draw(area, theme)?;
+        Ok(())
+    }
+
+    /// Draws the figure without keeping its pixel maps (for exports: SVG and PNG files).
+    pub fn paint(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        self.sim.draw(area, theme).map(|_| ())
     }
 
     /// The simulation's metrics as a JSON object.

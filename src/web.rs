@@ -127,7 +127,7 @@ impl Figure {
         let backend = MeasuredCanvas::new(&self.canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
         let root = AnyBackend::new(backend).into_drawing_area();
         let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
-        self.runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
+        self.runner.draw(&root, &theme).map_err(|e| JsError::new(&e.0))?;
         root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
         Ok(())
     }

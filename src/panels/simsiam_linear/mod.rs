@@ -12,12 +12,12 @@
 //! and the predictor's diagonal against its predicted limit.
 
 mod draw;
-pub mod model;
+pub use dynamics_models::panels::simsiam_linear::model;
 
 use crate::history::History;
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{data_cloud, growth_predicted, predict_mode, Config, Linear, ModePrediction, Variant};
 use nalgebra::{Matrix2, Vector2};
 
@@ -311,7 +311,8 @@ impl Sim for LinearSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

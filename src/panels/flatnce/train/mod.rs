@@ -13,12 +13,12 @@
 //! on a floor line) and `1 − cos(g, g64)`, for the live run and the ghost.
 
 mod draw;
-pub mod model;
+pub use dynamics_models::panels::flatnce::train::model;
 
 use crate::history::History;
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
 
 /// The parameter table (issue 6; ranges and defaults from theory §4).
@@ -293,7 +293,8 @@ impl Sim for TrainSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

@@ -16,11 +16,11 @@
 //! every [`RECORD_EVERY`] steps or more (each sample evaluates the 1000-point test set for both learners).
 
 mod draw;
-pub mod model;
+pub use dynamics_models::panels::tailr::noisy::model;
 
 use crate::panel::{Metric, Metrics, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Config, Noisy, Optimizer, Scores};
 
 /// The parameter table (issue 8; ranges from theory §4).
@@ -247,7 +247,8 @@ impl Sim for NoisySim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }
