@@ -135,10 +135,12 @@ async function main() {
   check("setup (wasm32 target, wasm-bindgen CLI, npm packages)", setup);
   const browser = await ensureBrowser();
 
-  await command("cargo fmt --check", "cargo", ["fmt", "--check"]);
-  await command("cargo clippy (native)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
+  // --all/--workspace: the pure models are a crate of their own (models/, rooted at src/models.rs).
+  await command("cargo fmt --check", "cargo", ["fmt", "--all", "--check"]);
+  await command("cargo clippy (native)", "cargo", ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
   await command("cargo clippy (wasm32)", "cargo", [
     "clippy",
+    "--workspace",
     "--target",
     "wasm32-unknown-unknown",
     "--lib",

@@ -6,17 +6,15 @@
 //! See `ARCHITECTURE.md` for the bird's-eye view and the invariants.
 
 pub mod check;
+pub use dynamics_models::{history, math, real, rng};
+
 pub mod hash;
-pub mod history;
-pub mod math;
 pub mod panel;
 pub mod panels;
 pub mod params;
 pub mod plot;
-pub mod real;
 pub mod recorder;
 pub mod render;
-pub mod rng;
 pub mod runner;
 
 #[cfg(not(target_arch = "wasm32"))]

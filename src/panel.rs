@@ -4,7 +4,7 @@
 //! only ever talk to panels through these traits, so adding a panel never touches them.
 
 use crate::params::{ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use serde_json::{json, Value as Json};
 
 /// One metric value reported by a simulation.
@@ -412,12 +412,12 @@ pub trait Sim {
     fn is_finite(&self) -> bool;
     /// The current metrics; the names must equal [`Panel::metric_names`].
     fn metrics(&self) -> Metrics;
-    /// Draws the figure into `area`.
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult;
+    /// Draws the figure into `area` and returns the pixel maps that [`Sim::click`] needs.
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn>;
     /// Handles a click, or a drag position while the pointer is down, at device pixel `(px, py)` of the last
-    /// drawn figure, and returns parameter updates as `(key, value text)` in the shared text syntax (applied
+    /// drawn figure (`drawn` is what that drawing returned), and returns parameter updates as `(key, value text)` in the shared text syntax (applied
     /// leniently, so out-of-range values are clamped). The default ignores clicks.
-    fn click(&self, _px: f64, _py: f64) -> Vec<(&'static str, String)> {
+    fn click(&self, _drawn: &Drawn, _px: f64, _py: f64) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 }

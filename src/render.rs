@@ -1,6 +1,6 @@
 //! Rendering a run to SVG (everywhere) and PNG (natively), with the same drawing code as the canvas.
 
-use crate::plot::{err, AnyBackend, Theme};
+use crate::plot::{AnyBackend, Theme};
 use crate::runner::Runner;
 use plotters::prelude::*;
 use plotters_svg::SVGBackend;
@@ -31,8 +31,8 @@ pub fn svg(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<St
     let mut buf = String::new();
     {
         let root = AnyBackend::new(SVGBackend::with_string(&mut buf, (width, height))).into_drawing_area();
-        runner.draw(&root, theme)?;
-        root.present().map_err(err)?;
+        runner.paint(&root, theme)?;
+        root.present().map_err(|e| format!("{e:?}"))?;
     }
     Ok(buf)
 }
@@ -49,8 +49,8 @@ pub fn png(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<Ve
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = AnyBackend::new(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
-        runner.draw(&root, theme)?;
-        root.present().map_err(err)?;
+        runner.paint(&root, theme)?;
+        root.present().map_err(|e| format!("{e:?}"))?;
     }
     let mut out = Vec::new();
     let mut encoder = ::png::Encoder::new(&mut out, w, h);

@@ -7,7 +7,7 @@
 
 use crate::panel::{find_preset, metrics_json, Panel, Preset, Settle, Sim};
 use crate::params::{ParamError, ParamValues};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use serde_json::{json, Value as Json};
 use std::cell::Cell;
 
@@ -32,6 +32,8 @@ pub struct Runner {
     settle: Option<Settle>,
     settle_last: Vec<Option<f64>>,
     settled_at: Option<u64>,
+    /// What the last drawing returned: where its charts are, for clicks.
+    drawn: Drawn,
 }
 
 impl Runner {
@@ -50,6 +52,7 @@ impl Runner {
             settle: panel.settle(),
             settle_last: Vec::new(),
             settled_at: None,
+            drawn: Drawn::default(),
         };
         r.after_rebuild();
         r
@@ -264,9 +267,10 @@ impl Runner {
         }
     }
 
-    /// Forwards a click in device pixels to the simulation; returns whether any parameter changed.
+    /// Forwards a click in device pixels of the last drawing to the simulation; returns whether any parameter
+    /// changed.
     pub fn click(&mut self, px: f64, py: f64) -> bool {
-        let updates = self.sim.click(px, py);
+        let updates = self.sim.click(&self.drawn, px, py);
         if updates.is_empty() {
             return false;
         }
@@ -284,9 +288,15 @@ impl Runner {
         }
     }
 
-    /// Draws the figure.
-    pub fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        self.sim.draw(area, theme)
+    /// Draws the figure and keeps its pixel maps for the next clicks.
+    pub fn draw(&mut self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        self.drawn = self.sim.draw(area, theme)?;
+        Ok(())
+    }
+
+    /// Draws the figure without keeping its pixel maps (for exports: SVG and PNG files).
+    pub fn paint(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+        self.sim.draw(area, theme).map(|_| ())
     }
 
     /// The simulation's current metrics.

@@ -6,7 +6,7 @@
 
 use crate::hash;
 use crate::panels;
-use crate::plot::{AnyBackend, Theme};
+use crate::plot::{AnyBackend, Area, DrawResult, Theme};
 use crate::recorder::Recorder;
 use crate::runner::Runner;
 use plotters::prelude::*;
@@ -57,14 +57,14 @@ pub struct Figure {
     history_stale: bool,
 }
 
-/// Draws `runner` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
+/// Runs `draw` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
 fn draw_on(
-    runner: &Runner,
     canvas: &HtmlCanvasElement,
     css_width: f64,
     css_height: f64,
     dpr: f64,
     dark: bool,
+    draw: impl FnOnce(&Area<'_>, &Theme) -> DrawResult,
 ) -> Result<(), JsError> {
     let w = (css_width.max(1.0) * dpr).round().min(8192.0) as u32;
     let h = (css_height.max(1.0) * dpr).round().min(8192.0) as u32;
@@ -77,7 +77,7 @@ fn draw_on(
     let backend = MeasuredCanvas::new(canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
     let root = AnyBackend::new(backend).into_drawing_area();
     let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
-    runner.draw(&root, &theme).map_err(|e| JsError::new(&e))?;
+    draw(&root, &theme).map_err(|e| JsError::new(&e.0))?;
     root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
     Ok(())
 }
@@ -233,7 +233,7 @@ impl Figure {
     pub fn render(&mut self, css_width: f64, css_height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
         let dpr = safe_scale(dpr);
         self.dpr = dpr;
-        draw_on(&self.runner, &self.canvas, css_width, css_height, dpr, dark)
+        draw_on(&self.canvas, css_width, css_height, dpr, dark, |root, theme| self.runner.draw(root, theme))
     }
 
     /// Draws the figure on another canvas (for example a detached one for a PNG export) at `css_width` ×
@@ -247,7 +247,7 @@ impl Figure {
         scale: f64,
         dark: bool,
     ) -> Result<(), JsError> {
-        draw_on(&self.runner, &canvas, css_width, css_height, safe_scale(scale), dark)
+        draw_on(&canvas, css_width, css_height, safe_scale(scale), dark, |root, theme| self.runner.paint(root, theme))
     }
 
     /// Handles a click at CSS pixel coordinates; returns whether parameters changed.

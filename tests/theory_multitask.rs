@@ -493,13 +493,13 @@ fn pointer_near_a_centre_drags_it_and_elsewhere_sets_the_start() {
     let p = panels::find("multitask").unwrap();
     let sim = p.build(&ParamValues::defaults(p.params()), 1);
     let mut svg = String::new();
-    {
+    let drawn = {
         let area = AnyBackend::new(SVGBackend::with_string(&mut svg, (800, 450))).into_drawing_area();
-        sim.draw(&area, &Theme::light(1.0)).expect("draw");
-    }
+        sim.draw(&area, &Theme::light(1.0)).expect("draw")
+    };
     // Learn the pixel-to-data map from two clicks far from every centre (they set the start).
     let at = |px: f64, py: f64| -> Vec<(&'static str, f64)> {
-        sim.click(px, py).into_iter().map(|(k, v)| (k, v.parse::<f64>().unwrap())).collect()
+        sim.click(&drawn, px, py).into_iter().map(|(k, v)| (k, v.parse::<f64>().unwrap())).collect()
     };
     let a = at(60.0, 60.0);
     let b = at(360.0, 360.0);
@@ -518,5 +518,5 @@ fn pointer_near_a_centre_drags_it_and_elsewhere_sets_the_start() {
     let (px, py) = to_px(2.0, 2.2);
     assert_eq!(at(px, py).iter().map(|x| x.0).collect::<Vec<_>>(), ["theta0_x", "theta0_y"]);
     // Outside the plane: nothing.
-    assert!(sim.click(790.0, 440.0).is_empty());
+    assert!(sim.click(&drawn, 790.0, 440.0).is_empty());
 }

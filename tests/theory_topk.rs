@@ -15,7 +15,7 @@ use dynamics::panels::topk::methods::{self, Method};
 use dynamics::panels::topk::model::{self, hard_topk, monotone, Precision};
 use dynamics::panels::topk::TopkSim;
 use dynamics::params::ParamValues;
-use dynamics::plot::{AnyBackend, Theme};
+use dynamics::plot::{AnyBackend, Drawn, Theme};
 use dynamics::rng;
 use dynamics::runner::Runner;
 use plotters::prelude::*;
@@ -147,14 +147,23 @@ fn svg_of(r: &Runner, w: u32, h: u32) -> String {
     dynamics::render::svg(r, w, h, &Theme::light(1.0)).expect("render")
 }
 
-/// Draws a simulation built directly (not through a runner) into an SVG string, so its pixel maps are set.
-fn draw_sim(sim: &TopkSim, w: u32, h: u32) {
+/// Draws a simulation built directly (not through a runner) into an SVG string and returns its pixel maps.
+fn draw_sim(sim: &TopkSim, w: u32, h: u32) -> Drawn {
     use dynamics::panel::Sim;
     dynamics::render::ensure_fonts();
     let mut buf = String::new();
     let root = AnyBackend::new(plotters_svg::SVGBackend::with_string(&mut buf, (w, h))).into_drawing_area();
-    sim.draw(&root, &Theme::light(1.0)).expect("draw");
+    let drawn = sim.draw(&root, &Theme::light(1.0)).expect("draw");
     root.present().expect("present");
+    drawn
+}
+
+/// Draws a run into an SVG string the way the page draws it on a canvas, so that the runner keeps the pixel
+/// maps its clicks use.
+fn draw_runner(r: &mut Runner, w: u32, h: u32) {
+    let mut buf = String::new();
+    let root = AnyBackend::new(plotters_svg::SVGBackend::with_string(&mut buf, (w, h))).into_drawing_area();
+    r.draw(&root, &Theme::light(1.0)).expect("draw");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -658,13 +667,13 @@ fn dragging_a_bar_sets_its_score() {
             let mut params = ParamValues::defaults(p.params());
             params.set_strict("x", xs).unwrap();
             let sim = TopkSim::new(&params, 1);
-            assert!(sim.drag_update(10.0, 10.0).is_none(), "no maps before the first drawing");
-            draw_sim(&sim, w, h);
-            let bars = sim.maps().expect("maps after drawing").bars;
+            assert!(sim.drag_update(&Drawn::default(), 10.0, 10.0).is_none(), "no maps before the first drawing");
+            let drawn = draw_sim(&sim, w, h);
+            let bars = drawn.bars.expect("bars after drawing");
             let before = sim.lab.x.clone();
             let target = 0.5 * bars.y.1;
             let (px, py) = bars.pixel(1, target);
-            let after = sim.drag_update(px, py).expect("a press on bar 1");
+            let after = sim.drag_update(&drawn, px, py).expect("a press on bar 1");
             assert_eq!(after.len(), before.len());
             // One pixel of the axis is (y range)/(plot height) ≤ 10/100; rounding adds at most range/2000.
             let px_size = (bars.y.1 - bars.y.0) / (bars.px_y.1 - bars.px_y.0) as f64;
@@ -673,28 +682,27 @@ fn dragging_a_bar_sets_its_score() {
                 assert_eq!(after[i], before[i]);
             }
             // Far outside the score panel: nothing.
-            assert!(sim.drag_update(-5.0, -5.0).is_none());
+            assert!(sim.drag_update(&drawn, -5.0, -5.0).is_none());
         }
     }
     // Through the runner: render, then click where a directly built simulation draws bar 0 at score 1.5.
     let mut r = runner(&[("x", "3,2,1,4")], 1);
-    svg_of(&r, 800, 450);
+    draw_runner(&mut r, 800, 450);
     let mut params = ParamValues::defaults(p.params());
     params.set_strict("x", "3,2,1,4").unwrap();
     let sim = TopkSim::new(&params, 1);
-    draw_sim(&sim, 800, 450);
-    let maps = sim.maps().unwrap();
-    let (px, py) = maps.bars.pixel(0, 1.5);
+    let drawn = draw_sim(&sim, 800, 450);
+    let (px, py) = drawn.bars.expect("bars").pixel(0, 1.5);
     assert!(r.click(px, py));
     let x = r.params().list("x").to_vec();
     assert!((x[0] - 1.5).abs() < 0.05 && x[1..] == [2.0, 1.0, 4.0], "x = {x:?}");
     // Click on the annealing plot at log₁₀ τ = −1 (τ = 0.1).
-    let a = maps.anneal;
+    let a = drawn.planes[0];
     let fx = (-1.0 - a.x.0) / (a.x.1 - a.x.0);
     let px = a.px_x.0 as f64 + fx * (a.px_x.1 - a.px_x.0) as f64;
     let py = (a.px_y.0 + a.px_y.1) as f64 / 2.0;
     let mut r = runner(&[("x", "3,2,1,4")], 1);
-    svg_of(&r, 800, 450);
+    draw_runner(&mut r, 800, 450);
     assert!(r.click(px, py));
     let tau = r.params().f64("tau");
     assert!((tau.log10() + 1.0).abs() < 0.05, "τ = {tau}");

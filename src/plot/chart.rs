@@ -3,10 +3,9 @@
 //! Each panel used to spell out the same margins, label areas and mesh styles; sharing them keeps the
 //! figures consistent and keeps one copy of plotters' axis code in the wasm module per coordinate type.
 
-use super::{err, DrawResult, Theme};
+use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
 use crate::plot::draw::text_px;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Margins and label areas of a chart, in CSS pixels.
@@ -29,11 +28,7 @@ impl Frame {
     pub const MAIN: Frame = Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0 };
 
     /// A chart builder on `area` with this frame at the theme's scale.
-    pub fn builder<'a, 'b, DB: DrawingBackend>(
-        &self,
-        area: &'a DrawingArea<DB, Shift>,
-        theme: &Theme,
-    ) -> ChartBuilder<'a, 'b, DB> {
+    pub fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
         let mut b = ChartBuilder::on(area);
         b.margin(theme.px(self.margin))
             .margin_top(theme.px(self.top))
@@ -59,15 +54,14 @@ pub struct Axes<'s> {
 /// Draws the themed mesh: grid at the tick labels only, muted axes, theme fonts. `x_fmt`/`y_fmt` format the
 /// tick labels.
 #[inline(never)]
-pub fn mesh<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub fn mesh<X, Y>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
     theme: &Theme,
     axes: Axes<'_>,
     x_fmt: &dyn Fn(&X::ValueType) -> String,
     y_fmt: &dyn Fn(&Y::ValueType) -> String,
 ) -> DrawResult
 where
-    DB: DrawingBackend,
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
@@ -91,7 +85,7 @@ where
     if !axes.y_desc.is_empty() {
         m.y_desc(axes.y_desc);
     }
-    m.draw().map_err(err)
+    m.draw().map_err(DrawError::from)
 }
 
 /// Formats a tick value compactly: integers without decimals, small or large magnitudes in scientific
@@ -121,18 +115,13 @@ pub fn log_tick(v: &f64) -> String {
 }
 
 /// Draws a one-line title at the top-left of an area.
-pub fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str, size: f64) -> DrawResult {
+pub fn title(area: &Area<'_>, theme: &Theme, text: &str, size: f64) -> DrawResult {
     text_px(area, text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(size))
 }
 
 /// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one: headlines offer a long
 /// and a short wording and the figure picks what its width allows.
-pub fn fitting<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    texts: &[String],
-    style: &TextStyle,
-    max_w: u32,
-) -> String {
+pub fn fitting(area: &Area<'_>, texts: &[String], style: &TextStyle, max_w: u32) -> String {
     for t in texts {
         if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
             return t.clone();

@@ -7,50 +7,51 @@
 //! draws exactly what the plotters call named in its documentation draws, so figures stay the same bit for
 //! bit.
 
-use super::{err, DrawResult};
-use plotters::coord::Shift;
+use super::{AnyBackend, Area, DrawError, DrawResult};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 /// Draws a polyline through `pts`, like `draw_series(LineSeries::new(pts, style))`: nothing when empty.
 #[inline(never)]
-pub fn polyline<DB, CT>(chart: &ChartContext<'_, DB, CT>, pts: &[(f64, f64)], style: ShapeStyle) -> DrawResult
+pub fn polyline<CT>(chart: &ChartContext<'_, AnyBackend<'_>, CT>, pts: &[(f64, f64)], style: ShapeStyle) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
     if pts.is_empty() {
         return Ok(());
     }
-    chart.plotting_area().draw(&PathElement::new(pts.to_vec(), style)).map_err(err)
+    chart.plotting_area().draw(&PathElement::new(pts.to_vec(), style)).map_err(DrawError::from)
 }
 
 /// Draws a dashed polyline through `pts`, like `draw_series(DashedLineSeries::new(pts, dash, gap, style))`.
 #[inline(never)]
-pub fn dashed_line<DB, CT>(
-    chart: &ChartContext<'_, DB, CT>,
+pub fn dashed_line<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
     pts: &[(f64, f64)],
     dash: u32,
     gap: u32,
     style: ShapeStyle,
 ) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
-    chart.plotting_area().draw(&DashedPathElement::new(pts.iter().copied(), dash, gap, style)).map_err(err)
+    chart.plotting_area().draw(&DashedPathElement::new(pts.iter().copied(), dash, gap, style)).map_err(DrawError::from)
 }
 
 /// Draws one circle of pixel radius `r` at each point, like `draw_series(pts.map(|p| Circle::new(p, r, style)))`.
 #[inline(never)]
-pub fn dots<DB, CT>(chart: &ChartContext<'_, DB, CT>, pts: &[(f64, f64)], r: u32, style: ShapeStyle) -> DrawResult
+pub fn dots<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pts: &[(f64, f64)],
+    r: u32,
+    style: ShapeStyle,
+) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
     let area = chart.plotting_area();
     for p in pts {
-        area.draw(&Circle::new(*p, r, style)).map_err(err)?;
+        area.draw(&Circle::new(*p, r, style))?;
     }
     Ok(())
 }
@@ -58,79 +59,67 @@ where
 /// Draws a rectangle with corners `a` and `b` in data coordinates, like `draw_series([Rectangle::new([a, b],
 /// style)])`.
 #[inline(never)]
-pub fn rect<DB, CT>(chart: &ChartContext<'_, DB, CT>, a: (f64, f64), b: (f64, f64), style: ShapeStyle) -> DrawResult
+pub fn rect<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    a: (f64, f64),
+    b: (f64, f64),
+    style: ShapeStyle,
+) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
-    chart.plotting_area().draw(&Rectangle::new([a, b], style)).map_err(err)
+    chart.plotting_area().draw(&Rectangle::new([a, b], style)).map_err(DrawError::from)
 }
 
 /// Fills the polygon with corners `pts` in data coordinates, like `draw_series([Polygon::new(pts, style)])`.
 #[inline(never)]
-pub fn polygon<DB, CT>(chart: &ChartContext<'_, DB, CT>, pts: &[(f64, f64)], style: ShapeStyle) -> DrawResult
+pub fn polygon<CT>(chart: &ChartContext<'_, AnyBackend<'_>, CT>, pts: &[(f64, f64)], style: ShapeStyle) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
-    chart.plotting_area().draw(&Polygon::new(pts.to_vec(), style)).map_err(err)
+    chart.plotting_area().draw(&Polygon::new(pts.to_vec(), style)).map_err(DrawError::from)
 }
 
 /// Draws `text` with its anchor at a data point, like `draw_series([Text::new(text, pos, style)])`.
 #[inline(never)]
-pub fn text_at<DB, CT>(chart: &ChartContext<'_, DB, CT>, text: &str, pos: (f64, f64), style: &TextStyle) -> DrawResult
+pub fn text_at<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    text: &str,
+    pos: (f64, f64),
+    style: &TextStyle,
+) -> DrawResult
 where
-    DB: DrawingBackend,
     CT: CoordTranslate<From = (f64, f64)>,
 {
-    chart.plotting_area().draw(&Text::new(text, pos, style.clone())).map_err(err)
+    chart.plotting_area().draw(&Text::new(text, pos, style.clone())).map_err(DrawError::from)
 }
 
 /// Draws `text` at pixel position `pos` of an area, like `area.draw(&Text::new(text, pos, style))`.
 #[inline(never)]
-pub fn text_px<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    pos: (i32, i32),
-    style: &TextStyle,
-) -> DrawResult {
-    area.draw(&Text::new(text, pos, style.clone())).map_err(err)
+pub fn text_px(area: &Area<'_>, text: &str, pos: (i32, i32), style: &TextStyle) -> DrawResult {
+    area.draw(&Text::new(text, pos, style.clone())).map_err(DrawError::from)
 }
 
 /// Draws a polyline through pixel positions of an area, like `area.draw(&PathElement::new(pts, style))`.
 #[inline(never)]
-pub fn path_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, pts: &[(i32, i32)], style: ShapeStyle) -> DrawResult {
-    area.draw(&PathElement::new(pts.to_vec(), style)).map_err(err)
+pub fn path_px(area: &Area<'_>, pts: &[(i32, i32)], style: ShapeStyle) -> DrawResult {
+    area.draw(&PathElement::new(pts.to_vec(), style)).map_err(DrawError::from)
 }
 
 /// Draws a rectangle between pixel positions of an area, like `area.draw(&Rectangle::new([a, b], style))`.
 #[inline(never)]
-pub fn rect_px<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    a: (i32, i32),
-    b: (i32, i32),
-    style: ShapeStyle,
-) -> DrawResult {
-    area.draw(&Rectangle::new([a, b], style)).map_err(err)
+pub fn rect_px(area: &Area<'_>, a: (i32, i32), b: (i32, i32), style: ShapeStyle) -> DrawResult {
+    area.draw(&Rectangle::new([a, b], style)).map_err(DrawError::from)
 }
 
 /// Draws a circle of radius `r` at a pixel position of an area, like `area.draw(&Circle::new(c, r, style))`.
 #[inline(never)]
-pub fn circle_px<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    c: (i32, i32),
-    r: i32,
-    style: ShapeStyle,
-) -> DrawResult {
-    area.draw(&Circle::new(c, r, style)).map_err(err)
+pub fn circle_px(area: &Area<'_>, c: (i32, i32), r: i32, style: ShapeStyle) -> DrawResult {
+    area.draw(&Circle::new(c, r, style)).map_err(DrawError::from)
 }
 
 /// Fills the polygon with pixel corners `pts` of an area, like `area.draw(&Polygon::new(pts, style))`.
 #[inline(never)]
-pub fn polygon_px<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    pts: &[(i32, i32)],
-    style: ShapeStyle,
-) -> DrawResult {
-    area.draw(&Polygon::new(pts.to_vec(), style)).map_err(err)
+pub fn polygon_px(area: &Area<'_>, pts: &[(i32, i32)], style: ShapeStyle) -> DrawResult {
+    area.draw(&Polygon::new(pts.to_vec(), style)).map_err(DrawError::from)
 }

@@ -1,7 +1,7 @@
 //! Shared drawing vocabulary: the erased backend, the colour theme, layout and small chart helpers.
 //!
-//! Everything here is generic over plotters' `DrawingBackend` or works on [`Area`]; nothing here knows
-//! about the browser. Sizes are given in CSS pixels and multiplied by [`Theme::scale`] (the device pixel
+//! Everything here works on [`Area`], the one concrete drawing area every figure draws into; nothing here
+//! knows about the browser. Sizes are given in CSS pixels and multiplied by [`Theme::scale`] (the device pixel
 //! ratio in the browser, 1 for SVG), so figures stay sharp on high-DPI screens.
 
 mod backend;
@@ -12,19 +12,42 @@ pub use backend::{AnyBackend, BackendError};
 
 use crate::plot::draw::{path_px, rect_px, text_px};
 use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 /// The drawing area every panel draws into.
 pub type Area<'a> = DrawingArea<AnyBackend<'a>, Shift>;
 
-/// The result of a draw call.
-pub type DrawResult = Result<(), String>;
+/// A drawing failure: what the backend (canvas, SVG or bitmap) or the font layer reported, as text.
+///
+/// Plotters' errors convert into it with `?`, and it converts into `String` for the command line and the web
+/// layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrawError(pub String);
 
-/// Converts any plotters drawing error into the text carried by [`DrawResult`].
-pub fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
+
+impl std::error::Error for DrawError {}
+
+impl From<DrawingAreaErrorKind<BackendError>> for DrawError {
+    fn from(e: DrawingAreaErrorKind<BackendError>) -> Self {
+        DrawError(format!("{e:?}"))
+    }
+}
+
+impl From<DrawError> for String {
+    fn from(e: DrawError) -> Self {
+        e.0
+    }
+}
+
+/// The result of a draw call: `T` is what the drawing hands back (for example the pixel maps clicks need).
+pub type DrawResult<T = ()> = Result<T, DrawError>;
 
 /// Colours, sizes and fonts of one rendering: light or dark, at a given pixel density.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,10 +194,10 @@ pub struct PlaneMap {
 
 impl PlaneMap {
     /// Records the mapping of a linear 2-D chart.
-    pub fn of_chart<DB: DrawingBackend>(
+    pub fn of_chart(
         chart: &ChartContext<
             '_,
-            DB,
+            AnyBackend<'_>,
             Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
         >,
     ) -> Self {
@@ -197,19 +220,68 @@ impl PlaneMap {
     }
 }
 
+/// The pixel geometry of a bar chart that can be dragged: device-pixel spans and the value range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BarMap {
+    /// Plotting area, left to right.
+    pub px_x: (i32, i32),
+    /// Plotting area, top to bottom.
+    pub px_y: (i32, i32),
+    /// The whole bar panel (margins included), top to bottom: presses here still drag, extrapolated.
+    pub hit_y: (i32, i32),
+    /// Value range, bottom value first.
+    pub y: (f64, f64),
+    /// Number of bars.
+    pub n: usize,
+}
+
+impl BarMap {
+    /// The device pixel at the top of bar `i` drawn to value `v` (for tests and hit checks).
+    pub fn pixel(&self, i: usize, v: f64) -> (f64, f64) {
+        let (x0, x1) = (self.px_x.0 as f64, self.px_x.1 as f64);
+        let (y0, y1) = (self.px_y.0 as f64, self.px_y.1 as f64);
+        let px = x0 + (i as f64 + 0.5) / self.n as f64 * (x1 - x0);
+        let py = y0 + (self.y.1 - v) / (self.y.1 - self.y.0) * (y1 - y0);
+        (px, py)
+    }
+}
+
+/// What a drawing hands back for pointer input: the pixel-to-data maps of the charts it drew.
+///
+/// [`crate::runner::Runner`] keeps the last one and passes it to [`crate::panel::Sim::click`], so that a
+/// simulation needs no interior mutability to remember where it was drawn. Figures without pointer input
+/// return `Drawn::default()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawn {
+    /// The maps of the clickable linear charts, in an order each panel defines.
+    pub planes: Vec<PlaneMap>,
+    /// The map of a draggable bar chart, if the figure has one.
+    pub bars: Option<BarMap>,
+    /// The device pixels per CSS pixel the figure was drawn at (0 when not recorded).
+    pub scale: f64,
+}
+
+impl Drawn {
+    /// A drawing with one clickable chart.
+    pub fn plane(map: PlaneMap) -> Self {
+        Drawn { planes: vec![map], ..Drawn::default() }
+    }
+
+    /// The data point under device pixel `(px, py)` of chart `i`, or `None` outside it or when there is none.
+    pub fn to_data(&self, i: usize, px: f64, py: f64) -> Option<(f64, f64)> {
+        self.planes.get(i)?.to_data(px, py)
+    }
+}
+
 /// Whether a figure of this pixel size should lay its charts side by side (wide) or stacked (narrow).
-pub fn is_wide<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: f64) -> bool {
+pub fn is_wide(area: &Area<'_>, scale: f64) -> bool {
     let (w, h) = area.dim_in_pixel();
     (w as f64) / scale >= 560.0 && w as f64 >= 1.15 * h as f64
 }
 
 /// Splits a figure into one main chart and two side charts: main on the left at `main_frac` of the width
 /// when wide, otherwise main on top at `main_frac` of the height with the side charts side by side below.
-pub fn main_and_two<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    wide: bool,
-    main_frac: f64,
-) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+pub fn main_and_two<'a>(area: &Area<'a>, wide: bool, main_frac: f64) -> (Area<'a>, Area<'a>, Area<'a>) {
     let (w, h) = area.dim_in_pixel();
     if wide {
         let (main, side) = area.split_horizontally((w as f64 * main_frac) as u32);
@@ -269,10 +341,10 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f
 }
 
 /// Draws a normalised vector field on a linear chart: `n` by `n` short arrows, `f(x, y)` giving the direction.
-pub fn vector_field<DB: DrawingBackend>(
+pub fn vector_field(
     chart: &mut ChartContext<
         '_,
-        DB,
+        AnyBackend<'_>,
         Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
     >,
     theme: &Theme,
@@ -335,12 +407,7 @@ pub enum Corner {
 }
 
 /// Draws a small legend box in a corner of a chart's plotting area; `dashed` entries show a dashed sample.
-pub fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    corner: Corner,
-    entries: &[(String, RGBColor, bool)],
-) -> DrawResult {
+pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String, RGBColor, bool)]) -> DrawResult {
     if entries.is_empty() {
         return Ok(());
     }

@@ -2,9 +2,8 @@
 //! text, keys and the themed mesh.
 
 use crate::plot::draw::text_px;
-use crate::plot::{err, log_range, Theme};
+use crate::plot::{log_range, AnyBackend, Area, DrawError, DrawResult, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// A number in a short readable form: two decimals for ordinary magnitudes, scientific otherwise.
@@ -117,14 +116,14 @@ pub(crate) fn nice_up(x: f64) -> f64 {
 
 /// Draws a one-line key of coloured text segments at `(x, y)`: the first of `variants` whose width fits in
 /// `max_w` device pixels (or the last one).
-pub(crate) fn key_line<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn key_line(
+    area: &Area<'_>,
     theme: &Theme,
     at: (i32, i32),
     size: f64,
     max_w: u32,
     variants: &[Vec<(String, RGBColor)>],
-) -> Result<(), String> {
+) -> DrawResult {
     let width = |v: &Vec<(String, RGBColor)>| -> u32 {
         v.iter().map(|(t, c)| area.estimate_text_size(t, &theme.font_in(size, *c)).map(|(w, _)| w).unwrap_or(0)).sum()
     };
@@ -164,17 +163,16 @@ pub(crate) fn rate_line(y0: f64, rho: f64, n1: f64, l0: f64, l1: f64) -> Vec<(f6
 }
 
 /// The mesh style shared by every chart of the two panels.
-pub(crate) fn mesh<DB, X, Y, XT, YT>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub(crate) fn mesh<X, Y, XT, YT>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
     theme: &Theme,
     x_desc: &str,
     y_desc: &str,
     xf: &dyn Fn(&XT) -> String,
     yf: &dyn Fn(&YT) -> String,
     n_labels: (usize, usize),
-) -> Result<(), String>
+) -> DrawResult
 where
-    DB: DrawingBackend,
     X: Ranged<ValueType = XT> + ValueFormatter<XT>,
     Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
 {
@@ -192,5 +190,5 @@ where
         .x_label_formatter(xf)
         .y_label_formatter(yf)
         .draw()
-        .map_err(err)
+        .map_err(DrawError::from)
 }

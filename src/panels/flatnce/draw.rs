@@ -6,7 +6,7 @@
 //! floor line at [`LogFloor::floor`], whose tick reads "0" and which carries the label "exactly 0". Positive
 //! values are never drawn below the decade above the floor, so nothing real can be mistaken for a zero.
 
-use plotters::coord::Shift;
+use crate::plot::{Area, DrawResult};
 use plotters::prelude::*;
 
 use crate::plot::draw::text_px;
@@ -141,13 +141,7 @@ pub fn num(v: f64, sig: usize) -> String {
 }
 
 /// Draws one line of text at device pixel `(x, y)` of `area`.
-pub fn text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    s: impl Into<String>,
-    x: i32,
-    y: i32,
-    style: &TextStyle<'_>,
-) -> Result<(), String> {
+pub fn text(area: &Area<'_>, s: impl Into<String>, x: i32, y: i32, style: &TextStyle<'_>) -> DrawResult {
     text_px(area, &s.into(), (x, y), style)
 }
 

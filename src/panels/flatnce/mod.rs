@@ -5,5 +5,5 @@
 
 pub(crate) mod draw;
 pub mod fp;
-pub mod loss;
+pub use dynamics_models::panels::flatnce::loss;
 pub mod train;

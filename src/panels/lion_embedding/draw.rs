@@ -11,8 +11,7 @@ use super::model::{Model, BUCKETS};
 use super::LionSim;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
-use crate::plot::{err, is_wide, log_range, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, log_range, AnyBackend, Area, DrawResult, Theme};
 use plotters::prelude::*;
 
 /// Most rows drawn in the scatter (every rank up to 300, then log-spaced: at most a few per pixel column).
@@ -27,11 +26,11 @@ const HEAT_LEVELS: f64 = 24.0;
 /// Magnitudes are clamped here before plotting (the model's values are finite but may be huge).
 const LIMIT: f64 = 1e30;
 
-type Res = Result<(), String>;
+type Res = DrawResult;
 
 /// Draws the whole figure.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     if wide {
@@ -105,7 +104,7 @@ fn bucket_color(theme: &Theme, b: usize) -> RGBColor {
 const BUCKET_LABELS: [&str; 4] = ["ranks 1–20", "21–100", "101–500", ">500"];
 
 /// A title line at the top of a sub-area; returns the top margin it needs in CSS pixels.
-fn title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: &str) -> Result<f64, String> {
+fn title(area: &Area<'_>, theme: &Theme, text: &str) -> DrawResult<f64> {
     text_px(area, text, (theme.dpx(8.0), theme.dpx(3.0)), &theme.font(11.0))?;
     Ok(18.0)
 }
@@ -145,7 +144,7 @@ fn setting(m: &Model) -> String {
 }
 
 /// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
-fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let m = &sim.model;
     let v = m.vocab();
     let ranks = scatter_ranks(v);
@@ -194,8 +193,7 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         .margin_right(theme.px(12.0))
         .x_label_area_size(theme.px(30.0))
         .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d((1.0..x1).log_scale(), (lo..hi).log_scale())
-        .map_err(err)?;
+        .build_cartesian_2d((1.0..x1).log_scale(), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -209,8 +207,7 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         .y_labels(6)
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     let clampy = |y: f64| y.clamp(lo, hi);
     if let Some(c) = cap {
         dashed_line(
@@ -227,12 +224,9 @@ fn scatter_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSi
         theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
     )?;
     let r = theme.px(1.6);
-    chart
-        .draw_series(
-            pts.iter()
-                .map(|(x, y, b)| Circle::new((*x, clampy(y.max(lo))), r, bucket_color(theme, *b).mix(0.7).filled())),
-        )
-        .map_err(err)?;
+    chart.draw_series(
+        pts.iter().map(|(x, y, b)| Circle::new((*x, clampy(y.max(lo))), r, bucket_color(theme, *b).mix(0.7).filled())),
+    )?;
     // Labels for the two reference lines (in the chart's own pixel space).
     let plot = chart.plotting_area();
     let base = area.get_base_pixel();
@@ -270,7 +264,7 @@ fn diverging(theme: &Theme, x: f64) -> RGBColor {
 
 /// The heat map: row buckets by rank (top = rank 1) × entries; each cell is the entry of largest magnitude
 /// among up to [`HEAT_ROWS`] rows of the bucket, coloured on a signed square-root scale up to ±1/λ.
-fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
+fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let v = m.vocab();
     let d = m.dim();
@@ -331,15 +325,15 @@ fn heat_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, th
 }
 
 /// A linear-x chart over steps `[0, t1]` with the given y range; mesh drawn.
-fn time_chart<'a, DB: DrawingBackend, Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>>(
-    area: &'a DrawingArea<DB, Shift>,
+fn time_chart<'a, 'b, Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>>(
+    area: &'a Area<'b>,
     theme: &Theme,
     top: f64,
     t1: f64,
     y: Y,
     wide: bool,
     ylabels: usize,
-) -> Result<ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y::CoordDescType>>, String>
+) -> DrawResult<ChartContext<'a, AnyBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y::CoordDescType>>>
 where
     Y::CoordDescType: plotters::coord::ranged1d::ValueFormatter<f64>,
 {
@@ -349,8 +343,7 @@ where
         .margin_right(theme.px(12.0))
         .x_label_area_size(theme.px(20.0))
         .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(0.0..t1, y)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..t1, y)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -361,17 +354,12 @@ where
         .y_labels(ylabels)
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     Ok(chart)
 }
 
 /// A row of colour keys after a title; returns the top margin needed.
-fn keys<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    items: &[(String, RGBColor)],
-) -> Result<f64, String> {
+fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawResult<f64> {
     let (w, _) = area.dim_in_pixel();
     let style = theme.font_in(10.0, theme.muted());
     let (mut x, mut row) = (theme.dpx(8.0), 0);
@@ -392,7 +380,7 @@ fn keys<DB: DrawingBackend>(
 
 /// The largest |entry| per rank bucket over time (log scale), with 1/λ and, for a constant learning rate
 /// under Tiger/Lion, the constant-sign curve `(1 − (1 − ηλ)^t)/λ` from 0.
-fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let m = &sim.model;
     title(area, theme, if wide { "largest |entry| per rank bucket vs step" } else { "largest |entry| per bucket" })?;
     let items: Vec<(String, RGBColor)> =
@@ -438,7 +426,7 @@ fn series_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim
 }
 
 /// The number of rows with an entry of at least 0.99/λ over time.
-fn cap_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme) -> Res {
+fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
     let t1 = (m.t as f64).max(1.0);
@@ -452,7 +440,7 @@ fn cap_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, t
 
 /// The token inspector: one entry of one rare token's row over time, the sign of its momentum, its
 /// appearances as ticks, and the analytic constant-sign curve from its first appearance.
-fn inspector<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let m = &sim.model;
     let items = sim.inspected.items();
     let d = m.dim();
@@ -524,12 +512,10 @@ fn inspector<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LionSim, t
             shown.push(*t as f64);
         }
     }
-    chart
-        .draw_series(
-            shown.iter().map(|t| {
-                PathElement::new(vec![(*t, -ymax), (*t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))
-            }),
-        )
-        .map_err(err)?;
+    chart.draw_series(
+        shown
+            .iter()
+            .map(|t| PathElement::new(vec![(*t, -ymax), (*t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))),
+    )?;
     Ok(())
 }

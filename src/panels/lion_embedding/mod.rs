@@ -11,16 +11,16 @@
 //! scale; with a constant lr they follow `θ_t = −s/λ + (θ₀ + s/λ)(1 − ηλ)^t`; AdamW, and the remedy of
 //! lazy row updates, stop it; no entry ever exceeds 1/λ under Tiger or Lion.
 
-pub mod catchup;
+pub use dynamics_models::panels::lion_embedding::catchup;
 mod draw;
-pub mod kernels;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::lion_embedding::kernels;
+pub use dynamics_models::panels::lion_embedding::model;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Catchup, Config, Model, Optimizer, Row, Summary};
 
 /// The parameter table (theory §3; ranges widened so that divergence and large vocabularies can be tried).
@@ -458,7 +458,8 @@ impl Sim for LionSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

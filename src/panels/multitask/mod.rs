@@ -21,19 +21,18 @@
 //!   run has diverged, because until then the figure still has something to show.
 
 mod draw;
-pub mod fixed;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::multitask::fixed;
+pub use dynamics_models::panels::multitask::model;
 mod table;
 
 pub use table::{METRICS, PARAMS, PRESETS, SHOW};
 
 use crate::panel::{Metric, Metrics, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use fixed::{calculator, centroid, geometric_median, pareto_hull, predicted, Calculator};
 use model::{Race, Replay, Scheme, Settings, Tasks, N};
-use std::cell::Cell;
 
 /// The panel descriptor.
 pub struct MultitaskPanel;
@@ -203,7 +202,6 @@ pub struct MultitaskSim {
     pub calc_freq: Vec<f64>,
     /// The calculator's target mean and standard deviation.
     pub calc_target: (f64, f64),
-    map: Cell<Option<(PlaneMap, f64)>>,
 }
 
 impl MultitaskSim {
@@ -238,7 +236,6 @@ impl MultitaskSim {
             calc: calculator(&freq, mean, sd),
             calc_freq: freq,
             calc_target: (mean, sd),
-            map: Cell::new(None),
         }
     }
 
@@ -312,18 +309,16 @@ impl Sim for MultitaskSim {
         out
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let map = draw::draw(area, self, theme)?;
-        self.map.set(Some((map, theme.scale)));
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        Ok(Drawn { scale: theme.scale, ..Drawn::plane(draw::draw(area, self, theme)?) })
     }
 
     /// A press or drag near a task centre (within 22 CSS pixels, the nearest of the centres and the start)
     /// moves that centre; anywhere else on the plane it moves the start. Because the dragged centre is
     /// redrawn under the pointer, the next drag position is again nearest to it, so no drag state is needed.
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
         const KEYS: [(&str, &str); 4] = [("c1x", "c1y"), ("c2x", "c2y"), ("c3x", "c3y"), ("theta0_x", "theta0_y")];
-        let Some((map, scale)) = self.map.get() else { return Vec::new() };
+        let (Some(map), scale) = (drawn.planes.first(), drawn.scale) else { return Vec::new() };
         let Some((x, y)) = map.to_data(px, py) else { return Vec::new() };
         let t = &self.base.tasks;
         let targets = [t.c[0], t.c[1], t.c[2], self.base.set.theta0];

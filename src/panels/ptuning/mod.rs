@@ -33,18 +33,17 @@
 //!   origin, so no free start is offered); clicking the input plane points the target normal at the click.
 
 mod draw;
-pub mod frozen;
-pub mod geometry;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::ptuning::frozen;
+pub use dynamics_models::panels::ptuning::geometry;
+pub use dynamics_models::panels::ptuning::model;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use geometry::{cone_max_acc, landscape, Landscape};
 use model::{Config, Init, Mode, Model, WORDS};
-use std::cell::Cell;
 
 /// Cells per side of the loss heat map (the theory suggests 64; 40 keeps drawing under 2 000 rectangles).
 pub const GRID: usize = 40;
@@ -320,7 +319,6 @@ pub struct PTuningSim {
     pub curves: History<Sample>,
     /// Steps taken.
     pub steps: u64,
-    maps: Cell<Option<(PlaneMap, PlaneMap)>>,
 }
 
 impl PTuningSim {
@@ -336,7 +334,6 @@ impl PTuningSim {
             trail: History::new(1024),
             curves: History::new(1024),
             steps: 0,
-            maps: Cell::new(None),
         };
         sim.record();
         sim
@@ -390,15 +387,13 @@ impl Sim for PTuningSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let maps = draw::draw(area, self, theme)?;
-        self.maps.set(Some(maps));
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        let (prompt, input) = draw::draw(area, self, theme)?;
+        Ok(Drawn { planes: vec![prompt, input], ..Drawn::default() })
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        let Some((prompt_map, input_map)) = self.maps.get() else { return Vec::new() };
-        if let Some((x, y)) = prompt_map.to_data(px, py) {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        if let Some((x, y)) = drawn.to_data(0, px, py) {
             let nearest = (0..WORDS.len()).min_by(|&a, &b| {
                 let d = |v: usize| {
                     let e = model::word(v);
@@ -408,7 +403,7 @@ impl Sim for PTuningSim {
             });
             return nearest.map(|v| vec![("token", WORDS[v].to_string())]).unwrap_or_default();
         }
-        if let Some((x, y)) = input_map.to_data(px, py) {
+        if let Some((x, y)) = drawn.to_data(1, px, py) {
             if x * x + y * y > 1e-6 {
                 // The normal points at the click; a click below the axis gives the same boundary with the
                 // normal in [0°, 180°) (labels swapped), the range of the parameter.

@@ -6,9 +6,8 @@ use super::model::Variant;
 use super::{LinearSim, Sample};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
-use crate::plot::{err, finite, is_wide, log_range, main_and_two, padded_range, Theme};
+use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
 use nalgebra::Matrix2;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The largest magnitude drawn; larger values (an encoder growing without bound) saturate here so that
@@ -16,8 +15,8 @@ use plotters::prelude::*;
 const LIMIT: f64 = 1e100;
 
 /// Draws the whole figure.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &LinearSim, theme: &Theme) -> Result<(), String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.56 });
     cloud_chart(&main, sim, theme, wide)?;
@@ -122,12 +121,7 @@ fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
 /// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
 /// now, at the start and (dashed) at the predicted end, on equal axis scales.
 #[inline(never)]
-fn cloud_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &LinearSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
     let m = &sim.model;
     let lambda = m.cfg.lambda;
     let now = embed(&m.w, sim);
@@ -193,8 +187,7 @@ fn cloud_chart<DB: DrawingBackend>(
         .margin_top(theme.px(top))
         .x_label_area_size(theme.px(xlab))
         .y_label_area_size(theme.px(ylab))
-        .build_cartesian_2d(-rx..rx, -ry..ry)
-        .map_err(err)?;
+        .build_cartesian_2d(-rx..rx, -ry..ry)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -208,8 +201,7 @@ fn cloud_chart<DB: DrawingBackend>(
         .y_labels(7)
         .x_label_formatter(&|v| tick_in(*v, rx))
         .y_label_formatter(&|v| tick_in(*v, ry))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
 
     // The start: faint points and ellipse.
     let faint = theme.muted().mix(0.45);
@@ -218,9 +210,7 @@ fn cloud_chart<DB: DrawingBackend>(
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
     if let Some(ell) = target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
-            chart
-                .draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])
-                .map_err(err)?;
+            chart.draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])?;
         } else {
             dashed_line(&chart, &ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
         }
@@ -244,11 +234,7 @@ fn cloud_chart<DB: DrawingBackend>(
 }
 
 /// A compact legend in the top-left corner of a plotting area, sized to its text.
-fn key_column<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    entries: &[(String, RGBColor, bool)],
-) -> Result<(), String> {
+fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool)]) -> DrawResult {
     let style = theme.font(10.0);
     let text_w = entries
         .iter()
@@ -270,13 +256,7 @@ fn key_column<DB: DrawingBackend>(
 }
 
 /// A short solid or dashed key segment starting at `(x, y)`.
-fn segment<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    (x, y): (i32, i32),
-    color: RGBColor,
-    dashed: bool,
-) -> Result<(), String> {
+fn segment(area: &Area<'_>, theme: &Theme, (x, y): (i32, i32), color: RGBColor, dashed: bool) -> DrawResult {
     if dashed {
         let seg = theme.dpx(4.0);
         for k in 0..2 {
@@ -291,12 +271,7 @@ fn segment<DB: DrawingBackend>(
 
 /// A title line and a key (wrapped onto more rows when narrow) above a time-series chart; returns the
 /// top margin in CSS pixels that the chart needs below them.
-fn header<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    title: &str,
-    keys: &[(String, RGBColor, bool)],
-) -> Result<f64, String> {
+fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor, bool)]) -> DrawResult<f64> {
     let (w, _) = area.dim_in_pixel();
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     let kstyle = theme.font_in(10.0, theme.muted());
@@ -323,13 +298,13 @@ fn t_max(sim: &LinearSim) -> f64 {
 }
 
 /// A horizontal dashed reference line across the chart.
-fn dashed_level<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+fn dashed_level<Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
     theme: &Theme,
     t1: f64,
     v: f64,
     color: RGBColor,
-) -> Result<(), String> {
+) -> DrawResult {
     dashed_line(chart, &[(0.0, v), (t1, v)], theme.px(6.0), theme.px(4.0), color.mix(0.9).stroke_width(theme.px(1.4)))?;
     Ok(())
 }
@@ -391,12 +366,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
 /// without a predictor, the exact decay `w0 (1 − ησ²)^k`) dashed.
 #[inline(never)]
-fn sv_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &LinearSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
     let (c_max, c_min, c_spread) = (theme.series(0), theme.series(1), theme.fg().mix(0.6));
     let mut preds: Vec<f64> = sim.pred.iter().filter_map(|p| p.w_inf).filter(|v| v.is_finite() && *v > 0.0).collect();
     // At most two values (one per mode): sort them descending by hand, as a stable sort would.
@@ -433,8 +403,7 @@ fn sv_chart<DB: DrawingBackend>(
         .margin_top(theme.px(top))
         .x_label_area_size(theme.px(24.0))
         .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..t1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -445,8 +414,7 @@ fn sv_chart<DB: DrawingBackend>(
         .y_labels(5)
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (i, v) in preds.iter().enumerate() {
         dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min })?;
     }
@@ -465,12 +433,7 @@ fn sv_chart<DB: DrawingBackend>(
 
 /// The predictor's diagonal over time with its predicted limits dashed.
 #[inline(never)]
-fn p_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &LinearSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
     let v = sim.model.cfg.variant;
     let (c1, c2) = (theme.series(2), theme.series(3));
     let preds: Vec<Option<f64>> = sim.pred.iter().map(|p| p.p_inf.filter(|x| x.is_finite())).collect();
@@ -499,8 +462,7 @@ fn p_chart<DB: DrawingBackend>(
         .margin_top(theme.px(top))
         .x_label_area_size(theme.px(24.0))
         .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, lo..hi)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..t1, lo..hi)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -511,8 +473,7 @@ fn p_chart<DB: DrawingBackend>(
         .y_labels(5)
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (p, c) in preds.iter().zip([c1, c2]) {
         if let Some(p) = p {
             dashed_level(&mut chart, theme, t1, *p, c)?;

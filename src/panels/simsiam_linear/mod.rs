@@ -13,12 +13,12 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::simsiam_linear::model;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{data_cloud, growth_predicted, predict_mode, Config, Linear, ModePrediction, Variant};
 use nalgebra::{Matrix2, Vector2};
 
@@ -342,7 +342,8 @@ impl Sim for LinearSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

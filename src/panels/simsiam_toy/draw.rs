@@ -6,9 +6,9 @@ use super::ToySim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::{
-    err, finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, Corner, PlaneMap, Theme,
+    finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, AnyBackend, Area, Corner, DrawResult,
+    PlaneMap, Theme,
 };
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
@@ -29,12 +29,8 @@ fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
 }
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &ToySim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, 0.58);
     let map = phase_plane(&main, sim, theme)?;
@@ -54,16 +50,10 @@ fn headline(sim: &ToySim) -> String {
     }
 }
 
-fn phase_plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &ToySim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
+fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap> {
     let run = &sim.runs[0];
-    let mut chart = Frame::MAIN
-        .builder(area, theme)
-        .build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)
-        .map_err(err)?;
+    let mut chart =
+        Frame::MAIN.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
     let axes = Axes { x_ticks: 8, y_ticks: 7, x_desc: "φ (predictor)", y_desc: "θ (encoder)" };
     mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
@@ -101,7 +91,7 @@ fn phase_plane<DB: DrawingBackend>(
     dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))?;
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
-        chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))]).map_err(err)?;
+        chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])?;
     }
     text_px(area, &headline(sim), (theme.dpx(8.0), theme.dpx(8.0)), &theme.font(13.0))?;
 
@@ -119,10 +109,10 @@ fn phase_plane<DB: DrawingBackend>(
     Ok(plane_map(&chart))
 }
 
-fn plane_map<DB: DrawingBackend>(
+fn plane_map(
     chart: &ChartContext<
         '_,
-        DB,
+        AnyBackend<'_>,
         Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
     >,
 ) -> PlaneMap {
@@ -142,7 +132,7 @@ fn t_max(sim: &ToySim) -> f64 {
     sim.t().max(1.0)
 }
 
-fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<(), String> {
+fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let run = &sim.runs[0];
     let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, p, _))| *p).collect();
     vals.push(1.0);
@@ -151,7 +141,7 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
     }
     let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
     let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-    let mut chart = Frame::SMALL.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi).map_err(err)?;
+    let mut chart = Frame::SMALL.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi)?;
     mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
     let t1 = t_max(sim);
     if !run.ema_on() {
@@ -170,7 +160,7 @@ fn phi_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, th
     Ok(())
 }
 
-fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, theme: &Theme) -> Result<(), String> {
+fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let run = &sim.runs[0];
     let color = theme.series(mode_index(run.mode));
     let t1 = t_max(sim);
@@ -182,7 +172,7 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
             vals.push(p.abs());
         }
         let (lo, hi) = log_range(vals, 1e-300, (1e-4, 1.0));
-        let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
+        let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale())?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick)?;
         if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
             dashed_line(
@@ -209,7 +199,7 @@ fn theta_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &ToySim, 
         }
         let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.0));
         let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-        let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi).map_err(err)?;
+        let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi)?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
         if let Some(p) = pred {
             dashed_line(

@@ -9,14 +9,13 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::simsiam_toy::model;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{predict, Mode, Prediction, Toy};
-use std::cell::Cell;
 
 /// The parameter table (theory §3).
 pub static PARAMS: [ParamSpec; 7] = [
@@ -168,7 +167,6 @@ pub struct ToySim {
     /// Whether |θ| is shown on a log axis.
     pub log_theta: bool,
     steps: u64,
-    map: Cell<Option<PlaneMap>>,
 }
 
 impl ToySim {
@@ -194,7 +192,6 @@ impl ToySim {
             start: (phi0, theta0),
             log_theta: p.flag("log_theta"),
             steps: 0,
-            map: Cell::new(None),
         }
     }
 
@@ -244,14 +241,12 @@ impl Sim for ToySim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let map = draw::draw(area, self, theme)?;
-        self.map.set(Some(map));
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        Ok(Drawn::plane(draw::draw(area, self, theme)?))
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        match self.map.get().and_then(|m| m.to_data(px, py)) {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        match drawn.to_data(0, px, py) {
             Some((phi, theta)) => vec![("phi0", fmt_f64(round2(phi))), ("theta0", fmt_f64(round2(theta)))],
             None => Vec::new(),
         }

@@ -3,7 +3,7 @@
 
 use crate::plot::draw::{circle_px, path_px, rect_px, text_px};
 use crate::plot::Theme;
-use plotters::coord::Shift;
+use crate::plot::{Area, DrawResult};
 use plotters::prelude::*;
 
 /// A short number for headlines: three significant digits, scientific outside `[1e-3, 1e4)`.
@@ -44,13 +44,7 @@ pub enum Sample {
 }
 
 /// Draws a key sample at `(x, y)` (left end, vertical centre), 16 CSS px wide.
-pub fn sample<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    (x, y): (i32, i32),
-    color: RGBColor,
-    kind: Sample,
-) -> Result<(), String> {
+pub fn sample(area: &Area<'_>, theme: &Theme, (x, y): (i32, i32), color: RGBColor, kind: Sample) -> DrawResult {
     match kind {
         Sample::Line => {
             path_px(area, &[(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))?;
@@ -78,12 +72,7 @@ pub fn sample<DB: DrawingBackend>(
 
 /// A title line and a key (wrapped onto more rows when narrow) at the top of `area`; returns the top margin
 /// in CSS pixels that a chart needs below them.
-pub fn header<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    title: &str,
-    keys: &[(String, RGBColor, Sample)],
-) -> Result<f64, String> {
+pub fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor, Sample)]) -> DrawResult<f64> {
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.5))?;
     if keys.is_empty() {
         return Ok(22.0);
@@ -94,12 +83,7 @@ pub fn header<DB: DrawingBackend>(
 
 /// A key laid out in rows from CSS height `y_css` (the first row's centre), wrapping at the area's width;
 /// returns the number of rows used.
-pub fn key_rows<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    y_css: f64,
-    keys: &[(String, RGBColor, Sample)],
-) -> Result<usize, String> {
+pub fn key_rows(area: &Area<'_>, theme: &Theme, y_css: f64, keys: &[(String, RGBColor, Sample)]) -> DrawResult<usize> {
     let (w, _) = area.dim_in_pixel();
     let kstyle = theme.font_in(10.0, theme.muted());
     let x_start = theme.dpx(8.0);

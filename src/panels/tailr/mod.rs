@@ -5,6 +5,6 @@
 //! [`draw`].
 
 pub(crate) mod draw;
-pub mod loss;
+pub use dynamics_models::panels::tailr::loss;
 pub mod noisy;
 pub mod single;

@@ -6,34 +6,30 @@
 
 use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
-use super::{BarMap, Maps, TopkSim};
+use super::TopkSim;
 use crate::plot::chart::{mesh, tick, title as chart_title, Axes, Frame};
 use crate::plot::draw::{dashed_line, path_px, polyline, rect, rect_px, text_px};
-use crate::plot::{err, is_wide, DrawResult, PlaneMap, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, AnyBackend, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Sub<'a, DB> = DrawingArea<DB, Shift>;
-type Chart<'a, 'b, DB> =
-    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    AnyBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
 /// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
 const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0 };
 
 /// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
-fn bar_mesh<DB: DrawingBackend>(chart: &mut Chart<'_, '_, DB>, theme: &Theme) -> DrawResult {
+fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {
     mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &tick)
 }
 
 /// Draws the whole figure and returns the pixel maps used for dragging and clicking.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-) -> Result<Maps, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult<Drawn> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head_h = theme.px(if wide { 24.0 } else { 40.0 }).min(h / 5);
@@ -60,7 +56,7 @@ pub fn draw<DB: DrawingBackend>(
     let anneal_map = anneal_chart(&anneal, sim, theme)?;
     jacobian_map(&jac, sim, snap, theme)?;
     comparison_strip(&strip, sim, snap, theme)?;
-    Ok(Maps { bars, anneal: anneal_map })
+    Ok(Drawn { planes: vec![anneal_map], bars: Some(bars), scale: theme.scale })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -213,13 +209,7 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
 // Panels
 // ---------------------------------------------------------------------------------------------------------
 
-fn headline<DB: DrawingBackend>(
-    area: &Sub<'_, DB>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide: bool) -> DrawResult {
     let lab = &sim.lab;
     let n = lab.x.len();
     let clamp_note = if lab.k != lab.cfg.k { " (clamped)" } else { "" };
@@ -236,23 +226,16 @@ fn headline<DB: DrawingBackend>(
     Ok(())
 }
 
-fn score_chart<DB: DrawingBackend>(
-    area: &Sub<'_, DB>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-) -> Result<BarMap, String> {
+fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult<BarMap> {
     let x = &sim.lab.x;
     let n = x.len();
     let (lo, hi) = score_range(x);
-    let mut chart = BARS.builder(area, theme).build_cartesian_2d(0.0..n as f64, lo..hi).map_err(err)?;
+    let mut chart = BARS.builder(area, theme).build_cartesian_2d(0.0..n as f64, lo..hi)?;
     bar_mesh(&mut chart, theme)?;
-    chart
-        .draw_series(x.iter().enumerate().map(|(i, &v)| {
-            let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
-            Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(x.iter().enumerate().map(|(i, &v)| {
+        let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
+        Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
+    }))?;
     polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
     let mut title = "scores x (drag a bar; blue = hard Top-k)".to_string();
     if let Some(l) = snap.out.lambda {
@@ -293,12 +276,7 @@ fn reference(sim: &TopkSim, snap: &Snapshot) -> Option<(&'static str, Vec<f64>)>
     snap.softmax.clone().map(|s| ("softmax", s))
 }
 
-fn output_chart<DB: DrawingBackend>(
-    area: &Sub<'_, DB>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-) -> Result<(), String> {
+fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
     let p = &snap.out.p;
     let n = p.len();
     let tol = sim.lab.cfg.precision.tol();
@@ -307,32 +285,26 @@ fn output_chart<DB: DrawingBackend>(
     let fmin = p.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.min(v));
     let (ylo, yhi) = ((fmin * 1.1).max(-0.6), (fmax * 1.06).clamp(1.08, 2.6));
     let frame = Frame { top: 34.0, ..BARS };
-    let mut chart = frame.builder(area, theme).build_cartesian_2d(0.0..n as f64, ylo..yhi).map_err(err)?;
+    let mut chart = frame.builder(area, theme).build_cartesian_2d(0.0..n as f64, ylo..yhi)?;
     bar_mesh(&mut chart, theme)?;
     // Hard Top-k outlines.
-    chart
-        .draw_series(snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5).map(|(i, _)| {
-            Rectangle::new([(i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0)], theme.fg().stroke_width(theme.px(1.2)))
-        }))
-        .map_err(err)?;
+    chart.draw_series(snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5).map(|(i, _)| {
+        Rectangle::new([(i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0)], theme.fg().stroke_width(theme.px(1.2)))
+    }))?;
     // The soft output.
-    chart
-        .draw_series(p.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
-            let bad = v > 1.0 + tol || v < -tol;
-            let col = if bad { theme.warn() } else { theme.series(0) };
-            Rectangle::new([(i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi))], col.mix(0.8).filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(p.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+        let bad = v > 1.0 + tol || v < -tol;
+        let col = if bad { theme.warn() } else { theme.series(0) };
+        Rectangle::new([(i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi))], col.mix(0.8).filled())
+    }))?;
     // NaN entries: a cross at the baseline.
     let cross = theme.warn().stroke_width(theme.px(2.0));
-    chart
-        .draw_series(
-            p.iter()
-                .enumerate()
-                .filter(|(_, v)| !v.is_finite())
-                .map(|(i, _)| Cross::new((i as f64 + 0.5, 0.5), theme.px(4.0), cross)),
-        )
-        .map_err(err)?;
+    chart.draw_series(
+        p.iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_finite())
+            .map(|(i, _)| Cross::new((i as f64 + 0.5, 0.5), theme.px(4.0), cross)),
+    )?;
     if fmax > 1.0 + tol {
         dashed_line(
             &chart,
@@ -376,7 +348,7 @@ fn output_chart<DB: DrawingBackend>(
     Ok(())
 }
 
-fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &Theme) -> Result<PlaneMap, String> {
+fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let c = &sim.curves;
     let (lo, hi) = sim.lab.tau_range();
     let all = c.p.iter().flatten().copied().filter(|v| v.is_finite());
@@ -389,7 +361,7 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
     let frame = Frame { x_labels: 20.0, ..BARS };
     let mut builder = frame.builder(area, theme);
     builder.margin_right(theme.px(22.0));
-    let mut chart = builder.build_cartesian_2d(lo..hi, ylo..yhi).map_err(err)?;
+    let mut chart = builder.build_cartesian_2d(lo..hi, ylo..yhi)?;
     let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks: 5, ..Axes::default() };
     mesh(&mut chart, theme, axes, &|v| pow10_label(*v), &tick)?;
     // Shade the τ where the construction is broken.
@@ -456,12 +428,7 @@ fn anneal_chart<DB: DrawingBackend>(area: &Sub<'_, DB>, sim: &TopkSim, theme: &T
     Ok(PlaneMap::of_chart(&chart))
 }
 
-fn jacobian_map<DB: DrawingBackend>(
-    area: &Sub<'_, DB>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-) -> Result<(), String> {
+fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
     let n = sim.lab.x.len();
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
@@ -538,12 +505,7 @@ fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
     ("ok", false)
 }
 
-fn comparison_strip<DB: DrawingBackend>(
-    area: &Sub<'_, DB>,
-    sim: &TopkSim,
-    snap: &Snapshot,
-    theme: &Theme,
-) -> Result<(), String> {
+fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let rows = &snap.rows;
     chart_title(area, theme, "all methods, items by score", 11.0)?;

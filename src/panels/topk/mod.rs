@@ -18,16 +18,16 @@
 //! figure draws it among the score bars.
 
 mod draw;
-pub mod methods;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::topk::methods;
+pub use dynamics_models::panels::topk::model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
 use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, X_MAX};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The parameter table (issue 4; ranges from theory §3).
@@ -253,41 +253,6 @@ impl Panel for TopkPanel {
     }
 }
 
-/// Where the score bars and the annealing plot were last drawn, for dragging and clicking.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Maps {
-    /// The score chart.
-    pub bars: BarMap,
-    /// The annealing plot (x = log₁₀ τ, y = p).
-    pub anneal: PlaneMap,
-}
-
-/// The pixel geometry of the score bars: device-pixel spans and the score range.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BarMap {
-    /// Plotting area, left to right.
-    pub px_x: (i32, i32),
-    /// Plotting area, top to bottom.
-    pub px_y: (i32, i32),
-    /// The whole score panel (margins included), top to bottom: presses here still drag, extrapolated.
-    pub hit_y: (i32, i32),
-    /// Score range, bottom value first.
-    pub y: (f64, f64),
-    /// Number of bars.
-    pub n: usize,
-}
-
-impl BarMap {
-    /// The device pixel at the top of bar `i` drawn to score `v` (for tests and hit checks).
-    pub fn pixel(&self, i: usize, v: f64) -> (f64, f64) {
-        let (x0, x1) = (self.px_x.0 as f64, self.px_x.1 as f64);
-        let (y0, y1) = (self.px_y.0 as f64, self.px_y.1 as f64);
-        let px = x0 + (i as f64 + 0.5) / self.n as f64 * (x1 - x0);
-        let py = y0 + (self.y.1 - v) / (self.y.1 - self.y.0) * (y1 - y0);
-        (px, py)
-    }
-}
-
 /// The live simulation: the lab, its annealing curves (computed once per build) and a per-τ cache.
 pub struct TopkSim {
     /// The model.
@@ -295,7 +260,6 @@ pub struct TopkSim {
     /// The selected construction's annealing curves.
     pub curves: Curves,
     snap: RefCell<Option<Rc<Snapshot>>>,
-    maps: Cell<Option<Maps>>,
 }
 
 /// Samples of the annealing curves: 64 over 5–7 decades of τ, about 10 per decade, enough for the
@@ -318,7 +282,7 @@ impl TopkSim {
         };
         let lab = Lab::new(cfg, seed);
         let curves = lab.curves(CURVE_SAMPLES);
-        TopkSim { lab, curves, snap: RefCell::new(None), maps: Cell::new(None) }
+        TopkSim { lab, curves, snap: RefCell::new(None) }
     }
 
     /// The derived state at the current τ, computed once per τ.
@@ -332,17 +296,12 @@ impl TopkSim {
         s
     }
 
-    /// The pixel maps of the last drawing, if it has been drawn.
-    pub fn maps(&self) -> Option<Maps> {
-        self.maps.get()
-    }
-
     /// The scores after pressing or dragging at device pixel `(px, py)`: the bar under the pointer takes
     /// the score under it (rounded to a hundredth of the axis span's decade, clamped to ±50). Presses in
     /// the score panel's margins extrapolate, so dragging above the top grows the axis. `None` outside the
-    /// score panel or before the first drawing. With random scores, the result makes them explicit.
-    pub fn drag_update(&self, px: f64, py: f64) -> Option<Vec<f64>> {
-        let m = self.maps.get()?.bars;
+    /// score panel or when `drawn` has no score bars. With random scores, the result makes them explicit.
+    pub fn drag_update(&self, drawn: &Drawn, px: f64, py: f64) -> Option<Vec<f64>> {
+        let m = drawn.bars?;
         let (x0, x1) = (m.px_x.0 as f64, m.px_x.1 as f64);
         let (y0, y1) = (m.px_y.0 as f64, m.px_y.1 as f64);
         if !(px.is_finite() && py.is_finite()) || x1 <= x0 || y1 <= y0 || m.n != self.lab.x.len() || m.n == 0 {
@@ -361,8 +320,8 @@ impl TopkSim {
     }
 
     /// The temperature under a click on the annealing plot, rounded to three significant digits.
-    fn tau_at(&self, px: f64, py: f64) -> Option<f64> {
-        let (lt, _) = self.maps.get()?.anneal.to_data(px, py)?;
+    fn tau_at(&self, drawn: &Drawn, px: f64, py: f64) -> Option<f64> {
+        let (lt, _) = drawn.to_data(0, px, py)?;
         let tau = 10f64.powf(lt);
         Some(round_decimal(tau, tau.log10().floor() as i32 - 2))
     }
@@ -405,19 +364,17 @@ impl Sim for TopkSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
         let snap = self.snapshot();
-        let maps = draw::draw(area, self, &snap, theme)?;
-        self.maps.set(Some(maps));
-        Ok(())
+        draw::draw(area, self, &snap, theme)
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        if let Some(x) = self.drag_update(px, py) {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        if let Some(x) = self.drag_update(drawn, px, py) {
             let text = x.iter().map(|v| fmt_f64(*v)).collect::<Vec<_>>().join(",");
             return vec![("x", text)];
         }
-        match self.tau_at(px, py) {
+        match self.tau_at(drawn, px, py) {
             Some(tau) => vec![("tau", fmt_f64(tau))],
             None => Vec::new(),
         }

@@ -7,20 +7,15 @@ use super::GanSim;
 use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, polyline, text_px};
-use crate::plot::{err, is_wide, legend, vector_field, Corner, PlaneMap, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, legend, vector_field, Area, Corner, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
 
 /// The largest half-extent of the phase plane; a trajectory beyond it is drawn clamped to the edge.
 const MAX_HALF: f64 = 1e6;
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &GanSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<PlaneMap> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     let (plane, rest) = if wide {
@@ -105,11 +100,7 @@ fn overlay_points(o: &Overlay) -> Vec<(f64, f64)> {
     }
 }
 
-fn phase_plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &GanSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
+fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let c = &sim.model.cfg;
     // The half-extent: at least 2, the start, and the trajectory so far, on a coarse ladder so that the
     // view changes only now and then.
@@ -130,8 +121,7 @@ fn phase_plane<DB: DrawingBackend>(
         .margin_top(mt)
         .x_label_area_size(xl)
         .y_label_area_size(yl)
-        .build_cartesian_2d(-hx..hx, -hy..hy)
-        .map_err(err)?;
+        .build_cartesian_2d(-hx..hx, -hy..hy)?;
     mesh(&mut chart, theme, "θ (generator)", "ψ (discriminator)", &tick, &tick, (7, 7))?;
     let cfg = *c;
     vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p))?;
@@ -186,7 +176,7 @@ fn phase_plane<DB: DrawingBackend>(
     }
 
     // The equilibrium and its eigenvalues.
-    chart.draw_series([Cross::new((0.0, 0.0), theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))]).map_err(err)?;
+    chart.draw_series([Cross::new((0.0, 0.0), theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))])?;
     let label = match &sim.eig {
         Some(e) => format!("λ = {}", eig_text(e)),
         None => "no Jacobian".to_string(),
@@ -195,14 +185,12 @@ fn phase_plane<DB: DrawingBackend>(
     let (tw, th) = area.estimate_text_size(&label, &style).unwrap_or((0, 0));
     let bg = theme.bg().mix(0.85).filled();
     let at = (theme.dpx(7.0), -theme.dpx(7.0) - th as i32);
-    chart
-        .draw_series([EmptyElement::at((0.0, 0.0))
-            + Rectangle::new(
-                [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)],
-                bg,
-            )
-            + Text::new(label, at, style)])
-        .map_err(err)?;
+    chart.draw_series([EmptyElement::at((0.0, 0.0))
+        + Rectangle::new(
+            [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)],
+            bg,
+        )
+        + Text::new(label, at, style)])?;
 
     // Headline.
     let (long, short_) = verdict(sim);
@@ -226,11 +214,7 @@ fn phase_plane<DB: DrawingBackend>(
     Ok(PlaneMap::of_chart(&chart))
 }
 
-fn distance_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &GanSim,
-    theme: &Theme,
-) -> Result<(), String> {
+fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let c = &sim.model.cfg;
     let n1 = (sim.model.steps as f64).max(10.0);
     let radii: Vec<(f64, f64)> = sim
@@ -268,8 +252,7 @@ fn distance_chart<DB: DrawingBackend>(
         .margin_top(theme.px(24.0))
         .x_label_area_size(theme.px(28.0))
         .y_label_area_size(theme.px(46.0))
-        .build_cartesian_2d(0.0..n1, l0..l1)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..n1, l0..l1)?;
     mesh(&mut chart, theme, "step", "", &tick, &pow10_tick, (5, ny))?;
     let fg = theme.fg().mix(0.75);
     if let Some(rho) = rate_shown {

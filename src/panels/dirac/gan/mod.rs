@@ -13,15 +13,14 @@
 
 pub(crate) mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::dirac::gan::model;
 
 use crate::history::History;
 use crate::math::eig2;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
-use std::cell::Cell;
 
 /// The parameter table (theory §2 and §4).
 pub static PARAMS: [ParamSpec; 7] = [
@@ -229,7 +228,6 @@ pub struct GanSim {
     pub r0: f64,
     /// `Q` at step 0.
     pub q0: f64,
-    map: Cell<Option<PlaneMap>>,
 }
 
 impl GanSim {
@@ -245,7 +243,6 @@ impl GanSim {
             q0: model.q(),
             model,
             hist,
-            map: Cell::new(None),
         }
     }
 }
@@ -279,14 +276,12 @@ impl Sim for GanSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let map = draw::draw(area, self, theme)?;
-        self.map.set(Some(map));
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        Ok(Drawn::plane(draw::draw(area, self, theme)?))
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        match self.map.get().and_then(|m| m.to_data(px, py)) {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        match drawn.to_data(0, px, py) {
             Some((theta, psi)) => vec![("theta0", fmt_f64(round2(theta))), ("psi0", fmt_f64(round2(psi)))],
             None => Vec::new(),
         }

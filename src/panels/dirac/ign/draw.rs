@@ -8,9 +8,8 @@ use super::IgnSim;
 use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
-use crate::plot::{err, is_wide, vector_field, PlaneMap, Theme};
+use crate::plot::{is_wide, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The most fixed points listed under the plane.
@@ -19,12 +18,8 @@ const MAX_LISTED: usize = 5;
 const ENERGY_TOP_VARS: f64 = 4.0;
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &IgnSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<PlaneMap> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     if wide {
@@ -89,12 +84,7 @@ fn kind_color(theme: &Theme, k: FixedKind) -> RGBColor {
 }
 
 /// Draws a fixed-point marker centred at backend pixel `c` (relative to `area`).
-fn marker<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    c: (i32, i32),
-    k: FixedKind,
-) -> Result<(), String> {
+fn marker(area: &Area<'_>, theme: &Theme, c: (i32, i32), k: FixedKind) -> DrawResult {
     let r = theme.dpx(4.5);
     let col = kind_color(theme, k);
     let edge = theme.fg().stroke_width(theme.px(1.0));
@@ -165,11 +155,7 @@ fn hopf_text(sim: &IgnSim) -> (String, String) {
     }
 }
 
-fn plane_block<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &IgnSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
+fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let cfg = &sim.model.cfg;
     let p = cfg.problem;
     let (w, h) = area.dim_in_pixel();
@@ -222,8 +208,7 @@ fn plane_block<DB: DrawingBackend>(
         .margin_top(theme.px(4.0))
         .x_label_area_size(theme.px(30.0))
         .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(a0..a1, b0..b1)
-        .map_err(err)?;
+        .build_cartesian_2d(a0..a1, b0..b1)?;
     mesh(&mut chart, theme, "a (slope of f)", "b (offset of f)", &tick, &tick, (7, 6))?;
     vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
 
@@ -324,13 +309,13 @@ fn normal_pdf(y: f64, mean: f64, sd: f64) -> f64 {
 }
 
 /// A curve over the x-axis, filled down to 0 with `alpha` and outlined.
-fn filled_curve<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+fn filled_curve(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     pts: Vec<(f64, f64)>,
     color: RGBColor,
     alpha: f64,
     width: u32,
-) -> Result<(), String> {
+) -> DrawResult {
     let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { return Ok(()) };
     let mut poly = Vec::with_capacity(pts.len() + 2);
     poly.push((first.0, 0.0));
@@ -341,7 +326,7 @@ fn filled_curve<DB: DrawingBackend>(
     Ok(())
 }
 
-fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, theme: &Theme) -> Result<(), String> {
+fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let cfg = &sim.model.cfg;
     let (a, b) = (sim.model.a, sim.model.b);
     let x0 = cfg.problem.x0;
@@ -363,8 +348,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
         .margin_top(theme.px(24.0))
         .x_label_area_size(theme.px(26.0))
         .y_label_area_size(theme.px(12.0))
-        .build_cartesian_2d(lo..hi, 0.0..top)
-        .map_err(err)?;
+        .build_cartesian_2d(lo..hi, 0.0..top)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -375,8 +359,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
         .label_style(theme.font(10.0))
         .x_labels(6)
         .x_label_formatter(&tick)
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     const N: usize = 240;
     let xs: Vec<f64> = (0..=N).map(|i| lo + (hi - lo) * i as f64 / N as f64).collect();
     // Noise density, filled.
@@ -418,7 +401,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
     if (1.0 - a).abs() > 1e-9 {
         let ys = b / (1.0 - a);
         if (lo..=hi).contains(&ys) {
-            chart.draw_series([TriangleMarker::new((ys, 0.0), theme.px(4.0), en.filled())]).map_err(err)?;
+            chart.draw_series([TriangleMarker::new((ys, 0.0), theme.px(4.0), en.filled())])?;
         }
     }
     // The key as a row of coloured words (a legend box would cover the densities).
@@ -433,11 +416,7 @@ fn strip_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &IgnSim, 
     Ok(())
 }
 
-fn distance_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &IgnSim,
-    theme: &Theme,
-) -> Result<(), String> {
+fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let x0 = sim.model.cfg.problem.x0;
     let n1 = (sim.model.steps as f64).max(10.0);
     let ds: Vec<(f64, f64)> = sim
@@ -464,8 +443,7 @@ fn distance_chart<DB: DrawingBackend>(
         .margin_top(theme.px(24.0))
         .x_label_area_size(theme.px(28.0))
         .y_label_area_size(theme.px(46.0))
-        .build_cartesian_2d(0.0..n1, l0..l1)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..n1, l0..l1)?;
     mesh(&mut chart, theme, "step", "", &tick, &pow10_tick, (5, ny))?;
     if let Some(rho) = sim.rate {
         let pts = rate_line(sim.d0, rho, n1, l0, l1);

@@ -15,16 +15,15 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::dirac::ign::model;
 
 use crate::history::History;
 use crate::math::{eig2, spectral_radius};
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};
 use nalgebra::Matrix2;
-use std::cell::Cell;
 
 /// The parameter table (theory §3 and §4).
 pub static PARAMS: [ParamSpec; 13] = [
@@ -280,7 +279,6 @@ pub struct IgnSim {
     pub d0: f64,
     /// The base view `(a range, b range)`.
     pub view: ((f64, f64), (f64, f64)),
-    map: Cell<Option<PlaneMap>>,
 }
 
 impl IgnSim {
@@ -309,7 +307,6 @@ impl IgnSim {
             view,
             model,
             hist,
-            map: Cell::new(None),
         }
     }
 }
@@ -340,14 +337,12 @@ impl Sim for IgnSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let map = draw::draw(area, self, theme)?;
-        self.map.set(Some(map));
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        Ok(Drawn::plane(draw::draw(area, self, theme)?))
     }
 
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        match self.map.get().and_then(|m| m.to_data(px, py)) {
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        match drawn.to_data(0, px, py) {
             Some((a, b)) => vec![("a0", fmt_f64(round2(a))), ("b0", fmt_f64(round2(b)))],
             None => Vec::new(),
         }

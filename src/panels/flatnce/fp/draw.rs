@@ -9,8 +9,7 @@ use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
 use crate::panels::flatnce::draw::{blend, num, pow10, text, LogFloor};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at};
-use crate::plot::{err, is_wide, legend, Corner, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, legend, Area, Corner, DrawResult, Theme};
 use plotters::prelude::*;
 
 /// Colours: InfoNCE f64, InfoNCE f32, FlatNCE (both precisions).
@@ -19,8 +18,8 @@ fn colors(theme: &Theme) -> (RGBColor, RGBColor, RGBColor) {
 }
 
 /// Draws the whole figure.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head_h = theme.px(if wide { 26.0 } else { 44.0 }).min(h / 5);
@@ -47,12 +46,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, them
     Ok(())
 }
 
-fn headline<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &FpSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResult {
     let p = &sim.probe;
     let (a, b) = if !p.st_is_max {
         ("a negative outscores the positive:".to_string(), "no staircase, no dominant positive".to_string())
@@ -118,7 +112,7 @@ fn cos_text(c: f64) -> String {
     }
 }
 
-fn readouts<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[String], theme: &Theme) -> Result<(), String> {
+fn readouts(area: &Area<'_>, lines: &[String], theme: &Theme) -> DrawResult {
     let font = theme.font(11.0);
     for (i, l) in lines.iter().enumerate() {
         text(area, l.clone(), theme.dpx(10.0), theme.dpx(4.0) + theme.dpx(15.0) * i as i32, &font)?;
@@ -152,7 +146,7 @@ fn steps(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
-fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
+fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let (c64, c32, cflat) = colors(theme);
     let ax = loss_axis();
     let (ylo, yhi) = ax.range();
@@ -170,8 +164,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         .build_cartesian_2d(
             (XI_RANGE.0..XI_RANGE.1).log_scale().with_key_points(xt.clone()),
             (ylo..yhi).log_scale().with_key_points(yt.clone()),
-        )
-        .map_err(err)?
+        )?
         .set_secondary_coord((XI_RANGE.0..XI_RANGE.1).log_scale(), flo..fhi);
     chart
         .configure_mesh()
@@ -186,8 +179,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         .x_label_formatter(&|v| pow10(*v))
         .y_labels(yt.len())
         .y_label_formatter(&|v| ax.label(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     chart
         .configure_secondary_axes()
         .axis_style(theme.muted())
@@ -196,8 +188,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         .y_desc("FlatNCE loss = log ξ")
         .y_labels(6)
         .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
 
     let floor = ax.floor;
     // The floor line for exact zeros, and half an ulp of s_t where the f32 loss drops to it.
@@ -231,8 +222,8 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
     let f64pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat64))).collect();
     let f32pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat32))).collect();
-    chart.draw_secondary_series(LineSeries::new(f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0)))).map_err(err)?;
-    chart.draw_secondary_series(LineSeries::new(f32pts, cflat.stroke_width(theme.px(1.5)))).map_err(err)?;
+    chart.draw_secondary_series(LineSeries::new(f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0))))?;
+    chart.draw_secondary_series(LineSeries::new(f32pts, cflat.stroke_width(theme.px(1.5))))?;
 
     // InfoNCE: f64 a straight line, f32 the staircase down to the floor.
     let i64pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info64).map(|y| (x_of(p.xi), y))).collect();
@@ -253,7 +244,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         dots(&chart, &[(x, y)], r, c32.filled())?;
         dots(&chart, &[(x, y)], r, theme.bg().stroke_width(theme.px(1.0)))?;
     }
-    chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())]).map_err(err)?;
+    chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())])?;
     let label = if off { format!("ξ = {} (off scale)", num(p.xi, 2)) } else { "current".to_string() };
     let (tx, anchor) = if x > 1e-3 {
         (x / 1.4, plotters::style::text_anchor::HPos::Right)
@@ -287,7 +278,7 @@ fn loss_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
     Ok(())
 }
 
-fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, theme: &Theme) -> Result<(), String> {
+fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let (c64, c32, _) = colors(theme);
     let p = &sim.probe;
     let ulp = p.ulp;
@@ -298,8 +289,7 @@ fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         .margin_right(theme.px(12.0))
         .x_label_area_size(theme.px(30.0))
         .y_label_area_size(theme.px(34.0))
-        .build_cartesian_2d(0.0..xmax, 0.0..ymax)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..xmax, 0.0..ymax)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -312,8 +302,7 @@ fn zoom_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &FpSim, th
         .y_labels(9)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     text(area, "zoom: InfoNCE loss in ulp(s_t)", theme.dpx(8.0), theme.dpx(3.0), &theme.font(11.0))?;
     let x_of = |xi: f64| if ulp > 0.0 && xi.is_finite() { (xi / ulp).clamp(0.0, xmax) } else { 0.0 };
     let y_of = |l: f64| if ulp > 0.0 && l.is_finite() { (l / ulp).clamp(0.0, ymax) } else { 0.0 };

@@ -18,11 +18,11 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::flatnce::fp::model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
 
 /// How far the gap moves per step when `sweep` is on: 0.005 per step, so one pass over [0, 2] takes 400
@@ -264,7 +264,8 @@ impl Sim for FpSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

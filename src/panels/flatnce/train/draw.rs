@@ -12,15 +12,12 @@ use crate::panels::flatnce::draw::{blend, decade_ticks, num, pow10, text, LogFlo
 use crate::panels::flatnce::loss::ulp_f32;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
-use crate::plot::{err, is_wide, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, AnyBackend, Area, DrawResult, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Most points drawn per series (histories hold up to 2048 samples).
 pub const MAX_POINTS: usize = 700;
-
-type Sub<DB> = DrawingArea<DB, Shift>;
 
 /// The colour of a loss.
 fn loss_color(theme: &Theme, l: LossKind) -> RGBColor {
@@ -31,8 +28,8 @@ fn loss_color(theme: &Theme, l: LossKind) -> RGBColor {
 }
 
 /// Draws the whole figure.
-pub fn draw<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head_h = theme.px(if wide { 24.0 } else { 42.0 }).min(h / 5);
@@ -56,7 +53,7 @@ pub fn draw<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -
     Ok(())
 }
 
-fn headline<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme, wide: bool) -> Result<(), String> {
+fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawResult {
     let live = &sim.toy.live;
     let cfg = live.cfg;
     let prec = match cfg.precision {
@@ -110,7 +107,7 @@ fn project(p: &[f64]) -> (f64, f64, f64) {
     (x1, sy, depth)
 }
 
-fn embedding<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     // A wide strip (phones) puts the key to the right of the circle, a tall area below it.
     let strip = w as f64 > 1.4 * h as f64;
@@ -242,11 +239,11 @@ fn runs(sim: &TrainSim, theme: &Theme) -> Runs {
     }
 }
 
-fn title<DB: DrawingBackend>(area: &Sub<DB>, s: &str, theme: &Theme) -> Result<(), String> {
+fn title(area: &Area<'_>, s: &str, theme: &Theme) -> DrawResult {
     text(area, s.to_string(), theme.dpx(6.0), theme.dpx(2.0), &theme.font(11.0))
 }
 
-fn builder<'a, 'b, DB: DrawingBackend>(area: &'a Sub<DB>, theme: &Theme, right: f64) -> ChartBuilder<'a, 'b, DB> {
+fn builder<'a, 'b, 'c>(area: &'a Area<'c>, theme: &Theme, right: f64) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
     let mut b = ChartBuilder::on(area);
     b.margin(theme.px(4.0))
         .margin_top(theme.px(18.0))
@@ -260,11 +257,11 @@ fn builder<'a, 'b, DB: DrawingBackend>(area: &'a Sub<DB>, theme: &Theme, right: 
     b
 }
 
-fn maxcos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     title(area, "largest prototype cosine", theme)?;
     let r = runs(sim, theme);
     let xm = x_max(sim);
-    let mut chart = builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, -1.05..1.05).map_err(err)?;
+    let mut chart = builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, -1.05..1.05)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -275,8 +272,7 @@ fn maxcos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Them
         .x_label_formatter(&|v| step_label(*v))
         .y_labels(5)
         .y_label_formatter(&|v| format!("{v:.1}"))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     if let Some(t) = sim.target {
         let t = t.clamp(-1.0, 1.0);
         dashed_line(
@@ -307,7 +303,7 @@ fn maxcos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Them
     Ok(())
 }
 
-fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let (aw, _) = area.dim_in_pixel();
     let long = aw as f64 / theme.scale >= 250.0;
     title(area, if long { "median ξ; dashed: ½ ulp(1/τ), f32 zero line" } else { "median ξ; dashed: ½ ulp" }, theme)?;
@@ -326,9 +322,8 @@ fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -
     let lo = 10f64.powf(lo.max(1e-300).log10().floor() - 0.3).max(1e-300);
     let hi = 10f64.powf(hi.log10().ceil() + 0.3);
     let ticks = decade_ticks(lo, hi, 5);
-    let mut chart = builder(area, theme, 0.0)
-        .build_cartesian_2d(0.0..xm, (lo..hi).log_scale().with_key_points(ticks.clone()))
-        .map_err(err)?;
+    let mut chart =
+        builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, (lo..hi).log_scale().with_key_points(ticks.clone()))?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -339,8 +334,7 @@ fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -
         .x_label_formatter(&|v| step_label(*v))
         .y_labels(ticks.len().max(2))
         .y_label_formatter(&|v| pow10(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     let warn = theme.series(1);
     dashed_line(&chart, &[(0.0, thr), (xm, thr)], theme.px(4.0), theme.px(3.0), warn.stroke_width(theme.px(1.2)))?;
     let f = |v: &Sample| if v.xi_median.is_finite() && v.xi_median > 0.0 { v.xi_median.clamp(lo, hi) } else { lo };
@@ -357,7 +351,7 @@ fn xi_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -
     Ok(())
 }
 
-fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let r = runs(sim, theme);
     let xm = x_max(sim);
     // InfoNCE on a log axis whose bottom decade is the "exactly 0" floor; FlatNCE (log ξ, negative) on a
@@ -391,8 +385,7 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
     let flo = flo - band / (1.0 - band).max(0.1) * (fhi - flo);
     let ticks = ax.ticks(5);
     let mut chart = builder(area, theme, 30.0)
-        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))
-        .map_err(err)?
+        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))?
         .set_secondary_coord(0.0..xm, flo..fhi);
     chart
         .configure_mesh()
@@ -404,16 +397,14 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
         .x_label_formatter(&|v| step_label(*v))
         .y_labels(ticks.len().max(2) + 1)
         .y_label_formatter(&|v| ax.label(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     chart
         .configure_secondary_axes()
         .axis_style(theme.muted())
         .label_style(theme.font_in(9.0, flat_c))
         .y_labels(4)
         .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     let mut x = theme.dpx(6.0);
     for (t, c) in [("loss: ", theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)] {
         let style = theme.font_in(11.0, c);
@@ -448,12 +439,10 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
         polygon(&chart, &band, warn.mix(0.35).filled())?;
     }
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
-    chart
-        .draw_secondary_series(LineSeries::new(
-            flat.iter().map(|(s, v)| (*s, fl(v.loss))),
-            flat_c.stroke_width(theme.px(flat_w)),
-        ))
-        .map_err(err)?;
+    chart.draw_secondary_series(LineSeries::new(
+        flat.iter().map(|(s, v)| (*s, fl(v.loss))),
+        flat_c.stroke_width(theme.px(flat_w)),
+    ))?;
     let pts: Vec<(f64, f64)> = info.iter().filter_map(|(s, v)| ax.place(v.loss).map(|y| (*s, y))).collect();
     polyline(&chart, &pts, info_c.stroke_width(theme.px(info_w)))?;
     // Mean loss exactly 0, emphasised on the floor line: one thick segment per run of consecutive zero
@@ -476,7 +465,7 @@ fn loss_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme)
     Ok(())
 }
 
-fn cos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) -> Result<(), String> {
+fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let (aw, _) = area.dim_in_pixel();
     let t = if aw as f64 / theme.scale >= 220.0 {
         "1 − cos(g, g₆₄) on the same batch"
@@ -500,9 +489,8 @@ fn cos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
         }
     };
     let ticks = ax.ticks(5);
-    let mut chart = builder(area, theme, 0.0)
-        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))
-        .map_err(err)?;
+    let mut chart =
+        builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -513,8 +501,7 @@ fn cos_chart<DB: DrawingBackend>(area: &Sub<DB>, sim: &TrainSim, theme: &Theme) 
         .x_label_formatter(&|v| step_label(*v))
         .y_labels(ticks.len().max(2) + 1)
         .y_label_formatter(&|v| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { pow10(*v) })
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     polyline(
         &chart,
         &r.ghost.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),

@@ -14,12 +14,12 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::flatnce::train::model;
 
 use crate::history::History;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
 
 /// The parameter table (issue 6; ranges and defaults from theory §4).
@@ -345,7 +345,8 @@ impl Sim for TrainSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

@@ -8,18 +8,13 @@ mod style;
 use crate::panels::multitask::model::{Replay, Scheme};
 use crate::panels::multitask::MultitaskSim;
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
-use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
 use style::{scheme_color, scheme_label};
 
 /// Draws the whole figure and returns the plane's pixel mapping for pointer handling.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &MultitaskSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<PlaneMap> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (plane_area, loss_area, weights_area) = if wide {
         main_and_two(area, true, 0.52)
@@ -133,12 +128,7 @@ fn diverged_list(sim: &MultitaskSim) -> Vec<String> {
     out
 }
 
-fn plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &MultitaskSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<PlaneMap, String> {
+fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
     // Headline: what is drawn, then what diverged.
     let title = match sim.replay_kind {
         Replay::None => {
@@ -176,8 +166,7 @@ fn plane<DB: DrawingBackend>(
         .margin_top(theme.px(top))
         .x_label_area_size(theme.px(xlab))
         .y_label_area_size(theme.px(ylab))
-        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
-        .map_err(err)?;
+        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -186,8 +175,7 @@ fn plane<DB: DrawingBackend>(
         .label_style(theme.font(10.0))
         .x_labels(if wide { 8 } else { 6 })
         .y_labels(6)
-        .draw()
-        .map_err(err)?;
+        .draw()?;
 
     let t = &sim.base.tasks;
     let clip = |pts: &[(f64, f64)]| clip_polyline(pts, xr, yr);
@@ -319,11 +307,7 @@ fn plane<DB: DrawingBackend>(
 }
 
 /// A one-line key of the plane's markers along the bottom of the plotting area `plot`.
-fn marker_key<DB: DrawingBackend>(
-    plot: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    sim: &MultitaskSim,
-) -> Result<(), String> {
+fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) -> DrawResult {
     let area = plot;
     let (pw, ph) = plot.dim_in_pixel();
     let style = theme.font_in(10.0, theme.muted());

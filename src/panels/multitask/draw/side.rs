@@ -6,8 +6,7 @@ use crate::panels::multitask::fixed::scale;
 use crate::panels::multitask::model::{Run, Scheme, N};
 use crate::panels::multitask::MultitaskSim;
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
-use crate::plot::{err, log_range, Theme};
-use plotters::coord::Shift;
+use crate::plot::{log_range, Area, DrawResult, Theme};
 use plotters::prelude::*;
 
 /// Three neutral shades, one per task (dark to light), readable on both themes.
@@ -118,12 +117,7 @@ type Line = (Vec<(f64, f64)>, ShapeStyle, bool);
 /// Per-scheme loss curves on log–log axes: the worst task's loss `max_i L_i` of every drawn scheme, or the three
 /// task losses when only one scheme is drawn. The original run only (a replayed ×1000 task would shift every
 /// curve by the factor it was scaled by).
-pub fn loss_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &MultitaskSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
     let drawn: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
     let single = if drawn.len() == 1 { drawn.first().copied() } else { None };
     let mut lines: Vec<Line> = Vec::new();
@@ -164,8 +158,7 @@ pub fn loss_chart<DB: DrawingBackend>(
         .build_cartesian_2d(
             (1.0..x1).log_scale().with_key_points(x_ticks),
             (lo..hi).log_scale().with_key_points(y_ticks),
-        )
-        .map_err(err)?;
+        )?;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -174,8 +167,7 @@ pub fn loss_chart<DB: DrawingBackend>(
         .label_style(theme.font(10.0))
         .x_label_formatter(&|v| log_tick(*v))
         .y_label_formatter(&|v| log_tick(*v))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (pts, style, dashed) in lines.into_iter().rev() {
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x, y.clamp(lo, hi))).collect();
         if dashed {
@@ -189,12 +181,7 @@ pub fn loss_chart<DB: DrawingBackend>(
 
 /// The pull shares `w_i s_i / Σ_j w_j s_j` of every drawn scheme (the barycentric weights of its end point), the
 /// replay's shares and verdict beside them, and the prior calculator underneath.
-pub fn weights_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &MultitaskSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let shades = task_shades(theme);
@@ -286,8 +273,8 @@ pub fn weights_chart<DB: DrawingBackend>(
 
 /// One stacked bar of a run's pull shares between `x0` and `x1`, or "diverged at step k".
 #[allow(clippy::too_many_arguments)]
-fn bar<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+fn bar(
+    area: &Area<'_>,
     theme: &Theme,
     run: &Run,
     tasks: &crate::panels::multitask::model::Tasks,
@@ -295,7 +282,7 @@ fn bar<DB: DrawingBackend>(
     (y0, y1): (i32, i32),
     shades: &[RGBColor; N],
     numbers: bool,
-) -> Result<(), String> {
+) -> DrawResult {
     if let Some(k) = run.diverged_at {
         // A bar too thin for text (the replay's half of a row) stays empty; the row's verdict says why.
         if (y1 - y0) as f64 >= 9.0 * theme.scale {

@@ -7,9 +7,8 @@ use crate::panels::ptuning::model::Mode;
 use crate::panels::ptuning::PTuningSim;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
-use crate::plot::{err, is_wide, log_range, PlaneMap, Theme};
+use crate::plot::{is_wide, log_range, Area, DrawResult, PlaneMap, Theme};
 use plane::{input_plane, prompt_plane};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Frame of the two curve charts (a title line, small tick labels).
@@ -17,12 +16,8 @@ const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels:
 const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, x_desc: "", y_desc: "" };
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-) -> Result<(PlaneMap, PlaneMap), String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<(PlaneMap, PlaneMap)> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head = theme.px(if wide { 22.0 } else { 38.0 }).min(h / 3);
@@ -64,12 +59,7 @@ fn method(mode: Mode) -> &'static str {
     }
 }
 
-fn headline<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn headline(area: &Area<'_>, sim: &PTuningSim, theme: &Theme, wide: bool) -> DrawResult {
     let m = &sim.model;
     let first = format!("{} · {} trainable / {} frozen parameters", method(m.cfg.mode), m.trainable(), m.frozen());
     let frozen = if m.frozen_unchanged() { "frozen weights bitwise unchanged" } else { "frozen weights changed" };
@@ -88,11 +78,7 @@ fn t_max(sim: &PTuningSim) -> f64 {
     (sim.steps as f64).max(1.0)
 }
 
-fn accuracy_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-) -> Result<(), String> {
+fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
     let items = sim.curves.items();
     let d20 = sim.model.task.dim > 2;
     let mut lo: f64 = 0.9;
@@ -115,7 +101,7 @@ fn accuracy_chart<DB: DrawingBackend>(
     let lo = ((lo - 0.02) * 20.0).floor() / 20.0;
     let lo = lo.clamp(0.0, 0.95);
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, lo..1.005).map_err(err)?;
+    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, lo..1.005)?;
     mesh(&mut chart, theme, AXES, &tick, &|v| format!("{v:.2}"))?;
     for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
         let style = color.stroke_width(theme.px(1.3));
@@ -154,31 +140,22 @@ fn accuracy_chart<DB: DrawingBackend>(
 }
 
 /// Draws coloured pieces of text one after another on one line, starting near the left edge.
-fn pieces<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    y: i32,
-    items: &[(String, RGBColor)],
-) -> Result<(), String> {
+fn pieces(area: &Area<'_>, theme: &Theme, y: i32, items: &[(String, RGBColor)]) -> DrawResult {
     let mut x = theme.dpx(6.0);
     for (text, color) in items {
         let font = theme.font_in(10.5, *color);
         text_px(area, text, (x, y), &font)?;
-        let (w, _) = area.estimate_text_size(text, &font).map_err(err)?;
+        let (w, _) = area.estimate_text_size(text, &font)?;
         x += w as i32;
     }
     Ok(())
 }
 
-fn loss_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-) -> Result<(), String> {
+fn loss_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
     let items = sim.curves.items();
     let (lo, hi) = log_range(items.iter().map(|(_, s)| s.loss), 1e-6, (1e-2, 1.0));
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, (lo..hi).log_scale()).map_err(err)?;
+    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, (lo..hi).log_scale())?;
     mesh(&mut chart, theme, AXES, &tick, &log_tick)?;
     let pts: Vec<(f64, f64)> = items
         .iter()

@@ -4,25 +4,24 @@
 use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use crate::panels::ptuning::{PTuningSim, PLANE};
 use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
-use crate::plot::{err, PlaneMap, Theme};
+use crate::plot::{AnyBackend, Area, DrawResult, PlaneMap, Theme};
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Half-width of the input plane.
 const INPUT: f64 = 3.0;
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A square chart over `[−r, r]²` centred in `area`, with a title line above it.
-fn square_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+fn square_chart<'a, 'b>(
+    area: &'a Area<'b>,
     theme: &Theme,
     r: f64,
     titles: &[&str],
     color: RGBColor,
-) -> Result<Chart<'a, DB>, String> {
+) -> DrawResult<Chart<'a, 'b>> {
     let (w, h) = area.dim_in_pixel();
     let top = theme.px(18.0);
     let pad = theme.px(4.0);
@@ -38,8 +37,7 @@ fn square_chart<'a, DB: DrawingBackend>(
         .margin_top(top)
         .margin_right(w.saturating_sub(x0 + side))
         .margin_bottom(h.saturating_sub(top + side))
-        .build_cartesian_2d(-r..r, -r..r)
-        .map_err(err)?;
+        .build_cartesian_2d(-r..r, -r..r)?;
     Ok(chart)
 }
 
@@ -63,13 +61,7 @@ fn heat(theme: &Theme, t: f64) -> RGBColor {
 }
 
 /// Draws an arrow from `a` to `b` in data coordinates.
-fn arrow<DB: DrawingBackend>(
-    chart: &mut Chart<'_, DB>,
-    a: (f64, f64),
-    b: (f64, f64),
-    head: f64,
-    style: ShapeStyle,
-) -> Result<(), String> {
+fn arrow(chart: &mut Chart<'_, '_>, a: (f64, f64), b: (f64, f64), head: f64, style: ShapeStyle) -> DrawResult {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let l = (dx * dx + dy * dy).sqrt();
     polyline(chart, &[a, b], style)?;
@@ -98,11 +90,7 @@ fn clamp_ray(p: (f64, f64), r: f64) -> (f64, f64) {
 }
 
 /// The prompt plane. Returns its pixel mapping for clicks.
-pub fn prompt_plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
+pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let full = if model.cfg.naturalness > 0.0 {
         "prompt plane c: frozen loss + naturalness"
@@ -125,7 +113,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
         let col = heat(theme, (v.max(1e-9).ln() - llo) / span);
         Some(Rectangle::new([(c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0)], col.filled()))
     });
-    chart.draw_series(cells).map_err(err)?;
+    chart.draw_series(cells)?;
     rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)))?;
 
     // Skill keys k_s as arrows from the origin.
@@ -167,7 +155,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
         let off_y = -(theme.dpx(7.0) as f64 * dir[1]).round() as i32;
         let label = EmptyElement::at((e[0], e[1]))
             + Text::new(name.to_string(), (off, off_y), theme.font(11.0).pos(Pos::new(h, vp)));
-        chart.draw_series([label]).map_err(err)?;
+        chart.draw_series([label])?;
     }
 
     // The prompt's trail, clamped to the plane along rays so that an escaping prompt stays visible.
@@ -197,11 +185,7 @@ pub fn prompt_plane<DB: DrawingBackend>(
 }
 
 /// The input plane (the exact plane when D = 2, the projection onto the target plane when D = 20).
-pub fn input_plane<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &PTuningSim,
-    theme: &Theme,
-) -> Result<PlaneMap, String> {
+pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let task = &model.task;
     let titles: &[&str] =
@@ -234,7 +218,7 @@ pub fn input_plane<DB: DrawingBackend>(
             let (x, y) = task.project(task.input(i));
             Circle::new((x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT)), theme.px(2.3), col.filled())
         });
-        chart.draw_series(pts).map_err(err)?;
+        chart.draw_series(pts)?;
     }
 
     // Boundaries are lines through the origin perpendicular to a normal.

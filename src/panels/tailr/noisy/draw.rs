@@ -15,8 +15,7 @@ use crate::panels::tailr::draw::{header, key_rows, lerp, short, Sample};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{polyline, text_px};
-use crate::plot::{err, is_wide, main_and_two, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
 use plotters::prelude::*;
 
 /// Columns of the heat-map grid.
@@ -27,8 +26,8 @@ const LEVELS: f64 = 8.0;
 const BINS: usize = 20;
 
 /// Draws the whole figure.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &NoisySim, theme: &Theme) -> Result<(), String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.55 });
     field_chart(&main, sim, theme, wide)?;
@@ -69,12 +68,7 @@ fn two(v: Option<f64>) -> String {
 }
 
 /// The main chart: headline, heat map, boundaries and points.
-fn field_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &NoisySim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let m = &sim.model;
     let cfg = &m.cfg;
     let last = sim.trace.last().copied();
@@ -141,8 +135,7 @@ fn field_chart<DB: DrawingBackend>(
     let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
     let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab }
         .builder(area, theme)
-        .build_cartesian_2d(-rx..rx, -ry..ry)
-        .map_err(err)?;
+        .build_cartesian_2d(-rx..rx, -ry..ry)?;
     // The heat map below covers the grid lines of the themed mesh.
     mesh(
         &mut chart,
@@ -195,17 +188,15 @@ fn field_chart<DB: DrawingBackend>(
             i = e;
         }
     }
-    chart.draw_series(rects).map_err(err)?;
+    chart.draw_series(rects)?;
 
     // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
     let fg = theme.fg();
     let ghost = ghost_color(theme, fg);
     let lines_c = contour(&f_c, nx, ny, &xs, &ys);
-    chart
-        .draw_series(lines_c.into_iter().map(|l| PathElement::new(l, ghost.stroke_width(theme.px(1.8)))))
-        .map_err(err)?;
+    chart.draw_series(lines_c.into_iter().map(|l| PathElement::new(l, ghost.stroke_width(theme.px(1.8)))))?;
     let lines_t = contour(&f_t, nx, ny, &xs, &ys);
-    chart.draw_series(lines_t.into_iter().map(|l| PathElement::new(l, fg.stroke_width(theme.px(2.2))))).map_err(err)?;
+    chart.draw_series(lines_t.into_iter().map(|l| PathElement::new(l, fg.stroke_width(theme.px(2.2)))))?;
 
     // Training points coloured by their given label; flipped points ringed.
     let clampx = |v: f64| v.clamp(-rx, rx);
@@ -215,13 +206,13 @@ fn field_chart<DB: DrawingBackend>(
         let c = if *y { c1 } else { c0 };
         Circle::new((clampx(x[0]), clampy(x[1])), theme.px(2.6), c.filled())
     });
-    chart.draw_series(pts).map_err(err)?;
+    chart.draw_series(pts)?;
     let rings =
         d.x.iter()
             .zip(&d.flipped)
             .filter(|(_, f)| **f)
             .map(|(x, _)| Circle::new((clampx(x[0]), clampy(x[1])), theme.px(5.2), fc.stroke_width(theme.px(1.6))));
-    chart.draw_series(rings).map_err(err)?;
+    chart.draw_series(rings)?;
 
     Ok(())
 }
@@ -324,12 +315,7 @@ fn contour(f: &[f64], nx: usize, ny: usize, xs: &[f64], ys: &[f64]) -> Vec<Vec<(
 }
 
 /// The three measures over time: TaiLr bold, the cross-entropy ghost faint.
-fn curves_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &NoisySim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let (c_mem, c_acc, c_auc) = (flipped_color(theme), theme.series(2), theme.fg());
     let names = if wide {
         ["flipped memorised", "clean test acc", "AUROC of 1 − p(label)", "CE ghost"]
@@ -347,8 +333,7 @@ fn curves_chart<DB: DrawingBackend>(
     let t1 = (sim.model.steps as f64).max(10.0);
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
         .builder(area, theme)
-        .build_cartesian_2d(0.0..t1, 0.0..1.02)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
     mesh(
         &mut chart,
         theme,
@@ -407,12 +392,7 @@ fn histograms(sim: &NoisySim, learner: &Learner) -> ([f64; BINS], [f64; BINS]) {
 }
 
 /// The histogram of `p(given label)`: TaiLr as bars, the cross-entropy ghost as outlines.
-fn hist_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &NoisySim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let (c_clean, c_flip) = (theme.muted(), flipped_color(theme));
     let keys = vec![
         ("clean".to_string(), c_clean, Sample::Block),
@@ -427,8 +407,7 @@ fn hist_chart<DB: DrawingBackend>(
         t_clean.iter().chain(&t_flip).chain(&c_clean_h).chain(&c_flip_h).copied().fold(0.1, f64::max).min(1.0) * 1.05;
     let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0 }
         .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..ymax)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
     mesh(
         &mut chart,
         theme,
@@ -448,8 +427,8 @@ fn hist_chart<DB: DrawingBackend>(
             Rectangle::new([(x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax))], color.mix(alpha).filled())
         })
     };
-    chart.draw_series(bars(t_clean, c_clean, 0.55)).map_err(err)?;
-    chart.draw_series(bars(t_flip, c_flip, 0.75)).map_err(err)?;
+    chart.draw_series(bars(t_clean, c_clean, 0.55))?;
+    chart.draw_series(bars(t_flip, c_flip, 0.75))?;
     // The ghost's histograms as step outlines.
     for (h, color) in [(c_clean_h, c_clean), (c_flip_h, c_flip)] {
         let mut pts = vec![(0.0, 0.0)];

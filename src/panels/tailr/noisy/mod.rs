@@ -17,11 +17,11 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::tailr::noisy::model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Config, Noisy, Optimizer, Scores};
 
 /// The parameter table (issue 8; ranges from theory §4).
@@ -287,7 +287,8 @@ impl Sim for NoisySim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        draw::draw(area, self, theme)
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        draw::draw(area, self, theme)?;
+        Ok(Drawn::default())
     }
 }

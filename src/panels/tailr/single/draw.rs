@@ -12,8 +12,7 @@ use crate::panels::tailr::loss::{floored_weight, loss};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
-use crate::plot::{err, is_wide, main_and_two, PlaneMap, Theme};
-use plotters::coord::Shift;
+use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -21,12 +20,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 const LOSS_MAX: f64 = 4.0;
 
 /// Draws the whole figure and returns the bar chart's mapping (x: label index, y: `sqrt(probability)`).
-pub fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &SingleSim,
-    theme: &Theme,
-) -> Result<Option<PlaneMap>, String> {
-    area.fill(&theme.bg()).map_err(err)?;
+pub fn draw(area: &Area<'_>, sim: &SingleSim, theme: &Theme) -> DrawResult<Option<PlaneMap>> {
+    area.fill(&theme.bg())?;
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.56 } else { 0.55 });
     let map = bar_chart(&main, sim, theme, wide)?;
@@ -110,12 +105,7 @@ fn sqrt_ticks(top: f64) -> Vec<f64> {
 }
 
 /// The bar chart of `q`, `p` and `p*` with the cut-off line, under a two-line headline.
-fn bar_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &SingleSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<PlaneMap, String> {
+fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
     let m = &sim.model;
     let q = &m.cfg.q;
     let k = q.len().max(1);
@@ -170,8 +160,7 @@ fn bar_chart<DB: DrawingBackend>(
     let every = if k <= 12 { 1 } else { k.div_ceil(10) };
     let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 30.0 } else { 18.0 }, y_labels: 38.0 }
         .builder(area, theme)
-        .build_cartesian_2d(0.0..kf, 0.0..smax)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..kf, 0.0..smax)?;
     // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
     // numbers need key points that plotters' mesh cannot format.
     chart
@@ -183,8 +172,7 @@ fn bar_chart<DB: DrawingBackend>(
         .axis_desc_style(theme.font(10.5))
         .x_desc(if wide { "label" } else { "" })
         .y_desc("probability (√ scale)")
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for t in sqrt_ticks(ymax) {
         if t > 0.0 {
             polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)))?;
@@ -205,18 +193,14 @@ fn bar_chart<DB: DrawingBackend>(
         }
     }
 
-    chart
-        .draw_series(q.iter().enumerate().map(|(j, v)| {
-            let j = j as f64;
-            Rectangle::new([(j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt())], c_q.filled())
-        }))
-        .map_err(err)?;
-    chart
-        .draw_series(m.p.iter().enumerate().map(|(j, v)| {
-            let j = j as f64;
-            Rectangle::new([(j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt())], c_p.filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(q.iter().enumerate().map(|(j, v)| {
+        let j = j as f64;
+        Rectangle::new([(j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt())], c_q.filled())
+    }))?;
+    chart.draw_series(m.p.iter().enumerate().map(|(j, v)| {
+        let j = j as f64;
+        Rectangle::new([(j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt())], c_p.filled())
+    }))?;
     let star_w = if k > 25 { 1.8 } else { 2.6 };
     for (j, v) in m.opt.p.iter().enumerate() {
         let (j, s) = (j as f64, prob(*v).sqrt());
@@ -248,12 +232,7 @@ fn p_grid() -> Vec<f64> {
 
 /// The loss against `p`: TaiLr's `L_γ`, cross-entropy `−ln p` and the accuracy surrogate `1 − p`, with the
 /// labels' current `p_j` marked on `L_γ`.
-fn loss_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &SingleSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult {
     let g = sim.model.cfg.gamma;
     let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
     let keys = vec![
@@ -265,8 +244,7 @@ fn loss_chart<DB: DrawingBackend>(
     let top = header(area, theme, title, &keys)?;
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
         .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)?;
     mesh(
         &mut chart,
         theme,
@@ -295,23 +273,16 @@ fn loss_chart<DB: DrawingBackend>(
         &grid.iter().map(|p| (*p, clip(loss(*p, g)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart
-        .draw_series(sim.model.p.iter().map(|p| {
-            let p = prob(*p);
-            Circle::new((p, clip(loss(p, g))), theme.px(2.6), theme.fg().filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(sim.model.p.iter().map(|p| {
+        let p = prob(*p);
+        Circle::new((p, clip(loss(p, g))), theme.px(2.6), theme.fg().filled())
+    }))?;
     Ok(())
 }
 
 /// The gradient weight against `p`: TaiLr's floored `w̃(p)`, cross-entropy's 1 and `−p`'s `p`, with the labels'
 /// current `p_j` marked.
-fn weight_chart<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    sim: &SingleSim,
-    theme: &Theme,
-    wide: bool,
-) -> Result<(), String> {
+fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult {
     let (g, b) = (sim.model.cfg.gamma, sim.model.cfg.floor);
     let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
     let name = if b > 0.0 { "max(b, w(p))" } else { "w(p)" };
@@ -325,8 +296,7 @@ fn weight_chart<DB: DrawingBackend>(
     let top = header(area, theme, title, &keys)?;
     let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0 }
         .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.08)
-        .map_err(err)?;
+        .build_cartesian_2d(0.0..1.0, 0.0..1.08)?;
     mesh(
         &mut chart,
         theme,
@@ -342,11 +312,9 @@ fn weight_chart<DB: DrawingBackend>(
         &grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart
-        .draw_series(sim.model.p.iter().map(|p| {
-            let p = prob(*p);
-            Circle::new((p, prob(floored_weight(p, g, b))), theme.px(2.6), theme.fg().filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(sim.model.p.iter().map(|p| {
+        let p = prob(*p);
+        Circle::new((p, prob(floored_weight(p, g, b))), theme.px(2.6), theme.fg().filled())
+    }))?;
     Ok(())
 }

@@ -17,13 +17,12 @@
 
 mod draw;
 mod metrics_info;
-pub mod model;
+pub use dynamics_models::panels::tailr::single::model;
 
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
-use std::cell::Cell;
 
 /// The parameter table (issue 8; ranges from theory §3).
 pub static PARAMS: [ParamSpec; 6] = [
@@ -174,14 +173,12 @@ pub fn config_from(p: &ParamValues) -> Config {
 pub struct SingleSim {
     /// The model.
     pub model: Single,
-    /// The bar chart's pixel mapping from the last draw (x: label index, y: `sqrt(probability)`).
-    pub bars: Cell<Option<PlaneMap>>,
 }
 
 impl SingleSim {
     /// A simulation of `cfg` at step 0.
     pub fn new(cfg: Config) -> Self {
-        SingleSim { model: Single::new(cfg), bars: Cell::new(None) }
+        SingleSim { model: Single::new(cfg) }
     }
 }
 
@@ -209,17 +206,14 @@ impl Sim for SingleSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        let map = draw::draw(area, self, theme)?;
-        self.bars.set(map);
-        Ok(())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+        Ok(Drawn { planes: draw::draw(area, self, theme)?.into_iter().collect(), ..Drawn::default() })
     }
 
     /// A click or drag on the bar chart sets the `q` entry of the label under the pointer to the probability
     /// under it (the list starts from the current, normalised `q`; the model renormalises).
-    fn click(&self, px: f64, py: f64) -> Vec<(&'static str, String)> {
-        let Some(map) = self.bars.get() else { return Vec::new() };
-        let Some((x, s)) = map.to_data(px, py) else { return Vec::new() };
+    fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {
+        let Some((x, s)) = drawn.to_data(0, px, py) else { return Vec::new() };
         let q = &self.model.cfg.q;
         if q.is_empty() || !x.is_finite() || x < 0.0 {
             return Vec::new();
