@@ -20,6 +20,8 @@ pub enum Metric {
     Null,
     /// A list of real numbers.
     List(Vec<f64>),
+    /// A short fixed text (for example which engine a simulation runs and why).
+    Text(&'static str),
 }
 
 impl Metric {
@@ -30,6 +32,7 @@ impl Metric {
             Metric::Num(_) | Metric::Null => Json::Null,
             Metric::Int(v) => json!(v),
             Metric::Bool(b) => json!(b),
+            Metric::Text(t) => json!(t),
             Metric::List(l) => {
                 Json::Array(l.iter().map(|v| if v.is_finite() { json!(v) } else { Json::Null }).collect())
             }

@@ -474,3 +474,35 @@ fn kernel_exp_is_accurate() {
     assert_eq!(exp_nonpos(-1e30), 0.0);
     assert_eq!(exp_nonpos(0.0), 1.0);
 }
+
+/// Every setting where the closed form does not apply says so in the readout: `engine` is "per-step" with a
+/// reason, and `closed_form` stays false; at the defaults and for the presets' remedies the closed form runs.
+#[test]
+fn slow_engine_is_reported_with_its_reason() {
+    let closed: [&[(&str, &str)]; 4] =
+        [&[], &[("optimizer", "adamw")], &[("lr_rule", "constant"), ("lazy", "true")], &[("vocab", "100000")]];
+    for p in closed {
+        let mut r = runner(p, 1);
+        r.step(3);
+        assert_eq!(metric(&r, "engine"), Json::from("closed-form"), "{p:?}");
+        assert_eq!(metric(&r, "engine_reason"), Json::Null, "{p:?}");
+        assert_eq!(metric(&r, "closed_form"), Json::Bool(true), "{p:?}");
+    }
+    let slow: [(&[(&str, &str)], &str); 6] = [
+        (&[("wd", "0")], "λ = 0"),
+        (&[("lr", "0.1")], "α > 0.05"),
+        (&[("lr_rule", "constant"), ("lr", "2"), ("wd", "0.9")], "lr·λ > 1"),
+        (&[("optimizer", "adamw"), ("lr", "2"), ("wd", "0.9")], "lr·λ > 1"),
+        (&[("optimizer", "adamw"), ("beta1", "0.99"), ("beta2", "0.9")], "β₁² ≥ β₂"),
+        (&[("catchup", "per-step")], "chosen"),
+    ];
+    for (p, why) in slow {
+        let mut r = runner(&[p, &[("vocab", "300")]].concat(), 1);
+        r.step(3);
+        assert_eq!(metric(&r, "engine"), Json::from("per-step"), "{p:?}");
+        assert_eq!(metric(&r, "closed_form"), Json::Bool(false), "{p:?}");
+        let reason = metric(&r, "engine_reason");
+        let reason = reason.as_str().unwrap_or_else(|| panic!("{p:?}: no reason given"));
+        assert!(reason.contains(why), "{p:?}: reason '{reason}' should mention '{why}'");
+    }
+}

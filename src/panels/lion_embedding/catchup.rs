@@ -174,10 +174,15 @@ pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64
     let mut u = 4.0 * c * z / den;
     if !(y1 > 0.0 && den > 0.0 && u.is_finite() && (0.0..=1.0 + 1e-9).contains(&u)) {
         // Degenerate row (w parallel to s, so r can reach 0): iterate the exact scalar recurrence instead.
+        // It stops early once u no longer changes (its fixed point), which bounds the cost in practice.
         u = 1.0;
         for _ in 0..k.min(10_000_000) {
             let r = (a * u * u + b * u + c).max(0.0).sqrt();
-            u *= 1.0 - lambda * alpha * r;
+            let next = u * (1.0 - lambda * alpha * r);
+            if next == u {
+                break;
+            }
+            u = next;
         }
     }
     let u = u.clamp(0.0, 1.0);

@@ -179,6 +179,11 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     };
     let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
     text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
+    if let Some(why) = m.per_step_reason {
+        // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
+        let note = [format!("per-step engine (slow, all V rows each step): {why}"), "per-step engine (slow)".into()];
+        text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
+    }
 
     let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
     ys.extend(opt.iter().map(|p| p.1));
@@ -189,7 +194,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let x1 = (v as f64).max(2.0);
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(6.0))
-        .margin_top(theme.px(40.0))
+        .margin_top(theme.px(if m.per_step_reason.is_some() { 56.0 } else { 40.0 }))
         .margin_right(theme.px(12.0))
         .x_label_area_size(theme.px(30.0))
         .y_label_area_size(theme.px(40.0))

@@ -219,7 +219,9 @@ pub static PRESETS: [Preset; 5] = [
 ///   smallest 1-based rank among them, `null` if none.
 /// - `loss`: mean cross-entropy of the last batch.
 /// - `cap`: 1/λ (`null` without weight decay); `closed_form`: whether absent rows were advanced in closed form.
-pub static METRICS: [&str; 10] = [
+/// - `engine`: `"closed-form"` or `"per-step"` (every row updated every step, cost ∝ V·d);
+///   `engine_reason`: why the per-step engine runs (`null` with the closed form).
+pub static METRICS: [&str; 12] = [
     "max_abs",
     "max_top20",
     "max_20_100",
@@ -230,6 +232,8 @@ pub static METRICS: [&str; 10] = [
     "loss",
     "cap",
     "closed_form",
+    "engine",
+    "engine_reason",
 ];
 
 /// The panel descriptor.
@@ -455,6 +459,8 @@ impl Sim for LionSim {
             ("loss", num(self.model.loss())),
             ("cap", self.model.cfg.cap().map_or(Metric::Null, Metric::Num)),
             ("closed_form", Metric::Bool(self.model.closed_form)),
+            ("engine", Metric::Text(if self.model.closed_form { "closed-form" } else { "per-step" })),
+            ("engine_reason", self.model.per_step_reason.map_or(Metric::Null, Metric::Text)),
         ]
     }
 

@@ -153,21 +153,42 @@ impl Config {
 /// - AdamW: the update `u` of an absent row is bounded when `β₁² < β₂` (Cauchy–Schwarz on the moment sums),
 ///   so `ηλ ≤ 1` keeps the row bounded.
 pub fn closed_form_applies(cfg: &Config, max_init: f64) -> bool {
+    per_step_reason(cfg, max_init).is_none()
+}
+
+/// Why absent rows must be advanced by the per-step engine at these settings, in a few words for the figure
+/// and the `engine_reason` metric, or `None` when the closed form applies ([`closed_form_applies`] states
+/// the conditions and why).
+pub fn per_step_reason(cfg: &Config, max_init: f64) -> Option<&'static str> {
     if cfg.catchup == Catchup::PerStep {
-        return false;
+        return Some("chosen under absent rows");
     }
     if cfg.lazy {
-        return true; // absent rows do not change at all
+        return None; // absent rows do not change at all
     }
     let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
     match cfg.optimizer {
         Optimizer::Tiger | Optimizer::Lion if cfg.rms => {
-            wd > 0.0 && lr * (1.0f64).max(wd * max_init) <= 1.0 && lr <= 0.05
+            if wd <= 0.0 {
+                Some("λ = 0 with the row-RMS rule: absent rows grow without bound")
+            } else if lr > 0.05 {
+                Some("row-RMS α > 0.05: the closed form's O(α) error is too large")
+            } else if lr * (1.0f64).max(wd * max_init) > 1.0 {
+                Some("α·max(1, λ·max|θ₀|) > 1: absent rows may grow")
+            } else {
+                None
+            }
         }
-        Optimizer::Tiger | Optimizer::Lion => lr * wd <= 1.0,
+        Optimizer::Tiger | Optimizer::Lion => (lr * wd > 1.0).then_some("lr·λ > 1: absent rows may oscillate and grow"),
         Optimizer::AdamW => {
             let (b1, b2) = (cfg.adam_beta.0 as f64, cfg.adam_beta.1 as f64);
-            lr * wd <= 1.0 && b1 * b1 < b2
+            if lr * wd > 1.0 {
+                Some("lr·λ > 1: absent rows may oscillate and grow")
+            } else if b1 * b1 >= b2 {
+                Some("β₁² ≥ β₂: the drift of absent rows is not bounded in closed form")
+            } else {
+                None
+            }
         }
     }
 }
@@ -317,6 +338,8 @@ pub struct Model {
     pub cfg: Config,
     /// Whether absent rows are advanced in closed form (else every row every step).
     pub closed_form: bool,
+    /// Why the per-step engine runs (`None` with the closed form).
+    pub per_step_reason: Option<&'static str>,
     /// The frozen head W = 3Q, C×d row-major (C = d).
     pub w: Vec<f32>,
     /// Wᵀ, d×C row-major.
@@ -413,6 +436,7 @@ impl Model {
             qs,
             wt,
             closed_form: closed_form_applies(&cfg, max_init),
+            per_step_reason: per_step_reason(&cfg, max_init),
             cfg,
             w,
             q_colmean,
