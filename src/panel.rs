@@ -25,6 +25,17 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// The metric as one number, for claims and settling: yes/no count as 1 and 0; `None` for no value, a
+    /// list or a text.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Metric::Num(v) => Some(*v),
+            Metric::Int(v) => Some(*v as f64),
+            Metric::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            Metric::Null | Metric::List(_) | Metric::Text(_) => None,
+        }
+    }
+
     /// The metric as JSON.
     pub fn to_json(&self) -> Json {
         match self {
@@ -140,12 +151,7 @@ impl Claim {
         if self.op == Op::Diverged {
             return diverged_at.is_some();
         }
-        let x = metrics.iter().find(|(k, _)| *k == self.metric).and_then(|(_, m)| match m {
-            Metric::Num(v) => Some(*v),
-            Metric::Int(v) => Some(*v as f64),
-            Metric::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-            Metric::Null | Metric::List(_) => None,
-        });
+        let x = metrics.iter().find(|(k, _)| *k == self.metric).and_then(|(_, m)| m.as_number());
         self.op.compare(x, self.value)
     }
 
@@ -385,14 +391,7 @@ impl Settle {
     pub fn values(&self, metrics: &Metrics) -> Vec<Option<f64>> {
         self.metrics
             .iter()
-            .map(|name| {
-                metrics.iter().find(|(k, _)| k == name).and_then(|(_, m)| match m {
-                    Metric::Num(v) => Some(*v),
-                    Metric::Int(v) => Some(*v as f64),
-                    Metric::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-                    Metric::Null | Metric::List(_) => None,
-                })
-            })
+            .map(|name| metrics.iter().find(|(k, _)| k == name).and_then(|(_, m)| m.as_number()))
             .collect()
     }
 
