@@ -4,7 +4,7 @@
 use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
-pub static INFO: [MetricInfo; 10] = [
+pub static INFO: [MetricInfo; 12] = [
     MetricInfo::new("max_abs", "max |entry|", "", "embedding"),
     MetricInfo::new("max_top20", "max |entry|, ranks 1–20", "", "by token rank"),
     MetricInfo::new("max_20_100", "max |entry|, ranks 21–100", "", "by token rank"),
@@ -15,4 +15,6 @@ pub static INFO: [MetricInfo; 10] = [
     MetricInfo::new("loss", "loss (last batch)", "", "run"),
     MetricInfo::new("cap", "1/λ (the cap)", "", "theory"),
     MetricInfo::new("closed_form", "absent rows in closed form", "", "run"),
+    MetricInfo::new("engine", "engine", "", "run"),
+    MetricInfo::new("engine_reason", "why per-step", "", "run"),
 ];
