@@ -33,7 +33,7 @@ pub fn exp_nonpos(x: f32) -> f32 {
     let p = p * r + 8.333_452e-3;
     let p = p * r + 4.166_579_6e-2;
     let p = p * r + 1.666_666_5e-1;
-    let p = p * r + 5e-1;
+    let p = p * r + 0.5; // Cephes: 5.0000001201e-1, which rounds to 0.5 in f32
     let y = p * (r * r) + r + 1.0;
     // n as an integer without a float-to-int conversion: adding 1.5·2²³ left n in the low mantissa bits.
     let ni = (xc * LOG2E + ROUND).to_bits().wrapping_sub(ROUND.to_bits());
