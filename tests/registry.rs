@@ -142,7 +142,8 @@ enum Role {
     Pure,
     /// Drawing code: `draw.rs` or anything under a `draw/` folder of a panel or topic.
     Draw,
-    /// A panel's or topic's `mod.rs` (or `table.rs`): its description (table, metrics, presets) and glue.
+    /// A panel's or topic's `mod.rs` (or `table.rs`, or `metrics_info.rs`, the page's labels of its metrics): its
+    /// description (table, metrics, presets) and glue.
     Glue,
     /// Everything else (the framework: runner, plot, render, web, cli, ...).
     Framework,
@@ -160,7 +161,10 @@ fn role(rel: &str) -> Role {
         Role::Framework
     } else if inner.split('/').any(|c| c == "draw.rs" || c == "draw") {
         Role::Draw
-    } else if inner.ends_with("/table.rs") || (inner.ends_with("/mod.rs") && !reexported_pure(rel)) {
+    } else if inner.ends_with("/table.rs")
+        || inner.ends_with("/metrics_info.rs")
+        || (inner.ends_with("/mod.rs") && !reexported_pure(rel))
+    {
         Role::Glue
     } else {
         Role::Pure
