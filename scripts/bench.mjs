@@ -6,6 +6,9 @@
 // scenario: a one-figure embed page (embed.html?panel=EMBED_PANEL), its bytes transferred (each response gzipped
 // at level 9, as a compressing host would send it) and its time to the first frame.
 // `node scripts/bench.mjs --embed` measures only the embed scenario.
+// The claims scenario times, for every preset with a claim, the wait from clicking its button on a fresh page at
+// the default (auto) speed until the page marks its claim shown (target 5 s; 10 s for a 100 000-token vocabulary).
+// `node scripts/bench.mjs --claims [panel or panel.preset ...]` measures only that scenario, optionally for a few.
 // It writes bench-report.json, prints a table and compares against the targets of this 2-core machine.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -48,6 +51,12 @@ function scenarioName(s) {
 function scenarioHash(s) {
   return `#${Object.entries(s.params).map(([k, v]) => `${s.panel}.${k}=${encodeURIComponent(v)}`).join("&")}`;
 }
+
+/** The longest wait from a preset click to its claim shown, and the longer one for a 100 000-token vocabulary. */
+const CLAIM_MS = 5000;
+const CLAIM_BIG_MS = 10000;
+/** A claim not shown after this long is reported as not shown. */
+const CLAIM_TIMEOUT_MS = 30000;
 
 const TARGETS = {
   p95FrameMs: 8,
@@ -155,6 +164,97 @@ embed scenario (embed.html?panel=${embed.panel}): ${embed.requests} requests, ` 
     limit: `<= ${TARGETS.embedFirstFrameMs}`,
     pass: embed.first_frame_ms.median <= TARGETS.embedFirstFrameMs,
   };
+}
+
+/** The target of a preset's claim time: 10 s for a 100 000-token vocabulary, 5 s otherwise. */
+function claimTarget(preset) {
+  return preset.values.some(([k, v]) => k === "vocab" && Number(v) >= 100000) ? CLAIM_BIG_MS : CLAIM_MS;
+}
+
+/**
+ * The claims scenario: for each preset with a claim (of the panels and presets `only` names, all when empty), a
+ * fresh page at the default speed, the figure scrolled into view, its button clicked, and the wait until the
+ * page marks the claim shown (the "Watch for" line's "✓ shown"), measured inside the page. Returns rows
+ * `{panel, preset, label, ms, held_at, target_ms, pass}` (`ms` null when not shown within CLAIM_TIMEOUT_MS).
+ */
+async function claimTimes(browser, url, only = []) {
+  const rows = [];
+  const { context, page } = await open(browser, url, { width: 1280, height: 900 });
+  const panels = await page.evaluate(() => window.__dyn.panels);
+  await context.close();
+  const wanted = (panel, preset) =>
+    only.length === 0 || only.includes(panel) || only.includes(`${panel}.${preset}`);
+  for (const panel of panels) {
+    for (const preset of panel.presets) {
+      if (!preset.claim || !wanted(panel.id, preset.id)) continue;
+      const { context, page } = await open(browser, url, { width: 1280, height: 900 });
+      await page.locator(`[data-panel="${panel.id}"] canvas`).scrollIntoViewIfNeeded();
+      const result = await page.evaluate(
+        ([id, presetId, timeout]) =>
+          new Promise((resolve) => {
+            const root = document.querySelector(`[data-panel="${id}"]`);
+            const button = root.querySelector(`.fig-presets button[data-preset="${presetId}"]`);
+            const watch = root.querySelector(".fig-watch");
+            const t0 = performance.now();
+            button.click();
+            const poll = () => {
+              const ms = performance.now() - t0;
+              if (watch.dataset.claim === presetId && watch.classList.contains("shown")) {
+                const claim = JSON.parse(window.__dyn.figures[id].call("claim_json"));
+                resolve({ ms, held_at: claim?.held_at ?? null });
+              } else if (ms > timeout) resolve({ ms: null, held_at: null });
+              else requestAnimationFrame(poll);
+            };
+            requestAnimationFrame(poll);
+          }),
+        [panel.id, preset.id, CLAIM_TIMEOUT_MS],
+      );
+      await context.close();
+      const target = claimTarget(preset);
+      rows.push({
+        panel: panel.id,
+        preset: preset.id,
+        label: preset.label,
+        ms: result.ms,
+        held_at: result.held_at,
+        target_ms: target,
+        pass: result.ms !== null && result.ms <= target,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Prints the claims scenario as a table. */
+function reportClaims(rows) {
+  console.log("\nclaims: preset click to claim shown, fresh page, auto speed");
+  table([
+    ["panel", "preset", "claim shown s", "at step", "target s", "result"],
+    ...rows.map((r) => [
+      r.panel,
+      r.preset,
+      r.ms === null ? `> ${CLAIM_TIMEOUT_MS / 1000}` : (r.ms / 1000).toFixed(2),
+      r.held_at ?? "–",
+      String(r.target_ms / 1000),
+      r.pass ? "pass" : "FAIL",
+    ]),
+  ]);
+}
+
+/** `--claims [panel | panel.preset ...]`: builds, then measures only the claims scenario. */
+async function claimsOnly() {
+  const { launchBrowser } = await import("./browser.mjs");
+  const { startServer } = await import("./serve.mjs");
+  const only = process.argv.slice(process.argv.indexOf("--claims") + 1).filter((a) => !a.startsWith("--"));
+  if (!process.argv.includes("--no-build")) build();
+  const server = await startServer({ root: DIST });
+  const browser = await launchBrowser();
+  try {
+    reportClaims(await claimTimes(browser, server.url, only));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 /** `--embed`: builds, then measures only the embed scenario. */
@@ -350,6 +450,7 @@ async function main() {
   let steps;
   let frames;
   const scenarios = [];
+  let claims = [];
   try {
     say("browser: time to first frame");
     first = await firstFrameTimes(browser, server.url);
@@ -371,6 +472,8 @@ async function main() {
         wasm_over_native: nativeRate && r.wasm_steps_per_sec ? r.wasm_steps_per_sec / nativeRate : null,
       });
     }
+    say("browser: preset click to claim shown, every preset with a claim");
+    claims = await claimTimes(browser, server.url);
   } finally {
     await browser.close();
     await server.close();
@@ -450,6 +553,13 @@ async function main() {
     pass: embed.first_frame_ms.median <= TARGETS.embedFirstFrameMs,
   };
   targets.push(embedTarget);
+  for (const c of claims)
+    targets.push({
+      name: `${c.panel}.${c.preset}: claim shown s`,
+      value: c.ms === null ? null : c.ms / 1000,
+      limit: `<= ${c.target_ms / 1000}`,
+      pass: c.pass,
+    });
   const browserVersion = capture(chromePath(), ["--version"]);
   const report = {
     date: new Date().toISOString(),
@@ -457,6 +567,7 @@ async function main() {
     size,
     first_frame_ms: { median: firstFrameMs, max: Math.max(...first), samples: first },
     embed,
+    claims,
     panels,
     scenarios,
     targets,
@@ -494,6 +605,7 @@ async function main() {
       `first frame ${fmt(firstFrameMs, 0)} ms after navigation start (median of ${LOADS} loads)\n`,
   );
   reportEmbed(embed);
+  reportClaims(claims);
   console.log("");
   table([
     ["target", "value", "limit", "result"],
@@ -503,7 +615,7 @@ async function main() {
   console.log("\nWrote bench-report.json");
 }
 
-(process.argv.includes("--embed") ? embedOnly() : main()).catch((err) => {
+(process.argv.includes("--embed") ? embedOnly() : process.argv.includes("--claims") ? claimsOnly() : main()).catch((err) => {
   console.error(`bench failed: ${err.stack || err.message}`);
   process.exitCode = 1;
 });

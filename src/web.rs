@@ -223,6 +223,12 @@ impl Figure {
         self.runner.claim_json().to_string()
     }
 
+    /// The id of the preset in force (whose complete setting and seed equal the current ones, however they
+    /// were set), with or without a claim; `undefined` when none is.
+    pub fn active_preset(&self) -> Option<String> {
+        self.runner.active_preset().map(|p| p.id.to_string())
+    }
+
     /// The step at which the run settled (its settle metrics stopped changing, or the claim in force has
     /// held and its `by_step` is reached), if it has.
     pub fn settled_at(&self) -> Option<f64> {

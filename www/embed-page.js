@@ -47,7 +47,7 @@ const stage = new Stage({
 /** Points "Open in the explorer" at the main page with this figure's settings and moment. */
 function updateLink() {
   if (!view || !api || view.failed) return;
-  frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps()), (f) => api.encode_hash(f));
+  frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), (f) => api.encode_hash(f));
 }
 
 /** The last height posted, so that unchanged heights are not posted again. */

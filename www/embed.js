@@ -84,7 +84,7 @@ export async function mount(host) {
   });
   themes.set(view, theme);
   view.updateLink = () => {
-    if (!view.failed) frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps()), encode);
+    if (!view.failed) frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), encode);
   };
   stage.add(view);
   view.start(wasm.Figure);

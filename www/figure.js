@@ -83,7 +83,16 @@ export class FigureView {
     this.cssHeight = 0;
     this.pending = new Map();
     this.pendingPoint = null;
-    this.pendingRestart = false;
+    // A preset to apply at the next frame (its id); it replaces whatever was queued before it.
+    this.pendingPreset = null;
+    // Followed controls (`meta.follows`) showing a live metric while playing: key -> the text shown, committed
+    // with set_param when the figure pauses or before any other input.
+    this.following = new Map();
+    // Whether this run has already paused itself on settling (or was settled when it started playing), so that
+    // a resumed run plays on.
+    this.autoPaused = false;
+    // The claim state last shown and announced (`"<preset>:<0|1>"`, or null).
+    this.claimState = null;
     this.dragging = false;
     this.controls = new Map();
     this.lastHashEntries = [];
@@ -154,6 +163,11 @@ export class FigureView {
     this.updateReadouts();
   }
 
+  /** The panel's replay limit: the largest step a link can reopen at (unknown for a failed figure). */
+  replayLimit() {
+    return this.call((f) => f.replay_limit()) ?? Infinity;
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // Building the DOM.
 
@@ -192,6 +206,8 @@ export class FigureView {
 
   /** Play/pause, single steps and reset. */
   buildTransport() {
+    // "Settled at step N" after the run paused itself; the Play button resumes it.
+    this.settledNote = el("span", { class: "fig-settled", role: "status" });
     this.playButton = el("button", {
       type: "button",
       class: "primary",
@@ -210,6 +226,7 @@ export class FigureView {
       el("button", { type: "button", text: "Step 1", "data-action": "step-1", onclick: () => this.stepBy(1) }),
       this.stepNButton,
       el("button", { type: "button", text: "Reset", "data-action": "reset", onclick: () => this.reset() }),
+      this.settledNote,
     );
   }
 
@@ -328,16 +345,36 @@ export class FigureView {
     return wrap;
   }
 
+  /**
+   * The preset buttons (the one in force is pressed, and marked once its claim has shown), the "Watch for" line
+   * of the claim in force, and a polite live region that announces the claim once when it is set and once when
+   * it shows.
+   */
   buildPresets() {
-    const presets = (this.meta.presets ?? []).map((preset) =>
-      el("button", { type: "button", text: preset.label, onclick: () => this.applyPreset(preset) }),
-    );
+    this.presetButtons = new Map();
+    const presets = (this.meta.presets ?? []).map((preset) => {
+      const button = el("button", {
+        type: "button",
+        text: preset.label,
+        "data-preset": preset.id,
+        "aria-pressed": "false",
+        onclick: () => this.applyPreset(preset),
+      });
+      this.presetButtons.set(preset.id, button);
+      return button;
+    });
     if (!presets.length) return null;
+    this.watchText = el("span", { class: "watch-text" });
+    this.watchShown = el("span", { class: "watch-shown" });
+    this.watch = el("div", { class: "fig-watch", "data-claim": "", hidden: true }, this.watchText, this.watchShown);
+    this.announcer = el("span", { class: "visually-hidden", "aria-live": "polite" });
     return el(
       "div",
       { class: "fig-presets", role: "group", "aria-label": "Presets" },
       el("span", { text: "Try:" }),
       presets,
+      this.watch,
+      this.announcer,
     );
   }
 
@@ -420,17 +457,59 @@ export class FigureView {
 
   /** Queues a new value for a parameter (or the seed); it is applied at the start of the next frame. */
   queue(key, text) {
+    this.following.delete(key);
+    this.commitFollows();
     this.pending.set(key, text);
     this.stage.schedule();
   }
 
+  /**
+   * Commits the values the followed controls show (see `meta.follows`) with set_param, so that the run restarts
+   * at exactly what the reader sees and the hash records it. Called when the figure pauses and before any other
+   * input; a value the parameter's range clamps is said on its control.
+   */
+  commitFollows() {
+    if (this.following.size === 0 || this.failed) return;
+    const shown = [...this.following];
+    this.following.clear();
+    for (const [key, text] of shown) {
+      const control = this.controls.get(key);
+      try {
+        const note = this.callInput((f) => f.set_param(key, text));
+        if (control) control.error.textContent = note || "";
+      } catch (err) {
+        if (control) control.error.textContent = messageOf(err);
+      }
+    }
+    this.syncControls();
+    this.checkDiverged();
+    this.dirty = true;
+  }
+
   /** Applies queued changes (controls, presets, canvas clicks): one rebuild per frame however fast they come. */
   applyPending() {
-    if (this.failed || (this.pending.size === 0 && this.pendingPoint === null && !this.pendingRestart)) return;
+    if (this.failed || (this.pending.size === 0 && this.pendingPoint === null && this.pendingPreset === null)) return;
     const pending = [...this.pending];
     const point = this.pendingPoint;
+    const preset = this.pendingPreset;
     this.pending.clear();
     this.pendingPoint = null;
+    this.pendingPreset = null;
+    if (preset !== null) {
+      // The preset's complete setting and seed in one rebuild, back to step 0: the same run whatever came before.
+      this.following.clear();
+      this.call((f) => f.apply_preset(preset));
+      for (const control of this.controls.values()) {
+        control.error.textContent = "";
+        control.inputs[0]?.removeAttribute("aria-invalid");
+      }
+      this.diverged = null;
+      this.status.replaceChildren();
+      this.playing = this.meta.plays_on_input !== false && !this.stage.reducedMotion;
+      this.updateTransport();
+    } else {
+      this.commitFollows();
+    }
     for (const [key, text] of pending) {
       const control = this.controls.get(key);
       try {
@@ -448,23 +527,43 @@ export class FigureView {
         }
       }
     }
-    if (point) this.call((f) => f.click(point[0], point[1]));
-    if (this.pendingRestart) {
-      this.pendingRestart = false;
-      this.call((f) => f.reset());
-      this.diverged = null;
-      this.status.replaceChildren();
-      this.playing = !this.stage.reducedMotion;
+    if (point && this.call((f) => f.click(point[0], point[1])) && this.meta.plays_on_input === false) {
+      // Input on such a panel shows its construction as set; stepping would undo it.
+      this.playing = false;
       this.updateTransport();
     }
     this.afterChange();
+    this.newRun();
   }
 
-  /** Applies a preset's values in order, then restarts the run from step 0 so that it plays out. */
+  /**
+   * Applies a preset at the next frame: its complete setting and seed (`Figure.apply_preset`), back to step 0,
+   * playing only when the panel's input plays (`meta.plays_on_input`). Anything queued before it is dropped.
+   */
   applyPreset(preset) {
-    for (const [key, text] of preset.values) this.pending.set(key, text);
-    this.pendingRestart = true;
+    this.pending.clear();
+    this.pendingPoint = null;
+    this.pendingPreset = preset.id;
     this.stage.schedule();
+  }
+
+  /**
+   * Starts the settle watch of a new run (after any change of its setting): the run pauses itself when it settles
+   * while playing, unless it has settled already (a replayed run that settled before the current step plays on).
+   */
+  newRun() {
+    this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
+    this.settledNote.textContent = "";
+  }
+
+  /** After a frame's stepping: a run that has just settled pauses itself, once, with a note. */
+  checkSettled() {
+    if (this.autoPaused || !this.playing || this.failed) return;
+    const at = this.call((f) => f.settled_at());
+    if (typeof at !== "number") return;
+    this.autoPaused = true;
+    this.setPlaying(false);
+    this.settledNote.textContent = `Settled at step ${at}.`;
   }
 
   /** Refreshes everything that depends on the parameters after they changed. */
@@ -550,7 +649,9 @@ export class FigureView {
       }
       this.updateTransport();
     }
+    this.following.clear();
     this.afterChange();
+    this.newRun();
     return notices;
   }
 
@@ -591,6 +692,7 @@ export class FigureView {
     switch (event.type) {
       case "pointerdown":
         if (event.button !== 0) return;
+        this.commitFollows();
         this.dragging = true;
         if (!touch) {
           this.canvas.setPointerCapture(event.pointerId);
@@ -609,9 +711,17 @@ export class FigureView {
     }
   }
 
+  /** Plays or pauses; pausing commits the values followed controls show (see `commitFollows`). */
   setPlaying(playing) {
     if (this.failed) return;
+    const was = this.playing;
     this.playing = playing && this.diverged === null;
+    if (was && !this.playing) this.commitFollows();
+    if (this.playing) {
+      this.settledNote.textContent = "";
+      // A run that is settled already when it starts playing plays on (the reader asked for more).
+      if (!was && typeof this.call((f) => f.settled_at()) === "number") this.autoPaused = true;
+    }
     this.resetRates();
     this.updateTransport();
     this.updateReadouts();
@@ -646,8 +756,10 @@ export class FigureView {
   /** Back to step 0 with the same parameters and seed; a run stopped by divergence starts playing again. */
   reset() {
     if (this.failed) return;
+    this.commitFollows();
     const resume = this.diverged !== null;
     this.call((f) => f.reset());
+    this.newRun();
     this.checkDiverged();
     if (resume) this.playing = true;
     this.dirty = true;
@@ -742,13 +854,16 @@ export class FigureView {
       this.dirty = true;
     }
     this.render();
-    if (!running || now - this.lastReadout >= this.readoutInterval) {
+    // A run that stopped in this frame (diverged) shows its last state, and the claim it may have shown, at once.
+    if (!running || this.diverged !== null || now - this.lastReadout >= this.readoutInterval) {
       // Readouts cost a metrics call, which for some panels scans the whole state: space them so that they take
       // at most a fortieth of the time, and count them in the frame that pays for them.
       const r0 = performance.now();
       this.updateReadouts(now);
       this.readoutInterval = Math.max(READOUT_INTERVAL_MS, 40 * (performance.now() - r0));
     }
+    // After the readouts, which test the claim in force (a claim shown and its step reached settles a run).
+    if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed);
     return this.playing && this.diverged === null && !this.failed;
@@ -808,6 +923,56 @@ export class FigureView {
     show("ms/frame", running && msPerFrame !== null ? msPerFrame.toFixed(2) : "–");
     const autoText = this.speed === "auto" && running ? `auto (${this.auto.steps()})` : "auto";
     if (this.autoOption.textContent !== autoText) this.autoOption.textContent = autoText;
+    if (running) this.showFollows(metrics);
+    this.updateClaim();
+  }
+
+  /**
+   * While playing, each followed control shows its metric's live value (rounded as the readouts are) without
+   * setting the parameter; the text shown is what `commitFollows` commits.
+   */
+  showFollows(metrics) {
+    for (const [key, metric] of this.meta.follows ?? []) {
+      const control = this.controls.get(key);
+      const value = metrics[metric];
+      if (!control || typeof value !== "number" || !Number.isFinite(value)) continue;
+      const text = formatNumber(value);
+      if (this.following.get(key) === text) continue;
+      if (!this.following.has(key) && this.call((f) => f.param(key)) === text) continue;
+      this.following.set(key, text);
+      control.show(text, Number(text));
+    }
+  }
+
+  /**
+   * Shows the claim of the preset in force ("Watch for: ...", marked once it has shown), presses the button of
+   * the preset in force, and announces the claim once when it is set and once when it shows.
+   */
+  updateClaim() {
+    if (!this.watch || this.failed) return;
+    const claim = JSON.parse(this.call((f) => f.claim_json()) ?? "null");
+    const active = this.call((f) => f.active_preset()) ?? null;
+    if (this.failed) return;
+    const shown = claim !== null && claim.held_at !== null && claim.held_at !== undefined;
+    for (const [id, button] of this.presetButtons) {
+      const pressed = String(id === active);
+      if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
+      button.classList.toggle("claim-shown", shown && claim.preset === id);
+    }
+    const watch = claim ? `Watch for: ${claim.watch}` : "";
+    const mark = shown ? `✓ shown at step ${claim.held_at}` : "";
+    if (this.watchText.textContent !== watch) this.watchText.textContent = watch;
+    if (this.watchShown.textContent !== mark) this.watchShown.textContent = mark;
+    this.watch.hidden = claim === null;
+    this.watch.classList.toggle("shown", shown);
+    this.watch.dataset.claim = claim ? claim.preset : "";
+    const state = claim ? `${claim.preset}:${shown ? 1 : 0}` : null;
+    if (state === this.claimState) return;
+    const before = this.claimState;
+    this.claimState = state;
+    if (claim && shown) this.announcer.textContent = `Shown at step ${claim.held_at}: ${claim.watch}`;
+    else if (claim && before?.split(":")[0] !== claim.preset) this.announcer.textContent = watch;
+    else if (!claim) this.announcer.textContent = "";
   }
 
   /** A snapshot of the figure's state for tests and the benchmark. */
@@ -828,6 +993,8 @@ export class FigureView {
       firstFrame: this.firstFrame,
       cssWidth: this.cssWidth,
       cssHeight: this.cssHeight,
+      settledNote: this.settledNote.textContent,
+      autoPaused: this.autoPaused,
     };
   }
 

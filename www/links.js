@@ -54,9 +54,13 @@ export function flatEntries(panel, entries) {
   return entries.flatMap(([key, value]) => [panel, key, value]);
 }
 
-/** A figure's entries for a link: its settings, then `step` (a copied link always holds the moment). */
-export function linkEntries(settings, step) {
-  return [...settings.filter(([key]) => key !== "step"), ["step", String(step)]];
+/**
+ * A figure's entries for a link: its settings, then `step` (a copied link holds the moment) when the step is at
+ * most `limit`, the panel's replay limit; a later moment cannot be reopened, so such a link opens at the start.
+ */
+export function linkEntries(settings, step, limit = Infinity) {
+  const rest = settings.filter(([key]) => key !== "step");
+  return step <= limit ? [...rest, ["step", String(step)]] : rest;
 }
 
 /** The main page's address showing one figure at these entries (the page scrolls to the figure it names). */

@@ -43,9 +43,9 @@ class ShareMenu {
       el("button", { type: "button", "data-action": action, text, onclick: () => this.act(run) });
     this.pngItem = item("png", "Download PNG", () => this.png());
     this.items = [
-      item("copy-link", "Copy link", () => this.copy("link", this.link())),
-      item("copy-embed", "Copy embed code", () => this.copy("embed code", this.iframe())),
-      item("copy-script", "Copy script embed", () => this.copy("script embed", this.script())),
+      item("copy-link", "Copy link", () => this.copyMoment("link", () => this.link())),
+      item("copy-embed", "Copy embed code", () => this.copyMoment("embed code", () => this.iframe())),
+      item("copy-script", "Copy script embed", () => this.copyMoment("script embed", () => this.script())),
       this.pngItem,
       item("svg", "Download SVG", () => this.svg()),
       item("csv", "Download CSV", () => this.csv()),
@@ -123,7 +123,29 @@ class ShareMenu {
   }
 
   entries() {
-    return linkEntries(this.view.settings(), this.view.steps());
+    return linkEntries(this.view.settings(), this.view.steps(), this.view.replayLimit());
+  }
+
+  /**
+   * Copies a link or snippet of the figure's current moment. A playing figure is paused first, so that the
+   * moment copied is the one on screen (and a followed control's value is committed). A moment past the panel's
+   * replay limit cannot be reopened: the link then opens at the start, and the status line says so.
+   */
+  async copyMoment(what, make) {
+    const paused = this.view.playing;
+    if (paused) this.view.setPlaying(false);
+    const text = make();
+    const step = this.view.steps();
+    const limit = this.view.replayLimit();
+    await this.copy(what, text);
+    const notes = [];
+    if (paused) notes.push(`The figure was paused at step ${step} to copy it.`);
+    if (step > limit)
+      notes.push(
+        `Step ${step} is past the ${limit.toLocaleString("en-US")} steps a link replays, so the ${what} opens at the start.`,
+      );
+    if (notes.length && this.box.hidden) this.say(`${this.status.textContent} ${notes.join(" ")}`);
+    else if (notes.length) this.say(notes.join(" "));
   }
 
   link() {

@@ -33,7 +33,19 @@ test("a panic in one figure shows an error there and the other figures keep runn
     // Only figures on screen animate, so bring each one into view before expecting it to step.
     await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
     const before = await page.evaluate((id) => window.__dyn.figures[id].state().steps, id);
-    await page.waitForFunction(([id, n]) => window.__dyn.figures[id].state().steps > n, [id, before]);
+    await page.waitForFunction(
+      ([id, n]) => {
+        const s = window.__dyn.figures[id].state();
+        return s.steps > n || !s.playing;
+      },
+      [id, before],
+    );
+    // A run that settled has paused itself: it must still step when asked.
+    const paused = await page.evaluate((id) => window.__dyn.figures[id].state(), id);
+    if (!paused.playing) {
+      await page.locator(`[data-panel="${id}"] [data-action="step-1"]`).click();
+      await page.waitForFunction(([id, n]) => window.__dyn.figures[id].state().steps > n, [id, paused.steps]);
+    }
     const other = await page.evaluate((id) => window.__dyn.figures[id].state(), id);
     assert.equal(other.failed, false);
     assert.equal(await page.locator(`[data-panel="${id}"] .fig-status`).textContent(), "");

@@ -41,6 +41,9 @@ test("a link always carries the step, once, after the settings", () => {
     ["step", "300"],
   ]);
   assert.deepEqual(linkEntries([["step", "5"]], 0), [["step", "0"]]);
+  // A moment past the replay limit cannot be reopened: the link leaves the step out (and opens at the start).
+  assert.deepEqual(linkEntries([["alpha", "4"]], 50_000, 50_000), [["alpha", "4"], ["step", "50000"]]);
+  assert.deepEqual(linkEntries([["alpha", "4"], ["step", "9"]], 50_001, 50_000), [["alpha", "4"]]);
   assert.equal(
     figureLink(SITE, "simsiam-toy", linkEntries([["alpha", "4"]], 12), encode),
     "https://example.org/sims/index.html#simsiam-toy.alpha=4&simsiam-toy.step=12",
