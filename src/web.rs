@@ -51,10 +51,11 @@ pub struct Figure {
     runner: Runner,
     canvas: HtmlCanvasElement,
     dpr: f64,
-    /// The metrics history for the CSV export, kept while the run advances step by step. After a change that
-    /// replays or restarts the run it is marked stale and rebuilt by a replay when it is next asked for.
-    history: Recorder,
-    history_stale: bool,
+    /// The last CSV export and the step count it was made at, reused while the run has not moved. Nothing is
+    /// recorded while the run steps: computing every metric at every recorded step made the first 10 000 steps
+    /// of every run several times slower (all of them for panels whose metrics read the whole state, such as
+    /// Lion's O(V·d) statistics), so the table is rebuilt by an exact replay when it is asked for.
+    csv_cache: Option<(u64, String)>,
 }
 
 /// Runs `draw` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
@@ -98,19 +99,12 @@ impl Figure {
     pub fn new(panel_id: &str, canvas: HtmlCanvasElement) -> Result<Figure, JsError> {
         let panel = panels::find(panel_id).ok_or_else(|| JsError::new(&format!("unknown panel '{panel_id}'")))?;
         let runner = Runner::with_defaults(panel);
-        let mut history = Recorder::new();
-        history.record(&runner);
-        Ok(Figure { runner, canvas, dpr: 1.0, history, history_stale: false })
+        Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None })
     }
 
-    /// Called after anything that rebuilt the run: a run back at step 0 starts a new table at once; otherwise
-    /// the table is rebuilt by a replay when it is next needed.
+    /// Called after anything that rebuilt the run: the last CSV export no longer describes it.
     fn rebuilt(&mut self) {
-        self.history.clear();
-        self.history_stale = self.runner.steps() > 0;
-        if !self.history_stale {
-            self.history.record(&self.runner);
-        }
+        self.csv_cache = None;
     }
 
     /// The panel id.
@@ -155,11 +149,7 @@ impl Figure {
 
     /// Advances up to `n` steps; returns the number taken (fewer after divergence).
     pub fn step(&mut self, n: u32) -> u32 {
-        if self.history_stale {
-            self.runner.step(n as u64) as u32
-        } else {
-            self.history.step(&mut self.runner, n as u64) as u32
-        }
+        self.runner.step(n as u64) as u32
     }
 
     /// Goes to step `target` (clamped to the panel's replay limit): steps forward from the current state, or
@@ -171,11 +161,7 @@ impl Figure {
             self.reset();
         }
         let n = target - self.runner.steps().min(target);
-        if self.history_stale {
-            self.runner.step(n);
-        } else {
-            self.history.step(&mut self.runner, n);
-        }
+        self.runner.step(n);
         self.runner.steps() as f64
     }
 
@@ -185,13 +171,18 @@ impl Figure {
     }
 
     /// The metrics history as CSV: a `step` column and one column per scalar metric, one row per recorded step,
-    /// at most 10 000 rows, evenly spaced from step 0 to the current step.
+    /// at most 10 000 rows, evenly spaced from step 0 to the current step, rebuilt by replaying the run from step 0
+    /// (exact: a run depends only on its panel, settings, seed and step count).
     pub fn metrics_csv(&mut self) -> String {
-        if self.history_stale {
-            self.history = Recorder::replay(&self.runner);
-            self.history_stale = false;
+        let steps = self.runner.steps();
+        match &self.csv_cache {
+            Some((at, csv)) if *at == steps => csv.clone(),
+            _ => {
+                let csv = Recorder::replay(&self.runner).csv();
+                self.csv_cache = Some((steps, csv.clone()));
+                csv
+            }
         }
-        self.history.csv()
     }
 
     /// Steps taken since the last reset.
