@@ -183,6 +183,12 @@ impl Panel for DiracGanPanel {
     fn steps_per_frame(&self) -> u32 {
         2
     }
+    fn max_auto_steps(&self) -> u32 {
+        // The spiral is the figure's point: uncapped, "auto" takes hundreds of steps a frame and a diverging
+        // setting (WGAN with simultaneous steps grows ×1.02 a step) overflows within seconds, leaving a picture
+        // at 1e6 scale. Twenty a frame shows every preset's claim within about 2 s and keeps the spiral visible.
+        20
+    }
     fn golden_steps(&self) -> u64 {
         500
     }
