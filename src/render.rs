@@ -37,6 +37,26 @@ pub fn svg(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<St
     Ok(buf)
 }
 
+/// Renders the run's figure as SVG like [`svg`], laying text out with `measure` (the CSS font string and the
+/// text to a size in pixels) instead of the font layer, and writing text at the measured size: the browser
+/// passes its canvas's measurement, so that the export places and sizes every text run as the canvas does.
+pub fn svg_measured(
+    runner: &Runner,
+    width: u32,
+    height: u32,
+    theme: &Theme,
+    measure: crate::plot::measure::MeasureFn<'_>,
+) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let backend = crate::plot::measure::Measured::svg(SVGBackend::with_string(&mut buf, (width, height)), measure);
+        let root = AnyBackend::new(backend).into_drawing_area();
+        runner.paint(&root, theme)?;
+        root.present().map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(buf)
+}
+
 /// Renders the run's figure as an encoded PNG image of `width` × `height` CSS pixels times the theme's scale.
 ///
 /// The picture is drawn into memory and encoded here, so that writing it is left to the caller and every
