@@ -9,6 +9,7 @@
 
 use super::model::{Model, BUCKETS};
 use super::LionSim;
+use crate::plot::axis::time_extent;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
 use crate::plot::{is_wide, log_range, AnyBackend, Area, DrawResult, Theme};
@@ -391,7 +392,7 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
     let items: Vec<(String, RGBColor)> =
         (0..4).map(|b| (BUCKET_LABELS[b].to_string(), bucket_color(theme, b))).collect();
     let top = keys(area, theme, &items)?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let cap = m.cfg.cap();
     let mut ys: Vec<f64> = Vec::new();
     for (_, s) in sim.series.items() {
@@ -434,7 +435,7 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
 fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
     let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
     let pts: Vec<(f64, f64)> =
@@ -474,7 +475,7 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
         theme,
         &[("θ".to_string(), c_theta), ("sign(m)·scale".to_string(), c_sign), ("constant-sign law".to_string(), c_an)],
     )?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let theta: Vec<(f64, f64)> = items
         .iter()
         .filter_map(|(t, s)| s.theta.get(j).map(|x| (*t as f64, (*x as f64).clamp(-LIMIT, LIMIT))))
