@@ -3,19 +3,19 @@
 
 use super::Theme;
 
-/// The end of a time axis showing steps (or time) `0..=t`: the smallest of 1, 2 and 5 times a power of ten that
-/// is at least `t` (and at least `min`).
+/// The end of a time axis showing steps (or time) `0..=t`: the smallest of 1, 1.5, 2, 3, 4, 6 and 8 times a power
+/// of ten that is at least `t` (and at least `min`).
 ///
-/// The axis grows in round jumps ahead of the run instead of ending at the current step: the run's whole history
-/// fills between 40 % and 100 % of the width, tick labels stay round and still between jumps, and a long run
-/// does not squeeze its start against the left edge any more than the last jump did.
+/// The axis grows in round jumps ahead of the run (each at most 1.5 times the last) instead of ending at the
+/// current step: the run's whole history fills between two thirds and all of the width, tick labels stay round
+/// and still between jumps, and a run that settles keeps most of the width.
 pub fn time_extent(t: f64, min: f64) -> f64 {
     let t = if t.is_finite() { t.max(min) } else { min };
     if t <= 0.0 {
         return min.max(1.0);
     }
     let p = 10f64.powf(t.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
+    for m in [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0] {
         // A small tolerance keeps exact powers (t = 1000) from jumping to the next step by rounding.
         if m * p >= t * (1.0 - 1e-12) {
             return m * p;
@@ -93,17 +93,19 @@ mod tests {
     fn time_axes_grow_in_round_steps_and_keep_the_run_in_view() {
         assert_eq!(time_extent(0.0, 10.0), 10.0);
         assert_eq!(time_extent(7.0, 10.0), 10.0);
-        assert_eq!(time_extent(11.0, 10.0), 20.0);
+        assert_eq!(time_extent(11.0, 10.0), 15.0);
         assert_eq!(time_extent(1000.0, 1.0), 1000.0);
-        assert_eq!(time_extent(1001.0, 1.0), 2000.0);
-        assert_eq!(time_extent(2500.0, 1.0), 5000.0);
-        assert_eq!(time_extent(0.35, 0.1), 0.5);
+        assert_eq!(time_extent(1001.0, 1.0), 1500.0);
+        assert_eq!(time_extent(2500.0, 1.0), 3000.0);
+        assert_eq!(time_extent(201.0, 10.0), 300.0);
+        assert_eq!(time_extent(7000.0, 1.0), 8000.0);
+        assert_eq!(time_extent(0.35, 0.1), 0.4);
         assert_eq!(time_extent(f64::NAN, 10.0), 10.0);
-        // The history always fills at least 40 % of the axis.
+        // The history always fills at least two thirds of the axis.
         for i in 1..2000 {
             let t = i as f64 * 7.3;
             let e = time_extent(t, 1.0);
-            assert!(e >= t && t / e >= 0.4 - 1e-12, "t {t} extent {e}");
+            assert!(e >= t && t / e >= 2.0 / 3.0 - 1e-12, "t {t} extent {e}");
         }
     }
 
