@@ -150,7 +150,7 @@ pub static PRESETS: [Preset; 5] = [
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
-pub static METRICS: [&str; 15] = [
+pub static METRICS: [&str; 16] = [
     "p",
     "sum",
     "max",
@@ -166,6 +166,7 @@ pub static METRICS: [&str; 15] = [
     "k_used",
     "n",
     "naive_f32_ok",
+    "recursion_nan",
 ];
 
 /// Whether the naive f32 softmax `e^y/Σe^y` (shown in the comparison strip when k = 1) is finite at the
@@ -339,28 +340,37 @@ impl Sim for TopkSim {
         self.lab.is_finite()
     }
 
+    /// A run is `ok` whatever a construction computes (its NaN is the phenomenon shown), so every number here is
+    /// either finite or has no value (`null`) with its reason in a yes/no metric: the selected construction's
+    /// output and what is derived from it have none when it broke down to a non-finite output (`breakdown`), and
+    /// the recursion's deviation from the DP has none when the recursion gave NaN (`recursion_nan`).
     fn metrics(&self) -> Metrics {
         let s = self.snapshot();
+        let num_or_null = |v: f64| if v.is_finite() { Metric::Num(v) } else { Metric::Null };
+        let finite = s.check.finite;
+        let out = |v: f64| if finite { num_or_null(v) } else { Metric::Null };
         let threshold = match s.out.lambda {
-            Some(l) => Metric::Num(l * self.lab.tau),
+            Some(l) => out(l * self.lab.tau),
             None => Metric::Null,
         };
+        let recursion_nan = !s.recursion_dev.is_finite();
         vec![
-            ("p", Metric::List(s.out.p.clone())),
-            ("sum", Metric::Num(s.check.sum)),
-            ("max", Metric::Num(s.check.max)),
-            ("min", Metric::Num(s.check.min)),
+            ("p", if finite { Metric::List(s.out.p.clone()) } else { Metric::Null }),
+            ("sum", out(s.check.sum)),
+            ("max", out(s.check.max)),
+            ("min", out(s.check.min)),
             ("threshold", threshold),
-            ("max_dev_hard", Metric::Num(s.check.max_dev_hard)),
+            ("max_dev_hard", out(s.check.max_dev_hard)),
             ("monotone", Metric::Bool(s.check.monotone)),
             ("tau", Metric::Num(self.lab.tau)),
             ("in_range", Metric::Bool(s.check.in_range)),
             ("breakdown", Metric::Bool(s.breakdown(self.lab.cfg.method))),
-            ("recursion_dev", Metric::Num(s.recursion_dev)),
+            ("recursion_dev", num_or_null(s.recursion_dev)),
             ("annealing_done", Metric::Bool(self.lab.annealing_done())),
             ("k_used", Metric::Int(self.lab.k as i64)),
             ("n", Metric::Int(self.lab.x.len() as i64)),
             ("naive_f32_ok", naive_f32_ok(&s)),
+            ("recursion_nan", Metric::Bool(recursion_nan)),
         ]
     }
 
