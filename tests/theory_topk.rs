@@ -800,3 +800,31 @@ fn metrics_are_finite_or_marked_as_having_no_value() {
     }
     assert!(no_value_seen.0 && no_value_seen.1, "the grid must reach both breakdowns: {no_value_seen:?}");
 }
+
+/// Issue 15: a run that anneals and pauses (settled, or paused by the reader) commits the τ it shows to the slider,
+/// the link and the command line. Every τ annealing reaches must therefore be a value the `tau` parameter takes as
+/// it is: the floor 10⁻⁴·τ₀ used to lie below the slider's 0.01, so a settled run restarted at 0.01 with a notice.
+#[test]
+fn every_annealed_tau_is_a_value_the_slider_and_link_carry() {
+    use dynamics::params::fmt_f64;
+    let p = panels::find("topk").unwrap();
+    for tau0 in ["10", "1", "0.3", "0.01", "0.0001", "0.000001"] {
+        let mut r = runner(&[("tau", tau0), ("anneal", "0.8")], 3);
+        let mut done = false;
+        for _ in 0..200 {
+            r.step(1);
+            let tau = num(&metrics(&r), "tau");
+            let text = fmt_f64(tau);
+            // Committing the shown τ: accepted as is (no clamping notice), and the restarted run shows it.
+            let mut again = Runner::new(p, r.params().clone(), r.seed());
+            let note = again.set_param("tau", &text).unwrap_or_else(|e| panic!("τ₀ {tau0}: {text}: {e}"));
+            assert_eq!(note, None, "τ₀ {tau0}: committing τ = {text} changed it");
+            assert_eq!(num(&metrics(&again), "tau"), text.parse::<f64>().unwrap());
+            done = flag(&metrics(&r), "annealing_done");
+            if done {
+                break;
+            }
+        }
+        assert!(done, "τ₀ {tau0}: annealing must reach its floor within 200 steps at 0.8");
+    }
+}

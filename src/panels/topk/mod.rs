@@ -10,7 +10,8 @@
 //! threshold, the Jacobian, every output against log τ, and all constructions side by side, and it flags where
 //! one fails: values above 1, broken order, the recursion's numerical breakdown, smooth-f ≠ softmax at k = 1,
 //! naive f32 softmax at low τ.
-//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start. Input (a preset, a dragged
+//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start (never below 10⁻⁶, the τ
+//! slider's minimum, so that the τ a paused run commits is the one it shows). Input (a preset, a dragged
 //! bar) does not start annealing ([`Panel::plays_on_input`]), so a failure a preset is about stays on screen until
 //! the reader presses Play; the τ slider then follows the annealed τ ([`Panel::follows`]).
 //!
@@ -26,7 +27,7 @@ use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
-use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, X_MAX};
+use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, TAU_MIN, X_MAX};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -55,7 +56,9 @@ pub static PARAMS: [ParamSpec; 9] = [
         label: "τ (temperature)",
         unit: "",
         help: "The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.",
-        kind: Kind::Float { min: 0.01, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+        // Down to 10⁻⁶ (the theory's design range starts at 0.01): annealing goes to 10⁻⁴ of the start, and a
+        // paused run commits the τ it shows, so the slider and the link must be able to carry it.
+        kind: Kind::Float { min: TAU_MIN, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "x",
@@ -89,7 +92,7 @@ pub static PARAMS: [ParamSpec; 9] = [
         key: "anneal",
         label: "anneal (τ factor per step)",
         unit: "×",
-        help: "Play multiplies τ by this each step, down to 10⁻⁴ of the start; 1 = no annealing.",
+        help: "Play multiplies τ by this each step, down to 10⁻⁴ of the start (at least 10⁻⁶); 1 = no annealing.",
         kind: Kind::Float { min: 0.8, max: 1.0, default: 0.97, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
