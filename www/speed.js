@@ -62,3 +62,62 @@ export class AutoSpeed {
     this.plan = Math.min(this.cap, Math.max(1, next));
   }
 }
+
+/** Length of one measuring window of the rates shown (steps per second, milliseconds per frame). */
+export const RATE_WINDOW_MS = 500;
+/**
+ * Frames further apart than this did not follow each other in an animation: the page was busy elsewhere (loading,
+ * building the other figures, applying a link), hidden, or the figure had nothing to do. Such a gap restarts the
+ * window instead of being counted as time spent stepping.
+ */
+export const RATE_GAP_MS = 250;
+
+/**
+ * Steps per second and milliseconds per frame of a playing figure, over windows of `RATE_WINDOW_MS`. A window
+ * starts at a frame and counts the frames after it. Without the gap rule, the first window after opening a link
+ * spanned the page's start-up: one frame of 4 steps, then the next one 2 s later, read as "2 steps/s" for a panel
+ * that runs hundreds.
+ */
+export class RateMeter {
+  constructor({ windowMs = RATE_WINDOW_MS, gapMs = RATE_GAP_MS } = {}) {
+    this.windowMs = windowMs;
+    this.gapMs = gapMs;
+    this.stepsPerSec = null;
+    this.msPerFrame = null;
+    this.reset();
+  }
+
+  /** Starts a new window; `keepShown` keeps the last numbers until the new window completes. */
+  reset(keepShown = false) {
+    this.start = 0;
+    this.last = 0;
+    this.steps = 0;
+    this.frameMs = 0;
+    this.frames = 0;
+    if (!keepShown) {
+      this.stepsPerSec = null;
+      this.msPerFrame = null;
+    }
+  }
+
+  /** Records a frame at time `now` (ms) that took `taken` steps in `elapsed` ms. */
+  record(now, taken, elapsed) {
+    if (this.start === 0 || now - this.last > this.gapMs) {
+      this.reset(true);
+      this.start = now;
+      this.last = now;
+      return;
+    }
+    this.last = now;
+    this.steps += taken;
+    this.frameMs += elapsed;
+    this.frames += 1;
+    if (now - this.start >= this.windowMs) {
+      this.stepsPerSec = (this.steps * 1000) / (now - this.start);
+      this.msPerFrame = this.frameMs / this.frames;
+      const keep = { stepsPerSec: this.stepsPerSec, msPerFrame: this.msPerFrame };
+      this.reset(true);
+      Object.assign(this, keep, { start: now, last: now });
+    }
+  }
+}

@@ -4,7 +4,7 @@
 use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
-pub static INFO: [MetricInfo; 15] = [
+pub static INFO: [MetricInfo; 16] = [
     MetricInfo::new("p", "p (output)", "", "output"),
     MetricInfo::new("sum", "Σ p", "", "output"),
     MetricInfo::new("max", "max p", "", "output"),
@@ -20,4 +20,5 @@ pub static INFO: [MetricInfo; 15] = [
     MetricInfo::new("k_used", "k used", "", "run"),
     MetricInfo::new("n", "n (scores)", "", "run"),
     MetricInfo::new("naive_f32_ok", "naive f32 softmax finite (k = 1)", "", "checks"),
+    MetricInfo::new("recursion_nan", "post's recursion gives NaN", "", "checks"),
 ];
