@@ -8,6 +8,7 @@ pub mod axis;
 mod backend;
 pub mod chart;
 pub mod draw;
+pub mod legend;
 pub mod measure;
 
 pub use backend::{AnyBackend, BackendError};
