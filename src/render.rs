@@ -170,7 +170,18 @@ pub fn text_width(text: &str, size: f64) -> f64 {
         .map(|(run, cjk)| {
             let (font, px) = if cjk { (&f.cjk, size * f.cjk_scale) } else { (&f.latin, size) };
             let scaled = font.as_scaled(px as f32);
-            run.chars().map(|c| scaled.h_advance(font.glyph_id(c)) as f64).sum::<f64>()
+            // Advances plus kerning, exactly as plotters lays out one run.
+            let mut prev = None;
+            let mut w = 0.0;
+            for c in run.chars() {
+                let g = font.glyph_id(c);
+                w += scaled.h_advance(g) as f64;
+                if let Some(pg) = prev {
+                    w += scaled.kern(pg, g) as f64;
+                }
+                prev = Some(g);
+            }
+            w
         })
         .sum()
 }

@@ -6,7 +6,7 @@ use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
 pub static INFO: [MetricInfo; 12] = [
-    MetricInfo::new("max_abs", T::new("max |entry|", "最大 |分量|"), "", T::new("embedding", "Embedding")),
+    MetricInfo::new("max_abs", T::new("max |entry|", "最大 |分量|"), "", T::new("embedding", "Embedding 表")),
     MetricInfo::new(
         "max_top20",
         T::new("max |entry|, ranks 1–20", "最大 |分量|，排名 1–20"),
@@ -31,12 +31,12 @@ pub static INFO: [MetricInfo; 12] = [
         "",
         T::new("by token rank", "按 token 排名"),
     ),
-    MetricInfo::new("rows_at_cap", T::new("rows at 1/λ", "达到 1/λ 的行数"), "", T::new("embedding", "Embedding")),
+    MetricInfo::new("rows_at_cap", T::new("rows at 1/λ", "达到 1/λ 的行数"), "", T::new("embedding", "Embedding 表")),
     MetricInfo::new(
         "min_rank_at_cap",
         T::new("most frequent rank at 1/λ", "达到 1/λ 的最高频排名"),
         "",
-        T::new("embedding", "Embedding"),
+        T::new("embedding", "Embedding 表"),
     ),
     MetricInfo::new("loss", T::new("loss (last batch)", "损失（最后一个批次）"), "", T::new("run", "运行")),
     MetricInfo::new("cap", T::new("1/λ (the cap)", "1/λ（上限）"), "", T::new("theory", "理论")),

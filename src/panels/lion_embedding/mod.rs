@@ -140,7 +140,7 @@ pub static PARAMS: [ParamSpec; 21] = [
     },
     ParamSpec {
         key: "ftz",
-        label: T::new("flush-to-zero", "flush-to-zero"),
+        label: T::new("flush-to-zero", "下溢清零"),
         unit: "",
         help: T::new("Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent token's momentum reaches 0.", "模拟 GPU 的下溢清零：绝对值低于 2^−126 的 f32 存储值变为 0，因此缺席 token 的动量会归零。"),
         kind: Kind::Bool { default: false },

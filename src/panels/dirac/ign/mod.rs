@@ -116,7 +116,7 @@ pub static PARAMS: [ParamSpec; 13] = [
         key: "optimizer",
         label: T::new("optimiser", "优化器"),
         unit: "",
-        help: T::new("gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.", "gd：普通梯度下降；adam：与复现代码一样，betas 为 (0.5, 0.999) 的 Adam。"),
+        help: T::new("gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.", "gd：普通梯度下降；adam：与复现代码一样，β 为 (0.5, 0.999) 的 Adam。"),
         kind: Kind::Choice { choices: &["gd", "adam"], default: "gd" },
     },
 ];

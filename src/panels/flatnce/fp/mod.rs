@@ -96,7 +96,7 @@ pub static PARAMS: [ParamSpec; 6] = [
 pub static PRESETS: [Preset; 3] = [
     Preset::new(
         "dominant-positive",
-        T::new("dominant positive: loss32 = 0", "正样本占优：loss32 = 0"),
+        T::new("dominant positive: loss32 = 0", "正样本占优：f32 损失 = 0"),
         &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
     )
     .claim(Claim::new(
