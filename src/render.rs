@@ -3,9 +3,9 @@
 use crate::plot::{AnyBackend, Theme};
 use crate::runner::Runner;
 use plotters::prelude::*;
-use plotters_svg::SVGBackend;
 #[cfg(not(target_arch = "wasm32"))]
 use plotters_backend::DrawingErrorKind;
+use plotters_svg::SVGBackend;
 
 /// The DejaVu Sans font embedded for native text layout and PNG output, so that no system fonts are needed.
 #[cfg(not(target_arch = "wasm32"))]
@@ -47,6 +47,26 @@ pub fn svg(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<St
         #[cfg(not(target_arch = "wasm32"))]
         let svg = FontFallback { inner: svg, split: false };
         let root = AnyBackend::new(svg).into_drawing_area();
+        runner.paint(&root, theme)?;
+        root.present().map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(buf)
+}
+
+/// Renders the run's figure as SVG like [`svg`], laying text out with `measure` (the CSS font string and the
+/// text to a size in pixels) instead of the font layer, and writing text at the measured size: the browser
+/// passes its canvas's measurement, so that the export places and sizes every text run as the canvas does.
+pub fn svg_measured(
+    runner: &Runner,
+    width: u32,
+    height: u32,
+    theme: &Theme,
+    measure: crate::plot::measure::MeasureFn<'_>,
+) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let backend = crate::plot::measure::Measured::svg(SVGBackend::with_string(&mut buf, (width, height)), measure);
+        let root = AnyBackend::new(backend).into_drawing_area();
         runner.paint(&root, theme)?;
         root.present().map_err(|e| format!("{e:?}"))?;
     }

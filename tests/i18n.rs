@@ -20,11 +20,71 @@ use std::path::PathBuf;
 /// Latin words a Chinese string may keep: names of methods, models and people, abbreviations, function names
 /// in formulas, and the terms `docs/zh-glossary.md` keeps in English.
 const NAMES: &[&str] = &[
-    "SimSiam", "BYOL", "EMA", "GAN", "WGAN", "Dirac", "IGN", "Hopf", "Wasserstein", "Jacobian", "InfoNCE", "FlatNCE",
-    "Lion", "Tiger", "Adam", "AdamW", "SGD", "Zipf", "RMS", "GPU", "TaiLr", "AUROC", "BCE", "Top", "Softmax",
-    "softmax", "sigmoid", "DP", "NaN", "ulp", "ulps", "tuning", "Embedding", "token", "prompt", "logits", "logit",
-    "onehot", "one", "hot", "cos", "log", "exp", "tanh", "clip", "max", "min", "round", "diag", "Var", "Re", "Im",
-    "sgn", "sign", "float", "Sigmoid", "rec", "idem", "tight", "rms", "row", "Su", "LM", "CE", "inf",
+    "SimSiam",
+    "BYOL",
+    "EMA",
+    "GAN",
+    "WGAN",
+    "Dirac",
+    "IGN",
+    "Hopf",
+    "Wasserstein",
+    "Jacobian",
+    "InfoNCE",
+    "FlatNCE",
+    "Lion",
+    "Tiger",
+    "Adam",
+    "AdamW",
+    "SGD",
+    "Zipf",
+    "RMS",
+    "GPU",
+    "TaiLr",
+    "AUROC",
+    "BCE",
+    "Top",
+    "Softmax",
+    "softmax",
+    "sigmoid",
+    "DP",
+    "NaN",
+    "ulp",
+    "ulps",
+    "tuning",
+    "Embedding",
+    "token",
+    "prompt",
+    "logits",
+    "logit",
+    "onehot",
+    "one",
+    "hot",
+    "cos",
+    "log",
+    "exp",
+    "tanh",
+    "clip",
+    "max",
+    "min",
+    "round",
+    "diag",
+    "Var",
+    "Re",
+    "Im",
+    "sgn",
+    "sign",
+    "float",
+    "Sigmoid",
+    "rec",
+    "idem",
+    "tight",
+    "rms",
+    "row",
+    "Su",
+    "LM",
+    "CE",
+    "inf",
 ];
 
 /// Whether a Latin word may stay in a Chinese string of `panel`: a name, a parameter key, a choice value or a
@@ -42,8 +102,7 @@ fn allowed(word: &str, panel: &dyn Panel) -> bool {
         };
         std::iter::once(s.key).chain(choices)
     });
-    api.chain(panel.metric_names().iter().copied())
-        .any(|k| k == word || k.split(['-', '_']).any(|part| part == word))
+    api.chain(panel.metric_names().iter().copied()).any(|k| k == word || k.split(['-', '_']).any(|part| part == word))
 }
 
 /// The Latin words (runs of ASCII letters) of a string.

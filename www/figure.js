@@ -20,7 +20,7 @@ import { makeControl } from "./controls.js";
 import { t } from "./i18n.js";
 import { defaultText, formatNumber } from "./format.js";
 import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
-import { AutoSpeed } from "./speed.js";
+import { AutoSpeed, RateMeter } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
@@ -31,7 +31,6 @@ const STICKY_SHARE = 0.6;
 /** Readouts are refreshed at most this often while a figure runs. */
 const READOUT_INTERVAL_MS = 100;
 /** The window over which steps per second and milliseconds per frame are averaged. */
-const RATE_WINDOW_MS = 500;
 /**
  * Choices of the steps-per-frame control besides "auto" (the default: as many steps as fit a frame budget, see
  * www/speed.js); each panel's default is added when it is missing.
@@ -105,7 +104,7 @@ export class FigureView {
     this.firstFrame = null;
     this.frameTimes = [];
     this.readoutInterval = READOUT_INTERVAL_MS;
-    this.rate = { start: 0, steps: 0, frameMs: 0, frames: 0, stepsPerSec: null, msPerFrame: null };
+    this.rate = new RateMeter();
     this.lastReadout = -Infinity;
     this.buildDom();
   }
@@ -876,33 +875,22 @@ export class FigureView {
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed);
+    // Auto's stepping budget is what the rest of the frame leaves of its target (www/speed.js).
+    if (running && this.speed === "auto") this.auto.noteOther(elapsed - this.auto.lastElapsed);
     return this.playing && this.diverged === null && !this.failed;
   }
 
-  /** Accumulates steps per second and milliseconds per frame over a short window. */
+  /** Accumulates steps per second and milliseconds per frame over a short window (see `RateMeter`). */
   recordFrame(now, taken, elapsed) {
     this.frameTimes.push(elapsed);
     if (this.frameTimes.length > FRAME_TIME_HISTORY)
       this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
-    const r = this.rate;
-    if (r.start === 0) {
-      r.start = now;
-      return;
-    }
-    r.steps += taken;
-    r.frameMs += elapsed;
-    r.frames += 1;
-    if (now - r.start >= RATE_WINDOW_MS) {
-      r.stepsPerSec = (r.steps * 1000) / (now - r.start);
-      r.msPerFrame = r.frameMs / r.frames;
-      Object.assign(r, { start: now, steps: 0, frameMs: 0, frames: 0 });
-    }
+    this.rate.record(now, taken, elapsed);
   }
 
   /** Starts a new measuring window; `keepShown` keeps the last numbers on display until the window completes. */
   resetRates(keepShown = false) {
-    Object.assign(this.rate, { start: 0, steps: 0, frameMs: 0, frames: 0 });
-    if (!keepShown) Object.assign(this.rate, { stepsPerSec: null, msPerFrame: null });
+    this.rate.reset(keepShown);
   }
 
   updateReadouts(now = performance.now()) {

@@ -9,6 +9,7 @@
 
 use super::model::{Model, BUCKETS};
 use super::LionSim;
+use crate::plot::axis::{label_budget, time_extent};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
 use crate::plot::{is_wide, log_range, AnyBackend, Area, DrawResult, Theme};
@@ -44,6 +45,27 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         series_chart(&series, sim, theme, true)?;
         cap_chart(&cap, sim, theme)?;
         inspector(&insp, sim, theme, true)?;
+    } else if (h as f64) / theme.scale < 560.0 {
+        // A short phone figure (the page caps a sticky canvas at 60 % of the window): the count of rows at the
+        // cap is in the headline already, so its chart gives its height to the others; below 480 px the token
+        // inspector, which needs height to read, gives way too.
+        let roomy = (h as f64) / theme.scale >= 480.0;
+        let fr: &[f64] = if roomy { &[0.37, 0.2, 0.22] } else { &[0.42, 0.22] };
+        let mut rest = area.clone();
+        let mut parts = Vec::new();
+        for f in fr {
+            let (a, b) = rest.split_vertically((h as f64 * f) as u32);
+            parts.push(a);
+            rest = b;
+        }
+        scatter_chart(&parts[0], sim, theme, false)?;
+        heat_map(&parts[1], sim, theme)?;
+        if roomy {
+            series_chart(&parts[2], sim, theme, false)?;
+            inspector(&rest, sim, theme, false)?;
+        } else {
+            series_chart(&rest, sim, theme, false)?;
+        }
     } else {
         let fr = [0.27, 0.17, 0.2, 0.12];
         let mut rest = area.clone();
@@ -199,6 +221,10 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         .x_label_area_size(theme.px(30.0))
         .y_label_area_size(theme.px(40.0))
         .build_cartesian_2d((1.0..x1).log_scale(), (lo..hi).log_scale())?;
+    // On a short chart the long axis description would reach into the headline, and ticks into each other.
+    let plot_h = chart.plotting_area().dim_in_pixel().1;
+    let desc = theme.font(10.5);
+    let long_fits = area.estimate_text_size("max |row entry|", &desc).is_ok_and(|(w, _)| w + theme.px(8.0) <= plot_h);
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -207,9 +233,9 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         .label_style(theme.font(10.0))
         .axis_desc_style(theme.font(10.5))
         .x_desc("frequency rank (log)")
-        .y_desc("max |row entry|")
+        .y_desc(if long_fits { "max |row entry|" } else { "max|E|" })
         .x_labels(if wide { 6 } else { 4 })
-        .y_labels(6)
+        .y_labels(label_budget(6, plot_h as i32, theme, 15.0))
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
         .draw()?;
@@ -349,6 +375,7 @@ where
         .x_label_area_size(theme.px(20.0))
         .y_label_area_size(theme.px(40.0))
         .build_cartesian_2d(0.0..t1, y)?;
+    let plot_h = chart.plotting_area().dim_in_pixel().1 as i32;
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -356,7 +383,7 @@ where
         .axis_style(theme.muted())
         .label_style(theme.font(10.0))
         .x_labels(if wide { 5 } else { 4 })
-        .y_labels(ylabels)
+        .y_labels(label_budget(ylabels, plot_h, theme, 15.0))
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
         .draw()?;
@@ -391,7 +418,7 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
     let items: Vec<(String, RGBColor)> =
         (0..4).map(|b| (BUCKET_LABELS[b].to_string(), bucket_color(theme, b))).collect();
     let top = keys(area, theme, &items)?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let cap = m.cfg.cap();
     let mut ys: Vec<f64> = Vec::new();
     for (_, s) in sim.series.items() {
@@ -434,7 +461,7 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
 fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
     let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
     let pts: Vec<(f64, f64)> =
@@ -474,7 +501,7 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
         theme,
         &[("θ".to_string(), c_theta), ("sign(m)·scale".to_string(), c_sign), ("constant-sign law".to_string(), c_an)],
     )?;
-    let t1 = (m.t as f64).max(1.0);
+    let t1 = time_extent(m.t as f64, 10.0);
     let theta: Vec<(f64, f64)> = items
         .iter()
         .filter_map(|(t, s)| s.theta.get(j).map(|x| (*t as f64, (*x as f64).clamp(-LIMIT, LIMIT))))

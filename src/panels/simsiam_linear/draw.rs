@@ -4,6 +4,7 @@
 
 use super::model::Variant;
 use super::{LinearSim, Sample};
+use crate::plot::axis::time_extent;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
@@ -294,7 +295,7 @@ fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor
 
 /// The right end of the time axes: the current time, at least 1.
 fn t_max(sim: &LinearSim) -> f64 {
-    sim.model.time().max(1.0)
+    time_extent(sim.model.time(), 1.0)
 }
 
 /// A horizontal dashed reference line across the chart.

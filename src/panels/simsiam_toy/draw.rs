@@ -3,6 +3,7 @@
 
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
+use crate::plot::axis::time_extent;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::{
@@ -129,7 +130,7 @@ fn mode_index(m: Mode) -> usize {
 }
 
 fn t_max(sim: &ToySim) -> f64 {
-    sim.t().max(1.0)
+    time_extent(sim.t(), 1.0)
 }
 
 fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {

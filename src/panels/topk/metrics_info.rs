@@ -5,7 +5,7 @@ use crate::i18n::T;
 use crate::panel::MetricInfo;
 
 /// One entry per metric, in the order of [`super::METRICS`].
-pub static INFO: [MetricInfo; 15] = [
+pub static INFO: [MetricInfo; 16] = [
     MetricInfo::new("p", T::new("p (output)", "p（输出）"), "", T::new("output", "输出")),
     MetricInfo::new("sum", T::new("Σ p", "Σ p"), "", T::new("output", "输出")),
     MetricInfo::new("max", T::new("max p", "max p"), "", T::new("output", "输出")),
@@ -23,6 +23,12 @@ pub static INFO: [MetricInfo; 15] = [
     MetricInfo::new(
         "naive_f32_ok",
         T::new("naive f32 softmax finite (k = 1)", "朴素 f32 Softmax 有限（k = 1）"),
+        "",
+        T::new("checks", "检查"),
+    ),
+    MetricInfo::new(
+        "recursion_nan",
+        T::new("post's recursion gives NaN", "原文的递推给出 NaN"),
         "",
         T::new("checks", "检查"),
     ),

@@ -10,7 +10,8 @@
 //! threshold, the Jacobian, every output against log τ, and all constructions side by side, and it flags where
 //! one fails: values above 1, broken order, the recursion's numerical breakdown, smooth-f ≠ softmax at k = 1,
 //! naive f32 softmax at low τ.
-//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start. Input (a preset, a dragged
+//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start (never below 10⁻⁶, the τ
+//! slider's minimum, so that the τ a paused run commits is the one it shows). Input (a preset, a dragged
 //! bar) does not start annealing ([`Panel::plays_on_input`]), so a failure a preset is about stays on screen until
 //! the reader presses Play; the τ slider then follows the annealed τ ([`Panel::follows`]).
 //!
@@ -27,7 +28,7 @@ use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
-use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, X_MAX};
+use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, TAU_MIN, X_MAX};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -59,7 +60,9 @@ pub static PARAMS: [ParamSpec; 9] = [
         label: T::new("τ (temperature)", "τ（温度）"),
         unit: "",
         help: T::new("The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.", "输出为 ST_k(x/τ)；τ 越小越接近硬 Top-k。点击退火图可设定 τ。"),
-        kind: Kind::Float { min: 0.01, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+        // Down to 10⁻⁶ (the theory's design range starts at 0.01): annealing goes to 10⁻⁴ of the start, and a
+        // paused run commits the τ it shows, so the slider and the link must be able to carry it.
+        kind: Kind::Float { min: TAU_MIN, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "x",
@@ -93,7 +96,7 @@ pub static PARAMS: [ParamSpec; 9] = [
         key: "anneal",
         label: T::new("anneal (τ factor per step)", "退火（τ 每步的倍数）"),
         unit: "×",
-        help: T::new("Play multiplies τ by this each step, down to 10⁻⁴ of the start; 1 = no annealing.", "播放时每步把 τ 乘以此数，直到初值的 10⁻⁴；1 表示不退火。"),
+        help: T::new("Play multiplies τ by this each step, down to 10⁻⁴ of the start (at least 10⁻⁶); 1 = no annealing.", "播放时每步把 τ 乘以此数，直到初值的 10⁻⁴（至少 10⁻⁶）；1 表示不退火。"),
         kind: Kind::Float { min: 0.8, max: 1.0, default: 0.97, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
@@ -175,7 +178,7 @@ pub static PRESETS: [Preset; 5] = [
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
-pub static METRICS: [&str; 15] = [
+pub static METRICS: [&str; 16] = [
     "p",
     "sum",
     "max",
@@ -191,6 +194,7 @@ pub static METRICS: [&str; 15] = [
     "k_used",
     "n",
     "naive_f32_ok",
+    "recursion_nan",
 ];
 
 /// Whether the naive f32 softmax `e^y/Σe^y` (shown in the comparison strip when k = 1) is finite at the
@@ -364,28 +368,37 @@ impl Sim for TopkSim {
         self.lab.is_finite()
     }
 
+    /// A run is `ok` whatever a construction computes (its NaN is the phenomenon shown), so every number here is
+    /// either finite or has no value (`null`) with its reason in a yes/no metric: the selected construction's
+    /// output and what is derived from it have none when it broke down to a non-finite output (`breakdown`), and
+    /// the recursion's deviation from the DP has none when the recursion gave NaN (`recursion_nan`).
     fn metrics(&self) -> Metrics {
         let s = self.snapshot();
+        let num_or_null = |v: f64| if v.is_finite() { Metric::Num(v) } else { Metric::Null };
+        let finite = s.check.finite;
+        let out = |v: f64| if finite { num_or_null(v) } else { Metric::Null };
         let threshold = match s.out.lambda {
-            Some(l) => Metric::Num(l * self.lab.tau),
+            Some(l) => out(l * self.lab.tau),
             None => Metric::Null,
         };
+        let recursion_nan = !s.recursion_dev.is_finite();
         vec![
-            ("p", Metric::List(s.out.p.clone())),
-            ("sum", Metric::Num(s.check.sum)),
-            ("max", Metric::Num(s.check.max)),
-            ("min", Metric::Num(s.check.min)),
+            ("p", if finite { Metric::List(s.out.p.clone()) } else { Metric::Null }),
+            ("sum", out(s.check.sum)),
+            ("max", out(s.check.max)),
+            ("min", out(s.check.min)),
             ("threshold", threshold),
-            ("max_dev_hard", Metric::Num(s.check.max_dev_hard)),
+            ("max_dev_hard", out(s.check.max_dev_hard)),
             ("monotone", Metric::Bool(s.check.monotone)),
             ("tau", Metric::Num(self.lab.tau)),
             ("in_range", Metric::Bool(s.check.in_range)),
             ("breakdown", Metric::Bool(s.breakdown(self.lab.cfg.method))),
-            ("recursion_dev", Metric::Num(s.recursion_dev)),
+            ("recursion_dev", num_or_null(s.recursion_dev)),
             ("annealing_done", Metric::Bool(self.lab.annealing_done())),
             ("k_used", Metric::Int(self.lab.k as i64)),
             ("n", Metric::Int(self.lab.x.len() as i64)),
             ("naive_f32_ok", naive_f32_ok(&s)),
+            ("recursion_nan", Metric::Bool(recursion_nan)),
         ]
     }
 

@@ -216,7 +216,9 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
 
 fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let c = &sim.model.cfg;
-    let n1 = (sim.model.steps as f64).max(10.0);
+    // The axis grows ahead of the run; the y range covers the prediction up to the current step only.
+    let n = (sim.model.steps as f64).max(10.0);
+    let n1 = crate::plot::axis::time_extent(n, 10.0);
     let radii: Vec<(f64, f64)> = sim
         .hist
         .items()
@@ -241,7 +243,7 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let mut vals: Vec<f64> = radii.iter().map(|p| p.1).chain(qs.iter().map(|p| p.1)).collect();
     if let Some(rho) = rate_shown {
         // The predicted end value, in logs so that it cannot overflow.
-        let l = sim.r0.ln() + n1 * rho.ln();
+        let l = sim.r0.ln() + n * rho.ln();
         vals.push(l.clamp(-690.0, 690.0).exp());
     }
     vals.push(sim.r0);

@@ -7,6 +7,7 @@ mod style;
 
 use crate::panels::multitask::model::{Replay, Scheme};
 use crate::panels::multitask::MultitaskSim;
+use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
@@ -21,10 +22,13 @@ pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<Pl
     } else {
         // Stacked: the plane on top, then the loss chart and the weights, each across the full width, since
         // the weight bars need the width for their labels.
+        // On a short phone figure (the page's capped sticky canvas) the weights get a larger share, so that
+        // every scheme's row keeps a readable height.
         let (_, h) = area.dim_in_pixel();
-        let (top, rest) = area.split_vertically((h as f64 * 0.5) as u32);
+        let short = (h as f64) / theme.scale < 560.0;
+        let (top, rest) = area.split_vertically((h as f64 * if short { 0.48 } else { 0.5 }) as u32);
         let (_, rh) = rest.dim_in_pixel();
-        let (mid, bottom) = rest.split_vertically((rh as f64 * 0.4) as u32);
+        let (mid, bottom) = rest.split_vertically((rh as f64 * if short { 0.42 } else { 0.4 }) as u32);
         (top, mid, bottom)
     };
     let map = plane(&plane_area, sim, theme, wide)?;
@@ -147,7 +151,14 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         r if wide => format!("replay {}: thin = replayed, wide = original", replay_text(r)),
         r => format!("replay {}: thin = new", replay_text(r)),
     };
-    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font(13.0))?;
+    // The headline stays within the plane's own column (beside it, the loss chart has its own title).
+    let hstyle = theme.font(13.0);
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
+    let short_title = title
+        .replace(" loss-weighting schemes on 3 tasks", " schemes, 3 tasks")
+        .replace("not from the post", "not in post");
+    let title = fitting(area, &[title, short_title], &hstyle, max_w);
+    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle)?;
     let dv = diverged_list(sim);
     let mut top = 26.0;
     if !dv.is_empty() {
@@ -276,6 +287,21 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         (x - pxr.start, y - pyr.start)
     };
     let fg = theme.fg();
+    // What a task's label must not cover: the start, the centroid, the median, every current iterate and
+    // predicted end, and the paths (sampled).
+    let mut marks: Vec<(i32, i32)> = vec![rel(sim.base.set.theta0), rel(sim.centroid), rel(sim.median)];
+    for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
+        let run = sim.base.run(s);
+        marks.push(rel(run.theta));
+        if let Some(p) = sim.predicted_end(s) {
+            marks.push(rel(p));
+        }
+        let trail = run.trail.points();
+        let every = (trail.len() / 64).max(1);
+        marks.extend(trail.iter().step_by(every).map(|p| rel(*p)));
+    }
+    let (plot_w, plot_h) = (pxr.end - pxr.start, pyr.end - pyr.start);
+    let lstyle = theme.font(11.0);
     for (i, c) in t.c.iter().enumerate().rev() {
         if !in_view(*c) {
             continue;
@@ -284,7 +310,24 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         let hs = theme.dpx(4.5);
         rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
         let label = format!("task {}", i + 1);
-        text_px(&plot, &label, (px + theme.dpx(7.0), py - theme.dpx(16.0)), &theme.font(11.0))?;
+        let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
+        // Above right, above left, below right, below left: the first that stays inside the plot and covers
+        // the fewest marks (the markers are about 7 px across).
+        let (gap, r) = (theme.dpx(7.0), theme.dpx(7.0));
+        let spots = [
+            (px + gap, py - gap - lh),
+            (px - gap - lw, py - gap - lh),
+            (px + gap, py + gap),
+            (px - gap - lw, py + gap),
+        ];
+        let cost = |&(x, y): &(i32, i32)| {
+            let outside = x < 0 || y < 0 || x + lw > plot_w || y + lh > plot_h;
+            let covered =
+                marks.iter().filter(|(mx, my)| *mx >= x - r && *mx <= x + lw + r && *my >= y - r && *my <= y + lh + r);
+            (outside, covered.count())
+        };
+        let at = spots.iter().copied().min_by_key(cost).unwrap_or(spots[0]);
+        text_px(&plot, &label, at, &lstyle)?;
     }
     let start = sim.base.set.theta0;
     if in_view(start) {

@@ -5,6 +5,7 @@ use super::style::{scheme_color, scheme_label};
 use crate::panels::multitask::fixed::scale;
 use crate::panels::multitask::model::{Run, Scheme, N};
 use crate::panels::multitask::MultitaskSim;
+use crate::plot::axis::label_budget;
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
 use crate::plot::{log_range, Area, DrawResult, Theme};
 use plotters::prelude::*;
@@ -89,6 +90,17 @@ fn log_axis(vals: impl Iterator<Item = f64>, floor: f64, ceil: f64) -> ((f64, f6
     ((lo, hi), ticks)
 }
 
+/// Every other tick (or every third, ...) of `ticks`, so that at most `n` remain.
+fn thin(ticks: Vec<f64>, n: usize) -> Vec<f64> {
+    let every = ticks.len().div_ceil(n.max(1)).max(1);
+    ticks.into_iter().step_by(every).collect()
+}
+
+/// The height in device pixels of the loss chart's plotting area on `area` (its margins and label area off).
+fn plot_height(area: &Area<'_>, theme: &Theme) -> i32 {
+    area.dim_in_pixel().1 as i32 - theme.dpx(22.0) - theme.dpx(8.0) - theme.dpx(20.0)
+}
+
 /// Whole decades inside `[lo, hi]`, thinned to at most about five.
 fn decades(lo: f64, hi: f64) -> Vec<f64> {
     let (k0, k1) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
@@ -157,7 +169,7 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
         .y_label_area_size(theme.px(40.0))
         .build_cartesian_2d(
             (1.0..x1).log_scale().with_key_points(x_ticks),
-            (lo..hi).log_scale().with_key_points(y_ticks),
+            (lo..hi).log_scale().with_key_points(thin(y_ticks, label_budget(6, plot_height(area, theme), theme, 15.0))),
         )?;
     chart
         .configure_mesh()
@@ -189,8 +201,18 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     let small = theme.font_in(10.0, theme.muted());
 
     // Title with a key of the three shades.
-    let title = if wide { "each task's share of the pull w·s:" } else { "share of the pull w·s:" };
     let tstyle = theme.font(11.0);
+    // The long title where it and the key of the three shades fit the width.
+    let key_w: i32 = (1..=N)
+        .map(|i| {
+            let lw = area.estimate_text_size(&format!("task {i}"), &small).map(|(w, _)| w as i32).unwrap_or(30);
+            theme.dpx(20.0) + lw
+        })
+        .sum();
+    let long = "each task's share of the pull w·s:";
+    let long_fits =
+        area.estimate_text_size(long, &tstyle).is_ok_and(|(tw, _)| tw as i32 + key_w + theme.dpx(12.0) <= w);
+    let title = if wide && long_fits { long } else { "share of the pull w·s:" };
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
     for (i, shade) in shades.iter().enumerate() {
@@ -203,12 +225,17 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
 
-    // The calculator takes the last two lines.
-    let calc_h = theme.dpx(32.0);
+    // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
+    // phone figure: the calculator's numbers are in the readouts too).
     let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
     let top = theme.dpx(22.0);
+    let n_rows = rows.len().max(1) as i32;
+    let calc_fits = (h - top - theme.dpx(36.0)) / n_rows >= theme.dpx(14.0);
+    let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
     let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
-    let row_h = (avail / rows.len().max(1) as i32).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+    let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+    // Scheme names at most as tall as their row.
+    let name_px = (row_h as f64 / theme.scale - 2.0).clamp(7.0, 11.0);
     let label_w = theme.dpx(if wide { 78.0 } else { 74.0 });
     let verdict_w = if sim.replay.is_some() { theme.dpx(if wide { 78.0 } else { 70.0 }) } else { theme.dpx(4.0) };
     let bar_x0 = theme.dpx(8.0) + label_w;
@@ -217,8 +244,8 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     for (r, s) in rows.iter().enumerate() {
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
-        let ty = y + row_h / 2 - theme.dpx(6.0);
-        text_px(area, scheme_label(*s), (theme.dpx(8.0), ty), &theme.font_in(11.0, color))?;
+        let ty = y + row_h / 2 - theme.dpx(name_px * 0.55);
+        text_px(area, scheme_label(*s), (theme.dpx(8.0), ty), &theme.font_in(name_px, color))?;
         let run = sim.base.run(*s);
         let bar_h = (row_h - theme.dpx(5.0)).max(theme.dpx(4.0));
         let replay = sim.replay.as_ref().map(|rr| rr.run(*s));
@@ -244,6 +271,8 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     // The prior calculator (theory §1): initial versus prior loss for a classifier and for a regression.
     let c = &sim.calc;
     let (mu, sd) = sim.calc_target;
+    // The long wording where it fits the width, else the short one.
+    let fits = |t: &String| area.estimate_text_size(t, &small).is_ok_and(|(tw, _)| tw as i32 + theme.dpx(12.0) <= w);
     let line1 = if wide {
         format!(
             "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
@@ -264,6 +293,17 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         )
     } else {
         format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var))
+    };
+    if !calc_fits {
+        return Ok(());
+    }
+    let (line1, line2) = if fits(&line1) && fits(&line2) {
+        (line1, line2)
+    } else {
+        (
+            format!("K = {}: log K = {}, H(p) = {}", c.k, short(c.log_k), short(c.entropy)),
+            format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var)),
+        )
     };
     let cy = h - calc_h;
     text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
