@@ -273,6 +273,8 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(8.0))
         .margin_top(theme.px(24.0))
+        // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
+        .margin_right(theme.px(16.0))
         .x_label_area_size(theme.px(28.0))
         .y_label_area_size(theme.px(46.0))
         .build_cartesian_2d(0.0..n1, l0..l1)?;

@@ -331,8 +331,10 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
     let top = header(area, theme, title, &keys)?;
     let t1 = crate::plot::axis::time_extent(sim.model.steps as f64, 10.0);
+    // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
         .builder(area, theme)
+        .margin_right(theme.px(16.0))
         .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
     mesh(
         &mut chart,
