@@ -38,6 +38,8 @@ const NAMES: &[&str] = &[
     "AdamW",
     "SGD",
     "Zipf",
+    "GradTopK",
+    "ThreTopK",
     "RMS",
     "GPU",
     "TaiLr",

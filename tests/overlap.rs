@@ -14,6 +14,7 @@
 //! that only share their empty side bearings, do not count.
 #![cfg(not(target_arch = "wasm32"))]
 
+use dynamics::i18n::Lang;
 use dynamics::panels;
 use dynamics::plot::measure::SVG_FONT_DIVISOR;
 use dynamics::plot::Theme;
@@ -183,7 +184,10 @@ fn no_label_overlaps_another_or_leaves_the_figure() {
             r.step(target.saturating_sub(r.steps()));
             let aspect_h = (w as f64 * if w < NARROW_PX { narrow } else { wide }).round() as u32;
             let h = cap.map_or(aspect_h, |c| c.min(aspect_h));
-            for (tname, theme) in [("light", Theme::light(1.0)), ("dark", Theme::dark(1.0))] {
+            // English in the light theme, Chinese in the dark one: text layout does not depend on the colours, and
+            // Chinese labels are wider per character (measured with the CJK subset, as PNG output draws them).
+            let zh = Theme::dark(1.0).with_lang(Lang::Zh);
+            for (tname, theme) in [("light", Theme::light(1.0)), ("dark zh", zh)] {
                 let svg = match render::svg_measured(&r, w, h, &theme, &canvas_measure) {
                     Ok(s) => s,
                     Err(e) => {

@@ -907,10 +907,10 @@ export class FigureView {
     show("step", String(steps));
     for (const name of this.meta.metrics) {
       const r = this.readouts.get(name);
-      if (r) show(name, formatReadout(metrics[name], r.unit));
+      if (r) show(name, formatReadout(metrics[name], r.unit, this.lang));
     }
     for (const p of this.predictions) {
-      const pred = formatReadout(metrics[p.prediction], p.unit);
+      const pred = formatReadout(metrics[p.prediction], p.unit, this.lang);
       if (p.pred.textContent !== pred) p.pred.textContent = pred;
       const gap = formatGap(metrics[p.key], metrics[p.prediction]);
       if (p.gap.textContent !== gap) p.gap.textContent = gap;

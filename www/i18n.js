@@ -41,6 +41,8 @@ export const ZH = {
   "step": "步数",
   "steps/s": "步/秒",
   "ms/frame": "毫秒/帧",
+  "yes": "是",
+  "no": "否",
   // Presets and claims.
   "Presets": "预设",
   "Try:": "试试：",

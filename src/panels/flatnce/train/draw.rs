@@ -8,11 +8,13 @@
 
 use super::model::{LossKind, Optimizer, Precision};
 use super::{Sample, TrainSim};
+use crate::i18n::T;
 use crate::panels::flatnce::draw::{blend, decade_ticks, num, pow10, text, LogFloor};
 use crate::panels::flatnce::loss::ulp_f32;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
 use crate::plot::{is_wide, AnyBackend, Area, DrawResult, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -69,18 +71,24 @@ fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawR
     let target = sim.target.map_or(String::new(), |t| {
         // cos(2π/4) is 6e-17 in floating point: show it as the 0 it is.
         let t = if t.abs() < 1e-9 { 0.0 } else { t };
-        format!(", optimum {}", num(t, 2))
+        tr!(theme.lang, ", optimum {}", "，最优 {}", num(t, 2))
     });
     let zero = if cfg.loss == LossKind::InfoNce && s.loss == 0.0 {
-        format!(" · {prec} loss exactly 0")
+        tr!(theme.lang, " · {prec} loss exactly 0", " · {prec} 损失恰为 0")
     } else if s.maxcos > 0.99 && sim.toy.steps > 500 {
-        " · two prototypes merged".to_string()
+        theme.t(T::new(" · two prototypes merged", " · 两个原型重合")).to_string()
     } else {
         String::new()
     };
-    let a = format!("{} {prec} {opt}, step {}", cfg.loss.label(), sim.toy.steps);
-    let b =
-        format!("maxcos {} (ghost {} {}{target}){zero}", num(s.maxcos, 2), cfg.loss.other().label(), num(g.maxcos, 2));
+    let a = tr!(theme.lang, "{} {prec} {opt}, step {}", "{} {prec} {opt}，第 {} 步", cfg.loss.label(), sim.toy.steps);
+    let b = tr!(
+        theme.lang,
+        "maxcos {} (ghost {} {}{target}){zero}",
+        "最大余弦 {}（影子 {} {}{target}）{zero}",
+        num(s.maxcos, 2),
+        cfg.loss.other().label(),
+        num(g.maxcos, 2)
+    );
     let font = theme.font(13.0);
     if wide {
         text(area, format!("{a} · {b}"), theme.dpx(8.0), theme.dpx(5.0), &font)
@@ -179,15 +187,34 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         }
     }
     let small = theme.font_in(10.0, theme.muted());
-    let label = if d == 3 { "sphere (hollow: far side)" } else { "circle" };
-    text(area, format!("prototypes W eₙ/|W eₙ| on the {label}"), theme.dpx(6.0), theme.dpx(2.0), &small)?;
+    let label = if d == 3 {
+        theme.t(T::new("sphere (hollow: far side)", "球面（空心：背面）"))
+    } else {
+        theme.t(T::new("circle", "圆周"))
+    };
+    text(
+        area,
+        tr!(theme.lang, "prototypes W eₙ/|W eₙ| on the {label}", "{label}上的原型 W eₙ/|W eₙ|"),
+        theme.dpx(6.0),
+        theme.dpx(2.0),
+        &small,
+    )?;
     let (x, y) =
         if strip { (circle_w, h as i32 / 2 - theme.dpx(14.0)) } else { (theme.dpx(6.0), h as i32 - theme.dpx(28.0)) };
-    text(area, format!("● {} (live)", sim.toy.live.cfg.loss.label()), x, y, &theme.font_in(10.0, live_c))?;
+    text(
+        area,
+        tr!(theme.lang, "● {} (live)", "● {}（实时）", sim.toy.live.cfg.loss.label()),
+        x,
+        y,
+        &theme.font_in(10.0, live_c),
+    )?;
     // On a narrow strip the full ghost label would run off the edge; the prose names the inner ring too.
     let ghost_font = theme.font_in(10.0, ghost_c);
     let ghost = sim.toy.ghost.cfg.loss.label();
-    let variants = [format!("○ {ghost} (ghost, inner ring)"), format!("○ {ghost} (ghost)")];
+    let variants = [
+        tr!(theme.lang, "○ {ghost} (ghost, inner ring)", "○ {ghost}（影子，内圈）"),
+        tr!(theme.lang, "○ {ghost} (ghost)", "○ {ghost}（影子）"),
+    ];
     let label = fitting(area, &variants, &ghost_font, (w as i32 - x).max(0) as u32);
     text(area, label, x, y + theme.dpx(13.0), &ghost_font)?;
     Ok(())
@@ -258,7 +285,7 @@ fn builder<'a, 'b, 'c>(area: &'a Area<'c>, theme: &Theme, right: f64) -> ChartBu
 }
 
 fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
-    title(area, "largest prototype cosine", theme)?;
+    title(area, theme.t(T::new("largest prototype cosine", "原型间最大余弦")), theme)?;
     let r = runs(sim, theme);
     let xm = x_max(sim);
     let mut chart = builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, -1.05..1.05)?;
@@ -284,7 +311,7 @@ fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         )?;
         text_at(
             &chart,
-            "optimum",
+            theme.t(T::new("optimum", "最优")),
             (xm, t),
             &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Right, VPos::Bottom)),
         )?;
@@ -306,7 +333,15 @@ fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
 fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let (aw, _) = area.dim_in_pixel();
     let long = aw as f64 / theme.scale >= 250.0;
-    title(area, if long { "median ξ; dashed: ½ ulp(1/τ), f32 zero line" } else { "median ξ; dashed: ½ ulp" }, theme)?;
+    title(
+        area,
+        if long {
+            theme.t(T::new("median ξ; dashed: ½ ulp(1/τ), f32 zero line", "ξ 的中位数；虚线：½ ulp(1/τ)，f32 零线"))
+        } else {
+            theme.t(T::new("median ξ; dashed: ½ ulp", "ξ 的中位数；虚线：½ ulp"))
+        },
+        theme,
+    )?;
     let r = runs(sim, theme);
     let xm = x_max(sim);
     // Half an ulp of the positive score ≈ 1/τ: the f32 InfoNCE loss of an anchor is exactly 0 below it
@@ -406,7 +441,8 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         .y_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
     let mut x = theme.dpx(6.0);
-    for (t, c) in [("loss: ", theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)] {
+    for (t, c) in [(theme.t(T::new("loss: ", "损失：")), theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)]
+    {
         let style = theme.font_in(11.0, c);
         text(area, t, x, theme.dpx(2.0), &style)?;
         x += area.estimate_text_size(t, &style).map_or(theme.dpx(60.0), |(w, _)| w as i32);
@@ -420,7 +456,7 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     )?;
     text_at(
         &chart,
-        "band: anchors at exactly 0",
+        theme.t(T::new("band: anchors at exactly 0", "色带：损失恰为 0 的锚点")),
         (xm * 0.03, ax.min_pos * 0.9),
         &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top)),
     )?;
@@ -468,7 +504,7 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
 fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let (aw, _) = area.dim_in_pixel();
     let t = if aw as f64 / theme.scale >= 220.0 {
-        "1 − cos(g, g₆₄) on the same batch"
+        theme.t(T::new("1 − cos(g, g₆₄) on the same batch", "同一批次上的 1 − cos(g, g₆₄)"))
     } else {
         "1 − cos(g, g₆₄)"
     };

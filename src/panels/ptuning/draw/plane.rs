@@ -1,6 +1,7 @@
 //! The two planes of the P-tuning figure: the prompt plane (heat map, words, keys, prompt trail) and the
 //! input plane (data, target and model boundaries, word boundaries, the reachable cone).
 
+use crate::i18n::T;
 use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use crate::panels::ptuning::{PTuningSim, PLANE};
 use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
@@ -93,11 +94,11 @@ fn clamp_ray(p: (f64, f64), r: f64) -> (f64, f64) {
 pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let full = if model.cfg.naturalness > 0.0 {
-        "prompt plane c: frozen loss + naturalness"
+        theme.t(T::new("prompt plane c: frozen loss + naturalness", "prompt 平面 c：冻结损失 + 自然度"))
     } else {
-        "prompt plane c: frozen model's loss"
+        theme.t(T::new("prompt plane c: frozen model's loss", "prompt 平面 c：冻结模型的损失"))
     };
-    let titles = [full, "prompt plane c", "prompt c"];
+    let titles = [full, theme.t(T::new("prompt plane c", "prompt 平面 c")), "prompt c"];
     let mut chart = square_chart(area, theme, PLANE, &titles, theme.fg())?;
     // Small planes drop the key labels, which would collide with the word labels.
     let roomy = chart.plotting_area().dim_in_pixel().0 >= theme.px(240.0);
@@ -188,8 +189,14 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
 pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let task = &model.task;
-    let titles: &[&str] =
-        if task.dim == 2 { &["input plane x", "input x"] } else { &["x projected on skills 1, 2", "x, projected"] };
+    let titles: &[&str] = if task.dim == 2 {
+        &[theme.t(T::new("input plane x", "输入平面 x")), theme.t(T::new("input x", "输入 x"))]
+    } else {
+        &[
+            theme.t(T::new("x projected on skills 1, 2", "x 在技能 1、2 上的投影")),
+            theme.t(T::new("x, projected", "x 的投影")),
+        ]
+    };
     let mut chart = square_chart(area, theme, INPUT, titles, theme.fg())?;
     rect(&chart, (-INPUT, -INPUT), (INPUT, INPUT), theme.muted().stroke_width(theme.px(1.0)))?;
     let r = 0.95 * INPUT;
@@ -206,7 +213,7 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
         }
         polygon(&chart, &poly, theme.series(4).mix(0.16).filled())?;
         let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
-        text_at(&chart, "reachable normals", at, &theme.font_in(10.0, theme.series(4)))?;
+        text_at(&chart, theme.t(T::new("reachable normals", "可达法向量")), at, &theme.font_in(10.0, theme.series(4)))?;
     }
 
     // Data, coloured by (possibly noisy) label; decimated above 400 points.

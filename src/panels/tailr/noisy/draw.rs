@@ -11,11 +11,13 @@
 
 use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
+use crate::i18n::T;
 use crate::panels::tailr::draw::{header, key_rows, lerp, short, Sample};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{mesh, tick, Axes, Frame};
 use crate::plot::draw::{polyline, text_px};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
+use crate::tr;
 use plotters::prelude::*;
 
 /// Columns of the heat-map grid.
@@ -81,13 +83,27 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let line1 = fitting(
         area,
         &[
-            format!(
+            tr!(
+                theme.lang,
                 "TaiLr γ = {}{floor} (field, bold) vs cross-entropy ghost (faint) · step {}",
+                "TaiLr γ = {}{floor}（场与粗线）对比交叉熵影子（浅色）· 第 {} 步",
                 short(cfg.gamma),
                 m.steps
             ),
-            format!("TaiLr γ = {}{floor} vs CE ghost (faint) · step {}", short(cfg.gamma), m.steps),
-            format!("γ = {}{floor} vs CE · step {}", short(cfg.gamma), m.steps),
+            tr!(
+                theme.lang,
+                "TaiLr γ = {}{floor} vs CE ghost (faint) · step {}",
+                "TaiLr γ = {}{floor} 对比 CE 影子（浅色）· 第 {} 步",
+                short(cfg.gamma),
+                m.steps
+            ),
+            tr!(
+                theme.lang,
+                "γ = {}{floor} vs CE · step {}",
+                "γ = {}{floor} 对比 CE · 第 {} 步",
+                short(cfg.gamma),
+                m.steps
+            ),
         ],
         &h1,
         max_w,
@@ -97,9 +113,15 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     if let Some(s) = last {
         let (t, c) = (s.tailr, s.ce);
         let parts = [
-            format!("memorised {} (CE {})", pct(t.memorised), pct(c.memorised)),
-            format!("test acc {} (CE {})", two(Some(t.test_acc)), two(Some(c.test_acc))),
-            format!("AUROC {} (CE {})", two(t.auroc), two(c.auroc)),
+            tr!(theme.lang, "memorised {} (CE {})", "记忆比例 {}（CE {}）", pct(t.memorised), pct(c.memorised)),
+            tr!(
+                theme.lang,
+                "test acc {} (CE {})",
+                "测试准确率 {}（CE {}）",
+                two(Some(t.test_acc)),
+                two(Some(c.test_acc))
+            ),
+            tr!(theme.lang, "AUROC {} (CE {})", "AUROC {}（CE {}）", two(t.auroc), two(c.auroc)),
         ];
         let joined = parts.join(" · ");
         let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
@@ -117,11 +139,11 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let (c0, c1) = class_colors(theme);
     let fc = flipped_color(theme);
     let keys: Vec<(String, RGBColor, Sample)> = vec![
-        ("given label 0".to_string(), c0, Sample::Dot),
-        ("given label 1".to_string(), c1, Sample::Dot),
-        (format!("flipped ({})", m.data.n_flipped()), fc, Sample::Ring),
-        ("boundary".to_string(), theme.fg(), Sample::Line),
-        ("CE ghost".to_string(), ghost_color(theme, theme.fg()), Sample::Line),
+        (theme.t(T::new("given label 0", "所给标签 0")).to_string(), c0, Sample::Dot),
+        (theme.t(T::new("given label 1", "所给标签 1")).to_string(), c1, Sample::Dot),
+        (tr!(theme.lang, "flipped ({})", "被翻转（{}）", m.data.n_flipped()), fc, Sample::Ring),
+        (theme.t(T::new("boundary", "边界")).to_string(), theme.fg(), Sample::Line),
+        (theme.t(T::new("CE ghost", "交叉熵影子")).to_string(), ghost_color(theme, theme.fg()), Sample::Line),
     ];
     let rows = key_rows(area, theme, top + 8.0, &keys)?;
     let top = top + 16.0 + 14.0 * (rows - 1) as f64;
@@ -318,9 +340,14 @@ fn contour(f: &[f64], nx: usize, ny: usize, xs: &[f64], ys: &[f64]) -> Vec<Vec<(
 fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let (c_mem, c_acc, c_auc) = (flipped_color(theme), theme.series(2), theme.fg());
     let names = if wide {
-        ["flipped memorised", "clean test acc", "AUROC of 1 − p(label)", "CE ghost"]
+        [
+            theme.t(T::new("flipped memorised", "记住的翻转点")),
+            theme.t(T::new("clean test acc", "干净测试准确率")),
+            theme.t(T::new("AUROC of 1 − p(label)", "1 − p(标签) 的 AUROC")),
+            theme.t(T::new("CE ghost", "交叉熵影子")),
+        ]
     } else {
-        ["memorised", "test acc", "AUROC", "CE"]
+        [theme.t(T::new("memorised", "记忆比例")), theme.t(T::new("test acc", "测试准确率")), "AUROC", "CE"]
     };
     let keys = vec![
         (names[0].to_string(), c_mem, Sample::Line),
@@ -328,7 +355,11 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
         (names[2].to_string(), c_auc, Sample::Line),
         (names[3].to_string(), ghost_color(theme, theme.fg()), Sample::Line),
     ];
-    let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
+    let title = if wide {
+        theme.t(T::new("TaiLr (bold) vs cross-entropy (faint) over steps", "TaiLr（粗线）与交叉熵（浅色）随步数变化"))
+    } else {
+        theme.t(T::new("TaiLr vs CE (faint)", "TaiLr 对比 CE（浅色）"))
+    };
     let top = header(area, theme, title, &keys)?;
     let t1 = crate::plot::axis::time_extent(sim.model.steps as f64, 10.0);
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
@@ -397,11 +428,19 @@ fn histograms(sim: &NoisySim, learner: &Learner) -> ([f64; BINS], [f64; BINS]) {
 fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let (c_clean, c_flip) = (theme.muted(), flipped_color(theme));
     let keys = vec![
-        ("clean".to_string(), c_clean, Sample::Block),
-        ("flipped".to_string(), c_flip, Sample::Block),
-        ((if wide { "CE ghost (outline)" } else { "CE" }).to_string(), theme.muted(), Sample::Line),
+        (theme.t(T::new("clean", "干净")).to_string(), c_clean, Sample::Block),
+        (theme.t(T::new("flipped", "被翻转")).to_string(), c_flip, Sample::Block),
+        (
+            (if wide { theme.t(T::new("CE ghost (outline)", "交叉熵影子（轮廓）")) } else { "CE" }).to_string(),
+            theme.muted(),
+            Sample::Line,
+        ),
     ];
-    let title = if wide { "p(given label) of training points, share of each group" } else { "p(given label)" };
+    let title = if wide {
+        theme.t(T::new("p(given label) of training points, share of each group", "训练点的 p(所给标签)，各组占比"))
+    } else {
+        theme.t(T::new("p(given label)", "p(所给标签)"))
+    };
     let top = header(area, theme, title, &keys)?;
     let (t_clean, t_flip) = histograms(sim, &sim.model.tailr);
     let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
@@ -416,7 +455,11 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
         Axes {
             x_ticks: if wide { 6 } else { 3 },
             y_ticks: 4,
-            x_desc: if wide { "model probability of the given label" } else { "" },
+            x_desc: if wide {
+                theme.t(T::new("model probability of the given label", "模型给所给标签的概率"))
+            } else {
+                ""
+            },
             y_desc: "",
         },
         &tick,

@@ -116,7 +116,13 @@ fn verdict(sim: &SingleSim, theme: &Theme) -> (String, String) {
             short(thr)
         )
     } else {
-        format!("{} of {k} labels cut (q ≤ γμ); one-hot needs γ ≥ {}", k - active, short(thr))
+        tr!(
+            theme.lang,
+            "{} of {k} labels cut (q ≤ γμ); one-hot needs γ ≥ {}",
+            "{k} 个标签中 {} 个被截断（q ≤ γμ）；one-hot 需要 γ ≥ {}",
+            k - active,
+            short(thr)
+        )
     };
     let gap =
         tr!(theme.lang, "max |p − p*| = {} at step {}", "第 {1} 步 max |p − p*| = {0}", short(m.max_gap()), m.steps);
