@@ -6,7 +6,10 @@
 use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
 use crate::plot::draw::text_px;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+
+pub use super::fmt::{log_tick, tick};
 
 /// Margins and label areas of a chart, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,22 +22,48 @@ pub struct Frame {
     pub x_labels: f64,
     /// Width of the y label area.
     pub y_labels: f64,
+    /// Space on the right (often the same as `margin`; more when the last x tick label is wide).
+    pub right: f64,
 }
 
 impl Frame {
     /// A small chart with a one-line title and tick labels only.
-    pub const SMALL: Frame = Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0 };
+    pub const SMALL: Frame = Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0, right: 8.0 };
     /// A main chart with a headline and axis descriptions.
-    pub const MAIN: Frame = Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0 };
+    pub const MAIN: Frame = Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0, right: 8.0 };
+
+    /// This frame with its margin and right margin set to `margin`.
+    pub const fn margins(self, margin: f64) -> Frame {
+        Frame { margin, right: margin, ..self }
+    }
 
     /// A chart builder on `area` with this frame at the theme's scale.
     pub fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
         let mut b = ChartBuilder::on(area);
         b.margin(theme.px(self.margin))
             .margin_top(theme.px(self.top))
+            .margin_right(theme.px(self.right))
             .x_label_area_size(theme.px(self.x_labels))
             .y_label_area_size(theme.px(self.y_labels));
         b
+    }
+}
+
+/// A chart with linear axes on both sides, the one coordinate type of the panels' charts (a logarithmic
+/// quantity is drawn on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
+pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` showing `x` by `y` (data ranges, low end first).
+    #[inline(never)]
+    pub fn chart<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<Chart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y.0..y.1)?)
     }
 }
 
@@ -49,6 +78,30 @@ pub struct Axes<'s> {
     pub x_desc: &'s str,
     /// The y axis description, or empty.
     pub y_desc: &'s str,
+    /// Tick label size in CSS pixels (0 for the default, 10.5).
+    pub label_size: f64,
+    /// Axis description size in CSS pixels (0 for the default, 12).
+    pub desc_size: f64,
+    /// Tick label colour (`None` for the foreground), e.g. the colour of the one series an axis belongs to.
+    pub label_color: Option<RGBColor>,
+}
+
+impl Axes<'static> {
+    /// Plotters' tick choice, no descriptions, default sizes: the base for `Axes { .., ..Axes::PLAIN }`.
+    pub const PLAIN: Axes<'static> =
+        Axes { x_ticks: 0, y_ticks: 0, x_desc: "", y_desc: "", label_size: 0.0, desc_size: 0.0, label_color: None };
+}
+
+impl Axes<'_> {
+    fn label_style(&self, theme: &Theme) -> TextStyle<'static> {
+        let size = if self.label_size > 0.0 { self.label_size } else { 10.5 };
+        theme.font_in(size, self.label_color.unwrap_or(theme.fg()))
+    }
+
+    fn desc_style(&self, theme: &Theme) -> TextStyle<'static> {
+        let size = if self.desc_size > 0.0 { self.desc_size } else { 12.0 };
+        theme.font_in(size, self.label_color.unwrap_or(theme.fg()))
+    }
 }
 
 /// Draws the themed mesh: grid at the tick labels only, muted axes, theme fonts. `x_fmt`/`y_fmt` format the
@@ -69,8 +122,8 @@ where
     m.light_line_style(TRANSPARENT)
         .bold_line_style(theme.grid())
         .axis_style(theme.muted())
-        .label_style(theme.font(10.5))
-        .axis_desc_style(theme.font(12.0))
+        .label_style(axes.label_style(theme))
+        .axis_desc_style(axes.desc_style(theme))
         .x_label_formatter(x_fmt)
         .y_label_formatter(y_fmt);
     if axes.x_ticks > 0 {
@@ -86,32 +139,6 @@ where
         m.y_desc(axes.y_desc);
     }
     m.draw().map_err(DrawError::from)
-}
-
-/// Formats a tick value compactly: integers without decimals, small or large magnitudes in scientific
-/// notation, others with up to three significant digits.
-pub fn tick(v: &f64) -> String {
-    let v = *v;
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.0e}")
-    } else if v == v.round() {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}").trim_end_matches('0').to_string()
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').to_string()
-    }
-}
-
-/// Formats a log-axis tick as a power of ten.
-pub fn log_tick(v: &f64) -> String {
-    format!("{:.0e}", *v)
 }
 
 /// Draws a one-line title at the top-left of an area.

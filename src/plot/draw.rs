@@ -56,6 +56,25 @@ where
     Ok(())
 }
 
+/// Draws an x-shaped cross of pixel half-size `size` at each point, like `draw_series(pts.map(|p|
+/// Cross::new(p, size, style)))`.
+#[inline(never)]
+pub fn crosses<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pts: &[(f64, f64)],
+    size: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let area = chart.plotting_area();
+    for p in pts {
+        area.draw(&Cross::new(*p, size, style))?;
+    }
+    Ok(())
+}
+
 /// Draws a rectangle with corners `a` and `b` in data coordinates, like `draw_series([Rectangle::new([a, b],
 /// style)])`.
 #[inline(never)]

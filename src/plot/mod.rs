@@ -7,6 +7,7 @@
 mod backend;
 pub mod chart;
 pub mod draw;
+pub mod fmt;
 
 pub use backend::{AnyBackend, BackendError};
 

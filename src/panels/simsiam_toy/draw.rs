@@ -13,7 +13,7 @@ use plotters::prelude::*;
 
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
 const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
-const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, x_desc: "", y_desc: "" };
+const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, ..Axes::PLAIN };
 
 fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
     move |phi, theta| {
@@ -54,7 +54,7 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
     let run = &sim.runs[0];
     let mut chart =
         Frame::MAIN.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
-    let axes = Axes { x_ticks: 8, y_ticks: 7, x_desc: "φ (predictor)", y_desc: "θ (encoder)" };
+    let axes = Axes { x_ticks: 8, y_ticks: 7, x_desc: "φ (predictor)", y_desc: "θ (encoder)", ..Axes::PLAIN };
     mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
 

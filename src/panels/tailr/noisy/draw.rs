@@ -133,14 +133,14 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
     let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
     let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
-    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab }
+    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin }
         .builder(area, theme)
         .build_cartesian_2d(-rx..rx, -ry..ry)?;
     // The heat map below covers the grid lines of the themed mesh.
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -331,13 +331,13 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
     let top = header(area, theme, title, &keys)?;
     let t1 = (sim.model.steps as f64).max(10.0);
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0 }
         .builder(area, theme)
         .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -405,7 +405,7 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
     let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
     let ymax =
         t_clean.iter().chain(&t_flip).chain(&c_clean_h).chain(&c_flip_h).copied().fold(0.1, f64::max).min(1.0) * 1.05;
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0 }
+    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0, right: 8.0 }
         .builder(area, theme)
         .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
     mesh(
@@ -415,7 +415,7 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
             x_ticks: if wide { 6 } else { 3 },
             y_ticks: 4,
             x_desc: if wide { "model probability of the given label" } else { "" },
-            y_desc: "",
+            ..Axes::PLAIN
         },
         &tick,
         &tick,
