@@ -5,6 +5,10 @@
 
 use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
 use crate::plot::draw::text_px;
+use plotters::chart::DualCoordChartContext;
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -24,13 +28,18 @@ pub struct Frame {
     pub y_labels: f64,
     /// Space on the right (often the same as `margin`; more when the last x tick label is wide).
     pub right: f64,
+    /// Width of a label area right of the chart for a second y axis (0 for none: an area there, even one
+    /// pixel wide, makes plotters repeat the primary y labels in it).
+    pub right_labels: f64,
 }
 
 impl Frame {
     /// A small chart with a one-line title and tick labels only.
-    pub const SMALL: Frame = Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0, right: 8.0 };
+    pub const SMALL: Frame =
+        Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0, right: 8.0, right_labels: 0.0 };
     /// A main chart with a headline and axis descriptions.
-    pub const MAIN: Frame = Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0, right: 8.0 };
+    pub const MAIN: Frame =
+        Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
 
     /// This frame with its margin and right margin set to `margin`.
     pub const fn margins(self, margin: f64) -> Frame {
@@ -45,6 +54,9 @@ impl Frame {
             .margin_right(theme.px(self.right))
             .x_label_area_size(theme.px(self.x_labels))
             .y_label_area_size(theme.px(self.y_labels));
+        if self.right_labels > 0.0 {
+            b.right_y_label_area_size(theme.px(self.right_labels));
+        }
         b
     }
 }
@@ -52,6 +64,91 @@ impl Frame {
 /// A chart with linear axes on both sides, the one coordinate type of the panels' charts (a logarithmic
 /// quantity is drawn on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
 pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart with a linear x axis and a logarithmic y axis ticked at given values (such as decades).
+pub type LogYChart<'a, 'b> =
+    ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, WithKeyPoints<LogCoord<f64>>>>;
+
+/// A chart with logarithmic axes on both sides, each ticked at given values.
+pub type LogXYChart<'a, 'b> =
+    ChartContext<'a, AnyBackend<'b>, Cartesian2d<WithKeyPoints<LogCoord<f64>>, WithKeyPoints<LogCoord<f64>>>>;
+
+/// A chart with a second, linear y axis on the right (see [`with_right_axis`]).
+pub type RightAxisChart<'a, 'b, X, Y, SX> =
+    DualCoordChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>, Cartesian2d<SX, RangedCoordf64>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
+    /// (positive, low end first) ticked at `y_keys`.
+    #[inline(never)]
+    pub fn chart_log_y<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+        y_keys: &[f64],
+    ) -> DrawResult<LogYChart<'a, 'b>> {
+        let y = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y)?)
+    }
+
+    /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
+    /// first), ticked at `x_keys` and `y_keys`.
+    #[inline(never)]
+    pub fn chart_log_xy<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        (x, x_keys): ((f64, f64), &[f64]),
+        (y, y_keys): ((f64, f64), &[f64]),
+    ) -> DrawResult<LogXYChart<'a, 'b>> {
+        let xs = (x.0..x.1).log_scale().with_key_points(x_keys.to_vec());
+        let ys = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
+        Ok(self.builder(area, theme).build_cartesian_2d(xs, ys)?)
+    }
+}
+
+/// Adds a linear y axis over `y` on the right of `chart`, sharing its x axis (`x` must describe the same
+/// range as the chart's own x axis, in the same kind of coordinate). Series on it are drawn with
+/// [`super::draw::polyline_right`] and [`super::draw::dots_right`], its labels with [`right_mesh`].
+pub fn with_right_axis<'a, 'b, X, Y, SX>(
+    chart: ChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>>,
+    x: SX,
+    y: (f64, f64),
+) -> RightAxisChart<'a, 'b, X, Y, SX::CoordDescType>
+where
+    X: Ranged,
+    Y: Ranged,
+    SX: AsRangedCoord,
+{
+    chart.set_secondary_coord(x, y.0..y.1)
+}
+
+/// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
+/// `axes.y_desc` as its description, in `axes`' sizes and label colour.
+#[inline(never)]
+pub fn right_mesh<X, Y, SX>(
+    chart: &mut RightAxisChart<'_, '_, X, Y, SX>,
+    theme: &Theme,
+    axes: Axes<'_>,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> DrawResult
+where
+    X: Ranged,
+    Y: Ranged,
+    SX: Ranged + ValueFormatter<SX::ValueType>,
+{
+    let mut m = chart.configure_secondary_axes();
+    m.axis_style(theme.muted()).label_style(axes.label_style(theme)).axis_desc_style(axes.desc_style(theme));
+    if axes.y_ticks > 0 {
+        m.y_labels(axes.y_ticks);
+    }
+    if !axes.y_desc.is_empty() {
+        m.y_desc(axes.y_desc);
+    }
+    m.y_label_formatter(y_fmt).draw().map_err(DrawError::from)
+}
 
 impl Frame {
     /// Sets up a chart in this frame on `area` showing `x` by `y` (data ranges, low end first).

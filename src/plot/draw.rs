@@ -8,6 +8,7 @@
 //! bit.
 
 use super::{AnyBackend, Area, DrawError, DrawResult};
+use plotters::chart::DualCoordChartContext;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -141,4 +142,33 @@ pub fn circle_px(area: &Area<'_>, c: (i32, i32), r: i32, style: ShapeStyle) -> D
 #[inline(never)]
 pub fn polygon_px(area: &Area<'_>, pts: &[(i32, i32)], style: ShapeStyle) -> DrawResult {
     area.draw(&Polygon::new(pts.to_vec(), style)).map_err(DrawError::from)
+}
+
+/// Draws a polyline through `pts` in the coordinates of a chart's right axis (see
+/// [`super::chart::with_right_axis`]), like `draw_secondary_series(LineSeries::new(pts, style))`.
+pub fn polyline_right<CT1, CT2>(
+    chart: &DualCoordChartContext<'_, AnyBackend<'_>, CT1, CT2>,
+    pts: &[(f64, f64)],
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT1: CoordTranslate,
+    CT2: CoordTranslate<From = (f64, f64)>,
+{
+    polyline(chart.borrow_secondary(), pts, style)
+}
+
+/// Draws one circle of pixel radius `r` at each point in the coordinates of a chart's right axis, like
+/// `draw_secondary_series(pts.map(|p| Circle::new(p, r, style)))`.
+pub fn dots_right<CT1, CT2>(
+    chart: &DualCoordChartContext<'_, AnyBackend<'_>, CT1, CT2>,
+    pts: &[(f64, f64)],
+    r: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT1: CoordTranslate,
+    CT2: CoordTranslate<From = (f64, f64)>,
+{
+    dots(chart.borrow_secondary(), pts, r, style)
 }

@@ -62,6 +62,20 @@ pub fn against_int(v: f64, k: usize) -> String {
     }
 }
 
+/// A number close to 1 (such as a cosine) with enough digits to show how close: `1 − 3e-8` within 10⁻⁶ of
+/// 1, seven decimals within 5·10⁻⁴, three otherwise; [`NONE`] when not finite.
+pub fn near_one(c: f64) -> String {
+    if !c.is_finite() {
+        NONE.to_string()
+    } else if c > 0.999_999 && c < 1.0 {
+        format!("1 − {}", sig(1.0 - c, 1))
+    } else if c >= 0.9995 {
+        format!("{c:.7}")
+    } else {
+        format!("{c:.3}")
+    }
+}
+
 /// A fraction as a percentage: whole percent from 99.5 %, one decimal from 1 %, and below that the
 /// fraction itself with two significant digits (so a tiny relative error stays readable); [`NONE`] when not
 /// finite.
@@ -123,6 +137,30 @@ pub fn pow10(v: &f64) -> String {
     format!("10{}", superscript(e))
 }
 
+/// A tick of a logarithmic axis drawn in its own value, at a power of ten: `1`, `10`, otherwise `10⁻⁶`;
+/// nothing for a value that is not positive and finite.
+pub fn decade(v: &f64) -> String {
+    let v = *v;
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    match v.log10().round() as i64 {
+        0 => "1".to_string(),
+        1 => "10".to_string(),
+        k => format!("10{}", superscript(k)),
+    }
+}
+
+/// A count such as a step number on an axis: whole numbers, in thousands (`12k`) from 10 000.
+pub fn count(v: &f64) -> String {
+    let v = *v;
+    if v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
 /// An integer in superscript digits (`-3` → `⁻³`).
 pub fn superscript(e: i64) -> String {
     e.to_string()
@@ -177,6 +215,14 @@ mod tests {
         assert_eq!(log_tick(&1e-3), "1e-3");
         assert_eq!(pow10(&-3.0), "10⁻³");
         assert_eq!(pow10(&2.5), "");
+        assert_eq!(decade(&1e-6), "10⁻⁶");
+        assert_eq!(decade(&10.0), "10");
+        assert_eq!(decade(&0.0), "");
+        assert_eq!(count(&900.0), "900");
+        assert_eq!(near_one(1.0 - 3e-8), "1 − 3e-8");
+        assert_eq!(near_one(0.9996), "0.9996000");
+        assert_eq!(near_one(0.5), "0.500");
+        assert_eq!(count(&12_000.0), "12k");
         assert_eq!(pct(1.0), "100%");
         assert_eq!(pct(0.123), "12.3%");
         assert_eq!(pct(0.001), "0.0010");

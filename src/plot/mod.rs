@@ -4,6 +4,7 @@
 //! knows about the browser. Sizes are given in CSS pixels and multiplied by [`Theme::scale`] (the device pixel
 //! ratio in the browser, 1 for SVG), so figures stay sharp on high-DPI screens.
 
+pub mod axis;
 mod backend;
 pub mod chart;
 pub mod draw;

@@ -15,7 +15,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
-const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0, right: 6.0 };
+const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
 
 /// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
 fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {

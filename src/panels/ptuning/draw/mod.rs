@@ -12,7 +12,7 @@ use plane::{input_plane, prompt_plane};
 use plotters::prelude::*;
 
 /// Frame of the two curve charts (a title line, small tick labels).
-const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0, right: 16.0 };
+const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0, right: 16.0, right_labels: 0.0 };
 const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, ..Axes::PLAIN };
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.

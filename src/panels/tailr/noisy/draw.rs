@@ -133,7 +133,7 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
     let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
     let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
-    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin }
+    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin, right_labels: 0.0 }
         .builder(area, theme)
         .build_cartesian_2d(-rx..rx, -ry..ry)?;
     // The heat map below covers the grid lines of the themed mesh.
@@ -331,7 +331,7 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
     let top = header(area, theme, title, &keys)?;
     let t1 = (sim.model.steps as f64).max(10.0);
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0 }
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }
         .builder(area, theme)
         .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
     mesh(
@@ -405,9 +405,16 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
     let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
     let ymax =
         t_clean.iter().chain(&t_flip).chain(&c_clean_h).chain(&c_flip_h).copied().fold(0.1, f64::max).min(1.0) * 1.05;
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0, right: 8.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
+    let mut chart = Frame {
+        top,
+        margin: 8.0,
+        x_labels: if wide { 32.0 } else { 22.0 },
+        y_labels: 30.0,
+        right: 8.0,
+        right_labels: 0.0,
+    }
+    .builder(area, theme)
+    .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
     mesh(
         &mut chart,
         theme,

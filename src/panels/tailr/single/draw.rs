@@ -158,9 +158,16 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     let smax = ymax.sqrt();
     let kf = k as f64;
     let every = if k <= 12 { 1 } else { k.div_ceil(10) };
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 30.0 } else { 18.0 }, y_labels: 38.0, right: 8.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..kf, 0.0..smax)?;
+    let mut chart = Frame {
+        top,
+        margin: 8.0,
+        x_labels: if wide { 30.0 } else { 18.0 },
+        y_labels: 38.0,
+        right: 8.0,
+        right_labels: 0.0,
+    }
+    .builder(area, theme)
+    .build_cartesian_2d(0.0..kf, 0.0..smax)?;
     // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
     // numbers need key points that plotters' mesh cannot format.
     chart
@@ -242,7 +249,7 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
     ];
     let title = if wide { "loss of a label vs its probability p" } else { "loss vs p" };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0 }
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }
         .builder(area, theme)
         .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)?;
     mesh(
@@ -294,7 +301,7 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
     ];
     let title = if wide { "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y" } else { "gradient weight" };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0 }
+    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }
         .builder(area, theme)
         .build_cartesian_2d(0.0..1.0, 0.0..1.08)?;
     mesh(
