@@ -125,6 +125,30 @@ where
     chart.set_secondary_coord(x, y.0..y.1)
 }
 
+/// Draws only the axis lines and their descriptions (no grid, no tick labels), for a chart that places its
+/// own ticks (such as a square-root axis); the descriptions are drawn even when empty, at 10.5 px.
+#[inline(never)]
+pub fn bare_axes<X, Y>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
+    theme: &Theme,
+    x_desc: &str,
+    y_desc: &str,
+) -> DrawResult
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut m = chart.configure_mesh();
+    m.disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .axis_style(theme.muted())
+        .axis_desc_style(theme.font(10.5))
+        .x_desc(x_desc)
+        .y_desc(y_desc);
+    m.draw().map_err(DrawError::from)
+}
+
 /// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
 /// `axes.y_desc` as its description, in `axes`' sizes and label colour.
 #[inline(never)]

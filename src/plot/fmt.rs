@@ -76,6 +76,34 @@ pub fn near_one(c: f64) -> String {
     }
 }
 
+/// A short number for headlines: three significant digits (trailing zeros trimmed below 1), scientific
+/// outside `[1e-3, 1e4)`; [`NONE`] when not finite.
+pub fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return NONE.to_string();
+    }
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// An optional value with exactly `decimals` decimals, or [`NONE`] when there is none or it is not finite.
+pub fn fixed_opt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| NONE.to_string(), |v| fixed(v, decimals))
+}
+
 /// A fraction as a percentage: whole percent from 99.5 %, one decimal from 1 %, and below that the
 /// fraction itself with two significant digits (so a tiny relative error stays readable); [`NONE`] when not
 /// finite.
@@ -219,6 +247,11 @@ mod tests {
         assert_eq!(decade(&10.0), "10");
         assert_eq!(decade(&0.0), "");
         assert_eq!(count(&900.0), "900");
+        assert_eq!(short(0.5), "0.5");
+        assert_eq!(short(1.5), "1.50");
+        assert_eq!(short(2e-4), "2.0e-4");
+        assert_eq!(fixed_opt(Some(0.456), 2), "0.46");
+        assert_eq!(fixed_opt(None, 2), NONE);
         assert_eq!(near_one(1.0 - 3e-8), "1 − 3e-8");
         assert_eq!(near_one(0.9996), "0.9996000");
         assert_eq!(near_one(0.5), "0.500");

@@ -11,10 +11,11 @@
 
 use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
-use crate::panels::tailr::draw::{header, key_rows, lerp, short, Sample};
+use crate::panels::tailr::draw::{header, key_rows, lerp, Sample};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{mesh, tick, Axes, Frame};
-use crate::plot::draw::{polyline, text_px};
+use crate::plot::chart::{mesh, Axes, Frame};
+use crate::plot::draw::{dots, polyline, rect, text_px};
+use crate::plot::fmt::{self, short, tick};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
 use plotters::prelude::*;
 
@@ -51,22 +52,6 @@ fn flipped_color(theme: &Theme) -> RGBColor {
     theme.series(3)
 }
 
-/// A percentage, or a dash when undefined.
-fn pct(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{:.0}%", 100.0 * v),
-        _ => "–".to_string(),
-    }
-}
-
-/// A share with two decimals, or a dash when undefined.
-fn two(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{v:.2}"),
-        _ => "–".to_string(),
-    }
-}
-
 /// The main chart: headline, heat map, boundaries and points.
 fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
     let m = &sim.model;
@@ -97,9 +82,9 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     if let Some(s) = last {
         let (t, c) = (s.tailr, s.ce);
         let parts = [
-            format!("memorised {} (CE {})", pct(t.memorised), pct(c.memorised)),
-            format!("test acc {} (CE {})", two(Some(t.test_acc)), two(Some(c.test_acc))),
-            format!("AUROC {} (CE {})", two(t.auroc), two(c.auroc)),
+            format!("memorised {} (CE {})", fmt::whole_pct(t.memorised), fmt::whole_pct(c.memorised)),
+            format!("test acc {} (CE {})", fmt::fixed_opt(Some(t.test_acc), 2), fmt::fixed_opt(Some(c.test_acc), 2)),
+            format!("AUROC {} (CE {})", fmt::fixed_opt(t.auroc, 2), fmt::fixed_opt(c.auroc, 2)),
         ];
         let joined = parts.join(" · ");
         let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
@@ -133,9 +118,12 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
     let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
     let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
-    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin, right_labels: 0.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(-rx..rx, -ry..ry)?;
+    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (-rx, rx),
+        (-ry, ry),
+    )?;
     // The heat map below covers the grid lines of the themed mesh.
     mesh(
         &mut chart,
@@ -184,35 +172,37 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
             let x0 = -rx + i as f64 * dx;
             let x1 = -rx + e as f64 * dx;
             let y0 = -ry + j as f64 * dy;
-            rects.push(Rectangle::new([(x0, y0), (x1, y0 + dy)], color_of(lv).filled()));
+            rects.push(((x0, y0), (x1, y0 + dy), color_of(lv)));
             i = e;
         }
     }
-    chart.draw_series(rects)?;
+    for (a, b, c) in rects {
+        rect(&chart, a, b, c.filled())?;
+    }
 
     // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
     let fg = theme.fg();
     let ghost = ghost_color(theme, fg);
     let lines_c = contour(&f_c, nx, ny, &xs, &ys);
-    chart.draw_series(lines_c.into_iter().map(|l| PathElement::new(l, ghost.stroke_width(theme.px(1.8)))))?;
+    for l in &lines_c {
+        polyline(&chart, l, ghost.stroke_width(theme.px(1.8)))?;
+    }
     let lines_t = contour(&f_t, nx, ny, &xs, &ys);
-    chart.draw_series(lines_t.into_iter().map(|l| PathElement::new(l, fg.stroke_width(theme.px(2.2)))))?;
+    for l in &lines_t {
+        polyline(&chart, l, fg.stroke_width(theme.px(2.2)))?;
+    }
 
     // Training points coloured by their given label; flipped points ringed.
     let clampx = |v: f64| v.clamp(-rx, rx);
     let clampy = |v: f64| v.clamp(-ry, ry);
     let d = &m.data;
-    let pts = d.x.iter().zip(&d.label).map(|(x, y)| {
+    for (x, y) in d.x.iter().zip(&d.label) {
         let c = if *y { c1 } else { c0 };
-        Circle::new((clampx(x[0]), clampy(x[1])), theme.px(2.6), c.filled())
-    });
-    chart.draw_series(pts)?;
-    let rings =
-        d.x.iter()
-            .zip(&d.flipped)
-            .filter(|(_, f)| **f)
-            .map(|(x, _)| Circle::new((clampx(x[0]), clampy(x[1])), theme.px(5.2), fc.stroke_width(theme.px(1.6))));
-    chart.draw_series(rings)?;
+        dots(&chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled())?;
+    }
+    let rings: Vec<(f64, f64)> =
+        d.x.iter().zip(&d.flipped).filter(|(_, f)| **f).map(|(x, _)| (clampx(x[0]), clampy(x[1]))).collect();
+    dots(&chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)))?;
 
     Ok(())
 }
@@ -331,9 +321,12 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
     let top = header(area, theme, title, &keys)?;
     let t1 = (sim.model.steps as f64).max(10.0);
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, t1),
+        (0.0, 1.02),
+    )?;
     mesh(
         &mut chart,
         theme,
@@ -413,8 +406,7 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
         right: 8.0,
         right_labels: 0.0,
     }
-    .builder(area, theme)
-    .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
+    .chart(area, theme, (0.0, 1.0), (0.0, ymax))?;
     mesh(
         &mut chart,
         theme,
@@ -428,14 +420,12 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
         &tick,
     )?;
     let bw = 1.0 / BINS as f64;
-    let bars = |h: [f64; BINS], color: RGBColor, alpha: f64| {
-        h.into_iter().enumerate().filter(|(_, v)| *v > 0.0).map(move |(i, v)| {
+    for (h, color, alpha) in [(t_clean, c_clean, 0.55), (t_flip, c_flip, 0.75)] {
+        for (i, v) in h.into_iter().enumerate().filter(|(_, v)| *v > 0.0) {
             let x0 = i as f64 * bw;
-            Rectangle::new([(x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax))], color.mix(alpha).filled())
-        })
-    };
-    chart.draw_series(bars(t_clean, c_clean, 0.55))?;
-    chart.draw_series(bars(t_flip, c_flip, 0.75))?;
+            rect(&chart, (x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax)), color.mix(alpha).filled())?;
+        }
+    }
     // The ghost's histograms as step outlines.
     for (h, color) in [(c_clean_h, c_clean), (c_flip_h, c_flip)] {
         let mut pts = vec![(0.0, 0.0)];
