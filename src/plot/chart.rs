@@ -149,6 +149,33 @@ where
     m.draw().map_err(DrawError::from)
 }
 
+/// Draws an x axis only (no y axis, no horizontal grid lines): the themed vertical grid at `axes.x_ticks`
+/// labels formatted by `x_fmt`, for a chart whose height carries no scale (such as densities side by side).
+#[inline(never)]
+pub fn x_mesh<X, Y>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
+    theme: &Theme,
+    axes: Axes<'_>,
+    x_fmt: &dyn Fn(&X::ValueType) -> String,
+) -> DrawResult
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut m = chart.configure_mesh();
+    m.disable_y_mesh()
+        .disable_y_axis()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(axes.label_style(theme))
+        .x_label_formatter(x_fmt);
+    if axes.x_ticks > 0 {
+        m.x_labels(axes.x_ticks);
+    }
+    m.draw().map_err(DrawError::from)
+}
+
 /// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
 /// `axes.y_desc` as its description, in `axes`' sizes and label colour.
 #[inline(never)]

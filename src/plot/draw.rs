@@ -76,6 +76,45 @@ where
     Ok(())
 }
 
+/// Draws a triangle marker of pixel size `size` at each point, like `draw_series(pts.map(|p|
+/// TriangleMarker::new(p, size, style)))`.
+#[inline(never)]
+pub fn triangles<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pts: &[(f64, f64)],
+    size: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let area = chart.plotting_area();
+    for p in pts {
+        area.draw(&TriangleMarker::new(*p, size, style))?;
+    }
+    Ok(())
+}
+
+/// Draws `text` on a box next to a data point: the box spans pixel offsets `corners` from the point and the
+/// text starts at pixel offset `at`, like `draw_series([EmptyElement::at(pos) + Rectangle::new(corners, bg) +
+/// Text::new(text, at, style)])`.
+#[inline(never)]
+pub fn boxed_text_at<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pos: (f64, f64),
+    corners: [(i32, i32); 2],
+    bg: ShapeStyle,
+    text: &str,
+    at: (i32, i32),
+    style: &TextStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let element = EmptyElement::at(pos) + Rectangle::new(corners, bg) + Text::new(text.to_string(), at, style.clone());
+    chart.plotting_area().draw(&element).map_err(DrawError::from)
+}
+
 /// Draws a rectangle with corners `a` and `b` in data coordinates, like `draw_series([Rectangle::new([a, b],
 /// style)])`.
 #[inline(never)]

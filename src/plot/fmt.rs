@@ -104,6 +104,49 @@ pub fn fixed_opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| NONE.to_string(), |v| fixed(v, decimals))
 }
 
+/// A number with two decimals for ordinary magnitudes, whole from 100, scientific outside `[5e-3, 1e4)`
+/// (`0.25`, `150`, `3.0e-4`); [`NONE`] when not finite.
+pub fn hundredths(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".to_string()
+    } else if !v.is_finite() {
+        NONE.to_string()
+    } else if !(5e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        if s == "-0.00" {
+            "0".to_string()
+        } else {
+            s
+        }
+    }
+}
+
+/// A tick of a linear axis over log₁₀ of a quantity, in the quantity's own value: `0.1`, `1`, `100` (and
+/// `1e-6` beyond) at whole decades, two significant digits in between.
+pub fn log10_tick(v: &f64) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-9 {
+        if (-2.0..=3.0).contains(&k) {
+            tick(&10f64.powf(k))
+        } else {
+            format!("1e{k:.0}")
+        }
+    } else {
+        let x = 10f64.powf(*v);
+        if (1e-2..1e3).contains(&x) {
+            let digits = (1 - x.log10().floor() as i32).max(0) as usize;
+            format!("{x:.digits$}")
+        } else {
+            format!("{x:.1e}")
+        }
+    }
+}
+
 /// A fraction as a percentage: whole percent from 99.5 %, one decimal from 1 %, and below that the
 /// fraction itself with two significant digits (so a tiny relative error stays readable); [`NONE`] when not
 /// finite.
@@ -247,6 +290,11 @@ mod tests {
         assert_eq!(decade(&10.0), "10");
         assert_eq!(decade(&0.0), "");
         assert_eq!(count(&900.0), "900");
+        assert_eq!(hundredths(0.25), "0.25");
+        assert_eq!(hundredths(150.4), "150");
+        assert_eq!(hundredths(3e-4), "3.0e-4");
+        assert_eq!(log10_tick(&2.0), "100");
+        assert_eq!(log10_tick(&-6.0), "1e-6");
         assert_eq!(short(0.5), "0.5");
         assert_eq!(short(1.5), "1.50");
         assert_eq!(short(2e-4), "2.0e-4");
