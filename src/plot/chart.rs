@@ -109,6 +109,40 @@ impl Frame {
     }
 }
 
+/// A chart with a linear x axis and a logarithmic y axis whose ticks plotters chooses.
+pub type LogYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, LogCoord<f64>>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
+    /// (positive, low end first) whose ticks plotters chooses.
+    #[inline(never)]
+    pub fn chart_log_y_auto<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<LogYAutoChart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale())?)
+    }
+}
+
+/// A chart with equal units on both axes: the square `[−r, r]²` as large as fits in `area` below `top` device
+/// pixels, centred horizontally, `pad` device pixels from the sides and the bottom, with no label areas.
+#[inline(never)]
+pub fn square<'a, 'b>(area: &'a Area<'b>, top: u32, pad: u32, r: f64) -> DrawResult<Chart<'a, 'b>> {
+    let (w, h) = area.dim_in_pixel();
+    let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
+    let x0 = (w.saturating_sub(side)) / 2;
+    let chart = ChartBuilder::on(area)
+        .margin_left(x0 as i32)
+        .margin_top(top)
+        .margin_right(w.saturating_sub(x0 + side))
+        .margin_bottom(h.saturating_sub(top + side))
+        .build_cartesian_2d(-r..r, -r..r)?;
+    Ok(chart)
+}
+
 /// Adds a linear y axis over `y` on the right of `chart`, sharing its x axis (`x` must describe the same
 /// range as the chart's own x axis, in the same kind of coordinate). Series on it are drawn with
 /// [`super::draw::polyline_right`] and [`super::draw::dots_right`], its labels with [`right_mesh`].

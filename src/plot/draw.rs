@@ -153,6 +153,23 @@ where
     chart.plotting_area().draw(&Text::new(text, pos, style.clone())).map_err(DrawError::from)
 }
 
+/// Draws `text` at pixel offset `off` from a data point, like `draw_series([EmptyElement::at(pos) +
+/// Text::new(text, off, style)])`.
+#[inline(never)]
+pub fn text_off<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    text: &str,
+    pos: (f64, f64),
+    off: (i32, i32),
+    style: &TextStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let element = EmptyElement::at(pos) + Text::new(text.to_string(), off, style.clone());
+    chart.plotting_area().draw(&element).map_err(DrawError::from)
+}
+
 /// Draws `text` at pixel position `pos` of an area, like `area.draw(&Text::new(text, pos, style))`.
 #[inline(never)]
 pub fn text_px(area: &Area<'_>, text: &str, pos: (i32, i32), style: &TextStyle) -> DrawResult {
