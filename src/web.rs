@@ -5,12 +5,13 @@
 //! only short strings cross the boundary (parameters, metrics as JSON, the SVG export).
 
 use crate::hash;
+use crate::i18n::Lang;
 use crate::panels;
+use crate::plot::measure::Measured;
 use crate::plot::{AnyBackend, Area, DrawResult, Theme};
 use crate::recorder::Recorder;
 use crate::runner::Runner;
 use plotters::prelude::*;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -23,10 +24,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The registry as a JSON array (see `docs/web-api.md`).
+/// The registry as a JSON array (see `docs/web-api.md`), its titles, labels, help and claims in the language of
+/// `lang` (`"en"` or `"zh"`; English when absent or unknown).
 #[wasm_bindgen]
-pub fn panels_json() -> String {
-    panels::list_json()["panels"].to_string()
+pub fn panels_json(lang: Option<String>) -> String {
+    panels::list_json(lang_of(lang.as_deref()))["panels"].to_string()
+}
+
+/// The language of a code from the page, English when absent or unknown.
+fn lang_of(code: Option<&str>) -> Lang {
+    code.and_then(Lang::from_code).unwrap_or_default()
 }
 
 /// Decodes a URL hash into accepted entries and plain-text notices, as JSON.
@@ -56,6 +63,8 @@ pub struct Figure {
     /// of every run several times slower (all of them for panels whose metrics read the whole state, such as
     /// Lion's O(V·d) statistics), so the table is rebuilt by an exact replay when it is asked for.
     csv_cache: Option<(u64, String)>,
+    /// The language of the words the figure draws and of its claim.
+    lang: Lang,
 }
 
 /// Runs `draw` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
@@ -65,6 +74,7 @@ fn draw_on(
     css_height: f64,
     dpr: f64,
     dark: bool,
+    lang: Lang,
     draw: impl FnOnce(&Area<'_>, &Theme) -> DrawResult,
 ) -> Result<(), JsError> {
     let w = (css_width.max(1.0) * dpr).round().min(8192.0) as u32;
@@ -75,9 +85,11 @@ fn draw_on(
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    let backend = MeasuredCanvas::new(canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
-    let root = AnyBackend::new(backend).into_drawing_area();
-    let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
+    let text = CanvasText::new(canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
+    let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| JsError::new("no canvas backend"))?;
+    let measure = |font: &str, t: &str| text.measure(font, t);
+    let root = AnyBackend::new(Measured::new(inner, &measure)).into_drawing_area();
+    let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) }.with_lang(lang);
     draw(&root, &theme).map_err(|e| JsError::new(&e.0))?;
     root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
     Ok(())
@@ -99,12 +111,23 @@ impl Figure {
     pub fn new(panel_id: &str, canvas: HtmlCanvasElement) -> Result<Figure, JsError> {
         let panel = panels::find(panel_id).ok_or_else(|| JsError::new(&format!("unknown panel '{panel_id}'")))?;
         let runner = Runner::with_defaults(panel);
-        Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None })
+        Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None, lang: Lang::En })
     }
 
     /// Called after anything that rebuilt the run: the last CSV export no longer describes it.
     fn rebuilt(&mut self) {
         self.csv_cache = None;
+    }
+
+    /// Sets the language of the words the figure draws and of its claim (`"en"` or `"zh"`; English for
+    /// anything else).
+    pub fn set_lang(&mut self, code: &str) {
+        self.lang = lang_of(Some(code));
+    }
+
+    /// The language code in force (`"en"` or `"zh"`).
+    pub fn lang(&self) -> String {
+        self.lang.code().to_string()
     }
 
     /// The panel id.
@@ -211,7 +234,7 @@ impl Figure {
     /// with `held_at` the first step at which it was seen to hold (claims are tested whenever
     /// `metrics_json` is read), or `null` when no preset with a claim is in force.
     pub fn claim_json(&self) -> String {
-        self.runner.claim_json().to_string()
+        self.runner.claim_json(self.lang).to_string()
     }
 
     /// The id of the preset in force (whose complete setting and seed equal the current ones, however they
@@ -230,7 +253,7 @@ impl Figure {
     pub fn render(&mut self, css_width: f64, css_height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
         let dpr = safe_scale(dpr);
         self.dpr = dpr;
-        draw_on(&self.canvas, css_width, css_height, dpr, dark, |root, theme| self.runner.draw(root, theme))
+        draw_on(&self.canvas, css_width, css_height, dpr, dark, self.lang, |root, theme| self.runner.draw(root, theme))
     }
 
     /// Draws the figure on another canvas (for example a detached one for a PNG export) at `css_width` ×
@@ -244,7 +267,9 @@ impl Figure {
         scale: f64,
         dark: bool,
     ) -> Result<(), JsError> {
-        draw_on(&canvas, css_width, css_height, safe_scale(scale), dark, |root, theme| self.runner.paint(root, theme))
+        draw_on(&canvas, css_width, css_height, safe_scale(scale), dark, self.lang, |root, theme| {
+            self.runner.paint(root, theme)
+        })
     }
 
     /// Handles a click at CSS pixel coordinates; returns whether parameters changed.
@@ -266,10 +291,13 @@ impl Figure {
         serde_json::to_string(&self.runner.non_default_entries()).unwrap_or_else(|_| "[]".into())
     }
 
-    /// The same figure as a standalone SVG document of the given CSS size.
+    /// The same figure as a standalone SVG document of the given CSS size, laid out with the text measurement
+    /// of the figure's canvas (so that the runs of a multi-colour title meet as they do on screen).
     pub fn svg(&self, width: u32, height: u32, dark: bool) -> Result<String, JsError> {
-        let theme = if dark { Theme::dark(1.0) } else { Theme::light(1.0) };
-        crate::render::svg(&self.runner, width.clamp(64, 8192), height.clamp(64, 8192), &theme)
+        let theme = if dark { Theme::dark(1.0) } else { Theme::light(1.0) }.with_lang(self.lang);
+        let text = CanvasText::new(&self.canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
+        let measure = |font: &str, t: &str| text.measure(font, t);
+        crate::render::svg_measured(&self.runner, width.clamp(64, 8192), height.clamp(64, 8192), &theme, &measure)
             .map_err(|e| JsError::new(&e))
     }
 
@@ -287,23 +315,22 @@ thread_local! {
     static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
 }
 
-/// The canvas backend with a fast, cached text measurement.
+/// Text measurement by a canvas's own `measureText`, cached.
 ///
 /// plotters measures text in the browser by inserting a `<span>` into the document and reading its
-/// `offsetWidth`, which forces a synchronous layout of the whole page for every tick label of every frame.
-/// This wrapper forwards all drawing to [`CanvasBackend`] and answers `estimate_text_size` with the canvas's
-/// own `measureText` instead: the advance width and the font's ascent plus descent, which is what the span's
-/// box measures for a single line with the default line height, rounded the same way.
-struct MeasuredCanvas {
-    inner: CanvasBackend,
+/// `offsetWidth`, which forces a synchronous layout of the whole page for every tick label of every frame (and
+/// styles the span with an inline `style` attribute, which the page's content security policy refuses). Figures
+/// draw through [`Measured`] with this measurement instead: the advance width and the font's ascent plus
+/// descent, which is what the span's box measures for a single line with the default line height, rounded the
+/// same way. The SVG export is laid out with the same numbers, so its text runs sit where the canvas puts them.
+struct CanvasText {
     context: CanvasRenderingContext2d,
 }
 
-impl MeasuredCanvas {
+impl CanvasText {
     fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
         let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-        let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
-        Some(MeasuredCanvas { inner, context })
+        Some(CanvasText { context })
     }
 
     fn measure(&self, font: &str, text: &str) -> (u32, u32) {
@@ -311,6 +338,7 @@ impl MeasuredCanvas {
         if let Some(size) = TEXT_SIZES.with(|m| m.borrow().get(&key).copied()) {
             return size;
         }
+        // The canvas keeps its font between calls; drawing sets its own before every text.
         self.context.set_font(font);
         let size = match self.context.measure_text(text) {
             Ok(m) => {
@@ -331,47 +359,6 @@ impl MeasuredCanvas {
     }
 }
 
-type CanvasResult<T = ()> = Result<T, DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
-
-impl DrawingBackend for MeasuredCanvas {
-    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> CanvasResult {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> CanvasResult {
-        self.inner.present()
-    }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> CanvasResult {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> CanvasResult {
-        self.inner.draw_rect(a, b, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> CanvasResult {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, style: &S, fill: bool) -> CanvasResult {
-        self.inner.draw_circle(c, r, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, v: I, style: &S) -> CanvasResult {
-        self.inner.fill_polygon(v, style)
-    }
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> CanvasResult {
-        self.inner.draw_text(text, style, pos)
-    }
-    fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> CanvasResult<(u32, u32)> {
-        let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
-        Ok(self.measure(&font, text))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,7 +374,9 @@ mod tests {
         let doc = web_sys::window().unwrap().document().unwrap();
         let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
         doc.body().unwrap().append_child(&c).unwrap();
-        let backend = MeasuredCanvas::new(&c).unwrap();
+        let text = CanvasText::new(&c).unwrap();
+        let measure = |font: &str, t: &str| text.measure(font, t);
+        let backend = Measured::new(CanvasBackend::with_canvas_object(c.clone()).unwrap(), &measure);
         for size in [10.5, 12.0, 21.0, 31.5] {
             for text in ["0", "1e-3", "−0.25", "θ (encoder)", "step 12345 · loss 0.693", "WWWWWWWW"] {
                 let font = FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal);

@@ -13,7 +13,6 @@ use dynamics::panels;
 use dynamics::plot::Theme;
 use dynamics::render;
 use dynamics::runner::Runner;
-use plotters::style::IntoFont;
 
 /// Canvas CSS widths: the page at 360, 375, 768 and 1280 px (gutter `clamp(0.75rem, 3vw, 1.5rem)` on each
 /// side, figures at most 62rem wide), and one figure of a side-by-side row at 1280 px.
@@ -76,8 +75,8 @@ fn labels(svg: &str) -> Vec<Label> {
         }
         let num = |n: &str| attr(tag, n).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
         let (x, y, size) = (num("x"), num("y"), num("font-size"));
-        let font = ("sans-serif", size).into_font();
-        let (w, _) = font.box_size(&text).map(|(w, h)| (w as f64, h as f64)).unwrap_or((0.0, 0.0));
+        // The PNG layout's width: DejaVu Sans, and the CJK subset for the characters DejaVu Sans lacks.
+        let w = render::text_width(&text, size);
         // Glyph extent relative to the baseline: DejaVu Sans ascends about 0.76 em and descends 0.24 em.
         let baseline = y + dy_em(attr(tag, "dy")) * size;
         let (top, bottom) = (baseline - 0.76 * size, baseline + 0.24 * size);

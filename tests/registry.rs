@@ -407,7 +407,7 @@ fn presets_name_real_keys_with_valid_values() {
         for preset in p.presets() {
             let mut v = dynamics::params::ParamValues::defaults(p.params());
             for (k, val) in preset.values {
-                v.set_strict(k, val).unwrap_or_else(|e| panic!("{} preset '{}': {e}", p.id(), preset.label));
+                v.set_strict(k, val).unwrap_or_else(|e| panic!("{} preset '{}': {e}", p.id(), preset.label.en));
             }
         }
     }

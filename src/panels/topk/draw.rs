@@ -7,10 +7,12 @@
 use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
 use super::TopkSim;
+use crate::i18n::T;
 use crate::plot::chart::{mesh, title as chart_title, Axes, Chart, Frame};
 use crate::plot::draw::{crosses, dashed_line, path_px, polyline, rect, rect_px, text_px};
 use crate::plot::fmt;
 use crate::plot::{is_wide, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -102,45 +104,69 @@ fn item_color(theme: &Theme, in_hard: bool) -> RGBColor {
 }
 
 /// The problems of the selected construction, in words, most serious first.
-pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
+pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
     let method = sim.lab.cfg.method;
     let tol = sim.lab.cfg.precision.tol();
     let c = &snap.check;
     let mut w = Vec::new();
     if !c.finite {
         w.push(match method {
-            Method::GradTopkRecursion => "recursion broke down: Z(k−1) − Z(k−1, i) cancels to ≤ 0".to_string(),
-            Method::SeWeighted => "SE broke down: every weight underflowed, 0/0".to_string(),
-            _ => "non-finite output".to_string(),
+            Method::GradTopkRecursion => theme
+                .t(T::new(
+                    "recursion broke down: Z(k−1) − Z(k−1, i) cancels to ≤ 0",
+                    "递推崩溃：Z(k−1) − Z(k−1, i) 相消到 ≤ 0",
+                ))
+                .to_string(),
+            Method::SeWeighted => theme
+                .t(T::new("SE broke down: every weight underflowed, 0/0", "SE 崩溃：所有权重都下溢，0/0"))
+                .to_string(),
+            _ => theme.t(T::new("non-finite output", "输出非有限值")).to_string(),
         });
     } else if method == Method::GradTopkRecursion && recursion_failed(snap.recursion_dev) {
-        w.push(format!("recursion broke down: off by {} from the stable DP", fmt::value(snap.recursion_dev)));
+        w.push(tr!(
+            theme.lang,
+            "recursion broke down: off by {} from the stable DP",
+            "递推崩溃：与稳定 DP 相差 {}",
+            fmt::value(snap.recursion_dev)
+        ));
     }
     if c.finite && (c.sum - sim.lab.k as f64).abs() > 1e3 * tol * sim.lab.k as f64 {
         let d = fmt::value(c.sum - sim.lab.k as f64);
         w.push(if method == Method::Sigmoid {
-            format!("Σp − k = {d}: too few bisection steps for this τ")
+            tr!(theme.lang, "Σp − k = {d}: too few bisection steps for this τ", "Σp − k = {d}：对这个 τ 二分次数太少")
         } else {
             format!("Σp − k = {d}")
         });
     }
     if c.finite && c.max > 1.0 + tol {
-        w.push(format!("p > 1 (max {})", fmt::value(c.max)));
+        w.push(tr!(theme.lang, "p > 1 (max {})", "p > 1（最大 {}）", fmt::value(c.max)));
     }
     if c.finite && c.min < -tol {
-        w.push(format!("p < 0 (min {})", fmt::value(c.min)));
+        w.push(tr!(theme.lang, "p < 0 (min {})", "p < 0（最小 {}）", fmt::value(c.min)));
     }
     if c.finite && !c.monotone {
-        w.push("order of scores not preserved".to_string());
+        w.push(theme.t(T::new("order of scores not preserved", "分数顺序未保持")).to_string());
     }
     if let (Method::Smooth, Some(sm)) = (method, snap.softmax.as_ref()) {
         let d = super::model::max_abs_diff(sm, &snap.out.p);
         if d > 1e3 * tol {
-            w.push(format!("k = 1 but ≠ softmax (by {}): the post's claim fails", fmt::value(d)));
+            w.push(tr!(
+                theme.lang,
+                "k = 1 but ≠ softmax (by {}): the post's claim fails",
+                "k = 1 但 ≠ Softmax（差 {}）：原文的论断不成立",
+                fmt::value(d)
+            ));
         }
     }
     if method == Method::SeWeighted && c.finite && snap.se_artefact {
-        w.push("SE: a weight 1 − p rounded to 0 (underflow artefact)".to_string());
+        w.push(
+            theme
+                .t(T::new(
+                    "SE: a weight 1 − p rounded to 0 (underflow artefact)",
+                    "SE：权重 1 − p 舍入为 0（下溢造成）",
+                ))
+                .to_string(),
+        );
     }
     w
 }
@@ -152,10 +178,17 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
 fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide: bool) -> DrawResult {
     let lab = &sim.lab;
     let n = lab.x.len();
-    let clamp_note = if lab.k != lab.cfg.k { " (clamped)" } else { "" };
-    let src = if lab.explicit { "x given" } else { "random x" };
-    let first = format!("{} · {}", lab.cfg.method.label(), lab.cfg.precision.name());
-    let second = format!("k = {}{clamp_note} of n = {n} ({src}) · τ = {}", lab.k, fmt::value(snap.tau));
+    let clamp_note = if lab.k != lab.cfg.k { theme.t(T::new(" (clamped)", "（已限制）")) } else { "" };
+    let src =
+        if lab.explicit { theme.t(T::new("x given", "给定的 x")) } else { theme.t(T::new("random x", "随机 x")) };
+    let first = format!("{} · {}", method_label(lab.cfg.method, theme), lab.cfg.precision.name());
+    let second = tr!(
+        theme.lang,
+        "k = {}{clamp_note} of n = {n} ({src}) · τ = {}",
+        "k = {}{clamp_note}，n = {n}（{src}）· τ = {}",
+        lab.k,
+        fmt::value(snap.tau)
+    );
     let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
     if wide {
         text_px(area, &format!("{first} · {second}"), (x0, y0), &theme.font(13.0))?;
@@ -177,7 +210,8 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
         rect(&chart, (i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi)), c.mix(0.85).filled())?;
     }
     polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
-    let mut title = "scores x (drag a bar; blue = hard Top-k)".to_string();
+    let mut title =
+        theme.t(T::new("scores x (drag a bar; blue = hard Top-k)", "分数 x（拖动条形；蓝色 = 硬 Top-k）")).to_string();
     if let Some(l) = snap.out.lambda {
         let t = l * sim.lab.tau;
         if t.is_finite() {
@@ -190,13 +224,14 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
                 theme.fg().stroke_width(theme.px(1.5)),
             )?;
             let off = if t > hi {
-                " (above)"
+                theme.t(T::new(" (above)", "（在上方）"))
             } else if t < lo {
-                " (below)"
+                theme.t(T::new(" (below)", "（在下方）"))
             } else {
                 ""
             };
-            title = format!("scores x; dashed: threshold τλ = {}{off}", fmt::value(t));
+            title =
+                tr!(theme.lang, "scores x; dashed: threshold τλ = {}{off}", "分数 x；虚线：阈值 τλ = {}{off}", fmt::value(t));
         }
     }
     chart_title(area, theme, &title, 11.0)?;
@@ -208,10 +243,10 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
 }
 
 /// The reference drawn as ticks over the output bars, with its name.
-fn reference(sim: &TopkSim, snap: &Snapshot) -> Option<(&'static str, Vec<f64>)> {
+fn reference(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Option<(&'static str, Vec<f64>)> {
     if sim.lab.cfg.method == Method::GradTopkRecursion {
         let dp = snap.rows.iter().find(|r| r.method == Some(Method::GradTopk))?;
-        return Some(("stable DP", dp.p.clone()));
+        return Some((theme.t(T::new("stable DP", "稳定 DP")), dp.p.clone()));
     }
     snap.softmax.clone().map(|s| ("softmax", s))
 }
@@ -252,7 +287,7 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         )?;
     }
     // A reference beside the output: softmax when k = 1, the stable DP for the post's recursion.
-    let reference = reference(sim, snap);
+    let reference = reference(sim, snap, theme);
     if let Some((_, sm)) = &reference {
         let tick = theme.series(4).stroke_width(theme.px(2.5));
         for (i, &v) in sm.iter().enumerate() {
@@ -263,22 +298,30 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         }
     }
     let sm_note = match &reference {
-        Some((name, _)) => format!(" · orange ticks: {name}"),
+        Some((name, _)) => tr!(theme.lang, " · orange ticks: {name}", " · 橙色刻度：{name}"),
         None => String::new(),
     };
-    let line1 =
-        format!("Σp = {} · max p = {} · outline: hard{sm_note}", fmt::against_int(c.sum, sim.lab.k), fmt::value(c.max));
+    let line1 = tr!(
+        theme.lang,
+        "Σp = {} · max p = {} · outline: hard{sm_note}",
+        "Σp = {} · max p = {} · 轮廓：硬 Top-k{sm_note}",
+        fmt::against_int(c.sum, sim.lab.k),
+        fmt::value(c.max)
+    );
     text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
-    let warns = warnings(sim, snap);
+    let warns = warnings(sim, snap, theme);
     let naive_note = snap
         .rows
         .iter()
         .find(|r| r.label == "naive f32")
         .filter(|r| !r.check.finite)
-        .map(|_| " · naive f32 e^y/Σe^y gives NaN here")
+        .map(|_| theme.t(T::new(" · naive f32 e^y/Σe^y gives NaN here", " · 朴素 f32 e^y/Σe^y 在此给出 NaN")))
         .unwrap_or("");
     let (line2, color) = if warns.is_empty() {
-        (format!("in [0, 1], Σp = k, order kept{naive_note}"), theme.muted())
+        (
+            tr!(theme.lang, "in [0, 1], Σp = k, order kept{naive_note}", "在 [0, 1] 内，Σp = k，顺序保持{naive_note}"),
+            theme.muted(),
+        )
     } else {
         (format!("⚠ {}", warns.join(" · ")), theme.warn())
     };
@@ -354,11 +397,20 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
     let now = sim.lab.tau.log10().clamp(lo, hi);
     polyline(&chart, &[(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0)))?;
     let title = if sim.lab.annealing_done() {
-        "p against τ · annealing stopped at its floor τ₀·10⁻⁴".to_string()
+        theme
+            .t(T::new("p against τ · annealing stopped at its floor τ₀·10⁻⁴", "p 随 τ 变化 · 退火已停在下限 τ₀·10⁻⁴"))
+            .to_string()
     } else if sim.lab.cfg.anneal < 1.0 {
-        format!("p against τ · play anneals τ ×{} per step", sim.lab.cfg.anneal)
+        tr!(
+            theme.lang,
+            "p against τ · play anneals τ ×{} per step",
+            "p 随 τ 变化 · 播放时每步 τ ×{}",
+            sim.lab.cfg.anneal
+        )
     } else {
-        "p against τ (click to set τ) · red: broken".to_string()
+        theme
+            .t(T::new("p against τ (click to set τ) · red: broken", "p 随 τ 变化（点击设定 τ）· 红色：失效"))
+            .to_string()
     };
     chart_title(area, theme, &title, 11.0)?;
     Ok(PlaneMap::of_chart(&chart))
@@ -369,12 +421,17 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
     let title = if jac.iter().any(|v| v.is_finite()) {
-        format!("∂p/∂x, max |·| {}", fmt::value(vmax))
+        tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", fmt::value(vmax))
     } else {
         "∂p/∂x".to_string()
     };
     chart_title(area, theme, &title, 11.0)?;
-    text_px(area, "orange +, blue −", (theme.dpx(8.0), theme.dpx(18.0)), &theme.font_in(10.0, theme.muted()))?;
+    text_px(
+        area,
+        theme.t(T::new("orange +, blue −", "橙色 +，蓝色 −")),
+        (theme.dpx(8.0), theme.dpx(18.0)),
+        &theme.font_in(10.0, theme.muted()),
+    )?;
     let (w, h) = area.dim_in_pixel();
     let top = theme.dpx(34.0);
     let pad = theme.dpx(6.0);
@@ -406,7 +463,11 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     rect_px(area, (x0, top), (x0 + side, top + side), theme.grid().stroke_width(1))?;
     let bad = jac.iter().filter(|v| !v.is_finite()).count();
     if bad > 0 {
-        let msg = if bad == jac.len() { "undefined".to_string() } else { format!("{bad} undefined") };
+        let msg = if bad == jac.len() {
+            theme.t(T::new("undefined", "无定义")).to_string()
+        } else {
+            tr!(theme.lang, "{bad} undefined", "{bad} 无定义")
+        };
         text_px(
             area,
             &msg,
@@ -417,17 +478,44 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     Ok(())
 }
 
+/// The short name of a strip row as drawn: method names stay as they are, descriptions are worded in the
+/// theme's language.
+fn short_name(row: &Row, theme: &Theme) -> &'static str {
+    let t = match row.method {
+        Some(Method::Smooth) => T::new("smooth f", "光滑 f"),
+        Some(Method::GradTopkRecursion) => T::new("recursion", "递推"),
+        Some(Method::SuIterative) => T::new("Su iter.", "Su 迭代"),
+        Some(Method::SeWeighted) => T::new("SE weighted", "SE 加权"),
+        None if row.label == "naive f32" => T::new("naive f32", "朴素 f32"),
+        _ => return row.label,
+    };
+    theme.t(t)
+}
+
+/// The headline description of a construction.
+fn method_label(m: Method, theme: &Theme) -> &'static str {
+    theme.t(match m {
+        Method::Exp => T::new("ThreTopK, f = min(1, eˣ)", "ThreTopK，f = min(1, eˣ)"),
+        Method::Sigmoid => T::new("ThreTopK, f = σ (bisection)", "ThreTopK，f = σ（二分法）"),
+        Method::Smooth => T::new("ThreTopK, smooth f", "ThreTopK，光滑 f"),
+        Method::GradTopk => T::new("GradTopK (stable DP)", "GradTopK（稳定 DP）"),
+        Method::GradTopkRecursion => T::new("GradTopK (post's recursion)", "GradTopK（原文的递推）"),
+        Method::SuIterative => T::new("Su's iterative soft-k-max", "Su 的迭代 soft-k-max"),
+        Method::SeWeighted => T::new("SE weighted softmax", "SE 加权 Softmax"),
+    })
+}
+
 /// A short status of one strip row and whether it is a failure.
-fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
+fn row_status(row: &Row, tol: f64, snap: &Snapshot, theme: &Theme) -> (&'static str, bool) {
     let c = &row.check;
     if !c.finite {
         return ("NaN", true);
     }
     if row.method == Some(Method::GradTopkRecursion) && recursion_failed(snap.recursion_dev) {
-        return ("≠ DP", true);
+        return (theme.t(T::new("≠ DP", "≠ DP")), true);
     }
     if row.method == Some(Method::SeWeighted) && snap.se_artefact {
-        return ("uflow", true);
+        return (theme.t(T::new("uflow", "下溢")), true);
     }
     if c.max > 1.0 + tol {
         return ("> 1", true);
@@ -436,15 +524,15 @@ fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
         return ("< 0", true);
     }
     if !c.monotone {
-        return ("order", true);
+        return (theme.t(T::new("order", "顺序")), true);
     }
-    ("ok", false)
+    (theme.t(T::new("ok", "正常")), false)
 }
 
 fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let rows = &snap.rows;
-    chart_title(area, theme, "all methods, items by score", 11.0)?;
+    chart_title(area, theme, theme.t(T::new("all methods, items by score", "全部构造，按分数排序")), 11.0)?;
     let top = theme.dpx(22.0);
     let label_w = theme.dpx(64.0).min(w as i32 * 2 / 5);
     let status_w = theme.dpx(34.0).min(w as i32 / 5);
@@ -468,7 +556,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
         let ya = top + r as i32 * row_h;
         let yb = ya + row_h - 1;
         let is_sel = row.method == Some(selected);
-        let label = if is_sel { format!("▸ {}", row.label) } else { row.label.to_string() };
+        let label = if is_sel { format!("▸ {}", short_name(row, theme)) } else { short_name(row, theme).to_string() };
         let lc = if is_sel { theme.fg() } else { theme.muted() };
         let ymid = (ya + yb) / 2;
         text_px(
@@ -490,7 +578,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
             };
             rect_px(area, (xa, ya), (xb.max(xa), yb), col.filled())?;
         }
-        let (status, bad) = row_status(row, tol, snap);
+        let (status, bad) = row_status(row, tol, snap, theme);
         let sc = if bad { theme.warn() } else { theme.muted() };
         text_px(
             area,

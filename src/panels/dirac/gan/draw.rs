@@ -4,12 +4,14 @@
 
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
+use crate::i18n::T;
 use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
 use crate::plot::chart::Frame;
 use crate::plot::draw::{boxed_text_at, crosses, dashed_line, dots, polyline, text_px};
 use crate::plot::fmt::{self, tick};
 use crate::plot::{is_wide, legend, vector_field, Area, Corner, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 
 /// The largest half-extent of the phase plane; a trajectory beyond it is drawn clamped to the edge.
@@ -43,22 +45,28 @@ fn loss_title(l: Loss) -> &'static str {
 }
 
 /// What the linearisation predicts, in a few words.
-fn verdict(sim: &GanSim) -> (String, String) {
+fn verdict(sim: &GanSim, theme: &Theme) -> (String, String) {
     let c = &sim.model.cfg;
     let upd = match c.update {
-        Update::Sim => "simultaneous",
-        Update::Alt => "alternating",
+        Update::Sim => theme.t(T::new("simultaneous", "同时更新")),
+        Update::Alt => theme.t(T::new("alternating", "交替更新")),
     };
-    let clip = if c.clipped() { format!(", clip {}", fmt::hundredths(c.clip)) } else { String::new() };
+    let clip = if c.clipped() { tr!(theme.lang, ", clip {}", "，裁剪 {}", fmt::hundredths(c.clip)) } else { String::new() };
     let what = match sim.rate {
-        None => "no Jacobian at (0, 0): |ψ| is pushed to 1".to_string(),
-        Some(rho) if c.clipped() && rho > 1.0 + 1e-9 => "spirals out until clipping caps ψ".to_string(),
-        Some(rho) if rho > 1.0 + 1e-9 => format!("spirals out, ×{rho:.4}/step"),
-        Some(rho) if rho < 1.0 - 1e-9 => format!("converges, ×{rho:.4}/step"),
-        Some(_) => "neutral: step eigenvalues on the unit circle".to_string(),
+        None => {
+            theme.t(T::new("no Jacobian at (0, 0): |ψ| is pushed to 1", "(0, 0) 处无雅可比：|ψ| 被推向 1")).to_string()
+        }
+        Some(rho) if c.clipped() && rho > 1.0 + 1e-9 => {
+            theme.t(T::new("spirals out until clipping caps ψ", "螺旋发散，直到裁剪限制住 ψ")).to_string()
+        }
+        Some(rho) if rho > 1.0 + 1e-9 => tr!(theme.lang, "spirals out, ×{rho:.4}/step", "螺旋发散，每步 ×{rho:.4}"),
+        Some(rho) if rho < 1.0 - 1e-9 => tr!(theme.lang, "converges, ×{rho:.4}/step", "收敛，每步 ×{rho:.4}"),
+        Some(_) => {
+            theme.t(T::new("neutral: step eigenvalues on the unit circle", "中性：每步的特征值在单位圆上")).to_string()
+        }
     };
-    let long = format!("{} {}{}: {}", loss_title(c.loss), upd, clip, what);
-    let short_ = format!("{}{}: {}", loss_title(c.loss), clip, what);
+    let long = tr!(theme.lang, "{} {}{}: {}", "{} {}{}：{}", loss_title(c.loss), upd, clip, what);
+    let short_ = tr!(theme.lang, "{}{}: {}", "{}{}：{}", loss_title(c.loss), clip, what);
     (long, short_)
 }
 
@@ -120,7 +128,8 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     let (hx, hy) = if pw >= ph { (half * pw / ph, half) } else { (half, half * ph / pw) };
 
     let mut chart = frame.chart(area, theme, (-hx, hx), (-hy, hy))?;
-    mesh(&mut chart, theme, ("θ (generator)", "ψ (discriminator)"), &tick, &tick, (7, 7))?;
+    let descs = (theme.t(T::new("θ (generator)", "θ（生成器）")), theme.t(T::new("ψ (discriminator)", "ψ（判别器）")));
+    mesh(&mut chart, theme, descs, &tick, &tick, (7, 7))?;
     let cfg = *c;
     vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p))?;
 
@@ -177,7 +186,7 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     crosses(&chart, &[(0.0, 0.0)], theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))?;
     let label = match &sim.eig {
         Some(e) => format!("λ = {}", eig_text(e)),
-        None => "no Jacobian".to_string(),
+        None => theme.t(T::new("no Jacobian", "无雅可比")).to_string(),
     };
     let style = theme.font(11.0);
     let (tw, th) = area.estimate_text_size(&label, &style).unwrap_or((0, 0));
@@ -188,22 +197,27 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     boxed_text_at(&chart, (0.0, 0.0), corners, bg, &label, at, &style)?;
 
     // Headline.
-    let (long, short_) = verdict(sim);
+    let (long, short_) = verdict(sim, theme);
     let hs = theme.font(12.5);
     let text = fitting(area, &[long, short_], &hs, w.saturating_sub(theme.px(12.0)));
     text_px(area, &text, (theme.dpx(8.0), theme.dpx(9.0)), &hs)?;
 
-    let mut entries: Vec<(String, RGBColor, bool)> = vec![("trajectory".to_string(), color, false)];
+    let mut entries: Vec<(String, RGBColor, bool)> =
+        vec![(theme.t(T::new("trajectory", "轨迹")).to_string(), color, false)];
     match ov {
-        Overlay::Circle(_) => entries.push(("flow: r = r₀".to_string(), theme.fg(), true)),
-        Overlay::Ellipse { .. } => entries.push(("Q = Q₀ (conserved)".to_string(), theme.fg(), true)),
+        Overlay::Circle(_) => {
+            entries.push((theme.t(T::new("flow: r = r₀", "梯度流：r = r₀")).to_string(), theme.fg(), true))
+        }
+        Overlay::Ellipse { .. } => {
+            entries.push((theme.t(T::new("Q = Q₀ (conserved)", "Q = Q₀（守恒）")).to_string(), theme.fg(), true))
+        }
         Overlay::None => {}
     }
     if c.clipped() {
-        entries.push((format!("|ψ| = {} (clip)", fmt::hundredths(c.clip)), theme.warn(), true));
+        entries.push((tr!(theme.lang, "|ψ| = {} (clip)", "|ψ| = {}（裁剪）", fmt::hundredths(c.clip)), theme.warn(), true));
     }
     if c.nonsmooth() {
-        entries.push(("|ψ| = 1 (GP target)".to_string(), theme.muted(), true));
+        entries.push((theme.t(T::new("|ψ| = 1 (GP target)", "|ψ| = 1（GP 目标）")).to_string(), theme.muted(), true));
     }
     legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries)?;
     Ok(PlaneMap::of_chart(&chart))
@@ -211,7 +225,9 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
 
 fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let c = &sim.model.cfg;
-    let n1 = (sim.model.steps as f64).max(10.0);
+    // The axis grows ahead of the run; the y range covers the prediction up to the current step only.
+    let n = (sim.model.steps as f64).max(10.0);
+    let n1 = crate::plot::axis::time_extent(n, 10.0);
     let radii: Vec<(f64, f64)> = sim
         .hist
         .items()
@@ -236,7 +252,7 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let mut vals: Vec<f64> = radii.iter().map(|p| p.1).chain(qs.iter().map(|p| p.1)).collect();
     if let Some(rho) = rate_shown {
         // The predicted end value, in logs so that it cannot overflow.
-        let l = sim.r0.ln() + n1 * rho.ln();
+        let l = sim.r0.ln() + n * rho.ln();
         vals.push(l.clamp(-690.0, 690.0).exp());
     }
     vals.push(sim.r0);
@@ -244,7 +260,7 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let lg = |v: f64| v.log10().clamp(l0, l1);
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 8.0, right_labels: 0.0 };
     let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
-    mesh(&mut chart, theme, ("step", ""), &tick, &fmt::log10_tick, (5, ny))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     let fg = theme.fg().mix(0.75);
     if let Some(rho) = rate_shown {
         let pts = rate_line(sim.r0, rho, n1, l0, l1);
@@ -261,15 +277,19 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     // The key sits in the title line, so that no legend box covers the curves.
     let (fg, c0, c2) = (theme.fg(), theme.series(0), theme.series(2));
     let s = |t: &str, c: RGBColor| (t.to_string(), c);
-    let mut long = vec![s("distance ", fg), s("r", c0), s(" to (0, 0), log scale", fg)];
-    let mut short_ = vec![s("r", c0), s(", log", fg)];
+    let mut long = vec![
+        s(theme.t(T::new("distance ", "距离 ")), fg),
+        s("r", c0),
+        s(theme.t(T::new(" to (0, 0), log scale", " 到 (0, 0)，对数坐标")), fg),
+    ];
+    let mut short_ = vec![s("r", c0), s(theme.t(T::new(", log", "，对数")), fg)];
     if rate_shown.is_some() {
-        long.push(s("; dashed: linearised r₀ρⁿ", fg));
-        short_.push(s("; dashed: r₀ρⁿ", fg));
+        long.push(s(theme.t(T::new("; dashed: linearised r₀ρⁿ", "；虚线：线性化的 r₀ρⁿ")), fg));
+        short_.push(s(theme.t(T::new("; dashed: r₀ρⁿ", "；虚线：r₀ρⁿ")), fg));
     }
     if !qs.is_empty() {
         long.push(s("; ", fg));
-        long.push(s("√Q conserved", c2));
+        long.push(s(theme.t(T::new("√Q conserved", "√Q 守恒")), c2));
         short_.push(s("; ", fg));
         short_.push(s("√Q", c2));
     }

@@ -409,7 +409,9 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
 
 fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let x0 = sim.model.cfg.problem.x0;
-    let n1 = (sim.model.steps as f64).max(10.0);
+    // The axis grows ahead of the run; the y range covers the prediction up to the current step only.
+    let n = (sim.model.steps as f64).max(10.0);
+    let n1 = crate::plot::axis::time_extent(n, 10.0);
     let ds: Vec<(f64, f64)> = sim
         .hist
         .items()
@@ -419,7 +421,7 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
         .collect();
     let mut vals: Vec<f64> = ds.iter().map(|p| p.1).collect();
     if let Some(rho) = sim.rate {
-        let l = sim.d0.ln() + n1 * rho.ln();
+        let l = sim.d0.ln() + n * rho.ln();
         vals.push(l.clamp(-690.0, 690.0).exp());
     }
     vals.push(sim.d0);

@@ -216,7 +216,7 @@ fn thin(items: &[(u64, Sample)]) -> Vec<(f64, Sample)> {
 }
 
 fn x_max(sim: &TrainSim) -> f64 {
-    (sim.toy.steps as f64).max(10.0)
+    crate::plot::axis::time_extent(sim.toy.steps as f64, 10.0)
 }
 
 /// The live and ghost series of one quantity, each with its colour, width and loss.

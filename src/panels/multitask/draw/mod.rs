@@ -5,10 +5,13 @@
 mod side;
 mod style;
 
+use crate::i18n::T;
 use crate::panels::multitask::model::{Replay, Scheme};
 use crate::panels::multitask::MultitaskSim;
+use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use style::{scheme_color, scheme_label};
 
@@ -21,10 +24,13 @@ pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<Pl
     } else {
         // Stacked: the plane on top, then the loss chart and the weights, each across the full width, since
         // the weight bars need the width for their labels.
+        // On a short phone figure (the page's capped sticky canvas) the weights get a larger share, so that
+        // every scheme's row keeps a readable height.
         let (_, h) = area.dim_in_pixel();
-        let (top, rest) = area.split_vertically((h as f64 * 0.5) as u32);
+        let short = (h as f64) / theme.scale < 560.0;
+        let (top, rest) = area.split_vertically((h as f64 * if short { 0.48 } else { 0.5 }) as u32);
         let (_, rh) = rest.dim_in_pixel();
-        let (mid, bottom) = rest.split_vertically((rh as f64 * 0.4) as u32);
+        let (mid, bottom) = rest.split_vertically((rh as f64 * if short { 0.42 } else { 0.4 }) as u32);
         (top, mid, bottom)
     };
     let map = plane(&plane_area, sim, theme, wide)?;
@@ -34,11 +40,11 @@ pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<Pl
 }
 
 /// The replay's description.
-pub fn replay_text(r: Replay) -> &'static str {
+pub fn replay_text(r: Replay, theme: &Theme) -> &'static str {
     match r {
         Replay::None => "",
-        Replay::Scale1000 => "task 1 ×1000",
-        Replay::Plus5 => "task 1 +5",
+        Replay::Scale1000 => theme.t(T::new("task 1 ×1000", "任务 1 ×1000")),
+        Replay::Plus5 => theme.t(T::new("task 1 +5", "任务 1 +5")),
     }
 }
 
@@ -112,17 +118,17 @@ fn equal_scale(b: ((f64, f64), (f64, f64)), pw: f64, ph: f64) -> ((f64, f64), (f
 }
 
 /// The names of the drawn schemes that diverged, for the headline.
-fn diverged_list(sim: &MultitaskSim) -> Vec<String> {
+fn diverged_list(sim: &MultitaskSim, theme: &Theme) -> Vec<String> {
     let mut out = Vec::new();
     for s in Scheme::ALL {
         if !sim.show[s.index()] {
             continue;
         }
         if sim.base.run(s).diverged() {
-            out.push(scheme_label(s).to_string());
+            out.push(scheme_label(s, theme).to_string());
         }
         if sim.replay.as_ref().is_some_and(|r| r.run(s).diverged()) {
-            out.push(format!("{} (replay)", scheme_label(s)));
+            out.push(tr!(theme.lang, "{} (replay)", "{}（重放）", scheme_label(s, theme)));
         }
     }
     out
@@ -134,24 +140,43 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         Replay::None => {
             let n = sim.show.iter().filter(|b| **b).count();
             let note = match (sim.show[Scheme::Uncertainty.index()], wide) {
-                (true, true) => " (* not from the post)",
-                (true, false) => " (* not in post)",
+                (true, true) => theme.t(T::new(" (* not from the post)", "（* 不在原文中）")),
+                (true, false) => theme.t(T::new(" (* not in post)", "（* 非原文）")),
                 _ => "",
             };
             match Scheme::ALL.iter().find(|s| sim.show[s.index()]) {
-                Some(s) if n == 1 => format!("{} on 3 tasks{note}", scheme_label(*s)),
-                _ if wide => format!("{n} loss-weighting schemes on 3 tasks{note}"),
-                _ => format!("{n} schemes, 3 tasks{note}"),
+                Some(s) if n == 1 => {
+                    tr!(theme.lang, "{} on 3 tasks{note}", "{}，3 个任务{note}", scheme_label(*s, theme))
+                }
+                _ if wide => {
+                    tr!(theme.lang, "{n} loss-weighting schemes on 3 tasks{note}", "{n} 种损失加权方案，3 个任务{note}")
+                }
+                _ => tr!(theme.lang, "{n} schemes, 3 tasks{note}", "{n} 种方案，3 个任务{note}"),
             }
         }
-        r if wide => format!("replay {}: thin = replayed, wide = original", replay_text(r)),
-        r => format!("replay {}: thin = new", replay_text(r)),
+        r if wide => tr!(
+            theme.lang,
+            "replay {}: thin = replayed, wide = original",
+            "重放 {}：细线 = 重放，粗线 = 原路径",
+            replay_text(r, theme)
+        ),
+        r => tr!(theme.lang, "replay {}: thin = new", "重放 {}：细线 = 新路径", replay_text(r, theme)),
     };
-    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font(13.0))?;
-    let dv = diverged_list(sim);
+    // The headline stays within the plane's own column (beside it, the loss chart has its own title).
+    let hstyle = theme.font(13.0);
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
+    let short_title = title
+        .replace(
+            theme.t(T::new(" loss-weighting schemes on 3 tasks", " 种损失加权方案，3 个任务")),
+            theme.t(T::new(" schemes, 3 tasks", " 种方案，3 个任务")),
+        )
+        .replace(theme.t(T::new("not from the post", "不在原文中")), theme.t(T::new("not in post", "非原文")));
+    let title = fitting(area, &[title, short_title], &hstyle, max_w);
+    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle)?;
+    let dv = diverged_list(sim, theme);
     let mut top = 26.0;
     if !dv.is_empty() {
-        let text = format!("diverged: {}", dv.join(", "));
+        let text = tr!(theme.lang, "diverged: {}", "发散：{}", dv.join(", "));
         text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
         top = 40.0;
     }
@@ -276,6 +301,21 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         (x - pxr.start, y - pyr.start)
     };
     let fg = theme.fg();
+    // What a task's label must not cover: the start, the centroid, the median, every current iterate and
+    // predicted end, and the paths (sampled).
+    let mut marks: Vec<(i32, i32)> = vec![rel(sim.base.set.theta0), rel(sim.centroid), rel(sim.median)];
+    for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
+        let run = sim.base.run(s);
+        marks.push(rel(run.theta));
+        if let Some(p) = sim.predicted_end(s) {
+            marks.push(rel(p));
+        }
+        let trail = run.trail.points();
+        let every = (trail.len() / 64).max(1);
+        marks.extend(trail.iter().step_by(every).map(|p| rel(*p)));
+    }
+    let (plot_w, plot_h) = (pxr.end - pxr.start, pyr.end - pyr.start);
+    let lstyle = theme.font(11.0);
     for (i, c) in t.c.iter().enumerate().rev() {
         if !in_view(*c) {
             continue;
@@ -283,8 +323,25 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         let (px, py) = rel(*c);
         let hs = theme.dpx(4.5);
         rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
-        let label = format!("task {}", i + 1);
-        text_px(&plot, &label, (px + theme.dpx(7.0), py - theme.dpx(16.0)), &theme.font(11.0))?;
+        let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
+        let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
+        // Above right, above left, below right, below left: the first that stays inside the plot and covers
+        // the fewest marks (the markers are about 7 px across).
+        let (gap, r) = (theme.dpx(7.0), theme.dpx(7.0));
+        let spots = [
+            (px + gap, py - gap - lh),
+            (px - gap - lw, py - gap - lh),
+            (px + gap, py + gap),
+            (px - gap - lw, py + gap),
+        ];
+        let cost = |&(x, y): &(i32, i32)| {
+            let outside = x < 0 || y < 0 || x + lw > plot_w || y + lh > plot_h;
+            let covered =
+                marks.iter().filter(|(mx, my)| *mx >= x - r && *mx <= x + lw + r && *my >= y - r && *my <= y + lh + r);
+            (outside, covered.count())
+        };
+        let at = spots.iter().copied().min_by_key(cost).unwrap_or(spots[0]);
+        text_px(&plot, &label, at, &lstyle)?;
     }
     let start = sim.base.set.theta0;
     if in_view(start) {
@@ -316,10 +373,19 @@ fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) -> DrawResult 
     let mut x = theme.dpx(8.0);
     let r = theme.dpx(4.0);
     let s = sim.base.tasks.s;
-    let centroid = if s[0] == s[1] && s[1] == s[2] { "centroid" } else { "s-weighted centroid" };
-    let mut items: Vec<(u8, &str)> = vec![(0, centroid), (1, "geometric median"), (2, "start"), (3, "Pareto set")];
+    let centroid = if s[0] == s[1] && s[1] == s[2] {
+        theme.t(T::new("centroid", "重心"))
+    } else {
+        theme.t(T::new("s-weighted centroid", "s 加权重心"))
+    };
+    let mut items: Vec<(u8, &str)> = vec![
+        (0, centroid),
+        (1, theme.t(T::new("geometric median", "几何中位数"))),
+        (2, theme.t(T::new("start", "起点"))),
+        (3, theme.t(T::new("Pareto set", "帕累托集"))),
+    ];
     if sim.predicted {
-        items.push((4, "predicted end"));
+        items.push((4, theme.t(T::new("predicted end", "预测终点"))));
     }
     let avail = pw as f64;
     let total: f64 = items

@@ -76,7 +76,7 @@ fn headline(area: &Area<'_>, sim: &PTuningSim, theme: &Theme, wide: bool) -> Dra
 }
 
 fn t_max(sim: &PTuningSim) -> f64 {
-    (sim.steps as f64).max(1.0)
+    crate::plot::axis::time_extent(sim.steps as f64, 10.0)
 }
 
 fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {

@@ -320,7 +320,7 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     ];
     let title = if wide { "TaiLr (bold) vs cross-entropy (faint) over steps" } else { "TaiLr vs CE (faint)" };
     let top = header(area, theme, title, &keys)?;
-    let t1 = (sim.model.steps as f64).max(10.0);
+    let t1 = crate::plot::axis::time_extent(sim.model.steps as f64, 10.0);
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
         area,
         theme,
