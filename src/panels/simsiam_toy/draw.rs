@@ -17,8 +17,8 @@ use plotters::prelude::*;
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
 const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
 /// The time charts' frame: a wider margin keeps the last step tick's label, at the right edge, inside.
-const TIME_FRAME: Frame = Frame { margin: 12.0, ..Frame::SMALL };
-const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, x_desc: "", y_desc: "" };
+const TIME_FRAME: Frame = Frame::SMALL.margins(12.0);
+const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, ..Axes::PLAIN };
 
 fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
     move |phi, theta| {
@@ -100,6 +100,7 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         y_ticks: 7,
         x_desc: theme.t(T::new("φ (predictor)", "φ（预测器）")),
         y_desc: theme.t(T::new("θ (encoder)", "θ（编码器）")),
+        ..Axes::PLAIN
     };
     mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
