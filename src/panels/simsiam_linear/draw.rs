@@ -213,7 +213,11 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     ];
     match target {
         Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
-            entries.push((theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(), theme.fg(), false));
+            entries.push((
+                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
+                theme.fg(),
+                false,
+            ));
         }
         Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
         None => {}

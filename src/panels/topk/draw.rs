@@ -230,8 +230,12 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
             } else {
                 ""
             };
-            title =
-                tr!(theme.lang, "scores x; dashed: threshold τλ = {}{off}", "分数 x；虚线：阈值 τλ = {}{off}", fmt::value(t));
+            title = tr!(
+                theme.lang,
+                "scores x; dashed: threshold τλ = {}{off}",
+                "分数 x；虚线：阈值 τλ = {}{off}",
+                fmt::value(t)
+            );
         }
     }
     chart_title(area, theme, &title, 11.0)?;

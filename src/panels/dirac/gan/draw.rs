@@ -51,7 +51,8 @@ fn verdict(sim: &GanSim, theme: &Theme) -> (String, String) {
         Update::Sim => theme.t(T::new("simultaneous", "同时更新")),
         Update::Alt => theme.t(T::new("alternating", "交替更新")),
     };
-    let clip = if c.clipped() { tr!(theme.lang, ", clip {}", "，裁剪 {}", fmt::hundredths(c.clip)) } else { String::new() };
+    let clip =
+        if c.clipped() { tr!(theme.lang, ", clip {}", "，裁剪 {}", fmt::hundredths(c.clip)) } else { String::new() };
     let what = match sim.rate {
         None => {
             theme.t(T::new("no Jacobian at (0, 0): |ψ| is pushed to 1", "(0, 0) 处无雅可比：|ψ| 被推向 1")).to_string()
@@ -214,7 +215,11 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
         Overlay::None => {}
     }
     if c.clipped() {
-        entries.push((tr!(theme.lang, "|ψ| = {} (clip)", "|ψ| = {}（裁剪）", fmt::hundredths(c.clip)), theme.warn(), true));
+        entries.push((
+            tr!(theme.lang, "|ψ| = {} (clip)", "|ψ| = {}（裁剪）", fmt::hundredths(c.clip)),
+            theme.warn(),
+            true,
+        ));
     }
     if c.nonsmooth() {
         entries.push((theme.t(T::new("|ψ| = 1 (GP target)", "|ψ| = 1（GP 目标）")).to_string(), theme.muted(), true));

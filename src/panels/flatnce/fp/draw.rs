@@ -208,7 +208,12 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         label_color: None,
     };
     mesh(&mut chart, theme, axes, &fmt::decade, &|v| ax.label(*v))?;
-    let right = Axes { y_ticks: 6, y_desc: theme.t(T::new("FlatNCE loss = log ξ", "FlatNCE 损失 = log ξ")), label_color: Some(cflat), ..axes };
+    let right = Axes {
+        y_ticks: 6,
+        y_desc: theme.t(T::new("FlatNCE loss = log ξ", "FlatNCE 损失 = log ξ")),
+        label_color: Some(cflat),
+        ..axes
+    };
     right_mesh(&mut chart, theme, right, &|v| fmt::fixed(*v, 0))?;
 
     let floor = ax.floor;
