@@ -6,7 +6,7 @@ an embedded font, so PNG output needs no system font. A whole CJK font is about 
 the characters the program can draw:
 
   * every CJK character in the string sources: all `*.rs` files under src/ (where the per-language string
-    tables live) and assets/zh-strings.txt (the staging list of strings not yet moved into the code);
+    tables and the drawing code's bilingual strings live);
   * every other character of a line that contains CJK (Latin letters, digits, Greek, sub- and superscripts,
     math signs) that the font has, and printable ASCII, so that a Chinese label can be drawn with this font
     alone.
@@ -32,7 +32,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_FONT = ROOT / "assets" / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
 OUT_LICENSE = ROOT / "assets" / "fonts" / "NotoSansCJKsc-Regular-subset.LICENSE"
-STRING_LIST = ROOT / "assets" / "zh-strings.txt"
 FAMILY = "Noto Sans CJK SC"
 
 SOURCE_CANDIDATES = [
@@ -65,10 +64,7 @@ def is_cjk(ch):
 
 def string_sources():
     """The files whose text the program may draw in Chinese, sorted for a stable result."""
-    files = sorted((ROOT / "src").rglob("*.rs"))
-    if STRING_LIST.exists():
-        files.append(STRING_LIST)
-    return files
+    return sorted((ROOT / "src").rglob("*.rs"))
 
 
 def wanted_characters():

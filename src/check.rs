@@ -37,7 +37,7 @@ impl Outcome {
         json!({
             "panel": self.panel,
             "preset": self.preset,
-            "claim": self.claim.to_json(),
+            "claim": self.claim.to_json(crate::i18n::Lang::En),
             "held": self.held(),
             "held_at_step": self.held_at,
             "steps": self.steps,

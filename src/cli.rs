@@ -14,6 +14,7 @@
 //! a builder.
 
 use crate::hash::{escape_for_message, push_escaped};
+use crate::i18n::Lang;
 use crate::panel::Panel;
 use crate::panels;
 use crate::params::ParamValues;
@@ -34,14 +35,15 @@ pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 
 /// The usage text printed by `dynamics help`.
 pub const USAGE: &str = "usage:
-  dynamics list
+  dynamics list [--lang en|zh]
   dynamics run <panel-id> [--preset ID] [--steps N] [--seed S] [key=value ...]
-  dynamics svg <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--dark] [key=value ...] -o FILE.svg
-  dynamics png <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [key=value ...] -o FILE.png
+  dynamics svg <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--dark] [--lang en|zh] [key=value ...] -o FILE.svg
+  dynamics png <panel-id> [--preset ID] [--steps N] [--seed S] [--width W] [--height H] [--scale X] [--dark] [--lang en|zh] [key=value ...] -o FILE.png
   dynamics bench [--ms N] [<panel-id> [key=value ...]]
   dynamics check [<panel-id>]
 values: numbers (1e-3 allowed), choices by name, true/false, lists comma-separated (x=3,2,1,4)
 --preset starts from the preset's complete setting and seed; --seed and key=value override it
+--lang zh gives Chinese titles, labels and figure text (keys, names and JSON fields stay as they are)
 check runs every preset to its claim's step and exits with 1 if any claim does not hold
 whole numbers may carry a leading '+'; each key and flag may be given once
 svg -o - writes to standard output; png writes PNG files only (FILE must end in .png), at most 67.1 megapixels (8192x8192 device pixels)";
@@ -74,6 +76,8 @@ pub struct Figure {
     pub scale: f64,
     /// Dark theme.
     pub dark: bool,
+    /// The language of the words drawn.
+    pub lang: Lang,
     /// Output path exactly as given (it need not be UTF-8), or `-` for standard output (SVG only).
     pub out: PathBuf,
 }
@@ -106,8 +110,8 @@ impl std::fmt::Debug for RunSpec {
 pub enum Command {
     /// Print the usage.
     Help,
-    /// Print the registry as JSON.
-    List,
+    /// Print the registry as JSON, its titles, labels and help in the given language.
+    List(Lang),
     /// Run headless and print the report.
     Run(RunSpec),
     /// Render to SVG.
@@ -163,11 +167,13 @@ pub const DARK: Flag = Flag { long: "dark", short: None, takes_value: false };
 pub const OUTPUT: Flag = Flag { long: "output", short: Some('o'), takes_value: true };
 /// `--preset ID`: start from a preset's complete setting and seed.
 pub const PRESET: Flag = Flag { long: "preset", short: None, takes_value: true };
+/// `--lang CODE`: the language of titles, labels and figure text (`en` or `zh`).
+pub const LANG: Flag = Flag { long: "lang", short: None, takes_value: true };
 /// `--ms N`: milliseconds per benchmarked panel.
 pub const MS: Flag = Flag { long: "ms", short: None, takes_value: true };
 
 /// Every flag of every command.
-pub const FLAGS: &[&Flag] = &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT, &MS];
+pub const FLAGS: &[&Flag] = &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &LANG, &OUTPUT, &MS];
 
 /// Whether a command takes a panel id as its first positional argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,17 +199,17 @@ pub struct CommandSpec {
 
 /// Every subcommand except `help`, in the order messages list them.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "list", panel: PanelArg::No, flags: &[] },
+    CommandSpec { name: "list", panel: PanelArg::No, flags: &[&LANG] },
     CommandSpec { name: "run", panel: PanelArg::Required, flags: &[&PRESET, &STEPS, &SEED] },
     CommandSpec {
         name: "svg",
         panel: PanelArg::Required,
-        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &DARK, &OUTPUT],
+        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &DARK, &LANG, &OUTPUT],
     },
     CommandSpec {
         name: "png",
         panel: PanelArg::Required,
-        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &OUTPUT],
+        flags: &[&PRESET, &STEPS, &SEED, &WIDTH, &HEIGHT, &SCALE, &DARK, &LANG, &OUTPUT],
     },
     CommandSpec { name: "bench", panel: PanelArg::Optional, flags: &[&MS] },
     CommandSpec { name: "check", panel: PanelArg::Optional, flags: &[] },
@@ -387,10 +393,19 @@ pub fn parse<S: AsRef<OsStr>>(args: &[S]) -> Result<Command, CliError> {
     };
     let args = collect(command, args[1..].iter().map(|a| a.as_ref().to_owned()).collect())?;
     match command.name {
-        "list" => Ok(Command::List),
+        "list" => Ok(Command::List(lang_of(&args)?)),
         "bench" => build_bench(&args),
         "check" => build_check(&args),
         _ => build_run(&args),
+    }
+}
+
+/// The language of `--lang`, English when it is not given.
+fn lang_of(args: &Collected) -> Result<Lang, CliError> {
+    match args.text(&LANG)? {
+        None => Ok(Lang::En),
+        Some(code) => Lang::from_code(code)
+            .ok_or_else(|| usage_err(format!("--lang expects en or zh, got '{}'", shown(code, 60)))),
     }
 }
 
@@ -454,6 +469,7 @@ fn build_run(args: &Collected) -> Result<Command, CliError> {
         },
     };
     let dark = args.switch(&DARK);
+    let lang = lang_of(args)?;
     let out = args.raw(&OUTPUT).map(PathBuf::from);
     // Combinations the table alone cannot express (Top-k refuses a single score) are bad input here too.
     panel.check_params(&params).map_err(|e| usage_err(format!("{}: {}", panel.id(), shown(&e, 300))))?;
@@ -488,7 +504,7 @@ fn build_run(args: &Collected) -> Result<Command, CliError> {
             )));
         }
     }
-    let fig = Figure { width, height, scale, dark, out };
+    let fig = Figure { width, height, scale, dark, lang, out };
     Ok(if cmd == "svg" { Command::Svg(spec, fig) } else { Command::Png(spec, fig) })
 }
 
@@ -513,11 +529,11 @@ fn plain_io_error(e: &std::io::Error) -> String {
 pub fn execute(cmd: Command) -> Result<String, CliError> {
     match cmd {
         Command::Help => Ok(USAGE.to_string()),
-        Command::List => Ok(pretty(&panels::list_json())),
+        Command::List(lang) => Ok(pretty(&panels::list_json(lang))),
         Command::Run(spec) => Ok(pretty(&run_spec(&spec).report_json())),
         Command::Svg(spec, fig) => {
             let runner = run_spec(&spec);
-            let theme = if fig.dark { Theme::dark(1.0) } else { Theme::light(1.0) };
+            let theme = if fig.dark { Theme::dark(1.0) } else { Theme::light(1.0) }.with_lang(fig.lang);
             let svg = crate::render::svg(&runner, fig.width, fig.height, &theme)
                 .map_err(|e| work_err(format!("cannot render the figure: {}", shown(&e, 200))))?;
             if fig.out.as_os_str() == "-" {
@@ -528,7 +544,7 @@ pub fn execute(cmd: Command) -> Result<String, CliError> {
         }
         Command::Png(spec, fig) => {
             let runner = run_spec(&spec);
-            let theme = if fig.dark { Theme::dark(fig.scale) } else { Theme::light(fig.scale) };
+            let theme = if fig.dark { Theme::dark(fig.scale) } else { Theme::light(fig.scale) }.with_lang(fig.lang);
             let bytes = crate::render::png(&runner, fig.width, fig.height, &theme)
                 .map_err(|e| work_err(format!("cannot render the figure: {}", shown(&e, 200))))?;
             write_file(&fig.out, &bytes)?;

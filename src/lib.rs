@@ -9,6 +9,7 @@ pub mod check;
 pub use dynamics_models::{history, math, real, rng};
 
 pub mod hash;
+pub mod i18n;
 pub mod panel;
 pub mod panels;
 pub mod params;

@@ -3,6 +3,7 @@
 //! A panel is registered once in [`crate::panels::all`]. The web layer, the command line and the tests
 //! only ever talk to panels through these traits, so adding a panel never touches them.
 
+use crate::i18n::{Lang, T};
 use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use serde_json::{json, Value as Json};
@@ -126,23 +127,23 @@ pub struct Claim {
     /// Whether the claim is about the state at `by_step` ("still below 1 at step 6000") rather than
     /// something reached by then; such claims are tested only once the run has reached `by_step`.
     pub at: bool,
-    /// The claim in a few words for a reader, completing "Watch for: ...".
-    pub watch: &'static str,
+    /// The claim in a few words for a reader, completing "Watch for: ..." (in both languages).
+    pub watch: T,
 }
 
 impl Claim {
     /// A claim `metric op value` by step `by_step`, worded as `watch`.
-    pub const fn new(metric: &'static str, op: Op, value: f64, by_step: u64, watch: &'static str) -> Claim {
+    pub const fn new(metric: &'static str, op: Op, value: f64, by_step: u64, watch: T) -> Claim {
         Claim { metric, op, value, by_step, at: false, watch }
     }
 
     /// A claim `metric op value` about the state at step `step` (tested there, not before).
-    pub const fn at(metric: &'static str, op: Op, value: f64, step: u64, watch: &'static str) -> Claim {
+    pub const fn at(metric: &'static str, op: Op, value: f64, step: u64, watch: T) -> Claim {
         Claim { metric, op, value, by_step: step, at: true, watch }
     }
 
     /// The claim that the run becomes non-finite by step `by_step`.
-    pub const fn diverged(by_step: u64, watch: &'static str) -> Claim {
+    pub const fn diverged(by_step: u64, watch: T) -> Claim {
         Claim { metric: "", op: Op::Diverged, value: 0.0, by_step, at: false, watch }
     }
 
@@ -162,8 +163,8 @@ impl Claim {
 
     /// The claim as JSON: `{metric, op, value, by_step, when, watch}` where `when` is `"by"` (reached at
     /// some step up to `by_step`) or `"at"` (true at `by_step`); `metric` and `value` are `null` for
-    /// `diverged`.
-    pub fn to_json(&self) -> Json {
+    /// `diverged`; `watch` is worded in `lang`.
+    pub fn to_json(&self, lang: Lang) -> Json {
         let diverged = self.op == Op::Diverged;
         json!({
             "metric": if diverged { Json::Null } else { json!(self.metric) },
@@ -171,7 +172,7 @@ impl Claim {
             "value": if diverged { Json::Null } else { json!(self.value) },
             "by_step": self.by_step,
             "when": if self.at { "at" } else { "by" },
-            "watch": self.watch,
+            "watch": self.watch.get(lang),
         })
     }
 }
@@ -185,8 +186,8 @@ impl Claim {
 pub struct Preset {
     /// A stable slug, used in links (`#panel.preset=id`) and on the command line (`--preset id`).
     pub id: &'static str,
-    /// The button label.
-    pub label: &'static str,
+    /// The button label (in both languages).
+    pub label: T,
     /// `(key, value text)` pairs that differ from (or restate) the defaults; all other keys take their defaults.
     pub values: &'static [(&'static str, &'static str)],
     /// The seed of the preset; `None` means the default seed.
@@ -197,7 +198,7 @@ pub struct Preset {
 
 impl Preset {
     /// A preset with the default seed and no claim.
-    pub const fn new(id: &'static str, label: &'static str, values: &'static [(&'static str, &'static str)]) -> Self {
+    pub const fn new(id: &'static str, label: T, values: &'static [(&'static str, &'static str)]) -> Self {
         Preset { id, label, values, seed: None, claim: None }
     }
 
@@ -227,18 +228,18 @@ impl Preset {
     }
 
     /// The preset as JSON: `{id, label, values, seed, claim}`, with `values` the complete setting (every
-    /// key of the table in order, canonical text) and `claim` `null` when none is stated.
-    pub fn to_json(&self, specs: &'static [ParamSpec]) -> Json {
+    /// key of the table in order, canonical text) and `claim` `null` when none is stated; words in `lang`.
+    pub fn to_json(&self, specs: &'static [ParamSpec], lang: Lang) -> Json {
         let values: Vec<Json> = match self.params(specs) {
             Ok(p) => specs.iter().map(|s| json!([s.key, p.text(s.key).unwrap_or_default()])).collect(),
             Err(_) => self.values.iter().map(|(k, v)| json!([k, v])).collect(),
         };
         json!({
             "id": self.id,
-            "label": self.label,
+            "label": self.label.get(lang),
             "values": values,
             "seed": self.seed_or_default(),
-            "claim": self.claim.as_ref().map(Claim::to_json),
+            "claim": self.claim.as_ref().map(|c| c.to_json(lang)),
         })
     }
 }
@@ -250,19 +251,19 @@ impl Preset {
 pub struct MetricInfo {
     /// The metric key, one of [`Panel::metric_names`].
     pub key: &'static str,
-    /// A short human label with proper symbols (for example "Re λ₁").
-    pub label: &'static str,
+    /// A short human label with proper symbols (for example "Re λ₁"), in both languages.
+    pub label: T,
     /// The unit shown after the value, or an empty string.
     pub unit: &'static str,
     /// The group the metric is listed under (for example "state", "theory"); metrics of one group sit together.
-    pub group: &'static str,
+    pub group: T,
     /// The key of the metric holding the theory's prediction of this one, or an empty string.
     pub prediction: &'static str,
 }
 
 impl MetricInfo {
     /// A metric without a prediction.
-    pub const fn new(key: &'static str, label: &'static str, unit: &'static str, group: &'static str) -> Self {
+    pub const fn new(key: &'static str, label: T, unit: &'static str, group: T) -> Self {
         MetricInfo { key, label, unit, group, prediction: "" }
     }
 
@@ -271,13 +272,13 @@ impl MetricInfo {
         MetricInfo { prediction: key, ..self }
     }
 
-    /// The entry as JSON for the web shell.
-    pub fn to_json(&self) -> Json {
+    /// The entry as JSON for the web shell, worded in `lang`.
+    pub fn to_json(&self, lang: Lang) -> Json {
         json!({
             "key": self.key,
-            "label": self.label,
+            "label": self.label.get(lang),
             "unit": self.unit,
-            "group": self.group,
+            "group": self.group.get(lang),
             "prediction": if self.prediction.is_empty() { Json::Null } else { json!(self.prediction) },
         })
     }
@@ -287,8 +288,8 @@ impl MetricInfo {
 pub trait Panel: Sync {
     /// The stable panel id used in the URL hash, on the command line and in `data-panel` attributes.
     fn id(&self) -> &'static str;
-    /// A short title.
-    fn title(&self) -> &'static str;
+    /// A short title, in both languages.
+    fn title(&self) -> T;
     /// The parameter table.
     fn params(&self) -> &'static [ParamSpec];
     /// The names of the metrics that [`Sim::metrics`] reports, in order.

@@ -6,6 +6,7 @@
 //! line alike: numbers as Rust parses them (`1e-3` allowed, no infinities or NaN), choices by name,
 //! booleans `true`/`false`, lists comma-separated (`3,2,1,4`).
 
+use crate::i18n::{Lang, T};
 use serde_json::{json, Value as Json};
 
 /// How a continuous parameter is laid out on its slider.
@@ -84,12 +85,12 @@ pub enum Kind {
 pub struct ParamSpec {
     /// The stable key used in the URL hash, on the command line and in JSON. Never rename one.
     pub key: &'static str,
-    /// A short human label for the control.
-    pub label: &'static str,
+    /// A short human label for the control, in both languages.
+    pub label: T,
     /// The unit shown beside the value, or an empty string.
     pub unit: &'static str,
-    /// One sentence shown as the control's description.
-    pub help: &'static str,
+    /// One sentence shown as the control's description, in both languages.
+    pub help: T,
     /// The kind, range and default.
     pub kind: Kind,
 }
@@ -282,13 +283,13 @@ impl ParamSpec {
         }
     }
 
-    /// Describes this row as JSON for `dynamics list` and the web layer.
-    pub fn to_json(&self) -> Json {
+    /// Describes this row as JSON for `dynamics list` and the web layer, with its words in `lang`.
+    pub fn to_json(&self, lang: Lang) -> Json {
         let mut row = serde_json::Map::new();
         row.insert("key".into(), json!(self.key));
-        row.insert("label".into(), json!(self.label));
+        row.insert("label".into(), json!(self.label.get(lang)));
         row.insert("unit".into(), json!(self.unit));
-        row.insert("help".into(), json!(self.help));
+        row.insert("help".into(), json!(self.help.get(lang)));
         match self.kind {
             Kind::Float { min, max, default, scale, step } => {
                 row.insert("kind".into(), json!("float"));

@@ -193,12 +193,12 @@ impl Runner {
 
     /// The active preset's claim and its state as JSON: `{preset, watch, metric, op, value, by_step,
     /// held_at}` (`held_at` is `null` until the claim has been seen to hold; the claim is tested whenever
-    /// the metrics are read), or `null` when no preset with a claim is in force.
-    pub fn claim_json(&self) -> Json {
+    /// the metrics are read), or `null` when no preset with a claim is in force; `watch` is worded in `lang`.
+    pub fn claim_json(&self, lang: crate::i18n::Lang) -> Json {
         let Some((preset, claim)) = self.active.and_then(|p| p.claim.map(|c| (p, c))) else {
             return Json::Null;
         };
-        let mut j = claim.to_json();
+        let mut j = claim.to_json(lang);
         if let Some(o) = j.as_object_mut() {
             o.insert("preset".into(), json!(preset.id));
             o.insert("held_at".into(), json!(self.claim_held_at.get()));

@@ -5,6 +5,7 @@
 //! only short strings cross the boundary (parameters, metrics as JSON, the SVG export).
 
 use crate::hash;
+use crate::i18n::Lang;
 use crate::panels;
 use crate::plot::measure::Measured;
 use crate::plot::{AnyBackend, Area, DrawResult, Theme};
@@ -23,10 +24,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The registry as a JSON array (see `docs/web-api.md`).
+/// The registry as a JSON array (see `docs/web-api.md`), its titles, labels, help and claims in the language of
+/// `lang` (`"en"` or `"zh"`; English when absent or unknown).
 #[wasm_bindgen]
-pub fn panels_json() -> String {
-    panels::list_json()["panels"].to_string()
+pub fn panels_json(lang: Option<String>) -> String {
+    panels::list_json(lang_of(lang.as_deref()))["panels"].to_string()
+}
+
+/// The language of a code from the page, English when absent or unknown.
+fn lang_of(code: Option<&str>) -> Lang {
+    code.and_then(Lang::from_code).unwrap_or_default()
 }
 
 /// Decodes a URL hash into accepted entries and plain-text notices, as JSON.
@@ -56,6 +63,8 @@ pub struct Figure {
     /// of every run several times slower (all of them for panels whose metrics read the whole state, such as
     /// Lion's O(V·d) statistics), so the table is rebuilt by an exact replay when it is asked for.
     csv_cache: Option<(u64, String)>,
+    /// The language of the words the figure draws and of its claim.
+    lang: Lang,
 }
 
 /// Runs `draw` on `canvas` at `css_width` × `css_height` CSS pixels times `dpr`, resizing the backing store.
@@ -65,6 +74,7 @@ fn draw_on(
     css_height: f64,
     dpr: f64,
     dark: bool,
+    lang: Lang,
     draw: impl FnOnce(&Area<'_>, &Theme) -> DrawResult,
 ) -> Result<(), JsError> {
     let w = (css_width.max(1.0) * dpr).round().min(8192.0) as u32;
@@ -79,7 +89,7 @@ fn draw_on(
     let inner = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| JsError::new("no canvas backend"))?;
     let measure = |font: &str, t: &str| text.measure(font, t);
     let root = AnyBackend::new(Measured::new(inner, &measure)).into_drawing_area();
-    let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) };
+    let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) }.with_lang(lang);
     draw(&root, &theme).map_err(|e| JsError::new(&e.0))?;
     root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
     Ok(())
@@ -101,12 +111,23 @@ impl Figure {
     pub fn new(panel_id: &str, canvas: HtmlCanvasElement) -> Result<Figure, JsError> {
         let panel = panels::find(panel_id).ok_or_else(|| JsError::new(&format!("unknown panel '{panel_id}'")))?;
         let runner = Runner::with_defaults(panel);
-        Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None })
+        Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None, lang: Lang::En })
     }
 
     /// Called after anything that rebuilt the run: the last CSV export no longer describes it.
     fn rebuilt(&mut self) {
         self.csv_cache = None;
+    }
+
+    /// Sets the language of the words the figure draws and of its claim (`"en"` or `"zh"`; English for
+    /// anything else).
+    pub fn set_lang(&mut self, code: &str) {
+        self.lang = lang_of(Some(code));
+    }
+
+    /// The language code in force (`"en"` or `"zh"`).
+    pub fn lang(&self) -> String {
+        self.lang.code().to_string()
     }
 
     /// The panel id.
@@ -213,7 +234,7 @@ impl Figure {
     /// with `held_at` the first step at which it was seen to hold (claims are tested whenever
     /// `metrics_json` is read), or `null` when no preset with a claim is in force.
     pub fn claim_json(&self) -> String {
-        self.runner.claim_json().to_string()
+        self.runner.claim_json(self.lang).to_string()
     }
 
     /// The id of the preset in force (whose complete setting and seed equal the current ones, however they
@@ -232,7 +253,7 @@ impl Figure {
     pub fn render(&mut self, css_width: f64, css_height: f64, dpr: f64, dark: bool) -> Result<(), JsError> {
         let dpr = safe_scale(dpr);
         self.dpr = dpr;
-        draw_on(&self.canvas, css_width, css_height, dpr, dark, |root, theme| self.runner.draw(root, theme))
+        draw_on(&self.canvas, css_width, css_height, dpr, dark, self.lang, |root, theme| self.runner.draw(root, theme))
     }
 
     /// Draws the figure on another canvas (for example a detached one for a PNG export) at `css_width` ×
@@ -246,7 +267,9 @@ impl Figure {
         scale: f64,
         dark: bool,
     ) -> Result<(), JsError> {
-        draw_on(&canvas, css_width, css_height, safe_scale(scale), dark, |root, theme| self.runner.paint(root, theme))
+        draw_on(&canvas, css_width, css_height, safe_scale(scale), dark, self.lang, |root, theme| {
+            self.runner.paint(root, theme)
+        })
     }
 
     /// Handles a click at CSS pixel coordinates; returns whether parameters changed.
@@ -271,7 +294,7 @@ impl Figure {
     /// The same figure as a standalone SVG document of the given CSS size, laid out with the text measurement
     /// of the figure's canvas (so that the runs of a multi-colour title meet as they do on screen).
     pub fn svg(&self, width: u32, height: u32, dark: bool) -> Result<String, JsError> {
-        let theme = if dark { Theme::dark(1.0) } else { Theme::light(1.0) };
+        let theme = if dark { Theme::dark(1.0) } else { Theme::light(1.0) }.with_lang(self.lang);
         let text = CanvasText::new(&self.canvas).ok_or_else(|| JsError::new("no 2d context on canvas"))?;
         let measure = |font: &str, t: &str| text.measure(font, t);
         crate::render::svg_measured(&self.runner, width.clamp(64, 8192), height.clamp(64, 8192), &theme, &measure)

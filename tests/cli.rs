@@ -447,3 +447,37 @@ fn a_combination_the_panel_refuses_is_bad_input() {
     assert_bad_input(&out, "topk:", "x=5");
     json(&dynamics(&["run", "topk", "x=5,3"]));
 }
+
+#[test]
+fn lang_zh_words_the_list_and_the_figures_in_chinese_and_keeps_every_key() {
+    let en = json(&dynamics(&["list"]));
+    let zh = json(&dynamics(&["list", "--lang", "zh"]));
+    let (a, b) = (&en["panels"][0], &zh["panels"][0]);
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(a["params"][0]["key"], b["params"][0]["key"]);
+    assert_eq!(b["title"], "SimSiam 玩具模型：(φ, θ) 相平面");
+    assert_eq!(b["params"][0]["label"], "梯度");
+    assert_eq!(json(&dynamics(&["list", "--lang", "en"])), en);
+
+    let bad = dynamics(&["list", "--lang", "fr"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--lang expects en or zh, got 'fr'"));
+
+    let svg = dynamics(&["svg", "simsiam-toy", "--steps", "50", "--lang", "zh", "-o", "-"]);
+    assert!(svg.status.success());
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    assert!(svg.contains("φ（预测器）") && !svg.contains("φ (predictor)"), "the Chinese SVG draws Chinese axis labels");
+
+    // A Chinese PNG is drawn with the embedded fonts alone and differs from the English one.
+    let dir = std::env::temp_dir().join(format!("dynamics-cli-zh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (pe, pz) = (dir.join("en.png"), dir.join("zh.png"));
+    for (lang, path) in [("en", &pe), ("zh", &pz)] {
+        let out = dynamics(&["png", "simsiam-toy", "--steps", "50", "--lang", lang, "-o", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (a, b) = (std::fs::read(&pe).unwrap(), std::fs::read(&pz).unwrap());
+    assert!(a.starts_with(b"\x89PNG") && b.starts_with(b"\x89PNG"));
+    assert_ne!(a, b);
+    std::fs::remove_dir_all(&dir).ok();
+}

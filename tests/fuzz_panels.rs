@@ -16,24 +16,6 @@ use dynamics::runner::{Runner, MAX_SEED};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
-/// Metrics whose non-finite values are findings already reported, each with its reason; every other metric
-/// must be finite (or marked as having no value) whenever a run reports `ok`.
-const MAY_BE_NON_FINITE: &[(&str, &str)] = &[
-    // The naive recursion's largest deviation from the stable dynamic programme. At a low temperature and a wide
-    // spread the recursion overflows and the deviation is NaN (shown as null) while another method is selected,
-    // for example `dynamics run topk method=exp k=31 tau=0.01 n=4 spread=16 --seed 0`; the panel flags the
-    // breakdown only when the recursion itself is shown. Reported for the panel's owner to decide (a null
-    // metric, or an explicit breakdown flag).
-    ("topk", "recursion_dev"),
-];
-
-/// Panels that report a numerical breakdown of the method being shown through a boolean metric of their own,
-/// which the figure states in words. While that metric is true the method's outputs are non-finite by design
-/// (the panel demonstrates the breakdown), for example
-/// `dynamics run topk method=gradtopk-recursion k=31 tau=0.01 n=4 spread=16 --seed 0`: reported as `ok` with
-/// `breakdown: true` and `p` all null. Such runs are checked for their flag instead of finite outputs.
-const BREAKDOWN_FLAGS: &[(&str, &str)] = &[("topk", "breakdown")];
-
 /// Cases per panel unless `FUZZ_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 12;
 
@@ -101,33 +83,16 @@ fn check(
     match report["status"].as_str() {
         Some("ok") => {
             prop_assert_eq!(runner.steps(), steps, "{}", setting);
-            // JSON shows both a non-finite number and a metric without a value as null; only when one appears is
-            // the run replayed to learn which metrics the panel itself marks as having no value in this state.
-            let nulls = report["metrics"].as_object().unwrap().values().any(|v| match v {
-                serde_json::Value::Array(items) => items.iter().any(|v| v.is_null()),
-                v => v.is_null(),
-            });
-            let optional: Vec<&str> = if nulls {
-                let mut sim = panel.build(&params, seed);
-                (0..steps).for_each(|_| sim.step());
-                sim.metrics().into_iter().filter(|(_, m)| *m == Metric::Null).map(|(k, _)| k).collect()
-            } else {
-                Vec::new()
-            };
-            let broke_down =
-                BREAKDOWN_FLAGS.iter().any(|(id, flag)| *id == panel.id() && report["metrics"][flag] == true);
-            for (name, value) in report["metrics"].as_object().unwrap() {
-                if broke_down {
-                    break;
-                }
-                if optional.contains(&name.as_str()) || MAY_BE_NON_FINITE.contains(&(panel.id(), name.as_str())) {
-                    continue;
-                }
-                let finite = match value {
-                    serde_json::Value::Array(items) => items.iter().all(|v| !v.is_null()),
-                    v => !v.is_null(),
+            // JSON shows both a non-finite number and a metric without a value as null, so the metrics are read
+            // from the simulation itself: `Metric::Null` is a value the panel marks as absent, any other metric
+            // must be finite.
+            for (name, value) in runner.sim_metrics() {
+                let finite = match &value {
+                    Metric::Num(v) => v.is_finite(),
+                    Metric::List(items) => items.iter().all(|v| v.is_finite()),
+                    _ => true,
                 };
-                prop_assert!(finite, "{}: metric {} is not finite: {}", setting, name, value);
+                prop_assert!(finite, "{}: metric {} is not finite: {:?}", setting, name, value);
             }
         }
         Some("diverged") => {
@@ -161,4 +126,34 @@ fn every_panel_survives_random_valid_settings() {
         eprintln!("{}: {} cases in {:.1} s", panel.id(), cases(), started.elapsed().as_secs_f64());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One found setting: the panel id, the seed, the step count and the `key=value` parameters.
+type Found = (&'static str, u64, u64, &'static [(&'static str, &'static str)]);
+
+/// Settings the fuzzers once found breaking the contract, checked on every run: `(panel, seed, steps, key=value)`.
+/// Top-k at a low temperature and a wide spread, where the post's recursion gives NaN: its deviation from the DP
+/// (`method=exp`) and the recursion's own output (`method=gradtopk-recursion`) were NaN numbers in an `ok` run.
+const FOUND: &[Found] = &[
+    ("topk", 0, 0, &[("method", "exp"), ("k", "31"), ("tau", "0.01"), ("n", "4"), ("spread", "16")]),
+    ("topk", 0, 0, &[("method", "gradtopk-recursion"), ("k", "31"), ("tau", "0.01"), ("n", "4"), ("spread", "16")]),
+];
+
+#[test]
+fn settings_found_by_fuzzing_keep_the_contract() {
+    for (id, seed, steps, overrides) in FOUND {
+        let panel = panels::find(id).unwrap();
+        let defaults = ParamValues::defaults(panel.params());
+        let texts: Vec<String> = panel
+            .params()
+            .iter()
+            .map(|spec| match overrides.iter().find(|(k, _)| *k == spec.key) {
+                Some((_, v)) => v.to_string(),
+                None => defaults.text(spec.key).unwrap(),
+            })
+            .collect();
+        if let Err(e) = check(panel, &texts, *seed, *steps) {
+            panic!("{e}");
+        }
+    }
 }

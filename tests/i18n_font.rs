@@ -2,9 +2,8 @@
 //!
 //! PNG output draws text with fonts embedded in the binary, never system fonts. Chinese strings need a CJK
 //! font; a whole one is about 16 MB, so the repository embeds a subset made by `scripts/cjk-font.py`, which
-//! keeps only the characters found in the string sources: every `*.rs` file under `src/` (where the
-//! per-language string tables live) and `assets/zh-strings.txt` (the staging list of Chinese strings not yet
-//! moved into the code). These tests fail as soon as a string source gains a CJK character that the committed
+//! keeps only the characters found in the string sources: every `*.rs` file under `src/`, where the
+//! per-language string tables and the drawing code's bilingual strings live. These tests fail as soon as a string source gains a CJK character that the committed
 //! subset lacks, which is the signal to re-run the script.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -53,10 +52,6 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn string_sources() -> Vec<PathBuf> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
-    let list = root().join("assets/zh-strings.txt");
-    if list.exists() {
-        files.push(list);
-    }
     files
 }
 
@@ -81,7 +76,7 @@ fn has_glyph(font: &FontRef, c: char) -> bool {
 
 #[test]
 fn the_string_sources_contain_chinese() {
-    // Guards the other tests against passing vacuously (e.g. if the staging list were moved without the
+    // Guards the other tests against passing vacuously (e.g. if the string tables were moved without the
     // tables it feeds having been written yet).
     let count = chinese_lines().iter().flat_map(|(_, l)| l.chars().filter(|&c| is_cjk(c))).collect::<BTreeSet<_>>();
     assert!(count.len() >= 100, "only {} distinct CJK characters found in the string sources", count.len());

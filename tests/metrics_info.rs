@@ -1,6 +1,7 @@
 //! The page's display metadata: metric labels, units, groups and predictions, the "More settings" group of
 //! parameters, the auto-speed cap and cross-parameter checks, for every registered panel.
 
+use dynamics::i18n::Lang;
 use dynamics::panels;
 use dynamics::runner::Runner;
 
@@ -11,9 +12,12 @@ fn every_metric_has_a_label_unit_and_group_in_order() {
         let keys: Vec<&str> = info.iter().map(|m| m.key).collect();
         assert_eq!(keys, p.metric_names(), "{}: metrics_info must list every metric in order", p.id());
         for m in info {
-            assert!(!m.label.trim().is_empty(), "{}.{}: empty label", p.id(), m.key);
-            assert!(!m.group.trim().is_empty(), "{}.{}: empty group", p.id(), m.key);
-            assert!(!m.label.contains('_'), "{}.{}: label '{}' looks like a raw key", p.id(), m.key, m.label);
+            for lang in Lang::ALL {
+                let (label, group) = (m.label.get(lang), m.group.get(lang));
+                assert!(!label.trim().is_empty(), "{}.{}: empty label ({lang:?})", p.id(), m.key);
+                assert!(!group.trim().is_empty(), "{}.{}: empty group ({lang:?})", p.id(), m.key);
+                assert!(!label.contains('_'), "{}.{}: label '{label}' looks like a raw key", p.id(), m.key);
+            }
             if !m.prediction.is_empty() {
                 assert!(
                     p.metric_names().contains(&m.prediction) && m.prediction != m.key,
@@ -41,7 +45,7 @@ fn more_settings_name_parameters_and_leave_a_main_group() {
 
 #[test]
 fn the_registry_json_carries_groups_metric_info_and_the_auto_cap() {
-    let json = panels::list_json();
+    let json = panels::list_json(Lang::En);
     for (p, entry) in panels::all().into_iter().zip(json["panels"].as_array().unwrap()) {
         for row in entry["params"].as_array().unwrap() {
             let key = row["key"].as_str().unwrap();

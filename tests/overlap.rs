@@ -14,27 +14,22 @@
 //! that only share their empty side bearings, do not count.
 #![cfg(not(target_arch = "wasm32"))]
 
+use dynamics::i18n::Lang;
 use dynamics::panels;
 use dynamics::plot::measure::SVG_FONT_DIVISOR;
 use dynamics::plot::Theme;
 use dynamics::render;
 use dynamics::runner::Runner;
-use plotters::style::{FontStyle, IntoFont};
 
 /// The canvas's text measurement, natively: a CSS font string (`normal 10.5px sans-serif`) measured with the
 /// embedded DejaVu Sans at that many pixels to the em, as the browser's canvas draws it (the page's sans-serif is
 /// DejaVu Sans on this project's Linux machines; other systems' fonts are a little narrower).
 fn canvas_measure(font: &str, text: &str) -> (u32, u32) {
-    let mut parts = font.split_whitespace();
-    let style = match parts.next() {
-        Some("italic") => FontStyle::Italic,
-        Some("oblique") => FontStyle::Oblique,
-        Some("bold") => FontStyle::Bold,
-        _ => FontStyle::Normal,
-    };
-    let px: f64 = parts.next().and_then(|p| p.trim_end_matches("px").parse().ok()).unwrap_or(10.0);
-    let f = ("sans-serif", px * SVG_FONT_DIVISOR, style).into_font();
-    f.box_size(text).map(|(w, _)| (w, (px * 1.17).round() as u32)).unwrap_or((0, 0))
+    // The style word (normal, italic, bold) is not read: the embedded fonts are regular only, as in PNG output.
+    let px: f64 = font.split_whitespace().nth(1).and_then(|p| p.trim_end_matches("px").parse().ok()).unwrap_or(10.0);
+    // The width as the PNG layout measures it: DejaVu Sans, and the CJK subset for the characters it lacks.
+    let w = render::text_width(text, px * SVG_FONT_DIVISOR);
+    (w.round() as u32, (px * 1.17).round() as u32)
 }
 
 /// Canvas CSS sizes: a width and, for a sticky phone canvas, its capped height (`None`: the panel's aspect).
@@ -118,9 +113,9 @@ fn labels(svg: &str) -> Vec<Label> {
         }
         let num = |n: &str| attr(tag, n).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
         let (x, y, size) = (num("x"), num("y"), num("font-size"));
-        // The attribute is the em; plotters' font layer takes 1.24 em (its SVG backend divides by that factor).
-        let font = ("sans-serif", size * SVG_FONT_DIVISOR).into_font();
-        let (w, _) = font.box_size(&text).map(|(w, h)| (w as f64, h as f64)).unwrap_or((0.0, 0.0));
+        // The attribute is the em; plotters' font layer takes 1.24 em (its SVG backend divides by that factor). The
+        // width is the PNG layout's: DejaVu Sans, and the CJK subset for the characters DejaVu Sans lacks.
+        let w = render::text_width(&text, size * SVG_FONT_DIVISOR);
         // Glyph extent relative to the baseline: DejaVu Sans ascends about 0.76 em and descends 0.24 em.
         let baseline = y + dy_em(attr(tag, "dy")) * size;
         let (top, bottom) = (baseline - 0.76 * size, baseline + 0.24 * size);
@@ -189,7 +184,10 @@ fn no_label_overlaps_another_or_leaves_the_figure() {
             r.step(target.saturating_sub(r.steps()));
             let aspect_h = (w as f64 * if w < NARROW_PX { narrow } else { wide }).round() as u32;
             let h = cap.map_or(aspect_h, |c| c.min(aspect_h));
-            for (tname, theme) in [("light", Theme::light(1.0)), ("dark", Theme::dark(1.0))] {
+            // English in the light theme, Chinese in the dark one: text layout does not depend on the colours, and
+            // Chinese labels are wider per character (measured with the CJK subset, as PNG output draws them).
+            let zh = Theme::dark(1.0).with_lang(Lang::Zh);
+            for (tname, theme) in [("light", Theme::light(1.0)), ("dark zh", zh)] {
                 let svg = match render::svg_measured(&r, w, h, &theme, &canvas_measure) {
                     Ok(s) => s,
                     Err(e) => {

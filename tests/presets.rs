@@ -9,6 +9,7 @@
 
 use dynamics::check::check_preset;
 use dynamics::hash;
+use dynamics::i18n::{Lang, T};
 use dynamics::panel::{find_preset, Claim, Metric, Op, Panel};
 use dynamics::panels;
 use dynamics::params::{Kind, ParamValues, Value};
@@ -35,11 +36,12 @@ fn preset_ids_are_unique_slugs_and_claims_name_real_metrics() {
                 pr.id
             );
             assert!(seen.insert(pr.id), "{}: preset id '{}' repeated", p.id(), pr.id);
-            assert!(!pr.label.is_empty());
+            assert!(!pr.label.en.is_empty() && !pr.label.zh.is_empty());
             pr.params(p.params()).unwrap_or_else(|e| panic!("{}: {e}", p.id()));
             if let Some(c) = pr.claim {
                 assert!(c.by_step > 0 || c.op != Op::Diverged, "{}/{}: diverged by step 0", p.id(), pr.id);
-                assert!(!c.watch.is_empty() && !c.watch.ends_with('.'), "{}/{}: watch wording", p.id(), pr.id);
+                assert!(!c.watch.en.is_empty() && !c.watch.en.ends_with('.'), "{}/{}: watch wording", p.id(), pr.id);
+                assert!(!c.watch.zh.is_empty() && !c.watch.zh.ends_with('。'), "{}/{}: watch wording", p.id(), pr.id);
                 if c.op != Op::Diverged {
                     assert!(p.metric_names().contains(&c.metric), "{}/{}: no metric {}", p.id(), pr.id, c.metric);
                     assert!(c.value.is_finite());
@@ -71,7 +73,7 @@ fn claim_comparisons_read_numbers_whole_numbers_and_flags() {
         ("none", Metric::Null),
         ("nan", Metric::Num(f64::NAN)),
     ];
-    let c = |metric, op, value| Claim::new(metric, op, value, 10, "w");
+    let c = |metric, op, value| Claim::new(metric, op, value, 10, T::new("w", "w"));
     assert!(c("x", Op::Gt, 1.0).holds(&m, None));
     assert!(!c("x", Op::Gt, 2.0).holds(&m, None));
     assert!(c("x", Op::Ge, 2.0).holds(&m, None));
@@ -85,7 +87,7 @@ fn claim_comparisons_read_numbers_whole_numbers_and_flags() {
         assert!(!c(name, Op::Gt, -1e300).holds(&m, None));
         assert!(!c(name, Op::Lt, 1e300).holds(&m, None));
     }
-    let d = Claim::diverged(10, "w");
+    let d = Claim::diverged(10, T::new("w", "w"));
     assert!(!d.holds(&m, None));
     assert!(d.holds(&m, Some(4)));
 }
@@ -185,7 +187,7 @@ proptest! {
         prop_assert_eq!(r.active_preset().map(|x| x.id), Some(a.id));
 
         // The same through the exported values, as the page applies them.
-        let list = panels::list_json();
+        let list = panels::list_json(Lang::En);
         let pj = list["panels"].as_array().unwrap().iter().find(|x| x["id"] == p.id()).unwrap();
         let aj = pj["presets"].as_array().unwrap().iter().find(|x| x["id"] == a.id).unwrap().clone();
         let mut s = Runner::with_defaults(p);
@@ -299,11 +301,11 @@ fn the_active_preset_is_found_however_its_setting_was_reached_and_lost_on_change
 /// Exported presets carry id, label, the complete values, the seed and the claim.
 #[test]
 fn list_exports_complete_presets_with_claims() {
-    let list = panels::list_json();
+    let list = panels::list_json(Lang::En);
     for (pj, p) in list["panels"].as_array().unwrap().iter().zip(panels::all()) {
         for (x, pr) in pj["presets"].as_array().unwrap().iter().zip(p.presets()) {
             assert_eq!(x["id"], pr.id);
-            assert_eq!(x["label"], pr.label);
+            assert_eq!(x["label"], pr.label.en);
             assert_eq!(x["seed"], pr.seed_or_default());
             let keys: Vec<&str> = x["values"].as_array().unwrap().iter().map(|kv| kv[0].as_str().unwrap()).collect();
             let all: Vec<&str> = p.params().iter().map(|s| s.key).collect();
@@ -313,7 +315,7 @@ fn list_exports_complete_presets_with_claims() {
                 Some(c) => {
                     assert_eq!(x["claim"]["op"], c.op.symbol());
                     assert_eq!(x["claim"]["by_step"], c.by_step);
-                    assert_eq!(x["claim"]["watch"], c.watch);
+                    assert_eq!(x["claim"]["watch"], c.watch.en);
                 }
             }
         }
@@ -440,11 +442,11 @@ fn runs_settle_when_their_state_stops_changing_and_orbits_do_not() {
 fn the_claim_in_force_is_latched_when_metrics_are_read() {
     let p = panel("dirac-gan");
     let mut r = Runner::with_preset(p, "gan-sim").unwrap();
-    assert_eq!(r.claim_json()["preset"], "gan-sim");
-    assert!(r.claim_json()["held_at"].is_null());
+    assert_eq!(r.claim_json(Lang::En)["preset"], "gan-sim");
+    assert!(r.claim_json(Lang::En)["held_at"].is_null());
     r.step(150);
     let _ = r.metrics_json();
-    assert_eq!(r.claim_json()["held_at"], 150, "radius passes 2 at step 104, seen at the next reading");
+    assert_eq!(r.claim_json(Lang::En)["held_at"], 150, "radius passes 2 at step 104, seen at the next reading");
     assert_eq!(r.settled_at(), None, "not before the claim's by_step");
     r.step(250);
     assert_eq!(r.settled_at(), Some(400));
@@ -456,7 +458,7 @@ fn the_claim_in_force_is_latched_when_metrics_are_read() {
     assert_eq!(c.claim_held_at(), Some(2_000));
     // Without a preset in force there is no claim.
     r.set_param("h", "0.1").unwrap();
-    assert!(r.claim_json().is_null());
+    assert!(r.claim_json(Lang::En).is_null());
     // A diverging run's claim is seen at the divergence step.
     let mut d = Runner::with_preset(panel("dirac-ign"), "too-tight").unwrap();
     d.step(2_000);

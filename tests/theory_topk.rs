@@ -735,3 +735,96 @@ fn every_method_draws_at_extremes() {
         }
     }
 }
+
+/// The run contract (issue 17): a run reporting `ok` has every metric finite, or marked by the panel as having
+/// no value (`Metric::Null`) with the reason in a yes/no metric. Found by the fuzzers at a low temperature and a
+/// wide spread, where the post's recursion gives NaN (`Z_{j−1} − Z_{j−1,i}` cancels to zero, then to a negative
+/// number): with `method=exp` its deviation from the DP (shown for the comparison strip whatever the method) was
+/// reported as a NaN number, and with `method=gradtopk-recursion` so were `p`, Σp, max and min. Now the
+/// construction's numbers have no value exactly when `breakdown` says it broke down, and the deviation has none
+/// exactly when `recursion_nan` says the recursion gave NaN.
+#[test]
+fn metrics_are_finite_or_marked_as_having_no_value() {
+    use dynamics::panel::Metric;
+    let mut settings: Vec<Vec<(&str, String)>> = Vec::new();
+    // The two settings the fuzzers found, every method and both precisions, then a grid around them.
+    for method in ["exp", "sigmoid", "smooth", "gradtopk", "gradtopk-recursion", "su-iterative", "se-weighted"] {
+        for precision in ["f64", "f32"] {
+            for (n, spread, tau, k) in
+                [(4, 16.0, 0.01, 31), (32, 16.0, 0.01, 31), (32, 16.0, 10.0, 16), (8, 0.1, 0.01, 3), (32, 2.0, 0.3, 8)]
+            {
+                settings.push(vec![
+                    ("method", method.to_string()),
+                    ("precision", precision.to_string()),
+                    ("n", n.to_string()),
+                    ("spread", spread.to_string()),
+                    ("tau", tau.to_string()),
+                    ("k", k.to_string()),
+                ]);
+            }
+        }
+    }
+    let mut no_value_seen = (false, false);
+    for s in &settings {
+        let pairs: Vec<(&str, &str)> = s.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut r = runner(&pairs, 0);
+        // At the slider's τ and after annealing to the floor (10⁻⁴ of it).
+        for steps in [0, 400] {
+            r.step(steps);
+            assert_eq!(r.diverged_at(), None, "{s:?}");
+            let m = r.sim_metrics();
+            let get = |key: &str| m.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).unwrap();
+            for (key, value) in &m {
+                let finite = match value {
+                    Metric::Num(v) => v.is_finite(),
+                    Metric::List(v) => v.iter().all(|v| v.is_finite()),
+                    _ => true,
+                };
+                assert!(finite, "{s:?} after {steps} steps: metric {key} = {value:?} with status ok");
+            }
+            let broke = get("breakdown") == Metric::Bool(true);
+            // Without a value only when broken down; for every method but the recursion (which also breaks down
+            // by drifting off the DP with finite outputs) a breakdown is exactly a non-finite output.
+            for key in ["p", "sum", "max", "min", "max_dev_hard"] {
+                let none = get(key) == Metric::Null;
+                assert!(!none || broke, "{s:?} after {steps} steps: {key} has no value without a breakdown");
+                if s[0].1 != "gradtopk-recursion" {
+                    assert_eq!(none, broke, "{s:?} after {steps} steps: {key} and breakdown disagree");
+                }
+            }
+            let nan = get("recursion_nan") == Metric::Bool(true);
+            assert_eq!(get("recursion_dev") == Metric::Null, nan, "{s:?}: recursion_dev without its reason");
+            no_value_seen.0 |= get("p") == Metric::Null;
+            no_value_seen.1 |= nan;
+        }
+    }
+    assert!(no_value_seen.0 && no_value_seen.1, "the grid must reach both breakdowns: {no_value_seen:?}");
+}
+
+/// Issue 15: a run that anneals and pauses (settled, or paused by the reader) commits the τ it shows to the slider,
+/// the link and the command line. Every τ annealing reaches must therefore be a value the `tau` parameter takes as
+/// it is: the floor 10⁻⁴·τ₀ used to lie below the slider's 0.01, so a settled run restarted at 0.01 with a notice.
+#[test]
+fn every_annealed_tau_is_a_value_the_slider_and_link_carry() {
+    use dynamics::params::fmt_f64;
+    let p = panels::find("topk").unwrap();
+    for tau0 in ["10", "1", "0.3", "0.01", "0.0001", "0.000001"] {
+        let mut r = runner(&[("tau", tau0), ("anneal", "0.8")], 3);
+        let mut done = false;
+        for _ in 0..200 {
+            r.step(1);
+            let tau = num(&metrics(&r), "tau");
+            let text = fmt_f64(tau);
+            // Committing the shown τ: accepted as is (no clamping notice), and the restarted run shows it.
+            let mut again = Runner::new(p, r.params().clone(), r.seed());
+            let note = again.set_param("tau", &text).unwrap_or_else(|e| panic!("τ₀ {tau0}: {text}: {e}"));
+            assert_eq!(note, None, "τ₀ {tau0}: committing τ = {text} changed it");
+            assert_eq!(num(&metrics(&again), "tau"), text.parse::<f64>().unwrap());
+            done = flag(&metrics(&r), "annealing_done");
+            if done {
+                break;
+            }
+        }
+        assert!(done, "τ₀ {tau0}: annealing must reach its floor within 200 steps at 0.8");
+    }
+}

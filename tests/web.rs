@@ -32,7 +32,7 @@ fn distinct_colours(c: &HtmlCanvasElement) -> usize {
 
 #[wasm_bindgen_test]
 fn every_panel_paints_a_non_blank_canvas_at_high_dpi() {
-    let list: serde_json::Value = serde_json::from_str(&panels_json()).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&panels_json(None)).unwrap();
     for p in list.as_array().unwrap() {
         let id = p["id"].as_str().unwrap();
         let c = canvas();

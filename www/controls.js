@@ -4,6 +4,7 @@
 
 import { el } from "./dom.js";
 import { withUnit } from "./format.js";
+import { t } from "./i18n.js";
 import { fitsSlider, sliderScale } from "./scales.js";
 
 /**
@@ -136,13 +137,13 @@ function boolControl(id, row, onChange) {
 }
 
 /** A text box for a list parameter, applied on Enter or when it loses focus. */
-function listControl(id, row, onChange) {
+function listControl(id, row, onChange, lang) {
   const input = el("input", {
     type: "text",
     id,
     spellcheck: "false",
     autocomplete: "off",
-    placeholder: `${row.min_len}–${row.max_len} numbers in [${row.min}, ${row.max}], comma-separated`,
+    placeholder: t(lang, "{min_len}–{max_len} numbers in [{min}, {max}], comma-separated", row),
   });
   const shell = controlShell(id, row, input, { output: false });
   input.addEventListener("change", () => onChange(input.value.replace(/\s+/g, "")));
@@ -155,15 +156,15 @@ function listControl(id, row, onChange) {
   };
 }
 
-/** The control for one parameter row of any kind; its element carries the key as `data-key`. */
-export function makeControl(id, row, onChange) {
+/** The control for one parameter row of any kind (its own words in `lang`); its element carries the key as `data-key`. */
+export function makeControl(id, row, onChange, lang = "en") {
   let control;
   if (row.kind === "float") control = sliderControl(id, row, onChange);
   else if (row.kind === "int") {
     control = fitsSlider(row) ? sliderControl(id, row, onChange) : numberControl(id, row, onChange);
   } else if (row.kind === "choice") control = choiceControl(id, row, onChange);
   else if (row.kind === "bool") control = boolControl(id, row, onChange);
-  else control = listControl(id, row, onChange);
+  else control = listControl(id, row, onChange, lang);
   control.node.dataset.key = row.key;
   return control;
 }

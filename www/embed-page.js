@@ -1,19 +1,22 @@
 // The embed page (embed.html?panel=<id>#<id>.<key>=<value>&...): exactly one figure, for an iframe in someone
 // else's page. Options in the query: theme=auto|light|dark, controls=closed|open|none, autoplay=true|false
-// (always off under prefers-reduced-motion); `lang` is reserved. The hash uses the main page's codec and
+// (always off under prefers-reduced-motion), lang=en|zh (the Chinese figure and words). The hash uses the main page's codec and
 // notices, but the embed never writes it (nor anything else of the host's or its own URL). It animates only
 // while visible, and tells its parent its height: {type: "dynamics:resize", panel, height} (see embed-host.js).
 
 import { el, messageOf } from "./dom.js";
 import { embedRoot, showEmbedNotices } from "./embed-shell.js";
 import { FigureView, unknownMeta } from "./figure.js";
-import { figureLink, linkEntries, parseEmbedQuery } from "./links.js";
+import { t } from "./i18n.js";
+import { editionPage, figureLink, linkEntries, parseEmbedQuery } from "./links.js";
 import { shareMenu } from "./share.js";
 import { Stage } from "./stage.js";
 import { loadWasm } from "./wasm.js";
 
 const options = parseEmbedQuery(location.search);
 if (options.theme !== "auto") document.documentElement.classList.add(`theme-${options.theme}`);
+const lang = options.lang;
+if (lang === "zh") document.documentElement.lang = "zh-CN";
 
 let resolveReady;
 let rejectReady;
@@ -47,7 +50,7 @@ const stage = new Stage({
 /** Points "Open in the explorer" at the main page with this figure's settings and moment. */
 function updateLink() {
   if (!view || !api || view.failed) return;
-  frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), (f) => api.encode_hash(f));
+  frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), (f) => api.encode_hash(f), lang);
 }
 
 /** The last height posted, so that unchanged heights are not posted again. */
@@ -74,28 +77,28 @@ function watchHeight() {
 async function main() {
   const main = document.getElementById("embed");
   const figure = el("div", { class: "figure", "data-embed-panel": options.panel || "" });
-  frame = embedRoot(figure);
+  frame = embedRoot(figure, lang);
   main.replaceChildren(frame.root);
   watchHeight();
 
   if (!options.panel) {
-    const v = new FigureView(figure, unknownMeta("(none)"), "embed", stage, { layout: "embed", controls: "none" });
-    v.fail(new Error("No figure was named: add ?panel=<figure id> to the address."), { internal: false });
-    frame.link.href = "index.html";
+    const v = new FigureView(figure, unknownMeta("(none)"), "embed", stage, { layout: "embed", controls: "none", lang });
+    v.fail(new Error(t(lang, "No figure was named: add ?panel=<figure id> to the address.")), { internal: false });
+    frame.link.href = editionPage(lang);
     return;
   }
-  const loaded = await loadWasm();
+  const loaded = await loadWasm(lang);
   api = loaded.wasm;
   dyn.panels = loaded.panels;
   const meta = loaded.panels.find((p) => p.id === options.panel);
-  document.title = `${meta ? meta.title : options.panel} · live figure`;
+  document.title = t(lang, "{title} · live figure", { title: meta ? meta.title : options.panel });
   if (!meta) {
-    view = new FigureView(figure, unknownMeta(options.panel), "embed", stage, { layout: "embed", controls: "none" });
+    view = new FigureView(figure, unknownMeta(options.panel), "embed", stage, { layout: "embed", controls: "none", lang });
     const known = loaded.panels.map((p) => p.id).join(", ");
-    view.fail(new Error(`There is no figure called "${options.panel.slice(0, 60)}". Known figures: ${known}.`), {
+    view.fail(new Error(t(lang, 'There is no figure called "{id}". Known figures: {known}.', { id: options.panel.slice(0, 60), known })), {
       internal: false,
     });
-    frame.link.href = "index.html";
+    frame.link.href = editionPage(lang);
     return;
   }
   const share = shareMenu({
@@ -109,6 +112,7 @@ async function main() {
       controls: options.controls,
       autoplay: options.autoplay,
       share,
+      lang,
     }),
   );
   view.start(api.Figure);
@@ -118,10 +122,10 @@ async function main() {
   const decoded = JSON.parse(api.decode_hash(location.hash));
   notices.push(...decoded.notices);
   const others = new Set(decoded.entries.filter((e) => e.panel !== meta.id).map((e) => e.panel));
-  for (const panel of others) notices.push(`${panel}: this embed shows only ${meta.id}, so its settings were ignored.`);
+  for (const panel of others) notices.push(t(lang, "{panel}: this embed shows only {id}, so its settings were ignored.", { panel, id: meta.id }));
   notices.push(...view.applyEntries(decoded.entries.filter((e) => e.panel === meta.id)));
   dyn.notices = notices;
-  showEmbedNotices(frame.notice, notices);
+  showEmbedNotices(frame.notice, notices, lang);
   updateLink();
   stage.observe(view);
 }
@@ -130,7 +134,7 @@ main().then(
   () => resolveReady(),
   (err) => {
     console.error("The figure could not start:", err);
-    if (frame) showEmbedNotices(frame.notice, [`The simulation could not be loaded: ${messageOf(err)}`]);
+    if (frame) showEmbedNotices(frame.notice, [t(lang, "The simulation could not be loaded: {message}", { message: messageOf(err) })], lang);
     rejectReady(err);
   },
 );

@@ -3,24 +3,25 @@
 // that an iframe snippet needs.
 
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 
-/** Builds the frame around `figure`; returns `{ root, notice, link }`. */
-export function embedRoot(figure) {
+/** Builds the frame around `figure`, its words in `lang`; returns `{ root, notice, link }`. */
+export function embedRoot(figure, lang = "en") {
   const notice = el("div", { class: "notice embed-notice", role: "status", "aria-live": "polite" });
   const link = el("a", {
     class: "explorer-link",
     href: "index.html",
     target: "_blank",
     rel: "noopener",
-    text: "Open in the explorer",
+    text: t(lang, "Open in the explorer"),
   });
   const footer = el("div", { class: "embed-footer" }, link);
   const root = el("div", { class: "embed-root" }, notice, figure, footer);
   return { root, notice, link };
 }
 
-/** Shows plain-text notices in an embed's notice bar (textContent only, never HTML). */
-export function showEmbedNotices(bar, notices) {
+/** Shows plain-text notices in an embed's notice bar (textContent only, never HTML), its words in `lang`. */
+export function showEmbedNotices(bar, notices, lang = "en") {
   if (!notices.length) {
     bar.replaceChildren();
     return;
@@ -29,7 +30,7 @@ export function showEmbedNotices(bar, notices) {
     el(
       "div",
       { class: "notice-body" },
-      el("span", { class: "notice-title", text: "Some settings of this figure were changed or ignored:" }),
+      el("span", { class: "notice-title", text: t(lang, "Some settings of this figure were changed or ignored:") }),
       el(
         "ul",
         {},
@@ -38,8 +39,8 @@ export function showEmbedNotices(bar, notices) {
     ),
     el("button", {
       type: "button",
-      text: "Dismiss",
-      "aria-label": "Dismiss this notice",
+      text: t(lang, "Dismiss"),
+      "aria-label": t(lang, "Dismiss this notice"),
       onclick: () => bar.replaceChildren(),
     }),
   );

@@ -1,6 +1,7 @@
 // The script embed: `<script type="module" src="<site>/www/embed.js"></script>` mounts a live figure into every
 // `<div data-dynamics-panel="<id>" data-settings="<key>=<value>&..." data-seed="S">` of the host page (also
-// `data-theme="auto|light|dark"`, `data-controls="closed|open|none"`, `data-autoplay="true|false"`). Each figure
+// `data-theme="auto|light|dark"`, `data-controls="closed|open|none"`, `data-autoplay="true|false"`,
+// `data-lang="en|zh"`). Each figure
 // lives in a shadow root, so the host's styles do not reach it and its styles do not leak out; all figures share
 // one wasm instance and one stylesheet. The wasm module and the CSS load relative to this script's URL, so a
 // host on another origin works when the site sends CORS headers (see docs/embedding.md). The embed never touches
@@ -9,10 +10,11 @@
 import { el, messageOf } from "./dom.js";
 import { embedRoot, showEmbedNotices } from "./embed-shell.js";
 import { FigureView, unknownMeta } from "./figure.js";
+import { t } from "./i18n.js";
 import { EMBED_OPTIONS, figureLink, linkEntries, settingsHash } from "./links.js";
 import { shareMenu } from "./share.js";
 import { Stage } from "./stage.js";
-import { loadWasm } from "./wasm.js";
+import { loadWasm, panelsIn } from "./wasm.js";
 
 const site = new URL("../", import.meta.url).href;
 const mounted = new WeakSet();
@@ -61,16 +63,21 @@ export async function mount(host) {
   const theme = option(host, "theme", notices);
   const controls = option(host, "controls", notices);
   const autoplay = option(host, "autoplay", notices) === "true";
+  const lang = option(host, "lang", notices);
   const figure = el("div", { class: "figure" });
-  const frame = embedRoot(figure);
+  const frame = embedRoot(figure, lang);
+  if (lang === "zh") {
+    // The shadow root inherits no `lang` from a host page in another language; the figure sets its own.
+    frame.root.lang = "zh-CN";
+  }
   const wrapper = el("div", { class: `dyn-embed${theme === "auto" ? "" : ` theme-${theme}`}` }, frame.root);
   shadow.replaceChildren(wrapper);
-  const meta = panels.find((p) => p.id === id);
+  const meta = panelsIn(lang).find((p) => p.id === id);
   const domId = `e${(count += 1)}`;
   if (!meta) {
-    const view = new FigureView(figure, unknownMeta(id), domId, stage, { layout: "embed", controls: "none" });
+    const view = new FigureView(figure, unknownMeta(id), domId, stage, { layout: "embed", controls: "none", lang });
     const known = panels.map((p) => p.id).join(", ");
-    view.fail(new Error(`There is no figure called "${id.slice(0, 60)}". Known figures: ${known}.`), {
+    view.fail(new Error(t(lang, 'There is no figure called "{id}". Known figures: {known}.', { id: id.slice(0, 60), known })), {
       internal: false,
     });
     return null;
@@ -80,17 +87,18 @@ export async function mount(host) {
     layout: "embed",
     controls,
     autoplay,
+    lang,
     share: shareMenu({ site, encode, embedHeight: () => Math.ceil(frame.root.getBoundingClientRect().height) }),
   });
   themes.set(view, theme);
   view.updateLink = () => {
-    if (!view.failed) frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), encode);
+    if (!view.failed) frame.link.href = figureLink(site, view.id, linkEntries(view.settings(), view.steps(), view.replayLimit()), encode, lang);
   };
   stage.add(view);
   view.start(wasm.Figure);
   const decoded = JSON.parse(wasm.decode_hash(settingsHash(id, host.dataset.settings ?? "", host.dataset.seed)));
   notices.push(...decoded.notices, ...view.applyEntries(decoded.entries));
-  showEmbedNotices(frame.notice, notices);
+  showEmbedNotices(frame.notice, notices, lang);
   view.updateLink();
   stage.observe(view);
   host.dynamics = view.handle();
@@ -104,7 +112,8 @@ export function mountAll(root = document) {
       mount(host).catch((err) => {
         console.error("A dynamics figure could not start:", err);
         const shadow = host.shadowRoot ?? host.attachShadow({ mode: "open" });
-        shadow.replaceChildren(el("p", { text: `This live figure could not be loaded: ${messageOf(err)}` }));
+        const lang = (host.dataset.lang ?? "").trim().toLowerCase() === "zh" ? "zh" : "en";
+        shadow.replaceChildren(el("p", { text: t(lang, "This live figure could not be loaded: {message}", { message: messageOf(err) }) }));
         return null;
       }),
     ),

@@ -17,9 +17,10 @@
 
 import { el, isInputError, messageOf } from "./dom.js";
 import { makeControl } from "./controls.js";
+import { t } from "./i18n.js";
 import { defaultText, formatNumber } from "./format.js";
 import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
-import { AutoSpeed } from "./speed.js";
+import { AutoSpeed, RateMeter } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
@@ -30,7 +31,6 @@ const STICKY_SHARE = 0.6;
 /** Readouts are refreshed at most this often while a figure runs. */
 const READOUT_INTERVAL_MS = 100;
 /** The window over which steps per second and milliseconds per frame are averaged. */
-const RATE_WINDOW_MS = 500;
 /**
  * Choices of the steps-per-frame control besides "auto" (the default: as many steps as fit a frame budget, see
  * www/speed.js); each panel's default is added when it is missing.
@@ -59,7 +59,9 @@ export class FigureView {
    * `element` is the figure's container (its existing children, such as a caption, are kept); `meta` the panel's
    * description; `domId` a prefix unique in the document (or shadow root) for control ids; `stage` the driver.
    * Options: `layout` ("page" | "embed"), `controls` ("open" | "closed" | "none", embed layout only),
-   * `autoplay` (default true), `share` (a function `(view) => node` building the share menu, or null).
+   * `autoplay` (default true), `share` (a function `(view) => node` building the share menu, or null), `lang`
+   * ("en" | "zh": the shell's words, the figure's drawn words and its claim; `meta` must come from
+   * `panels_json` in the same language).
    */
   constructor(element, meta, domId, stage, options = {}) {
     this.el = element;
@@ -67,7 +69,8 @@ export class FigureView {
     this.id = meta.id;
     this.domId = domId;
     this.stage = stage;
-    this.options = { layout: "page", controls: "closed", autoplay: true, share: null, ...options };
+    this.options = { layout: "page", controls: "closed", autoplay: true, share: null, lang: "en", ...options };
+    this.lang = this.options.lang;
     this.fig = null;
     this.Figure = null;
     this.failed = false;
@@ -101,7 +104,7 @@ export class FigureView {
     this.firstFrame = null;
     this.frameTimes = [];
     this.readoutInterval = READOUT_INTERVAL_MS;
-    this.rate = { start: 0, steps: 0, frameMs: 0, frames: 0, stepsPerSec: null, msPerFrame: null };
+    this.rate = new RateMeter();
     this.lastReadout = -Infinity;
     this.buildDom();
   }
@@ -140,9 +143,11 @@ export class FigureView {
     if (!internal) this.el.classList.add("missing");
     this.el.classList.remove("loading");
     this.status.replaceChildren(
-      el("strong", { text: internal ? "This figure stopped after an internal error." : "This figure cannot be shown." }),
+      el("strong", {
+        text: t(this.lang, internal ? "This figure stopped after an internal error." : "This figure cannot be shown."),
+      }),
       el("span", {
-        text: internal ? `${this.error.replace(/\.$/, "")}. Reload the page to restart it.` : this.error,
+        text: internal ? t(this.lang, "{error}. Reload the page to restart it.", { error: this.error.replace(/\.$/, "") }) : this.error,
       }),
     );
     for (const input of this.el.querySelectorAll("button, input, select")) {
@@ -155,6 +160,7 @@ export class FigureView {
     this.Figure = Figure;
     try {
       this.fig = new Figure(this.id, this.canvas);
+      this.fig.set_lang(this.lang);
     } catch (err) {
       this.fail(err);
       return;
@@ -195,7 +201,7 @@ export class FigureView {
     const { meta } = this;
     this.canvas = el("canvas", {
       role: "img",
-      "aria-label": meta.clickable ? `${meta.title}. Clicking the figure changes its settings.` : meta.title,
+      "aria-label": meta.clickable ? t(this.lang, "{title}. Clicking the figure changes its settings.", { title: meta.title }) : meta.title,
     });
     for (const type of ["pointerdown", "pointermove", "pointerup", "pointercancel"]) {
       this.canvas.addEventListener(type, (event) => this.onPointer(event));
@@ -223,9 +229,9 @@ export class FigureView {
       "div",
       { class: "fig-transport" },
       this.playButton,
-      el("button", { type: "button", text: "Step 1", "data-action": "step-1", onclick: () => this.stepBy(1) }),
+      el("button", { type: "button", text: t(this.lang, "Step 1"), "data-action": "step-1", onclick: () => this.stepBy(1) }),
       this.stepNButton,
-      el("button", { type: "button", text: "Reset", "data-action": "reset", onclick: () => this.reset() }),
+      el("button", { type: "button", text: t(this.lang, "Reset"), "data-action": "reset", onclick: () => this.reset() }),
       this.settledNote,
     );
   }
@@ -235,7 +241,7 @@ export class FigureView {
     const { meta, domId } = this;
     const speedId = `${domId}-speed`;
     const speeds = [...new Set([...SPEEDS, meta.steps_per_frame])].sort((a, b) => a - b);
-    this.autoOption = el("option", { value: "auto", text: "auto" });
+    this.autoOption = el("option", { value: "auto", text: t(this.lang, "auto") });
     this.speedSelect = el(
       "select",
       {
@@ -263,8 +269,8 @@ export class FigureView {
     return el(
       "span",
       { class: "fig-options" },
-      el("span", { class: "inline-field" }, el("label", { for: speedId, text: "Steps/frame" }), this.speedSelect),
-      el("span", { class: "inline-field" }, el("label", { for: seedId, text: "Seed" }), this.seedInput),
+      el("span", { class: "inline-field" }, el("label", { for: speedId, text: t(this.lang, "Steps/frame") }), this.speedSelect),
+      el("span", { class: "inline-field" }, el("label", { for: seedId, text: t(this.lang, "Seed") }), this.seedInput),
       this.seedError,
     );
   }
@@ -283,9 +289,9 @@ export class FigureView {
       this.readouts.set(key, { node, unit });
       return node;
     };
-    const wrap = el("div", { class: "fig-readouts", role: "group", "aria-label": "Readouts" });
+    const wrap = el("div", { class: "fig-readouts", role: "group", "aria-label": t(this.lang, "Readouts") });
     if (plan.rows.length) {
-      const head = ["Metric", "Value", ...(plan.predicted ? ["Predicted", "Gap"] : [])];
+      const head = ["Metric", "Value", ...(plan.predicted ? ["Predicted", "Gap"] : [])].map((h) => t(this.lang, h));
       const table = el(
         "table",
         { class: "readout-table" },
@@ -338,7 +344,7 @@ export class FigureView {
       );
     }
     const run = el("dl", { class: "readout-run" });
-    for (const [key, label] of [["step", "step"], ["steps/s", "steps/s"], ["ms/frame", "ms/frame"]]) {
+    for (const [key, label] of [["step", t(this.lang, "step")], ["steps/s", t(this.lang, "steps/s")], ["ms/frame", t(this.lang, "ms/frame")]]) {
       run.append(el("div", {}, el("dt", { text: label }), cell(key, "", "dd")));
     }
     wrap.append(run);
@@ -370,8 +376,8 @@ export class FigureView {
     this.announcer = el("span", { class: "visually-hidden", "aria-live": "polite" });
     return el(
       "div",
-      { class: "fig-presets", role: "group", "aria-label": "Presets" },
-      el("span", { text: "Try:" }),
+      { class: "fig-presets", role: "group", "aria-label": t(this.lang, "Presets") },
+      el("span", { text: t(this.lang, "Try:") }),
       presets,
       this.watch,
       this.announcer,
@@ -386,7 +392,7 @@ export class FigureView {
     const main = el("div", { class: "fig-params" });
     const more = el("div", { class: "fig-params" });
     for (const row of this.meta.params) {
-      const control = makeControl(`${this.domId}-${row.key}`, row, (text) => this.queue(row.key, text));
+      const control = makeControl(`${this.domId}-${row.key}`, row, (text) => this.queue(row.key, text), this.lang);
       this.controls.set(row.key, control);
       (row.group === "more" ? more : main).append(control.node);
     }
@@ -394,7 +400,7 @@ export class FigureView {
     this.moreSettings = el(
       "details",
       { class: "fig-more" },
-      el("summary", { text: `More settings (${more.childNodes.length})` }),
+      el("summary", { text: t(this.lang, "More settings ({n})", { n: more.childNodes.length }) }),
       more,
     );
     return el("div", { class: "fig-params-all" }, main.childNodes.length ? main : null, this.moreSettings);
@@ -419,7 +425,7 @@ export class FigureView {
           "data-action": "settings",
           "aria-expanded": String(open),
           "aria-controls": panelId,
-          text: "Settings",
+          text: t(this.lang, "Settings"),
           onclick: () => {
             const show = panel.hidden;
             panel.hidden = !show;
@@ -563,7 +569,7 @@ export class FigureView {
     if (typeof at !== "number") return;
     this.autoPaused = true;
     this.setPlaying(false);
-    this.settledNote.textContent = `Settled at step ${at}.`;
+    this.settledNote.textContent = t(this.lang, "Settled at step {step}.", { step: at });
   }
 
   /** Refreshes everything that depends on the parameters after they changed. */
@@ -600,7 +606,10 @@ export class FigureView {
     const bad = this.seedInput.validity?.badInput || text === "" || !/^\d+$/.test(text);
     if (bad || !Number.isSafeInteger(seed) || seed > this.meta.max_seed) {
       this.seedInput.setAttribute("aria-invalid", "true");
-      this.seedError.textContent = `The seed must be a whole number from 0 to ${this.meta.max_seed}; it stays ${this.call((f) => f.seed()) ?? ""}.`;
+      this.seedError.textContent = t(this.lang, "The seed must be a whole number from 0 to {max}; it stays {seed}.", {
+        max: this.meta.max_seed,
+        seed: this.call((f) => f.seed()) ?? "",
+      });
       return;
     }
     this.seedInput.removeAttribute("aria-invalid");
@@ -782,18 +791,18 @@ export class FigureView {
     } else {
       this.playing = false;
       this.status.replaceChildren(
-        el("span", { text: `Diverged at step ${diverged}: the state became infinite or NaN.` }),
-        el("button", { type: "button", text: "Reset", "data-action": "reset-diverged", onclick: () => this.reset() }),
+        el("span", { text: t(this.lang, "Diverged at step {step}: the state became infinite or NaN.", { step: diverged }) }),
+        el("button", { type: "button", text: t(this.lang, "Reset"), "data-action": "reset-diverged", onclick: () => this.reset() }),
       );
     }
     this.updateTransport();
   }
 
   updateTransport() {
-    this.playButton.textContent = this.playing ? "Pause" : "Play";
+    this.playButton.textContent = t(this.lang, this.playing ? "Pause" : "Play");
     this.playButton.disabled = this.failed || this.diverged !== null;
     const n = this.stepN();
-    this.stepNButton.textContent = `Step ${n}`;
+    this.stepNButton.textContent = t(this.lang, "Step {n}", { n });
     // At one step per frame "Step N" would repeat "Step 1".
     this.stepNButton.hidden = n === 1;
     this.speedSelect.value = String(this.speed);
@@ -866,33 +875,22 @@ export class FigureView {
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed);
+    // Auto's stepping budget is what the rest of the frame leaves of its target (www/speed.js).
+    if (running && this.speed === "auto") this.auto.noteOther(elapsed - this.auto.lastElapsed);
     return this.playing && this.diverged === null && !this.failed;
   }
 
-  /** Accumulates steps per second and milliseconds per frame over a short window. */
+  /** Accumulates steps per second and milliseconds per frame over a short window (see `RateMeter`). */
   recordFrame(now, taken, elapsed) {
     this.frameTimes.push(elapsed);
     if (this.frameTimes.length > FRAME_TIME_HISTORY)
       this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
-    const r = this.rate;
-    if (r.start === 0) {
-      r.start = now;
-      return;
-    }
-    r.steps += taken;
-    r.frameMs += elapsed;
-    r.frames += 1;
-    if (now - r.start >= RATE_WINDOW_MS) {
-      r.stepsPerSec = (r.steps * 1000) / (now - r.start);
-      r.msPerFrame = r.frameMs / r.frames;
-      Object.assign(r, { start: now, steps: 0, frameMs: 0, frames: 0 });
-    }
+    this.rate.record(now, taken, elapsed);
   }
 
   /** Starts a new measuring window; `keepShown` keeps the last numbers on display until the window completes. */
   resetRates(keepShown = false) {
-    Object.assign(this.rate, { start: 0, steps: 0, frameMs: 0, frames: 0 });
-    if (!keepShown) Object.assign(this.rate, { stepsPerSec: null, msPerFrame: null });
+    this.rate.reset(keepShown);
   }
 
   updateReadouts(now = performance.now()) {
@@ -909,10 +907,10 @@ export class FigureView {
     show("step", String(steps));
     for (const name of this.meta.metrics) {
       const r = this.readouts.get(name);
-      if (r) show(name, formatReadout(metrics[name], r.unit));
+      if (r) show(name, formatReadout(metrics[name], r.unit, this.lang));
     }
     for (const p of this.predictions) {
-      const pred = formatReadout(metrics[p.prediction], p.unit);
+      const pred = formatReadout(metrics[p.prediction], p.unit, this.lang);
       if (p.pred.textContent !== pred) p.pred.textContent = pred;
       const gap = formatGap(metrics[p.key], metrics[p.prediction]);
       if (p.gap.textContent !== gap) p.gap.textContent = gap;
@@ -921,7 +919,8 @@ export class FigureView {
     const { stepsPerSec, msPerFrame } = this.rate;
     show("steps/s", running && stepsPerSec !== null ? formatNumber(Math.round(stepsPerSec)) : "–");
     show("ms/frame", running && msPerFrame !== null ? msPerFrame.toFixed(2) : "–");
-    const autoText = this.speed === "auto" && running ? `auto (${this.auto.steps()})` : "auto";
+    const auto = t(this.lang, "auto");
+    const autoText = this.speed === "auto" && running ? `${auto} (${this.auto.steps()})` : auto;
     if (this.autoOption.textContent !== autoText) this.autoOption.textContent = autoText;
     if (running) this.showFollows(metrics);
     this.updateClaim();
@@ -959,8 +958,8 @@ export class FigureView {
       if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
       button.classList.toggle("claim-shown", shown && claim.preset === id);
     }
-    const watch = claim ? `Watch for: ${claim.watch}` : "";
-    const mark = shown ? `✓ shown at step ${claim.held_at}` : "";
+    const watch = claim ? t(this.lang, "Watch for: {watch}", { watch: claim.watch }) : "";
+    const mark = shown ? t(this.lang, "✓ shown at step {step}", { step: claim.held_at }) : "";
     if (this.watchText.textContent !== watch) this.watchText.textContent = watch;
     if (this.watchShown.textContent !== mark) this.watchShown.textContent = mark;
     this.watch.hidden = claim === null;
@@ -970,7 +969,7 @@ export class FigureView {
     if (state === this.claimState) return;
     const before = this.claimState;
     this.claimState = state;
-    if (claim && shown) this.announcer.textContent = `Shown at step ${claim.held_at}: ${claim.watch}`;
+    if (claim && shown) this.announcer.textContent = t(this.lang, "Shown at step {step}: {watch}", { step: claim.held_at, watch: claim.watch });
     else if (claim && before?.split(":")[0] !== claim.preset) this.announcer.textContent = watch;
     else if (!claim) this.announcer.textContent = "";
   }

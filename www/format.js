@@ -1,5 +1,7 @@
 // Number and value formatting for readouts, sliders and the hash. Pure: no DOM, no wasm (unit-tested with node).
 
+import { t } from "./i18n.js";
+
 /** Rounds a number to three significant digits, so that slider-made values stay short in the hash. */
 export function round3(x) {
   return x === 0 ? 0 : Number(x.toPrecision(3));
@@ -19,12 +21,12 @@ export function formatNumber(x) {
   return String(Number(x.toPrecision(4)));
 }
 
-/** A text form of any metric value (number, null, boolean or list). */
-export function formatValue(v) {
+/** A text form of any metric value (number, null, boolean or list); yes/no in `lang`. */
+export function formatValue(v, lang = "en") {
   if (v === null || v === undefined) return "–";
-  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "boolean") return t(lang, v ? "yes" : "no");
   if (typeof v === "number") return formatNumber(v);
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, lang)).join(", ")}]`;
   return String(v);
 }
 

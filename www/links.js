@@ -4,17 +4,19 @@
 // and `step` for a moment in the run). Hashes are encoded by the wasm codec (`encode_hash`), passed in here as
 // `encode(flat)` so that these functions stay pure.
 
+import { t } from "./i18n.js";
+
 /** The embed page's query options and their accepted values; the first value is the default. */
 export const EMBED_OPTIONS = {
   theme: ["auto", "light", "dark"],
   controls: ["closed", "open", "none"],
   autoplay: ["true", "false"],
+  lang: ["en", "zh"],
 };
 
 /**
  * Reads the embed page's query string: `panel`, and the options of EMBED_OPTIONS (unknown values fall back to the
- * default with a notice). `lang` is reserved: accepted and ignored. Returns `{ panel, theme, controls, autoplay,
- * notices }`.
+ * default with a notice); `lang` is `en` or `zh`. Returns `{ panel, theme, controls, autoplay, lang, notices }`.
  */
 export function parseEmbedQuery(search) {
   const q = new URLSearchParams(search);
@@ -63,9 +65,17 @@ export function linkEntries(settings, step, limit = Infinity) {
   return step <= limit ? [...rest, ["step", String(step)]] : rest;
 }
 
-/** The main page's address showing one figure at these entries (the page scrolls to the figure it names). */
-export function figureLink(site, panel, entries, encode) {
-  return `${new URL("index.html", site).href}${encode(flatEntries(panel, entries))}`;
+/** The page of an edition, relative to the site: `index.html`, or `zh/index.html` for the Chinese edition. */
+export function editionPage(lang) {
+  return lang === "zh" ? "zh/index.html" : "index.html";
+}
+
+/**
+ * The address of the edition in `lang` showing one figure at these entries (the page scrolls to the figure it
+ * names).
+ */
+export function figureLink(site, panel, entries, encode, lang = "en") {
+  return `${new URL(editionPage(lang), site).href}${encode(flatEntries(panel, entries))}`;
 }
 
 /** The embed page's address for one figure; default options are left out. */
@@ -83,25 +93,30 @@ export function escapeAttr(text) {
   return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The iframe snippet (with a title for screen readers and a fitting height) and the optional host-script line. */
-export function iframeSnippet({ site, panel, title, entries, encode, height, options }) {
-  const src = embedUrl(site, panel, entries, encode, options);
+/**
+ * The iframe snippet (with a title for screen readers and a fitting height) and the optional host-script line;
+ * in `lang` "zh" the embed shows the Chinese figure (`lang=zh`) and the snippet's words are Chinese.
+ */
+export function iframeSnippet({ site, panel, title, entries, encode, height, options, lang = "en" }) {
+  const src = embedUrl(site, panel, entries, encode, { ...options, lang });
   const h = Math.max(100, Math.ceil(height));
+  const label = t(lang, "{title} (live figure)", { title });
   const frame =
-    `<iframe src="${escapeAttr(src)}" title="${escapeAttr(`${title} (live figure)`)}" width="100%" ` +
+    `<iframe src="${escapeAttr(src)}" title="${escapeAttr(label)}" width="100%" ` +
     `height="${h}" style="border:0;width:100%" loading="lazy"></iframe>`;
   const host = `<script src="${escapeAttr(new URL("www/embed-host.js", site).href)}" async></script>`;
-  return `${frame}\n<!-- Optional: lets the figure set its own height. -->\n${host}`;
+  return `${frame}\n<!-- ${t(lang, "Optional: lets the figure set its own height.")} -->\n${host}`;
 }
 
 /** The script snippet: the module script (once per page) and the element it mounts the figure into. */
-export function scriptSnippet({ site, panel, entries }) {
+export function scriptSnippet({ site, panel, entries, lang = "en" }) {
   const seed = entries.find(([key]) => key === "seed");
   const rest = entries.filter(([key]) => key !== "seed");
   const settings = rest.map(([key, value]) => `${key}=${encodeURIComponent(value).replace(/%2C/gi, ",")}`).join("&");
   const attrs = [`data-dynamics-panel="${escapeAttr(panel)}"`];
   if (settings) attrs.push(`data-settings="${escapeAttr(settings)}"`);
   if (seed) attrs.push(`data-seed="${escapeAttr(seed[1])}"`);
+  if (lang === "zh") attrs.push('data-lang="zh"');
   const script = `<script type="module" src="${escapeAttr(new URL("www/embed.js", site).href)}"></script>`;
   return `${script}\n<div ${attrs.join(" ")}></div>`;
 }

@@ -4,10 +4,14 @@
 
 import { el, messageOf } from "./dom.js";
 import { FigureView, unknownMeta } from "./figure.js";
+import { langOf, t } from "./i18n.js";
 import { isAnchorHash } from "./links.js";
 import { shareMenu } from "./share.js";
 import { Stage } from "./stage.js";
 import { loadWasm } from "./wasm.js";
+
+/** The page's language, from `<html lang>`: "zh" on the Chinese edition, "en" otherwise. */
+const lang = langOf(document.documentElement.lang);
 
 /** The URL hash is rewritten this long after the last change, so that dragging a slider stays cheap. */
 const HASH_DELAY_MS = 150;
@@ -86,7 +90,7 @@ function showNotices(notices) {
     el(
       "div",
       { class: "notice-body" },
-      el("span", { class: "notice-title", text: "Some settings in the link were changed or ignored:" }),
+      el("span", { class: "notice-title", text: t(lang, "Some settings in the link were changed or ignored:") }),
       el(
         "ul",
         {},
@@ -95,8 +99,8 @@ function showNotices(notices) {
     ),
     el("button", {
       type: "button",
-      text: "Dismiss",
-      "aria-label": "Dismiss this notice",
+      text: t(lang, "Dismiss"),
+      "aria-label": t(lang, "Dismiss this notice"),
       onclick: () => bar.replaceChildren(),
     }),
   );
@@ -112,7 +116,7 @@ function applyHash(hash, { scroll = true } = {}) {
   try {
     decoded = JSON.parse(api.decode_hash(hash));
   } catch (err) {
-    showNotices([`The link's settings could not be read: ${messageOf(err)}`]);
+    showNotices([t(lang, "The link's settings could not be read: {message}", { message: messageOf(err) })]);
     return;
   }
   const notices = [...decoded.notices];
@@ -123,7 +127,7 @@ function applyHash(hash, { scroll = true } = {}) {
   }
   for (const panel of byPanel.keys()) {
     if (!stage.views.some((v) => v.id === panel))
-      notices.push(`${panel}: this figure is not on this page, so its settings were ignored.`);
+      notices.push(t(lang, "{panel}: this figure is not on this page, so its settings were ignored.", { panel }));
   }
   for (const view of stage.views) notices.push(...view.applyEntries(byPanel.get(view.id) ?? []));
   showNotices(notices);
@@ -162,7 +166,7 @@ function createHero(panels, Figure) {
   const meta = element && panels.find((p) => p.id === element.dataset.hero);
   if (!meta) return;
   const view = heroStage.add(
-    new FigureView(element, meta, "hero", heroStage, { layout: "embed", controls: "none", share: null }),
+    new FigureView(element, meta, "hero", heroStage, { layout: "embed", controls: "none", share: null, lang }),
   );
   view.start(Figure);
   heroStage.observe(view);
@@ -173,14 +177,16 @@ function createHero(panels, Figure) {
 function createViews(panels, Figure) {
   const byId = new Map(panels.map((p) => [p.id, p]));
   const seen = new Set();
-  const share = shareMenu({ site: new URL(".", location.href).href, encode: (flat) => api.encode_hash(flat) });
+  // The site root (holding index.html, zh/, embed.html and www/) is the parent of this module's directory, so
+  // that links and snippets copied on either edition point at the right files.
+  const share = shareMenu({ site: new URL("../", import.meta.url).href, encode: (flat) => api.encode_hash(flat) });
   document.querySelectorAll("[data-panel]").forEach((element, index) => {
     const id = element.dataset.panel;
     const meta = byId.get(id) ?? unknownMeta(id);
     const domId = `fig${index}-${id.replace(/[^\w-]/g, "_")}`;
-    const view = stage.add(new FigureView(element, meta, domId, stage, { share: byId.has(id) ? share : null }));
+    const view = stage.add(new FigureView(element, meta, domId, stage, { share: byId.has(id) ? share : null, lang }));
     if (seen.has(id)) {
-      view.fail(new Error(`the panel "${id}" appears twice on this page; only its first figure is live`));
+      view.fail(new Error(t(lang, 'the panel "{id}" appears twice on this page; only its first figure is live', { id })));
       return;
     }
     seen.add(id);
@@ -192,7 +198,7 @@ function createViews(panels, Figure) {
 async function main() {
   for (const element of document.querySelectorAll("[data-panel]")) element.classList.add("loading");
   keepSettingsOnAnchorClicks();
-  const loaded = await loadWasm();
+  const loaded = await loadWasm(lang);
   api = loaded.wasm;
   dyn.panels = loaded.panels;
   createViews(loaded.panels, api.Figure);
@@ -209,7 +215,7 @@ export function startPage() {
     () => resolveReady(),
     (err) => {
       console.error("The page could not start:", err);
-      showNotices([`The simulations could not be loaded: ${messageOf(err)}`]);
+      showNotices([t(lang, "The simulations could not be loaded: {message}", { message: messageOf(err) })]);
       for (const element of document.querySelectorAll("[data-panel]")) element.classList.remove("loading");
       rejectReady(err);
     },

@@ -78,9 +78,9 @@ export function formatGap(value, prediction) {
   return "–";
 }
 
-/** The text of one readout cell: the formatted value and its unit (nothing for a missing value). */
-export function formatReadout(value, unit) {
-  const text = formatValue(value);
+/** The text of one readout cell: the formatted value and its unit (nothing for a missing value); yes/no in `lang`. */
+export function formatReadout(value, unit, lang = "en") {
+  const text = formatValue(value, lang);
   if (text === "–" || !unit) return text;
   return /^[^\p{L}\p{N}]$/u.test(unit) ? `${text}${unit}` : `${text} ${unit}`;
 }

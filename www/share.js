@@ -6,6 +6,7 @@
 import { download, el, messageOf } from "./dom.js";
 import { embedRoot } from "./embed-shell.js";
 import { FigureView, canvasHeight } from "./figure.js";
+import { t } from "./i18n.js";
 import { fileName, figureLink, iframeSnippet, linkEntries, pngSize, scriptSnippet } from "./links.js";
 
 let menus = 0;
@@ -22,6 +23,7 @@ export function shareMenu(ctx) {
 class ShareMenu {
   constructor(view, ctx) {
     this.view = view;
+    this.lang = view.lang ?? "en";
     this.ctx = ctx;
     const id = `${view.domId}-share-${(menus += 1)}`;
     this.button = el("button", {
@@ -30,7 +32,7 @@ class ShareMenu {
       "data-action": "share",
       "aria-expanded": "false",
       "aria-controls": id,
-      text: "Share",
+      text: t(this.lang, "Share"),
       onclick: () => (this.menu.hidden ? this.open() : this.close()),
       onkeydown: (e) => {
         if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -40,7 +42,7 @@ class ShareMenu {
       },
     });
     const item = (action, text, run) =>
-      el("button", { type: "button", "data-action": action, text, onclick: () => this.act(run) });
+      el("button", { type: "button", "data-action": action, text: t(this.lang, text), onclick: () => this.act(run) });
     this.pngItem = item("png", "Download PNG", () => this.png());
     this.items = [
       item("copy-link", "Copy link", () => this.copyMoment("link", () => this.link())),
@@ -52,7 +54,7 @@ class ShareMenu {
     ];
     this.menu = el(
       "div",
-      { class: "share-menu", id, role: "group", "aria-label": `Share and export: ${view.meta.title}`, hidden: true },
+      { class: "share-menu", id, role: "group", "aria-label": t(this.lang, "Share and export: {title}", { title: view.meta.title }), hidden: true },
       this.items,
     );
     this.menu.addEventListener("keydown", (e) => this.onKey(e));
@@ -70,7 +72,7 @@ class ShareMenu {
   /** Opens the menu and focuses its first item (or its last, for `at` = -1). */
   open(at = 0) {
     const { width, height } = pngSize(this.cssSize().width, this.cssSize().height, window.devicePixelRatio || 1);
-    this.pngItem.textContent = `Download PNG (${width} × ${height})`;
+    this.pngItem.textContent = t(this.lang, "Download PNG ({width} × {height})", { width, height });
     this.pngItem.dataset.width = String(width);
     this.pngItem.dataset.height = String(height);
     this.menu.hidden = false;
@@ -106,7 +108,7 @@ class ShareMenu {
     try {
       await run();
     } catch (err) {
-      this.say(`That did not work: ${messageOf(err)}`);
+      this.say(t(this.lang, "That did not work: {message}", { message: messageOf(err) }));
     }
   }
 
@@ -139,17 +141,21 @@ class ShareMenu {
     const limit = this.view.replayLimit();
     await this.copy(what, text);
     const notes = [];
-    if (paused) notes.push(`The figure was paused at step ${step} to copy it.`);
+    if (paused) notes.push(t(this.lang, "The figure was paused at step {step} to copy it.", { step }));
     if (step > limit)
       notes.push(
-        `Step ${step} is past the ${limit.toLocaleString("en-US")} steps a link replays, so the ${what} opens at the start.`,
+        t(this.lang, "Step {step} is past the {limit} steps a link replays, so the {what} opens at the start.", {
+          step,
+          limit: limit.toLocaleString("en-US"),
+          what: t(this.lang, what),
+        }),
       );
     if (notes.length && this.box.hidden) this.say(`${this.status.textContent} ${notes.join(" ")}`);
     else if (notes.length) this.say(notes.join(" "));
   }
 
   link() {
-    return figureLink(this.ctx.site, this.view.id, this.entries(), this.ctx.encode);
+    return figureLink(this.ctx.site, this.view.id, this.entries(), this.ctx.encode, this.lang);
   }
 
   iframe() {
@@ -161,11 +167,12 @@ class ShareMenu {
       entries: this.entries(),
       encode: this.ctx.encode,
       height,
+      lang: this.lang,
     });
   }
 
   script() {
-    return scriptSnippet({ site: this.ctx.site, panel: this.view.id, entries: this.entries() });
+    return scriptSnippet({ site: this.ctx.site, panel: this.view.id, entries: this.entries(), lang: this.lang });
   }
 
   /** Copies text to the clipboard, or shows it selected in a box when the clipboard is not available. */
@@ -174,7 +181,7 @@ class ShareMenu {
       if (!navigator.clipboard?.writeText) throw new Error("no clipboard");
       await navigator.clipboard.writeText(text);
       this.box.hidden = true;
-      this.say(`Copied the ${what} to the clipboard.`);
+      this.say(t(this.lang, "Copied the {what} to the clipboard.", { what: t(this.lang, what) }));
     } catch {
       this.showBox(what, text);
     }
@@ -192,11 +199,11 @@ class ShareMenu {
     });
     area.value = text;
     this.box.replaceChildren(
-      el("label", { for: id, text: `Copy this ${what} (it is selected; press Ctrl+C or ⌘C):` }),
+      el("label", { for: id, text: t(this.lang, "Copy this {what} (it is selected; press Ctrl+C or ⌘C):", { what: t(this.lang, what) }) }),
       area,
       el("button", {
         type: "button",
-        text: "Close",
+        text: t(this.lang, "Close"),
         "data-action": "close-box",
         onclick: () => {
           this.box.hidden = true;
@@ -219,7 +226,7 @@ class ShareMenu {
       canvas.toBlob((blob) => {
         if (!blob) return reject(new Error("the browser could not encode the PNG"));
         download(blob, fileName(this.view.id, this.view.steps(), "png"));
-        this.say(`Downloaded a PNG of ${canvas.width} × ${canvas.height} pixels.`);
+        this.say(t(this.lang, "Downloaded a PNG of {width} × {height} pixels.", { width: canvas.width, height: canvas.height }));
         resolve();
       }, "image/png");
     });
@@ -230,14 +237,14 @@ class ShareMenu {
     const svg = this.view.call((f) => f.svg(width, height, this.view.stage.dark(this.view)));
     if (svg === undefined) throw new Error(this.view.error);
     download(new Blob([svg], { type: "image/svg+xml" }), fileName(this.view.id, this.view.steps(), "svg"));
-    this.say("Downloaded the SVG.");
+    this.say(t(this.lang, "Downloaded the SVG."));
   }
 
   csv() {
     const csv = this.view.call((f) => f.metrics_csv());
     if (csv === undefined) throw new Error(this.view.error);
     download(new Blob([csv], { type: "text/csv" }), fileName(this.view.id, this.view.steps(), "csv"));
-    this.say(`Downloaded the metrics history (${csv.trimEnd().split("\n").length - 1} rows).`);
+    this.say(t(this.lang, "Downloaded the metrics history ({rows} rows).", { rows: csv.trimEnd().split("\n").length - 1 }));
   }
 }
 
@@ -253,9 +260,11 @@ export function measureEmbedHeight(view) {
   const figure = el("div", { class: "figure" });
   const ghost = new FigureView(figure, view.meta, `${view.domId}-measure`, STILL, {
     layout: "embed",
-    share: () => el("div", { class: "share" }, el("button", { type: "button", class: "share-button", text: "Share" })),
+    lang: view.lang,
+    share: () =>
+      el("div", { class: "share" }, el("button", { type: "button", class: "share-button", text: t(view.lang, "Share") })),
   });
-  const { root } = embedRoot(figure);
+  const { root } = embedRoot(figure, view.lang);
   const holder = el("div", { class: "embed-measure", "aria-hidden": "true" }, root);
   holder.style.width = `${width}px`;
   document.body.append(holder);

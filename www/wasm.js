@@ -5,11 +5,23 @@ import init, * as wasm from "../pkg/dynamics.js";
 
 let loading = null;
 
-/** Resolves to `{ wasm, panels }` once the module is ready; every caller shares the one instance. */
-export function loadWasm() {
-  loading ??= init({ module_or_path: new URL("../pkg/dynamics_bg.wasm", import.meta.url) }).then(() => {
-    const parsed = JSON.parse(wasm.panels_json());
-    return { wasm, panels: Array.isArray(parsed) ? parsed : parsed.panels };
-  });
-  return loading;
+const registries = new Map();
+
+/** The panel registry with its words in `lang` ("en" or "zh"), read once per language. */
+export function panelsIn(lang = "en") {
+  if (!registries.has(lang)) {
+    const parsed = JSON.parse(wasm.panels_json(lang));
+    registries.set(lang, Array.isArray(parsed) ? parsed : parsed.panels);
+  }
+  return registries.get(lang);
+}
+
+/**
+ * Resolves to `{ wasm, panels }` once the module is ready, `panels` with its words in `lang`; every caller shares
+ * the one instance.
+ */
+export async function loadWasm(lang = "en") {
+  loading ??= init({ module_or_path: new URL("../pkg/dynamics_bg.wasm", import.meta.url) });
+  await loading;
+  return { wasm, panels: panelsIn(lang) };
 }

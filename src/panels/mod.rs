@@ -38,8 +38,9 @@ pub fn find(id: &str) -> Option<&'static dyn Panel> {
     all().into_iter().find(|p| p.id() == id)
 }
 
-/// The registry as JSON: id, title, parameter table, metric names and display hints of every panel.
-pub fn list_json() -> serde_json::Value {
+/// The registry as JSON: id, title, parameter table, metric names and display hints of every panel, with the
+/// words a reader sees (titles, labels, help, preset labels, claims) in `lang`; keys and names never change.
+pub fn list_json(lang: crate::i18n::Lang) -> serde_json::Value {
     use serde_json::json;
     let panels: Vec<serde_json::Value> = all()
         .into_iter()
@@ -47,14 +48,14 @@ pub fn list_json() -> serde_json::Value {
             let (wide, narrow) = p.aspect();
             json!({
                 "id": p.id(),
-                "title": p.title(),
+                "title": p.title().get(lang),
                 "params": p.params().iter().map(|s| {
-                    let mut row = s.to_json();
+                    let mut row = s.to_json(lang);
                     row["group"] = json!(crate::params::Group::of(s.key, p.more_settings()).name());
                     row
                 }).collect::<Vec<_>>(),
                 "metrics": p.metric_names(),
-                "metrics_info": p.metrics_info().iter().map(|m| m.to_json()).collect::<Vec<_>>(),
+                "metrics_info": p.metrics_info().iter().map(|m| m.to_json(lang)).collect::<Vec<_>>(),
                 "max_auto_steps": p.max_auto_steps(),
                 "steps_per_frame": p.steps_per_frame(),
                 "aspect": [wide, narrow],
@@ -62,7 +63,7 @@ pub fn list_json() -> serde_json::Value {
                 "max_seed": crate::runner::MAX_SEED,
                 "clickable": p.clickable(),
                 "platform_tolerance": p.platform_tolerance(),
-                "presets": p.presets().iter().map(|pr| pr.to_json(p.params())).collect::<Vec<_>>(),
+                "presets": p.presets().iter().map(|pr| pr.to_json(p.params(), lang)).collect::<Vec<_>>(),
                 "plays_on_input": p.plays_on_input(),
                 "follows": p.follows().iter().map(|(k, m)| json!([k, m])).collect::<Vec<_>>(),
                 "settle": p.settle().map(|s| json!({

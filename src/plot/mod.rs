@@ -8,11 +8,13 @@ pub mod axis;
 mod backend;
 pub mod chart;
 pub mod draw;
+pub mod fmt;
 pub mod legend;
 pub mod measure;
 
 pub use backend::{AnyBackend, BackendError};
 
+use crate::i18n::{Lang, T};
 use crate::plot::draw::{path_px, rect_px, text_px};
 use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
@@ -59,6 +61,8 @@ pub struct Theme {
     pub dark: bool,
     /// Device pixels per CSS pixel.
     pub scale: f64,
+    /// The language of every word the figure draws (see [`crate::i18n`]).
+    pub lang: Lang,
 }
 
 /// The Okabe–Ito colour-blind-safe palette, tuned per mode.
@@ -84,12 +88,22 @@ const DARK_SERIES: [RGBColor; 7] = [
 impl Theme {
     /// A light theme at the given scale.
     pub fn light(scale: f64) -> Self {
-        Theme { dark: false, scale: sane_scale(scale) }
+        Theme { dark: false, scale: sane_scale(scale), lang: Lang::En }
     }
 
     /// A dark theme at the given scale.
     pub fn dark(scale: f64) -> Self {
-        Theme { dark: true, scale: sane_scale(scale) }
+        Theme { dark: true, scale: sane_scale(scale), lang: Lang::En }
+    }
+
+    /// The same theme drawing its words in `lang`.
+    pub fn with_lang(self, lang: Lang) -> Self {
+        Theme { lang, ..self }
+    }
+
+    /// The wording of a bilingual string in the theme's language.
+    pub fn t(&self, s: T) -> &'static str {
+        s.get(self.lang)
     }
 
     /// The figure background.

@@ -93,6 +93,69 @@ test("the language links keep the settings hash, also after a control changed it
   await context.close();
 });
 
+test("the Chinese page speaks Chinese: shell words, control labels, presets and readouts", async () => {
+  const { page, context, errors } = await openPage(env, { hash: ZH });
+  await showFigure(page, "simsiam-toy");
+  const fig = page.locator('[data-panel="simsiam-toy"]');
+  assert.equal(await fig.locator('[data-action="step-1"]').textContent(), "单步");
+  assert.equal(await fig.locator('[data-action="reset"]').textContent(), "重置");
+  assert.match(await fig.locator('[data-action="play"]').textContent(), /^(播放|暂停)$/);
+  assert.equal(await fig.locator('[data-action="share"]').textContent(), "分享");
+  assert.equal(await fig.locator(".fig-title").textContent(), "SimSiam 玩具模型：(φ, θ) 相平面");
+  assert.equal(await fig.locator('[data-key="mode"] legend, [data-key="mode"] label').first().textContent(), "梯度");
+  assert.equal(await fig.locator(".readout-table thead th").first().textContent(), "指标");
+  assert.equal(await fig.locator("[data-preset]").first().textContent(), "原文起点 (0.6, 0.1)");
+  await fig.locator("[data-preset]").first().click();
+  await page.waitForFunction(() => /留意：/.test(document.querySelector('[data-panel="simsiam-toy"] .watch-text').textContent));
+  // No English word of the shell is left in any figure's controls (symbols, keys and proper names aside).
+  const english = await page.evaluate(() => {
+    const words = new Set();
+    const scope = ".fig-transport, .fig-options, .fig-presets, .readout-table thead, summary, .share-button";
+    for (const node of document.querySelectorAll(`:is(${scope}) *, :is(${scope})`)) {
+      if (node.children.length || node.closest("select")) continue;
+      for (const w of node.textContent.match(/[A-Za-z]{4,}/g) ?? []) if (!/^[A-Z]+$/.test(w)) words.add(w);
+    }
+    return [...words];
+  });
+  const names = new Set(["SimSiam", "BYOL", "WGAN", "GAN", "Tiger", "Lion", "AdamW", "InfoNCE", "FlatNCE", "TaiLr", "prompt", "Softmax", "softmax", "Adam", "Top", "recursion", "iterative"]);
+  assert.deepEqual(english.filter((w) => !names.has(w)), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("links and embed code copied on the Chinese page keep the language", async () => {
+  const { page, context, errors } = await openPage(env, { hash: `${ZH}#simsiam-toy.alpha=2` });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.url).origin });
+  const fig = page.locator('[data-panel="simsiam-toy"]');
+  await showFigure(page, "simsiam-toy");
+  await page.evaluate(() => window.__dyn.figures["simsiam-toy"].view.setPlaying(false));
+  const copy = async (action) => {
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await fig.locator('[data-action="share"]').click();
+    await fig.locator(`.share-menu [data-action="${action}"]`).click();
+    await page.waitForFunction(() => /已把/.test(document.querySelector('[data-panel="simsiam-toy"] .share-status').textContent));
+    return page.evaluate(() => navigator.clipboard.readText());
+  };
+  const link = await copy("copy-link");
+  assert.ok(link.startsWith(new URL("zh/index.html#", env.url).href) && link.includes("simsiam-toy.alpha=2"), link);
+  const iframe = await copy("copy-embed");
+  const src = /<iframe src="([^"]+)"/.exec(iframe)[1].replace(/&amp;/g, "&");
+  assert.ok(src.startsWith(new URL("embed.html?panel=simsiam-toy&lang=zh#", env.url).href), src);
+  assert.match(iframe, /（实时图）"/);
+  assert.match(await copy("copy-script"), /data-lang="zh"/);
+
+  // The embed opens in Chinese and its "Open in the explorer" link leads back to the Chinese edition.
+  const embed = await context.newPage();
+  await embed.goto(src);
+  await embed.waitForFunction(() => window.__dyn?.firstFrame != null);
+  assert.equal(await embed.evaluate(() => document.documentElement.lang), "zh-CN");
+  assert.equal(await embed.locator(".explorer-link").textContent(), "在探索页中打开");
+  assert.match(await embed.locator(".explorer-link").getAttribute("href"), /\/zh\/index\.html#simsiam-toy\./);
+  assert.equal(await embed.locator('[data-action="settings"]').textContent(), "设置");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 for (const colorScheme of ["light", "dark"]) {
   test(`${colorScheme} screenshots of the Chinese page at 1280 and 375 px`, async () => {
     for (const [width, height] of [

@@ -102,9 +102,12 @@ test("script-embed attributes become a hash for the codec", () => {
 
 test("embed query options have defaults and say what they ignored", () => {
   const d = parseEmbedQuery("?panel=topk");
-  assert.deepEqual(d, { panel: "topk", theme: "auto", controls: "closed", autoplay: true, notices: [] });
-  const e = parseEmbedQuery("?panel=%20topk%20&theme=DARK&controls=none&autoplay=false&lang=de");
-  assert.deepEqual(e, { panel: "topk", theme: "dark", controls: "none", autoplay: false, notices: [] });
+  assert.deepEqual(d, { panel: "topk", theme: "auto", controls: "closed", autoplay: true, lang: "en", notices: [] });
+  const e = parseEmbedQuery("?panel=%20topk%20&theme=DARK&controls=none&autoplay=false&lang=ZH");
+  assert.deepEqual(e, { panel: "topk", theme: "dark", controls: "none", autoplay: false, lang: "zh", notices: [] });
+  const g = parseEmbedQuery("?panel=topk&lang=de");
+  assert.equal(g.lang, "en");
+  assert.match(g.notices[0], /lang=de/);
   const f = parseEmbedQuery("?theme=purple&autoplay=yes");
   assert.equal(f.panel, "");
   assert.equal(f.theme, "auto");
@@ -121,4 +124,17 @@ test("attribute escaping, file names and PNG sizes", () => {
   assert.deepEqual(pngSize(360, 470, 3), { scale: 3, width: 1080, height: 1410 });
   assert.deepEqual(pngSize(360, 470, NaN), { scale: 2, width: 720, height: 940 });
   assert.deepEqual(pngSize(100, 100, 9), { scale: 4, width: 400, height: 400 });
+});
+
+test("links and snippets copied in Chinese keep the language", () => {
+  const site = "https://example.org/dyn/";
+  const encode = (flat) => (flat.length ? `#${flat[0]}.${flat[1]}=${flat[2]}` : "");
+  assert.equal(figureLink(site, "topk", [["k", "3"]], encode, "zh"), "https://example.org/dyn/zh/index.html#topk.k=3");
+  assert.equal(figureLink(site, "topk", [["k", "3"]], encode), "https://example.org/dyn/index.html#topk.k=3");
+  const frame = iframeSnippet({ site, panel: "topk", title: "光滑 Top-k", entries: [], encode, height: 500, lang: "zh" });
+  assert.match(frame, /embed\.html\?panel=topk&amp;lang=zh"/);
+  assert.match(frame, /title="光滑 Top-k（实时图）"/);
+  assert.doesNotMatch(iframeSnippet({ site, panel: "topk", title: "T", entries: [], encode, height: 500 }), /lang=/);
+  assert.match(scriptSnippet({ site, panel: "topk", entries: [], lang: "zh" }), /data-lang="zh"/);
+  assert.doesNotMatch(scriptSnippet({ site, panel: "topk", entries: [] }), /data-lang/);
 });

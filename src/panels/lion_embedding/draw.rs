@@ -9,10 +9,12 @@
 
 use super::model::{Model, BUCKETS};
 use super::LionSim;
+use crate::i18n::T;
 use crate::plot::axis::{label_budget, time_extent};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
 use crate::plot::{is_wide, log_range, AnyBackend, Area, DrawResult, Theme};
+use crate::tr;
 use plotters::prelude::*;
 
 /// Most rows drawn in the scatter (every rank up to 300, then log-spaced: at most a few per pixel column).
@@ -123,7 +125,12 @@ fn bucket_color(theme: &Theme, b: usize) -> RGBColor {
 }
 
 /// Labels of the rank buckets (1-based ranks).
-const BUCKET_LABELS: [&str; 4] = ["ranks 1–20", "21–100", "101–500", ">500"];
+const BUCKET_LABELS: [T; 4] = [
+    T::new("ranks 1–20", "排名 1–20"),
+    T::new("21–100", "21–100"),
+    T::new("101–500", "101–500"),
+    T::new(">500", ">500"),
+];
 
 /// A title line at the top of a sub-area; returns the top margin it needs in CSS pixels.
 fn title(area: &Area<'_>, theme: &Theme, text: &str) -> DrawResult<f64> {
@@ -151,13 +158,13 @@ pub fn scatter_ranks(v: usize) -> Vec<usize> {
 }
 
 /// The optimizer and learning-rate rule in words.
-fn setting(m: &Model) -> String {
+fn setting(m: &Model, theme: &Theme) -> String {
     let c = &m.cfg;
     let rule =
         if c.rms_rule() { format!("row-RMS α={}", short(c.lr as f64)) } else { format!("lr={}", short(c.lr as f64)) };
     let mut s = format!("{} · {rule} · λ={}", c.optimizer.label(), short(c.wd as f64));
     if c.lazy {
-        s.push_str(" · lazy rows");
+        s.push_str(theme.t(T::new(" · lazy rows", " · 惰性行更新")));
     }
     if c.ftz {
         s.push_str(" · FTZ");
@@ -187,7 +194,11 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let h1 = theme.font(13.0);
     let line1 = fitting(
         area,
-        &[format!("{} · step {}", setting(m), m.t), setting(m), m.cfg.optimizer.label().to_string()],
+        &[
+            tr!(theme.lang, "{} · step {}", "{} · 第 {} 步", setting(m, theme), m.t),
+            setting(m, theme),
+            m.cfg.optimizer.label().to_string(),
+        ],
         &h1,
         max_w,
     );
@@ -195,15 +206,24 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
     let h2 = theme.font_in(11.5, theme.muted());
     let at_cap = match (cap, last.min_rank_at_cap) {
-        (None, _) => "no weight decay: no cap".to_string(),
-        (Some(_), Some(r)) => format!("{} rows at 0.99/λ (lowest rank {r})", last.rows_at_cap),
-        (Some(_), None) => "no row at 0.99/λ".to_string(),
+        (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
+        (Some(_), Some(r)) => {
+            tr!(theme.lang, "{} rows at 0.99/λ (lowest rank {r})", "{} 行达到 0.99/λ（最低排名 {r}）", last.rows_at_cap)
+        }
+        (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
     };
     let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
     text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
     if let Some(why) = m.per_step_reason {
         // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
-        let note = [format!("per-step engine (slow, all V rows each step): {why}"), "per-step engine (slow)".into()];
+        let note = [
+            tr!(
+                theme.lang,
+                "per-step engine (slow, all V rows each step): {why}",
+                "逐步计算（慢，每步更新全部 V 行）：{why}"
+            ),
+            theme.t(T::new("per-step engine (slow)", "逐步计算（慢）")).into(),
+        ];
         text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
     }
 
@@ -224,7 +244,9 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     // On a short chart the long axis description would reach into the headline, and ticks into each other.
     let plot_h = chart.plotting_area().dim_in_pixel().1;
     let desc = theme.font(10.5);
-    let long_fits = area.estimate_text_size("max |row entry|", &desc).is_ok_and(|(w, _)| w + theme.px(8.0) <= plot_h);
+    let long_fits = area
+        .estimate_text_size(theme.t(T::new("max |row entry|", "行内最大 |分量|")), &desc)
+        .is_ok_and(|(w, _)| w + theme.px(8.0) <= plot_h);
     chart
         .configure_mesh()
         .light_line_style(theme.bg())
@@ -232,8 +254,8 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         .axis_style(theme.muted())
         .label_style(theme.font(10.0))
         .axis_desc_style(theme.font(10.5))
-        .x_desc("frequency rank (log)")
-        .y_desc(if long_fits { "max |row entry|" } else { "max|E|" })
+        .x_desc(theme.t(T::new("frequency rank (log)", "频率排名（对数）")))
+        .y_desc(if long_fits { theme.t(T::new("max |row entry|", "行内最大 |分量|")) } else { "max|E|" })
         .x_labels(if wide { 6 } else { 4 })
         .y_labels(label_budget(6, plot_h as i32, theme, 15.0))
         .x_label_formatter(&|v| tick(*v))
@@ -271,7 +293,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         let (px, py) = plot.map_coordinate(&(x, clampy(y)));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.fg());
-        text_px(area, "optimum (no decay)", (px, py - theme.dpx(14.0)), &lab)?;
+        text_px(area, theme.t(T::new("optimum (no decay)", "最优（无衰减）")), (px, py - theme.dpx(14.0)), &lab)?;
     }
     Ok(())
 }
@@ -300,7 +322,16 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let v = m.vocab();
     let d = m.dim();
     let scale = m.cfg.cap().unwrap_or_else(|| sim.series.last().map_or(1.0, |(_, s)| s.summary.max_abs.max(1e-9)));
-    let top = title(area, theme, &format!("embedding rows by rank × {d} entries (colour ±{})", short(scale)))?;
+    let top = title(
+        area,
+        theme,
+        &tr!(
+            theme.lang,
+            "embedding rows by rank × {d} entries (colour ±{})",
+            "Embedding 各行按排名 × {d} 个分量（颜色 ±{}）",
+            short(scale)
+        ),
+    )?;
     let (w, h) = area.dim_in_pixel();
     let (x0, y0) = (theme.dpx(40.0), theme.dpx(top + 4.0));
     let (x1, y1) = (w as i32 - theme.dpx(12.0), h as i32 - theme.dpx(18.0));
@@ -348,9 +379,9 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     }
     rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
     let small = theme.font_in(10.0, theme.muted());
-    text_px(area, "rank 1", (theme.dpx(2.0), y0), &small)?;
+    text_px(area, theme.t(T::new("rank 1", "排名 1")), (theme.dpx(2.0), y0), &small)?;
     text_px(area, &tick(v as f64), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small)?;
-    let foot = "entries →   colour: sign·√(|E|/scale)";
+    let foot = theme.t(T::new("entries →   colour: sign·√(|E|/scale)", "分量 →   颜色：sign·√(|E|/尺度)"));
     text_px(area, foot, (x0, y1 + theme.dpx(3.0)), &small)?;
     Ok(())
 }
@@ -414,9 +445,17 @@ fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawRes
 /// under Tiger/Lion, the constant-sign curve `(1 − (1 − ηλ)^t)/λ` from 0.
 fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let m = &sim.model;
-    title(area, theme, if wide { "largest |entry| per rank bucket vs step" } else { "largest |entry| per bucket" })?;
+    title(
+        area,
+        theme,
+        if wide {
+            theme.t(T::new("largest |entry| per rank bucket vs step", "各排名分组的最大 |分量| 随步数变化"))
+        } else {
+            theme.t(T::new("largest |entry| per bucket", "各分组最大 |分量|"))
+        },
+    )?;
     let items: Vec<(String, RGBColor)> =
-        (0..4).map(|b| (BUCKET_LABELS[b].to_string(), bucket_color(theme, b))).collect();
+        (0..4).map(|b| (theme.t(BUCKET_LABELS[b]).to_string(), bucket_color(theme, b))).collect();
     let top = keys(area, theme, &items)?;
     let t1 = time_extent(m.t as f64, 10.0);
     let cap = m.cfg.cap();
@@ -460,7 +499,7 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
 /// The number of rows with an entry of at least 0.99/λ over time.
 fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
-    let top = title(area, theme, "rows with an entry ≥ 0.99/λ")?;
+    let top = title(area, theme, theme.t(T::new("rows with an entry ≥ 0.99/λ", "有分量 ≥ 0.99/λ 的行数")))?;
     let t1 = time_extent(m.t as f64, 10.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
     let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
@@ -490,16 +529,27 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
         .min(d - 1);
     let rank = sim.inspect + 1;
     let head = if wide {
-        format!("token of rank {rank} (p = {:.1e}, seen {}×): entry {}", m.p_of(sim.inspect), sim.appearances, j + 1)
+        tr!(
+            theme.lang,
+            "token of rank {rank} (p = {:.1e}, seen {}×): entry {}",
+            "排名 {rank} 的 token（p = {:.1e}，出现 {} 次）：分量 {}",
+            m.p_of(sim.inspect),
+            sim.appearances,
+            j + 1
+        )
     } else {
-        format!("rank {rank}, seen {}×: entry {}", sim.appearances, j + 1)
+        tr!(theme.lang, "rank {rank}, seen {}×: entry {}", "排名 {rank}，出现 {} 次：分量 {}", sim.appearances, j + 1)
     };
     title(area, theme, &head)?;
     let (c_theta, c_sign, c_an) = (theme.series(0), theme.series(1), theme.fg());
     let top = keys(
         area,
         theme,
-        &[("θ".to_string(), c_theta), ("sign(m)·scale".to_string(), c_sign), ("constant-sign law".to_string(), c_an)],
+        &[
+            ("θ".to_string(), c_theta),
+            (theme.t(T::new("sign(m)·scale", "sign(m)·尺度")).to_string(), c_sign),
+            (theme.t(T::new("constant-sign law", "符号恒定时的规律")).to_string(), c_an),
+        ],
     )?;
     let t1 = time_extent(m.t as f64, 10.0);
     let theta: Vec<(f64, f64)> = items

@@ -18,6 +18,7 @@ pub use dynamics_models::panels::lion_embedding::kernels;
 pub use dynamics_models::panels::lion_embedding::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -27,149 +28,149 @@ use model::{Catchup, Config, Model, Optimizer, Row, Summary};
 pub static PARAMS: [ParamSpec; 21] = [
     ParamSpec {
         key: "optimizer",
-        label: "optimizer",
+        label: T::new("optimizer", "优化器"),
         unit: "",
-        help: "Optimizer of the embedding: Tiger (Lion with β₁ = β₂), Lion, or AdamW (the hybrid remedy: Adam for the embedding).",
+        help: T::new("Optimizer of the embedding: Tiger (Lion with β₁ = β₂), Lion, or AdamW (the hybrid remedy: Adam for the embedding).", "Embedding 的优化器：Tiger（β₁ = β₂ 的 Lion）、Lion，或 AdamW（混合方案：Embedding 用 Adam）。"),
         kind: Kind::Choice { choices: &["tiger", "lion", "adamw"], default: "tiger" },
     },
     ParamSpec {
         key: "lr",
-        label: "lr (α)",
+        label: T::new("lr (α)", "学习率（α）"),
         unit: "",
-        help: "Learning rate; with the row-rms rule it is Tiger's relative rate α, η = α·RMS(row).",
+        help: T::new("Learning rate; with the row-rms rule it is Tiger's relative rate α, η = α·RMS(row).", "学习率；用 row-rms 规则时它是 Tiger 的相对学习率 α，η = α·RMS(行)。"),
         kind: Kind::Float { min: 1e-5, max: 10.0, default: 1e-3, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "lr_rule",
-        label: "lr rule",
+        label: T::new("lr rule", "学习率规则"),
         unit: "",
-        help: "constant η = lr, or Tiger's per-row rule η = lr·RMS(row) of the reference code (Tiger and Lion; AdamW always uses lr).",
+        help: T::new("constant η = lr, or Tiger's per-row rule η = lr·RMS(row) of the reference code (Tiger and Lion; AdamW always uses lr).", "常数 η = lr，或参考代码中 Tiger 的逐行规则 η = lr·RMS(行)（用于 Tiger 和 Lion；AdamW 总是用 lr）。"),
         kind: Kind::Choice { choices: &["constant", "row-rms"], default: "row-rms" },
     },
     ParamSpec {
         key: "wd",
-        label: "λ (weight decay)",
+        label: T::new("λ (weight decay)", "λ（权重衰减）"),
         unit: "",
-        help: "Decoupled weight decay; under Tiger and Lion no entry can exceed 1/λ.",
+        help: T::new("Decoupled weight decay; under Tiger and Lion no entry can exceed 1/λ.", "解耦的权重衰减；在 Tiger 和 Lion 下任何分量都不会超过 1/λ。"),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.01, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
         key: "beta",
-        label: "β (Tiger)",
+        label: T::new("β (Tiger)", "β（Tiger）"),
         unit: "",
-        help: "Tiger's momentum coefficient.",
+        help: T::new("Tiger's momentum coefficient.", "Tiger 的动量系数。"),
         kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.965, scale: Scale::Linear, step: 0.0005 },
     },
     ParamSpec {
         key: "beta1",
-        label: "β₁ (AdamW)",
+        label: T::new("β₁ (AdamW)", "β₁（AdamW）"),
         unit: "",
-        help: "AdamW's first-moment coefficient.",
+        help: T::new("AdamW's first-moment coefficient.", "AdamW 的一阶矩系数。"),
         kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.9, scale: Scale::Linear, step: 0.0005 },
     },
     ParamSpec {
         key: "beta2",
-        label: "β₂ (AdamW)",
+        label: T::new("β₂ (AdamW)", "β₂（AdamW）"),
         unit: "",
-        help: "AdamW's second-moment coefficient.",
+        help: T::new("AdamW's second-moment coefficient.", "AdamW 的二阶矩系数。"),
         kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.999, scale: Scale::Linear, step: 0.0005 },
     },
     ParamSpec {
         key: "eps",
-        label: "ε (AdamW)",
+        label: T::new("ε (AdamW)", "ε（AdamW）"),
         unit: "",
-        help: "AdamW's ε.",
+        help: T::new("AdamW's ε.", "AdamW 的 ε。"),
         kind: Kind::Float { min: 1e-12, max: 1e-3, default: 1e-8, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "vocab",
-        label: "V (vocabulary)",
+        label: T::new("V (vocabulary)", "V（词表大小）"),
         unit: "",
-        help: "Number of tokens; real vocabularies have 32k to 150k.",
+        help: T::new("Number of tokens; real vocabularies have 32k to 150k.", "token 个数；实际词表有 32k 到 150k。"),
         kind: Kind::Int { min: 100, max: 200_000, default: 2000 },
     },
     ParamSpec {
         key: "zipf",
-        label: "s (Zipf exponent)",
+        label: T::new("s (Zipf exponent)", "s（Zipf 指数）"),
         unit: "",
-        help: "Unigram frequencies p_i ∝ i^−s over ranks i = 1..V.",
+        help: T::new("Unigram frequencies p_i ∝ i^−s over ranks i = 1..V.", "一元频率 p_i ∝ i^−s，排名 i = 1..V。"),
         kind: Kind::Float { min: 0.5, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "batch",
-        label: "B (tokens per step)",
+        label: T::new("B (tokens per step)", "B（每步 token 数）"),
         unit: "",
-        help: "Tokens sampled per step.",
+        help: T::new("Tokens sampled per step.", "每步采样的 token 数。"),
         kind: Kind::Int { min: 8, max: 1024, default: 256 },
     },
     ParamSpec {
         key: "dim",
-        label: "d = C (width)",
+        label: T::new("d = C (width)", "d = C（宽度）"),
         unit: "",
-        help: "Embedding width, equal to the number of classes of the frozen orthonormal head W = 3Q.",
+        help: T::new("Embedding width, equal to the number of classes of the frozen orthonormal head W = 3Q.", "Embedding 宽度，等于冻结的正交输出头 W = 3Q 的类别数。"),
         kind: Kind::Int { min: 4, max: 32, default: 16 },
     },
     ParamSpec {
         key: "q_min",
-        label: "q at rank 1",
+        label: T::new("q at rank 1", "排名 1 的 q"),
         unit: "",
-        help: "Determinism of the most frequent token's next class; q_i moves from q_min to q_max linearly in ln i.",
+        help: T::new("Determinism of the most frequent token's next class; q_i moves from q_min to q_max linearly in ln i.", "最高频 token 下一个类别的确定程度；q_i 随 ln i 从 q_min 线性变到 q_max。"),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "q_max",
-        label: "q at rank V",
+        label: T::new("q at rank V", "排名 V 的 q"),
         unit: "",
-        help: "Determinism of the rarest token's next class (1 = always its dominant class).",
+        help: T::new("Determinism of the rarest token's next class (1 = always its dominant class).", "最低频 token 下一个类别的确定程度（1 = 总是其主类别）。"),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "init_std",
-        label: "init s.d.",
+        label: T::new("init s.d.", "初始标准差"),
         unit: "",
-        help: "Standard deviation of the initial embedding entries.",
+        help: T::new("Standard deviation of the initial embedding entries.", "Embedding 初始分量的标准差。"),
         kind: Kind::Float { min: 1e-4, max: 1.0, default: 0.02, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "lazy",
-        label: "lazy row updates",
+        label: T::new("lazy row updates", "惰性行更新"),
         unit: "",
-        help: "Remedy: update only the rows of tokens in the batch (momentum, weight decay and step alike).",
+        help: T::new("Remedy: update only the rows of tokens in the batch (momentum, weight decay and step alike).", "补救办法：只更新本批次中出现的 token 所在的行（动量、权重衰减和步长都如此）。"),
         kind: Kind::Bool { default: false },
     },
     ParamSpec {
         key: "ftz",
-        label: "flush-to-zero",
+        label: T::new("flush-to-zero", "下溢清零"),
         unit: "",
-        help: "Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent token's momentum reaches 0.",
+        help: T::new("Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent token's momentum reaches 0.", "模拟 GPU 的下溢清零：绝对值低于 2^−126 的 f32 存储值变为 0，因此缺席 token 的动量会归零。"),
         kind: Kind::Bool { default: false },
     },
     ParamSpec {
         key: "lion_beta1",
-        label: "β₁ (Lion)",
+        label: T::new("β₁ (Lion)", "β₁（Lion）"),
         unit: "",
-        help: "Lion's interpolation coefficient for the sign.",
+        help: T::new("Lion's interpolation coefficient for the sign.", "Lion 在符号函数内的插值系数。"),
         kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.95, scale: Scale::Linear, step: 0.0005 },
     },
     ParamSpec {
         key: "lion_beta2",
-        label: "β₂ (Lion)",
+        label: T::new("β₂ (Lion)", "β₂（Lion）"),
         unit: "",
-        help: "Lion's momentum coefficient.",
+        help: T::new("Lion's momentum coefficient.", "Lion 的动量系数。"),
         kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.98, scale: Scale::Linear, step: 0.0005 },
     },
     ParamSpec {
         key: "inspect",
-        label: "inspected rank",
+        label: T::new("inspected rank", "查看的排名"),
         unit: "",
-        help: "Frequency rank of the token shown in the inspector, clamped to V (the default is the rarest token).",
+        help: T::new("Frequency rank of the token shown in the inspector, clamped to V (the default is the rarest token).", "检视器中显示的 token 的频率排名，不超过 V（默认是最低频的 token）。"),
         kind: Kind::Int { min: 1, max: 200_000, default: 200_000 },
     },
     ParamSpec {
         key: "catchup",
-        label: "absent rows",
+        label: T::new("absent rows", "缺席行"),
         unit: "",
-        help: "How rows of absent tokens are advanced: closed form when read (fast for any V), or the f32 update on every step (the pseudo-code; slow for large V).",
+        help: T::new("How rows of absent tokens are advanced: closed form when read (fast for any V), or the f32 update on every step (the pseudo-code; slow for large V).", "缺席 token 的行如何推进：读取时用闭式解（任何 V 都快），或每步做 f32 更新（伪代码的做法；V 大时很慢）。"),
         kind: Kind::Choice { choices: &["closed-form", "per-step"], default: "closed-form" },
     },
 ];
@@ -178,15 +179,21 @@ pub static PARAMS: [ParamSpec; 21] = [
 pub static PRESETS: [Preset; 5] = [
     Preset::new(
         "blow-up",
-        "Tiger, row-RMS lr (blow-up)",
+        T::new("Tiger, row-RMS lr (blow-up)", "Tiger，逐行 RMS 学习率（爆炸）"),
         // α = 2e-3, the top of the post's range [0.001, 0.002]: the logistic drift to 1/λ takes about
         // ln(4999·99)/α ≈ 6 500 steps instead of 13 000, so the blow-up shows within seconds on the page.
         &[("optimizer", "tiger"), ("lr_rule", "row-rms"), ("lr", "2e-3"), ("lazy", "false"), ("ftz", "false")],
     )
-    .claim(Claim::new("rows_at_cap", Op::Gt, 0.0, 12_000, "a rare row reaching 1/λ = 100")),
+    .claim(Claim::new(
+        "rows_at_cap",
+        Op::Gt,
+        0.0,
+        12_000,
+        T::new("a rare row reaching 1/λ = 100", "一个低频行达到 1/λ = 100"),
+    )),
     Preset::new(
         "constant-lr",
-        "Tiger, constant lr",
+        T::new("Tiger, constant lr", "Tiger，常数学习率"),
         &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "false")],
     )
     .claim(Claim::new(
@@ -194,24 +201,45 @@ pub static PRESETS: [Preset; 5] = [
         Op::Gt,
         2.0,
         2_500,
-        "rare rows marching by η every step (largest rare entry past 2)",
+        T::new(
+            "rare rows marching by η every step (largest rare entry past 2)",
+            "低频行每步前进 η（低频行最大分量超过 2）",
+        ),
     )),
-    Preset::new("adamw", "AdamW (hybrid remedy)", &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")])
-        .claim(Claim::at("max_rare", Op::Lt, 1.0, 6_000, "rare rows staying below 1 (Tiger's are past 2 by now)")),
+    Preset::new(
+        "adamw",
+        T::new("AdamW (hybrid remedy)", "AdamW（混合方案）"),
+        &[("optimizer", "adamw"), ("lr", "1e-3"), ("lazy", "false")],
+    )
+    .claim(Claim::at(
+        "max_rare",
+        Op::Lt,
+        1.0,
+        6_000,
+        T::new("rare rows staying below 1 (Tiger's are past 2 by now)", "低频行保持在 1 以下（Tiger 的此时已超过 2）"),
+    )),
     Preset::new(
         "lazy",
-        "Tiger + lazy updates",
+        T::new("Tiger + lazy updates", "Tiger + 惰性更新"),
         &[("optimizer", "tiger"), ("lr_rule", "constant"), ("lr", "1e-3"), ("lazy", "true")],
     )
-    .claim(Claim::at("max_rare", Op::Lt, 1.0, 6_000, "rare rows staying below 1 when absent rows are not updated")),
-    // The default setting at 100 000 tokens, with α = 2e-3 as in the blow-up preset.
-    Preset::new("vocab-100k", "100k vocabulary", &[("vocab", "100000"), ("lr", "2e-3")]).claim(Claim::new(
-        "rows_at_cap",
-        Op::Gt,
-        0.0,
-        12_000,
-        "a rare row of the 100 000 reaching 1/λ = 100",
+    .claim(Claim::at(
+        "max_rare",
+        Op::Lt,
+        1.0,
+        6_000,
+        T::new("rare rows staying below 1 when absent rows are not updated", "不更新缺席行时，低频行保持在 1 以下"),
     )),
+    // The default setting at 100 000 tokens, with α = 2e-3 as in the blow-up preset.
+    Preset::new("vocab-100k", T::new("100k vocabulary", "10 万词表"), &[("vocab", "100000"), ("lr", "2e-3")]).claim(
+        Claim::new(
+            "rows_at_cap",
+            Op::Gt,
+            0.0,
+            12_000,
+            T::new("a rare row of the 100 000 reaching 1/λ = 100", "10 万行中的一个低频行达到 1/λ = 100"),
+        ),
+    ),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -249,8 +277,11 @@ impl Panel for LionPanel {
     fn id(&self) -> &'static str {
         "lion-embedding"
     }
-    fn title(&self) -> &'static str {
-        "Lion/Tiger embedding blow-up: rare tokens driven to 1/λ"
+    fn title(&self) -> T {
+        T::new(
+            "Lion/Tiger embedding blow-up: rare tokens driven to 1/λ",
+            "Lion/Tiger 的 Embedding 爆炸：低频 token 被推到 1/λ",
+        )
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -408,7 +439,9 @@ impl LionSim {
 
     fn record(&mut self) {
         let t = self.model.t;
-        if t.is_multiple_of(self.series_every) {
+        // The summary costs O(V·d); once the history has thinned its samples, it is computed only at the steps
+        // the history keeps.
+        if t.is_multiple_of(self.series_every) && self.series.keeps(t) {
             self.series.push(t, SeriesSample { summary: self.summary() });
         }
         self.model.row_into(self.inspect, &mut self.scratch);

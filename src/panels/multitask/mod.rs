@@ -28,6 +28,7 @@ mod table;
 
 pub use table::{METRICS, PARAMS, PRESETS, SHOW};
 
+use crate::i18n::T;
 use crate::panel::{Metric, Metrics, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -44,8 +45,8 @@ impl Panel for MultitaskPanel {
     fn id(&self) -> &'static str {
         "multitask"
     }
-    fn title(&self) -> &'static str {
-        "Multi-task loss weighting: seven schemes on one plane"
+    fn title(&self) -> T {
+        T::new("Multi-task loss weighting: seven schemes on one plane", "多任务损失加权：一个平面上的七种方案")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS

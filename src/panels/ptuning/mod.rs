@@ -39,6 +39,7 @@ pub use dynamics_models::panels::ptuning::geometry;
 pub use dynamics_models::panels::ptuning::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -54,89 +55,98 @@ pub const PLANE: f64 = 4.0;
 pub static PARAMS: [ParamSpec; 12] = [
     ParamSpec {
         key: "target_angle",
-        label: "φ* (target angle)",
+        label: T::new("φ* (target angle)", "φ*（目标角度）"),
         unit: "°",
-        help: "Direction of the true classifier's normal; the frozen model reaches only 0°–120°. Click the input \
-               plane to set it.",
+        help: T::new(
+            "Direction of the true classifier's normal; the frozen model reaches only 0°–120°. Click the input \
+             plane to set it.",
+            "真实分类器法向量的方向；冻结的模型只能达到 0°–120°。点击输入平面可设定。",
+        ),
         kind: Kind::Float { min: 0.0, max: 179.0, default: 45.0, scale: Scale::Linear, step: 1.0 },
     },
     ParamSpec {
         key: "n_train",
-        label: "N (training points)",
+        label: T::new("N (training points)", "N（训练点数）"),
         unit: "",
-        help: "Number of labelled training points x ~ N(0, I).",
+        help: T::new("Number of labelled training points x ~ N(0, I).", "带标签训练点 x ~ N(0, I) 的个数。"),
         kind: Kind::Int { min: 4, max: 512, default: 32 },
     },
     ParamSpec {
         key: "label_noise",
-        label: "label noise",
+        label: T::new("label noise", "标签噪声"),
         unit: "",
-        help: "Probability of flipping each training label (test accuracy is measured on clean labels).",
+        help: T::new("Probability of flipping each training label (test accuracy is measured on clean labels).", "每个训练标签被翻转的概率（测试准确率在干净标签上计算）。"),
         kind: Kind::Float { min: 0.0, max: 0.3, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "prompt_len",
-        label: "m (prompt tokens)",
+        label: T::new("m (prompt tokens)", "m（prompt token 数）"),
         unit: "",
-        help: "Number of trainable prompt rows; the model reads their mean c, so m only divides c's step by m.",
+        help: T::new("Number of trainable prompt rows; the model reads their mean c, so m only divides c's step by m.", "可训练的 prompt 行数；模型读取它们的均值 c，所以 m 只是把 c 的步长除以 m。"),
         kind: Kind::Int { min: 1, max: 4, default: 1 },
     },
     ParamSpec {
         key: "lr",
-        label: "η (step size)",
+        label: T::new("η (step size)", "η（步长）"),
         unit: "",
-        help: "Full-batch gradient-descent step.",
+        help: T::new("Full-batch gradient-descent step.", "全批次梯度下降的步长。"),
         kind: Kind::Float { min: 0.01, max: 1.0, default: 0.2, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "gain",
-        label: "G (gain)",
+        label: T::new("G (gain)", "G（增益）"),
         unit: "",
-        help: "Scale of the skills' outputs; a small gain makes the loss reward confidence over direction.",
+        help: T::new("Scale of the skills' outputs; a small gain makes the loss reward confidence over direction.", "技能输出的尺度；增益小时，损失更奖励置信度而不是方向。"),
         kind: Kind::Float { min: 1.0, max: 20.0, default: 10.0, scale: Scale::Linear, step: 0.5 },
     },
     ParamSpec {
         key: "beta",
-        label: "β (gate sharpness)",
+        label: T::new("β (gate sharpness)", "β（门控锐度）"),
         unit: "",
-        help: "Sharpness of the softmax gate π_s(c) = softmax(β k_s·c).",
+        help: T::new("Sharpness of the softmax gate π_s(c) = softmax(β k_s·c).", "Softmax 门控 π_s(c) = softmax(β k_s·c) 的锐度。"),
         kind: Kind::Float { min: 0.2, max: 5.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "mode",
-        label: "method",
+        label: T::new("method", "方法"),
         unit: "",
-        help: "manual: the chosen word as template; search: the word with the best training accuracy; ptuning: \
-               train only the prompt rows; finetune: also train the skills.",
+        help: T::new(
+            "manual: the chosen word as template; search: the word with the best training accuracy; ptuning: \
+             train only the prompt rows; finetune: also train the skills.",
+            "manual：用所选的词作模版；search：训练准确率最高的词；ptuning：只训练 prompt 行；finetune：技能也一起训练。",
+        ),
         kind: Kind::Choice { choices: &["manual", "search", "ptuning", "finetune"], default: "ptuning" },
     },
     ParamSpec {
         key: "token",
-        label: "word",
+        label: T::new("word", "词"),
         unit: "",
-        help: "The word used by manual mode and as the prompt's start. Click the prompt plane to pick one.",
+        help: T::new("The word used by manual mode and as the prompt's start. Click the prompt plane to pick one.", "人工模式使用的词，也是 prompt 的起点。点击 prompt 平面可以选择。"),
         kind: Kind::Choice { choices: &WORDS, default: "very" },
     },
     ParamSpec {
         key: "init",
-        label: "prompt start",
+        label: T::new("prompt start", "prompt 起点"),
         unit: "",
-        help: "Start the prompt rows at the chosen word or at the origin.",
+        help: T::new("Start the prompt rows at the chosen word or at the origin.", "prompt 行从所选的词或原点出发。"),
         kind: Kind::Choice { choices: &["token", "origin"], default: "token" },
     },
     ParamSpec {
         key: "dim",
-        label: "D (input dimension)",
+        label: T::new("D (input dimension)", "D（输入维数）"),
         unit: "",
-        help: "2, or 20 for the few-shot variant (random skills in R^20; a logistic regression is trained beside).",
+        help: T::new("2, or 20 for the few-shot variant (random skills in R^20; a logistic regression is trained beside).", "2，或 20 用于小样本变体（R^20 中的随机技能；同时训练一个逻辑回归作对照）。"),
         kind: Kind::Choice { choices: &["2", "20"], default: "2" },
     },
     ParamSpec {
         key: "naturalness",
-        label: "λ (naturalness)",
+        label: T::new("λ (naturalness)", "λ（自然度）"),
         unit: "",
-        help: "Weight of a regulariser that pulls the prompt towards real words (an analogue of Su's auxiliary \
-               LM loss); 0 = off.",
+        help: T::new(
+            "Weight of a regulariser that pulls the prompt towards real words (an analogue of Su's auxiliary \
+             LM loss); 0 = off.",
+            "把 prompt 拉向真实词语的正则项的权重（相当于苏剑林文中辅助的 LM 损失）；0 表示关闭。",
+        ),
         kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
 ];
@@ -144,7 +154,7 @@ pub static PARAMS: [ParamSpec; 12] = [
 static PRESETS: [Preset; 5] = [
     Preset::new(
         "inside-cone",
-        "inside the cone",
+        T::new("inside the cone", "锥内"),
         &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
     )
     .claim(Claim::new(
@@ -152,11 +162,14 @@ static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.99,
         200,
-        "the learned prompt passing the best word (0.936): test accuracy above 0.99",
+        T::new(
+            "the learned prompt passing the best word (0.936): test accuracy above 0.99",
+            "学到的 prompt 超过最佳词（0.936）：测试准确率高于 0.99",
+        ),
     )),
     Preset::new(
         "outside-cone",
-        "outside: a missing skill",
+        T::new("outside: a missing skill", "锥外：缺少的技能"),
         &[("target_angle", "160"), ("mode", "ptuning"), ("dim", "2"), ("naturalness", "0")],
     )
     .claim(Claim::new(
@@ -164,11 +177,14 @@ static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.77,
         300,
-        "the prompt stopping at the cone's ceiling (0.78): a skill the model lacks",
+        T::new(
+            "the prompt stopping at the cone's ceiling (0.78): a skill the model lacks",
+            "prompt 停在锥的上限（0.78）：模型缺少这项技能",
+        ),
     )),
     Preset::new(
         "finetune",
-        "fine-tune leaves the cone",
+        T::new("fine-tune leaves the cone", "微调离开锥"),
         &[("target_angle", "160"), ("mode", "finetune"), ("dim", "2"), ("naturalness", "0")],
     )
     .claim(Claim::new(
@@ -176,14 +192,29 @@ static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.95,
         150,
-        "fine-tuning passing the cone's ceiling (0.78): test accuracy above 0.95",
+        T::new(
+            "fine-tuning passing the cone's ceiling (0.78): test accuracy above 0.95",
+            "微调超过锥的上限（0.78）：测试准确率高于 0.95",
+        ),
     )),
-    Preset::new("best-word", "best word only", &[("target_angle", "45"), ("mode", "search"), ("dim", "2")]).claim(
-        Claim::new("test_acc", Op::Ge, 0.936, 1, "discrete search stopping at the best word (test accuracy 0.936)"),
-    ),
+    Preset::new(
+        "best-word",
+        T::new("best word only", "只用最佳词"),
+        &[("target_angle", "45"), ("mode", "search"), ("dim", "2")],
+    )
+    .claim(Claim::new(
+        "test_acc",
+        Op::Ge,
+        0.936,
+        1,
+        T::new(
+            "discrete search stopping at the best word (test accuracy 0.936)",
+            "离散搜索停在最佳词（测试准确率 0.936）",
+        ),
+    )),
     Preset::new(
         "few-shot",
-        "few-shot, D = 20",
+        T::new("few-shot, D = 20", "小样本，D = 20"),
         &[("target_angle", "45"), ("mode", "ptuning"), ("dim", "20"), ("n_train", "32")],
     )
     .claim(Claim::new(
@@ -191,7 +222,10 @@ static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.98,
         200,
-        "the prompt passing the logistic regression on 32 examples (0.81)",
+        T::new(
+            "the prompt passing the logistic regression on 32 examples (0.81)",
+            "prompt 超过用 32 个样本训练的逻辑回归（0.81）",
+        ),
     )),
 ];
 
@@ -221,8 +255,8 @@ impl Panel for PTuningPanel {
     fn id(&self) -> &'static str {
         "ptuning"
     }
-    fn title(&self) -> &'static str {
-        "P-tuning: words and a learned prompt on one plane"
+    fn title(&self) -> T {
+        T::new("P-tuning: words and a learned prompt on one plane", "P-tuning：一个平面上的词与学到的 prompt")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS

@@ -4,11 +4,13 @@
 
 use super::model::Variant;
 use super::{LinearSim, Sample};
+use crate::i18n::T;
 use crate::plot::axis::{corner_origin, emptiest_corner, time_extent, Corner};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
 use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
+use crate::tr;
 use nalgebra::Matrix2;
 use plotters::prelude::*;
 
@@ -70,24 +72,47 @@ fn tick_in(v: f64, span: f64) -> String {
     }
 }
 
+/// A short description of a variant for the headline.
+fn variant_label(v: Variant, theme: &Theme) -> &'static str {
+    theme.t(match v {
+        Variant::SimSiam => T::new("SimSiam (stop-grad + predictor)", "SimSiam（停止梯度 + 预测器）"),
+        Variant::NoStopGrad => T::new("no stop-grad (predictor kept)", "不停止梯度（保留预测器）"),
+        Variant::NoPredictor => T::new("no predictor (P = I, stop-grad)", "无预测器（P = I，停止梯度）"),
+        Variant::Byol => T::new("BYOL (EMA target + predictor)", "BYOL（EMA 目标 + 预测器）"),
+        Variant::EmaNoPredictor => T::new("EMA target, no predictor", "EMA 目标，无预测器"),
+        Variant::FixedPredictor => T::new("fixed random predictor", "固定的随机预测器"),
+    })
+}
+
 /// What the continuous-time theory says about the spread, in a few words.
-fn verdict(sim: &LinearSim) -> String {
+fn verdict(sim: &LinearSim, theme: &Theme) -> String {
     let v = sim.model.cfg.variant;
-    let rate = |g: f64| format!("×{g:.4}/step");
+    let rate = |g: f64| tr!(theme.lang, "×{g:.4}/step", "每步 ×{g:.4}");
     match v {
-        Variant::Byol => "theory: fixed point P = λ/(λ+σ²), no closed form for W".to_string(),
+        Variant::Byol => theme
+            .t(T::new(
+                "theory: fixed point P = λ/(λ+σ²), no closed form for W",
+                "理论：不动点 P = λ/(λ+σ²)，W 无闭式解",
+            ))
+            .to_string(),
         Variant::FixedPredictor => match sim.growth {
-            Some(g) if g > 1.0 => format!("theory: W grows without bound ({})", rate(g)),
-            Some(g) if g < 1.0 => format!("theory: collapses ({})", rate(g)),
-            _ => "theory: neutral".to_string(),
+            Some(g) if g > 1.0 => {
+                tr!(theme.lang, "theory: W grows without bound ({})", "理论：W 无界增长（{}）", rate(g))
+            }
+            Some(g) if g < 1.0 => tr!(theme.lang, "theory: collapses ({})", "理论：坍缩（{}）", rate(g)),
+            _ => theme.t(T::new("theory: neutral", "理论：中性")).to_string(),
         },
         _ => {
             let linear = sim.growth.filter(|g| *g < 1.0).map(|g| format!(" ({})", rate(g))).unwrap_or_default();
             match (sim.pred[0].collapse, sim.pred[1].collapse) {
-                (false, false) => "theory: spread survives".to_string(),
-                (true, true) => format!("theory: collapses to 0{linear}"),
-                (true, false) => "theory: mode 1 collapses, mode 2 survives".to_string(),
-                (false, true) => "theory: mode 2 collapses, mode 1 survives".to_string(),
+                (false, false) => theme.t(T::new("theory: spread survives", "理论：散布保持")).to_string(),
+                (true, true) => tr!(theme.lang, "theory: collapses to 0{linear}", "理论：坍缩到 0{linear}"),
+                (true, false) => theme
+                    .t(T::new("theory: mode 1 collapses, mode 2 survives", "理论：模态 1 坍缩，模态 2 保持"))
+                    .to_string(),
+                (false, true) => theme
+                    .t(T::new("theory: mode 2 collapses, mode 1 survives", "理论：模态 2 坍缩，模态 1 保持"))
+                    .to_string(),
             }
         }
     }
@@ -151,40 +176,50 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     // Headline: the variant and the gradient mode, then the theory's verdict and the measured spread.
     let (aw, _) = area.dim_in_pixel();
     let max_w = aw.saturating_sub(theme.px(16.0));
-    let mode = if m.cfg.sampled { format!("minibatch B = {}", m.cfg.batch) } else { "exact gradient".to_string() };
+    let mode = if m.cfg.sampled {
+        tr!(theme.lang, "minibatch B = {}", "小批次 B = {}", m.cfg.batch)
+    } else {
+        theme.t(T::new("exact gradient", "精确梯度")).to_string()
+    };
     let h1 = theme.font(13.0);
     let line1 = fitting(
         area,
         &[
-            format!("{} · {}", m.cfg.variant.label(), mode),
-            m.cfg.variant.label().to_string(),
+            format!("{} · {}", variant_label(m.cfg.variant, theme), mode),
+            variant_label(m.cfg.variant, theme).to_string(),
             m.cfg.variant.name().to_string(),
         ],
         &h1,
         max_w,
     );
     let h2 = theme.font_in(12.0, theme.muted());
-    let spread = format!("spread {} (start {})", short(m.spread()), short(sim.spread0));
-    let full = format!("{spread} · {}", verdict(sim));
+    let spread = tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", short(m.spread()), short(sim.spread0));
+    let full = format!("{spread} · {}", verdict(sim, theme));
     let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
     let top = if fits {
         text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
         44.0
     } else {
-        text_px(area, &verdict(sim), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
         text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
         58.0
     };
 
     let c = theme.series(0);
-    let mut entries: Vec<KeyEntry> =
-        vec![("Wx now (2-s.d. ellipse)".to_string(), c, false), ("start W₀x".to_string(), theme.muted(), false)];
+    let mut entries: Vec<KeyEntry> = vec![
+        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), c, false),
+        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
+    ];
     match target {
         Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
-            entries.push(("predicted final: 0 (×)".to_string(), theme.fg(), false));
+            entries.push((
+                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
+                theme.fg(),
+                false,
+            ));
         }
-        Some(_) => entries.push(("predicted final".to_string(), theme.fg(), true)),
+        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
         None => {}
     }
     // On a narrow figure the plane is too small to give a corner to the key: it goes in rows above the plane.
@@ -403,8 +438,8 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
     let keys = vec![
         ("s_max".to_string(), c_max, false),
         ("s_min".to_string(), c_min, false),
-        ("spread".to_string(), theme.fg(), false),
-        ("theory".to_string(), theme.muted(), true),
+        (theme.t(T::new("spread", "散布")).to_string(), theme.fg(), false),
+        (theme.t(T::new("theory", "理论")).to_string(), theme.muted(), true),
     ];
     // Without a predictor the update is exactly W ← (1 − ησ²) W: draw that geometric decay.
     let exact = match (sim.model.cfg.variant, sim.growth) {
@@ -415,7 +450,11 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
     let top = header(
         area,
         theme,
-        if wide { "singular values of W (log scale) vs t" } else { "singular values of W" },
+        if wide {
+            theme.t(T::new("singular values of W (log scale) vs t", "W 的奇异值（对数坐标）随 t 变化"))
+        } else {
+            theme.t(T::new("singular values of W", "W 的奇异值"))
+        },
         &keys,
     )?;
     let mut vals: Vec<f64> = Vec::new();
@@ -465,13 +504,26 @@ fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawR
     let (c1, c2) = (theme.series(2), theme.series(3));
     let preds: Vec<Option<f64>> = sim.pred.iter().map(|p| p.p_inf.filter(|x| x.is_finite())).collect();
     let titles = match v {
-        Variant::NoPredictor | Variant::EmaNoPredictor => ["diag(P): P = I, no predictor", "P = I (no predictor)"],
-        Variant::FixedPredictor => ["diag(P): fixed random, never trained", "P: fixed, random"],
-        Variant::NoStopGrad => ["diag(P) vs t; dashed: where P stalls", "diag(P); dashed: theory"],
-        _ if sim.pred.iter().any(|p| p.collapse) => {
-            ["diag(P) vs t; dashed: predicted limit", "diag(P); dashed: theory"]
-        }
-        _ => ["diag(P) vs t; dashed: λⱼ/(λⱼ+σ²)", "diag(P); dashed: λ/(λ+σ²)"],
+        Variant::NoPredictor | Variant::EmaNoPredictor => [
+            theme.t(T::new("diag(P): P = I, no predictor", "diag(P)：P = I，无预测器")),
+            theme.t(T::new("P = I (no predictor)", "P = I（无预测器）")),
+        ],
+        Variant::FixedPredictor => [
+            theme.t(T::new("diag(P): fixed random, never trained", "diag(P)：固定随机，不训练")),
+            theme.t(T::new("P: fixed, random", "P：固定随机")),
+        ],
+        Variant::NoStopGrad => [
+            theme.t(T::new("diag(P) vs t; dashed: where P stalls", "diag(P) 随 t 变化；虚线：P 停滞处")),
+            theme.t(T::new("diag(P); dashed: theory", "diag(P)；虚线：理论")),
+        ],
+        _ if sim.pred.iter().any(|p| p.collapse) => [
+            theme.t(T::new("diag(P) vs t; dashed: predicted limit", "diag(P) 随 t 变化；虚线：预测极限")),
+            theme.t(T::new("diag(P); dashed: theory", "diag(P)；虚线：理论")),
+        ],
+        _ => [
+            theme.t(T::new("diag(P) vs t; dashed: λⱼ/(λⱼ+σ²)", "diag(P) 随 t 变化；虚线：λⱼ/(λⱼ+σ²)")),
+            theme.t(T::new("diag(P); dashed: λ/(λ+σ²)", "diag(P)；虚线：λ/(λ+σ²)")),
+        ],
     };
     let title = if wide { titles[0] } else { titles[1] };
     let keys = vec![("P₁₁".to_string(), c1, false), ("P₂₂".to_string(), c2, false)];

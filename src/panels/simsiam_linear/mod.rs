@@ -16,10 +16,12 @@ mod metrics_info;
 pub use dynamics_models::panels::simsiam_linear::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
-use model::{data_cloud, growth_predicted, predict_mode, Config, Linear, ModePrediction, Variant};
+pub use model::Sample;
+use model::{data_cloud, growth_predicted, predict_mode, sample, Config, Linear, ModePrediction, Variant};
 use nalgebra::{Matrix2, Vector2};
 
 /// The number of fixed data points drawn in the embedding plot.
@@ -29,9 +31,12 @@ pub const CLOUD_POINTS: usize = 200;
 pub static PARAMS: [ParamSpec; 11] = [
     ParamSpec {
         key: "variant",
-        label: "variant",
+        label: T::new("variant", "变体"),
         unit: "",
-        help: "Which ingredients are on: stop-gradient, a learnable predictor, an EMA target (BYOL).",
+        help: T::new(
+            "Which ingredients are on: stop-gradient, a learnable predictor, an EMA target (BYOL).",
+            "打开哪些成分：停止梯度、可学习的预测器、EMA 目标（BYOL）。",
+        ),
         kind: Kind::Choice {
             choices: &["simsiam", "no-stopgrad", "no-predictor", "byol", "ema-no-predictor", "fixed-predictor"],
             default: "simsiam",
@@ -39,72 +44,87 @@ pub static PARAMS: [ParamSpec; 11] = [
     },
     ParamSpec {
         key: "lr",
-        label: "η (step size)",
+        label: T::new("η (step size)", "η（步长）"),
         unit: "",
-        help: "Explicit Euler step of the encoder; time t = steps × η.",
+        help: T::new(
+            "Explicit Euler step of the encoder; time t = steps × η.",
+            "编码器的显式欧拉步长；时间 t = 步数 × η。",
+        ),
         kind: Kind::Float { min: 0.005, max: 0.2, default: 0.05, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "alpha",
-        label: "α (predictor speed)",
+        label: T::new("α (predictor speed)", "α（预测器速度）"),
         unit: "×",
-        help: "Predictor learning rate over encoder learning rate; only used when the predictor is learned.",
+        help: T::new(
+            "Predictor learning rate over encoder learning rate; only used when the predictor is learned.",
+            "预测器学习率与编码器学习率之比；只在预测器可学习时使用。",
+        ),
         kind: Kind::Float { min: 0.1, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "sigma",
-        label: "σ (augmentation noise)",
+        label: T::new("σ (augmentation noise)", "σ（增强噪声）"),
         unit: "",
-        help: "Standard deviation of the noise added to each view: x1 = x + σε1, x2 = x + σε2.",
+        help: T::new(
+            "Standard deviation of the noise added to each view: x1 = x + σε1, x2 = x + σε2.",
+            "加到每个视图上的噪声的标准差：x1 = x + σε1，x2 = x + σε2。",
+        ),
         kind: Kind::Float { min: 0.0, max: 1.5, default: 0.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "lambda1",
-        label: "λ₁ (data variance 1)",
+        label: T::new("λ₁ (data variance 1)", "λ₁（数据方差 1）"),
         unit: "",
-        help: "Variance of the data along the first axis.",
+        help: T::new("Variance of the data along the first axis.", "数据沿第一个轴的方差。"),
         kind: Kind::Float { min: 0.01, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "lambda2",
-        label: "λ₂ (data variance 2)",
+        label: T::new("λ₂ (data variance 2)", "λ₂（数据方差 2）"),
         unit: "",
-        help: "Variance of the data along the second axis.",
+        help: T::new("Variance of the data along the second axis.", "数据沿第二个轴的方差。"),
         kind: Kind::Float { min: 0.01, max: 2.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "tau",
-        label: "τ (EMA target)",
+        label: T::new("τ (EMA target)", "τ（EMA 目标）"),
         unit: "",
-        help: "EMA coefficient of the target, T ← τT + (1−τ)W; only used by byol and ema-no-predictor.",
+        help: T::new(
+            "EMA coefficient of the target, T ← τT + (1−τ)W; only used by byol and ema-no-predictor.",
+            "目标的 EMA 系数，T ← τT + (1−τ)W；只用于 byol 和 ema-no-predictor。",
+        ),
         kind: Kind::Float { min: 0.9, max: 0.999, default: 0.99, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
         key: "batch",
-        label: "B (minibatch size)",
+        label: T::new("B (minibatch size)", "B（小批次大小）"),
         unit: "",
-        help: "Pairs of views per step in sampled mode.",
+        help: T::new("Pairs of views per step in sampled mode.", "采样模式下每步的视图对数。"),
         kind: Kind::Int { min: 8, max: 256, default: 64 },
     },
     ParamSpec {
         key: "sampled",
-        label: "sampled minibatches",
+        label: T::new("sampled minibatches", "采样小批次"),
         unit: "",
-        help: "Use minibatch gradient estimates instead of the exact expected gradient.",
+        help: T::new(
+            "Use minibatch gradient estimates instead of the exact expected gradient.",
+            "用小批次梯度估计代替精确的期望梯度。",
+        ),
         kind: Kind::Bool { default: false },
     },
     ParamSpec {
         key: "w0",
-        label: "w₀ (encoder start)",
+        label: T::new("w₀ (encoder start)", "w₀（编码器起点）"),
         unit: "",
-        help: "Initial encoder W0 = w0 I.",
+        help: T::new("Initial encoder W0 = w0 I.", "初始编码器 W0 = w0 I。"),
         kind: Kind::Float { min: 0.05, max: 1.5, default: 0.7, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "p0",
-        label: "p₀ (predictor start)",
+        label: T::new("p₀ (predictor start)", "p₀（预测器起点）"),
         unit: "",
-        help: "Initial learnable predictor P0 = p0 I.",
+        help: T::new("Initial learnable predictor P0 = p0 I.", "初始可学习预测器 P0 = p0 I。"),
         kind: Kind::Float { min: -1.0, max: 1.5, default: 0.2, scale: Scale::Linear, step: 0.01 },
     },
 ];
@@ -114,13 +134,22 @@ pub static PARAMS: [ParamSpec; 11] = [
 pub static PRESETS: [Preset; 4] = [
     Preset::new(
         "defaults",
-        "SimSiam defaults",
+        T::new("SimSiam defaults", "SimSiam 默认设置"),
         &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "0.2"), ("alpha", "1"), ("sampled", "false")],
     )
-    .claim(Claim::new("sv_min", Op::Gt, 0.9, 500, "both singular values growing (to 1.04 and 0.94): no collapse")),
+    .claim(Claim::new(
+        "sv_min",
+        Op::Gt,
+        0.9,
+        500,
+        T::new(
+            "both singular values growing (to 1.04 and 0.94): no collapse",
+            "两个奇异值都增长（到 1.04 和 0.94）：不坍缩",
+        ),
+    )),
     Preset::new(
         "one-collapses",
-        "one direction collapses",
+        T::new("one direction collapses", "一个方向坍缩"),
         &[("variant", "simsiam"), ("w0", "0.2"), ("p0", "0.75"), ("alpha", "1"), ("sampled", "false")],
     )
     .claim(Claim::new(
@@ -128,17 +157,26 @@ pub static PRESETS: [Preset; 4] = [
         Op::Lt,
         0.01,
         3_000,
-        "one singular value falling below 0.01 while the other stays at 0.34",
+        T::new(
+            "one singular value falling below 0.01 while the other stays at 0.34",
+            "一个奇异值降到 0.01 以下，另一个保持在 0.34",
+        ),
     )),
     Preset::new(
         "slow-predictor",
-        "slow predictor collapses",
+        T::new("slow predictor collapses", "慢预测器坍缩"),
         &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "1"), ("sampled", "false")],
     )
-    .claim(Claim::new("sv_max", Op::Lt, 0.01, 500, "both singular values falling below 0.01: collapse")),
+    .claim(Claim::new(
+        "sv_max",
+        Op::Lt,
+        0.01,
+        500,
+        T::new("both singular values falling below 0.01: collapse", "两个奇异值都降到 0.01 以下：坍缩"),
+    )),
     Preset::new(
         "fast-predictor",
-        "fast predictor survives",
+        T::new("fast predictor survives", "快预测器不坍缩"),
         &[("variant", "simsiam"), ("w0", "0.7"), ("p0", "1.2"), ("alpha", "4"), ("sampled", "false")],
     )
     .claim(Claim::new(
@@ -146,7 +184,10 @@ pub static PRESETS: [Preset; 4] = [
         Op::Lt,
         0.801,
         500,
-        "the predictor settling at λ/(λ+σ²) = 0.8 while W stops at 0.54 and 0.49",
+        T::new(
+            "the predictor settling at λ/(λ+σ²) = 0.8 while W stops at 0.54 and 0.49",
+            "预测器稳定在 λ/(λ+σ²) = 0.8，W 停在 0.54 和 0.49",
+        ),
     )),
 ];
 
@@ -193,8 +234,8 @@ impl Panel for LinearPanel {
     fn id(&self) -> &'static str {
         "simsiam-linear"
     }
-    fn title(&self) -> &'static str {
-        "Linear SimSiam / BYOL: embedding spread"
+    fn title(&self) -> T {
+        T::new("Linear SimSiam / BYOL: embedding spread", "线性 SimSiam / BYOL：嵌入的散布")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -247,23 +288,6 @@ pub fn config_from(p: &ParamValues) -> Config {
     }
 }
 
-/// One recorded sample for the time-series charts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Sample {
-    /// Simulated time `steps × η`.
-    pub t: f64,
-    /// Largest singular value of `W`.
-    pub sv_max: f64,
-    /// Smallest singular value of `W`.
-    pub sv_min: f64,
-    /// `P[0][0]`.
-    pub p11: f64,
-    /// `P[1][1]`.
-    pub p22: f64,
-    /// The spread `sqrt(tr(W X Wᵀ))`.
-    pub spread: f64,
-}
-
 /// The live simulation: the model plus what the figure needs.
 pub struct LinearSim {
     /// The model.
@@ -300,12 +324,6 @@ impl LinearSim {
     }
 }
 
-/// The history sample of the model's current state.
-fn sample(m: &Linear) -> Sample {
-    let (sv_max, sv_min) = m.singular_values();
-    Sample { t: m.time(), sv_max, sv_min, p11: m.p[(0, 0)], p22: m.p[(1, 1)], spread: m.spread() }
-}
-
 /// A number, or `null` when the theory gives none.
 fn opt(v: Option<f64>) -> Metric {
     v.map_or(Metric::Null, Metric::Num)
@@ -313,8 +331,7 @@ fn opt(v: Option<f64>) -> Metric {
 
 impl Sim for LinearSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, sample(&self.model));
+        model::step_recorded(&mut self.model, &mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

@@ -3,6 +3,7 @@
 
 use super::model::{invariant_branch, Mode};
 use super::ToySim;
+use crate::i18n::T;
 use crate::plot::axis::time_extent;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
@@ -10,13 +11,14 @@ use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
 use crate::plot::{
     finite, is_wide, log_range, main_and_two, padded_range, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme,
 };
+use crate::tr;
 use plotters::prelude::*;
 
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
 const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
 /// The time charts' frame: a wider margin keeps the last step tick's label, at the right edge, inside.
-const TIME_FRAME: Frame = Frame { margin: 12.0, ..Frame::SMALL };
-const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, x_desc: "", y_desc: "" };
+const TIME_FRAME: Frame = Frame::SMALL.margins(12.0);
+const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, ..Axes::PLAIN };
 
 fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
     move |phi, theta| {
@@ -42,14 +44,32 @@ pub fn draw(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap
     Ok(map)
 }
 
-fn headline(sim: &ToySim) -> String {
+fn headline(sim: &ToySim, theme: &Theme) -> String {
     let run = &sim.runs[0];
     if run.ema_on() {
-        format!("mode {} · EMA target τ = {} (no closed form)", run.mode.name(), run.tau)
+        tr!(
+            theme.lang,
+            "mode {} · EMA target τ = {} (no closed form)",
+            "模式 {} · EMA 目标 τ = {}（无闭式解）",
+            run.mode.name(),
+            run.tau
+        )
     } else if sim.pred.collapse {
-        format!("mode {} · predicted: collapse, θ∞ = 0, φ∞ = {:.3}", run.mode.name(), sim.pred.phi_inf)
+        tr!(
+            theme.lang,
+            "mode {} · predicted: collapse, θ∞ = 0, φ∞ = {:.3}",
+            "模式 {} · 预测：坍缩，θ∞ = 0，φ∞ = {:.3}",
+            run.mode.name(),
+            sim.pred.phi_inf
+        )
     } else {
-        format!("mode {} · predicted: θ∞ = {:.4}, no collapse", run.mode.name(), sim.pred.theta_inf)
+        tr!(
+            theme.lang,
+            "mode {} · predicted: θ∞ = {:.4}, no collapse",
+            "模式 {} · 预测：θ∞ = {:.4}，不坍缩",
+            run.mode.name(),
+            sim.pred.theta_inf
+        )
     }
 }
 
@@ -61,17 +81,27 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let label = if i == 0 { format!("{} (live)", r.mode.name()) } else { format!("{} (ghost)", r.mode.name()) };
+            let label = if i == 0 {
+                tr!(theme.lang, "{} (live)", "{}（实时）", r.mode.name())
+            } else {
+                tr!(theme.lang, "{} (ghost)", "{}（影子）", r.mode.name())
+            };
             (label, theme.series(mode_index(r.mode)), false)
         })
         .collect();
-    entries.push(("conserved curve".to_string(), theme.fg(), true));
+    entries.push((theme.t(T::new("conserved curve", "守恒曲线")).to_string(), theme.fg(), true));
     let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
     let rows = key_rows(area, theme, &entries, key_w);
     let frame = Frame { top: 30.0 + KEY_ROW * rows as f64, y_labels: 46.0, ..Frame::MAIN };
     let mut chart =
         frame.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
-    let axes = Axes { x_ticks: 8, y_ticks: 7, x_desc: "φ (predictor)", y_desc: "θ (encoder)" };
+    let axes = Axes {
+        x_ticks: 8,
+        y_ticks: 7,
+        x_desc: theme.t(T::new("φ (predictor)", "φ（预测器）")),
+        y_desc: theme.t(T::new("θ (encoder)", "θ（编码器）")),
+        ..Axes::PLAIN
+    };
     mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
 
@@ -80,7 +110,12 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
     polyline(&chart, &[(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)?;
     polyline(&chart, &[(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5)))?;
     text_at(&chart, "φ = 1", (1.03, THETA_RANGE.1 - 0.05), &theme.font_in(11.0, theme.muted()))?;
-    text_at(&chart, "collapse θ = 0", (PHI_RANGE.0 + 0.05, 0.12), &theme.font_in(11.0, theme.warn()))?;
+    text_at(
+        &chart,
+        theme.t(T::new("collapse θ = 0", "坍缩线 θ = 0")),
+        (PHI_RANGE.0 + 0.05, 0.12),
+        &theme.font_in(11.0, theme.warn()),
+    )?;
 
     // The conserved curve through the start: the trajectory must run along it.
     let curve_color = theme.fg().mix(0.8);
@@ -110,7 +145,7 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
         chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])?;
     }
-    text_px(area, &headline(sim), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0))?;
+    text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0))?;
     draw_keys(area, theme, &entries, (theme.dpx(8.0), theme.dpx(26.0)), key_w)?;
     Ok(plane_map(&chart))
 }
@@ -162,7 +197,12 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let color = theme.series(mode_index(run.mode));
     let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
     polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-    text_px(area, "φ(t); dashed: predicted φ∞", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
+    text_px(
+        area,
+        theme.t(T::new("φ(t); dashed: predicted φ∞", "φ(t)；虚线：预测的 φ∞")),
+        (theme.dpx(8.0), theme.dpx(4.0)),
+        &theme.font(11.0),
+    )?;
     Ok(())
 }
 
@@ -196,7 +236,12 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
         polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        text_px(area, "|θ(t)|, log; dashed: |θ∞|", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
+        text_px(
+            area,
+            theme.t(T::new("|θ(t)|, log; dashed: |θ∞|", "|θ(t)|，对数；虚线：|θ∞|")),
+            (theme.dpx(8.0), theme.dpx(4.0)),
+            &theme.font(11.0),
+        )?;
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -218,7 +263,12 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
         polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        text_px(area, "θ(t); dashed: predicted θ∞", (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
+        text_px(
+            area,
+            theme.t(T::new("θ(t); dashed: predicted θ∞", "θ(t)；虚线：预测的 θ∞")),
+            (theme.dpx(8.0), theme.dpx(4.0)),
+            &theme.font(11.0),
+        )?;
     }
     Ok(())
 }

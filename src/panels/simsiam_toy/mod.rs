@@ -12,6 +12,7 @@ mod metrics_info;
 pub use dynamics_models::panels::simsiam_toy::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -21,51 +22,66 @@ use model::{predict, Mode, Prediction, Toy};
 pub static PARAMS: [ParamSpec; 7] = [
     ParamSpec {
         key: "mode",
-        label: "gradient",
+        label: T::new("gradient", "梯度"),
         unit: "",
-        help: "sg: SimSiam's stop-gradient; full: no stop-gradient; second: only the term stop-gradient removes.",
+        help: T::new(
+            "sg: SimSiam's stop-gradient; full: no stop-gradient; second: only the term stop-gradient removes.",
+            "sg：SimSiam 的停止梯度；full：不停止梯度；second：只保留停止梯度去掉的那一项。",
+        ),
         kind: Kind::Choice { choices: &["sg", "full", "second"], default: "sg" },
     },
     ParamSpec {
         key: "phi0",
-        label: "φ₀ (predictor start)",
+        label: T::new("φ₀ (predictor start)", "φ₀（预测器起点）"),
         unit: "",
-        help: "Initial predictor weight φ. Click the phase plane to set φ₀ and θ₀ together.",
+        help: T::new(
+            "Initial predictor weight φ. Click the phase plane to set φ₀ and θ₀ together.",
+            "预测器的初始权重 φ。点击相平面可同时设定 φ₀ 和 θ₀。",
+        ),
         kind: Kind::Float { min: -1.5, max: 2.0, default: 0.6, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "theta0",
-        label: "θ₀ (encoder start)",
+        label: T::new("θ₀ (encoder start)", "θ₀（编码器起点）"),
         unit: "",
-        help: "Initial encoder weight θ.",
+        help: T::new("Initial encoder weight θ.", "编码器的初始权重 θ。"),
         kind: Kind::Float { min: -1.5, max: 1.5, default: 0.1, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "lr",
-        label: "η (step size)",
+        label: T::new("η (step size)", "η（步长）"),
         unit: "",
-        help: "Explicit Euler step; time t = steps × η.",
+        help: T::new("Explicit Euler step; time t = steps × η.", "显式欧拉步长；时间 t = 步数 × η。"),
         kind: Kind::Float { min: 0.001, max: 0.2, default: 0.05, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "alpha",
-        label: "α (predictor speed)",
+        label: T::new("α (predictor speed)", "α（预测器速度）"),
         unit: "×",
-        help: "Predictor learning rate over encoder learning rate; a faster predictor prevents collapse.",
+        help: T::new(
+            "Predictor learning rate over encoder learning rate; a faster predictor prevents collapse.",
+            "预测器学习率与编码器学习率之比；预测器越快越不容易坍缩。",
+        ),
         kind: Kind::Float { min: 0.1, max: 100.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "tau",
-        label: "τ (EMA target)",
+        label: T::new("τ (EMA target)", "τ（EMA 目标）"),
         unit: "",
-        help: "EMA coefficient of the target (BYOL); 0 = off. Only stop-gradient mode can use an EMA target.",
+        help: T::new(
+            "EMA coefficient of the target (BYOL); 0 = off. Only stop-gradient mode can use an EMA target.",
+            "目标的 EMA 系数（BYOL）；0 表示关闭。只有停止梯度模式能用 EMA 目标。",
+        ),
         kind: Kind::Float { min: 0.0, max: 0.999, default: 0.0, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
         key: "log_theta",
-        label: "log |θ| axis",
+        label: T::new("log |θ| axis", "log |θ| 坐标"),
         unit: "",
-        help: "Plot |θ(t)| on a logarithmic axis to see the exponential rates of collapse.",
+        help: T::new(
+            "Plot |θ(t)| on a logarithmic axis to see the exponential rates of collapse.",
+            "用对数坐标画 |θ(t)|，以看出坍缩的指数速率。",
+        ),
         kind: Kind::Bool { default: false },
     },
 ];
@@ -75,22 +91,40 @@ pub static PARAMS: [ParamSpec; 7] = [
 pub static PRESETS: [Preset; 3] = [
     Preset::new(
         "post-start",
-        "post's start (0.6, 0.1)",
+        T::new("post's start (0.6, 0.1)", "原文起点 (0.6, 0.1)"),
         &[("mode", "sg"), ("phi0", "0.6"), ("theta0", "0.1"), ("alpha", "1"), ("tau", "0")],
     )
-    .claim(Claim::new("theta", Op::Gt, 0.8, 400, "the encoder θ stopping near 0.81, not at 0")),
+    .claim(Claim::new(
+        "theta",
+        Op::Gt,
+        0.8,
+        400,
+        T::new("the encoder θ stopping near 0.81, not at 0", "编码器 θ 停在 0.81 附近，而不是 0"),
+    )),
     Preset::new(
         "slow-predictor",
-        "slow predictor collapses",
+        T::new("slow predictor collapses", "慢预测器坍缩"),
         &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "0.5"), ("tau", "0")],
     )
-    .claim(Claim::new("theta", Op::Lt, 1e-3, 300, "θ falling below 10⁻³: a slow predictor collapses")),
+    .claim(Claim::new(
+        "theta",
+        Op::Lt,
+        1e-3,
+        300,
+        T::new("θ falling below 10⁻³: a slow predictor collapses", "θ 降到 10⁻³ 以下：慢预测器坍缩"),
+    )),
     Preset::new(
         "fast-predictor",
-        "fast predictor survives",
+        T::new("fast predictor survives", "快预测器不坍缩"),
         &[("mode", "sg"), ("phi0", "1.8"), ("theta0", "0.5"), ("alpha", "10"), ("tau", "0")],
     )
-    .claim(Claim::new("phi", Op::Lt, 1.01, 400, "the predictor φ settling at 1 while θ stops near 0.17")),
+    .claim(Claim::new(
+        "phi",
+        Op::Lt,
+        1.01,
+        400,
+        T::new("the predictor φ settling at 1 while θ stops near 0.17", "预测器 φ 稳定在 1，θ 停在 0.17 附近"),
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order.
@@ -116,8 +150,8 @@ impl Panel for ToyPanel {
     fn id(&self) -> &'static str {
         "simsiam-toy"
     }
-    fn title(&self) -> &'static str {
-        "SimSiam toy: (φ, θ) phase plane"
+    fn title(&self) -> T {
+        T::new("SimSiam toy: (φ, θ) phase plane", "SimSiam 玩具模型：(φ, θ) 相平面")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -205,14 +239,7 @@ impl Sim for ToySim {
     fn step(&mut self) {
         self.steps += 1;
         let t = self.t();
-        for (i, run) in self.runs.iter_mut().enumerate() {
-            // A ghost that has gone non-finite stops; only the selected mode decides divergence.
-            if i > 0 && !run.is_finite() {
-                continue;
-            }
-            run.step();
-            self.hist[i].push(self.steps, (t, run.phi, run.theta));
-        }
+        model::step_runs(&mut self.runs, &mut self.hist, self.steps, t);
     }
 
     fn is_finite(&self) -> bool {

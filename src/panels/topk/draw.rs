@@ -7,24 +7,21 @@
 use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
 use super::TopkSim;
-use crate::plot::chart::{mesh, tick, title as chart_title, Axes, Frame};
-use crate::plot::draw::{dashed_line, path_px, polyline, rect, rect_px, text_px};
-use crate::plot::{is_wide, AnyBackend, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
+use crate::i18n::T;
+use crate::plot::chart::{mesh, title as chart_title, Axes, Chart, Frame};
+use crate::plot::draw::{crosses, dashed_line, path_px, polyline, rect, rect_px, text_px};
+use crate::plot::fmt;
+use crate::plot::{is_wide, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Chart<'a, 'b> = ChartContext<
-    'a,
-    AnyBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
-
 /// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
-const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0 };
+const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
 
 /// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
 fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {
-    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &tick)
+    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &fmt::tick)
 }
 
 /// Draws the whole figure and returns the pixel maps used for dragging and clicking.
@@ -98,61 +95,6 @@ fn score_range(x: &[f64]) -> (f64, f64) {
     }
 }
 
-/// `10⁻³`-style tick labels for log₁₀ axes.
-fn pow10_label(v: f64) -> String {
-    let e = v.round() as i64;
-    if (v - e as f64).abs() > 1e-6 {
-        return String::new();
-    }
-    let sup: String = e
-        .to_string()
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            '0' => '⁰',
-            '1' => '¹',
-            '2' => '²',
-            '3' => '³',
-            '4' => '⁴',
-            '5' => '⁵',
-            '6' => '⁶',
-            '7' => '⁷',
-            '8' => '⁸',
-            '9' => '⁹',
-            other => other,
-        })
-        .collect();
-    format!("10{sup}")
-}
-
-/// A number with about four significant digits, never "NaN" (breakdowns are named in words instead).
-fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".to_string();
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-3..1e4).contains(&a) {
-        format!("{v:.2e}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
-/// Σp shown against k, so that a bisection residual of 1e-6 is visible: "k", "k + 2.1e-6" or a number.
-fn sum_text(sum: f64, k: usize) -> String {
-    if !sum.is_finite() {
-        return "—".to_string();
-    }
-    let d = sum - k as f64;
-    if d.abs() < 1e-12 {
-        format!("{k}")
-    } else if d.abs() < 1e-3 {
-        format!("{k} {} {:.1e}", if d > 0.0 { "+" } else { "−" }, d.abs())
-    } else {
-        num(sum)
-    }
-}
-
 fn item_color(theme: &Theme, in_hard: bool) -> RGBColor {
     if in_hard {
         theme.series(0)
@@ -162,45 +104,69 @@ fn item_color(theme: &Theme, in_hard: bool) -> RGBColor {
 }
 
 /// The problems of the selected construction, in words, most serious first.
-pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
+pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
     let method = sim.lab.cfg.method;
     let tol = sim.lab.cfg.precision.tol();
     let c = &snap.check;
     let mut w = Vec::new();
     if !c.finite {
         w.push(match method {
-            Method::GradTopkRecursion => "recursion broke down: Z(k−1) − Z(k−1, i) cancels to ≤ 0".to_string(),
-            Method::SeWeighted => "SE broke down: every weight underflowed, 0/0".to_string(),
-            _ => "non-finite output".to_string(),
+            Method::GradTopkRecursion => theme
+                .t(T::new(
+                    "recursion broke down: Z(k−1) − Z(k−1, i) cancels to ≤ 0",
+                    "递推崩溃：Z(k−1) − Z(k−1, i) 相消到 ≤ 0",
+                ))
+                .to_string(),
+            Method::SeWeighted => theme
+                .t(T::new("SE broke down: every weight underflowed, 0/0", "SE 崩溃：所有权重都下溢，0/0"))
+                .to_string(),
+            _ => theme.t(T::new("non-finite output", "输出非有限值")).to_string(),
         });
     } else if method == Method::GradTopkRecursion && recursion_failed(snap.recursion_dev) {
-        w.push(format!("recursion broke down: off by {} from the stable DP", num(snap.recursion_dev)));
+        w.push(tr!(
+            theme.lang,
+            "recursion broke down: off by {} from the stable DP",
+            "递推崩溃：与稳定 DP 相差 {}",
+            fmt::value(snap.recursion_dev)
+        ));
     }
     if c.finite && (c.sum - sim.lab.k as f64).abs() > 1e3 * tol * sim.lab.k as f64 {
-        let d = num(c.sum - sim.lab.k as f64);
+        let d = fmt::value(c.sum - sim.lab.k as f64);
         w.push(if method == Method::Sigmoid {
-            format!("Σp − k = {d}: too few bisection steps for this τ")
+            tr!(theme.lang, "Σp − k = {d}: too few bisection steps for this τ", "Σp − k = {d}：对这个 τ 二分次数太少")
         } else {
             format!("Σp − k = {d}")
         });
     }
     if c.finite && c.max > 1.0 + tol {
-        w.push(format!("p > 1 (max {})", num(c.max)));
+        w.push(tr!(theme.lang, "p > 1 (max {})", "p > 1（最大 {}）", fmt::value(c.max)));
     }
     if c.finite && c.min < -tol {
-        w.push(format!("p < 0 (min {})", num(c.min)));
+        w.push(tr!(theme.lang, "p < 0 (min {})", "p < 0（最小 {}）", fmt::value(c.min)));
     }
     if c.finite && !c.monotone {
-        w.push("order of scores not preserved".to_string());
+        w.push(theme.t(T::new("order of scores not preserved", "分数顺序未保持")).to_string());
     }
     if let (Method::Smooth, Some(sm)) = (method, snap.softmax.as_ref()) {
         let d = super::model::max_abs_diff(sm, &snap.out.p);
         if d > 1e3 * tol {
-            w.push(format!("k = 1 but ≠ softmax (by {}): the post's claim fails", num(d)));
+            w.push(tr!(
+                theme.lang,
+                "k = 1 but ≠ softmax (by {}): the post's claim fails",
+                "k = 1 但 ≠ Softmax（差 {}）：原文的论断不成立",
+                fmt::value(d)
+            ));
         }
     }
     if method == Method::SeWeighted && c.finite && snap.se_artefact {
-        w.push("SE: a weight 1 − p rounded to 0 (underflow artefact)".to_string());
+        w.push(
+            theme
+                .t(T::new(
+                    "SE: a weight 1 − p rounded to 0 (underflow artefact)",
+                    "SE：权重 1 − p 舍入为 0（下溢造成）",
+                ))
+                .to_string(),
+        );
     }
     w
 }
@@ -212,10 +178,17 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot) -> Vec<String> {
 fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide: bool) -> DrawResult {
     let lab = &sim.lab;
     let n = lab.x.len();
-    let clamp_note = if lab.k != lab.cfg.k { " (clamped)" } else { "" };
-    let src = if lab.explicit { "x given" } else { "random x" };
-    let first = format!("{} · {}", lab.cfg.method.label(), lab.cfg.precision.name());
-    let second = format!("k = {}{clamp_note} of n = {n} ({src}) · τ = {}", lab.k, num(snap.tau));
+    let clamp_note = if lab.k != lab.cfg.k { theme.t(T::new(" (clamped)", "（已限制）")) } else { "" };
+    let src =
+        if lab.explicit { theme.t(T::new("x given", "给定的 x")) } else { theme.t(T::new("random x", "随机 x")) };
+    let first = format!("{} · {}", method_label(lab.cfg.method, theme), lab.cfg.precision.name());
+    let second = tr!(
+        theme.lang,
+        "k = {}{clamp_note} of n = {n} ({src}) · τ = {}",
+        "k = {}{clamp_note}，n = {n}（{src}）· τ = {}",
+        lab.k,
+        fmt::value(snap.tau)
+    );
     let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
     if wide {
         text_px(area, &format!("{first} · {second}"), (x0, y0), &theme.font(13.0))?;
@@ -230,14 +203,15 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
     let x = &sim.lab.x;
     let n = x.len();
     let (lo, hi) = score_range(x);
-    let mut chart = BARS.builder(area, theme).build_cartesian_2d(0.0..n as f64, lo..hi)?;
+    let mut chart = BARS.chart(area, theme, (0.0, n as f64), (lo, hi))?;
     bar_mesh(&mut chart, theme)?;
-    chart.draw_series(x.iter().enumerate().map(|(i, &v)| {
+    for (i, &v) in x.iter().enumerate() {
         let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
-        Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
-    }))?;
+        rect(&chart, (i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi)), c.mix(0.85).filled())?;
+    }
     polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
-    let mut title = "scores x (drag a bar; blue = hard Top-k)".to_string();
+    let mut title =
+        theme.t(T::new("scores x (drag a bar; blue = hard Top-k)", "分数 x（拖动条形；蓝色 = 硬 Top-k）")).to_string();
     if let Some(l) = snap.out.lambda {
         let t = l * sim.lab.tau;
         if t.is_finite() {
@@ -250,13 +224,18 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
                 theme.fg().stroke_width(theme.px(1.5)),
             )?;
             let off = if t > hi {
-                " (above)"
+                theme.t(T::new(" (above)", "（在上方）"))
             } else if t < lo {
-                " (below)"
+                theme.t(T::new(" (below)", "（在下方）"))
             } else {
                 ""
             };
-            title = format!("scores x; dashed: threshold τλ = {}{off}", num(t));
+            title = tr!(
+                theme.lang,
+                "scores x; dashed: threshold τλ = {}{off}",
+                "分数 x；虚线：阈值 τλ = {}{off}",
+                fmt::value(t)
+            );
         }
     }
     chart_title(area, theme, &title, 11.0)?;
@@ -268,10 +247,10 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
 }
 
 /// The reference drawn as ticks over the output bars, with its name.
-fn reference(sim: &TopkSim, snap: &Snapshot) -> Option<(&'static str, Vec<f64>)> {
+fn reference(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Option<(&'static str, Vec<f64>)> {
     if sim.lab.cfg.method == Method::GradTopkRecursion {
         let dp = snap.rows.iter().find(|r| r.method == Some(Method::GradTopk))?;
-        return Some(("stable DP", dp.p.clone()));
+        return Some((theme.t(T::new("stable DP", "稳定 DP")), dp.p.clone()));
     }
     snap.softmax.clone().map(|s| ("softmax", s))
 }
@@ -285,26 +264,23 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let fmin = p.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.min(v));
     let (ylo, yhi) = ((fmin * 1.1).max(-0.6), (fmax * 1.06).clamp(1.08, 2.6));
     let frame = Frame { top: 34.0, ..BARS };
-    let mut chart = frame.builder(area, theme).build_cartesian_2d(0.0..n as f64, ylo..yhi)?;
+    let mut chart = frame.chart(area, theme, (0.0, n as f64), (ylo, yhi))?;
     bar_mesh(&mut chart, theme)?;
     // Hard Top-k outlines.
-    chart.draw_series(snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5).map(|(i, _)| {
-        Rectangle::new([(i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0)], theme.fg().stroke_width(theme.px(1.2)))
-    }))?;
+    let outline = theme.fg().stroke_width(theme.px(1.2));
+    for (i, _) in snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5) {
+        rect(&chart, (i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0), outline)?;
+    }
     // The soft output.
-    chart.draw_series(p.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+    for (i, &v) in p.iter().enumerate().filter(|(_, v)| v.is_finite()) {
         let bad = v > 1.0 + tol || v < -tol;
         let col = if bad { theme.warn() } else { theme.series(0) };
-        Rectangle::new([(i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi))], col.mix(0.8).filled())
-    }))?;
+        rect(&chart, (i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi)), col.mix(0.8).filled())?;
+    }
     // NaN entries: a cross at the baseline.
-    let cross = theme.warn().stroke_width(theme.px(2.0));
-    chart.draw_series(
-        p.iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_finite())
-            .map(|(i, _)| Cross::new((i as f64 + 0.5, 0.5), theme.px(4.0), cross)),
-    )?;
+    let nan: Vec<(f64, f64)> =
+        p.iter().enumerate().filter(|(_, v)| !v.is_finite()).map(|(i, _)| (i as f64 + 0.5, 0.5)).collect();
+    crosses(&chart, &nan, theme.px(4.0), theme.warn().stroke_width(theme.px(2.0)))?;
     if fmax > 1.0 + tol {
         dashed_line(
             &chart,
@@ -315,7 +291,7 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         )?;
     }
     // A reference beside the output: softmax when k = 1, the stable DP for the post's recursion.
-    let reference = reference(sim, snap);
+    let reference = reference(sim, snap, theme);
     if let Some((_, sm)) = &reference {
         let tick = theme.series(4).stroke_width(theme.px(2.5));
         for (i, &v) in sm.iter().enumerate() {
@@ -326,21 +302,30 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         }
     }
     let sm_note = match &reference {
-        Some((name, _)) => format!(" · orange ticks: {name}"),
+        Some((name, _)) => tr!(theme.lang, " · orange ticks: {name}", " · 橙色刻度：{name}"),
         None => String::new(),
     };
-    let line1 = format!("Σp = {} · max p = {} · outline: hard{sm_note}", sum_text(c.sum, sim.lab.k), num(c.max));
+    let line1 = tr!(
+        theme.lang,
+        "Σp = {} · max p = {} · outline: hard{sm_note}",
+        "Σp = {} · max p = {} · 轮廓：硬 Top-k{sm_note}",
+        fmt::against_int(c.sum, sim.lab.k),
+        fmt::value(c.max)
+    );
     text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
-    let warns = warnings(sim, snap);
+    let warns = warnings(sim, snap, theme);
     let naive_note = snap
         .rows
         .iter()
         .find(|r| r.label == "naive f32")
         .filter(|r| !r.check.finite)
-        .map(|_| " · naive f32 e^y/Σe^y gives NaN here")
+        .map(|_| theme.t(T::new(" · naive f32 e^y/Σe^y gives NaN here", " · 朴素 f32 e^y/Σe^y 在此给出 NaN")))
         .unwrap_or("");
     let (line2, color) = if warns.is_empty() {
-        (format!("in [0, 1], Σp = k, order kept{naive_note}"), theme.muted())
+        (
+            tr!(theme.lang, "in [0, 1], Σp = k, order kept{naive_note}", "在 [0, 1] 内，Σp = k，顺序保持{naive_note}"),
+            theme.muted(),
+        )
     } else {
         (format!("⚠ {}", warns.join(" · ")), theme.warn())
     };
@@ -358,12 +343,10 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
         ymax = ymax.max(v);
     }
     let (ylo, yhi) = ((ymin - 0.05).max(-0.6), (ymax + 0.05).min(2.6));
-    let frame = Frame { x_labels: 20.0, ..BARS };
-    let mut builder = frame.builder(area, theme);
-    builder.margin_right(theme.px(22.0));
-    let mut chart = builder.build_cartesian_2d(lo..hi, ylo..yhi)?;
+    let frame = Frame { x_labels: 20.0, right: 22.0, ..BARS };
+    let mut chart = frame.chart(area, theme, (lo, hi), (ylo, yhi))?;
     let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks: 5, ..Axes::default() };
-    mesh(&mut chart, theme, axes, &|v| pow10_label(*v), &tick)?;
+    mesh(&mut chart, theme, axes, &fmt::pow10, &fmt::tick)?;
     // Shade the τ where the construction is broken.
     let m = c.log10_tau.len();
     let half = if m > 1 { (hi - lo) / (m - 1) as f64 / 2.0 } else { 0.0 };
@@ -418,11 +401,20 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
     let now = sim.lab.tau.log10().clamp(lo, hi);
     polyline(&chart, &[(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0)))?;
     let title = if sim.lab.annealing_done() {
-        "p against τ · annealing stopped at its floor τ₀·10⁻⁴".to_string()
+        theme
+            .t(T::new("p against τ · annealing stopped at its floor τ₀·10⁻⁴", "p 随 τ 变化 · 退火已停在下限 τ₀·10⁻⁴"))
+            .to_string()
     } else if sim.lab.cfg.anneal < 1.0 {
-        format!("p against τ · play anneals τ ×{} per step", sim.lab.cfg.anneal)
+        tr!(
+            theme.lang,
+            "p against τ · play anneals τ ×{} per step",
+            "p 随 τ 变化 · 播放时每步 τ ×{}",
+            sim.lab.cfg.anneal
+        )
     } else {
-        "p against τ (click to set τ) · red: broken".to_string()
+        theme
+            .t(T::new("p against τ (click to set τ) · red: broken", "p 随 τ 变化（点击设定 τ）· 红色：失效"))
+            .to_string()
     };
     chart_title(area, theme, &title, 11.0)?;
     Ok(PlaneMap::of_chart(&chart))
@@ -433,12 +425,17 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
     let title = if jac.iter().any(|v| v.is_finite()) {
-        format!("∂p/∂x, max |·| {}", num(vmax))
+        tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", fmt::value(vmax))
     } else {
         "∂p/∂x".to_string()
     };
     chart_title(area, theme, &title, 11.0)?;
-    text_px(area, "orange +, blue −", (theme.dpx(8.0), theme.dpx(18.0)), &theme.font_in(10.0, theme.muted()))?;
+    text_px(
+        area,
+        theme.t(T::new("orange +, blue −", "橙色 +，蓝色 −")),
+        (theme.dpx(8.0), theme.dpx(18.0)),
+        &theme.font_in(10.0, theme.muted()),
+    )?;
     let (w, h) = area.dim_in_pixel();
     let top = theme.dpx(34.0);
     let pad = theme.dpx(6.0);
@@ -470,7 +467,11 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     rect_px(area, (x0, top), (x0 + side, top + side), theme.grid().stroke_width(1))?;
     let bad = jac.iter().filter(|v| !v.is_finite()).count();
     if bad > 0 {
-        let msg = if bad == jac.len() { "undefined".to_string() } else { format!("{bad} undefined") };
+        let msg = if bad == jac.len() {
+            theme.t(T::new("undefined", "无定义")).to_string()
+        } else {
+            tr!(theme.lang, "{bad} undefined", "{bad} 无定义")
+        };
         text_px(
             area,
             &msg,
@@ -481,17 +482,44 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     Ok(())
 }
 
+/// The short name of a strip row as drawn: method names stay as they are, descriptions are worded in the
+/// theme's language.
+fn short_name(row: &Row, theme: &Theme) -> &'static str {
+    let t = match row.method {
+        Some(Method::Smooth) => T::new("smooth f", "光滑 f"),
+        Some(Method::GradTopkRecursion) => T::new("recursion", "递推"),
+        Some(Method::SuIterative) => T::new("Su iter.", "Su 迭代"),
+        Some(Method::SeWeighted) => T::new("SE weighted", "SE 加权"),
+        None if row.label == "naive f32" => T::new("naive f32", "朴素 f32"),
+        _ => return row.label,
+    };
+    theme.t(t)
+}
+
+/// The headline description of a construction.
+fn method_label(m: Method, theme: &Theme) -> &'static str {
+    theme.t(match m {
+        Method::Exp => T::new("ThreTopK, f = min(1, eˣ)", "ThreTopK，f = min(1, eˣ)"),
+        Method::Sigmoid => T::new("ThreTopK, f = σ (bisection)", "ThreTopK，f = σ（二分法）"),
+        Method::Smooth => T::new("ThreTopK, smooth f", "ThreTopK，光滑 f"),
+        Method::GradTopk => T::new("GradTopK (stable DP)", "GradTopK（稳定 DP）"),
+        Method::GradTopkRecursion => T::new("GradTopK (post's recursion)", "GradTopK（原文的递推）"),
+        Method::SuIterative => T::new("Su's iterative soft-k-max", "Su 的迭代 soft-k-max"),
+        Method::SeWeighted => T::new("SE weighted softmax", "SE 加权 Softmax"),
+    })
+}
+
 /// A short status of one strip row and whether it is a failure.
-fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
+fn row_status(row: &Row, tol: f64, snap: &Snapshot, theme: &Theme) -> (&'static str, bool) {
     let c = &row.check;
     if !c.finite {
         return ("NaN", true);
     }
     if row.method == Some(Method::GradTopkRecursion) && recursion_failed(snap.recursion_dev) {
-        return ("≠ DP", true);
+        return (theme.t(T::new("≠ DP", "≠ DP")), true);
     }
     if row.method == Some(Method::SeWeighted) && snap.se_artefact {
-        return ("uflow", true);
+        return (theme.t(T::new("uflow", "下溢")), true);
     }
     if c.max > 1.0 + tol {
         return ("> 1", true);
@@ -500,15 +528,15 @@ fn row_status(row: &Row, tol: f64, snap: &Snapshot) -> (&'static str, bool) {
         return ("< 0", true);
     }
     if !c.monotone {
-        return ("order", true);
+        return (theme.t(T::new("order", "顺序")), true);
     }
-    ("ok", false)
+    (theme.t(T::new("ok", "正常")), false)
 }
 
 fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let rows = &snap.rows;
-    chart_title(area, theme, "all methods, items by score", 11.0)?;
+    chart_title(area, theme, theme.t(T::new("all methods, items by score", "全部构造，按分数排序")), 11.0)?;
     let top = theme.dpx(22.0);
     let label_w = theme.dpx(64.0).min(w as i32 * 2 / 5);
     let status_w = theme.dpx(34.0).min(w as i32 / 5);
@@ -532,7 +560,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
         let ya = top + r as i32 * row_h;
         let yb = ya + row_h - 1;
         let is_sel = row.method == Some(selected);
-        let label = if is_sel { format!("▸ {}", row.label) } else { row.label.to_string() };
+        let label = if is_sel { format!("▸ {}", short_name(row, theme)) } else { short_name(row, theme).to_string() };
         let lc = if is_sel { theme.fg() } else { theme.muted() };
         let ymid = (ya + yb) / 2;
         text_px(
@@ -554,7 +582,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
             };
             rect_px(area, (xa, ya), (xb.max(xa), yb), col.filled())?;
         }
-        let (status, bad) = row_status(row, tol, snap);
+        let (status, bad) = row_status(row, tol, snap, theme);
         let sc = if bad { theme.warn() } else { theme.muted() };
         text_px(
             area,

@@ -10,7 +10,8 @@
 //! threshold, the Jacobian, every output against log τ, and all constructions side by side, and it flags where
 //! one fails: values above 1, broken order, the recursion's numerical breakdown, smooth-f ≠ softmax at k = 1,
 //! naive f32 softmax at low τ.
-//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start. Input (a preset, a dragged
+//! Playing multiplies τ by `anneal` per step, down to a floor of 10⁻⁴ of the start (never below 10⁻⁶, the τ
+//! slider's minimum, so that the τ a paused run commits is the one it shows). Input (a preset, a dragged
 //! bar) does not start annealing ([`Panel::plays_on_input`]), so a failure a preset is about stays on screen until
 //! the reader presses Play; the τ slider then follows the annealed τ ([`Panel::follows`]).
 //!
@@ -22,11 +23,12 @@ mod metrics_info;
 pub use dynamics_models::panels::topk::methods;
 pub use dynamics_models::panels::topk::model;
 
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
-use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, X_MAX};
+use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, TAU_MIN, X_MAX};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -34,10 +36,13 @@ use std::rc::Rc;
 pub static PARAMS: [ParamSpec; 9] = [
     ParamSpec {
         key: "method",
-        label: "construction",
+        label: T::new("construction", "构造"),
         unit: "",
-        help: "exp, sigmoid, smooth: thresholds f(x/τ − λ); gradtopk: Z_{k,i}/Z_k by a stable DP; \
-               gradtopk-recursion: the post's unstable recursion; su-iterative, se-weighted: iterated softmaxes.",
+        help: T::new(
+            "exp, sigmoid, smooth: thresholds f(x/τ − λ); gradtopk: Z_{k,i}/Z_k by a stable DP; \
+             gradtopk-recursion: the post's unstable recursion; su-iterative, se-weighted: iterated softmaxes.",
+            "exp、sigmoid、smooth：阈值形式 f(x/τ − λ)；gradtopk：用稳定的 DP 计算 Z_{k,i}/Z_k；gradtopk-recursion：原文中不稳定的递推；su-iterative、se-weighted：迭代的 Softmax。",
+        ),
         kind: Kind::Choice {
             choices: &["exp", "sigmoid", "smooth", "gradtopk", "gradtopk-recursion", "su-iterative", "se-weighted"],
             default: "exp",
@@ -45,58 +50,60 @@ pub static PARAMS: [ParamSpec; 9] = [
     },
     ParamSpec {
         key: "k",
-        label: "k",
+        label: T::new("k", "k"),
         unit: "",
-        help: "How many entries the hard Top-k keeps (clamped to n − 1).",
+        help: T::new("How many entries the hard Top-k keeps (clamped to n − 1).", "硬 Top-k 保留的分量个数（不超过 n − 1）。"),
         kind: Kind::Int { min: 1, max: 31, default: 3 },
     },
     ParamSpec {
         key: "tau",
-        label: "τ (temperature)",
+        label: T::new("τ (temperature)", "τ（温度）"),
         unit: "",
-        help: "The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.",
-        kind: Kind::Float { min: 0.01, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
+        help: T::new("The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.", "输出为 ST_k(x/τ)；τ 越小越接近硬 Top-k。点击退火图可设定 τ。"),
+        // Down to 10⁻⁶ (the theory's design range starts at 0.01): annealing goes to 10⁻⁴ of the start, and a
+        // paused run commits the τ it shows, so the slider and the link must be able to carry it.
+        kind: Kind::Float { min: TAU_MIN, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "x",
-        label: "scores x",
+        label: T::new("scores x", "分数 x"),
         unit: "",
-        help: "Comma-separated scores (up to 32); empty draws n random scores from the seed. Drag the bars.",
+        help: T::new("Comma-separated scores (up to 32); empty draws n random scores from the seed. Drag the bars.", "以逗号分隔的分数（最多 32 个）；留空则由随机种子生成 n 个随机分数。可拖动条形。"),
         kind: Kind::List { min: -X_MAX, max: X_MAX, min_len: 0, max_len: 32, default: &[] },
     },
     ParamSpec {
         key: "n",
-        label: "n (random scores)",
+        label: T::new("n (random scores)", "n（随机分数个数）"),
         unit: "",
-        help: "Number of random scores when x is empty.",
+        help: T::new("Number of random scores when x is empty.", "x 为空时随机分数的个数。"),
         kind: Kind::Int { min: 4, max: 32, default: 8 },
     },
     ParamSpec {
         key: "spread",
-        label: "spread",
+        label: T::new("spread", "散布"),
         unit: "",
-        help: "Standard deviation of the random scores when x is empty.",
+        help: T::new("Standard deviation of the random scores when x is empty.", "x 为空时随机分数的标准差。"),
         kind: Kind::Float { min: 0.1, max: 16.0, default: 2.0, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "iterations",
-        label: "bisection steps",
+        label: T::new("bisection steps", "二分次数"),
         unit: "",
-        help: "Halvings of the sigmoid threshold's bracket (the post uses 20; about 60 reach f64 precision).",
+        help: T::new("Halvings of the sigmoid threshold's bracket (the post uses 20; about 60 reach f64 precision).", "Sigmoid 阈值区间的二分次数（原文用 20 次；约 60 次达到 f64 精度）。"),
         kind: Kind::Int { min: 1, max: 60, default: 20 },
     },
     ParamSpec {
         key: "anneal",
-        label: "anneal (τ factor per step)",
+        label: T::new("anneal (τ factor per step)", "退火（τ 每步的倍数）"),
         unit: "×",
-        help: "Play multiplies τ by this each step, down to 10⁻⁴ of the start; 1 = no annealing.",
+        help: T::new("Play multiplies τ by this each step, down to 10⁻⁴ of the start (at least 10⁻⁶); 1 = no annealing.", "播放时每步把 τ 乘以此数，直到初值的 10⁻⁴（至少 10⁻⁶）；1 表示不退火。"),
         kind: Kind::Float { min: 0.8, max: 1.0, default: 0.97, scale: Scale::Linear, step: 0.001 },
     },
     ParamSpec {
         key: "precision",
-        label: "arithmetic",
+        label: T::new("arithmetic", "运算精度"),
         unit: "",
-        help: "Every construction runs in this floating-point type (f32: every operation rounds to single).",
+        help: T::new("Every construction runs in this floating-point type (f32: every operation rounds to single).", "所有构造都用这种浮点类型计算（f32：每次运算都舍入到单精度）。"),
         kind: Kind::Choice { choices: &["f64", "f32"], default: "f64" },
     },
 ];
@@ -105,19 +112,25 @@ pub static PARAMS: [ParamSpec; 9] = [
 pub static PRESETS: [Preset; 5] = [
     Preset::new(
         "su-exceeds-1",
-        "Su-iterative exceeds 1",
+        T::new("Su-iterative exceeds 1", "Su 迭代构造超过 1"),
         &[("method", "su-iterative"), ("x", "3,2,1,4"), ("k", "3"), ("tau", "1"), ("precision", "f64")],
     )
-    .claim(Claim::new("max", Op::Gt, 1.0, 1, "an output above 1 (1.117)")),
+    .claim(Claim::new("max", Op::Gt, 1.0, 1, T::new("an output above 1 (1.117)", "一个输出超过 1（1.117）"))),
     Preset::new(
         "se-wrong-limit",
-        "SE: wrong τ → 0 limit",
+        T::new("SE: wrong τ → 0 limit", "SE：τ → 0 极限错误"),
         &[("method", "se-weighted"), ("x", "3,2,1,4"), ("k", "2"), ("tau", "0.3"), ("precision", "f64")],
     )
-    .claim(Claim::new("max", Op::Gt, 1.4, 1, "1.46 on the largest score, heading for 1.5 instead of 1")),
+    .claim(Claim::new(
+        "max",
+        Op::Gt,
+        1.4,
+        1,
+        T::new("1.46 on the largest score, heading for 1.5 instead of 1", "最大分数上为 1.46，趋向 1.5 而不是 1"),
+    )),
     Preset::new(
         "recursion-breaks",
-        "recursion breaks at τ = 0.3",
+        T::new("recursion breaks at τ = 0.3", "τ = 0.3 时递推崩溃"),
         &[
             ("method", "gradtopk-recursion"),
             ("x", ""),
@@ -128,16 +141,28 @@ pub static PRESETS: [Preset; 5] = [
             ("precision", "f64"),
         ],
     )
-    .claim(Claim::new("breakdown", Op::Eq, 1.0, 1, "the recursion off from the stable DP (breakdown)")),
+    .claim(Claim::new(
+        "breakdown",
+        Op::Eq,
+        1.0,
+        1,
+        T::new("the recursion off from the stable DP (breakdown)", "递推结果偏离稳定 DP（崩溃）"),
+    )),
     Preset::new(
         "smooth-k1",
-        "smooth f, k = 1 ≠ softmax",
+        T::new("smooth f, k = 1 ≠ softmax", "光滑 f，k = 1 ≠ Softmax"),
         &[("method", "smooth"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "1"), ("precision", "f64")],
     )
-    .claim(Claim::new("max", Op::Lt, 0.64, 1, "a largest output of 0.628 where softmax gives 0.644")),
+    .claim(Claim::new(
+        "max",
+        Op::Lt,
+        0.64,
+        1,
+        T::new("a largest output of 0.628 where softmax gives 0.644", "最大输出为 0.628，而 Softmax 给出 0.644"),
+    )),
     Preset::new(
         "f32-softmax",
-        "f32 softmax at τ = 0.01",
+        T::new("f32 softmax at τ = 0.01", "τ = 0.01 时的 f32 Softmax"),
         &[("method", "exp"), ("x", "3,2,1,4"), ("k", "1"), ("tau", "0.01"), ("precision", "f32")],
     )
     .claim(Claim::new(
@@ -145,12 +170,15 @@ pub static PRESETS: [Preset; 5] = [
         Op::Eq,
         0.0,
         1,
-        "the naive f32 softmax giving NaN while the stable one stays exact",
+        T::new(
+            "the naive f32 softmax giving NaN while the stable one stays exact",
+            "朴素 f32 Softmax 给出 NaN，稳定版本仍然精确",
+        ),
     )),
 ];
 
 /// The metrics reported by `dynamics run`, in order (the first eight are named by issue 4).
-pub static METRICS: [&str; 15] = [
+pub static METRICS: [&str; 16] = [
     "p",
     "sum",
     "max",
@@ -166,6 +194,7 @@ pub static METRICS: [&str; 15] = [
     "k_used",
     "n",
     "naive_f32_ok",
+    "recursion_nan",
 ];
 
 /// Whether the naive f32 softmax `e^y/Σe^y` (shown in the comparison strip when k = 1) is finite at the
@@ -187,8 +216,8 @@ impl Panel for TopkPanel {
     fn id(&self) -> &'static str {
         "topk"
     }
-    fn title(&self) -> &'static str {
-        "Smooth Top-k: temperature and failures"
+    fn title(&self) -> T {
+        T::new("Smooth Top-k: temperature and failures", "光滑 Top-k：温度与失效")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -339,28 +368,37 @@ impl Sim for TopkSim {
         self.lab.is_finite()
     }
 
+    /// A run is `ok` whatever a construction computes (its NaN is the phenomenon shown), so every number here is
+    /// either finite or has no value (`null`) with its reason in a yes/no metric: the selected construction's
+    /// output and what is derived from it have none when it broke down to a non-finite output (`breakdown`), and
+    /// the recursion's deviation from the DP has none when the recursion gave NaN (`recursion_nan`).
     fn metrics(&self) -> Metrics {
         let s = self.snapshot();
+        let num_or_null = |v: f64| if v.is_finite() { Metric::Num(v) } else { Metric::Null };
+        let finite = s.check.finite;
+        let out = |v: f64| if finite { num_or_null(v) } else { Metric::Null };
         let threshold = match s.out.lambda {
-            Some(l) => Metric::Num(l * self.lab.tau),
+            Some(l) => out(l * self.lab.tau),
             None => Metric::Null,
         };
+        let recursion_nan = !s.recursion_dev.is_finite();
         vec![
-            ("p", Metric::List(s.out.p.clone())),
-            ("sum", Metric::Num(s.check.sum)),
-            ("max", Metric::Num(s.check.max)),
-            ("min", Metric::Num(s.check.min)),
+            ("p", if finite { Metric::List(s.out.p.clone()) } else { Metric::Null }),
+            ("sum", out(s.check.sum)),
+            ("max", out(s.check.max)),
+            ("min", out(s.check.min)),
             ("threshold", threshold),
-            ("max_dev_hard", Metric::Num(s.check.max_dev_hard)),
+            ("max_dev_hard", out(s.check.max_dev_hard)),
             ("monotone", Metric::Bool(s.check.monotone)),
             ("tau", Metric::Num(self.lab.tau)),
             ("in_range", Metric::Bool(s.check.in_range)),
             ("breakdown", Metric::Bool(s.breakdown(self.lab.cfg.method))),
-            ("recursion_dev", Metric::Num(s.recursion_dev)),
+            ("recursion_dev", num_or_null(s.recursion_dev)),
             ("annealing_done", Metric::Bool(self.lab.annealing_done())),
             ("k_used", Metric::Int(self.lab.k as i64)),
             ("n", Metric::Int(self.lab.x.len() as i64)),
             ("naive_f32_ok", naive_f32_ok(&s)),
+            ("recursion_nan", Metric::Bool(recursion_nan)),
         ]
     }
 

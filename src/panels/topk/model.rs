@@ -14,8 +14,11 @@ use crate::rng;
 pub const STREAM_SCORES: u64 = 1;
 /// Scores are kept in `[-X_MAX, X_MAX]` (the range of the `x` parameter's entries).
 pub const X_MAX: f64 = 50.0;
-/// Annealing stops at this fraction of the starting temperature.
+/// Annealing stops at this fraction of the starting temperature (but never below [`TAU_MIN`]).
 pub const FLOOR_FRACTION: f64 = 1e-4;
+/// The lowest temperature: the `tau` parameter's minimum and the lowest floor of annealing, so that every τ a run
+/// anneals to is a value the slider, the link and the command line can carry (a paused run commits the τ it shows).
+pub const TAU_MIN: f64 = 1e-6;
 /// The post's recursion counts as broken down once it differs from the stable DP by more than this
 /// (the theory's criterion, §4 "Recursion vs DP").
 pub const RECURSION_FAIL: f64 = 1e-3;
@@ -357,7 +360,7 @@ pub struct Lab {
     pub k: usize,
     /// The current temperature.
     pub tau: f64,
-    /// The temperature at which annealing stops (`FLOOR_FRACTION` of the start).
+    /// The temperature at which annealing stops (`FLOOR_FRACTION` of the start, at least [`TAU_MIN`]).
     pub floor: f64,
     /// Steps taken.
     pub steps: u64,
@@ -374,7 +377,7 @@ impl Lab {
         };
         let k = cfg.k.clamp(1, x.len() - 1);
         let tau = cfg.tau;
-        Lab { floor: tau * FLOOR_FRACTION, tau, x, explicit, k, cfg, steps: 0 }
+        Lab { floor: (tau * FLOOR_FRACTION).max(TAU_MIN), tau, x, explicit, k, cfg, steps: 0 }
     }
 
     /// One annealing step: τ ← max(τ · anneal, floor).
@@ -390,7 +393,8 @@ impl Lab {
 
     /// The state is finite (τ is floored and the scores clamped, so this holds for every valid setting).
     pub fn is_finite(&self) -> bool {
-        self.tau.is_finite() && self.tau > 0.0 && self.x.iter().all(|v| v.is_finite())
+        // Counting (rather than `all`, which stops early) lets the compiler vectorise the check: it runs at every step.
+        self.tau.is_finite() && self.tau > 0.0 && self.x.iter().filter(|v| !v.is_finite()).count() == 0
     }
 
     /// The log₁₀ τ range of the annealing plot: from the floor (or 0.01, whichever is lower) to 10.

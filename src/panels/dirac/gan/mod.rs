@@ -16,6 +16,7 @@ mod metrics_info;
 pub use dynamics_models::panels::dirac::gan::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::math::eig2;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
@@ -26,51 +27,51 @@ use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
 pub static PARAMS: [ParamSpec; 7] = [
     ParamSpec {
         key: "loss",
-        label: "loss",
+        label: T::new("loss", "损失"),
         unit: "",
-        help: "gan: standard; nsgan: non-saturating generator; wgan: Wasserstein; wgan-gp: WGAN with the one-centred penalty γ(|ψ| − 1)².",
+        help: T::new("gan: standard; nsgan: non-saturating generator; wgan: Wasserstein; wgan-gp: WGAN with the one-centred penalty γ(|ψ| − 1)².", "gan：标准 GAN；nsgan：非饱和生成器损失；wgan：Wasserstein 距离；wgan-gp：带以 1 为中心的惩罚 γ(|ψ| − 1)² 的 WGAN。"),
         kind: Kind::Choice { choices: &["gan", "nsgan", "wgan", "wgan-gp"], default: "gan" },
     },
     ParamSpec {
         key: "update",
-        label: "update",
+        label: T::new("update", "更新方式"),
         unit: "",
-        help: "sim: both players step at once; alt: the generator steps first, then the discriminator sees the new θ.",
+        help: T::new("sim: both players step at once; alt: the generator steps first, then the discriminator sees the new θ.", "sim：双方同时更新；alt：生成器先走一步，判别器再看到新的 θ。"),
         kind: Kind::Choice { choices: &["sim", "alt"], default: "sim" },
     },
     ParamSpec {
         key: "h",
-        label: "h (step size)",
+        label: T::new("h (step size)", "h（步长）"),
         unit: "",
-        help: "Gradient step size of both players.",
+        help: T::new("Gradient step size of both players.", "双方共用的梯度步长。"),
         kind: Kind::Float { min: 0.01, max: 2.5, default: 0.2, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "gp",
-        label: "γ (gradient penalty)",
+        label: T::new("γ (gradient penalty)", "γ（梯度惩罚）"),
         unit: "",
-        help: "Penalty weight, 0 = off: zero-centred (γψ²/2 on the discriminator) for gan, nsgan and wgan; one-centred with target norm 1 for wgan-gp.",
+        help: T::new("Penalty weight, 0 = off: zero-centred (γψ²/2 on the discriminator) for gan, nsgan and wgan; one-centred with target norm 1 for wgan-gp.", "惩罚权重，0 表示关闭：gan、nsgan、wgan 用以 0 为中心的惩罚（判别器上加 γψ²/2）；wgan-gp 用以 1 为中心、目标范数为 1 的惩罚。"),
         kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "clip",
-        label: "c (weight clipping)",
+        label: T::new("c (weight clipping)", "c（权重裁剪）"),
         unit: "",
-        help: "WGAN-style weight clipping ψ ← clip(ψ, −c, c) after every step (applied to any loss), 0 = off.",
+        help: T::new("WGAN-style weight clipping ψ ← clip(ψ, −c, c) after every step (applied to any loss), 0 = off.", "WGAN 式权重裁剪：每步之后 ψ ← clip(ψ, −c, c)（对任何损失都生效），0 表示关闭。"),
         kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "theta0",
-        label: "θ₀ (generator start)",
+        label: T::new("θ₀ (generator start)", "θ₀（生成器起点）"),
         unit: "",
-        help: "Initial generator position θ. Click the phase plane to set θ₀ and ψ₀ together.",
+        help: T::new("Initial generator position θ. Click the phase plane to set θ₀ and ψ₀ together.", "生成器的初始位置 θ。点击相平面可同时设定 θ₀ 和 ψ₀。"),
         kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "psi0",
-        label: "ψ₀ (discriminator start)",
+        label: T::new("ψ₀ (discriminator start)", "ψ₀（判别器起点）"),
         unit: "",
-        help: "Initial discriminator slope ψ.",
+        help: T::new("Initial discriminator slope ψ.", "判别器的初始斜率 ψ。"),
         kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
 ];
@@ -79,7 +80,7 @@ pub static PARAMS: [ParamSpec; 7] = [
 pub static PRESETS: [Preset; 5] = [
     Preset::new(
         "gan-sim",
-        "GAN, simultaneous: spirals out",
+        T::new("GAN, simultaneous: spirals out", "GAN，同时更新：螺旋发散"),
         &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
     )
     .claim(Claim::new(
@@ -87,11 +88,14 @@ pub static PRESETS: [Preset; 5] = [
         Op::Gt,
         2.0,
         400,
-        "the distance to the equilibrium growing from 1.41 past 2: simultaneous steps spiral out",
+        T::new(
+            "the distance to the equilibrium growing from 1.41 past 2: simultaneous steps spiral out",
+            "到平衡点的距离从 1.41 增长到超过 2：同时更新会螺旋发散",
+        ),
     )),
     Preset::new(
         "wgan-alt",
-        "WGAN, alternating: orbits",
+        T::new("WGAN, alternating: orbits", "WGAN，交替更新：周期轨道"),
         &[("loss", "wgan"), ("update", "alt"), ("h", "0.2"), ("gp", "0"), ("clip", "0")],
     )
     .claim(Claim::new(
@@ -99,11 +103,14 @@ pub static PRESETS: [Preset; 5] = [
         Op::Lt,
         -1.0,
         400,
-        "θ swinging past −1 on a closed orbit while Q stays 1.8: alternating steps orbit forever",
+        T::new(
+            "θ swinging past −1 on a closed orbit while Q stays 1.8: alternating steps orbit forever",
+            "θ 沿闭合轨道摆过 −1，而 Q 保持 1.8：交替更新永远绕圈",
+        ),
     )),
     Preset::new(
         "gan-penalty",
-        "GAN + penalty 1 (critical)",
+        T::new("GAN + penalty 1 (critical)", "GAN + 惩罚 1（临界）"),
         &[("loss", "gan"), ("update", "sim"), ("h", "0.2"), ("gp", "1"), ("clip", "0")],
     )
     .claim(Claim::new(
@@ -111,11 +118,14 @@ pub static PRESETS: [Preset; 5] = [
         Op::Lt,
         1e-3,
         200,
-        "the distance falling below 10⁻³: the penalty makes the equilibrium attract",
+        T::new(
+            "the distance falling below 10⁻³: the penalty makes the equilibrium attract",
+            "距离降到 10⁻³ 以下：惩罚项让平衡点变得吸引",
+        ),
     )),
     Preset::new(
         "wgan-clip",
-        "WGAN, clipping 1",
+        T::new("WGAN, clipping 1", "WGAN，裁剪 1"),
         &[("loss", "wgan"), ("update", "sim"), ("h", "0.2"), ("gp", "0"), ("clip", "1")],
     )
     .claim(Claim::at(
@@ -123,11 +133,14 @@ pub static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.9,
         2000,
-        "the distance still about 1 at step 2000: clipping does not converge",
+        T::new(
+            "the distance still about 1 at step 2000: clipping does not converge",
+            "第 2000 步距离仍约为 1：裁剪不能收敛",
+        ),
     )),
     Preset::new(
         "wgan-gp",
-        "WGAN-GP (γ 0.7)",
+        T::new("WGAN-GP (γ 0.7)", "WGAN-GP（γ 0.7）"),
         &[("loss", "wgan-gp"), ("update", "sim"), ("h", "0.2"), ("gp", "0.7"), ("clip", "0")],
     )
     .claim(Claim::at(
@@ -135,7 +148,10 @@ pub static PRESETS: [Preset; 5] = [
         Op::Gt,
         1.5,
         1000,
-        "the distance still about 1.8 at step 1000: WGAN-GP does not converge",
+        T::new(
+            "the distance still about 1.8 at step 1000: WGAN-GP does not converge",
+            "第 1000 步距离仍约为 1.8：WGAN-GP 不能收敛",
+        ),
     )),
 ];
 
@@ -162,8 +178,8 @@ impl Panel for DiracGanPanel {
     fn id(&self) -> &'static str {
         "dirac-gan"
     }
-    fn title(&self) -> &'static str {
-        "Dirac-GAN: (θ, ψ) phase plane"
+    fn title(&self) -> T {
+        T::new("Dirac-GAN: (θ, ψ) phase plane", "Dirac-GAN：(θ, ψ) 相平面")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -255,8 +271,7 @@ impl GanSim {
 
 impl Sim for GanSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, (self.model.theta, self.model.psi));
+        self.model.step_recorded(&mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

@@ -5,10 +5,16 @@
 
 use super::model::{FixedCurve, FixedKind, FixedPoint, Optimizer};
 use super::IgnSim;
-use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
+use crate::i18n::T;
+use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
-use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
+use crate::plot::chart::{x_mesh, Axes, Frame};
+use crate::plot::draw::{
+    circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px, triangles,
+};
+use crate::plot::fmt::{self, tick};
 use crate::plot::{is_wide, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -116,41 +122,67 @@ fn bg_fill(theme: &Theme) -> ShapeStyle {
 }
 
 /// The name of a fixed point: the ideal point and the identity are named, others by their slope.
-fn point_name(sim: &IgnSim, p: &FixedPoint) -> &'static str {
+fn point_name(sim: &IgnSim, p: &FixedPoint, theme: &Theme) -> &'static str {
     let x0 = sim.model.cfg.problem.x0;
     if p.a == 0.0 && p.b == x0 {
-        "ideal"
+        theme.t(T::new("ideal", "理想点"))
     } else if p.a == 1.0 && p.b == 0.0 {
-        "identity"
+        theme.t(T::new("identity", "恒等映射"))
     } else if p.a > 1.0 && p.kind.is_stable() {
-        "expanding"
+        theme.t(T::new("expanding", "扩张"))
     } else {
         ""
     }
 }
 
+/// The kind of a fixed point in words.
+fn kind_name(k: FixedKind, theme: &Theme) -> &'static str {
+    theme.t(match k {
+        FixedKind::StableNode => T::new("stable node", "稳定结点"),
+        FixedKind::StableSpiral => T::new("stable spiral", "稳定焦点"),
+        FixedKind::Saddle => T::new("saddle", "鞍点"),
+        FixedKind::Unstable => T::new("unstable", "不稳定"),
+        FixedKind::Centre => T::new("centre", "中心"),
+        FixedKind::Degenerate => T::new("degenerate", "退化"),
+    })
+}
+
 /// The Hopf readout, long and short.
-fn hopf_text(sim: &IgnSim) -> (String, String) {
+fn hopf_text(sim: &IgnSim, theme: &Theme) -> (String, String) {
     let p = &sim.model.cfg.problem;
     let lt = p.lambda.tight;
     match sim.hopf {
         Some(t) => {
-            let side = if lt < t { "below: ideal stable" } else { "above: ideal spirals out" };
+            let side = if lt < t {
+                theme.t(T::new("below: ideal stable", "之下：理想点稳定"))
+            } else {
+                theme.t(T::new("above: ideal spirals out", "之上：理想点螺旋发散"))
+            };
             (
-                format!("Hopf threshold λt* = {}; λt = {} is {}", short(t), short(lt), side),
-                format!("λt* = {}; {}", short(t), side),
+                tr!(
+                    theme.lang,
+                    "Hopf threshold λt* = {}; λt = {} is {}",
+                    "Hopf 阈值 λt* = {}；λt = {} 在其{}",
+                    fmt::hundredths(t),
+                    fmt::hundredths(lt),
+                    side
+                ),
+                format!("λt* = {}; {}", fmt::hundredths(t), side),
             )
         }
         None => {
             let x0 = p.x0;
             let why = if x0 * (x0 - p.mom.m1) <= 0.0 {
-                "tightness only adds damping"
+                theme.t(T::new("tightness only adds damping", "紧致项只增加阻尼"))
             } else if p.lambda.rec * p.lambda.idem * p.mom.dist2_to(x0) <= 0.0 {
-                "det J = 0 (λrec or λidem is 0)"
+                theme.t(T::new("det J = 0 (λrec or λidem is 0)", "det J = 0（λrec 或 λidem 为 0）"))
             } else {
-                "ideal unstable for every λt"
+                theme.t(T::new("ideal unstable for every λt", "对任何 λt 理想点都不稳定"))
             };
-            (format!("no Hopf threshold: {why}"), format!("no λt*: {why}"))
+            (
+                tr!(theme.lang, "no Hopf threshold: {why}", "无 Hopf 阈值：{why}"),
+                tr!(theme.lang, "no λt*: {why}", "无 λt*：{why}"),
+            )
         }
     }
 }
@@ -171,13 +203,23 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     // Headline: coefficients, optimiser and rate; then the Hopf readout.
     let opt = match cfg.optimizer {
         Optimizer::Gd => match sim.rate {
-            Some(rho) => format!("GD h = {}: ×{rho:.4}/step near ideal", short(cfg.h)),
-            None => format!("GD h = {}", short(cfg.h)),
+            Some(rho) => tr!(
+                theme.lang,
+                "GD h = {}: ×{rho:.4}/step near ideal",
+                "GD h = {}：理想点附近每步 ×{rho:.4}",
+                fmt::hundredths(cfg.h)
+            ),
+            None => tr!(theme.lang, "GD h = {}", "GD h = {}", fmt::hundredths(cfg.h)),
         },
-        Optimizer::Adam => format!("Adam h = {}", short(cfg.h)),
+        Optimizer::Adam => tr!(theme.lang, "Adam h = {}", "Adam h = {}", fmt::hundredths(cfg.h)),
     };
-    let sampled = if cfg.sampled { format!(", batch {}", cfg.batch) } else { String::new() };
-    let coeffs = format!("λ = ({}, {}, {})", short(p.lambda.rec), short(p.lambda.idem), short(p.lambda.tight));
+    let sampled = if cfg.sampled { tr!(theme.lang, ", batch {}", "，批次 {}", cfg.batch) } else { String::new() };
+    let coeffs = format!(
+        "λ = ({}, {}, {})",
+        fmt::hundredths(p.lambda.rec),
+        fmt::hundredths(p.lambda.idem),
+        fmt::hundredths(p.lambda.tight)
+    );
     let hs = theme.font(12.5);
     let max_w = w.saturating_sub(theme.px(12.0));
     let ((a0, a1), (b0, b1)) = view(sim);
@@ -185,7 +227,13 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     let off = !((a0..=a1).contains(&ma) && (b0..=b1).contains(&mb));
     if off {
         // The run has left the plane (it is diverging): say where it is.
-        let t = format!("running away: (a, b) = ({}, {})", short(ma), short(mb));
+        let t = tr!(
+            theme.lang,
+            "running away: (a, b) = ({}, {})",
+            "正在发散：(a, b) = ({}, {})",
+            fmt::hundredths(ma),
+            fmt::hundredths(mb)
+        );
         text_px(&head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
     } else {
         let l1 = fitting(
@@ -196,20 +244,18 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
         );
         text_px(&head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs)?;
     }
-    let (hl, hsh) = hopf_text(sim);
+    let (hl, hsh) = hopf_text(sim, theme);
     let hcol = if sim.hopf.is_some_and(|t| p.lambda.tight >= t) { theme.warn() } else { theme.fg() };
     let hstyle = theme.font_in(11.5, hcol);
     let l2 = fitting(&head, &[hl, hsh], &hstyle, max_w);
     text_px(&head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
 
     // The plane.
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(4.0))
-        .x_label_area_size(theme.px(30.0))
-        .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(a0..a1, b0..b1)?;
-    mesh(&mut chart, theme, "a (slope of f)", "b (offset of f)", &tick, &tick, (7, 6))?;
+    let frame = Frame { top: 4.0, margin: 8.0, x_labels: 30.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1))?;
+    let axes =
+        (theme.t(T::new("a (slope of f)", "a（f 的斜率）")), theme.t(T::new("b (offset of f)", "b（f 的截距）")));
+    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6))?;
     vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
 
     // Curves of fixed points (degenerate coefficients).
@@ -251,7 +297,12 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     if inside(ia, ib) && !zoomed {
         let c = to_px(ia, ib);
         circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))?;
-        text_px(&root, "ideal", (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)), &theme.font(11.0))?;
+        text_px(
+            &root,
+            theme.t(T::new("ideal", "理想点")),
+            (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)),
+            &theme.font(11.0),
+        )?;
     }
     if inside(ia, ib) && zoomed {
         let c = to_px(ia, ib);
@@ -260,8 +311,13 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     if inside(1.0, 0.0) && !zoomed {
         let c = to_px(1.0, 0.0);
         let st = theme.font(11.0);
-        let (tw, _) = root.estimate_text_size("identity", &st).unwrap_or((0, 0));
-        text_px(&root, "identity", (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)), &st)?;
+        let (tw, _) = root.estimate_text_size(theme.t(T::new("identity", "恒等映射")), &st).unwrap_or((0, 0));
+        text_px(
+            &root,
+            theme.t(T::new("identity", "恒等映射")),
+            (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)),
+            &st,
+        )?;
     }
     for fp in &sim.fixed.points {
         if inside(fp.a, fp.b) {
@@ -279,13 +335,19 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
         let y = theme.dpx(4.0) + (line * i as u32) as i32;
         let c = (theme.dpx(14.0), y + theme.dpx(6.0));
         marker(&list_area, theme, c, fp.kind)?;
-        let name = point_name(sim, fp);
-        let pos = format!("({}, {})", short(fp.a), short(fp.b));
+        let name = point_name(sim, fp, theme);
+        let pos = format!("({}, {})", fmt::hundredths(fp.a), fmt::hundredths(fp.b));
         let eig = eig_text(&fp.eig);
         let texts = [
-            format!("{name}{}{pos}: {}, λ = {eig}", if name.is_empty() { "" } else { " " }, fp.kind.name()),
-            format!("{pos} {}: {eig}", fp.kind.name()),
-            format!("{pos} {}", fp.kind.name()),
+            tr!(
+                theme.lang,
+                "{name}{}{pos}: {}, λ = {eig}",
+                "{name}{}{pos}：{}，λ = {eig}",
+                if name.is_empty() { "" } else { " " },
+                kind_name(fp.kind, theme)
+            ),
+            tr!(theme.lang, "{pos} {}: {eig}", "{pos} {}：{eig}", kind_name(fp.kind, theme)),
+            format!("{pos} {}", kind_name(fp.kind, theme)),
         ];
         let t = fitting(&list_area, &texts, &fs, lw);
         text_px(&list_area, &t, (theme.dpx(24.0), y), &fs)?;
@@ -293,9 +355,9 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     if !sim.fixed.curves.is_empty() || sim.fixed.all_fixed {
         let y = theme.dpx(4.0) + (line * listed.len() as u32) as i32;
         let t = if sim.fixed.all_fixed {
-            "all three λ are 0: every point is fixed"
+            theme.t(T::new("all three λ are 0: every point is fixed", "三个 λ 都为 0：每个点都是不动点"))
         } else {
-            "grey line: a whole curve of fixed points"
+            theme.t(T::new("grey line: a whole curve of fixed points", "灰线：一整条不动点曲线"))
         };
         text_px(&list_area, t, (theme.dpx(24.0), y), &fs)?;
     }
@@ -343,23 +405,9 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     }
     let peak_noise = normal_pdf(m, m, s);
     let top = 1.25 * peak_noise;
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(24.0))
-        .x_label_area_size(theme.px(26.0))
-        .y_label_area_size(theme.px(12.0))
-        .build_cartesian_2d(lo..hi, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .disable_y_axis()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(6)
-        .x_label_formatter(&tick)
-        .draw()?;
+    let frame = Frame { top: 24.0, margin: 8.0, x_labels: 26.0, y_labels: 12.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (lo, hi), (0.0, top))?;
+    x_mesh(&mut chart, theme, Axes { x_ticks: 6, label_size: 10.0, ..Axes::PLAIN }, &tick)?;
     const N: usize = 240;
     let xs: Vec<f64> = (0..=N).map(|i| lo + (hi - lo) * i as f64 / N as f64).collect();
     // Noise density, filled.
@@ -401,11 +449,16 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     if (1.0 - a).abs() > 1e-9 {
         let ys = b / (1.0 - a);
         if (lo..=hi).contains(&ys) {
-            chart.draw_series([TriangleMarker::new((ys, 0.0), theme.px(4.0), en.filled())])?;
+            triangles(&chart, &[(ys, 0.0)], theme.px(4.0), en.filled())?;
         }
     }
     // The key as a row of coloured words (a legend box would cover the densities).
-    let key = [("data x₀", data), ("noise z", noise), ("f(z)", gen), ("energy (f(y) − y)²", en)];
+    let key = [
+        (theme.t(T::new("data x₀", "数据 x₀")), data),
+        (theme.t(T::new("noise z", "噪声 z")), noise),
+        ("f(z)", gen),
+        (theme.t(T::new("energy (f(y) − y)²", "能量 (f(y) − y)²")), en),
+    ];
     let mut x = theme.dpx(8.0);
     for (label, col) in key {
         let st = theme.font_in(11.5, col);
@@ -440,15 +493,10 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let vals: Vec<f64> = vals.into_iter().map(|v| v.min(cap)).collect();
     let ((l0, l1), ny) = log10_range(&vals, 1e-12, (1e-3, 10.0));
     let lg = |v: f64| v.log10().clamp(l0, l1);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(24.0))
-        // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
-        .margin_right(theme.px(16.0))
-        .x_label_area_size(theme.px(28.0))
-        .y_label_area_size(theme.px(46.0))
-        .build_cartesian_2d(0.0..n1, l0..l1)?;
-    mesh(&mut chart, theme, "step", "", &tick, &pow10_tick, (5, ny))?;
+    // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
+    let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     if let Some(rho) = sim.rate {
         let pts = rate_line(sim.d0, rho, n1, l0, l1);
         if !pts.is_empty() {
@@ -460,11 +508,17 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.8)))?;
     let (fg, c0) = (theme.fg(), theme.series(0));
     let s = |t: &str, c: RGBColor| (t.to_string(), c);
-    let mut long = vec![s("distance", c0), s(" to the ideal point (0, x₀), log scale", fg)];
-    let mut short_ = vec![s("distance", c0), s(" to (0, x₀), log", fg)];
+    let mut long = vec![
+        s(theme.t(T::new("distance", "距离")), c0),
+        s(theme.t(T::new(" to the ideal point (0, x₀), log scale", "到理想点 (0, x₀)，对数坐标")), fg),
+    ];
+    let mut short_ = vec![
+        s(theme.t(T::new("distance", "距离")), c0),
+        s(theme.t(T::new(" to (0, x₀), log", "到 (0, x₀)，对数")), fg),
+    ];
     if sim.rate.is_some() {
-        long.push(s("; dashed: linearised d₀ρⁿ", fg));
-        short_.push(s("; dashed: d₀ρⁿ", fg));
+        long.push(s(theme.t(T::new("; dashed: linearised d₀ρⁿ", "；虚线：线性化的 d₀ρⁿ")), fg));
+        short_.push(s(theme.t(T::new("; dashed: d₀ρⁿ", "；虚线：d₀ρⁿ")), fg));
     }
     let (w, _) = area.dim_in_pixel();
     key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_])?;

@@ -18,6 +18,7 @@ mod metrics_info;
 pub use dynamics_models::panels::dirac::ign::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::math::{eig2, spectral_radius};
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
@@ -29,93 +30,93 @@ use nalgebra::Matrix2;
 pub static PARAMS: [ParamSpec; 13] = [
     ParamSpec {
         key: "lambda_rec",
-        label: "λ_rec (reconstruction)",
+        label: T::new("λ_rec (reconstruction)", "λ_rec（重构）"),
         unit: "",
-        help: "Weight of L_rec = (f(x₀) − x₀)²: real data should be a fixed point of f.",
+        help: T::new("Weight of L_rec = (f(x₀) − x₀)²: real data should be a fixed point of f.", "L_rec = (f(x₀) − x₀)² 的权重：真实数据应是 f 的不动点。"),
         kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "lambda_idem",
-        label: "λ_idem (idempotence)",
+        label: T::new("λ_idem (idempotence)", "λ_idem（幂等）"),
         unit: "",
-        help: "Weight of L_idem = E(f(f(z)) − f(z))², gradient through the inner f only (the generator loss).",
+        help: T::new("Weight of L_idem = E(f(f(z)) − f(z))², gradient through the inner f only (the generator loss).", "L_idem = E(f(f(z)) − f(z))² 的权重，梯度只经过内层的 f（生成器损失）。"),
         kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "lambda_tight",
-        label: "λ_tight (tightness)",
+        label: T::new("λ_tight (tightness)", "λ_tight（紧致）"),
         unit: "",
-        help: "Weight of L_tight = −E(f(y) − y)² at y = f(z) detached, gradient through the outer f only (the discriminator loss).",
+        help: T::new("Weight of L_tight = −E(f(y) − y)² at y = f(z) detached, gradient through the outer f only (the discriminator loss).", "L_tight = −E(f(y) − y)² 的权重，y = f(z) 不传梯度，梯度只经过外层的 f（判别器损失）。"),
         kind: Kind::Float { min: 0.0, max: 5.0, default: 0.1, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "x0",
-        label: "x₀ (data point)",
+        label: T::new("x₀ (data point)", "x₀（数据点）"),
         unit: "",
-        help: "The single real data point.",
+        help: T::new("The single real data point.", "唯一的真实数据点。"),
         kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "z_mean",
-        label: "noise mean",
+        label: T::new("noise mean", "噪声均值"),
         unit: "",
-        help: "Mean of the Gaussian noise z fed to the generator.",
+        help: T::new("Mean of the Gaussian noise z fed to the generator.", "输入生成器的高斯噪声 z 的均值。"),
         kind: Kind::Float { min: -2.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "z_std",
-        label: "noise std",
+        label: T::new("noise std", "噪声标准差"),
         unit: "",
-        help: "Standard deviation of the noise z.",
+        help: T::new("Standard deviation of the noise z.", "噪声 z 的标准差。"),
         kind: Kind::Float { min: 0.1, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "h",
-        label: "h (step size)",
+        label: T::new("h (step size)", "h（步长）"),
         unit: "",
-        help: "Learning rate of gradient descent or Adam.",
+        help: T::new("Learning rate of gradient descent or Adam.", "梯度下降或 Adam 的学习率。"),
         kind: Kind::Float { min: 0.001, max: 0.2, default: 0.01, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "a0",
-        label: "a₀ (start slope)",
+        label: T::new("a₀ (start slope)", "a₀（初始斜率）"),
         unit: "",
-        help: "Initial slope of f(x) = a x + b. Click the phase plane to set a₀ and b₀ together.",
+        help: T::new("Initial slope of f(x) = a x + b. Click the phase plane to set a₀ and b₀ together.", "f(x) = a x + b 的初始斜率。点击相平面可同时设定 a₀ 和 b₀。"),
         kind: Kind::Float { min: -2.0, max: 3.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "b0",
-        label: "b₀ (start offset)",
+        label: T::new("b₀ (start offset)", "b₀（初始截距）"),
         unit: "",
-        help: "Initial offset of f(x) = a x + b.",
+        help: T::new("Initial offset of f(x) = a x + b.", "f(x) = a x + b 的初始截距。"),
         kind: Kind::Float { min: -4.0, max: 4.0, default: 1.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "clamp",
-        label: "tightness clamp",
+        label: T::new("tightness clamp", "紧致损失截断"),
         unit: "",
-        help: "Clamp L_tight as tanh(L_tight/(1.5 R))·1.5 R with R = E(f(z) − z)² detached (from re-implementations).",
+        help: T::new("Clamp L_tight as tanh(L_tight/(1.5 R))·1.5 R with R = E(f(z) − z)² detached (from re-implementations).", "把 L_tight 截断为 tanh(L_tight/(1.5 R))·1.5 R，其中 R = E(f(z) − z)² 不传梯度（来自复现代码）。"),
         kind: Kind::Bool { default: false },
     },
     ParamSpec {
         key: "gradient",
-        label: "gradient",
+        label: T::new("gradient", "梯度"),
         unit: "",
-        help: "expected: exact expectation over z; sampled: the moments of a fresh minibatch of z each step.",
+        help: T::new("expected: exact expectation over z; sampled: the moments of a fresh minibatch of z each step.", "expected：对 z 取精确期望；sampled：每步用一个新的 z 小批次的矩。"),
         kind: Kind::Choice { choices: &["expected", "sampled"], default: "expected" },
     },
     ParamSpec {
         key: "batch",
-        label: "batch size",
+        label: T::new("batch size", "批次大小"),
         unit: "",
-        help: "Noise samples per step in sampled mode.",
+        help: T::new("Noise samples per step in sampled mode.", "sampled 模式下每步的噪声样本数。"),
         kind: Kind::Int { min: 2, max: 1024, default: 64 },
     },
     ParamSpec {
         key: "optimizer",
-        label: "optimiser",
+        label: T::new("optimiser", "优化器"),
         unit: "",
-        help: "gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.",
+        help: T::new("gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.", "gd：普通梯度下降；adam：与复现代码一样，β 为 (0.5, 0.999) 的 Adam。"),
         kind: Kind::Choice { choices: &["gd", "adam"], default: "gd" },
     },
 ];
@@ -124,20 +125,33 @@ pub static PARAMS: [ParamSpec; 13] = [
 /// threshold λ_t* = 3 of the default data and noise, started next to the ideal point so that the outward
 /// spiral is visible before the run diverges.
 pub static PRESETS: [Preset; 3] = [
-    Preset::new("paper", "paper (1, 1, 0.1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")])
-        .claim(Claim::new(
-            "dist_to_ideal",
-            Op::Lt,
-            1e-3,
-            500,
-            "the distance to the ideal point (0, 1) falling below 10⁻³",
-        )),
-    Preset::new("post", "post (1, 1, 1)", &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")]).claim(
-        Claim::new("dist_to_ideal", Op::Lt, 1e-3, 600, "the distance to the ideal point (0, 1) falling below 10⁻³"),
-    ),
+    Preset::new(
+        "paper",
+        T::new("paper (1, 1, 0.1)", "论文 (1, 1, 0.1)"),
+        &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "0.1")],
+    )
+    .claim(Claim::new(
+        "dist_to_ideal",
+        Op::Lt,
+        1e-3,
+        500,
+        T::new("the distance to the ideal point (0, 1) falling below 10⁻³", "到理想点 (0, 1) 的距离降到 10⁻³ 以下"),
+    )),
+    Preset::new(
+        "post",
+        T::new("post (1, 1, 1)", "原文 (1, 1, 1)"),
+        &[("lambda_rec", "1"), ("lambda_idem", "1"), ("lambda_tight", "1")],
+    )
+    .claim(Claim::new(
+        "dist_to_ideal",
+        Op::Lt,
+        1e-3,
+        600,
+        T::new("the distance to the ideal point (0, 1) falling below 10⁻³", "到理想点 (0, 1) 的距离降到 10⁻³ 以下"),
+    )),
     Preset::new(
         "too-tight",
-        "too tight (1, 1, 3.1)",
+        T::new("too tight (1, 1, 3.1)", "过紧 (1, 1, 3.1)"),
         &[
             ("lambda_rec", "1"),
             ("lambda_idem", "1"),
@@ -154,7 +168,10 @@ pub static PRESETS: [Preset; 3] = [
         Op::Gt,
         0.2,
         1000,
-        "the run spiralling away from the ideal point (distance past 0.2, from 0.03)",
+        T::new(
+            "the run spiralling away from the ideal point (distance past 0.2, from 0.03)",
+            "轨迹螺旋远离理想点（距离从 0.03 增到超过 0.2）",
+        ),
     )),
 ];
 
@@ -191,8 +208,8 @@ impl Panel for DiracIgnPanel {
     fn id(&self) -> &'static str {
         "dirac-ign"
     }
-    fn title(&self) -> &'static str {
-        "Dirac-IGN: (a, b) phase plane of f(x) = a x + b"
+    fn title(&self) -> T {
+        T::new("Dirac-IGN: (a, b) phase plane of f(x) = a x + b", "Dirac-IGN：f(x) = a x + b 的 (a, b) 相平面")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -313,8 +330,7 @@ impl IgnSim {
 
 impl Sim for IgnSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, (self.model.a, self.model.b));
+        self.model.step_recorded(&mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

@@ -7,9 +7,14 @@
 
 use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
-use crate::panels::flatnce::draw::{blend, num, pow10, text, LogFloor};
-use crate::plot::draw::{dashed_line, dots, polyline, text_at};
+use crate::i18n::T;
+use crate::panels::flatnce::draw::{blend, text};
+use crate::plot::axis::{decade_ticks, LogFloor};
+use crate::plot::chart::{mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, dots_right, polyline, polyline_right, text_at};
+use crate::plot::fmt::{self, pct};
 use crate::plot::{is_wide, legend, Area, Corner, DrawResult, Theme};
+use crate::tr;
 use plotters::prelude::*;
 
 /// Colours: InfoNCE f64, InfoNCE f32, FlatNCE (both precisions).
@@ -26,7 +31,7 @@ pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let (head, body) = area.split_vertically(head_h);
     headline(&head, sim, theme, wide)?;
     let (bw, bh) = body.dim_in_pixel();
-    let lines = readout_lines(sim);
+    let lines = readout_lines(sim, theme);
     let read_h = (theme.px(15.0) * lines.len() as u32 + theme.px(10.0)).min(bh / 3);
     if wide {
         let (main, side) = body.split_horizontally((bw as f64 * 0.6) as u32);
@@ -49,19 +54,39 @@ pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
 fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResult {
     let p = &sim.probe;
     let (a, b) = if !p.st_is_max {
-        ("a negative outscores the positive:".to_string(), "no staircase, no dominant positive".to_string())
+        (
+            theme.t(T::new("a negative outscores the positive:", "某个负样本的分数超过正样本：")).to_string(),
+            theme.t(T::new("no staircase, no dominant positive", "无阶梯，正样本不占优")).to_string(),
+        )
     } else if p.info_loss32 == 0.0 {
         (
-            format!("ξ = {} < ½ ulp(s_t) = {}:", num(p.xi, 2), num(p.ulp / 2.0, 2)),
-            "f32 InfoNCE loss is exactly 0 and its g_t is 0".to_string(),
+            tr!(
+                theme.lang,
+                "ξ = {} < ½ ulp(s_t) = {}:",
+                "ξ = {} < ½ ulp(s_t) = {}：",
+                fmt::sig(p.xi, 2),
+                fmt::sig(p.ulp / 2.0, 2)
+            ),
+            theme
+                .t(T::new("f32 InfoNCE loss is exactly 0 and its g_t is 0", "f32 InfoNCE 损失恰为 0，其 g_t 也为 0"))
+                .to_string(),
         )
     } else if p.xi < 1e3 * p.ulp {
         (
-            format!("ξ = {} ≈ {:.1} ulp(s_t):", num(p.xi, 2), p.xi / p.ulp),
-            format!("f32 loss = {} ulp, g_t off by {}", p.loss32_ulps().round(), pct(p.gt_rel_err)),
+            tr!(theme.lang, "ξ = {} ≈ {:.1} ulp(s_t):", "ξ = {} ≈ {:.1} ulp(s_t)：", fmt::sig(p.xi, 2), p.xi / p.ulp),
+            tr!(
+                theme.lang,
+                "f32 loss = {} ulp, g_t off by {}",
+                "f32 损失 = {} ulp，g_t 偏差 {}",
+                p.loss32_ulps().round(),
+                pct(p.gt_rel_err)
+            ),
         )
     } else {
-        (format!("ξ = {} ≫ ulp(s_t):", num(p.xi, 2)), format!("f32 g_t off by only {}", pct(p.gt_rel_err)))
+        (
+            tr!(theme.lang, "ξ = {} ≫ ulp(s_t):", "ξ = {} ≫ ulp(s_t)：", fmt::sig(p.xi, 2)),
+            tr!(theme.lang, "f32 g_t off by only {}", "f32 的 g_t 仅偏差 {}", pct(p.gt_rel_err)),
+        )
     };
     let font = theme.font(13.0);
     if wide {
@@ -72,44 +97,59 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
     }
 }
 
-/// A relative error as a percentage with sensible digits.
-fn pct(v: f64) -> String {
-    if !v.is_finite() {
-        "–".to_string()
-    } else if v >= 0.995 {
-        format!("{:.0}%", v * 100.0)
-    } else if v >= 0.01 {
-        format!("{:.1}%", v * 100.0)
-    } else {
-        num(v, 2)
-    }
-}
-
 /// The readout lines of the current setting.
-fn readout_lines(sim: &FpSim) -> Vec<String> {
+fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<String> {
     let p = &sim.probe;
     let mut v = vec![
-        format!("s_t = {} · ulp(s_t) = {} · ξ = {}", num(p.s_t as f64, 4), num(p.ulp, 3), num(p.xi, 3)),
-        format!("InfoNCE f32: {} ({:.0} ulp) · f64: {}", num(p.info_loss32, 3), p.loss32_ulps(), num(p.info_loss64, 3)),
-        format!("g_t f32: {} · exact: {} · error {}", num(p.gt32, 3), num(p.gt_exact, 3), pct(p.gt_rel_err)),
-        format!("FlatNCE f32: {} · f64: {} · g_t = −1 exactly", num(p.flat_loss32, 5), num(p.flat_loss64, 5)),
-        format!("cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}", cos_text(p.info_cos32v64), cos_text(p.flat_cos32v64)),
+        tr!(
+            theme.lang,
+            "s_t = {} · ulp(s_t) = {} · ξ = {}",
+            "s_t = {} · ulp(s_t) = {} · ξ = {}",
+            fmt::sig(p.s_t as f64, 4),
+            fmt::sig(p.ulp, 3),
+            fmt::sig(p.xi, 3)
+        ),
+        tr!(
+            theme.lang,
+            "InfoNCE f32: {} ({:.0} ulp) · f64: {}",
+            "InfoNCE f32：{}（{:.0} ulp）· f64：{}",
+            fmt::sig(p.info_loss32, 3),
+            p.loss32_ulps(),
+            fmt::sig(p.info_loss64, 3)
+        ),
+        tr!(
+            theme.lang,
+            "g_t f32: {} · exact: {} · error {}",
+            "g_t f32：{} · 精确值：{} · 误差 {}",
+            fmt::sig(p.gt32, 3),
+            fmt::sig(p.gt_exact, 3),
+            pct(p.gt_rel_err)
+        ),
+        tr!(
+            theme.lang,
+            "FlatNCE f32: {} · f64: {} · g_t = −1 exactly",
+            "FlatNCE f32：{} · f64：{} · g_t 恰为 −1",
+            fmt::sig(p.flat_loss32, 5),
+            fmt::sig(p.flat_loss64, 5)
+        ),
+        tr!(
+            theme.lang,
+            "cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}",
+            "cos(Jᵀg₃₂, Jᵀg₆₄)：InfoNCE {} · FlatNCE {}",
+            fmt::near_one(p.info_cos32v64),
+            fmt::near_one(p.flat_cos32v64)
+        ),
     ];
     if sim.sweeping {
-        v.push(format!("sweeping Δ = {:.3} (slider: {:.3})", sim.gap, sim.cfg.gap));
+        v.push(tr!(
+            theme.lang,
+            "sweeping Δ = {:.3} (slider: {:.3})",
+            "扫动 Δ = {:.3}（滑块：{:.3}）",
+            sim.gap,
+            sim.cfg.gap
+        ));
     }
     v
-}
-
-/// A cosine with enough digits to show how close to 1 it is.
-fn cos_text(c: f64) -> String {
-    if c > 0.999_999 && c < 1.0 {
-        format!("1 − {}", num(1.0 - c, 1))
-    } else if c >= 0.9995 {
-        format!("{c:.7}")
-    } else {
-        format!("{c:.3}")
-    }
 }
 
 fn readouts(area: &Area<'_>, lines: &[String], theme: &Theme) -> DrawResult {
@@ -153,42 +193,28 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let sw: &[SweepPoint] = &sim.sweep;
     // FlatNCE axis: log ξ over the plotted decades (log 1e-12 ≈ −27.6 to 0), with a little room above.
     let (flo, fhi) = (XI_RANGE.0.ln() - 1.5, XI_RANGE.1.ln() + 8.0);
-    let xt = crate::panels::flatnce::draw::decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
+    let xt = decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
     let yt = ax.ticks(8);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_right(theme.px(4.0))
-        .x_label_area_size(theme.px(32.0))
-        .y_label_area_size(theme.px(44.0))
-        .right_y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(
-            (XI_RANGE.0..XI_RANGE.1).log_scale().with_key_points(xt.clone()),
-            (ylo..yhi).log_scale().with_key_points(yt.clone()),
-        )?
-        .set_secondary_coord((XI_RANGE.0..XI_RANGE.1).log_scale(), flo..fhi);
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(11.0))
-        .x_desc("ξ = Σ e^(sᵢ − s_t)")
-        .y_desc("InfoNCE loss")
-        .x_labels(xt.len())
-        .x_label_formatter(&|v| pow10(*v))
-        .y_labels(yt.len())
-        .y_label_formatter(&|v| ax.label(*v))
-        .draw()?;
-    chart
-        .configure_secondary_axes()
-        .axis_style(theme.muted())
-        .label_style(theme.font_in(10.0, cflat))
-        .axis_desc_style(theme.font_in(11.0, cflat))
-        .y_desc("FlatNCE loss = log ξ")
-        .y_labels(6)
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()?;
+    let frame = Frame { top: 6.0, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 44.0, right_labels: 40.0 };
+    let chart = frame.chart_log_xy(area, theme, (XI_RANGE, &xt), ((ylo, yhi), &yt))?;
+    let mut chart = with_right_axis(chart, (XI_RANGE.0..XI_RANGE.1).log_scale(), (flo, fhi));
+    let axes = Axes {
+        x_ticks: xt.len(),
+        y_ticks: yt.len(),
+        x_desc: "ξ = Σ e^(sᵢ − s_t)",
+        y_desc: theme.t(T::new("InfoNCE loss", "InfoNCE 损失")),
+        label_size: 10.0,
+        desc_size: 11.0,
+        label_color: None,
+    };
+    mesh(&mut chart, theme, axes, &fmt::decade, &|v| ax.label(*v))?;
+    let right = Axes {
+        y_ticks: 6,
+        y_desc: theme.t(T::new("FlatNCE loss = log ξ", "FlatNCE 损失 = log ξ")),
+        label_color: Some(cflat),
+        ..axes
+    };
+    right_mesh(&mut chart, theme, right, &|v| fmt::fixed(*v, 0))?;
 
     let floor = ax.floor;
     // The floor line for exact zeros, and half an ulp of s_t where the f32 loss drops to it.
@@ -201,7 +227,7 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     )?;
     text_at(
         &chart,
-        "exactly 0",
+        theme.t(T::new("exactly 0", "恰为 0")),
         (1e-3, floor * 1.6),
         &theme.font_in(10.0, theme.muted()).pos(plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Left,
@@ -222,8 +248,8 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
     let f64pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat64))).collect();
     let f32pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat32))).collect();
-    chart.draw_secondary_series(LineSeries::new(f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0))))?;
-    chart.draw_secondary_series(LineSeries::new(f32pts, cflat.stroke_width(theme.px(1.5))))?;
+    polyline_right(&chart, &f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0)))?;
+    polyline_right(&chart, &f32pts, cflat.stroke_width(theme.px(1.5)))?;
 
     // InfoNCE: f64 a straight line, f32 the staircase down to the floor.
     let i64pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info64).map(|y| (x_of(p.xi), y))).collect();
@@ -244,8 +270,12 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         dots(&chart, &[(x, y)], r, c32.filled())?;
         dots(&chart, &[(x, y)], r, theme.bg().stroke_width(theme.px(1.0)))?;
     }
-    chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())])?;
-    let label = if off { format!("ξ = {} (off scale)", num(p.xi, 2)) } else { "current".to_string() };
+    dots_right(&chart, &[(x, fl(p.flat_loss64))], r, cflat.filled())?;
+    let label = if off {
+        tr!(theme.lang, "ξ = {} (off scale)", "ξ = {}（超出坐标范围）", fmt::sig(p.xi, 2))
+    } else {
+        theme.t(T::new("current", "当前")).to_string()
+    };
     let (tx, anchor) = if x > 1e-3 {
         (x / 1.4, plotters::style::text_anchor::HPos::Right)
     } else {
@@ -271,8 +301,12 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         &[
             ("InfoNCE f64".to_string(), blend(c64, theme.bg(), 0.55), false),
             ("InfoNCE f32".to_string(), c32, false),
-            ("FlatNCE f64 (right)".to_string(), blend(cflat, theme.bg(), 0.45), false),
-            ("FlatNCE f32 (right)".to_string(), cflat, false),
+            (
+                theme.t(T::new("FlatNCE f64 (right)", "FlatNCE f64（右轴）")).to_string(),
+                blend(cflat, theme.bg(), 0.45),
+                false,
+            ),
+            (theme.t(T::new("FlatNCE f32 (right)", "FlatNCE f32（右轴）")).to_string(), cflat, false),
         ],
     )?;
     Ok(())
@@ -283,27 +317,18 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let p = &sim.probe;
     let ulp = p.ulp;
     let (xmax, ymax) = (ZOOM_ULPS, ZOOM_ULPS + 0.6);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_top(theme.px(22.0))
-        .margin_right(theme.px(12.0))
-        .x_label_area_size(theme.px(30.0))
-        .y_label_area_size(theme.px(34.0))
-        .build_cartesian_2d(0.0..xmax, 0.0..ymax)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(10.0))
-        .x_desc("ξ / ulp(s_t)")
-        .x_labels(9)
-        .y_labels(9)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()?;
-    text(area, "zoom: InfoNCE loss in ulp(s_t)", theme.dpx(8.0), theme.dpx(3.0), &theme.font(11.0))?;
+    let frame = Frame { top: 22.0, margin: 6.0, right: 12.0, x_labels: 30.0, y_labels: 34.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (0.0, xmax), (0.0, ymax))?;
+    let axes =
+        Axes { x_ticks: 9, y_ticks: 9, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
+    mesh(&mut chart, theme, axes, &|v| fmt::fixed(*v, 0), &|v| fmt::fixed(*v, 0))?;
+    text(
+        area,
+        theme.t(T::new("zoom: InfoNCE loss in ulp(s_t)", "放大：以 ulp(s_t) 为单位的 InfoNCE 损失")),
+        theme.dpx(8.0),
+        theme.dpx(3.0),
+        &theme.font(11.0),
+    )?;
     let x_of = |xi: f64| if ulp > 0.0 && xi.is_finite() { (xi / ulp).clamp(0.0, xmax) } else { 0.0 };
     let y_of = |l: f64| if ulp > 0.0 && l.is_finite() { (l / ulp).clamp(0.0, ymax) } else { 0.0 };
     dashed_line(
@@ -321,7 +346,13 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     text_at(&chart, "½", (0.58, 0.6), &theme.font_in(10.0, c32))?;
     let plot = chart.plotting_area().strip_coord_spec();
     text(&plot, "f64: ≈ ξ", theme.dpx(30.0), theme.dpx(16.0), &theme.font_in(10.0, c64))?;
-    text(&plot, "f32: whole ulps", theme.dpx(30.0), theme.dpx(30.0), &theme.font_in(10.0, c32))?;
+    text(
+        &plot,
+        theme.t(T::new("f32: whole ulps", "f32：整数个 ulp")),
+        theme.dpx(30.0),
+        theme.dpx(30.0),
+        &theme.font_in(10.0, c32),
+    )?;
     // The current setting, when it falls inside the zoom.
     let xc = p.xi / ulp;
     if ulp > 0.0 && xc.is_finite() && xc <= xmax && p.st_is_max {
@@ -329,11 +360,13 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         dots(&chart, &[(xc, y_of(p.info_loss32))], theme.px(4.5), c32.filled())?;
     } else {
         let msg = if !p.st_is_max {
-            "current: a negative outscores the positive".to_string()
+            theme
+                .t(T::new("current: a negative outscores the positive", "当前：某个负样本的分数超过正样本"))
+                .to_string()
         } else if xc.is_finite() && xc > 0.0 {
-            format!("current ξ = {} ulp, off to the right", num(xc, 2))
+            tr!(theme.lang, "current ξ = {} ulp, off to the right", "当前 ξ = {} ulp，在右侧范围外", fmt::sig(xc, 2))
         } else {
-            "current ξ off scale".to_string()
+            theme.t(T::new("current ξ off scale", "当前 ξ 超出范围")).to_string()
         };
         text(&plot, msg, theme.dpx(30.0), theme.dpx(44.0), &small)?;
     }

@@ -20,6 +20,7 @@ mod draw;
 mod metrics_info;
 pub use dynamics_models::panels::flatnce::fp::model;
 
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -33,44 +34,59 @@ pub const SWEEP_RATE: f64 = 0.005;
 pub static PARAMS: [ParamSpec; 6] = [
     ParamSpec {
         key: "tau",
-        label: "τ (temperature)",
+        label: T::new("τ (temperature)", "τ（温度）"),
         unit: "",
-        help: "Scores are cosines over τ; small τ makes the positive score large and ξ tiny.",
+        help: T::new(
+            "Scores are cosines over τ; small τ makes the positive score large and ξ tiny.",
+            "分数是余弦除以 τ；τ 越小，正样本分数越大，ξ 越小。",
+        ),
         kind: Kind::Float { min: 0.02, max: 1.0, default: 0.05, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "k",
-        label: "K (candidates)",
+        label: T::new("K (candidates)", "K（候选数）"),
         unit: "",
-        help: "One positive and K − 1 negatives.",
+        help: T::new("One positive and K − 1 negatives.", "一个正样本和 K − 1 个负样本。"),
         kind: Kind::Int { min: 2, max: 64, default: 8 },
     },
     ParamSpec {
         key: "cos_pos",
-        label: "cos⁺ (positive cosine)",
+        label: T::new("cos⁺ (positive cosine)", "cos⁺（正样本余弦）"),
         unit: "",
-        help: "Cosine of the positive pair; the positive score is s_t = cos⁺/τ.",
+        help: T::new(
+            "Cosine of the positive pair; the positive score is s_t = cos⁺/τ.",
+            "正样本对的余弦；正样本分数 s_t = cos⁺/τ。",
+        ),
         kind: Kind::Float { min: 0.1, max: 1.0, default: 0.95, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "gap",
-        label: "Δ (mean gap)",
+        label: T::new("Δ (mean gap)", "Δ（平均间隔）"),
         unit: "",
-        help: "Positive cosine minus the mean negative cosine; ξ ≈ (K − 1)·e^(−Δ/τ).",
+        help: T::new(
+            "Positive cosine minus the mean negative cosine; ξ ≈ (K − 1)·e^(−Δ/τ).",
+            "正样本余弦减去负样本余弦的均值；ξ ≈ (K − 1)·e^(−Δ/τ)。",
+        ),
         kind: Kind::Float { min: 0.0, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.005 },
     },
     ParamSpec {
         key: "jitter",
-        label: "negative jitter",
+        label: T::new("negative jitter", "负样本抖动"),
         unit: "",
-        help: "Standard deviation of the negative cosines around their mean (fixed seeded directions).",
+        help: T::new(
+            "Standard deviation of the negative cosines around their mean (fixed seeded directions).",
+            "负样本余弦围绕均值的标准差（方向由随机种子固定）。",
+        ),
         kind: Kind::Float { min: 0.0, max: 0.2, default: 0.05, scale: Scale::Linear, step: 0.005 },
     },
     ParamSpec {
         key: "sweep",
-        label: "sweep Δ on play",
+        label: T::new("sweep Δ on play", "播放时扫动 Δ"),
         unit: "",
-        help: "When on, playing moves Δ back and forth over [0, 2] from the slider's value (the slider stays).",
+        help: T::new(
+            "When on, playing moves Δ back and forth over [0, 2] from the slider's value (the slider stays).",
+            "打开时，播放会让 Δ 从滑块的值出发在 [0, 2] 内来回扫动（滑块不动）。",
+        ),
         kind: Kind::Bool { default: false },
     },
 ];
@@ -80,7 +96,7 @@ pub static PARAMS: [ParamSpec; 6] = [
 pub static PRESETS: [Preset; 3] = [
     Preset::new(
         "dominant-positive",
-        "dominant positive: loss32 = 0",
+        T::new("dominant positive: loss32 = 0", "正样本占优：f32 损失 = 0"),
         &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
     )
     .claim(Claim::new(
@@ -88,11 +104,14 @@ pub static PRESETS: [Preset; 3] = [
         Op::Eq,
         0.0,
         1,
-        "InfoNCE's f32 loss reading exactly 0 although ξ is 1.3·10⁻⁸",
+        T::new(
+            "InfoNCE's f32 loss reading exactly 0 although ξ is 1.3·10⁻⁸",
+            "虽然 ξ 为 1.3·10⁻⁸，InfoNCE 的 f32 损失恰为 0",
+        ),
     )),
     Preset::new(
         "few-ulp",
-        "a few ulp: the staircase",
+        T::new("a few ulp: the staircase", "几个 ulp：阶梯"),
         &[("tau", "0.05"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "0.72"), ("jitter", "0.05")],
     )
     .claim(Claim::new(
@@ -100,14 +119,23 @@ pub static PRESETS: [Preset; 3] = [
         Op::Gt,
         0.05,
         1,
-        "the f32 positive gradient g_t off by more than 5 %: the loss is a staircase of ulps",
+        T::new(
+            "the f32 positive gradient g_t off by more than 5 %: the loss is a staircase of ulps",
+            "f32 的正样本梯度 g_t 偏差超过 5 %：损失是一级级 ulp 的阶梯",
+        ),
     )),
     Preset::new(
         "large-tau",
-        "τ = 0.5: nothing lost",
+        T::new("τ = 0.5: nothing lost", "τ = 0.5：没有损失精度"),
         &[("tau", "0.5"), ("k", "8"), ("cos_pos", "0.95"), ("gap", "1"), ("jitter", "0.05")],
     )
-    .claim(Claim::new("gt_rel_err", Op::Lt, 1e-6, 1, "f32 and f64 agreeing to 10⁻⁶ when ξ is of order 1")),
+    .claim(Claim::new(
+        "gt_rel_err",
+        Op::Lt,
+        1e-6,
+        1,
+        T::new("f32 and f64 agreeing to 10⁻⁶ when ξ is of order 1", "ξ 为 1 的量级时 f32 与 f64 吻合到 10⁻⁶"),
+    )),
 ];
 
 /// The metrics reported by `dynamics run`, in order (issue 6's names first).
@@ -143,8 +171,8 @@ impl Panel for FpPanel {
     fn id(&self) -> &'static str {
         "flatnce-fp"
     }
-    fn title(&self) -> &'static str {
-        "FlatNCE: the float32 microscope"
+    fn title(&self) -> T {
+        T::new("FlatNCE: the float32 microscope", "FlatNCE：float32 显微镜")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS
@@ -242,8 +270,7 @@ impl Sim for FpSim {
     }
 
     fn is_finite(&self) -> bool {
-        let p = &self.probe;
-        [p.xi, p.info_loss32, p.info_loss64, p.flat_loss32, p.flat_loss64, p.gt_rel_err].iter().all(|v| v.is_finite())
+        self.probe.is_finite()
     }
 
     fn metrics(&self) -> Metrics {

@@ -17,6 +17,7 @@ mod metrics_info;
 pub use dynamics_models::panels::flatnce::train::model;
 
 use crate::history::History;
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -26,58 +27,79 @@ use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
 pub static PARAMS: [ParamSpec; 8] = [
     ParamSpec {
         key: "loss",
-        label: "loss",
+        label: T::new("loss", "损失"),
         unit: "",
-        help: "The trained loss; the ghost run trains the other one from the same seed on the same batches.",
+        help: T::new(
+            "The trained loss; the ghost run trains the other one from the same seed on the same batches.",
+            "训练用的损失；影子运行用同一随机种子、同样的批次训练另一种损失。",
+        ),
         kind: Kind::Choice { choices: &["infonce", "flatnce"], default: "infonce" },
     },
     ParamSpec {
         key: "precision",
-        label: "precision",
+        label: T::new("precision", "精度"),
         unit: "",
-        help: "Arithmetic of both runs: forward, losses, backward and optimiser state.",
+        help: T::new(
+            "Arithmetic of both runs: forward, losses, backward and optimiser state.",
+            "两次运行的运算精度：前向、损失、反向和优化器状态。",
+        ),
         kind: Kind::Choice { choices: &["f32", "f64"], default: "f32" },
     },
     ParamSpec {
         key: "optimizer",
-        label: "optimiser",
+        label: T::new("optimiser", "优化器"),
         unit: "",
-        help: "Adam (β1 0.9, β2 0.999, ε 1e-8) or plain SGD. FlatNCE can be unstable with SGD at a large lr.",
+        help: T::new(
+            "Adam (β1 0.9, β2 0.999, ε 1e-8) or plain SGD. FlatNCE can be unstable with SGD at a large lr.",
+            "Adam（β1 0.9，β2 0.999，ε 1e-8）或普通 SGD。学习率大时，FlatNCE 配 SGD 可能不稳定。",
+        ),
         kind: Kind::Choice { choices: &["adam", "sgd"], default: "adam" },
     },
     ParamSpec {
         key: "lr",
-        label: "learning rate",
+        label: T::new("learning rate", "学习率"),
         unit: "",
-        help: "Step size of the optimiser.",
+        help: T::new("Step size of the optimiser.", "优化器的步长。"),
         kind: Kind::Float { min: 1e-4, max: 1.0, default: 1e-2, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "tau",
-        label: "τ (temperature)",
+        label: T::new("τ (temperature)", "τ（温度）"),
         unit: "",
-        help: "Scores are cosines over τ; small τ makes ξ tiny once the prototypes separate.",
+        help: T::new(
+            "Scores are cosines over τ; small τ makes ξ tiny once the prototypes separate.",
+            "分数是余弦除以 τ；τ 小时，原型一旦分开，ξ 就变得极小。",
+        ),
         kind: Kind::Float { min: 0.02, max: 1.0, default: 0.05, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "k",
-        label: "K = N (prototypes)",
+        label: T::new("K = N (prototypes)", "K = N（原型数）"),
         unit: "",
-        help: "Number of one-hot prototypes, which is also the batch size (no false negatives).",
+        help: T::new(
+            "Number of one-hot prototypes, which is also the batch size (no false negatives).",
+            "one-hot 原型的个数，也是批次大小（没有假负样本）。",
+        ),
         kind: Kind::Int { min: 2, max: 16, default: 4 },
     },
     ParamSpec {
         key: "dim",
-        label: "d (embedding)",
+        label: T::new("d (embedding)", "d（嵌入维数）"),
         unit: "",
-        help: "2: embeddings on the circle; 3: on the sphere (drawn in projection).",
+        help: T::new(
+            "2: embeddings on the circle; 3: on the sphere (drawn in projection).",
+            "2：嵌入在圆周上；3：在球面上（画投影）。",
+        ),
         kind: Kind::Choice { choices: &["2", "3"], default: "2" },
     },
     ParamSpec {
         key: "sigma",
-        label: "σ (view noise)",
+        label: T::new("σ (view noise)", "σ（视图噪声）"),
         unit: "",
-        help: "Each view is x = e_n + σε. At σ ≤ 0.05 on the circle FlatNCE often traps two prototypes together.",
+        help: T::new(
+            "Each view is x = e_n + σε. At σ ≤ 0.05 on the circle FlatNCE often traps two prototypes together.",
+            "每个视图为 x = e_n + σε。在圆周上 σ ≤ 0.05 时，FlatNCE 常把两个原型困在一起。",
+        ),
         // Default 0.1, not theory §4's 0.05: at 0.05 on the circle (K = 4) FlatNCE ends with two prototypes
         // merged in 26 of 64 seeds, the default seed 1 among them, so the default figure would show the
         // exception rather than the rule; at 0.1 none of 64 seeds is trapped and FlatNCE's advantage at
@@ -92,7 +114,7 @@ pub static PARAMS: [ParamSpec; 8] = [
 pub static PRESETS: [Preset; 5] = [
     Preset::new(
         "low-tau",
-        "τ = 0.05: FlatNCE faster",
+        T::new("τ = 0.05: FlatNCE faster", "τ = 0.05：FlatNCE 更快"),
         &[
             ("loss", "infonce"),
             ("precision", "f32"),
@@ -109,11 +131,14 @@ pub static PRESETS: [Preset; 5] = [
         Op::Lt,
         0.1,
         400,
-        "the FlatNCE ghost spreading the prototypes (largest cosine below 0.1) while InfoNCE lags",
+        T::new(
+            "the FlatNCE ghost spreading the prototypes (largest cosine below 0.1) while InfoNCE lags",
+            "FlatNCE 影子把原型分开（最大余弦低于 0.1），InfoNCE 落后",
+        ),
     )),
     Preset::new(
         "high-tau",
-        "τ = 0.5: no difference",
+        T::new("τ = 0.5: no difference", "τ = 0.5：没有差别"),
         &[
             ("loss", "infonce"),
             ("precision", "f32"),
@@ -130,25 +155,33 @@ pub static PRESETS: [Preset; 5] = [
         Op::Lt,
         0.1,
         300,
-        "InfoNCE spreading the prototypes as fast as the FlatNCE ghost (largest cosine below 0.1)",
+        T::new(
+            "InfoNCE spreading the prototypes as fast as the FlatNCE ghost (largest cosine below 0.1)",
+            "InfoNCE 分开原型的速度与 FlatNCE 影子一样（最大余弦低于 0.1）",
+        ),
     )),
-    Preset::new("f64-control", "f64 control", &[("loss", "infonce"), ("precision", "f64")]).claim(Claim::new(
-        "ghost_maxcos",
-        Op::Lt,
-        0.1,
-        400,
-        "the FlatNCE ghost still ahead in f64: InfoNCE's lag here is not rounding",
-    )),
-    Preset::new("sgd", "SGD", &[("optimizer", "sgd"), ("lr", "0.1")]).claim(Claim::new(
+    Preset::new("f64-control", T::new("f64 control", "f64 对照"), &[("loss", "infonce"), ("precision", "f64")]).claim(
+        Claim::new(
+            "ghost_maxcos",
+            Op::Lt,
+            0.1,
+            400,
+            T::new(
+                "the FlatNCE ghost still ahead in f64: InfoNCE's lag here is not rounding",
+                "f64 下 FlatNCE 影子仍然领先：这里 InfoNCE 的落后不是舍入造成的",
+            ),
+        ),
+    ),
+    Preset::new("sgd", T::new("SGD", "SGD"), &[("optimizer", "sgd"), ("lr", "0.1")]).claim(Claim::new(
         "ghost_maxcos",
         Op::Lt,
         0.2,
         200,
-        "the FlatNCE ghost ahead under plain SGD as well",
+        T::new("the FlatNCE ghost ahead under plain SGD as well", "普通 SGD 下 FlatNCE 影子同样领先"),
     )),
     Preset::new(
         "trap",
-        "σ = 0.05: FlatNCE trap",
+        T::new("σ = 0.05: FlatNCE trap", "σ = 0.05：FlatNCE 陷阱"),
         &[
             ("loss", "flatnce"),
             ("precision", "f32"),
@@ -165,7 +198,10 @@ pub static PRESETS: [Preset; 5] = [
         Op::Gt,
         0.99,
         1000,
-        "two prototypes still together at step 1000 (largest cosine near 1): FlatNCE is trapped",
+        T::new(
+            "two prototypes still together at step 1000 (largest cosine near 1): FlatNCE is trapped",
+            "第 1000 步仍有两个原型重合（最大余弦接近 1）：FlatNCE 被困住",
+        ),
     )),
 ];
 
@@ -208,8 +244,8 @@ impl Panel for TrainPanel {
     fn platform_tolerance(&self) -> f64 {
         1e-6
     }
-    fn title(&self) -> &'static str {
-        "FlatNCE: training toy, InfoNCE versus FlatNCE"
+    fn title(&self) -> T {
+        T::new("FlatNCE: training toy, InfoNCE versus FlatNCE", "FlatNCE：训练玩具，InfoNCE 对比 FlatNCE")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS

@@ -5,11 +5,13 @@
 mod side;
 mod style;
 
+use crate::i18n::T;
 use crate::panels::multitask::model::{Replay, Scheme};
 use crate::panels::multitask::MultitaskSim;
 use crate::plot::chart::fitting;
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use style::{scheme_color, scheme_label};
 
@@ -38,11 +40,11 @@ pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<Pl
 }
 
 /// The replay's description.
-pub fn replay_text(r: Replay) -> &'static str {
+pub fn replay_text(r: Replay, theme: &Theme) -> &'static str {
     match r {
         Replay::None => "",
-        Replay::Scale1000 => "task 1 ×1000",
-        Replay::Plus5 => "task 1 +5",
+        Replay::Scale1000 => theme.t(T::new("task 1 ×1000", "任务 1 ×1000")),
+        Replay::Plus5 => theme.t(T::new("task 1 +5", "任务 1 +5")),
     }
 }
 
@@ -116,17 +118,17 @@ fn equal_scale(b: ((f64, f64), (f64, f64)), pw: f64, ph: f64) -> ((f64, f64), (f
 }
 
 /// The names of the drawn schemes that diverged, for the headline.
-fn diverged_list(sim: &MultitaskSim) -> Vec<String> {
+fn diverged_list(sim: &MultitaskSim, theme: &Theme) -> Vec<String> {
     let mut out = Vec::new();
     for s in Scheme::ALL {
         if !sim.show[s.index()] {
             continue;
         }
         if sim.base.run(s).diverged() {
-            out.push(scheme_label(s).to_string());
+            out.push(scheme_label(s, theme).to_string());
         }
         if sim.replay.as_ref().is_some_and(|r| r.run(s).diverged()) {
-            out.push(format!("{} (replay)", scheme_label(s)));
+            out.push(tr!(theme.lang, "{} (replay)", "{}（重放）", scheme_label(s, theme)));
         }
     }
     out
@@ -138,31 +140,43 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         Replay::None => {
             let n = sim.show.iter().filter(|b| **b).count();
             let note = match (sim.show[Scheme::Uncertainty.index()], wide) {
-                (true, true) => " (* not from the post)",
-                (true, false) => " (* not in post)",
+                (true, true) => theme.t(T::new(" (* not from the post)", "（* 不在原文中）")),
+                (true, false) => theme.t(T::new(" (* not in post)", "（* 非原文）")),
                 _ => "",
             };
             match Scheme::ALL.iter().find(|s| sim.show[s.index()]) {
-                Some(s) if n == 1 => format!("{} on 3 tasks{note}", scheme_label(*s)),
-                _ if wide => format!("{n} loss-weighting schemes on 3 tasks{note}"),
-                _ => format!("{n} schemes, 3 tasks{note}"),
+                Some(s) if n == 1 => {
+                    tr!(theme.lang, "{} on 3 tasks{note}", "{}，3 个任务{note}", scheme_label(*s, theme))
+                }
+                _ if wide => {
+                    tr!(theme.lang, "{n} loss-weighting schemes on 3 tasks{note}", "{n} 种损失加权方案，3 个任务{note}")
+                }
+                _ => tr!(theme.lang, "{n} schemes, 3 tasks{note}", "{n} 种方案，3 个任务{note}"),
             }
         }
-        r if wide => format!("replay {}: thin = replayed, wide = original", replay_text(r)),
-        r => format!("replay {}: thin = new", replay_text(r)),
+        r if wide => tr!(
+            theme.lang,
+            "replay {}: thin = replayed, wide = original",
+            "重放 {}：细线 = 重放，粗线 = 原路径",
+            replay_text(r, theme)
+        ),
+        r => tr!(theme.lang, "replay {}: thin = new", "重放 {}：细线 = 新路径", replay_text(r, theme)),
     };
     // The headline stays within the plane's own column (beside it, the loss chart has its own title).
     let hstyle = theme.font(13.0);
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
     let short_title = title
-        .replace(" loss-weighting schemes on 3 tasks", " schemes, 3 tasks")
-        .replace("not from the post", "not in post");
+        .replace(
+            theme.t(T::new(" loss-weighting schemes on 3 tasks", " 种损失加权方案，3 个任务")),
+            theme.t(T::new(" schemes, 3 tasks", " 种方案，3 个任务")),
+        )
+        .replace(theme.t(T::new("not from the post", "不在原文中")), theme.t(T::new("not in post", "非原文")));
     let title = fitting(area, &[title, short_title], &hstyle, max_w);
     text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle)?;
-    let dv = diverged_list(sim);
+    let dv = diverged_list(sim, theme);
     let mut top = 26.0;
     if !dv.is_empty() {
-        let text = format!("diverged: {}", dv.join(", "));
+        let text = tr!(theme.lang, "diverged: {}", "发散：{}", dv.join(", "));
         text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
         top = 40.0;
     }
@@ -309,7 +323,7 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         let (px, py) = rel(*c);
         let hs = theme.dpx(4.5);
         rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
-        let label = format!("task {}", i + 1);
+        let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
         let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
         // Above right, above left, below right, below left: the first that stays inside the plot and covers
         // the fewest marks (the markers are about 7 px across).
@@ -359,10 +373,19 @@ fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) -> DrawResult 
     let mut x = theme.dpx(8.0);
     let r = theme.dpx(4.0);
     let s = sim.base.tasks.s;
-    let centroid = if s[0] == s[1] && s[1] == s[2] { "centroid" } else { "s-weighted centroid" };
-    let mut items: Vec<(u8, &str)> = vec![(0, centroid), (1, "geometric median"), (2, "start"), (3, "Pareto set")];
+    let centroid = if s[0] == s[1] && s[1] == s[2] {
+        theme.t(T::new("centroid", "重心"))
+    } else {
+        theme.t(T::new("s-weighted centroid", "s 加权重心"))
+    };
+    let mut items: Vec<(u8, &str)> = vec![
+        (0, centroid),
+        (1, theme.t(T::new("geometric median", "几何中位数"))),
+        (2, theme.t(T::new("start", "起点"))),
+        (3, theme.t(T::new("Pareto set", "帕累托集"))),
+    ];
     if sim.predicted {
-        items.push((4, "predicted end"));
+        items.push((4, theme.t(T::new("predicted end", "预测终点"))));
     }
     let avail = pw as f64;
     let total: f64 = items

@@ -2,12 +2,14 @@
 //! three tasks per scheme, with the replay's shares and invariance verdicts, and the prior calculator.
 
 use super::style::{scheme_color, scheme_label};
+use crate::i18n::T;
 use crate::panels::multitask::fixed::scale;
 use crate::panels::multitask::model::{Run, Scheme, N};
 use crate::panels::multitask::MultitaskSim;
 use crate::plot::axis::label_budget;
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
 use crate::plot::{log_range, Area, DrawResult, Theme};
+use crate::tr;
 use plotters::prelude::*;
 
 /// Three neutral shades, one per task (dark to light), readable on both themes.
@@ -153,10 +155,25 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
         }
     }
     let title = match single {
-        Some(s) if wide => format!("{}: L₁ (colour), L₂ (grey), L₃ (dashed) vs step, log–log", scheme_label(s)),
-        Some(s) => format!("{}: L₁ (colour), L₂ (grey), L₃ (dashed)", scheme_label(s)),
-        None if wide => "worst task's loss max(L₁, L₂, L₃) vs step, log–log".to_string(),
-        None => "max(L₁, L₂, L₃) vs step, log–log".to_string(),
+        Some(s) if wide => tr!(
+            theme.lang,
+            "{}: L₁ (colour), L₂ (grey), L₃ (dashed) vs step, log–log",
+            "{}：L₁（彩色）、L₂（灰色）、L₃（虚线）随步数变化，双对数",
+            scheme_label(s, theme)
+        ),
+        Some(s) => tr!(
+            theme.lang,
+            "{}: L₁ (colour), L₂ (grey), L₃ (dashed)",
+            "{}：L₁（彩色）、L₂（灰色）、L₃（虚线）",
+            scheme_label(s, theme)
+        ),
+        None if wide => theme
+            .t(T::new(
+                "worst task's loss max(L₁, L₂, L₃) vs step, log–log",
+                "最差任务的损失 max(L₁, L₂, L₃) 随步数变化，双对数",
+            ))
+            .to_string(),
+        None => theme.t(T::new("max(L₁, L₂, L₃) vs step, log–log", "max(L₁, L₂, L₃) 随步数变化，双对数")).to_string(),
     };
     text_px(area, &title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
     let ((lo, hi), y_ticks) = log_axis(lines.iter().flat_map(|(l, _, _)| l.iter().map(|p| p.1)), 1e-12, 1e30);
@@ -205,14 +222,18 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     // The long title where it and the key of the three shades fit the width.
     let key_w: i32 = (1..=N)
         .map(|i| {
-            let lw = area.estimate_text_size(&format!("task {i}"), &small).map(|(w, _)| w as i32).unwrap_or(30);
+            let lw = area
+                .estimate_text_size(&tr!(theme.lang, "task {i}", "任务 {i}"), &small)
+                .map(|(w, _)| w as i32)
+                .unwrap_or(30);
             theme.dpx(20.0) + lw
         })
         .sum();
-    let long = "each task's share of the pull w·s:";
+    let long = theme.t(T::new("each task's share of the pull w·s:", "各任务的拉力份额 w·s："));
     let long_fits =
         area.estimate_text_size(long, &tstyle).is_ok_and(|(tw, _)| tw as i32 + key_w + theme.dpx(12.0) <= w);
-    let title = if wide && long_fits { long } else { "share of the pull w·s:" };
+    let title =
+        if wide && long_fits { long } else { theme.t(T::new("share of the pull w·s:", "拉力份额 w·s：")) };
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
     for (i, shade) in shades.iter().enumerate() {
@@ -220,7 +241,7 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         let sq = theme.dpx(9.0);
         rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled())?;
         rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), theme.muted().stroke_width(1))?;
-        let label = format!("task {}", i + 1);
+        let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
         text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small)?;
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
@@ -245,7 +266,7 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
         let ty = y + row_h / 2 - theme.dpx(name_px * 0.55);
-        text_px(area, scheme_label(*s), (theme.dpx(8.0), ty), &theme.font_in(name_px, color))?;
+        text_px(area, scheme_label(*s, theme), (theme.dpx(8.0), ty), &theme.font_in(name_px, color))?;
         let run = sim.base.run(*s);
         let bar_h = (row_h - theme.dpx(5.0)).max(theme.dpx(4.0));
         let replay = sim.replay.as_ref().map(|rr| rr.run(*s));
@@ -258,11 +279,11 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
             let verdict = if run.diverged() {
                 ("–".to_string(), theme.muted())
             } else if rr.diverged() {
-                ("diverges".to_string(), theme.warn())
+                (theme.t(T::new("diverges", "发散")).to_string(), theme.warn())
             } else if gap <= 1e-9 * size {
-                ("same path".to_string(), fg)
+                (theme.t(T::new("same path", "路径相同")).to_string(), fg)
             } else {
-                (format!("moves {}", short(gap)), theme.warn())
+                (tr!(theme.lang, "moves {}", "移动 {}", short(gap)), theme.warn())
             };
             text_px(area, &verdict.0, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, verdict.1))?;
         }
@@ -274,25 +295,44 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     // The long wording where it fits the width, else the short one.
     let fits = |t: &String| area.estimate_text_size(t, &small).is_ok_and(|(tw, _)| tw as i32 + theme.dpx(12.0) <= w);
     let line1 = if wide {
-        format!(
+        tr!(
+            theme.lang,
             "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
+            "先验计算器 · K = {} 类：初值 log K = {}，先验 H(p) = {}",
             c.k,
             short(c.log_k),
             short(c.entropy)
         )
     } else {
-        format!("K = {}: log K = {}, H(p) = {}", c.k, short(c.log_k), short(c.entropy))
+        tr!(
+            theme.lang,
+            "K = {}: log K = {}, H(p) = {}",
+            "K = {}：log K = {}，H(p) = {}",
+            c.k,
+            short(c.log_k),
+            short(c.entropy)
+        )
     };
     let line2 = if wide {
-        format!(
+        tr!(
+            theme.lang,
             "target μ = {}, σ = {}: init E y² = {}, prior Var y = {}",
+            "目标 μ = {}，σ = {}：初值 E y² = {}，先验 Var y = {}",
             short(mu),
             short(sd),
             short(c.ey2),
             short(c.var)
         )
     } else {
-        format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var))
+        tr!(
+            theme.lang,
+            "μ = {}, σ = {}: E y² = {}, Var y = {}",
+            "μ = {}，σ = {}：E y² = {}，Var y = {}",
+            short(mu),
+            short(sd),
+            short(c.ey2),
+            short(c.var)
+        )
     };
     if !calc_fits {
         return Ok(());
@@ -301,8 +341,23 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         (line1, line2)
     } else {
         (
-            format!("K = {}: log K = {}, H(p) = {}", c.k, short(c.log_k), short(c.entropy)),
-            format!("μ = {}, σ = {}: E y² = {}, Var y = {}", short(mu), short(sd), short(c.ey2), short(c.var)),
+            tr!(
+                theme.lang,
+                "K = {}: log K = {}, H(p) = {}",
+                "K = {}：log K = {}，H(p) = {}",
+                c.k,
+                short(c.log_k),
+                short(c.entropy)
+            ),
+            tr!(
+                theme.lang,
+                "μ = {}, σ = {}: E y² = {}, Var y = {}",
+                "μ = {}，σ = {}：E y² = {}，Var y = {}",
+                short(mu),
+                short(sd),
+                short(c.ey2),
+                short(c.var)
+            ),
         )
     };
     let cy = h - calc_h;
@@ -326,7 +381,7 @@ fn bar(
     if let Some(k) = run.diverged_at {
         // A bar too thin for text (the replay's half of a row) stays empty; the row's verdict says why.
         if (y1 - y0) as f64 >= 9.0 * theme.scale {
-            let text = format!("diverged at step {k}");
+            let text = tr!(theme.lang, "diverged at step {k}", "第 {k} 步发散");
             let y = (y0 + y1) / 2 - theme.dpx(6.0);
             text_px(area, &text, (x0 + theme.dpx(2.0), y), &theme.font_in(10.0, theme.warn()))?;
         }

@@ -3,17 +3,20 @@
 
 mod plane;
 
+use crate::i18n::T;
 use crate::panels::ptuning::model::Mode;
 use crate::panels::ptuning::PTuningSim;
-use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
+use crate::plot::chart::{mesh, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
+use crate::plot::fmt::{self, log_tick, tick};
 use crate::plot::{is_wide, log_range, Area, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plane::{input_plane, prompt_plane};
 use plotters::prelude::*;
 
 /// Frame of the two curve charts (a title line, small tick labels).
-const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0 };
-const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, x_desc: "", y_desc: "" };
+const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0, right: 16.0, right_labels: 0.0 };
+const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, ..Axes::PLAIN };
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
 pub fn draw(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<(PlaneMap, PlaneMap)> {
@@ -50,19 +53,30 @@ pub fn draw(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<(Pla
     Ok((pm, im))
 }
 
-fn method(mode: Mode) -> &'static str {
+fn method(mode: Mode, theme: &Theme) -> &'static str {
     match mode {
-        Mode::Manual => "hand-written word",
-        Mode::Search => "discrete search",
+        Mode::Manual => theme.t(T::new("hand-written word", "人工词语")),
+        Mode::Search => theme.t(T::new("discrete search", "离散搜索")),
         Mode::PTuning => "P-tuning",
-        Mode::FineTune => "full fine-tuning",
+        Mode::FineTune => theme.t(T::new("full fine-tuning", "完整微调")),
     }
 }
 
 fn headline(area: &Area<'_>, sim: &PTuningSim, theme: &Theme, wide: bool) -> DrawResult {
     let m = &sim.model;
-    let first = format!("{} · {} trainable / {} frozen parameters", method(m.cfg.mode), m.trainable(), m.frozen());
-    let frozen = if m.frozen_unchanged() { "frozen weights bitwise unchanged" } else { "frozen weights changed" };
+    let first = tr!(
+        theme.lang,
+        "{} · {} trainable / {} frozen parameters",
+        "{} · {} 个可训练 / {} 个冻结参数",
+        method(m.cfg.mode, theme),
+        m.trainable(),
+        m.frozen()
+    );
+    let frozen = if m.frozen_unchanged() {
+        theme.t(T::new("frozen weights bitwise unchanged", "冻结权重逐位不变"))
+    } else {
+        theme.t(T::new("frozen weights changed", "冻结权重被改变"))
+    };
     let second = format!("φ* = {:.0}° · {}", m.cfg.target_deg, frozen);
     if wide {
         let text = format!("{first} · {second}");
@@ -101,8 +115,8 @@ fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResul
     let lo = ((lo - 0.02) * 20.0).floor() / 20.0;
     let lo = lo.clamp(0.0, 0.95);
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, lo..1.005)?;
-    mesh(&mut chart, theme, AXES, &tick, &|v| format!("{v:.2}"))?;
+    let mut chart = CURVES.chart(area, theme, (0.0, t1), (lo, 1.005))?;
+    mesh(&mut chart, theme, AXES, &tick, &|v| fmt::fixed(*v, 2))?;
     for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
         let style = color.stroke_width(theme.px(1.3));
         dashed_line(&chart, &[(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style)?;
@@ -118,15 +132,15 @@ fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResul
     polyline(&chart, &pts(|s| s.test), theme.series(1).stroke_width(theme.px(2.2)))?;
     let m = &sim.model;
     let mut first = vec![
-        (format!("test {:.3} (exact)", m.test_acc()), theme.series(1)),
-        (format!("  train {:.2}", m.stats.train_acc), theme.series(0)),
+        (tr!(theme.lang, "test {:.3} (exact)", "测试 {:.3}（精确）", m.test_acc()), theme.series(1)),
+        (tr!(theme.lang, "  train {:.2}", "  训练 {:.2}", m.stats.train_acc), theme.series(0)),
     ];
     let mut second = vec![
-        (format!("- - best word {:.3}", sim.best_word_acc()), theme.fg()),
-        (format!("  - - cone max {:.3}", sim.cone_max), theme.series(4)),
+        (tr!(theme.lang, "- - best word {:.3}", "- - 最佳词 {:.3}", sim.best_word_acc()), theme.fg()),
+        (tr!(theme.lang, "  - - cone max {:.3}", "  - - 锥内最高 {:.3}", sim.cone_max), theme.series(4)),
     ];
     if let Some(acc) = m.logreg_acc() {
-        second.push((format!("  logreg {acc:.3}"), theme.series(3)));
+        second.push((tr!(theme.lang, "  logreg {acc:.3}", "  逻辑回归 {acc:.3}"), theme.series(3)));
     }
     if area.dim_in_pixel().0 < theme.px(300.0) {
         // Narrow charts: one piece per line would not fit; put the baseline on the first line instead.
@@ -155,7 +169,7 @@ fn loss_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
     let items = sim.curves.items();
     let (lo, hi) = log_range(items.iter().map(|(_, s)| s.loss), 1e-6, (1e-2, 1.0));
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, (lo..hi).log_scale())?;
+    let mut chart = CURVES.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
     mesh(&mut chart, theme, AXES, &tick, &log_tick)?;
     let pts: Vec<(f64, f64)> = items
         .iter()
@@ -164,7 +178,7 @@ fn loss_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
         .map(|(t, v)| (t, v.clamp(lo, hi)))
         .collect();
     polyline(&chart, &pts, theme.series(1).stroke_width(theme.px(2.0)))?;
-    let title = format!("training loss (BCE) {:.4}", sim.model.stats.loss);
+    let title = tr!(theme.lang, "training loss (BCE) {:.4}", "训练损失（BCE）{:.4}", sim.model.stats.loss);
     text_px(area, &title, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
     Ok(())
 }

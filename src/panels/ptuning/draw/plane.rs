@@ -1,18 +1,17 @@
 //! The two planes of the P-tuning figure: the prompt plane (heat map, words, keys, prompt trail) and the
 //! input plane (data, target and model boundaries, word boundaries, the reachable cone).
 
+use crate::i18n::T;
 use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use crate::panels::ptuning::{PTuningSim, PLANE};
-use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
-use crate::plot::{AnyBackend, Area, DrawResult, PlaneMap, Theme};
-use plotters::coord::types::RangedCoordf64;
+use crate::plot::chart::{square, Chart};
+use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_off, text_px};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Half-width of the input plane.
 const INPUT: f64 = 3.0;
-
-type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A square chart over `[−r, r]²` centred in `area`, with a title line above it.
 fn square_chart<'a, 'b>(
@@ -22,23 +21,13 @@ fn square_chart<'a, 'b>(
     titles: &[&str],
     color: RGBColor,
 ) -> DrawResult<Chart<'a, 'b>> {
-    let (w, h) = area.dim_in_pixel();
-    let top = theme.px(18.0);
-    let pad = theme.px(4.0);
-    let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
-    let x0 = (w.saturating_sub(side)) / 2;
+    let w = area.dim_in_pixel().0;
     let font = theme.font_in(12.0, color);
     // The first title that fits the area's width (the last one otherwise).
     let fits = |t: &&&str| area.estimate_text_size(t, &font).is_ok_and(|(tw, _)| tw + theme.px(10.0) <= w);
     let title = titles.iter().find(fits).or(titles.last()).copied().unwrap_or("");
     text_px(area, title, (theme.dpx(6.0), theme.dpx(3.0)), &font)?;
-    let chart = ChartBuilder::on(area)
-        .margin_left(x0 as i32)
-        .margin_top(top)
-        .margin_right(w.saturating_sub(x0 + side))
-        .margin_bottom(h.saturating_sub(top + side))
-        .build_cartesian_2d(-r..r, -r..r)?;
-    Ok(chart)
+    square(area, theme.px(18.0), theme.px(4.0), r)
 }
 
 /// Colour of the heat map at relative position `t` in [0, 1] (0 = lowest objective).
@@ -93,11 +82,11 @@ fn clamp_ray(p: (f64, f64), r: f64) -> (f64, f64) {
 pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let full = if model.cfg.naturalness > 0.0 {
-        "prompt plane c: frozen loss + naturalness"
+        theme.t(T::new("prompt plane c: frozen loss + naturalness", "prompt 平面 c：冻结损失 + 自然度"))
     } else {
-        "prompt plane c: frozen model's loss"
+        theme.t(T::new("prompt plane c: frozen model's loss", "prompt 平面 c：冻结模型的损失"))
     };
-    let titles = [full, "prompt plane c", "prompt c"];
+    let titles = [full, theme.t(T::new("prompt plane c", "prompt 平面 c")), "prompt c"];
     let mut chart = square_chart(area, theme, PLANE, &titles, theme.fg())?;
     // Small planes drop the key labels, which would collide with the word labels.
     let roomy = chart.plotting_area().dim_in_pixel().0 >= theme.px(240.0);
@@ -111,9 +100,11 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         let v = *land.values.get(j * land.n + i)?;
         let c = land.centre(i, j);
         let col = heat(theme, (v.max(1e-9).ln() - llo) / span);
-        Some(Rectangle::new([(c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0)], col.filled()))
+        Some(((c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0), col))
     });
-    chart.draw_series(cells)?;
+    for (a, b, col) in cells {
+        rect(&chart, a, b, col.filled())?;
+    }
     rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)))?;
 
     // Skill keys k_s as arrows from the origin.
@@ -153,9 +144,7 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         };
         let off = (theme.dpx(7.0) as f64 * dir[0]).round() as i32;
         let off_y = -(theme.dpx(7.0) as f64 * dir[1]).round() as i32;
-        let label = EmptyElement::at((e[0], e[1]))
-            + Text::new(name.to_string(), (off, off_y), theme.font(11.0).pos(Pos::new(h, vp)));
-        chart.draw_series([label])?;
+        text_off(&chart, name, (e[0], e[1]), (off, off_y), &theme.font(11.0).pos(Pos::new(h, vp)))?;
     }
 
     // The prompt's trail, clamped to the plane along rays so that an escaping prompt stays visible.
@@ -188,8 +177,14 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
 pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let model = &sim.model;
     let task = &model.task;
-    let titles: &[&str] =
-        if task.dim == 2 { &["input plane x", "input x"] } else { &["x projected on skills 1, 2", "x, projected"] };
+    let titles: &[&str] = if task.dim == 2 {
+        &[theme.t(T::new("input plane x", "输入平面 x")), theme.t(T::new("input x", "输入 x"))]
+    } else {
+        &[
+            theme.t(T::new("x projected on skills 1, 2", "x 在技能 1、2 上的投影")),
+            theme.t(T::new("x, projected", "x 的投影")),
+        ]
+    };
     let mut chart = square_chart(area, theme, INPUT, titles, theme.fg())?;
     rect(&chart, (-INPUT, -INPUT), (INPUT, INPUT), theme.muted().stroke_width(theme.px(1.0)))?;
     let r = 0.95 * INPUT;
@@ -206,7 +201,7 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
         }
         polygon(&chart, &poly, theme.series(4).mix(0.16).filled())?;
         let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
-        text_at(&chart, "reachable normals", at, &theme.font_in(10.0, theme.series(4)))?;
+        text_at(&chart, theme.t(T::new("reachable normals", "可达法向量")), at, &theme.font_in(10.0, theme.series(4)))?;
     }
 
     // Data, coloured by (possibly noisy) label; decimated above 400 points.
@@ -214,11 +209,15 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
     let stride = n.div_ceil(400).max(1);
     for cls in [0.0, 1.0] {
         let col = theme.series(if cls > 0.5 { 0 } else { 6 }).mix(0.75);
-        let pts = (0..n).step_by(stride).filter(|&i| task.y.get(i) == Some(&cls)).map(|i| {
-            let (x, y) = task.project(task.input(i));
-            Circle::new((x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT)), theme.px(2.3), col.filled())
-        });
-        chart.draw_series(pts)?;
+        let pts: Vec<(f64, f64)> = (0..n)
+            .step_by(stride)
+            .filter(|&i| task.y.get(i) == Some(&cls))
+            .map(|i| {
+                let (x, y) = task.project(task.input(i));
+                (x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT))
+            })
+            .collect();
+        dots(&chart, &pts, theme.px(2.3), col.filled())?;
     }
 
     // Boundaries are lines through the origin perpendicular to a normal.

@@ -19,6 +19,7 @@ mod draw;
 mod metrics_info;
 pub use dynamics_models::panels::tailr::noisy::model;
 
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -28,51 +29,72 @@ use model::{Config, Noisy, Optimizer, Scores};
 pub static PARAMS: [ParamSpec; 7] = [
     ParamSpec {
         key: "gamma",
-        label: "γ (TaiLr)",
+        label: T::new("γ (TaiLr)", "γ（TaiLr）"),
         unit: "",
-        help: "TaiLr's γ: each sample's gradient is weighted by p/(γ + (1−γ)p); 0 is cross-entropy.",
+        help: T::new(
+            "TaiLr's γ: each sample's gradient is weighted by p/(γ + (1−γ)p); 0 is cross-entropy.",
+            "TaiLr 的 γ：每个样本的梯度乘以权重 p/(γ + (1−γ)p)；0 即交叉熵。",
+        ),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "floor",
-        label: "b (weight floor)",
+        label: T::new("b (weight floor)", "b（权重下限）"),
         unit: "",
-        help: "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)); b = 1 is cross-entropy.",
+        help: T::new(
+            "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)); b = 1 is cross-entropy.",
+            "论文中的下限：权重为 max(b, p/(γ + (1−γ)p))；b = 1 即交叉熵。",
+        ),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "noise",
-        label: "ε (flip rate)",
+        label: T::new("ε (flip rate)", "ε（翻转比例）"),
         unit: "",
-        help: "The fraction of training labels flipped (exactly round(εn) points, ringed in the figure).",
+        help: T::new(
+            "The fraction of training labels flipped (exactly round(εn) points, ringed in the figure).",
+            "被翻转的训练标签比例（恰好 round(εn) 个点，图中画圈标出）。",
+        ),
         kind: Kind::Float { min: 0.0, max: 0.45, default: 0.2, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "n",
-        label: "n (training points)",
+        label: T::new("n (training points)", "n（训练点数）"),
         unit: "",
-        help: "Training points, half per class; the model has one kernel coefficient per point. Cost grows as n².",
+        help: T::new(
+            "Training points, half per class; the model has one kernel coefficient per point. Cost grows as n².",
+            "训练点数，两类各一半；模型为每个点设一个核系数。计算量按 n² 增长。",
+        ),
         kind: Kind::Int { min: 50, max: 400, default: 200 },
     },
     ParamSpec {
         key: "bandwidth",
-        label: "bw (kernel bandwidth)",
+        label: T::new("bw (kernel bandwidth)", "bw（核带宽）"),
         unit: "",
-        help: "Width of the Gaussian kernel exp(−‖x − x'‖²/2bw²); small widths memorise single points easily.",
+        help: T::new(
+            "Width of the Gaussian kernel exp(−‖x − x'‖²/2bw²); small widths memorise single points easily.",
+            "高斯核 exp(−‖x − x'‖²/2bw²) 的宽度；宽度小时容易记住单个点。",
+        ),
         kind: Kind::Float { min: 0.1, max: 2.0, default: 0.4, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "lr",
-        label: "learning rate",
+        label: T::new("learning rate", "学习率"),
         unit: "",
-        help: "Step size of gradient descent or Adam on the kernel coefficients and the bias.",
+        help: T::new(
+            "Step size of gradient descent or Adam on the kernel coefficients and the bias.",
+            "在核系数和偏置上做梯度下降或 Adam 的步长。",
+        ),
         kind: Kind::Float { min: 1e-3, max: 0.3, default: 0.05, scale: Scale::Log, step: 0.0 },
     },
     ParamSpec {
         key: "optimizer",
-        label: "optimiser",
+        label: T::new("optimiser", "优化器"),
         unit: "",
-        help: "Full-batch gradient descent or Adam (β₁ 0.9, β₂ 0.999); the cross-entropy ghost uses the same.",
+        help: T::new(
+            "Full-batch gradient descent or Adam (β₁ 0.9, β₂ 0.999); the cross-entropy ghost uses the same.",
+            "全批次梯度下降或 Adam（β₁ 0.9，β₂ 0.999）；交叉熵影子用同样的设置。",
+        ),
         kind: Kind::Choice { choices: &["gd", "adam"], default: "adam" },
     },
 ];
@@ -80,34 +102,50 @@ pub static PARAMS: [ParamSpec; 7] = [
 /// Presets: the paper's summarisation γ, plain cross-entropy two ways, and a floor that keeps some weight on
 /// dirty samples.
 pub static PRESETS: [Preset; 4] = [
-    Preset::new("gamma-08", "TaiLr γ = 0.8", &[("gamma", "0.8"), ("floor", "0")]).claim(Claim::at(
-        "auroc",
-        Op::Gt,
-        0.99,
-        300,
-        "TaiLr still finding the flipped labels at step 300 (AUROC above 0.99; cross-entropy 0.91)",
-    )),
-    Preset::new("gamma-05", "TaiLr γ = 0.5", &[("gamma", "0.5"), ("floor", "0")]).claim(Claim::at(
-        "test_acc",
-        Op::Gt,
-        0.95,
-        300,
-        "test accuracy still above 0.95 at step 300 while cross-entropy's falls below 0.9",
-    )),
-    Preset::new("floor", "floor b = 0.2", &[("gamma", "0.8"), ("floor", "0.2")]).claim(Claim::new(
-        "memorised",
-        Op::Gt,
-        0.4,
-        500,
-        "with the floor, flipped labels memorised again (over 40 %) like cross-entropy",
-    )),
-    Preset::new("cross-entropy", "cross-entropy (γ = 0)", &[("gamma", "0"), ("floor", "0")]).claim(Claim::new(
-        "memorised",
-        Op::Gt,
-        0.4,
-        500,
-        "cross-entropy memorising over 40 % of the flipped labels",
-    )),
+    Preset::new("gamma-08", T::new("TaiLr γ = 0.8", "TaiLr γ = 0.8"), &[("gamma", "0.8"), ("floor", "0")]).claim(
+        Claim::at(
+            "auroc",
+            Op::Gt,
+            0.99,
+            300,
+            T::new(
+                "TaiLr still finding the flipped labels at step 300 (AUROC above 0.99; cross-entropy 0.91)",
+                "第 300 步 TaiLr 仍能找出翻转标签（AUROC 高于 0.99；交叉熵为 0.91）",
+            ),
+        ),
+    ),
+    Preset::new("gamma-05", T::new("TaiLr γ = 0.5", "TaiLr γ = 0.5"), &[("gamma", "0.5"), ("floor", "0")]).claim(
+        Claim::at(
+            "test_acc",
+            Op::Gt,
+            0.95,
+            300,
+            T::new(
+                "test accuracy still above 0.95 at step 300 while cross-entropy's falls below 0.9",
+                "第 300 步测试准确率仍高于 0.95，而交叉熵的降到 0.9 以下",
+            ),
+        ),
+    ),
+    Preset::new("floor", T::new("floor b = 0.2", "下限 b = 0.2"), &[("gamma", "0.8"), ("floor", "0.2")]).claim(
+        Claim::new(
+            "memorised",
+            Op::Gt,
+            0.4,
+            500,
+            T::new(
+                "with the floor, flipped labels memorised again (over 40 %) like cross-entropy",
+                "加了下限后，翻转标签又被记住（超过 40 %），与交叉熵一样",
+            ),
+        ),
+    ),
+    Preset::new("cross-entropy", T::new("cross-entropy (γ = 0)", "交叉熵（γ = 0）"), &[("gamma", "0"), ("floor", "0")])
+        .claim(Claim::new(
+            "memorised",
+            Op::Gt,
+            0.4,
+            500,
+            T::new("cross-entropy memorising over 40 % of the flipped labels", "交叉熵记住超过 40 % 的翻转标签"),
+        )),
 ];
 
 /// The metrics, in order. The first four are the TaiLr run's (issue 8); the `ce_` ones are the
@@ -150,8 +188,8 @@ impl Panel for NoisyPanel {
     fn id(&self) -> &'static str {
         "tailr-noisy"
     }
-    fn title(&self) -> &'static str {
-        "TaiLr vs cross-entropy on flipped labels"
+    fn title(&self) -> T {
+        T::new("TaiLr vs cross-entropy on flipped labels", "翻转标签上的 TaiLr 与交叉熵")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS

@@ -7,12 +7,15 @@
 
 use super::model::{one_hot_threshold, QSource};
 use super::SingleSim;
-use crate::panels::tailr::draw::{header, key_rows, short, Sample};
+use crate::i18n::T;
+use crate::panels::tailr::draw::{header, key_rows, Sample};
 use crate::panels::tailr::loss::{floored_weight, loss};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{mesh, tick, Axes, Frame};
-use crate::plot::draw::{dashed_line, polyline, text_px};
+use crate::plot::chart::{bare_axes, mesh, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, polyline, rect, text_px};
+use crate::plot::fmt::{short, tick};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -40,56 +43,90 @@ fn prob(v: f64) -> f64 {
 }
 
 /// Where `q` came from, in a few words.
-fn source_text(src: QSource, q: &[f64]) -> String {
+fn source_text(src: QSource, q: &[f64], theme: &Theme) -> String {
     match src {
         QSource::Noise { eps, k } => {
             let qc = 1.0 - eps + eps / k as f64;
-            format!(
+            tr!(
+                theme.lang,
                 "q = (1−ε)·onehot + ε/K, ε = {}, K = {k}: clean {}, noise {}",
+                "q = (1−ε)·onehot + ε/K，ε = {}，K = {k}：干净 {}，噪声 {}",
                 short(eps),
                 short(qc),
                 short(eps / k as f64)
             )
         }
-        QSource::Given => format!("q given ({} labels)", q.len()),
-        QSource::Normalised { sum } => format!("q normalised (entries summed to {})", short(sum)),
-        QSource::ZeroUniform => "q all zeros: cannot normalise, using uniform".to_string(),
-        QSource::TooShort { .. } => "q needs ≥ 2 entries: using ε and K".to_string(),
+        QSource::Given => tr!(theme.lang, "q given ({} labels)", "给定 q（{} 个标签）", q.len()),
+        QSource::Normalised { sum } => {
+            tr!(theme.lang, "q normalised (entries summed to {})", "q 已归一化（原分量之和为 {}）", short(sum))
+        }
+        QSource::ZeroUniform => theme
+            .t(T::new("q all zeros: cannot normalise, using uniform", "q 全为 0：无法归一化，改用均匀分布"))
+            .to_string(),
+        QSource::TooShort { .. } => {
+            theme.t(T::new("q needs ≥ 2 entries: using ε and K", "q 至少要 2 个分量：改用 ε 和 K")).to_string()
+        }
     }
 }
 
 /// A shorter form of [`source_text`] for narrow figures.
-fn source_short(src: QSource) -> String {
+fn source_short(src: QSource, theme: &Theme) -> String {
     match src {
         QSource::Noise { eps, k } => {
-            format!("clean {}, noise {} ×{}", short(1.0 - eps + eps / k as f64), short(eps / k as f64), k - 1)
+            tr!(
+                theme.lang,
+                "clean {}, noise {} ×{}",
+                "干净 {}，噪声 {} ×{}",
+                short(1.0 - eps + eps / k as f64),
+                short(eps / k as f64),
+                k - 1
+            )
         }
-        QSource::Given => "q given".to_string(),
-        QSource::Normalised { .. } => "q normalised".to_string(),
-        QSource::ZeroUniform => "q all 0 → uniform".to_string(),
-        QSource::TooShort { .. } => "q too short → ε, K".to_string(),
+        QSource::Given => theme.t(T::new("q given", "给定 q")).to_string(),
+        QSource::Normalised { .. } => theme.t(T::new("q normalised", "q 已归一化")).to_string(),
+        QSource::ZeroUniform => theme.t(T::new("q all 0 → uniform", "q 全 0 → 均匀")).to_string(),
+        QSource::TooShort { .. } => theme.t(T::new("q too short → ε, K", "q 太短 → ε, K")).to_string(),
     }
 }
 
 /// The verdict line: how many labels survive and the one-hot threshold.
-fn verdict(sim: &SingleSim) -> (String, String) {
+fn verdict(sim: &SingleSim, theme: &Theme) -> (String, String) {
     let m = &sim.model;
     let (g, b) = (m.cfg.gamma, m.cfg.floor);
     let thr = one_hot_threshold(&m.cfg.q);
     let k = m.cfg.q.len();
     let active = m.opt.p.iter().filter(|v| **v > 0.0).count();
     let long = if b >= 1.0 {
-        "b ≥ 1: weight ≡ 1, plain cross-entropy: p* = q".to_string()
+        theme
+            .t(T::new("b ≥ 1: weight ≡ 1, plain cross-entropy: p* = q", "b ≥ 1：权重 ≡ 1，即普通交叉熵：p* = q"))
+            .to_string()
     } else if g == 0.0 {
-        "γ = 0 is cross-entropy: p* = q, noise kept".to_string()
+        theme.t(T::new("γ = 0 is cross-entropy: p* = q, noise kept", "γ = 0 即交叉熵：p* = q，噪声保留")).to_string()
     } else if b > 0.0 {
-        format!("floor b > 0: no label is cut; {} of {k} sit on the floor", k - active_above_floor(sim))
+        tr!(
+            theme.lang,
+            "floor b > 0: no label is cut; {} of {k} sit on the floor",
+            "下限 b > 0：没有标签被截断；{k} 个中有 {} 个停在下限",
+            k - active_above_floor(sim)
+        )
     } else if active == 1 {
-        format!("γ ≥ q₂/q₁ = {}: p* is one-hot, all noise cut", short(thr))
+        tr!(
+            theme.lang,
+            "γ ≥ q₂/q₁ = {}: p* is one-hot, all noise cut",
+            "γ ≥ q₂/q₁ = {}：p* 为 one-hot，噪声全部截掉",
+            short(thr)
+        )
     } else {
-        format!("{} of {k} labels cut (q ≤ γμ); one-hot needs γ ≥ {}", k - active, short(thr))
+        tr!(
+            theme.lang,
+            "{} of {k} labels cut (q ≤ γμ); one-hot needs γ ≥ {}",
+            "{k} 个标签中 {} 个被截断（q ≤ γμ）；one-hot 需要 γ ≥ {}",
+            k - active,
+            short(thr)
+        )
     };
-    let gap = format!("max |p − p*| = {} at step {}", short(m.max_gap()), m.steps);
+    let gap =
+        tr!(theme.lang, "max |p − p*| = {} at step {}", "第 {1} 步 max |p − p*| = {0}", short(m.max_gap()), m.steps);
     (long, gap)
 }
 
@@ -119,14 +156,14 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     let line1 = fitting(
         area,
         &[
-            format!("TaiLr {params} · {}", source_text(m.cfg.source, q)),
-            format!("{params} · {}", source_text(m.cfg.source, q)),
-            format!("{params} · {}", source_short(m.cfg.source)),
+            format!("TaiLr {params} · {}", source_text(m.cfg.source, q, theme)),
+            format!("{params} · {}", source_text(m.cfg.source, q, theme)),
+            format!("{params} · {}", source_short(m.cfg.source, theme)),
         ],
         &h1,
         max_w,
     );
-    let (long, gap) = verdict(sim);
+    let (long, gap) = verdict(sim, theme);
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
     let both = format!("{long} · {gap}");
     let fits = area.estimate_text_size(&both, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
@@ -145,12 +182,21 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     let ymax = (ymax * 1.08).min(1.0);
     let show_cut = g > 0.0 && b < 1.0 && cut.is_finite() && cut > 0.0 && cut <= ymax;
     let mut entries = vec![
-        ("q (data)".to_string(), c_q, Sample::Block),
-        ("p (now)".to_string(), c_p, Sample::Block),
-        ("p* (optimum)".to_string(), c_star, Sample::Line),
+        (theme.t(T::new("q (data)", "q（数据）")).to_string(), c_q, Sample::Block),
+        (theme.t(T::new("p (now)", "p（当前）")).to_string(), c_p, Sample::Block),
+        (theme.t(T::new("p* (optimum)", "p*（最优）")).to_string(), c_star, Sample::Line),
     ];
     if show_cut {
-        entries.push((if b > 0.0 { "floor level" } else { "cut-off γμ" }.to_string(), c_cut, Sample::Dashed));
+        entries.push((
+            if b > 0.0 {
+                theme.t(T::new("floor level", "下限"))
+            } else {
+                theme.t(T::new("cut-off γμ", "截断线 γμ"))
+            }
+            .to_string(),
+            c_cut,
+            Sample::Dashed,
+        ));
     }
     let rows = key_rows(area, theme, top + 3.0, &entries)?;
     let top = top + 14.0 + 14.0 * (rows - 1) as f64;
@@ -158,21 +204,19 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     let smax = ymax.sqrt();
     let kf = k as f64;
     let every = if k <= 12 { 1 } else { k.div_ceil(10) };
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 30.0 } else { 18.0 }, y_labels: 38.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..kf, 0.0..smax)?;
+    let mut chart = Frame {
+        top,
+        margin: 8.0,
+        x_labels: if wide { 30.0 } else { 18.0 },
+        y_labels: 38.0,
+        right: 8.0,
+        right_labels: 0.0,
+    }
+    .chart(area, theme, (0.0, kf), (0.0, smax))?;
     // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
     // numbers need key points that plotters' mesh cannot format.
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(0)
-        .y_labels(0)
-        .axis_style(theme.muted())
-        .axis_desc_style(theme.font(10.5))
-        .x_desc(if wide { "label" } else { "" })
-        .y_desc("probability (√ scale)")
-        .draw()?;
+    let x_desc = if wide { theme.t(T::new("label", "标签")) } else { "" };
+    bare_axes(&mut chart, theme, x_desc, theme.t(T::new("probability (√ scale)", "概率（平方根坐标）")))?;
     for t in sqrt_ticks(ymax) {
         if t > 0.0 {
             polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)))?;
@@ -193,14 +237,14 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         }
     }
 
-    chart.draw_series(q.iter().enumerate().map(|(j, v)| {
+    for (j, v) in q.iter().enumerate() {
         let j = j as f64;
-        Rectangle::new([(j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt())], c_q.filled())
-    }))?;
-    chart.draw_series(m.p.iter().enumerate().map(|(j, v)| {
+        rect(&chart, (j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt()), c_q.filled())?;
+    }
+    for (j, v) in m.p.iter().enumerate() {
         let j = j as f64;
-        Rectangle::new([(j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt())], c_p.filled())
-    }))?;
+        rect(&chart, (j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt()), c_p.filled())?;
+    }
     let star_w = if k > 25 { 1.8 } else { 2.6 };
     for (j, v) in m.opt.p.iter().enumerate() {
         let (j, s) = (j as f64, prob(*v).sqrt());
@@ -210,8 +254,11 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     if show_cut {
         let s = cut.sqrt();
         dashed_line(&chart, &[(0.0, s), (kf, s)], theme.px(6.0), theme.px(4.0), c_cut.stroke_width(theme.px(1.5)))?;
-        let label =
-            if b > 0.0 { format!("floor level {}", short(cut)) } else { format!("cut-off γμ = {}", short(cut)) };
+        let label = if b > 0.0 {
+            tr!(theme.lang, "floor level {}", "下限 {}", short(cut))
+        } else {
+            tr!(theme.lang, "cut-off γμ = {}", "截断线 γμ = {}", short(cut))
+        };
         let style = theme.font_in(10.0, c_cut).pos(Pos::new(HPos::Right, VPos::Bottom));
         let pa = chart.plotting_area();
         let (x, y) = pa.map_coordinate(&(kf, s));
@@ -240,15 +287,22 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
         ("CE −ln p".to_string(), c_ce, Sample::Dashed),
         ("1 − p".to_string(), c_acc, Sample::Dashed),
     ];
-    let title = if wide { "loss of a label vs its probability p" } else { "loss vs p" };
+    let title = if wide {
+        theme.t(T::new("loss of a label vs its probability p", "某个标签的损失随其概率 p 的变化"))
+    } else {
+        theme.t(T::new("loss vs p", "损失随 p 变化"))
+    };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, 1.0),
+        (0.0, LOSS_MAX),
+    )?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -273,10 +327,8 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
         &grid.iter().map(|p| (*p, clip(loss(*p, g)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart.draw_series(sim.model.p.iter().map(|p| {
-        let p = prob(*p);
-        Circle::new((p, clip(loss(p, g))), theme.px(2.6), theme.fg().filled())
-    }))?;
+    let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), clip(loss(prob(*p), g)))).collect();
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
     Ok(())
 }
 
@@ -290,17 +342,33 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         (format!("TaiLr {name}"), c_t, Sample::Line),
         ("CE: 1".to_string(), c_ce, Sample::Dashed),
         ("−p: p".to_string(), c_acc, Sample::Dashed),
-        ("labels now".to_string(), theme.fg(), Sample::Dot),
+        (theme.t(T::new("labels now", "当前各标签")).to_string(), theme.fg(), Sample::Dot),
     ];
-    let title = if wide { "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y" } else { "gradient weight" };
+    let title = if wide {
+        theme.t(T::new(
+            "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y",
+            "梯度权重 w(p) = p/(γ + (1−γ)p)，乘在 CE 的 p − e_y 上",
+        ))
+    } else {
+        theme.t(T::new("gradient weight", "梯度权重"))
+    };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.08)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, 1.0),
+        (0.0, 1.08),
+    )?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: if wide { "p" } else { "" }, y_desc: "" },
+        Axes {
+            x_ticks: if wide { 6 } else { 3 },
+            y_ticks: 5,
+            x_desc: if wide { "p" } else { "" },
+            y_desc: "",
+            ..Axes::PLAIN
+        },
         &tick,
         &tick,
     )?;
@@ -312,9 +380,7 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         &grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart.draw_series(sim.model.p.iter().map(|p| {
-        let p = prob(*p);
-        Circle::new((p, prob(floored_weight(p, g, b))), theme.px(2.6), theme.fg().filled())
-    }))?;
+    let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), prob(floored_weight(prob(*p), g, b)))).collect();
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
     Ok(())
 }

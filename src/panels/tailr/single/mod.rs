@@ -19,6 +19,7 @@ mod draw;
 mod metrics_info;
 pub use dynamics_models::panels::tailr::single::model;
 
+use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
@@ -28,46 +29,51 @@ use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
 pub static PARAMS: [ParamSpec; 6] = [
     ParamSpec {
         key: "gamma",
-        label: "γ (TaiLr)",
+        label: T::new("γ (TaiLr)", "γ（TaiLr）"),
         unit: "",
-        help: "TaiLr's γ: 0 is cross-entropy, 1 is −p (smoothed accuracy); the gradient weight is p/(γ + (1−γ)p).",
+        help: T::new("TaiLr's γ: 0 is cross-entropy, 1 is −p (smoothed accuracy); the gradient weight is p/(γ + (1−γ)p).", "TaiLr 的 γ：0 即交叉熵，1 即 −p（光滑化的准确率）；梯度权重为 p/(γ + (1−γ)p)。"),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.1, scale: Scale::Linear, step: 0.005 },
     },
     ParamSpec {
         key: "floor",
-        label: "b (weight floor)",
+        label: T::new("b (weight floor)", "b（权重下限）"),
         unit: "",
-        help:
+        help: T::new(
             "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)), so no label is ever cut; b = 1 is cross-entropy.",
+            "论文中的下限：权重为 max(b, p/(γ + (1−γ)p))，因此没有标签会被截掉；b = 1 即交叉熵。",
+        ),
         kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "eps",
-        label: "ε (label noise)",
+        label: T::new("ε (label noise)", "ε（标签噪声）"),
         unit: "",
-        help: "q = (1−ε)·onehot + ε·uniform over K labels (used when the list q is empty).",
+        help: T::new("q = (1−ε)·onehot + ε·uniform over K labels (used when the list q is empty).", "q = (1−ε)·onehot + ε·K 个标签上的均匀分布（列表 q 为空时使用）。"),
         kind: Kind::Float { min: 0.0, max: 0.9, default: 0.3, scale: Scale::Linear, step: 0.01 },
     },
     ParamSpec {
         key: "classes",
-        label: "K (labels)",
+        label: T::new("K (labels)", "K（标签数）"),
         unit: "",
-        help: "Number of labels (used when the list q is empty).",
+        help: T::new("Number of labels (used when the list q is empty).", "标签个数（列表 q 为空时使用）。"),
         kind: Kind::Int { min: 2, max: 50, default: 10 },
     },
     ParamSpec {
         key: "q",
-        label: "q (label distribution)",
+        label: T::new("q (label distribution)", "q（标签分布）"),
         unit: "",
-        help: "Explicit label probabilities, comma-separated (normalised if they do not sum to 1); overrides ε and K. \
-               Empty uses ε and K. Click a bar to set its entry.",
+        help: T::new(
+            "Explicit label probabilities, comma-separated (normalised if they do not sum to 1); overrides ε and K. \
+             Empty uses ε and K. Click a bar to set its entry.",
+            "直接给出各标签的概率，以逗号分隔（和不为 1 时会归一化）；会覆盖 ε 和 K。留空则用 ε 和 K。点击条形可设定对应分量。",
+        ),
         kind: Kind::List { min: 0.0, max: 1000.0, min_len: 0, max_len: MAX_CLASSES, default: &[] },
     },
     ParamSpec {
         key: "h",
-        label: "h (step size)",
+        label: T::new("h (step size)", "h（步长）"),
         unit: "",
-        help: "Gradient-descent step on the logits: z ← z − h·g with the expected gradient g.",
+        help: T::new("Gradient-descent step on the logits: z ← z − h·g with the expected gradient g.", "在 logits 上做梯度下降：z ← z − h·g，g 为期望梯度。"),
         kind: Kind::Float { min: 0.01, max: 2.0, default: 0.5, scale: Scale::Log, step: 0.0 },
     },
 ];
@@ -75,32 +81,65 @@ pub static PARAMS: [ParamSpec; 6] = [
 /// Presets: the noise cut (default), γ just below the threshold, cross-entropy, the `−p` limit, a floor,
 /// and a hand-made q.
 pub static PRESETS: [Preset; 5] = [
-    Preset::new("noise-cut", "noise cut (γ = 0.1)", &[("gamma", "0.1"), ("floor", "0"), ("q", "")]).claim(Claim::new(
+    Preset::new(
+        "noise-cut",
+        T::new("noise cut (γ = 0.1)", "截掉噪声（γ = 0.1）"),
+        &[("gamma", "0.1"), ("floor", "0"), ("q", "")],
+    )
+    .claim(Claim::new(
         "max_gap",
         Op::Lt,
         0.02,
         300,
-        "the noise labels draining towards 0: p becoming one-hot",
+        T::new("the noise labels draining towards 0: p becoming one-hot", "噪声标签的概率流向 0：p 变成 one-hot"),
     )),
-    Preset::new("below-threshold", "below threshold (γ = 0.02)", &[("gamma", "0.02"), ("floor", "0"), ("q", "")])
-        .claim(Claim::new("max_gap", Op::Lt, 1e-3, 300, "p settling on p* with every label kept")),
-    Preset::new("cross-entropy", "cross-entropy (γ = 0)", &[("gamma", "0"), ("floor", "0"), ("q", "")])
-        .claim(Claim::new("max_gap", Op::Lt, 1e-3, 200, "p settling on q itself (0.73 and 0.03)")),
-    Preset::new("floor", "floor b = 0.3", &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")]).claim(Claim::new(
+    Preset::new(
+        "below-threshold",
+        T::new("below threshold (γ = 0.02)", "低于阈值（γ = 0.02）"),
+        &[("gamma", "0.02"), ("floor", "0"), ("q", "")],
+    )
+    .claim(Claim::new(
         "max_gap",
         Op::Lt,
         1e-3,
         300,
-        "p settling with the noise labels held up by the floor",
+        T::new("p settling on p* with every label kept", "p 稳定在 p*，每个标签都保留"),
     )),
-    Preset::new("q-list", "q = 0.5, 0.3, 0.15, 0.05", &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")])
+    Preset::new(
+        "cross-entropy",
+        T::new("cross-entropy (γ = 0)", "交叉熵（γ = 0）"),
+        &[("gamma", "0"), ("floor", "0"), ("q", "")],
+    )
+    .claim(Claim::new(
+        "max_gap",
+        Op::Lt,
+        1e-3,
+        200,
+        T::new("p settling on q itself (0.73 and 0.03)", "p 稳定在 q 本身（0.73 和 0.03）"),
+    )),
+    Preset::new("floor", T::new("floor b = 0.3", "下限 b = 0.3"), &[("gamma", "0.5"), ("floor", "0.3"), ("q", "")])
         .claim(Claim::new(
             "max_gap",
             Op::Lt,
-            0.02,
-            400,
-            "the two small labels draining to 0 while the two large ones share the mass",
+            1e-3,
+            300,
+            T::new("p settling with the noise labels held up by the floor", "p 稳定下来，噪声标签被下限托住"),
         )),
+    Preset::new(
+        "q-list",
+        T::new("q = 0.5, 0.3, 0.15, 0.05", "q = 0.5, 0.3, 0.15, 0.05"),
+        &[("gamma", "0.3"), ("floor", "0"), ("q", "0.5,0.3,0.15,0.05")],
+    )
+    .claim(Claim::new(
+        "max_gap",
+        Op::Lt,
+        0.02,
+        400,
+        T::new(
+            "the two small labels draining to 0 while the two large ones share the mass",
+            "两个小标签流向 0，两个大标签分掉全部概率",
+        ),
+    )),
 ];
 
 /// The metrics, in order.
@@ -124,8 +163,8 @@ impl Panel for SinglePanel {
     fn id(&self) -> &'static str {
         "tailr-single"
     }
-    fn title(&self) -> &'static str {
-        "TaiLr on one context: the water-filling optimum"
+    fn title(&self) -> T {
+        T::new("TaiLr on one context: the water-filling optimum", "单个上下文上的 TaiLr：注水式最优解")
     }
     fn params(&self) -> &'static [ParamSpec] {
         &PARAMS

@@ -1,0 +1,302 @@
+//! Every string the program shows a reader has its Chinese wording.
+//!
+//! Two checks. The tables (titles, parameter labels and help, preset labels, claim wordings, metric labels and
+//! groups) must have Chinese wording that is not the English text left in place: a Chinese entry may keep Latin
+//! words only if they are names, symbols or API values (see `allowed`). The figures, rendered in Chinese at
+//! their defaults and at every preset, must draw no English word either: every `<text>` of the SVG is read and
+//! its Latin words checked the same way. A string added in English only, in a table or in drawing code, fails
+//! here. The Chinese golden SVGs (`tests/golden/zh/`) pin one figure per topic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dynamics::i18n::{Lang, T};
+use dynamics::panel::Panel;
+use dynamics::panels;
+use dynamics::plot::Theme;
+use dynamics::render;
+use dynamics::runner::Runner;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Latin words a Chinese string may keep: names of methods, models and people, abbreviations, function names
+/// in formulas, and the terms `docs/zh-glossary.md` keeps in English.
+const NAMES: &[&str] = &[
+    "SimSiam",
+    "BYOL",
+    "EMA",
+    "GAN",
+    "WGAN",
+    "Dirac",
+    "IGN",
+    "Hopf",
+    "Wasserstein",
+    "Jacobian",
+    "InfoNCE",
+    "FlatNCE",
+    "Lion",
+    "Tiger",
+    "Adam",
+    "AdamW",
+    "SGD",
+    "Zipf",
+    "GradTopK",
+    "ThreTopK",
+    "RMS",
+    "GPU",
+    "TaiLr",
+    "AUROC",
+    "BCE",
+    "Top",
+    "Softmax",
+    "softmax",
+    "sigmoid",
+    "DP",
+    "NaN",
+    "ulp",
+    "ulps",
+    "tuning",
+    "Embedding",
+    "token",
+    "prompt",
+    "logits",
+    "logit",
+    "onehot",
+    "one",
+    "hot",
+    "cos",
+    "log",
+    "exp",
+    "tanh",
+    "clip",
+    "max",
+    "min",
+    "round",
+    "diag",
+    "Var",
+    "Re",
+    "Im",
+    "sgn",
+    "sign",
+    "float",
+    "Sigmoid",
+    "rec",
+    "idem",
+    "tight",
+    "rms",
+    "row",
+    "Su",
+    "LM",
+    "CE",
+    "inf",
+];
+
+/// Whether a Latin word may stay in a Chinese string of `panel`: a name, a parameter key, a choice value or a
+/// metric name of the panel (these are API and are quoted as they are), or a single letter or symbol.
+fn allowed(word: &str, panel: &dyn Panel) -> bool {
+    // Short words, names, and runs of capitals (matrix products such as WXW, abbreviations) are symbols.
+    let capitals = word.len() <= 4 && word.chars().all(|c| c.is_ascii_uppercase());
+    if word.chars().count() < 3 || capitals || NAMES.contains(&word) {
+        return true;
+    }
+    let api = panel.params().iter().flat_map(|s| {
+        let choices: Vec<&str> = match s.kind {
+            dynamics::params::Kind::Choice { choices, .. } => choices.to_vec(),
+            _ => Vec::new(),
+        };
+        std::iter::once(s.key).chain(choices)
+    });
+    api.chain(panel.metric_names().iter().copied()).any(|k| k == word || k.split(['-', '_']).any(|part| part == word))
+}
+
+/// The Latin words (runs of ASCII letters) of a string.
+fn latin_words(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect()
+}
+
+/// Whether a string has a CJK character (so it has actually been worded in Chinese).
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+}
+
+/// Every table string of a panel, with where it comes from.
+fn table_strings(p: &dyn Panel) -> Vec<(String, T)> {
+    let mut out = vec![("title".to_string(), p.title())];
+    for s in p.params() {
+        out.push((format!("param {} label", s.key), s.label));
+        out.push((format!("param {} help", s.key), s.help));
+    }
+    for pr in p.presets() {
+        out.push((format!("preset {} label", pr.id), pr.label));
+        if let Some(c) = pr.claim {
+            out.push((format!("preset {} watch", pr.id), c.watch));
+        }
+    }
+    for m in p.metrics_info() {
+        out.push((format!("metric {} label", m.key), m.label));
+        out.push((format!("metric {} group", m.key), m.group));
+    }
+    out
+}
+
+#[test]
+fn every_table_string_has_chinese_wording() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for p in panels::all() {
+        for (what, s) in table_strings(p) {
+            checked += 1;
+            let english: Vec<&str> = latin_words(s.en).into_iter().filter(|w| !allowed(w, p)).collect();
+            if s.zh.trim().is_empty() {
+                problems.push(format!("{} {what}: no Chinese wording", p.id()));
+            } else if !english.is_empty() && !has_cjk(s.zh) {
+                problems.push(format!("{} {what}: '{}' is not worded in Chinese", p.id(), s.zh));
+            }
+            let left: Vec<&str> = latin_words(s.zh).into_iter().filter(|w| !allowed(w, p)).collect();
+            if !left.is_empty() {
+                problems.push(format!("{} {what}: English left in '{}': {left:?}", p.id(), s.zh));
+            }
+        }
+    }
+    assert!(checked > 400, "only {checked} strings found: the walk over the tables is broken");
+    assert!(problems.is_empty(), "{} strings lack Chinese wording:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn the_chinese_registry_changes_words_only() {
+    // Keys, names, values and numbers are the same in both languages; only labels, help and titles differ.
+    let (en, zh) = (panels::list_json(Lang::En), panels::list_json(Lang::Zh));
+    fn strip(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let words = ["title", "label", "help", "watch", "group"].contains(&k.as_str()) && v.is_string();
+                        (k.clone(), if words { serde_json::Value::Null } else { strip(v) })
+                    })
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    assert_eq!(strip(&en), strip(&zh));
+    assert_ne!(en, zh);
+    // Parameter groups ("main"/"more") are API for the shell and stay in English.
+    assert_eq!(zh["panels"][0]["params"][0]["group"], "main");
+}
+
+/// The words drawn in a figure: the text of every `<text>` element of an SVG.
+fn drawn_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        rest = &rest[i..];
+        let Some(open_end) = rest.find('>') else { break };
+        let Some(close) = rest.find("</text>") else { break };
+        let text = rest[open_end + 1..close]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        if !text.trim().is_empty() {
+            out.push(text);
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// Renders a run in Chinese at the page's desktop width and returns the words it draws.
+fn chinese_texts(r: &Runner) -> Vec<String> {
+    let (wide, _) = r.panel().aspect();
+    let svg = render::svg(r, 944, (944.0 * wide).round() as u32, &Theme::light(1.0).with_lang(Lang::Zh))
+        .unwrap_or_else(|e| panic!("{}: {e}", r.panel().id()));
+    drawn_texts(&svg)
+}
+
+/// The runs a figure is checked at: its defaults and every preset, each at its golden step count.
+fn runs(p: &'static dyn Panel) -> Vec<(String, Runner)> {
+    let mut out = Vec::new();
+    let mut r = Runner::with_defaults(p);
+    r.step(p.golden_steps());
+    out.push(("defaults".to_string(), r));
+    for pr in p.presets() {
+        let params = pr.params(p.params()).expect("presets are valid");
+        let mut r = Runner::new(p, params, pr.seed_or_default());
+        r.step(p.golden_steps());
+        out.push((format!("preset {}", pr.id), r));
+    }
+    out
+}
+
+/// English words each figure draws in Chinese, by panel id.
+fn english_drawn() -> BTreeMap<&'static str, BTreeSet<String>> {
+    render::ensure_fonts();
+    let mut out = BTreeMap::new();
+    for p in panels::all() {
+        let mut words = BTreeSet::new();
+        for (run, r) in runs(p) {
+            for text in chinese_texts(&r) {
+                for w in latin_words(&text).into_iter().filter(|w| !allowed(w, p)) {
+                    words.insert(format!("{w} (in '{text}', {run})"));
+                }
+            }
+        }
+        out.insert(p.id(), words);
+    }
+    out
+}
+
+#[test]
+fn chinese_figures_draw_no_english_words() {
+    let found = english_drawn();
+    let problems: Vec<String> = found
+        .iter()
+        .filter(|(_, words)| !words.is_empty())
+        .map(|(id, words)| format!("{id}: {}", words.iter().take(12).cloned().collect::<Vec<_>>().join("; ")))
+        .collect();
+    assert!(problems.is_empty(), "Chinese figures still draw English:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_english_figures_are_untouched_by_the_language_switch() {
+    // A theme without a language is English: the English SVG of a run is the same with `Lang::En` set.
+    for p in panels::all() {
+        let mut r = Runner::with_defaults(p);
+        r.step(p.golden_steps() / 2);
+        let a = render::svg(&r, 600, 400, &Theme::light(1.0)).unwrap();
+        let b = render::svg(&r, 600, 400, &Theme::light(1.0).with_lang(Lang::En)).unwrap();
+        assert_eq!(a, b, "{}", p.id());
+    }
+}
+
+/// One panel per topic, whose Chinese figure is kept as a golden SVG.
+const ZH_GOLDENS: [&str; 8] =
+    ["simsiam-toy", "simsiam-linear", "dirac-gan", "topk", "flatnce-fp", "lion-embedding", "multitask", "tailr-single"];
+
+#[test]
+fn chinese_golden_svgs() {
+    render::ensure_fonts();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/zh");
+    let bless = std::env::var("BLESS").is_ok();
+    let mut missing = Vec::new();
+    for id in ZH_GOLDENS {
+        let p = panels::find(id).unwrap_or_else(|| panic!("no panel {id}"));
+        let mut r = Runner::with_defaults(p);
+        r.step(p.golden_steps());
+        let (wide, _) = p.aspect();
+        let svg = render::svg(&r, 800, (800.0 * wide).round() as u32, &Theme::light(1.0).with_lang(Lang::Zh))
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let path = dir.join(format!("{id}.svg"));
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &svg).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(want) => assert!(want == svg, "{id}: the Chinese figure changed; look at it and BLESS=1 if intended"),
+            Err(_) => missing.push(id),
+        }
+    }
+    assert!(missing.is_empty(), "no Chinese golden for {missing:?}; run BLESS=1 cargo test --test i18n");
+}
