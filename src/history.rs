@@ -27,6 +27,12 @@ impl<T: Clone> History<T> {
         }
     }
 
+    /// Whether a sample at `step` would be kept by [`History::push`] (so a caller can skip computing one that
+    /// would be dropped).
+    pub fn keeps(&self, step: u64) -> bool {
+        step.is_multiple_of(self.stride)
+    }
+
     /// The kept samples in step order.
     pub fn items(&self) -> &[(u64, T)] {
         &self.items

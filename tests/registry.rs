@@ -225,6 +225,76 @@ fn layering_invariants() {
     }
 }
 
+/// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`), draw a
+/// mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a function of its own (one
+/// taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared ones). Returns one message
+/// per violation.
+fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for banned in ["configure_mesh", "ChartBuilder", "draw_series"] {
+        if code.contains(banned) {
+            out.push(format!("{rel} calls {banned}; use the chart set-up and primitives of src/plot"));
+        }
+    }
+    for line in code.lines() {
+        let l = line.trim();
+        let Some(sig) = l.split("fn ").nth(1).filter(|_| l.contains("-> String")) else { continue };
+        let Some((name, rest)) = sig.split_once('(') else { continue };
+        let params = rest.split(')').next().unwrap_or("");
+        let types: Vec<&str> = params.split(',').filter_map(|p| p.split_once(':')).map(|(_, t)| t.trim()).collect();
+        let number = |t: &str| ["f64", "&f64", "f32", "Option<f64>", "usize", "u32", "i32", "i64", "u64"].contains(&t);
+        let real = |t: &str| ["f64", "&f64", "f32", "Option<f64>"].contains(&t);
+        if types.first().is_some_and(|t| real(t)) && types.iter().all(|t| number(t)) {
+            out.push(format!("{rel} formats numbers in its own fn {name}; use src/plot/fmt.rs"));
+        }
+    }
+    out
+}
+
+/// Panels not yet moved to the shared drawing vocabulary (issue 14); each entry must still need its exemption,
+/// so the list can only shrink.
+const NOT_YET_ON_THE_VOCABULARY: [&str; 4] =
+    ["panels/lion_embedding/", "panels/multitask/", "panels/simsiam_linear/", "panels/simsiam_toy/"];
+
+/// Panels draw only through `src/plot`: no chart set-up, mesh, series or number formatter of their own.
+#[test]
+fn panels_draw_through_the_vocabulary() {
+    let files = sources();
+    let mut exempt_used = vec![false; NOT_YET_ON_THE_VOCABULARY.len()];
+    for (rel, code) in files.iter().filter(|(r, _)| r.starts_with("panels/")) {
+        let found = vocabulary_violations(rel, code);
+        if found.is_empty() {
+            continue;
+        }
+        match NOT_YET_ON_THE_VOCABULARY.iter().position(|p| rel.starts_with(p)) {
+            Some(i) => exempt_used[i] = true,
+            None => panic!("{}", found.join("\n")),
+        }
+    }
+    for (p, used) in NOT_YET_ON_THE_VOCABULARY.iter().zip(exempt_used) {
+        assert!(used, "{p} draws through the vocabulary now: remove it from NOT_YET_ON_THE_VOCABULARY");
+    }
+}
+
+/// The vocabulary check finds what it is meant to find (a planted mesh, series, builder and formatter) and
+/// leaves a panel that draws through `src/plot` alone.
+#[test]
+fn vocabulary_check_catches_planted_code() {
+    let planted = "let mut chart = ChartBuilder::on(area).build_cartesian_2d(0.0..1.0, 0.0..1.0)?;\n\
+                   chart.configure_mesh().draw()?;\n\
+                   chart.draw_series(LineSeries::new(pts, &RED))?;\n\
+                   fn pct(v: f64) -> String { format!(\"{v:.1}%\") }\n\
+                   pub(crate) fn tick(v: &f64) -> String { String::new() }\n\
+                   fn num(v: f64, sig: usize) -> String { String::new() }";
+    let found = vocabulary_violations("panels/x/draw.rs", planted);
+    assert_eq!(found.len(), 6, "{found:#?}");
+    let clean = "let chart = FRAME.chart(area, theme, (0.0, 1.0), (0.0, 1.0))?;\n\
+                 fn label(name: &str, v: f64) -> String { format!(\"{name} = {}\", fmt::value(v)) }";
+    assert!(vocabulary_violations("panels/x/draw.rs", clean).is_empty());
+    let topk = sources().into_iter().find(|(r, _)| r == "panels/topk/draw.rs").expect("topk's drawing");
+    assert!(vocabulary_violations(&topk.0, &topk.1).is_empty());
+}
+
 /// The module a source file defines, as path segments below the crate root (`panels/dirac/mod.rs` ->
 /// `["panels", "dirac"]`).
 fn module_of(rel: &str) -> Vec<String> {

@@ -5,8 +5,15 @@
 
 use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
 use crate::plot::draw::text_px;
+use plotters::chart::DualCoordChartContext;
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+
+pub use super::fmt::{log_tick, tick};
 
 /// Margins and label areas of a chart, in CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,22 +26,226 @@ pub struct Frame {
     pub x_labels: f64,
     /// Width of the y label area.
     pub y_labels: f64,
+    /// Space on the right (often the same as `margin`; more when the last x tick label is wide).
+    pub right: f64,
+    /// Width of a label area right of the chart for a second y axis (0 for none: an area there, even one
+    /// pixel wide, makes plotters repeat the primary y labels in it).
+    pub right_labels: f64,
 }
 
 impl Frame {
     /// A small chart with a one-line title and tick labels only.
-    pub const SMALL: Frame = Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0 };
+    pub const SMALL: Frame =
+        Frame { top: 22.0, margin: 8.0, x_labels: 26.0, y_labels: 44.0, right: 8.0, right_labels: 0.0 };
     /// A main chart with a headline and axis descriptions.
-    pub const MAIN: Frame = Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0 };
+    pub const MAIN: Frame =
+        Frame { top: 28.0, margin: 8.0, x_labels: 34.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
+
+    /// This frame with its margin and right margin set to `margin`.
+    pub const fn margins(self, margin: f64) -> Frame {
+        Frame { margin, right: margin, ..self }
+    }
 
     /// A chart builder on `area` with this frame at the theme's scale.
     pub fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
         let mut b = ChartBuilder::on(area);
         b.margin(theme.px(self.margin))
             .margin_top(theme.px(self.top))
+            .margin_right(theme.px(self.right))
             .x_label_area_size(theme.px(self.x_labels))
             .y_label_area_size(theme.px(self.y_labels));
+        if self.right_labels > 0.0 {
+            b.right_y_label_area_size(theme.px(self.right_labels));
+        }
         b
+    }
+}
+
+/// A chart with linear axes on both sides, the one coordinate type of the panels' charts (a logarithmic
+/// quantity is drawn on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
+pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart with a linear x axis and a logarithmic y axis ticked at given values (such as decades).
+pub type LogYChart<'a, 'b> =
+    ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, WithKeyPoints<LogCoord<f64>>>>;
+
+/// A chart with logarithmic axes on both sides, each ticked at given values.
+pub type LogXYChart<'a, 'b> =
+    ChartContext<'a, AnyBackend<'b>, Cartesian2d<WithKeyPoints<LogCoord<f64>>, WithKeyPoints<LogCoord<f64>>>>;
+
+/// A chart with a second, linear y axis on the right (see [`with_right_axis`]).
+pub type RightAxisChart<'a, 'b, X, Y, SX> =
+    DualCoordChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>, Cartesian2d<SX, RangedCoordf64>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
+    /// (positive, low end first) ticked at `y_keys`.
+    #[inline(never)]
+    pub fn chart_log_y<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+        y_keys: &[f64],
+    ) -> DrawResult<LogYChart<'a, 'b>> {
+        let y = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y)?)
+    }
+
+    /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
+    /// first), ticked at `x_keys` and `y_keys`.
+    #[inline(never)]
+    pub fn chart_log_xy<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        (x, x_keys): ((f64, f64), &[f64]),
+        (y, y_keys): ((f64, f64), &[f64]),
+    ) -> DrawResult<LogXYChart<'a, 'b>> {
+        let xs = (x.0..x.1).log_scale().with_key_points(x_keys.to_vec());
+        let ys = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
+        Ok(self.builder(area, theme).build_cartesian_2d(xs, ys)?)
+    }
+}
+
+/// A chart with a linear x axis and a logarithmic y axis whose ticks plotters chooses.
+pub type LogYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, LogCoord<f64>>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
+    /// (positive, low end first) whose ticks plotters chooses.
+    #[inline(never)]
+    pub fn chart_log_y_auto<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<LogYAutoChart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale())?)
+    }
+}
+
+/// A chart with equal units on both axes: the square `[−r, r]²` as large as fits in `area` below `top` device
+/// pixels, centred horizontally, `pad` device pixels from the sides and the bottom, with no label areas.
+#[inline(never)]
+pub fn square<'a, 'b>(area: &'a Area<'b>, top: u32, pad: u32, r: f64) -> DrawResult<Chart<'a, 'b>> {
+    let (w, h) = area.dim_in_pixel();
+    let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
+    let x0 = (w.saturating_sub(side)) / 2;
+    let chart = ChartBuilder::on(area)
+        .margin_left(x0 as i32)
+        .margin_top(top)
+        .margin_right(w.saturating_sub(x0 + side))
+        .margin_bottom(h.saturating_sub(top + side))
+        .build_cartesian_2d(-r..r, -r..r)?;
+    Ok(chart)
+}
+
+/// Adds a linear y axis over `y` on the right of `chart`, sharing its x axis (`x` must describe the same
+/// range as the chart's own x axis, in the same kind of coordinate). Series on it are drawn with
+/// [`super::draw::polyline_right`] and [`super::draw::dots_right`], its labels with [`right_mesh`].
+pub fn with_right_axis<'a, 'b, X, Y, SX>(
+    chart: ChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>>,
+    x: SX,
+    y: (f64, f64),
+) -> RightAxisChart<'a, 'b, X, Y, SX::CoordDescType>
+where
+    X: Ranged,
+    Y: Ranged,
+    SX: AsRangedCoord,
+{
+    chart.set_secondary_coord(x, y.0..y.1)
+}
+
+/// Draws only the axis lines and their descriptions (no grid, no tick labels), for a chart that places its
+/// own ticks (such as a square-root axis); the descriptions are drawn even when empty, at 10.5 px.
+#[inline(never)]
+pub fn bare_axes<X, Y>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
+    theme: &Theme,
+    x_desc: &str,
+    y_desc: &str,
+) -> DrawResult
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut m = chart.configure_mesh();
+    m.disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .axis_style(theme.muted())
+        .axis_desc_style(theme.font(10.5))
+        .x_desc(x_desc)
+        .y_desc(y_desc);
+    m.draw().map_err(DrawError::from)
+}
+
+/// Draws an x axis only (no y axis, no horizontal grid lines): the themed vertical grid at `axes.x_ticks`
+/// labels formatted by `x_fmt`, for a chart whose height carries no scale (such as densities side by side).
+#[inline(never)]
+pub fn x_mesh<X, Y>(
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
+    theme: &Theme,
+    axes: Axes<'_>,
+    x_fmt: &dyn Fn(&X::ValueType) -> String,
+) -> DrawResult
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut m = chart.configure_mesh();
+    m.disable_y_mesh()
+        .disable_y_axis()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(theme.grid())
+        .axis_style(theme.muted())
+        .label_style(axes.label_style(theme))
+        .x_label_formatter(x_fmt);
+    if axes.x_ticks > 0 {
+        m.x_labels(axes.x_ticks);
+    }
+    m.draw().map_err(DrawError::from)
+}
+
+/// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
+/// `axes.y_desc` as its description, in `axes`' sizes and label colour.
+#[inline(never)]
+pub fn right_mesh<X, Y, SX>(
+    chart: &mut RightAxisChart<'_, '_, X, Y, SX>,
+    theme: &Theme,
+    axes: Axes<'_>,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> DrawResult
+where
+    X: Ranged,
+    Y: Ranged,
+    SX: Ranged + ValueFormatter<SX::ValueType>,
+{
+    let mut m = chart.configure_secondary_axes();
+    m.axis_style(theme.muted()).label_style(axes.label_style(theme)).axis_desc_style(axes.desc_style(theme));
+    if axes.y_ticks > 0 {
+        m.y_labels(axes.y_ticks);
+    }
+    if !axes.y_desc.is_empty() {
+        m.y_desc(axes.y_desc);
+    }
+    m.y_label_formatter(y_fmt).draw().map_err(DrawError::from)
+}
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` showing `x` by `y` (data ranges, low end first).
+    #[inline(never)]
+    pub fn chart<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<Chart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y.0..y.1)?)
     }
 }
 
@@ -49,6 +260,30 @@ pub struct Axes<'s> {
     pub x_desc: &'s str,
     /// The y axis description, or empty.
     pub y_desc: &'s str,
+    /// Tick label size in CSS pixels (0 for the default, 10.5).
+    pub label_size: f64,
+    /// Axis description size in CSS pixels (0 for the default, 12).
+    pub desc_size: f64,
+    /// Tick label colour (`None` for the foreground), e.g. the colour of the one series an axis belongs to.
+    pub label_color: Option<RGBColor>,
+}
+
+impl Axes<'static> {
+    /// Plotters' tick choice, no descriptions, default sizes: the base for `Axes { .., ..Axes::PLAIN }`.
+    pub const PLAIN: Axes<'static> =
+        Axes { x_ticks: 0, y_ticks: 0, x_desc: "", y_desc: "", label_size: 0.0, desc_size: 0.0, label_color: None };
+}
+
+impl Axes<'_> {
+    fn label_style(&self, theme: &Theme) -> TextStyle<'static> {
+        let size = if self.label_size > 0.0 { self.label_size } else { 10.5 };
+        theme.font_in(size, self.label_color.unwrap_or(theme.fg()))
+    }
+
+    fn desc_style(&self, theme: &Theme) -> TextStyle<'static> {
+        let size = if self.desc_size > 0.0 { self.desc_size } else { 12.0 };
+        theme.font_in(size, self.label_color.unwrap_or(theme.fg()))
+    }
 }
 
 /// Draws the themed mesh: grid at the tick labels only, muted axes, theme fonts. `x_fmt`/`y_fmt` format the
@@ -69,8 +304,8 @@ where
     m.light_line_style(TRANSPARENT)
         .bold_line_style(theme.grid())
         .axis_style(theme.muted())
-        .label_style(theme.font(10.5))
-        .axis_desc_style(theme.font(12.0))
+        .label_style(axes.label_style(theme))
+        .axis_desc_style(axes.desc_style(theme))
         .x_label_formatter(x_fmt)
         .y_label_formatter(y_fmt);
     if axes.x_ticks > 0 {
@@ -86,32 +321,6 @@ where
         m.y_desc(axes.y_desc);
     }
     m.draw().map_err(DrawError::from)
-}
-
-/// Formats a tick value compactly: integers without decimals, small or large magnitudes in scientific
-/// notation, others with up to three significant digits.
-pub fn tick(v: &f64) -> String {
-    let v = *v;
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.0e}")
-    } else if v == v.round() {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}").trim_end_matches('0').to_string()
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').to_string()
-    }
-}
-
-/// Formats a log-axis tick as a power of ten.
-pub fn log_tick(v: &f64) -> String {
-    format!("{:.0e}", *v)
 }
 
 /// Draws a one-line title at the top-left of an area.

@@ -8,6 +8,7 @@
 //! bit.
 
 use super::{AnyBackend, Area, DrawError, DrawResult};
+use plotters::chart::DualCoordChartContext;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -56,6 +57,64 @@ where
     Ok(())
 }
 
+/// Draws an x-shaped cross of pixel half-size `size` at each point, like `draw_series(pts.map(|p|
+/// Cross::new(p, size, style)))`.
+#[inline(never)]
+pub fn crosses<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pts: &[(f64, f64)],
+    size: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let area = chart.plotting_area();
+    for p in pts {
+        area.draw(&Cross::new(*p, size, style))?;
+    }
+    Ok(())
+}
+
+/// Draws a triangle marker of pixel size `size` at each point, like `draw_series(pts.map(|p|
+/// TriangleMarker::new(p, size, style)))`.
+#[inline(never)]
+pub fn triangles<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pts: &[(f64, f64)],
+    size: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let area = chart.plotting_area();
+    for p in pts {
+        area.draw(&TriangleMarker::new(*p, size, style))?;
+    }
+    Ok(())
+}
+
+/// Draws `text` on a box next to a data point: the box spans pixel offsets `corners` from the point and the
+/// text starts at pixel offset `at`, like `draw_series([EmptyElement::at(pos) + Rectangle::new(corners, bg) +
+/// Text::new(text, at, style)])`.
+#[inline(never)]
+pub fn boxed_text_at<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    pos: (f64, f64),
+    corners: [(i32, i32); 2],
+    bg: ShapeStyle,
+    text: &str,
+    at: (i32, i32),
+    style: &TextStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let element = EmptyElement::at(pos) + Rectangle::new(corners, bg) + Text::new(text.to_string(), at, style.clone());
+    chart.plotting_area().draw(&element).map_err(DrawError::from)
+}
+
 /// Draws a rectangle with corners `a` and `b` in data coordinates, like `draw_series([Rectangle::new([a, b],
 /// style)])`.
 #[inline(never)]
@@ -94,6 +153,23 @@ where
     chart.plotting_area().draw(&Text::new(text, pos, style.clone())).map_err(DrawError::from)
 }
 
+/// Draws `text` at pixel offset `off` from a data point, like `draw_series([EmptyElement::at(pos) +
+/// Text::new(text, off, style)])`.
+#[inline(never)]
+pub fn text_off<CT>(
+    chart: &ChartContext<'_, AnyBackend<'_>, CT>,
+    text: &str,
+    pos: (f64, f64),
+    off: (i32, i32),
+    style: &TextStyle,
+) -> DrawResult
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let element = EmptyElement::at(pos) + Text::new(text.to_string(), off, style.clone());
+    chart.plotting_area().draw(&element).map_err(DrawError::from)
+}
+
 /// Draws `text` at pixel position `pos` of an area, like `area.draw(&Text::new(text, pos, style))`.
 #[inline(never)]
 pub fn text_px(area: &Area<'_>, text: &str, pos: (i32, i32), style: &TextStyle) -> DrawResult {
@@ -122,4 +198,33 @@ pub fn circle_px(area: &Area<'_>, c: (i32, i32), r: i32, style: ShapeStyle) -> D
 #[inline(never)]
 pub fn polygon_px(area: &Area<'_>, pts: &[(i32, i32)], style: ShapeStyle) -> DrawResult {
     area.draw(&Polygon::new(pts.to_vec(), style)).map_err(DrawError::from)
+}
+
+/// Draws a polyline through `pts` in the coordinates of a chart's right axis (see
+/// [`super::chart::with_right_axis`]), like `draw_secondary_series(LineSeries::new(pts, style))`.
+pub fn polyline_right<CT1, CT2>(
+    chart: &DualCoordChartContext<'_, AnyBackend<'_>, CT1, CT2>,
+    pts: &[(f64, f64)],
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT1: CoordTranslate,
+    CT2: CoordTranslate<From = (f64, f64)>,
+{
+    polyline(chart.borrow_secondary(), pts, style)
+}
+
+/// Draws one circle of pixel radius `r` at each point in the coordinates of a chart's right axis, like
+/// `draw_secondary_series(pts.map(|p| Circle::new(p, r, style)))`.
+pub fn dots_right<CT1, CT2>(
+    chart: &DualCoordChartContext<'_, AnyBackend<'_>, CT1, CT2>,
+    pts: &[(f64, f64)],
+    r: u32,
+    style: ShapeStyle,
+) -> DrawResult
+where
+    CT1: CoordTranslate,
+    CT2: CoordTranslate<From = (f64, f64)>,
+{
+    dots(chart.borrow_secondary(), pts, r, style)
 }

@@ -8,6 +8,8 @@ pub mod axis;
 mod backend;
 pub mod chart;
 pub mod draw;
+pub mod fmt;
+pub mod legend;
 pub mod measure;
 
 pub use backend::{AnyBackend, BackendError};

@@ -1,71 +1,12 @@
-//! Drawing helpers shared by the Dirac-GAN and Dirac-IGN figures: short numbers, ticks, log ranges, eigenvalue
-//! text, keys and the themed mesh.
+//! Drawing helpers shared by the Dirac-GAN and Dirac-IGN figures: log ranges, eigenvalue text, keys and the
+//! themed mesh.
 
+use crate::plot::chart::{self, Axes};
 use crate::plot::draw::text_px;
-use crate::plot::{log_range, AnyBackend, Area, DrawError, DrawResult, Theme};
+use crate::plot::fmt;
+use crate::plot::{log_range, AnyBackend, Area, DrawResult, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
-
-/// A number in a short readable form: two decimals for ordinary magnitudes, scientific otherwise.
-pub(crate) fn short(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !v.is_finite() {
-        "∞".to_string()
-    } else if !(5e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        let s = format!("{v:.2}");
-        if s == "-0.00" {
-            "0".to_string()
-        } else {
-            s
-        }
-    }
-}
-
-/// An axis tick label: trailing zeros trimmed, scientific for very small or large magnitudes.
-pub(crate) fn tick(v: &f64) -> String {
-    let v = *v;
-    let a = v.abs();
-    if a < 1e-12 {
-        return "0".to_string();
-    }
-    if !(1e-3..1e5).contains(&a) {
-        return format!("{v:.0e}");
-    }
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// The label of a tick on a log10-transformed axis: `1`, `10`, `1e-6` at whole decades, two significant
-/// digits in between.
-pub(crate) fn pow10_tick(v: &f64) -> String {
-    let k = v.round();
-    if (v - k).abs() < 1e-9 {
-        if (-2.0..=3.0).contains(&k) {
-            tick(&10f64.powf(k))
-        } else {
-            format!("1e{k:.0}")
-        }
-    } else {
-        let x = 10f64.powf(*v);
-        if (1e-2..1e3).contains(&x) {
-            let digits = (1 - x.log10().floor() as i32).max(0) as usize;
-            format!("{x:.digits$}")
-        } else {
-            format!("{x:.1e}")
-        }
-    }
-}
 
 /// The log10 range of the log chart for `vals`: padded by a factor 1.3 when they span less than a factor 10
 /// (so that small oscillations stay visible), otherwise snapped out to whole decades; and the number of
@@ -91,12 +32,12 @@ pub(crate) fn eig_text(eig: &[(f64, f64); 2]) -> String {
     let [(r1, i1), (r2, _)] = *eig;
     if i1 != 0.0 {
         if r1.abs() < 1e-12 * i1.abs().max(1.0) {
-            format!("±{}i", short(i1.abs()))
+            format!("±{}i", fmt::hundredths(i1.abs()))
         } else {
-            format!("{} ± {}i", short(r1), short(i1.abs()))
+            format!("{} ± {}i", fmt::hundredths(r1), fmt::hundredths(i1.abs()))
         }
     } else {
-        format!("{}, {}", short(r1), short(r2))
+        format!("{}, {}", fmt::hundredths(r1), fmt::hundredths(r2))
     }
 }
 
@@ -162,33 +103,28 @@ pub(crate) fn rate_line(y0: f64, rho: f64, n1: f64, l0: f64, l1: f64) -> Vec<(f6
     vec![(a, y(a)), (b, y(b))]
 }
 
-/// The mesh style shared by every chart of the two panels.
-pub(crate) fn mesh<X, Y, XT, YT>(
+/// The mesh shared by every chart of the two panels: `n_labels` (x, y) tick labels at 10 px, descriptions at
+/// 11 px.
+pub(crate) fn mesh<X, Y>(
     chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
     theme: &Theme,
-    x_desc: &str,
-    y_desc: &str,
-    xf: &dyn Fn(&XT) -> String,
-    yf: &dyn Fn(&YT) -> String,
+    (x_desc, y_desc): (&str, &str),
+    xf: &dyn Fn(&X::ValueType) -> String,
+    yf: &dyn Fn(&Y::ValueType) -> String,
     n_labels: (usize, usize),
 ) -> DrawResult
 where
-    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
-    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
 {
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(11.0))
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .x_labels(n_labels.0)
-        .y_labels(n_labels.1)
-        .x_label_formatter(xf)
-        .y_label_formatter(yf)
-        .draw()
-        .map_err(DrawError::from)
+    let axes = Axes {
+        x_ticks: n_labels.0,
+        y_ticks: n_labels.1,
+        x_desc,
+        y_desc,
+        label_size: 10.0,
+        desc_size: 11.0,
+        label_color: None,
+    };
+    chart::mesh(chart, theme, axes, xf, yf)
 }

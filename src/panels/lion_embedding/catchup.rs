@@ -139,6 +139,7 @@ pub fn const_theta(theta: f64, s: f64, eta: f64, lambda: f64, k: u64) -> f64 {
 /// is 0, `r = √a u` and `u_k = 1/(1 + λα√a k)`. The discrete map differs from this flow by
 /// `O((λαr)²)` per step; summed over a trajectory that changes `ln u` by `L` this is a relative error of
 /// about `α L/2`, i.e. well under 1 % at α = 1e-3 (tested against the f32 loop).
+#[inline(always)]
 pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64) {
     let d = theta.len() as f64;
     if k == 0 || theta.is_empty() {

@@ -94,7 +94,7 @@ pub fn lane_sum(x: &[f32]) -> f32 {
 /// Accumulation orders (fixed, the same on every target): `z_c` sums over `j` in index order; the normaliser
 /// is [`lane_sum`] of the exponentials; `g_j` sums over `c` in index order and is then scaled by `1/B`.
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 pub fn token<const D: usize>(
     d: usize,
     w: &[f32],

@@ -439,7 +439,9 @@ impl LionSim {
 
     fn record(&mut self) {
         let t = self.model.t;
-        if t.is_multiple_of(self.series_every) {
+        // The summary costs O(V·d); once the history has thinned its samples, it is computed only at the steps
+        // the history keeps.
+        if t.is_multiple_of(self.series_every) && self.series.keeps(t) {
             self.series.push(t, SeriesSample { summary: self.summary() });
         }
         self.model.row_into(self.inspect, &mut self.scratch);

@@ -5,9 +5,10 @@
 use super::model::Variant;
 use super::{LinearSim, Sample};
 use crate::i18n::T;
-use crate::plot::axis::time_extent;
+use crate::plot::axis::{corner_origin, emptiest_corner, time_extent, Corner};
 use crate::plot::chart::fitting;
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
+use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
 use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
 use crate::tr;
 use nalgebra::Matrix2;
@@ -205,6 +206,32 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
         58.0
     };
 
+    let c = theme.series(0);
+    let mut entries: Vec<KeyEntry> = vec![
+        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), c, false),
+        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
+    ];
+    match target {
+        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
+            entries.push((
+                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
+                theme.fg(),
+                false,
+            ));
+        }
+        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
+        None => {}
+    }
+    // On a narrow figure the plane is too small to give a corner to the key: it goes in rows above the plane.
+    let top = if wide {
+        top
+    } else {
+        let key_w = aw as i32 - theme.dpx(16.0);
+        let y = theme.dpx(top - 2.0);
+        let rows = draw_keys(area, theme, &entries, (theme.dpx(8.0), y), key_w)?;
+        top + KEY_ROW * rows as f64
+    };
+
     // Equal data scale on both axes: stretch the longer pixel side's range.
     let (ylab, xlab, margin) = (40.0, 30.0, 8.0);
     let (w, h) = area.dim_in_pixel();
@@ -238,39 +265,34 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     dots(&chart, &start, theme.px(1.6), faint.filled())?;
     polyline(&chart, &start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)))?;
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
-    if let Some(ell) = target_ell {
+    if let Some(ell) = &target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
             chart.draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])?;
         } else {
-            dashed_line(&chart, &ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
+            dashed_line(&chart, ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
         }
     }
     // The current embedding.
-    let c = theme.series(0);
     dots(&chart, &now, theme.px(2.0), c.mix(0.75).filled())?;
     polyline(&chart, &now_ell, c.stroke_width(theme.px(2.2)))?;
 
-    let mut entries: Vec<(String, RGBColor, bool)> = vec![
-        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), c, false),
-        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
-    ];
-    match target {
-        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
-            entries.push((
-                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
-                theme.fg(),
-                false,
-            ));
-        }
-        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
-        None => {}
+    if wide {
+        // The key goes to the corner of the plane that covers the fewest drawn points.
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let rel = |p: &(f64, f64)| {
+            let (x, y) = chart.backend_coord(p);
+            (x - xr.start, y - yr.start)
+        };
+        let pts: Vec<(i32, i32)> =
+            now.iter().chain(&start).chain(&now_ell).chain(target_ell.iter().flatten()).map(rel).collect();
+        key_column(&chart.plotting_area().strip_coord_spec(), theme, &entries, &pts)?;
     }
-    key_column(&chart.plotting_area().strip_coord_spec(), theme, &entries)?;
     Ok(())
 }
 
-/// A compact legend in the top-left corner of a plotting area, sized to its text.
-fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool)]) -> DrawResult {
+/// A compact legend sized to its text, in the corner of a plotting area that covers the fewest of `pts` (pixels
+/// relative to the area), the top left on a tie.
+fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool)], pts: &[(i32, i32)]) -> DrawResult {
     let style = theme.font(10.0);
     let text_w = entries
         .iter()
@@ -278,9 +300,13 @@ fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool
         .max()
         .unwrap_or(0);
     let line_h = theme.dpx(14.0);
-    let (x0, y0) = (theme.dpx(4.0), theme.dpx(4.0));
     let box_w = theme.dpx(30.0) + text_w;
     let h = line_h * entries.len() as i32 + theme.dpx(4.0);
+    let (pw, ph) = area.dim_in_pixel();
+    let rect = ((0, 0), (pw as i32, ph as i32));
+    let order = [Corner::TopLeft, Corner::TopRight, Corner::BottomLeft, Corner::BottomRight];
+    let corner = emptiest_corner(pts, rect, (box_w, h), theme.dpx(4.0), &order);
+    let (x0, y0) = corner_origin(corner, rect, (box_w, h), theme.dpx(4.0));
     rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled())?;
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(9.0) + line_h * i as i32;

@@ -20,7 +20,8 @@ use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
-use model::{data_cloud, growth_predicted, predict_mode, Config, Linear, ModePrediction, Variant};
+pub use model::Sample;
+use model::{data_cloud, growth_predicted, predict_mode, sample, Config, Linear, ModePrediction, Variant};
 use nalgebra::{Matrix2, Vector2};
 
 /// The number of fixed data points drawn in the embedding plot.
@@ -287,23 +288,6 @@ pub fn config_from(p: &ParamValues) -> Config {
     }
 }
 
-/// One recorded sample for the time-series charts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Sample {
-    /// Simulated time `steps × η`.
-    pub t: f64,
-    /// Largest singular value of `W`.
-    pub sv_max: f64,
-    /// Smallest singular value of `W`.
-    pub sv_min: f64,
-    /// `P[0][0]`.
-    pub p11: f64,
-    /// `P[1][1]`.
-    pub p22: f64,
-    /// The spread `sqrt(tr(W X Wᵀ))`.
-    pub spread: f64,
-}
-
 /// The live simulation: the model plus what the figure needs.
 pub struct LinearSim {
     /// The model.
@@ -340,12 +324,6 @@ impl LinearSim {
     }
 }
 
-/// The history sample of the model's current state.
-fn sample(m: &Linear) -> Sample {
-    let (sv_max, sv_min) = m.singular_values();
-    Sample { t: m.time(), sv_max, sv_min, p11: m.p[(0, 0)], p22: m.p[(1, 1)], spread: m.spread() }
-}
-
 /// A number, or `null` when the theory gives none.
 fn opt(v: Option<f64>) -> Metric {
     v.map_or(Metric::Null, Metric::Num)
@@ -353,8 +331,7 @@ fn opt(v: Option<f64>) -> Metric {
 
 impl Sim for LinearSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, sample(&self.model));
+        model::step_recorded(&mut self.model, &mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

@@ -10,6 +10,7 @@
 //! the user's seed: the fixed random predictor, the minibatches and the displayed data cloud each have
 //! their own stream, so one never shifts another.
 
+use crate::history::History;
 use crate::math::spectral_radius;
 use crate::rng::{self, Rng};
 use nalgebra::{Matrix2, Vector2};
@@ -448,4 +449,35 @@ pub fn growth_predicted(cfg: &Config, p: &Matrix2<f64>) -> Option<f64> {
         }
         _ => None,
     }
+}
+
+/// One recorded sample for the time-series charts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// Simulated time `steps × η`.
+    pub t: f64,
+    /// Largest singular value of `W`.
+    pub sv_max: f64,
+    /// Smallest singular value of `W`.
+    pub sv_min: f64,
+    /// `P[0][0]`.
+    pub p11: f64,
+    /// `P[1][1]`.
+    pub p22: f64,
+    /// The spread `sqrt(tr(W X Wᵀ))`.
+    pub spread: f64,
+}
+
+/// The sample of the model's current state.
+pub fn sample(m: &Linear) -> Sample {
+    let (sv_max, sv_min) = m.singular_values();
+    Sample { t: m.time(), sv_max, sv_min, p11: m.p[(0, 0)], p22: m.p[(1, 1)], spread: m.spread() }
+}
+
+/// One step of `m`, recorded in `hist`. This is the figure's whole per-step work, kept in the models crate so
+/// that it runs at full optimisation while the glue that calls it is optimised for size (src/models.rs).
+#[inline(never)]
+pub fn step_recorded(m: &mut Linear, hist: &mut History<Sample>) {
+    m.step();
+    hist.push(m.steps, sample(m));
 }

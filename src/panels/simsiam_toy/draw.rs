@@ -7,16 +7,18 @@ use crate::i18n::T;
 use crate::plot::axis::time_extent;
 use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
+use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
 use crate::plot::{
-    finite, is_wide, legend, log_range, main_and_two, padded_range, vector_field, AnyBackend, Area, Corner, DrawResult,
-    PlaneMap, Theme,
+    finite, is_wide, log_range, main_and_two, padded_range, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme,
 };
 use crate::tr;
 use plotters::prelude::*;
 
 const PHI_RANGE: (f64, f64) = (-1.5, 2.0);
 const THETA_RANGE: (f64, f64) = (-1.5, 1.5);
-const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, x_desc: "", y_desc: "" };
+/// The time charts' frame: a wider margin keeps the last step tick's label, at the right edge, inside.
+const TIME_FRAME: Frame = Frame::SMALL.margins(12.0);
+const SMALL_AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 5, ..Axes::PLAIN };
 
 fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
     move |phi, theta| {
@@ -73,13 +75,32 @@ fn headline(sim: &ToySim, theme: &Theme) -> String {
 
 fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap> {
     let run = &sim.runs[0];
+    // The key sits in rows under the headline, outside the plane, so that it hides no trajectory.
+    let mut entries: Vec<KeyEntry> = sim
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = if i == 0 {
+                tr!(theme.lang, "{} (live)", "{}（实时）", r.mode.name())
+            } else {
+                tr!(theme.lang, "{} (ghost)", "{}（影子）", r.mode.name())
+            };
+            (label, theme.series(mode_index(r.mode)), false)
+        })
+        .collect();
+    entries.push((theme.t(T::new("conserved curve", "守恒曲线")).to_string(), theme.fg(), true));
+    let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
+    let rows = key_rows(area, theme, &entries, key_w);
+    let frame = Frame { top: 30.0 + KEY_ROW * rows as f64, y_labels: 46.0, ..Frame::MAIN };
     let mut chart =
-        Frame::MAIN.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
+        frame.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
     let axes = Axes {
         x_ticks: 8,
         y_ticks: 7,
         x_desc: theme.t(T::new("φ (predictor)", "φ（预测器）")),
         y_desc: theme.t(T::new("θ (encoder)", "θ（编码器）")),
+        ..Axes::PLAIN
     };
     mesh(&mut chart, theme, axes, &tick, &tick)?;
     vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
@@ -124,23 +145,8 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
         chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])?;
     }
-    text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(8.0)), &theme.font(13.0))?;
-
-    let mut entries: Vec<(String, RGBColor, bool)> = sim
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let label = if i == 0 {
-                tr!(theme.lang, "{} (live)", "{}（实时）", r.mode.name())
-            } else {
-                tr!(theme.lang, "{} (ghost)", "{}（影子）", r.mode.name())
-            };
-            (label, theme.series(mode_index(r.mode)), false)
-        })
-        .collect();
-    entries.push((theme.t(T::new("conserved curve", "守恒曲线")).to_string(), theme.fg(), true));
-    legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries)?;
+    text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0))?;
+    draw_keys(area, theme, &entries, (theme.dpx(8.0), theme.dpx(26.0)), key_w)?;
     Ok(plane_map(&chart))
 }
 
@@ -176,7 +182,7 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     }
     let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
     let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-    let mut chart = Frame::SMALL.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi)?;
+    let mut chart = TIME_FRAME.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi)?;
     mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
     let t1 = t_max(sim);
     if !run.ema_on() {
@@ -204,7 +210,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let run = &sim.runs[0];
     let color = theme.series(mode_index(run.mode));
     let t1 = t_max(sim);
-    let mut b = Frame::SMALL.builder(area, theme);
+    let mut b = TIME_FRAME.builder(area, theme);
     let pred = (!run.ema_on()).then_some(sim.pred.theta_inf);
     if sim.log_theta {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| th.abs()).collect();

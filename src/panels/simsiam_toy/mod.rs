@@ -239,14 +239,7 @@ impl Sim for ToySim {
     fn step(&mut self) {
         self.steps += 1;
         let t = self.t();
-        for (i, run) in self.runs.iter_mut().enumerate() {
-            // A ghost that has gone non-finite stops; only the selected mode decides divergence.
-            if i > 0 && !run.is_finite() {
-                continue;
-            }
-            run.step();
-            self.hist[i].push(self.steps, (t, run.phi, run.theta));
-        }
+        model::step_runs(&mut self.runs, &mut self.hist, self.steps, t);
     }
 
     fn is_finite(&self) -> bool {

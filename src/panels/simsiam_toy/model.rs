@@ -4,6 +4,7 @@
 //! itself or, in stop-gradient mode only, an exponential moving average of `θ`. `α` scales the predictor's
 //! learning rate. This module imports neither plotters nor web-sys.
 
+use crate::history::History;
 /// Which gradient terms the encoder θ receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -209,5 +210,20 @@ pub fn invariant_branch(
     match (0..lines.len()).min_by(|&i, &j| gap(&lines[i]).total_cmp(&gap(&lines[j]))) {
         Some(i) => vec![lines.swap_remove(i)],
         None => lines,
+    }
+}
+
+/// One step of `runs` (step number `step`, simulated time `t`), each recorded in its history: the first run
+/// always, a ghost only while it is finite. This is the figure's whole per-step work, kept in the models crate so that it runs at full optimisation
+/// while the glue that calls it is optimised for size (src/models.rs).
+#[inline(never)]
+pub fn step_runs(runs: &mut [Toy], hist: &mut [History<(f64, f64, f64)>], step: u64, t: f64) {
+    for (i, (run, h)) in runs.iter_mut().zip(hist.iter_mut()).enumerate() {
+        // A ghost that has gone non-finite stops; only the selected mode decides divergence.
+        if i > 0 && !run.is_finite() {
+            continue;
+        }
+        run.step();
+        h.push(step, (t, run.phi, run.theta));
     }
 }

@@ -1,32 +1,9 @@
-//! Small drawing helpers shared by the two TaiLr panels: short numbers, chart titles with a wrapped key, and
-//! key samples.
+//! Small drawing helpers shared by the two TaiLr panels: chart titles with a wrapped key, and key samples.
 
 use crate::plot::draw::{circle_px, path_px, rect_px, text_px};
 use crate::plot::Theme;
 use crate::plot::{Area, DrawResult};
 use plotters::prelude::*;
-
-/// A short number for headlines: three significant digits, scientific outside `[1e-3, 1e4)`.
-pub fn short(v: f64) -> String {
-    if !v.is_finite() {
-        return "–".to_string();
-    }
-    let a = v.abs();
-    if a == 0.0 {
-        "0".to_string()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
 
 /// What a key entry's sample looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

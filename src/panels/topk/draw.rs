@@ -8,25 +8,20 @@ use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
 use super::TopkSim;
 use crate::i18n::T;
-use crate::plot::chart::{mesh, tick, title as chart_title, Axes, Frame};
-use crate::plot::draw::{dashed_line, path_px, polyline, rect, rect_px, text_px};
-use crate::plot::{is_wide, AnyBackend, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
+use crate::plot::chart::{mesh, title as chart_title, Axes, Chart, Frame};
+use crate::plot::draw::{crosses, dashed_line, path_px, polyline, rect, rect_px, text_px};
+use crate::plot::fmt;
+use crate::plot::{is_wide, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Chart<'a, 'b> = ChartContext<
-    'a,
-    AnyBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
-
 /// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
-const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0 };
+const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
 
 /// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
 fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {
-    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &tick)
+    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &fmt::tick)
 }
 
 /// Draws the whole figure and returns the pixel maps used for dragging and clicking.
@@ -100,61 +95,6 @@ fn score_range(x: &[f64]) -> (f64, f64) {
     }
 }
 
-/// `10⁻³`-style tick labels for log₁₀ axes.
-fn pow10_label(v: f64) -> String {
-    let e = v.round() as i64;
-    if (v - e as f64).abs() > 1e-6 {
-        return String::new();
-    }
-    let sup: String = e
-        .to_string()
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            '0' => '⁰',
-            '1' => '¹',
-            '2' => '²',
-            '3' => '³',
-            '4' => '⁴',
-            '5' => '⁵',
-            '6' => '⁶',
-            '7' => '⁷',
-            '8' => '⁸',
-            '9' => '⁹',
-            other => other,
-        })
-        .collect();
-    format!("10{sup}")
-}
-
-/// A number with about four significant digits, never "NaN" (breakdowns are named in words instead).
-fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".to_string();
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-3..1e4).contains(&a) {
-        format!("{v:.2e}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
-/// Σp shown against k, so that a bisection residual of 1e-6 is visible: "k", "k + 2.1e-6" or a number.
-fn sum_text(sum: f64, k: usize) -> String {
-    if !sum.is_finite() {
-        return "—".to_string();
-    }
-    let d = sum - k as f64;
-    if d.abs() < 1e-12 {
-        format!("{k}")
-    } else if d.abs() < 1e-3 {
-        format!("{k} {} {:.1e}", if d > 0.0 { "+" } else { "−" }, d.abs())
-    } else {
-        num(sum)
-    }
-}
-
 fn item_color(theme: &Theme, in_hard: bool) -> RGBColor {
     if in_hard {
         theme.series(0)
@@ -187,11 +127,11 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
             theme.lang,
             "recursion broke down: off by {} from the stable DP",
             "递推崩溃：与稳定 DP 相差 {}",
-            num(snap.recursion_dev)
+            fmt::value(snap.recursion_dev)
         ));
     }
     if c.finite && (c.sum - sim.lab.k as f64).abs() > 1e3 * tol * sim.lab.k as f64 {
-        let d = num(c.sum - sim.lab.k as f64);
+        let d = fmt::value(c.sum - sim.lab.k as f64);
         w.push(if method == Method::Sigmoid {
             tr!(theme.lang, "Σp − k = {d}: too few bisection steps for this τ", "Σp − k = {d}：对这个 τ 二分次数太少")
         } else {
@@ -199,10 +139,10 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
         });
     }
     if c.finite && c.max > 1.0 + tol {
-        w.push(tr!(theme.lang, "p > 1 (max {})", "p > 1（最大 {}）", num(c.max)));
+        w.push(tr!(theme.lang, "p > 1 (max {})", "p > 1（最大 {}）", fmt::value(c.max)));
     }
     if c.finite && c.min < -tol {
-        w.push(tr!(theme.lang, "p < 0 (min {})", "p < 0（最小 {}）", num(c.min)));
+        w.push(tr!(theme.lang, "p < 0 (min {})", "p < 0（最小 {}）", fmt::value(c.min)));
     }
     if c.finite && !c.monotone {
         w.push(theme.t(T::new("order of scores not preserved", "分数顺序未保持")).to_string());
@@ -214,7 +154,7 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
                 theme.lang,
                 "k = 1 but ≠ softmax (by {}): the post's claim fails",
                 "k = 1 但 ≠ Softmax（差 {}）：原文的论断不成立",
-                num(d)
+                fmt::value(d)
             ));
         }
     }
@@ -247,7 +187,7 @@ fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide
         "k = {}{clamp_note} of n = {n} ({src}) · τ = {}",
         "k = {}{clamp_note}，n = {n}（{src}）· τ = {}",
         lab.k,
-        num(snap.tau)
+        fmt::value(snap.tau)
     );
     let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
     if wide {
@@ -263,12 +203,12 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
     let x = &sim.lab.x;
     let n = x.len();
     let (lo, hi) = score_range(x);
-    let mut chart = BARS.builder(area, theme).build_cartesian_2d(0.0..n as f64, lo..hi)?;
+    let mut chart = BARS.chart(area, theme, (0.0, n as f64), (lo, hi))?;
     bar_mesh(&mut chart, theme)?;
-    chart.draw_series(x.iter().enumerate().map(|(i, &v)| {
+    for (i, &v) in x.iter().enumerate() {
         let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
-        Rectangle::new([(i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi))], c.mix(0.85).filled())
-    }))?;
+        rect(&chart, (i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi)), c.mix(0.85).filled())?;
+    }
     polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
     let mut title =
         theme.t(T::new("scores x (drag a bar; blue = hard Top-k)", "分数 x（拖动条形；蓝色 = 硬 Top-k）")).to_string();
@@ -290,8 +230,12 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
             } else {
                 ""
             };
-            title =
-                tr!(theme.lang, "scores x; dashed: threshold τλ = {}{off}", "分数 x；虚线：阈值 τλ = {}{off}", num(t));
+            title = tr!(
+                theme.lang,
+                "scores x; dashed: threshold τλ = {}{off}",
+                "分数 x；虚线：阈值 τλ = {}{off}",
+                fmt::value(t)
+            );
         }
     }
     chart_title(area, theme, &title, 11.0)?;
@@ -320,26 +264,23 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let fmin = p.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.min(v));
     let (ylo, yhi) = ((fmin * 1.1).max(-0.6), (fmax * 1.06).clamp(1.08, 2.6));
     let frame = Frame { top: 34.0, ..BARS };
-    let mut chart = frame.builder(area, theme).build_cartesian_2d(0.0..n as f64, ylo..yhi)?;
+    let mut chart = frame.chart(area, theme, (0.0, n as f64), (ylo, yhi))?;
     bar_mesh(&mut chart, theme)?;
     // Hard Top-k outlines.
-    chart.draw_series(snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5).map(|(i, _)| {
-        Rectangle::new([(i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0)], theme.fg().stroke_width(theme.px(1.2)))
-    }))?;
+    let outline = theme.fg().stroke_width(theme.px(1.2));
+    for (i, _) in snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5) {
+        rect(&chart, (i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0), outline)?;
+    }
     // The soft output.
-    chart.draw_series(p.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+    for (i, &v) in p.iter().enumerate().filter(|(_, v)| v.is_finite()) {
         let bad = v > 1.0 + tol || v < -tol;
         let col = if bad { theme.warn() } else { theme.series(0) };
-        Rectangle::new([(i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi))], col.mix(0.8).filled())
-    }))?;
+        rect(&chart, (i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi)), col.mix(0.8).filled())?;
+    }
     // NaN entries: a cross at the baseline.
-    let cross = theme.warn().stroke_width(theme.px(2.0));
-    chart.draw_series(
-        p.iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_finite())
-            .map(|(i, _)| Cross::new((i as f64 + 0.5, 0.5), theme.px(4.0), cross)),
-    )?;
+    let nan: Vec<(f64, f64)> =
+        p.iter().enumerate().filter(|(_, v)| !v.is_finite()).map(|(i, _)| (i as f64 + 0.5, 0.5)).collect();
+    crosses(&chart, &nan, theme.px(4.0), theme.warn().stroke_width(theme.px(2.0)))?;
     if fmax > 1.0 + tol {
         dashed_line(
             &chart,
@@ -368,8 +309,8 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         theme.lang,
         "Σp = {} · max p = {} · outline: hard{sm_note}",
         "Σp = {} · max p = {} · 轮廓：硬 Top-k{sm_note}",
-        sum_text(c.sum, sim.lab.k),
-        num(c.max)
+        fmt::against_int(c.sum, sim.lab.k),
+        fmt::value(c.max)
     );
     text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
     let warns = warnings(sim, snap, theme);
@@ -402,12 +343,10 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
         ymax = ymax.max(v);
     }
     let (ylo, yhi) = ((ymin - 0.05).max(-0.6), (ymax + 0.05).min(2.6));
-    let frame = Frame { x_labels: 20.0, ..BARS };
-    let mut builder = frame.builder(area, theme);
-    builder.margin_right(theme.px(22.0));
-    let mut chart = builder.build_cartesian_2d(lo..hi, ylo..yhi)?;
+    let frame = Frame { x_labels: 20.0, right: 22.0, ..BARS };
+    let mut chart = frame.chart(area, theme, (lo, hi), (ylo, yhi))?;
     let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks: 5, ..Axes::default() };
-    mesh(&mut chart, theme, axes, &|v| pow10_label(*v), &tick)?;
+    mesh(&mut chart, theme, axes, &fmt::pow10, &fmt::tick)?;
     // Shade the τ where the construction is broken.
     let m = c.log10_tau.len();
     let half = if m > 1 { (hi - lo) / (m - 1) as f64 / 2.0 } else { 0.0 };
@@ -486,7 +425,7 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
     let title = if jac.iter().any(|v| v.is_finite()) {
-        tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", num(vmax))
+        tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", fmt::value(vmax))
     } else {
         "∂p/∂x".to_string()
     };

@@ -5,9 +5,11 @@
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
 use crate::i18n::T;
-use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
+use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
-use crate::plot::draw::{dashed_line, dots, polyline, text_px};
+use crate::plot::chart::Frame;
+use crate::plot::draw::{boxed_text_at, crosses, dashed_line, dots, polyline, text_px};
+use crate::plot::fmt::{self, tick};
 use crate::plot::{is_wide, legend, vector_field, Area, Corner, DrawResult, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
@@ -49,7 +51,8 @@ fn verdict(sim: &GanSim, theme: &Theme) -> (String, String) {
         Update::Sim => theme.t(T::new("simultaneous", "同时更新")),
         Update::Alt => theme.t(T::new("alternating", "交替更新")),
     };
-    let clip = if c.clipped() { tr!(theme.lang, ", clip {}", "，裁剪 {}", short(c.clip)) } else { String::new() };
+    let clip =
+        if c.clipped() { tr!(theme.lang, ", clip {}", "，裁剪 {}", fmt::hundredths(c.clip)) } else { String::new() };
     let what = match sim.rate {
         None => {
             theme.t(T::new("no Jacobian at (0, 0): |ψ| is pushed to 1", "(0, 0) 处无雅可比：|ψ| 被推向 1")).to_string()
@@ -119,26 +122,15 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
 
     // Equal units on both axes so that the conserved circle looks like one.
     let (w, h) = area.dim_in_pixel();
+    let frame = Frame { top: 30.0, margin: 8.0, x_labels: 30.0, y_labels: 42.0, right: 8.0, right_labels: 0.0 };
     let (m, mt, xl, yl) = (theme.px(8.0), theme.px(30.0), theme.px(30.0), theme.px(42.0));
     let pw = (w as f64 - 2.0 * m as f64 - yl as f64).max(10.0);
     let ph = (h as f64 - m as f64 - mt as f64 - xl as f64).max(10.0);
     let (hx, hy) = if pw >= ph { (half * pw / ph, half) } else { (half, half * ph / pw) };
 
-    let mut chart = ChartBuilder::on(area)
-        .margin(m)
-        .margin_top(mt)
-        .x_label_area_size(xl)
-        .y_label_area_size(yl)
-        .build_cartesian_2d(-hx..hx, -hy..hy)?;
-    mesh(
-        &mut chart,
-        theme,
-        theme.t(T::new("θ (generator)", "θ（生成器）")),
-        theme.t(T::new("ψ (discriminator)", "ψ（判别器）")),
-        &tick,
-        &tick,
-        (7, 7),
-    )?;
+    let mut chart = frame.chart(area, theme, (-hx, hx), (-hy, hy))?;
+    let descs = (theme.t(T::new("θ (generator)", "θ（生成器）")), theme.t(T::new("ψ (discriminator)", "ψ（判别器）")));
+    mesh(&mut chart, theme, descs, &tick, &tick, (7, 7))?;
     let cfg = *c;
     vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p))?;
 
@@ -192,7 +184,7 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     }
 
     // The equilibrium and its eigenvalues.
-    chart.draw_series([Cross::new((0.0, 0.0), theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))])?;
+    crosses(&chart, &[(0.0, 0.0)], theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))?;
     let label = match &sim.eig {
         Some(e) => format!("λ = {}", eig_text(e)),
         None => theme.t(T::new("no Jacobian", "无雅可比")).to_string(),
@@ -201,12 +193,9 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     let (tw, th) = area.estimate_text_size(&label, &style).unwrap_or((0, 0));
     let bg = theme.bg().mix(0.85).filled();
     let at = (theme.dpx(7.0), -theme.dpx(7.0) - th as i32);
-    chart.draw_series([EmptyElement::at((0.0, 0.0))
-        + Rectangle::new(
-            [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)],
-            bg,
-        )
-        + Text::new(label, at, style)])?;
+    let corners =
+        [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)];
+    boxed_text_at(&chart, (0.0, 0.0), corners, bg, &label, at, &style)?;
 
     // Headline.
     let (long, short_) = verdict(sim, theme);
@@ -226,7 +215,11 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
         Overlay::None => {}
     }
     if c.clipped() {
-        entries.push((tr!(theme.lang, "|ψ| = {} (clip)", "|ψ| = {}（裁剪）", short(c.clip)), theme.warn(), true));
+        entries.push((
+            tr!(theme.lang, "|ψ| = {} (clip)", "|ψ| = {}（裁剪）", fmt::hundredths(c.clip)),
+            theme.warn(),
+            true,
+        ));
     }
     if c.nonsmooth() {
         entries.push((theme.t(T::new("|ψ| = 1 (GP target)", "|ψ| = 1（GP 目标）")).to_string(), theme.muted(), true));
@@ -270,13 +263,10 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     vals.push(sim.r0);
     let ((l0, l1), ny) = log10_range(&vals, 1e-12, (1e-3, 10.0));
     let lg = |v: f64| v.log10().clamp(l0, l1);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(24.0))
-        .x_label_area_size(theme.px(28.0))
-        .y_label_area_size(theme.px(46.0))
-        .build_cartesian_2d(0.0..n1, l0..l1)?;
-    mesh(&mut chart, theme, theme.t(T::new("step", "步数")), "", &tick, &pow10_tick, (5, ny))?;
+    // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
+    let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     let fg = theme.fg().mix(0.75);
     if let Some(rho) = rate_shown {
         let pts = rate_line(sim.r0, rho, n1, l0, l1);

@@ -271,8 +271,7 @@ impl GanSim {
 
 impl Sim for GanSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, (self.model.theta, self.model.psi));
+        self.model.step_recorded(&mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

@@ -7,6 +7,7 @@
 //! replaces `v₂` by `θ − γ(|ψ| − g₀) sign ψ` with `g₀ = 1`. Weight clipping projects ψ onto `[−c, c]` after
 //! every step. This module imports neither plotters nor web-sys and uses no randomness.
 
+use crate::history::History;
 use crate::math::spectral_radius;
 use nalgebra::Matrix2;
 
@@ -232,7 +233,16 @@ impl DiracGan {
         DiracGan { cfg, theta: cfg.theta0, psi, steps: 0 }
     }
 
+    /// One step, recorded in `hist` as (theta, psi). This is the figure's whole per-step work, kept in the models crate so that it runs at full optimisation
+    /// while the glue that calls it is optimised for size (src/models.rs).
+    #[inline(never)]
+    pub fn step_recorded(&mut self, hist: &mut History<(f64, f64)>) {
+        self.step();
+        hist.push(self.steps, (self.theta, self.psi));
+    }
+
     /// One simultaneous or alternating step, then clipping.
+    #[inline] // into `step_recorded`, the glue's one call per step
     pub fn step(&mut self) {
         let c = &self.cfg;
         let (theta, psi) = (self.theta, self.psi);

@@ -6,9 +6,13 @@
 use super::model::{FixedCurve, FixedKind, FixedPoint, Optimizer};
 use super::IgnSim;
 use crate::i18n::T;
-use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, pow10_tick, rate_line, short, tick};
+use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
-use crate::plot::draw::{circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px};
+use crate::plot::chart::{x_mesh, Axes, Frame};
+use crate::plot::draw::{
+    circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px, triangles,
+};
+use crate::plot::fmt::{self, tick};
 use crate::plot::{is_wide, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme};
 use crate::tr;
 use plotters::coord::types::RangedCoordf64;
@@ -159,11 +163,11 @@ fn hopf_text(sim: &IgnSim, theme: &Theme) -> (String, String) {
                     theme.lang,
                     "Hopf threshold λt* = {}; λt = {} is {}",
                     "Hopf 阈值 λt* = {}；λt = {} 在其{}",
-                    short(t),
-                    short(lt),
+                    fmt::hundredths(t),
+                    fmt::hundredths(lt),
                     side
                 ),
-                format!("λt* = {}; {}", short(t), side),
+                format!("λt* = {}; {}", fmt::hundredths(t), side),
             )
         }
         None => {
@@ -203,14 +207,19 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
                 theme.lang,
                 "GD h = {}: ×{rho:.4}/step near ideal",
                 "GD h = {}：理想点附近每步 ×{rho:.4}",
-                short(cfg.h)
+                fmt::hundredths(cfg.h)
             ),
-            None => tr!(theme.lang, "GD h = {}", "GD h = {}", short(cfg.h)),
+            None => tr!(theme.lang, "GD h = {}", "GD h = {}", fmt::hundredths(cfg.h)),
         },
-        Optimizer::Adam => tr!(theme.lang, "Adam h = {}", "Adam h = {}", short(cfg.h)),
+        Optimizer::Adam => tr!(theme.lang, "Adam h = {}", "Adam h = {}", fmt::hundredths(cfg.h)),
     };
     let sampled = if cfg.sampled { tr!(theme.lang, ", batch {}", "，批次 {}", cfg.batch) } else { String::new() };
-    let coeffs = format!("λ = ({}, {}, {})", short(p.lambda.rec), short(p.lambda.idem), short(p.lambda.tight));
+    let coeffs = format!(
+        "λ = ({}, {}, {})",
+        fmt::hundredths(p.lambda.rec),
+        fmt::hundredths(p.lambda.idem),
+        fmt::hundredths(p.lambda.tight)
+    );
     let hs = theme.font(12.5);
     let max_w = w.saturating_sub(theme.px(12.0));
     let ((a0, a1), (b0, b1)) = view(sim);
@@ -218,7 +227,13 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     let off = !((a0..=a1).contains(&ma) && (b0..=b1).contains(&mb));
     if off {
         // The run has left the plane (it is diverging): say where it is.
-        let t = tr!(theme.lang, "running away: (a, b) = ({}, {})", "正在发散：(a, b) = ({}, {})", short(ma), short(mb));
+        let t = tr!(
+            theme.lang,
+            "running away: (a, b) = ({}, {})",
+            "正在发散：(a, b) = ({}, {})",
+            fmt::hundredths(ma),
+            fmt::hundredths(mb)
+        );
         text_px(&head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
     } else {
         let l1 = fitting(
@@ -236,21 +251,11 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     text_px(&head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
 
     // The plane.
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(4.0))
-        .x_label_area_size(theme.px(30.0))
-        .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(a0..a1, b0..b1)?;
-    mesh(
-        &mut chart,
-        theme,
-        theme.t(T::new("a (slope of f)", "a（f 的斜率）")),
-        theme.t(T::new("b (offset of f)", "b（f 的截距）")),
-        &tick,
-        &tick,
-        (7, 6),
-    )?;
+    let frame = Frame { top: 4.0, margin: 8.0, x_labels: 30.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1))?;
+    let axes =
+        (theme.t(T::new("a (slope of f)", "a（f 的斜率）")), theme.t(T::new("b (offset of f)", "b（f 的截距）")));
+    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6))?;
     vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
 
     // Curves of fixed points (degenerate coefficients).
@@ -331,7 +336,7 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
         let c = (theme.dpx(14.0), y + theme.dpx(6.0));
         marker(&list_area, theme, c, fp.kind)?;
         let name = point_name(sim, fp, theme);
-        let pos = format!("({}, {})", short(fp.a), short(fp.b));
+        let pos = format!("({}, {})", fmt::hundredths(fp.a), fmt::hundredths(fp.b));
         let eig = eig_text(&fp.eig);
         let texts = [
             tr!(
@@ -400,23 +405,9 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     }
     let peak_noise = normal_pdf(m, m, s);
     let top = 1.25 * peak_noise;
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(24.0))
-        .x_label_area_size(theme.px(26.0))
-        .y_label_area_size(theme.px(12.0))
-        .build_cartesian_2d(lo..hi, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .disable_y_axis()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(6)
-        .x_label_formatter(&tick)
-        .draw()?;
+    let frame = Frame { top: 24.0, margin: 8.0, x_labels: 26.0, y_labels: 12.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (lo, hi), (0.0, top))?;
+    x_mesh(&mut chart, theme, Axes { x_ticks: 6, label_size: 10.0, ..Axes::PLAIN }, &tick)?;
     const N: usize = 240;
     let xs: Vec<f64> = (0..=N).map(|i| lo + (hi - lo) * i as f64 / N as f64).collect();
     // Noise density, filled.
@@ -458,7 +449,7 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     if (1.0 - a).abs() > 1e-9 {
         let ys = b / (1.0 - a);
         if (lo..=hi).contains(&ys) {
-            chart.draw_series([TriangleMarker::new((ys, 0.0), theme.px(4.0), en.filled())])?;
+            triangles(&chart, &[(ys, 0.0)], theme.px(4.0), en.filled())?;
         }
     }
     // The key as a row of coloured words (a legend box would cover the densities).
@@ -502,13 +493,10 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let vals: Vec<f64> = vals.into_iter().map(|v| v.min(cap)).collect();
     let ((l0, l1), ny) = log10_range(&vals, 1e-12, (1e-3, 10.0));
     let lg = |v: f64| v.log10().clamp(l0, l1);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(24.0))
-        .x_label_area_size(theme.px(28.0))
-        .y_label_area_size(theme.px(46.0))
-        .build_cartesian_2d(0.0..n1, l0..l1)?;
-    mesh(&mut chart, theme, theme.t(T::new("step", "步数")), "", &tick, &pow10_tick, (5, ny))?;
+    // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
+    let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     if let Some(rho) = sim.rate {
         let pts = rate_line(sim.d0, rho, n1, l0, l1);
         if !pts.is_empty() {

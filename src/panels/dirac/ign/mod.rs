@@ -330,8 +330,7 @@ impl IgnSim {
 
 impl Sim for IgnSim {
     fn step(&mut self) {
-        self.model.step();
-        self.hist.push(self.model.steps, (self.model.a, self.model.b));
+        self.model.step_recorded(&mut self.hist);
     }
 
     fn is_finite(&self) -> bool {

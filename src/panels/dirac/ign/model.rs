@@ -10,6 +10,7 @@
 //! This module imports neither plotters nor web-sys. All randomness comes from a seeded [`crate::rng`]
 //! stream.
 
+use crate::history::History;
 use crate::math::eig2;
 use crate::rng::{self, Rng};
 use nalgebra::Matrix2;
@@ -669,7 +670,16 @@ impl Ign {
         }
     }
 
+    /// One step, recorded in `hist` as (a, b). This is the figure's whole per-step work, kept in the models crate so that it runs at full optimisation
+    /// while the glue that calls it is optimised for size (src/models.rs).
+    #[inline(never)]
+    pub fn step_recorded(&mut self, hist: &mut History<(f64, f64)>) {
+        self.step();
+        hist.push(self.steps, (self.a, self.b));
+    }
+
     /// One optimiser step.
+    #[inline] // into `step_recorded`, the glue's one call per step
     pub fn step(&mut self) {
         let g = self.step_grad();
         let h = self.cfg.h;

@@ -8,8 +8,11 @@
 use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
 use crate::i18n::T;
-use crate::panels::flatnce::draw::{blend, num, pow10, text, LogFloor};
-use crate::plot::draw::{dashed_line, dots, polyline, text_at};
+use crate::panels::flatnce::draw::{blend, text};
+use crate::plot::axis::{decade_ticks, LogFloor};
+use crate::plot::chart::{mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, dots_right, polyline, polyline_right, text_at};
+use crate::plot::fmt::{self, pct};
 use crate::plot::{is_wide, legend, Area, Corner, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
@@ -61,8 +64,8 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
                 theme.lang,
                 "ξ = {} < ½ ulp(s_t) = {}:",
                 "ξ = {} < ½ ulp(s_t) = {}：",
-                num(p.xi, 2),
-                num(p.ulp / 2.0, 2)
+                fmt::sig(p.xi, 2),
+                fmt::sig(p.ulp / 2.0, 2)
             ),
             theme
                 .t(T::new("f32 InfoNCE loss is exactly 0 and its g_t is 0", "f32 InfoNCE 损失恰为 0，其 g_t 也为 0"))
@@ -70,7 +73,7 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
         )
     } else if p.xi < 1e3 * p.ulp {
         (
-            tr!(theme.lang, "ξ = {} ≈ {:.1} ulp(s_t):", "ξ = {} ≈ {:.1} ulp(s_t)：", num(p.xi, 2), p.xi / p.ulp),
+            tr!(theme.lang, "ξ = {} ≈ {:.1} ulp(s_t):", "ξ = {} ≈ {:.1} ulp(s_t)：", fmt::sig(p.xi, 2), p.xi / p.ulp),
             tr!(
                 theme.lang,
                 "f32 loss = {} ulp, g_t off by {}",
@@ -81,7 +84,7 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
         )
     } else {
         (
-            tr!(theme.lang, "ξ = {} ≫ ulp(s_t):", "ξ = {} ≫ ulp(s_t)：", num(p.xi, 2)),
+            tr!(theme.lang, "ξ = {} ≫ ulp(s_t):", "ξ = {} ≫ ulp(s_t)：", fmt::sig(p.xi, 2)),
             tr!(theme.lang, "f32 g_t off by only {}", "f32 的 g_t 仅偏差 {}", pct(p.gt_rel_err)),
         )
     };
@@ -94,19 +97,6 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
     }
 }
 
-/// A relative error as a percentage with sensible digits.
-fn pct(v: f64) -> String {
-    if !v.is_finite() {
-        "–".to_string()
-    } else if v >= 0.995 {
-        format!("{:.0}%", v * 100.0)
-    } else if v >= 0.01 {
-        format!("{:.1}%", v * 100.0)
-    } else {
-        num(v, 2)
-    }
-}
-
 /// The readout lines of the current setting.
 fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<String> {
     let p = &sim.probe;
@@ -115,39 +105,39 @@ fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<String> {
             theme.lang,
             "s_t = {} · ulp(s_t) = {} · ξ = {}",
             "s_t = {} · ulp(s_t) = {} · ξ = {}",
-            num(p.s_t as f64, 4),
-            num(p.ulp, 3),
-            num(p.xi, 3)
+            fmt::sig(p.s_t as f64, 4),
+            fmt::sig(p.ulp, 3),
+            fmt::sig(p.xi, 3)
         ),
         tr!(
             theme.lang,
             "InfoNCE f32: {} ({:.0} ulp) · f64: {}",
             "InfoNCE f32：{}（{:.0} ulp）· f64：{}",
-            num(p.info_loss32, 3),
+            fmt::sig(p.info_loss32, 3),
             p.loss32_ulps(),
-            num(p.info_loss64, 3)
+            fmt::sig(p.info_loss64, 3)
         ),
         tr!(
             theme.lang,
             "g_t f32: {} · exact: {} · error {}",
             "g_t f32：{} · 精确值：{} · 误差 {}",
-            num(p.gt32, 3),
-            num(p.gt_exact, 3),
+            fmt::sig(p.gt32, 3),
+            fmt::sig(p.gt_exact, 3),
             pct(p.gt_rel_err)
         ),
         tr!(
             theme.lang,
             "FlatNCE f32: {} · f64: {} · g_t = −1 exactly",
             "FlatNCE f32：{} · f64：{} · g_t 恰为 −1",
-            num(p.flat_loss32, 5),
-            num(p.flat_loss64, 5)
+            fmt::sig(p.flat_loss32, 5),
+            fmt::sig(p.flat_loss64, 5)
         ),
         tr!(
             theme.lang,
             "cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}",
             "cos(Jᵀg₃₂, Jᵀg₆₄)：InfoNCE {} · FlatNCE {}",
-            cos_text(p.info_cos32v64),
-            cos_text(p.flat_cos32v64)
+            fmt::near_one(p.info_cos32v64),
+            fmt::near_one(p.flat_cos32v64)
         ),
     ];
     if sim.sweeping {
@@ -160,17 +150,6 @@ fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<String> {
         ));
     }
     v
-}
-
-/// A cosine with enough digits to show how close to 1 it is.
-fn cos_text(c: f64) -> String {
-    if c > 0.999_999 && c < 1.0 {
-        format!("1 − {}", num(1.0 - c, 1))
-    } else if c >= 0.9995 {
-        format!("{c:.7}")
-    } else {
-        format!("{c:.3}")
-    }
 }
 
 fn readouts(area: &Area<'_>, lines: &[String], theme: &Theme) -> DrawResult {
@@ -214,42 +193,28 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let sw: &[SweepPoint] = &sim.sweep;
     // FlatNCE axis: log ξ over the plotted decades (log 1e-12 ≈ −27.6 to 0), with a little room above.
     let (flo, fhi) = (XI_RANGE.0.ln() - 1.5, XI_RANGE.1.ln() + 8.0);
-    let xt = crate::panels::flatnce::draw::decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
+    let xt = decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
     let yt = ax.ticks(8);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_right(theme.px(4.0))
-        .x_label_area_size(theme.px(32.0))
-        .y_label_area_size(theme.px(44.0))
-        .right_y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(
-            (XI_RANGE.0..XI_RANGE.1).log_scale().with_key_points(xt.clone()),
-            (ylo..yhi).log_scale().with_key_points(yt.clone()),
-        )?
-        .set_secondary_coord((XI_RANGE.0..XI_RANGE.1).log_scale(), flo..fhi);
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(11.0))
-        .x_desc("ξ = Σ e^(sᵢ − s_t)")
-        .y_desc(theme.t(T::new("InfoNCE loss", "InfoNCE 损失")))
-        .x_labels(xt.len())
-        .x_label_formatter(&|v| pow10(*v))
-        .y_labels(yt.len())
-        .y_label_formatter(&|v| ax.label(*v))
-        .draw()?;
-    chart
-        .configure_secondary_axes()
-        .axis_style(theme.muted())
-        .label_style(theme.font_in(10.0, cflat))
-        .axis_desc_style(theme.font_in(11.0, cflat))
-        .y_desc(theme.t(T::new("FlatNCE loss = log ξ", "FlatNCE 损失 = log ξ")))
-        .y_labels(6)
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()?;
+    let frame = Frame { top: 6.0, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 44.0, right_labels: 40.0 };
+    let chart = frame.chart_log_xy(area, theme, (XI_RANGE, &xt), ((ylo, yhi), &yt))?;
+    let mut chart = with_right_axis(chart, (XI_RANGE.0..XI_RANGE.1).log_scale(), (flo, fhi));
+    let axes = Axes {
+        x_ticks: xt.len(),
+        y_ticks: yt.len(),
+        x_desc: "ξ = Σ e^(sᵢ − s_t)",
+        y_desc: theme.t(T::new("InfoNCE loss", "InfoNCE 损失")),
+        label_size: 10.0,
+        desc_size: 11.0,
+        label_color: None,
+    };
+    mesh(&mut chart, theme, axes, &fmt::decade, &|v| ax.label(*v))?;
+    let right = Axes {
+        y_ticks: 6,
+        y_desc: theme.t(T::new("FlatNCE loss = log ξ", "FlatNCE 损失 = log ξ")),
+        label_color: Some(cflat),
+        ..axes
+    };
+    right_mesh(&mut chart, theme, right, &|v| fmt::fixed(*v, 0))?;
 
     let floor = ax.floor;
     // The floor line for exact zeros, and half an ulp of s_t where the f32 loss drops to it.
@@ -283,8 +248,8 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
     let f64pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat64))).collect();
     let f32pts: Vec<(f64, f64)> = sw.iter().map(|p| (x_of(p.xi), fl(p.flat32))).collect();
-    chart.draw_secondary_series(LineSeries::new(f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0))))?;
-    chart.draw_secondary_series(LineSeries::new(f32pts, cflat.stroke_width(theme.px(1.5))))?;
+    polyline_right(&chart, &f64pts, cflat.mix(0.45).stroke_width(theme.px(4.0)))?;
+    polyline_right(&chart, &f32pts, cflat.stroke_width(theme.px(1.5)))?;
 
     // InfoNCE: f64 a straight line, f32 the staircase down to the floor.
     let i64pts: Vec<(f64, f64)> = sw.iter().filter_map(|p| ax.place(p.info64).map(|y| (x_of(p.xi), y))).collect();
@@ -305,9 +270,9 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         dots(&chart, &[(x, y)], r, c32.filled())?;
         dots(&chart, &[(x, y)], r, theme.bg().stroke_width(theme.px(1.0)))?;
     }
-    chart.draw_secondary_series([Circle::new((x, fl(p.flat_loss64)), r, cflat.filled())])?;
+    dots_right(&chart, &[(x, fl(p.flat_loss64))], r, cflat.filled())?;
     let label = if off {
-        tr!(theme.lang, "ξ = {} (off scale)", "ξ = {}（超出坐标范围）", num(p.xi, 2))
+        tr!(theme.lang, "ξ = {} (off scale)", "ξ = {}（超出坐标范围）", fmt::sig(p.xi, 2))
     } else {
         theme.t(T::new("current", "当前")).to_string()
     };
@@ -352,26 +317,11 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let p = &sim.probe;
     let ulp = p.ulp;
     let (xmax, ymax) = (ZOOM_ULPS, ZOOM_ULPS + 0.6);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_top(theme.px(22.0))
-        .margin_right(theme.px(12.0))
-        .x_label_area_size(theme.px(30.0))
-        .y_label_area_size(theme.px(34.0))
-        .build_cartesian_2d(0.0..xmax, 0.0..ymax)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(10.0))
-        .x_desc("ξ / ulp(s_t)")
-        .x_labels(9)
-        .y_labels(9)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()?;
+    let frame = Frame { top: 22.0, margin: 6.0, right: 12.0, x_labels: 30.0, y_labels: 34.0, right_labels: 0.0 };
+    let mut chart = frame.chart(area, theme, (0.0, xmax), (0.0, ymax))?;
+    let axes =
+        Axes { x_ticks: 9, y_ticks: 9, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
+    mesh(&mut chart, theme, axes, &|v| fmt::fixed(*v, 0), &|v| fmt::fixed(*v, 0))?;
     text(
         area,
         theme.t(T::new("zoom: InfoNCE loss in ulp(s_t)", "放大：以 ulp(s_t) 为单位的 InfoNCE 损失")),
@@ -414,7 +364,7 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
                 .t(T::new("current: a negative outscores the positive", "当前：某个负样本的分数超过正样本"))
                 .to_string()
         } else if xc.is_finite() && xc > 0.0 {
-            tr!(theme.lang, "current ξ = {} ulp, off to the right", "当前 ξ = {} ulp，在右侧范围外", num(xc, 2))
+            tr!(theme.lang, "current ξ = {} ulp, off to the right", "当前 ξ = {} ulp，在右侧范围外", fmt::sig(xc, 2))
         } else {
             theme.t(T::new("current ξ off scale", "当前 ξ 超出范围")).to_string()
         };

@@ -114,6 +114,15 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// Whether every value the figure reports is finite.
+    pub fn is_finite(&self) -> bool {
+        [self.xi, self.info_loss32, self.info_loss64, self.flat_loss32, self.flat_loss64, self.gt_rel_err]
+            .iter()
+            .all(|v| v.is_finite())
+    }
+}
+
+impl Probe {
     /// The f32 InfoNCE loss in units of ulp(s_t).
     pub fn loss32_ulps(&self) -> f64 {
         if self.ulp > 0.0 {

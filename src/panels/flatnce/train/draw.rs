@@ -9,11 +9,13 @@
 use super::model::{LossKind, Optimizer, Precision};
 use super::{Sample, TrainSim};
 use crate::i18n::T;
-use crate::panels::flatnce::draw::{blend, decade_ticks, num, pow10, text, LogFloor};
+use crate::panels::flatnce::draw::{blend, text};
 use crate::panels::flatnce::loss::ulp_f32;
-use crate::plot::chart::fitting;
-use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, text_at};
-use crate::plot::{is_wide, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::axis::{decade_ticks, LogFloor};
+use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, polyline_right, text_at};
+use crate::plot::fmt;
+use crate::plot::{is_wide, Area, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -71,7 +73,7 @@ fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawR
     let target = sim.target.map_or(String::new(), |t| {
         // cos(2π/4) is 6e-17 in floating point: show it as the 0 it is.
         let t = if t.abs() < 1e-9 { 0.0 } else { t };
-        tr!(theme.lang, ", optimum {}", "，最优 {}", num(t, 2))
+        tr!(theme.lang, ", optimum {}", "，最优 {}", fmt::sig(t, 2))
     });
     let zero = if cfg.loss == LossKind::InfoNce && s.loss == 0.0 {
         tr!(theme.lang, " · {prec} loss exactly 0", " · {prec} 损失恰为 0")
@@ -85,9 +87,9 @@ fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawR
         theme.lang,
         "maxcos {} (ghost {} {}{target}){zero}",
         "最大余弦 {}（影子 {} {}{target}）{zero}",
-        num(s.maxcos, 2),
+        fmt::sig(s.maxcos, 2),
         cfg.loss.other().label(),
-        num(g.maxcos, 2)
+        fmt::sig(g.maxcos, 2)
     );
     let font = theme.font(13.0);
     if wide {
@@ -240,15 +242,6 @@ fn x_max(sim: &TrainSim) -> f64 {
     crate::plot::axis::time_extent(sim.toy.steps as f64, 10.0)
 }
 
-/// Integer step labels.
-fn step_label(v: f64) -> String {
-    if v >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
-    } else {
-        format!("{v:.0}")
-    }
-}
-
 /// The live and ghost series of one quantity, each with its colour, width and loss.
 struct Runs {
     live: Vec<(f64, Sample)>,
@@ -270,36 +263,30 @@ fn title(area: &Area<'_>, s: &str, theme: &Theme) -> DrawResult {
     text(area, s.to_string(), theme.dpx(6.0), theme.dpx(2.0), &theme.font(11.0))
 }
 
-fn builder<'a, 'b, 'c>(area: &'a Area<'c>, theme: &Theme, right: f64) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
-    let mut b = ChartBuilder::on(area);
-    b.margin(theme.px(4.0))
-        .margin_top(theme.px(18.0))
-        .margin_right(theme.px(if right > 0.0 { 4.0 } else { 14.0 }))
-        .x_label_area_size(theme.px(20.0))
-        .y_label_area_size(theme.px(38.0));
-    // A right label area, even one pixel wide, makes plotters repeat the primary y labels there.
-    if right > 0.0 {
-        b.right_y_label_area_size(theme.px(right));
+/// The frame of the time series: a title line above, room on the right for a second axis of `right` CSS
+/// pixels when there is one.
+fn frame(right: f64) -> Frame {
+    Frame {
+        top: 18.0,
+        margin: 4.0,
+        right: if right > 0.0 { 4.0 } else { 14.0 },
+        x_labels: 20.0,
+        y_labels: 38.0,
+        right_labels: right,
     }
-    b
+}
+
+/// The axes of the time series: four step labels and `y_ticks` value labels at 9 px.
+fn axes(y_ticks: usize) -> Axes<'static> {
+    Axes { x_ticks: 4, y_ticks, label_size: 9.0, ..Axes::PLAIN }
 }
 
 fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     title(area, theme.t(T::new("largest prototype cosine", "原型间最大余弦")), theme)?;
     let r = runs(sim, theme);
     let xm = x_max(sim);
-    let mut chart = builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, -1.05..1.05)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(9.0))
-        .x_labels(4)
-        .x_label_formatter(&|v| step_label(*v))
-        .y_labels(5)
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .draw()?;
+    let mut chart = frame(0.0).chart(area, theme, (0.0, xm), (-1.05, 1.05))?;
+    mesh(&mut chart, theme, axes(5), &fmt::count, &|v| fmt::fixed(*v, 1))?;
     if let Some(t) = sim.target {
         let t = t.clamp(-1.0, 1.0);
         dashed_line(
@@ -357,19 +344,8 @@ fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let lo = 10f64.powf(lo.max(1e-300).log10().floor() - 0.3).max(1e-300);
     let hi = 10f64.powf(hi.log10().ceil() + 0.3);
     let ticks = decade_ticks(lo, hi, 5);
-    let mut chart =
-        builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, (lo..hi).log_scale().with_key_points(ticks.clone()))?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(9.0))
-        .x_labels(4)
-        .x_label_formatter(&|v| step_label(*v))
-        .y_labels(ticks.len().max(2))
-        .y_label_formatter(&|v| pow10(*v))
-        .draw()?;
+    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (lo, hi), &ticks)?;
+    mesh(&mut chart, theme, axes(ticks.len().max(2)), &fmt::count, &fmt::decade)?;
     let warn = theme.series(1);
     dashed_line(&chart, &[(0.0, thr), (xm, thr)], theme.px(4.0), theme.px(3.0), warn.stroke_width(theme.px(1.2)))?;
     let f = |v: &Sample| if v.xi_median.is_finite() && v.xi_median > 0.0 { v.xi_median.clamp(lo, hi) } else { lo };
@@ -419,27 +395,11 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     // Extend the FlatNCE axis downwards so that its curve stays above the floor band.
     let flo = flo - band / (1.0 - band).max(0.1) * (fhi - flo);
     let ticks = ax.ticks(5);
-    let mut chart = builder(area, theme, 30.0)
-        .build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))?
-        .set_secondary_coord(0.0..xm, flo..fhi);
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font_in(9.0, info_c))
-        .x_labels(4)
-        .x_label_formatter(&|v| step_label(*v))
-        .y_labels(ticks.len().max(2) + 1)
-        .y_label_formatter(&|v| ax.label(*v))
-        .draw()?;
-    chart
-        .configure_secondary_axes()
-        .axis_style(theme.muted())
-        .label_style(theme.font_in(9.0, flat_c))
-        .y_labels(4)
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .draw()?;
+    let chart = frame(30.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks)?;
+    let mut chart = with_right_axis(chart, 0.0..xm, (flo, fhi));
+    let left = Axes { label_color: Some(info_c), ..axes(ticks.len().max(2) + 1) };
+    mesh(&mut chart, theme, left, &fmt::count, &|v| ax.label(*v))?;
+    right_mesh(&mut chart, theme, Axes { label_color: Some(flat_c), ..axes(4) }, &|v| fmt::fixed(*v, 0))?;
     let mut x = theme.dpx(6.0);
     for (t, c) in [(theme.t(T::new("loss: ", "损失：")), theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)]
     {
@@ -475,10 +435,8 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         polygon(&chart, &band, warn.mix(0.35).filled())?;
     }
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
-    chart.draw_secondary_series(LineSeries::new(
-        flat.iter().map(|(s, v)| (*s, fl(v.loss))),
-        flat_c.stroke_width(theme.px(flat_w)),
-    ))?;
+    let flat_pts: Vec<(f64, f64)> = flat.iter().map(|(s, v)| (*s, fl(v.loss))).collect();
+    polyline_right(&chart, &flat_pts, flat_c.stroke_width(theme.px(flat_w)))?;
     let pts: Vec<(f64, f64)> = info.iter().filter_map(|(s, v)| ax.place(v.loss).map(|y| (*s, y))).collect();
     polyline(&chart, &pts, info_c.stroke_width(theme.px(info_w)))?;
     // Mean loss exactly 0, emphasised on the floor line: one thick segment per run of consecutive zero
@@ -525,19 +483,9 @@ fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         }
     };
     let ticks = ax.ticks(5);
-    let mut chart =
-        builder(area, theme, 0.0).build_cartesian_2d(0.0..xm, (ylo..yhi).log_scale().with_key_points(ticks.clone()))?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(9.0))
-        .x_labels(4)
-        .x_label_formatter(&|v| step_label(*v))
-        .y_labels(ticks.len().max(2) + 1)
-        .y_label_formatter(&|v| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { pow10(*v) })
-        .draw()?;
+    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks)?;
+    let y_fmt = |v: &f64| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { fmt::decade(v) };
+    mesh(&mut chart, theme, axes(ticks.len().max(2) + 1), &fmt::count, &y_fmt)?;
     polyline(
         &chart,
         &r.ghost.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),

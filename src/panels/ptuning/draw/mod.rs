@@ -6,16 +6,17 @@ mod plane;
 use crate::i18n::T;
 use crate::panels::ptuning::model::Mode;
 use crate::panels::ptuning::PTuningSim;
-use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
+use crate::plot::chart::{mesh, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
+use crate::plot::fmt::{self, log_tick, tick};
 use crate::plot::{is_wide, log_range, Area, DrawResult, PlaneMap, Theme};
 use crate::tr;
 use plane::{input_plane, prompt_plane};
 use plotters::prelude::*;
 
 /// Frame of the two curve charts (a title line, small tick labels).
-const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0 };
-const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, x_desc: "", y_desc: "" };
+const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0, right: 16.0, right_labels: 0.0 };
+const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, ..Axes::PLAIN };
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
 pub fn draw(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<(PlaneMap, PlaneMap)> {
@@ -114,8 +115,8 @@ fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResul
     let lo = ((lo - 0.02) * 20.0).floor() / 20.0;
     let lo = lo.clamp(0.0, 0.95);
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, lo..1.005)?;
-    mesh(&mut chart, theme, AXES, &tick, &|v| format!("{v:.2}"))?;
+    let mut chart = CURVES.chart(area, theme, (0.0, t1), (lo, 1.005))?;
+    mesh(&mut chart, theme, AXES, &tick, &|v| fmt::fixed(*v, 2))?;
     for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
         let style = color.stroke_width(theme.px(1.3));
         dashed_line(&chart, &[(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style)?;
@@ -168,7 +169,7 @@ fn loss_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
     let items = sim.curves.items();
     let (lo, hi) = log_range(items.iter().map(|(_, s)| s.loss), 1e-6, (1e-2, 1.0));
     let t1 = t_max(sim);
-    let mut chart = CURVES.builder(area, theme).build_cartesian_2d(0.0..t1, (lo..hi).log_scale())?;
+    let mut chart = CURVES.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
     mesh(&mut chart, theme, AXES, &tick, &log_tick)?;
     let pts: Vec<(f64, f64)> = items
         .iter()

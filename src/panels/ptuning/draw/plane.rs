@@ -4,16 +4,14 @@
 use crate::i18n::T;
 use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use crate::panels::ptuning::{PTuningSim, PLANE};
-use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_px};
-use crate::plot::{AnyBackend, Area, DrawResult, PlaneMap, Theme};
-use plotters::coord::types::RangedCoordf64;
+use crate::plot::chart::{square, Chart};
+use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_off, text_px};
+use crate::plot::{Area, DrawResult, PlaneMap, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Half-width of the input plane.
 const INPUT: f64 = 3.0;
-
-type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// A square chart over `[−r, r]²` centred in `area`, with a title line above it.
 fn square_chart<'a, 'b>(
@@ -23,23 +21,13 @@ fn square_chart<'a, 'b>(
     titles: &[&str],
     color: RGBColor,
 ) -> DrawResult<Chart<'a, 'b>> {
-    let (w, h) = area.dim_in_pixel();
-    let top = theme.px(18.0);
-    let pad = theme.px(4.0);
-    let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
-    let x0 = (w.saturating_sub(side)) / 2;
+    let w = area.dim_in_pixel().0;
     let font = theme.font_in(12.0, color);
     // The first title that fits the area's width (the last one otherwise).
     let fits = |t: &&&str| area.estimate_text_size(t, &font).is_ok_and(|(tw, _)| tw + theme.px(10.0) <= w);
     let title = titles.iter().find(fits).or(titles.last()).copied().unwrap_or("");
     text_px(area, title, (theme.dpx(6.0), theme.dpx(3.0)), &font)?;
-    let chart = ChartBuilder::on(area)
-        .margin_left(x0 as i32)
-        .margin_top(top)
-        .margin_right(w.saturating_sub(x0 + side))
-        .margin_bottom(h.saturating_sub(top + side))
-        .build_cartesian_2d(-r..r, -r..r)?;
-    Ok(chart)
+    square(area, theme.px(18.0), theme.px(4.0), r)
 }
 
 /// Colour of the heat map at relative position `t` in [0, 1] (0 = lowest objective).
@@ -112,9 +100,11 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         let v = *land.values.get(j * land.n + i)?;
         let c = land.centre(i, j);
         let col = heat(theme, (v.max(1e-9).ln() - llo) / span);
-        Some(Rectangle::new([(c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0)], col.filled()))
+        Some(((c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0), col))
     });
-    chart.draw_series(cells)?;
+    for (a, b, col) in cells {
+        rect(&chart, a, b, col.filled())?;
+    }
     rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)))?;
 
     // Skill keys k_s as arrows from the origin.
@@ -154,9 +144,7 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         };
         let off = (theme.dpx(7.0) as f64 * dir[0]).round() as i32;
         let off_y = -(theme.dpx(7.0) as f64 * dir[1]).round() as i32;
-        let label = EmptyElement::at((e[0], e[1]))
-            + Text::new(name.to_string(), (off, off_y), theme.font(11.0).pos(Pos::new(h, vp)));
-        chart.draw_series([label])?;
+        text_off(&chart, name, (e[0], e[1]), (off, off_y), &theme.font(11.0).pos(Pos::new(h, vp)))?;
     }
 
     // The prompt's trail, clamped to the plane along rays so that an escaping prompt stays visible.
@@ -221,11 +209,15 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
     let stride = n.div_ceil(400).max(1);
     for cls in [0.0, 1.0] {
         let col = theme.series(if cls > 0.5 { 0 } else { 6 }).mix(0.75);
-        let pts = (0..n).step_by(stride).filter(|&i| task.y.get(i) == Some(&cls)).map(|i| {
-            let (x, y) = task.project(task.input(i));
-            Circle::new((x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT)), theme.px(2.3), col.filled())
-        });
-        chart.draw_series(pts)?;
+        let pts: Vec<(f64, f64)> = (0..n)
+            .step_by(stride)
+            .filter(|&i| task.y.get(i) == Some(&cls))
+            .map(|i| {
+                let (x, y) = task.project(task.input(i));
+                (x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT))
+            })
+            .collect();
+        dots(&chart, &pts, theme.px(2.3), col.filled())?;
     }
 
     // Boundaries are lines through the origin perpendicular to a normal.

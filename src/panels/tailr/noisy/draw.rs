@@ -12,10 +12,11 @@
 use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
 use crate::i18n::T;
-use crate::panels::tailr::draw::{header, key_rows, lerp, short, Sample};
+use crate::panels::tailr::draw::{header, key_rows, lerp, Sample};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{mesh, tick, Axes, Frame};
-use crate::plot::draw::{polyline, text_px};
+use crate::plot::chart::{mesh, Axes, Frame};
+use crate::plot::draw::{dots, polyline, rect, text_px};
+use crate::plot::fmt::{self, short, tick};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
@@ -51,22 +52,6 @@ fn ghost_color(theme: &Theme, c: RGBColor) -> RGBColor {
 /// The colour of flipped points (rings, the memorised curve, the flipped histogram).
 fn flipped_color(theme: &Theme) -> RGBColor {
     theme.series(3)
-}
-
-/// A percentage, or a dash when undefined.
-fn pct(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{:.0}%", 100.0 * v),
-        _ => "–".to_string(),
-    }
-}
-
-/// A share with two decimals, or a dash when undefined.
-fn two(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{v:.2}"),
-        _ => "–".to_string(),
-    }
 }
 
 /// The main chart: headline, heat map, boundaries and points.
@@ -113,15 +98,27 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     if let Some(s) = last {
         let (t, c) = (s.tailr, s.ce);
         let parts = [
-            tr!(theme.lang, "memorised {} (CE {})", "记忆比例 {}（CE {}）", pct(t.memorised), pct(c.memorised)),
+            tr!(
+                theme.lang,
+                "memorised {} (CE {})",
+                "记忆比例 {}（CE {}）",
+                fmt::whole_pct(t.memorised),
+                fmt::whole_pct(c.memorised)
+            ),
             tr!(
                 theme.lang,
                 "test acc {} (CE {})",
                 "测试准确率 {}（CE {}）",
-                two(Some(t.test_acc)),
-                two(Some(c.test_acc))
+                fmt::fixed_opt(Some(t.test_acc), 2),
+                fmt::fixed_opt(Some(c.test_acc), 2)
             ),
-            tr!(theme.lang, "AUROC {} (CE {})", "AUROC {}（CE {}）", two(t.auroc), two(c.auroc)),
+            tr!(
+                theme.lang,
+                "AUROC {} (CE {})",
+                "AUROC {}（CE {}）",
+                fmt::fixed_opt(t.auroc, 2),
+                fmt::fixed_opt(c.auroc, 2)
+            ),
         ];
         let joined = parts.join(" · ");
         let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
@@ -155,14 +152,17 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
     let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
     let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
     let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
-    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab }
-        .builder(area, theme)
-        .build_cartesian_2d(-rx..rx, -ry..ry)?;
+    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (-rx, rx),
+        (-ry, ry),
+    )?;
     // The heat map below covers the grid lines of the themed mesh.
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -206,35 +206,37 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
             let x0 = -rx + i as f64 * dx;
             let x1 = -rx + e as f64 * dx;
             let y0 = -ry + j as f64 * dy;
-            rects.push(Rectangle::new([(x0, y0), (x1, y0 + dy)], color_of(lv).filled()));
+            rects.push(((x0, y0), (x1, y0 + dy), color_of(lv)));
             i = e;
         }
     }
-    chart.draw_series(rects)?;
+    for (a, b, c) in rects {
+        rect(&chart, a, b, c.filled())?;
+    }
 
     // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
     let fg = theme.fg();
     let ghost = ghost_color(theme, fg);
     let lines_c = contour(&f_c, nx, ny, &xs, &ys);
-    chart.draw_series(lines_c.into_iter().map(|l| PathElement::new(l, ghost.stroke_width(theme.px(1.8)))))?;
+    for l in &lines_c {
+        polyline(&chart, l, ghost.stroke_width(theme.px(1.8)))?;
+    }
     let lines_t = contour(&f_t, nx, ny, &xs, &ys);
-    chart.draw_series(lines_t.into_iter().map(|l| PathElement::new(l, fg.stroke_width(theme.px(2.2)))))?;
+    for l in &lines_t {
+        polyline(&chart, l, fg.stroke_width(theme.px(2.2)))?;
+    }
 
     // Training points coloured by their given label; flipped points ringed.
     let clampx = |v: f64| v.clamp(-rx, rx);
     let clampy = |v: f64| v.clamp(-ry, ry);
     let d = &m.data;
-    let pts = d.x.iter().zip(&d.label).map(|(x, y)| {
+    for (x, y) in d.x.iter().zip(&d.label) {
         let c = if *y { c1 } else { c0 };
-        Circle::new((clampx(x[0]), clampy(x[1])), theme.px(2.6), c.filled())
-    });
-    chart.draw_series(pts)?;
-    let rings =
-        d.x.iter()
-            .zip(&d.flipped)
-            .filter(|(_, f)| **f)
-            .map(|(x, _)| Circle::new((clampx(x[0]), clampy(x[1])), theme.px(5.2), fc.stroke_width(theme.px(1.6))));
-    chart.draw_series(rings)?;
+        dots(&chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled())?;
+    }
+    let rings: Vec<(f64, f64)> =
+        d.x.iter().zip(&d.flipped).filter(|(_, f)| **f).map(|(x, _)| (clampx(x[0]), clampy(x[1]))).collect();
+    dots(&chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)))?;
 
     Ok(())
 }
@@ -362,13 +364,17 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     };
     let top = header(area, theme, title, &keys)?;
     let t1 = crate::plot::axis::time_extent(sim.model.steps as f64, 10.0);
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..t1, 0.0..1.02)?;
+    // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 16.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, t1),
+        (0.0, 1.02),
+    )?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -444,9 +450,15 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
     let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
     let ymax =
         t_clean.iter().chain(&t_flip).chain(&c_clean_h).chain(&c_flip_h).copied().fold(0.1, f64::max).min(1.0) * 1.05;
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 32.0 } else { 22.0 }, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..ymax)?;
+    let mut chart = Frame {
+        top,
+        margin: 8.0,
+        x_labels: if wide { 32.0 } else { 22.0 },
+        y_labels: 30.0,
+        right: 8.0,
+        right_labels: 0.0,
+    }
+    .chart(area, theme, (0.0, 1.0), (0.0, ymax))?;
     mesh(
         &mut chart,
         theme,
@@ -458,20 +470,18 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
             } else {
                 ""
             },
-            y_desc: "",
+            ..Axes::PLAIN
         },
         &tick,
         &tick,
     )?;
     let bw = 1.0 / BINS as f64;
-    let bars = |h: [f64; BINS], color: RGBColor, alpha: f64| {
-        h.into_iter().enumerate().filter(|(_, v)| *v > 0.0).map(move |(i, v)| {
+    for (h, color, alpha) in [(t_clean, c_clean, 0.55), (t_flip, c_flip, 0.75)] {
+        for (i, v) in h.into_iter().enumerate().filter(|(_, v)| *v > 0.0) {
             let x0 = i as f64 * bw;
-            Rectangle::new([(x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax))], color.mix(alpha).filled())
-        })
-    };
-    chart.draw_series(bars(t_clean, c_clean, 0.55))?;
-    chart.draw_series(bars(t_flip, c_flip, 0.75))?;
+            rect(&chart, (x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax)), color.mix(alpha).filled())?;
+        }
+    }
     // The ghost's histograms as step outlines.
     for (h, color) in [(c_clean_h, c_clean), (c_flip_h, c_flip)] {
         let mut pts = vec![(0.0, 0.0)];

@@ -8,11 +8,12 @@
 use super::model::{one_hot_threshold, QSource};
 use super::SingleSim;
 use crate::i18n::T;
-use crate::panels::tailr::draw::{header, key_rows, short, Sample};
+use crate::panels::tailr::draw::{header, key_rows, Sample};
 use crate::panels::tailr::loss::{floored_weight, loss};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{mesh, tick, Axes, Frame};
-use crate::plot::draw::{dashed_line, polyline, text_px};
+use crate::plot::chart::{bare_axes, mesh, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, polyline, rect, text_px};
+use crate::plot::fmt::{short, tick};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
@@ -203,21 +204,19 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
     let smax = ymax.sqrt();
     let kf = k as f64;
     let every = if k <= 12 { 1 } else { k.div_ceil(10) };
-    let mut chart = Frame { top, margin: 8.0, x_labels: if wide { 30.0 } else { 18.0 }, y_labels: 38.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..kf, 0.0..smax)?;
+    let mut chart = Frame {
+        top,
+        margin: 8.0,
+        x_labels: if wide { 30.0 } else { 18.0 },
+        y_labels: 38.0,
+        right: 8.0,
+        right_labels: 0.0,
+    }
+    .chart(area, theme, (0.0, kf), (0.0, smax))?;
     // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
     // numbers need key points that plotters' mesh cannot format.
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(0)
-        .y_labels(0)
-        .axis_style(theme.muted())
-        .axis_desc_style(theme.font(10.5))
-        .x_desc(if wide { theme.t(T::new("label", "标签")) } else { "" })
-        .y_desc(theme.t(T::new("probability (√ scale)", "概率（平方根坐标）")))
-        .draw()?;
+    let x_desc = if wide { theme.t(T::new("label", "标签")) } else { "" };
+    bare_axes(&mut chart, theme, x_desc, theme.t(T::new("probability (√ scale)", "概率（平方根坐标）")))?;
     for t in sqrt_ticks(ymax) {
         if t > 0.0 {
             polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)))?;
@@ -238,14 +237,14 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         }
     }
 
-    chart.draw_series(q.iter().enumerate().map(|(j, v)| {
+    for (j, v) in q.iter().enumerate() {
         let j = j as f64;
-        Rectangle::new([(j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt())], c_q.filled())
-    }))?;
-    chart.draw_series(m.p.iter().enumerate().map(|(j, v)| {
+        rect(&chart, (j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt()), c_q.filled())?;
+    }
+    for (j, v) in m.p.iter().enumerate() {
         let j = j as f64;
-        Rectangle::new([(j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt())], c_p.filled())
-    }))?;
+        rect(&chart, (j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt()), c_p.filled())?;
+    }
     let star_w = if k > 25 { 1.8 } else { 2.6 };
     for (j, v) in m.opt.p.iter().enumerate() {
         let (j, s) = (j as f64, prob(*v).sqrt());
@@ -294,13 +293,16 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
         theme.t(T::new("loss vs p", "损失随 p 变化"))
     };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..LOSS_MAX)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, 1.0),
+        (0.0, LOSS_MAX),
+    )?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "" },
+        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
     )?;
@@ -325,10 +327,8 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
         &grid.iter().map(|p| (*p, clip(loss(*p, g)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart.draw_series(sim.model.p.iter().map(|p| {
-        let p = prob(*p);
-        Circle::new((p, clip(loss(p, g))), theme.px(2.6), theme.fg().filled())
-    }))?;
+    let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), clip(loss(prob(*p), g)))).collect();
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
     Ok(())
 }
 
@@ -353,13 +353,22 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         theme.t(T::new("gradient weight", "梯度权重"))
     };
     let top = header(area, theme, title, &keys)?;
-    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0 }
-        .builder(area, theme)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.08)?;
+    let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
+        area,
+        theme,
+        (0.0, 1.0),
+        (0.0, 1.08),
+    )?;
     mesh(
         &mut chart,
         theme,
-        Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: if wide { "p" } else { "" }, y_desc: "" },
+        Axes {
+            x_ticks: if wide { 6 } else { 3 },
+            y_ticks: 5,
+            x_desc: if wide { "p" } else { "" },
+            y_desc: "",
+            ..Axes::PLAIN
+        },
         &tick,
         &tick,
     )?;
@@ -371,9 +380,7 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         &grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
     )?;
-    chart.draw_series(sim.model.p.iter().map(|p| {
-        let p = prob(*p);
-        Circle::new((p, prob(floored_weight(p, g, b))), theme.px(2.6), theme.fg().filled())
-    }))?;
+    let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), prob(floored_weight(prob(*p), g, b)))).collect();
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
     Ok(())
 }
