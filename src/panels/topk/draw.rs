@@ -504,7 +504,7 @@ fn method_label(m: Method, theme: &Theme) -> &'static str {
         Method::Smooth => T::new("ThreTopK, smooth f", "ThreTopK，光滑 f"),
         Method::GradTopk => T::new("GradTopK (stable DP)", "GradTopK（稳定 DP）"),
         Method::GradTopkRecursion => T::new("GradTopK (post's recursion)", "GradTopK（原文的递推）"),
-        Method::SuIterative => T::new("Su's iterative soft-k-max", "Su 的迭代 soft-k-max"),
+        Method::SuIterative => T::new("Su's iterative soft-k-max", "Su 的迭代式光滑 k-max"),
         Method::SeWeighted => T::new("SE weighted softmax", "SE 加权 Softmax"),
     })
 }
