@@ -6,8 +6,75 @@
 // wall-clock steps per second; running them back to back keeps a machine's changing load roughly equal for
 // the two. Prints the medians and their ratio (the issue's target: at least 10).
 
+//
+// `node scripts/bench-lion.mjs --frames [--no-build]` measures instead, in headless Chromium on the built site,
+// the stepping time of each animation frame at the panel's slowest valid settings (V = 200 000, d = 32, every
+// setting that makes the panel use its per-step engine, plus the closed form for comparison): the page's own
+// "auto" speed (www/speed.js) drives `Figure.step` for FRAMES frames, timed with performance.now(); also the
+// time of one metrics read (the O(V·d) statistics). Issue 17's bound: no frame over 50 ms of stepping.
+
 import { spawnSync } from "node:child_process";
-import { ROOT, capture, childEnv, run, say } from "./lib.mjs";
+import { DIST, ROOT, capture, childEnv, run, say } from "./lib.mjs";
+
+/** The worst-case settings of the frame scenario (V = 200 000, d = 32 in all). */
+const WORST = [
+  ["closed form (defaults)", []],
+  ["AdamW β₁² ≥ β₂", [["optimizer", "adamw"], ["beta1", "0.9999"], ["beta2", "0.6"]]],
+  ["AdamW β₁² ≥ β₂, FTZ", [["optimizer", "adamw"], ["beta1", "0.9999"], ["beta2", "0.6"], ["ftz", "true"]]],
+  ["Tiger row-RMS λ = 0", [["wd", "0"]]],
+  ["Lion row-RMS λ = 0, FTZ", [["optimizer", "lion"], ["wd", "0"], ["ftz", "true"]]],
+  ["Tiger row-RMS α = 0.1 > 0.05", [["lr", "0.1"]]],
+  ["Tiger constant lr·λ > 1", [["lr_rule", "constant"], ["lr", "10"], ["wd", "0.5"]]],
+  ["Lion per-step chosen, FTZ", [["optimizer", "lion"], ["catchup", "per-step"], ["ftz", "true"]]],
+];
+
+async function frames() {
+  const FRAMES = Number(process.env.FRAMES || 40);
+  if (!process.argv.includes("--no-build")) run("npm", ["run", "build"]);
+  const { launchBrowser } = await import("./browser.mjs");
+  const { startServer } = await import("./serve.mjs");
+  const server = await startServer({ root: DIST });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    console.log("| setting (V = 200 000, d = 32) | engine | steps | frame stepping min / p50 / p95 / max (ms) | metrics read (ms) |");
+    console.log("|---|---|---:|---:|---:|");
+    for (const [label, params] of WORST) {
+      const r = await page.evaluate(
+        async ([params, frames]) => {
+          const m = await import("./pkg/dynamics.js");
+          await m.default();
+          const { AutoSpeed } = await import("./www/speed.js");
+          const fig = new m.Figure("lion-embedding", document.createElement("canvas"));
+          for (const [k, v] of [["dim", "32"], ...params, ["vocab", "200000"]]) fig.set_param(k, v);
+          const meta = JSON.parse(m.panels_json()).find((p) => p.id === "lion-embedding");
+          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000);
+          const times = [];
+          let steps = 0;
+          for (let i = 0; i < frames; i++) {
+            const t0 = performance.now();
+            steps += auto.run((n) => fig.step(n), () => performance.now());
+            times.push(performance.now() - t0);
+            await new Promise((res) => setTimeout(res, 0));
+          }
+          const t0 = performance.now();
+          const metrics = JSON.parse(fig.metrics_json());
+          const read = performance.now() - t0;
+          fig.free();
+          return { times, steps, read, engine: metrics.engine };
+        },
+        [params, FRAMES],
+      );
+      const t = [...r.times].sort((a, b) => a - b);
+      const q = (p) => t[Math.min(t.length - 1, Math.floor(p * t.length))].toFixed(1);
+      console.log(`| ${label} | ${r.engine} | ${r.steps} | ${t[0].toFixed(1)} / ${q(0.5)} / ${q(0.95)} / ${t[t.length - 1].toFixed(1)} | ${r.read.toFixed(1)} |`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
 
 const ROUNDS = Number(process.env.ROUNDS || 3);
 const NUMPY_STEPS = Number(process.env.NUMPY_STEPS || 4000);
@@ -19,6 +86,11 @@ function json(cmd, args, env = {}) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (process.argv.includes("--frames")) {
+  await frames();
+  process.exit(0);
+}
 
 say("building the native command line");
 run("cargo", ["build", "--release", "--bin", "dynamics"]);

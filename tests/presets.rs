@@ -384,13 +384,11 @@ fn claims_lion_embedding() {
     claims_hold_where("lion-embedding", |id| !LION_BLOW_UPS.contains(&id));
 }
 
-/// The two blow-up presets (α = 2e-3) need about 7 100 and 6 600 steps to their first row at 1/λ: about 2 s in
-/// a release build but much longer in a debug one, so they run with `cargo test --release --test presets` (and
-/// `dynamics check lion-embedding`).
+/// The two blow-up presets (α = 2e-3) need about 7 100 and 6 600 steps to their first row at 1/λ. They run in
+/// plain `cargo test` because the models crate is optimised in debug builds too (`Cargo.toml`).
 const LION_BLOW_UPS: [&str; 2] = ["blow-up", "vocab-100k"];
 
 #[test]
-#[cfg_attr(debug_assertions, ignore = "minutes in a debug build: run `cargo test --release --test presets`")]
 fn claims_lion_embedding_blow_ups() {
     claims_hold_where("lion-embedding", |id| LION_BLOW_UPS.contains(&id));
 }

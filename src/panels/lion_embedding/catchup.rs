@@ -13,7 +13,8 @@
 //! step: a row of rank i is touched with probability q_i ≈ B p_i per step, and its catch-up then costs its
 //! gap ≈ min(1/q_i, t) steps, so the expected catch-up work per step is Σ_i min(1, q_i t) → V. At V = 100 000,
 //! d = 16 that loop measured 3–5 ms per step in wasm. The formulas here cost O(d) per read, independent of the
-//! gap. They are exact in real arithmetic for the constant learning rate, evaluated in f64 and rounded to
+//! gap. (Gaps of at most `model::EXACT_GAP` steps, the most common ones, are still caught up by the loop
+//! itself: for them it is no slower than these formulas, and exact.) They are exact in real arithmetic for the constant learning rate, evaluated in f64 and rounded to
 //! f32 once; the result differs from the per-step f32 loop by rounding only. The per-row RMS rule is solved
 //! in its continuous-time limit (error O(α) relative, see [`rms_segment`]); AdamW's decaying drift is summed
 //! as a geometric series (see [`adam_theta`]). The f32 facts the theory is about are kept exactly: without

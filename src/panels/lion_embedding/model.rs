@@ -661,6 +661,12 @@ impl Model {
     /// `max_j |θ_rj|` at the current step.
     #[inline(always)]
     pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
+        if self.anchor[r] >= self.t || self.cfg.lazy {
+            // The stored row is current (touched at this step, or the per-step engine, or lazy updates, where
+            // absent rows do not change): read it in place, the same values the full evaluation copies.
+            let d = self.dim();
+            return self.theta[r * d..r * d + d].iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+        }
         // The common case (Tiger or Lion with the per-row RMS rule, no flush-to-zero, no lazy updates) reads the
         // stored row directly, the same arithmetic without copying the row; a test checks both bit for bit.
         if self.cfg.optimizer.is_sign()
