@@ -14,7 +14,7 @@
 // reference: every number belongs to one figure and nothing else of the browser competes with it. 12 panels x 2
 // settings x 10 minutes is about 4 hours.
 //
-// Parallel (--parallel N, N runs at a time; `npm run soak:parallel` runs all 24 at once, about 25 minutes): what
+// Parallel (--parallel N, N runs at a time; `npm run soak:parallel` runs 12 at a time, about 23 minutes): what
 // stays honest and what does not.
 //   - Every run still has its own page, so its own wasm instance: the wasm memory of a run is that figure's alone.
 //     Parallel runs use the one-figure embed page (`embed.html?panel=id#settings`, --page embed, the default when

@@ -9,9 +9,11 @@ pub struct History<T> {
 }
 
 impl<T: Clone> History<T> {
-    /// An empty history that keeps at most `cap` samples (at least 16).
+    /// An empty history that keeps at most `cap` samples (at least 16). Its storage for all of them is reserved
+    /// now, so that a long run's memory does not grow while the history fills (it never holds more than `cap`).
     pub fn new(cap: usize) -> Self {
-        History { cap: cap.max(16), stride: 1, items: Vec::new() }
+        let cap = cap.max(16);
+        History { cap, stride: 1, items: Vec::with_capacity(cap) }
     }
 
     /// Records `value` at `step` if `step` falls on the current stride; thins the samples when full.

@@ -308,11 +308,24 @@ impl Figure {
 }
 
 /// Most text sizes a page asks for are the same tick labels and captions every frame, so they are kept here.
-/// The map is cleared when it grows past [`TEXT_CACHE_LIMIT`] entries, which bounds its memory.
+/// The map is cleared when it grows past [`TEXT_CACHE_LIMIT`] entries. Its keys are 64-bit hashes of the font
+/// and the text (a collision among a few thousand labels has a chance of about 10⁻¹², and would misplace one
+/// label), and its table is reserved at its full size when first used: readouts drawn with changing numbers add
+/// a new label every frame, and with owned text keys the cache's memory grew for minutes after a page opened
+/// (seen as wasm memory growth in the soak).
 const TEXT_CACHE_LIMIT: usize = 4096;
 
 thread_local! {
-    static TEXT_SIZES: RefCell<HashMap<String, (u32, u32)>> = RefCell::new(HashMap::new());
+    static TEXT_SIZES: RefCell<HashMap<u64, (u32, u32)>> = RefCell::new(HashMap::with_capacity(TEXT_CACHE_LIMIT));
+}
+
+/// The cache key of `text` in `font`.
+fn text_key(font: &str, text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    font.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Text measurement by a canvas's own `measureText`, cached.
@@ -334,7 +347,7 @@ impl CanvasText {
     }
 
     fn measure(&self, font: &str, text: &str) -> (u32, u32) {
-        let key = format!("{font}\u{0}{text}");
+        let key = text_key(font, text);
         if let Some(size) = TEXT_SIZES.with(|m| m.borrow().get(&key).copied()) {
             return size;
         }
@@ -385,9 +398,28 @@ mod tests {
                 let (w, h) = backend.estimate_text_size(text, &style).unwrap();
                 assert!(w.abs_diff(sw) <= 1, "width of {text:?} at {size}px: canvas {w}, document {sw}");
                 assert!(h.abs_diff(sh) <= 1, "height of {text:?} at {size}px: canvas {h}, document {sh}");
-                let key = format!("normal {size}px sans-serif\u{0}{text}");
+                let key = text_key(&format!("normal {size}px sans-serif"), text);
                 assert_eq!(TEXT_SIZES.with(|m| m.borrow().get(&key).copied()), Some((w, h)));
             }
+        }
+        c.remove();
+    }
+
+    /// The cache's table is reserved at its full size, so measuring thousands of different labels (readouts
+    /// drawn with changing numbers) never grows it: its capacity after 3 × the limit equals the first one.
+    #[wasm_bindgen_test]
+    fn text_cache_memory_is_reserved_up_front() {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+        doc.body().unwrap().append_child(&c).unwrap();
+        let backend = MeasuredCanvas::new(&c).unwrap();
+        let style = TextStyle::from(FontDesc::new(FontFamily::SansSerif, 12.0, FontStyle::Normal));
+        backend.estimate_text_size("0", &style).unwrap();
+        let cap = TEXT_SIZES.with(|m| m.borrow().capacity());
+        assert!(cap >= TEXT_CACHE_LIMIT, "capacity {cap}");
+        for i in 0..3 * TEXT_CACHE_LIMIT {
+            backend.estimate_text_size(&format!("step {i}"), &style).unwrap();
+            assert_eq!(TEXT_SIZES.with(|m| m.borrow().capacity()), cap, "after {i} labels");
         }
         c.remove();
     }

@@ -128,7 +128,7 @@ fn every_panel_survives_random_valid_settings() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// One found setting: the panel id, the seed, the step count and the `key=value` parameters.
+/// A setting found by fuzzing: panel, seed, steps and the `key=value` pairs that differ from the defaults.
 type Found = (&'static str, u64, u64, &'static [(&'static str, &'static str)]);
 
 /// Settings the fuzzers once found breaking the contract, checked on every run: `(panel, seed, steps, key=value)`.

@@ -115,6 +115,7 @@ export class RateMeter {
 
   /** Starts a new window; `keepShown` keeps the last numbers until the new window completes. */
   reset(keepShown = false) {
+    this.lastWasGap = false;
     this.start = 0;
     this.last = 0;
     this.steps = 0;
@@ -126,10 +127,16 @@ export class RateMeter {
     }
   }
 
-  /** Records a frame at time `now` (ms) that took `taken` steps in `elapsed` ms. */
+  /**
+   * Records a frame at time `now` (ms) that took `taken` steps in `elapsed` ms. A gap restarts the window once: two
+   * long intervals in a row are the figure's own pace (a heavy figure or a loaded machine), which is then measured.
+   */
   record(now, taken, elapsed) {
-    if (this.start === 0 || now - this.last > this.gapMs) {
-      this.reset(true);
+    const gap = this.start !== 0 && now - this.last > this.gapMs;
+    const restart = this.start === 0 || (gap && !this.lastWasGap);
+    if (restart) this.reset(true);
+    this.lastWasGap = gap;
+    if (restart) {
       this.start = now;
       this.last = now;
       return;

@@ -29,6 +29,13 @@ test("a stall before the first frames (opening a link) is not read as a slow fig
   assert.ok(meter.stepsPerSec > 490 && meter.stepsPerSec <= 510, `steps/s ${meter.stepsPerSec}`);
 });
 
+test("a figure whose every frame comes late (a loaded machine) still shows its rate", () => {
+  const meter = new RateMeter();
+  // 3 steps every 400 ms: 7.5 steps/s, measured once two long intervals in a row show that this is its pace.
+  play(meter, 0, 10, 3, 400);
+  assert.equal(meter.stepsPerSec, 7.5);
+});
+
 test("steady frames give the exact rate, slow ones below the gap still count", () => {
   const meter = new RateMeter();
   assert.equal(meter.stepsPerSec, null);

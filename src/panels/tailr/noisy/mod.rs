@@ -264,7 +264,7 @@ pub struct Sample {
 pub struct NoisySim {
     /// The model.
     pub model: Noisy,
-    /// The sampled curves, in step order.
+    /// The sampled curves, in step order (at most [`RECORD_CAP`], reserved when created so that memory stays flat).
     pub trace: Vec<Sample>,
     /// The current sampling interval.
     every: u64,
@@ -274,7 +274,7 @@ impl NoisySim {
     /// A simulation of `cfg` and `seed` at step 0.
     pub fn new(cfg: Config, seed: u64) -> Self {
         let model = Noisy::new(cfg, seed);
-        let mut sim = NoisySim { model, trace: Vec::new(), every: RECORD_EVERY };
+        let mut sim = NoisySim { model, trace: Vec::with_capacity(RECORD_CAP), every: RECORD_EVERY };
         sim.record();
         sim
     }
