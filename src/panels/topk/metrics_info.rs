@@ -28,7 +28,7 @@ pub static INFO: [MetricInfo; 16] = [
     ),
     MetricInfo::new(
         "recursion_nan",
-        T::new("post's recursion gives NaN", "原文的递推给出 NaN"),
+        T::new("post's recursion breaks down (log of a negative)", "原文的递推失效（对负数取对数）"),
         "",
         T::new("checks", "检查"),
     ),
