@@ -875,8 +875,6 @@ export class FigureView {
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed);
-    // Auto's stepping budget is what the rest of the frame leaves of its target (www/speed.js).
-    if (running && this.speed === "auto") this.auto.noteOther(elapsed - this.auto.lastElapsed);
     return this.playing && this.diverged === null && !this.failed;
   }
 

@@ -2,16 +2,8 @@
 // performance.now() and adapted smoothly, taken in chunks sized from the cost measured within the frame so that
 // one frame never runs far past the budget even when steps suddenly become slow. Pure apart from the clock passed in (unit-tested with node and a fake clock).
 
-/** Milliseconds of stepping per frame that auto aims for at most, leaving the rest of a 60 Hz frame for drawing. */
+/** Milliseconds of stepping per frame that auto aims for, leaving the rest of a 60 Hz frame for drawing. */
 export const AUTO_BUDGET_MS = 6;
-/**
- * The whole frame (stepping, drawing and readouts) that auto aims to stay within. Stepping gets what drawing
- * leaves of it, between `MIN_STEP_BUDGET_MS` and `AUTO_BUDGET_MS`: a panel whose picture takes 3 ms to draw
- * steps for about 4.5 ms, so that its frames stay within 8 ms (issue 15 asks for a p95 of at most 8 ms).
- */
-export const FRAME_TARGET_MS = 7.5;
-/** Stepping always gets at least this much, so that a costly picture slows a run down but never stops it. */
-export const MIN_STEP_BUDGET_MS = 1;
 /** Stepping stops once a frame has used this much, whatever the plan (only a single step can overrun it). */
 export const HARD_LIMIT_MS = 50;
 /** How far one frame's measurement moves the plan (exponential smoothing). */
@@ -21,15 +13,9 @@ const MAX_GROWTH = 1.5;
 
 export class AutoSpeed {
   /** `start` is the first plan (steps per frame), `cap` the most steps per frame (the panel's `max_auto_steps`). */
-  constructor(start, cap, { budget = AUTO_BUDGET_MS, hardLimit = HARD_LIMIT_MS, frameTarget = FRAME_TARGET_MS } = {}) {
+  constructor(start, cap, { budget = AUTO_BUDGET_MS, hardLimit = HARD_LIMIT_MS } = {}) {
     this.cap = Math.max(1, Math.floor(cap));
-    this.maxBudget = budget;
     this.budget = budget;
-    this.frameTarget = frameTarget;
-    /** Smoothed milliseconds a frame spends besides stepping (drawing, readouts); null until measured. */
-    this.other = null;
-    /** Milliseconds of stepping in the last frame. */
-    this.lastElapsed = 0;
     this.hardLimit = Math.min(hardLimit, Math.max(budget, hardLimit));
     this.plan = Math.min(this.cap, Math.max(1, start));
   }
@@ -61,20 +47,8 @@ export class AutoSpeed {
       // A clock that has not moved yet (coarse timers) says nothing: take the rest of the plan in one go.
       chunk = elapsed > 0 ? Math.max(1, Math.floor(((this.budget - elapsed) * taken) / elapsed)) : target;
     }
-    this.lastElapsed = elapsed;
     this.adapt(taken, elapsed, taken >= target);
     return taken;
-  }
-
-  /**
-   * Tells auto how long the rest of the last frame took (drawing and readouts, in ms). The stepping budget
-   * becomes what is left of `frameTarget`: the estimate rises at once with a slower frame and falls slowly, so
-   * that an occasional costly frame (a readout refresh) keeps the budget down rather than being averaged away.
-   */
-  noteOther(ms) {
-    if (!(ms >= 0)) return;
-    this.other = this.other === null || ms > this.other ? ms : this.other + 0.05 * (ms - this.other);
-    this.budget = Math.min(this.maxBudget, Math.max(MIN_STEP_BUDGET_MS, this.frameTarget - this.other));
   }
 
   /** Moves the plan towards the number of steps that fit the budget at the measured cost per step. */
