@@ -1,6 +1,7 @@
 //! Drawing helpers shared by the Dirac-GAN and Dirac-IGN figures: log ranges, eigenvalue text, keys and the
 //! themed mesh.
 
+use crate::plot::axis::label_budget;
 use crate::plot::chart::{self, Axes};
 use crate::plot::draw::text_px;
 use crate::plot::fmt;
@@ -103,8 +104,8 @@ pub(crate) fn rate_line(y0: f64, rho: f64, n1: f64, l0: f64, l1: f64) -> Vec<(f6
     vec![(a, y(a)), (b, y(b))]
 }
 
-/// The mesh shared by every chart of the two panels: `n_labels` (x, y) tick labels at 10 px, descriptions at
-/// 11 px.
+/// The mesh shared by every chart of the two panels: `n_labels` (x, y) tick labels at 10 px (fewer y labels
+/// where the plot is too short for them), descriptions at 11 px.
 pub(crate) fn mesh<X, Y>(
     chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<X, Y>>,
     theme: &Theme,
@@ -117,9 +118,11 @@ where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
+    // As many y labels as the plot's height holds (a capped phone canvas is short).
+    let plot_h = chart.plotting_area().dim_in_pixel().1 as i32;
     let axes = Axes {
         x_ticks: n_labels.0,
-        y_ticks: n_labels.1,
+        y_ticks: label_budget(n_labels.1, plot_h, theme, 15.0),
         x_desc,
         y_desc,
         label_size: 10.0,
