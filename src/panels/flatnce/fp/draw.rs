@@ -153,7 +153,13 @@ fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<Vec<String>> {
                 c_info,
                 c_flat
             ),
-            tr!(theme.lang, "cos(g₃₂, g₆₄): InfoNCE {} · FlatNCE {}", "cos(g₃₂, g₆₄)：InfoNCE {} · FlatNCE {}", c_info, c_flat),
+            tr!(
+                theme.lang,
+                "cos(g₃₂, g₆₄): InfoNCE {} · FlatNCE {}",
+                "cos(g₃₂, g₆₄)：InfoNCE {} · FlatNCE {}",
+                c_info,
+                c_flat
+            ),
             tr!(theme.lang, "cos: InfoNCE {} · FlatNCE {}", "cos：InfoNCE {} · FlatNCE {}", c_info, c_flat),
         ],
     ];
@@ -345,8 +351,7 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let frame = Frame { top: 22.0, margin: 6.0, right: 12.0, x_labels: 30.0, y_labels: 34.0, right_labels: 0.0 };
     let mut chart = frame.chart(area, theme, (0.0, xmax), (0.0, ymax))?;
     let y_ticks = label_budget(9, chart.plotting_area().dim_in_pixel().1 as i32, theme, 14.0);
-    let axes =
-        Axes { x_ticks: 9, y_ticks, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
+    let axes = Axes { x_ticks: 9, y_ticks, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
     mesh(&mut chart, theme, axes, &|v| fmt::fixed(*v, 0), &|v| fmt::fixed(*v, 0))?;
     text(
         area,
