@@ -53,13 +53,6 @@ const SIZES: [(u32, Option<u32>); 11] = [
 const STEPS: [f64; 2] = [0.5, 5.0];
 /// Figures narrower than this use the panel's narrow aspect ratio (the shell's `NARROW_PX`).
 const NARROW_PX: u32 = 600;
-/// Panels whose drawing does not yet adapt to the page's capped phone heights or to the canvas's text size (their
-/// draw files are being moved to the shared drawing vocabulary, which is where the fix belongs): their problems
-/// are printed, not failed on. A listed panel without problems fails the test, so that the list only shrinks.
-/// Found when the test learned the capped heights and the canvas's text size: y ticks colliding on short charts
-/// (dirac-ign, flatnce-fp, ptuning, topk), a FlatNCE band label on a tick and a headline wider than a phone
-/// (flatnce-train), a label leaving a short P-tuning plane, and a TaiL-r title wider than its half at 720 px.
-const PENDING: [&str; 6] = ["dirac-ign", "flatnce-fp", "flatnce-train", "ptuning", "tailr-single", "topk"];
 /// How far (px) two boxes may intrude into each other before they count as overlapping.
 const SLACK: f64 = 1.0;
 
@@ -225,15 +218,5 @@ fn no_label_overlaps_another_or_leaves_the_figure() {
         }
     }
     problems.dedup();
-    let (pending, failing): (Vec<String>, Vec<String>) =
-        problems.into_iter().partition(|p| PENDING.iter().any(|id| p.starts_with(&format!("{id} "))));
-    for id in PENDING {
-        let n = pending.iter().filter(|p| p.starts_with(&format!("{id} "))).count();
-        eprintln!("pending panel {id}: {n} text problems");
-        assert!(n > 0 || only.is_some(), "{id} has no text problems left: remove it from PENDING");
-    }
-    for p in &pending {
-        eprintln!("pending: {p}");
-    }
-    assert!(failing.is_empty(), "{} text problems:\n{}", failing.len(), failing.join("\n"));
+    assert!(problems.is_empty(), "{} text problems:\n{}", problems.len(), problems.join("\n"));
 }

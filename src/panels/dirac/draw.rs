@@ -1,11 +1,13 @@
 //! Drawing helpers shared by the Dirac-GAN and Dirac-IGN figures: log ranges, eigenvalue text, keys and the
 //! themed mesh.
 
+use crate::plot::axis::label_budget;
 use crate::plot::chart::{self, Axes};
 use crate::plot::draw::text_px;
 use crate::plot::fmt;
 use crate::plot::{log_range, AnyBackend, Area, DrawResult, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The log10 range of the log chart for `vals`: padded by a factor 1.3 when they span less than a factor 10
@@ -101,6 +103,24 @@ pub(crate) fn rate_line(y0: f64, rho: f64, n1: f64, l0: f64, l1: f64) -> Vec<(f6
     }
     let y = |n: f64| (c + n * s).clamp(l0, l1);
     vec![(a, y(a)), (b, y(b))]
+}
+
+/// How many y labels (at most `max`) to ask plotters for on a log₁₀ distance axis from `l0` to `l1` that is
+/// `plot_h` device pixels tall: as many as fit at 15 CSS px each, and one more where plotters' round steps would
+/// otherwise leave a single label, as long as its labels stay 13 CSS px apart (a capped phone canvas is short).
+pub(crate) fn log10_labels(plot_h: i32, (l0, l1): (f64, f64), max: usize, theme: &Theme) -> usize {
+    let range = RangedCoordf64::from(l0..l1);
+    let mut n = label_budget(max, plot_h, theme, 15.0);
+    while n < max && range.key_points(n).len() < 2 {
+        let k = range.key_points(n + 1);
+        let apart = k.windows(2).map(|w| (w[1] - w[0]).abs()).fold(f64::INFINITY, f64::min);
+        if k.len() < 2 || apart / (l1 - l0) * plot_h as f64 >= 13.0 * theme.scale {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
 }
 
 /// The mesh shared by every chart of the two panels: `n_labels` (x, y) tick labels at 10 px, descriptions at

@@ -8,7 +8,8 @@ use super::methods::{order_desc, Method};
 use super::model::{recursion_failed, Precision, Row, Snapshot};
 use super::TopkSim;
 use crate::i18n::T;
-use crate::plot::chart::{mesh, title as chart_title, Axes, Chart, Frame};
+use crate::plot::axis::label_budget;
+use crate::plot::chart::{fitting, mesh, title as chart_title, Axes, Chart, Frame};
 use crate::plot::draw::{crosses, dashed_line, path_px, polyline, rect, rect_px, text_px};
 use crate::plot::fmt;
 use crate::plot::{is_wide, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
@@ -19,9 +20,16 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// The frame of the bar charts: a title line above, no x tick labels (the bars are items).
 const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
 
-/// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars).
+/// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars),
+/// as many as the chart's height holds.
 fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {
-    mesh(chart, theme, Axes { x_ticks: 1, y_ticks: 5, ..Axes::default() }, &|_| String::new(), &fmt::tick)
+    let y_ticks = y_budget(chart, theme);
+    mesh(chart, theme, Axes { x_ticks: 1, y_ticks, ..Axes::default() }, &|_| String::new(), &fmt::tick)
+}
+
+/// At most five y tick labels, fewer where the plot is too short for them (a capped phone canvas).
+fn y_budget(chart: &Chart<'_, '_>, theme: &Theme) -> usize {
+    label_budget(5, chart.plotting_area().dim_in_pixel().1 as i32, theme, 15.0)
 }
 
 /// Draws the whole figure and returns the pixel maps used for dragging and clicking.
@@ -345,7 +353,8 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
     let (ylo, yhi) = ((ymin - 0.05).max(-0.6), (ymax + 0.05).min(2.6));
     let frame = Frame { x_labels: 20.0, right: 22.0, ..BARS };
     let mut chart = frame.chart(area, theme, (lo, hi), (ylo, yhi))?;
-    let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks: 5, ..Axes::default() };
+    let y_ticks = y_budget(&chart, theme);
+    let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks, ..Axes::default() };
     mesh(&mut chart, theme, axes, &fmt::pow10, &fmt::tick)?;
     // Shade the τ where the construction is broken.
     let m = c.log10_tau.len();
@@ -424,11 +433,17 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let n = sim.lab.x.len();
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
-    let title = if jac.iter().any(|v| v.is_finite()) {
-        tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", fmt::value(vmax))
+    // The long wording where the map's column is wide enough, else the bound alone, else the symbol.
+    let titles = if jac.iter().any(|v| v.is_finite()) {
+        vec![
+            tr!(theme.lang, "∂p/∂x, max |·| {}", "∂p/∂x，max |·| {}", fmt::value(vmax)),
+            format!("|∂p/∂x| ≤ {}", fmt::value(vmax)),
+            "∂p/∂x".to_string(),
+        ]
     } else {
-        "∂p/∂x".to_string()
+        vec!["∂p/∂x".to_string()]
     };
+    let title = fitting(area, &titles, &theme.font(11.0), area.dim_in_pixel().0.saturating_sub(theme.px(12.0)));
     chart_title(area, theme, &title, 11.0)?;
     text_px(
         area,

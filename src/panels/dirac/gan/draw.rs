@@ -5,7 +5,7 @@
 use super::model::{field, Loss, Update, WGAN_GP_TARGET};
 use super::GanSim;
 use crate::i18n::T;
-use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
+use crate::panels::dirac::draw::{eig_text, key_line, log10_labels, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
 use crate::plot::chart::Frame;
 use crate::plot::draw::{boxed_text_at, crosses, dashed_line, dots, polyline, text_px};
@@ -266,6 +266,7 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
     let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    let ny = log10_labels(chart.plotting_area().dim_in_pixel().1 as i32, (l0, l1), ny, theme);
     mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     let fg = theme.fg().mix(0.75);
     if let Some(rho) = rate_shown {

@@ -6,7 +6,7 @@
 use super::model::{FixedCurve, FixedKind, FixedPoint, Optimizer};
 use super::IgnSim;
 use crate::i18n::T;
-use crate::panels::dirac::draw::{eig_text, key_line, log10_range, mesh, nice_up, rate_line};
+use crate::panels::dirac::draw::{eig_text, key_line, log10_labels, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
 use crate::plot::chart::{x_mesh, Axes, Frame};
 use crate::plot::draw::{
@@ -496,6 +496,7 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
     let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    let ny = log10_labels(chart.plotting_area().dim_in_pixel().1 as i32, (l0, l1), ny, theme);
     mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
     if let Some(rho) = sim.rate {
         let pts = rate_line(sim.d0, rho, n1, l0, l1);

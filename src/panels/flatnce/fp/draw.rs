@@ -9,8 +9,8 @@ use super::model::{SweepPoint, XI_RANGE, ZOOM_ULPS};
 use super::FpSim;
 use crate::i18n::T;
 use crate::panels::flatnce::draw::{blend, text};
-use crate::plot::axis::{decade_ticks, LogFloor};
-use crate::plot::chart::{mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::axis::{decade_ticks, label_budget, LogFloor};
+use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, dots_right, polyline, polyline_right, text_at};
 use crate::plot::fmt::{self, pct};
 use crate::plot::{is_wide, legend, Area, Corner, DrawResult, Theme};
@@ -41,7 +41,10 @@ pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         zoom_chart(&zoomed, sim, theme)?;
         readouts(&read, &lines, theme)?;
     } else {
-        let (main, rest) = body.split_vertically((bh as f64 * 0.5) as u32);
+        // Half the body for the loss chart, less where the zoom below would keep under 112 CSS px (a capped
+        // phone canvas), yet never under 45 % of it (the loss chart's axis description needs its height).
+        let main_h = ((bh as f64 * 0.5) as u32).min(bh.saturating_sub(read_h + theme.px(112.0))).max(bh * 9 / 20);
+        let (main, rest) = body.split_vertically(main_h);
         let (_, rh) = rest.dim_in_pixel();
         let (zoomed, read) = rest.split_vertically(rh.saturating_sub(read_h));
         loss_chart(&main, sim, theme)?;
@@ -97,65 +100,87 @@ fn headline(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResu
     }
 }
 
-/// The readout lines of the current setting.
-fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<String> {
+/// The readout lines of the current setting, each as its wordings from the longest to the shortest.
+fn readout_lines(sim: &FpSim, theme: &Theme) -> Vec<Vec<String>> {
     let p = &sim.probe;
+    let (c_info, c_flat) = (fmt::near_one(p.info_cos32v64), fmt::near_one(p.flat_cos32v64));
     let mut v = vec![
-        tr!(
+        vec![tr!(
             theme.lang,
             "s_t = {} · ulp(s_t) = {} · ξ = {}",
             "s_t = {} · ulp(s_t) = {} · ξ = {}",
             fmt::sig(p.s_t as f64, 4),
             fmt::sig(p.ulp, 3),
             fmt::sig(p.xi, 3)
-        ),
-        tr!(
+        )],
+        vec![tr!(
             theme.lang,
             "InfoNCE f32: {} ({:.0} ulp) · f64: {}",
             "InfoNCE f32：{}（{:.0} ulp）· f64：{}",
             fmt::sig(p.info_loss32, 3),
             p.loss32_ulps(),
             fmt::sig(p.info_loss64, 3)
-        ),
-        tr!(
+        )],
+        vec![tr!(
             theme.lang,
             "g_t f32: {} · exact: {} · error {}",
             "g_t f32：{} · 精确值：{} · 误差 {}",
             fmt::sig(p.gt32, 3),
             fmt::sig(p.gt_exact, 3),
             pct(p.gt_rel_err)
-        ),
-        tr!(
-            theme.lang,
-            "FlatNCE f32: {} · f64: {} · g_t = −1 exactly",
-            "FlatNCE f32：{} · f64：{} · g_t 恰为 −1",
-            fmt::sig(p.flat_loss32, 5),
-            fmt::sig(p.flat_loss64, 5)
-        ),
-        tr!(
-            theme.lang,
-            "cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}",
-            "cos(Jᵀg₃₂, Jᵀg₆₄)：InfoNCE {} · FlatNCE {}",
-            fmt::near_one(p.info_cos32v64),
-            fmt::near_one(p.flat_cos32v64)
-        ),
+        )],
+        vec![
+            tr!(
+                theme.lang,
+                "FlatNCE f32: {} · f64: {} · g_t = −1 exactly",
+                "FlatNCE f32：{} · f64：{} · g_t 恰为 −1",
+                fmt::sig(p.flat_loss32, 5),
+                fmt::sig(p.flat_loss64, 5)
+            ),
+            tr!(
+                theme.lang,
+                "FlatNCE f32: {} · f64: {}",
+                "FlatNCE f32：{} · f64：{}",
+                fmt::sig(p.flat_loss32, 5),
+                fmt::sig(p.flat_loss64, 5)
+            ),
+        ],
+        vec![
+            tr!(
+                theme.lang,
+                "cos(Jᵀg₃₂, Jᵀg₆₄): InfoNCE {} · FlatNCE {}",
+                "cos(Jᵀg₃₂, Jᵀg₆₄)：InfoNCE {} · FlatNCE {}",
+                c_info,
+                c_flat
+            ),
+            tr!(
+                theme.lang,
+                "cos(g₃₂, g₆₄): InfoNCE {} · FlatNCE {}",
+                "cos(g₃₂, g₆₄)：InfoNCE {} · FlatNCE {}",
+                c_info,
+                c_flat
+            ),
+            tr!(theme.lang, "cos: InfoNCE {} · FlatNCE {}", "cos：InfoNCE {} · FlatNCE {}", c_info, c_flat),
+        ],
     ];
     if sim.sweeping {
-        v.push(tr!(
+        v.push(vec![tr!(
             theme.lang,
             "sweeping Δ = {:.3} (slider: {:.3})",
             "扫动 Δ = {:.3}（滑块：{:.3}）",
             sim.gap,
             sim.cfg.gap
-        ));
+        )]);
     }
     v
 }
 
-fn readouts(area: &Area<'_>, lines: &[String], theme: &Theme) -> DrawResult {
+fn readouts(area: &Area<'_>, lines: &[Vec<String>], theme: &Theme) -> DrawResult {
     let font = theme.font(11.0);
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
     for (i, l) in lines.iter().enumerate() {
-        text(area, l.clone(), theme.dpx(10.0), theme.dpx(4.0) + theme.dpx(15.0) * i as i32, &font)?;
+        let l = fitting(area, l, &font, max_w);
+        text(area, l, theme.dpx(10.0), theme.dpx(4.0) + theme.dpx(15.0) * i as i32, &font)?;
     }
     Ok(())
 }
@@ -195,7 +220,8 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let (flo, fhi) = (XI_RANGE.0.ln() - 1.5, XI_RANGE.1.ln() + 8.0);
     let xt = decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
     let yt = ax.ticks(8);
-    let frame = Frame { top: 6.0, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 44.0, right_labels: 40.0 };
+    // Room for the widest tick label (10⁻¹¹) beside the axis description, whose middle may reach it.
+    let frame = Frame { top: 6.0, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 52.0, right_labels: 40.0 };
     let chart = frame.chart_log_xy(area, theme, (XI_RANGE, &xt), ((ylo, yhi), &yt))?;
     let mut chart = with_right_axis(chart, (XI_RANGE.0..XI_RANGE.1).log_scale(), (flo, fhi));
     let axes = Axes {
@@ -242,7 +268,12 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         theme.px(3.0),
         c32.mix(0.7).stroke_width(theme.px(1.0)),
     )?;
-    text_at(&chart, "½ ulp(s_t)", (half * 1.3, 1e-10), &theme.font_in(10.0, c32))?;
+    // Its label sits above 10⁻¹⁰, clear of the "current" label near the floor even on a short phone chart.
+    let above = theme.font_in(10.0, c32).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Bottom,
+    ));
+    text_at(&chart, "½ ulp(s_t)", (half * 1.3, 1e-10), &above)?;
 
     // FlatNCE in both precisions on the right axis: f64 wide and pale, f32 thin on top (they coincide).
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
@@ -319,8 +350,8 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let (xmax, ymax) = (ZOOM_ULPS, ZOOM_ULPS + 0.6);
     let frame = Frame { top: 22.0, margin: 6.0, right: 12.0, x_labels: 30.0, y_labels: 34.0, right_labels: 0.0 };
     let mut chart = frame.chart(area, theme, (0.0, xmax), (0.0, ymax))?;
-    let axes =
-        Axes { x_ticks: 9, y_ticks: 9, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
+    let y_ticks = label_budget(9, chart.plotting_area().dim_in_pixel().1 as i32, theme, 14.0);
+    let axes = Axes { x_ticks: 9, y_ticks, x_desc: "ξ / ulp(s_t)", label_size: 10.0, desc_size: 10.0, ..Axes::PLAIN };
     mesh(&mut chart, theme, axes, &|v| fmt::fixed(*v, 0), &|v| fmt::fixed(*v, 0))?;
     text(
         area,

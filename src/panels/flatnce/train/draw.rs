@@ -95,8 +95,17 @@ fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawR
     if wide {
         text(area, format!("{a} · {b}"), theme.dpx(8.0), theme.dpx(5.0), &font)
     } else {
+        // A phone's line drops the ghost's loss name, then the note, then the optimum, as its width requires.
+        let (m, gm) = (fmt::sig(s.maxcos, 2), fmt::sig(g.maxcos, 2));
+        let variants = [
+            b,
+            tr!(theme.lang, "maxcos {} (ghost {}{target}){zero}", "最大余弦 {}（影子 {}{target}）{zero}", m, gm),
+            tr!(theme.lang, "maxcos {} (ghost {}{target})", "最大余弦 {}（影子 {}{target}）", m, gm),
+            tr!(theme.lang, "maxcos {} (ghost {})", "最大余弦 {}（影子 {}）", m, gm),
+        ];
+        let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
         text(area, a, theme.dpx(8.0), theme.dpx(3.0), &font)?;
-        text(area, b, theme.dpx(8.0), theme.dpx(21.0), &font)
+        text(area, fitting(area, &variants, &font, max_w), theme.dpx(8.0), theme.dpx(21.0), &font)
     }
 }
 
@@ -414,12 +423,15 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         theme.px(3.0),
         theme.muted().stroke_width(theme.px(1.0)),
     )?;
-    text_at(
-        &chart,
-        theme.t(T::new("band: anchors at exactly 0", "色带：损失恰为 0 的锚点")),
-        (xm * 0.03, ax.min_pos * 0.9),
-        &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top)),
-    )?;
+    // The band's label, shorter where the plot is too narrow for it (a half-width chart on a phone).
+    let band_font = theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top));
+    let band_texts = [
+        theme.t(T::new("band: anchors at exactly 0", "色带：损失恰为 0 的锚点")).to_string(),
+        theme.t(T::new("band: exactly 0", "色带：恰为 0")).to_string(),
+    ];
+    let plot_w = chart.plotting_area().dim_in_pixel().0;
+    let band_label = fitting(area, &band_texts, &band_font, (plot_w as f64 * 0.95) as u32);
+    text_at(&chart, &band_label, (xm * 0.03, ax.min_pos * 0.9), &band_font)?;
     // The share of the InfoNCE run's anchors whose loss is exactly 0, as a band in the floor decade (from
     // the floor line up to the lowest positive value drawn, log-proportionally): the mean loss is exactly 0
     // only when the band is full, but single anchors are at 0 far more often.

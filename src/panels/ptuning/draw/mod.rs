@@ -6,6 +6,7 @@ mod plane;
 use crate::i18n::T;
 use crate::panels::ptuning::model::Mode;
 use crate::panels::ptuning::PTuningSim;
+use crate::plot::axis::label_budget;
 use crate::plot::chart::{mesh, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, text_px};
 use crate::plot::fmt::{self, log_tick, tick};
@@ -17,6 +18,12 @@ use plotters::prelude::*;
 /// Frame of the two curve charts (a title line, small tick labels).
 const CURVES: Frame = Frame { top: 30.0, margin: 16.0, x_labels: 20.0, y_labels: 38.0, right: 16.0, right_labels: 0.0 };
 const AXES: Axes<'static> = Axes { x_ticks: 4, y_ticks: 4, ..Axes::PLAIN };
+
+/// The curves' axes for a plot `plot_h` device pixels tall: four y labels, fewer where a capped phone canvas
+/// leaves the plot too short for them.
+fn axes_for(plot_h: u32, theme: &Theme) -> Axes<'static> {
+    Axes { y_ticks: label_budget(AXES.y_ticks, plot_h as i32, theme, 15.0), ..AXES }
+}
 
 /// Draws the figure; returns the pixel mappings of the prompt plane and the input plane.
 pub fn draw(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<(PlaneMap, PlaneMap)> {
@@ -116,7 +123,8 @@ fn accuracy_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResul
     let lo = lo.clamp(0.0, 0.95);
     let t1 = t_max(sim);
     let mut chart = CURVES.chart(area, theme, (0.0, t1), (lo, 1.005))?;
-    mesh(&mut chart, theme, AXES, &tick, &|v| fmt::fixed(*v, 2))?;
+    let axes = axes_for(chart.plotting_area().dim_in_pixel().1, theme);
+    mesh(&mut chart, theme, axes, &tick, &|v| fmt::fixed(*v, 2))?;
     for (y, color) in [(sim.best_word_acc(), theme.fg().mix(0.8)), (sim.cone_max, theme.series(4).mix(1.0))] {
         let style = color.stroke_width(theme.px(1.3));
         dashed_line(&chart, &[(0.0, y), (t1, y)], theme.px(5.0), theme.px(4.0), style)?;
@@ -170,7 +178,8 @@ fn loss_chart(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult {
     let (lo, hi) = log_range(items.iter().map(|(_, s)| s.loss), 1e-6, (1e-2, 1.0));
     let t1 = t_max(sim);
     let mut chart = CURVES.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
-    mesh(&mut chart, theme, AXES, &tick, &log_tick)?;
+    let axes = axes_for(chart.plotting_area().dim_in_pixel().1, theme);
+    mesh(&mut chart, theme, axes, &tick, &log_tick)?;
     let pts: Vec<(f64, f64)> = items
         .iter()
         .map(|(t, s)| (*t as f64, s.loss))

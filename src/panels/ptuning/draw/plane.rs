@@ -201,7 +201,14 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
         }
         polygon(&chart, &poly, theme.series(4).mix(0.16).filled())?;
         let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
-        text_at(&chart, theme.t(T::new("reachable normals", "可达法向量")), at, &theme.font_in(10.0, theme.series(4)))?;
+        // Kept inside the plane: a short phone plane would push the label past its right edge.
+        let (label, style) = (theme.t(T::new("reachable normals", "可达法向量")), theme.font_in(10.0, theme.series(4)));
+        let pa = chart.plotting_area();
+        let (xr, yr) = pa.get_pixel_range();
+        let (x, y) = pa.map_coordinate(&at);
+        let lw = pa.estimate_text_size(label, &style).map_or(0, |(w, _)| w as i32);
+        let x = (x - xr.start).min(xr.end - xr.start - lw - theme.dpx(2.0)).max(0);
+        text_px(&pa.strip_coord_spec(), label, (x, y - yr.start), &style)?;
     }
 
     // Data, coloured by (possibly noisy) label; decimated above 400 points.

@@ -344,15 +344,24 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         ("−p: p".to_string(), c_acc, Sample::Dashed),
         (theme.t(T::new("labels now", "当前各标签")).to_string(), theme.fg(), Sample::Dot),
     ];
+    let short_title = theme.t(T::new("gradient weight", "梯度权重")).to_string();
     let title = if wide {
-        theme.t(T::new(
-            "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y",
-            "梯度权重 w(p) = p/(γ + (1−γ)p)，乘在 CE 的 p − e_y 上",
-        ))
+        // The formula and what it multiplies where the half-width chart holds them, else the formula alone.
+        let texts = [
+            theme
+                .t(T::new(
+                    "gradient weight w(p) = p/(γ + (1−γ)p) on CE's p − e_y",
+                    "梯度权重 w(p) = p/(γ + (1−γ)p)，乘在 CE 的 p − e_y 上",
+                ))
+                .to_string(),
+            theme.t(T::new("gradient weight w(p) = p/(γ + (1−γ)p)", "梯度权重 w(p) = p/(γ + (1−γ)p)")).to_string(),
+            short_title,
+        ];
+        fitting(area, &texts, &theme.font(11.5), area.dim_in_pixel().0.saturating_sub(theme.px(14.0)))
     } else {
-        theme.t(T::new("gradient weight", "梯度权重"))
+        short_title
     };
-    let top = header(area, theme, title, &keys)?;
+    let top = header(area, theme, &title, &keys)?;
     let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
         area,
         theme,
