@@ -324,17 +324,20 @@ async function wasmStepsPerSec(browser, url) {
 
 /**
  * Frame times of one figure: it is scrolled into view (only figures on screen animate) and its frames are sampled
- * after a warm-up; a figure that stops by itself (it diverged, or finished annealing) is measured over the frames
- * it drew.
+ * after a warm-up; a run that settles is resumed, and a figure that stops otherwise (it diverged, or finished
+ * annealing) is measured over the frames it drew.
  */
 async function sampleFrames(page, id) {
   await page.locator(`[data-panel="${id}"] canvas`).scrollIntoViewIfNeeded();
   const start = await page.evaluate((id) => window.__dyn.figures[id].frameTimes().length, id);
+  // A run that settles pauses itself ("Settled at step N") long before 300 frames for most panels at their
+  // defaults; it is resumed as a reader pressing Play would, so that its frames are measured (it then plays on).
   await page.waitForFunction(
     ([id, n]) => {
       const f = window.__dyn.figures[id];
       const s = f.state();
-      return s.failed || !s.playing || f.frameTimes().length >= n;
+      if (!s.playing && s.diverged === null && !s.failed && s.autoPaused) f.view.setPlaying(true);
+      return s.failed || s.diverged !== null || (!s.playing && !s.autoPaused) || f.frameTimes().length >= n;
     },
     [id, start + WARMUP_FRAMES + FRAMES],
     { timeout: 120_000, polling: 250 },
