@@ -13,6 +13,7 @@ use crate::plot::axis::{decade_ticks, label_budget, LogFloor};
 use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, dots_right, polyline, polyline_right, text_at};
 use crate::plot::fmt::{self, pct};
+use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
 use crate::plot::{is_wide, legend, Area, Corner, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
@@ -37,7 +38,7 @@ pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         let (main, side) = body.split_horizontally((bw as f64 * 0.6) as u32);
         let (_, sh) = side.dim_in_pixel();
         let (zoomed, read) = side.split_vertically(sh.saturating_sub(read_h));
-        loss_chart(&main, sim, theme)?;
+        loss_chart(&main, sim, theme, true)?;
         zoom_chart(&zoomed, sim, theme)?;
         readouts(&read, &lines, theme)?;
     } else {
@@ -47,7 +48,7 @@ pub fn draw(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
         let (main, rest) = body.split_vertically(main_h);
         let (_, rh) = rest.dim_in_pixel();
         let (zoomed, read) = rest.split_vertically(rh.saturating_sub(read_h));
-        loss_chart(&main, sim, theme)?;
+        loss_chart(&main, sim, theme, false)?;
         zoom_chart(&zoomed, sim, theme)?;
         readouts(&read, &lines, theme)?;
     }
@@ -211,8 +212,22 @@ fn steps(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
-fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
+/// The loss chart. On a wide figure its key sits in the chart's empty top-left corner; on a narrow one that
+/// corner is too small for it (it covered the curves on phones), so the key goes in rows above the chart.
+fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawResult {
     let (c64, c32, cflat) = colors(theme);
+    let keys: Vec<KeyEntry> = vec![
+        ("InfoNCE f64".to_string(), blend(c64, theme.bg(), 0.55), false),
+        ("InfoNCE f32".to_string(), c32, false),
+        (
+            theme.t(T::new("FlatNCE f64 (right)", "FlatNCE f64（右轴）")).to_string(),
+            blend(cflat, theme.bg(), 0.45),
+            false,
+        ),
+        (theme.t(T::new("FlatNCE f32 (right)", "FlatNCE f32（右轴）")).to_string(), cflat, false),
+    ];
+    let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(12.0);
+    let key_rows_above = if wide { 0 } else { key_rows(area, theme, &keys, key_w) };
     let ax = loss_axis();
     let (ylo, yhi) = ax.range();
     let sw: &[SweepPoint] = &sim.sweep;
@@ -221,7 +236,8 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let xt = decade_ticks(XI_RANGE.0, XI_RANGE.1, 7);
     let yt = ax.ticks(8);
     // Room for the widest tick label (10⁻¹¹) beside the axis description, whose middle may reach it.
-    let frame = Frame { top: 6.0, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 52.0, right_labels: 40.0 };
+    let top = 6.0 + KEY_ROW * key_rows_above as f64;
+    let frame = Frame { top, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 52.0, right_labels: 40.0 };
     let chart = frame.chart_log_xy(area, theme, (XI_RANGE, &xt), ((ylo, yhi), &yt))?;
     let mut chart = with_right_axis(chart, (XI_RANGE.0..XI_RANGE.1).log_scale(), (flo, fhi));
     let axes = Axes {
@@ -321,25 +337,15 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
             .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom)),
     )?;
 
+    if !wide {
+        draw_keys(area, theme, &keys, (theme.dpx(6.0), theme.dpx(4.0)), key_w)?;
+        return Ok(());
+    }
     // Legend in the empty top-left corner (small ξ, large loss is never reached).
     let plot = chart.plotting_area().strip_coord_spec();
     let (pw, _) = plot.dim_in_pixel();
     let (left, _) = plot.split_horizontally((theme.px(150.0)).min(pw));
-    legend(
-        &left,
-        theme,
-        Corner::TopRight,
-        &[
-            ("InfoNCE f64".to_string(), blend(c64, theme.bg(), 0.55), false),
-            ("InfoNCE f32".to_string(), c32, false),
-            (
-                theme.t(T::new("FlatNCE f64 (right)", "FlatNCE f64（右轴）")).to_string(),
-                blend(cflat, theme.bg(), 0.45),
-                false,
-            ),
-            (theme.t(T::new("FlatNCE f32 (right)", "FlatNCE f32（右轴）")).to_string(), cflat, false),
-        ],
-    )?;
+    legend(&left, theme, Corner::TopRight, &keys)?;
     Ok(())
 }
 
@@ -376,14 +382,16 @@ fn zoom_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme) -> DrawResult {
     let small = theme.font_in(10.0, theme.muted());
     text_at(&chart, "½", (0.58, 0.6), &theme.font_in(10.0, c32))?;
     let plot = chart.plotting_area().strip_coord_spec();
-    text(&plot, "f64: ≈ ξ", theme.dpx(30.0), theme.dpx(16.0), &theme.font_in(10.0, c64))?;
-    text(
-        &plot,
-        theme.t(T::new("f32: whole ulps", "f32：整数个 ulp")),
-        theme.dpx(30.0),
-        theme.dpx(30.0),
-        &theme.font_in(10.0, c32),
-    )?;
+    // The two labels sit in the empty upper left, stacked; on a short plot (a phone) the lower one would reach
+    // the staircase, so they share one row at the top instead.
+    let (_, ph) = plot.dim_in_pixel();
+    let (x32, y64, y32) = if ph < theme.px(90.0) {
+        (theme.dpx(100.0), theme.dpx(4.0), theme.dpx(4.0))
+    } else {
+        (theme.dpx(30.0), theme.dpx(16.0), theme.dpx(30.0))
+    };
+    text(&plot, "f64: ≈ ξ", theme.dpx(30.0), y64, &theme.font_in(10.0, c64))?;
+    text(&plot, theme.t(T::new("f32: whole ulps", "f32：整数个 ulp")), x32, y32, &theme.font_in(10.0, c32))?;
     // The current setting, when it falls inside the zoom.
     let xc = p.xi / ulp;
     if ulp > 0.0 && xc.is_finite() && xc <= xmax && p.st_is_max {
