@@ -138,12 +138,15 @@ async function main() {
   // --all/--workspace: the pure models are a crate of their own (models/, rooted at src/models.rs).
   await command("cargo fmt --check", "cargo", ["fmt", "--all", "--check"]);
   await command("cargo clippy (native)", "cargo", ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+  // The wasm tests (wasm-bindgen-test in src/web.rs and tests/web.rs) too: a test that no longer compiled for
+  // wasm32 once passed this step and failed only when the wasm tests ran.
   await command("cargo clippy (wasm32)", "cargo", [
     "clippy",
     "--workspace",
     "--target",
     "wasm32-unknown-unknown",
     "--lib",
+    "--tests",
     "--",
     "-D",
     "warnings",

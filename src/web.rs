@@ -412,7 +412,9 @@ mod tests {
         let doc = web_sys::window().unwrap().document().unwrap();
         let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
         doc.body().unwrap().append_child(&c).unwrap();
-        let backend = MeasuredCanvas::new(&c).unwrap();
+        let text = CanvasText::new(&c).unwrap();
+        let measure = |font: &str, t: &str| text.measure(font, t);
+        let backend = Measured::new(CanvasBackend::with_canvas_object(c.clone()).unwrap(), &measure);
         let style = TextStyle::from(FontDesc::new(FontFamily::SansSerif, 12.0, FontStyle::Normal));
         backend.estimate_text_size("0", &style).unwrap();
         let cap = TEXT_SIZES.with(|m| m.borrow().capacity());
