@@ -10,9 +10,11 @@
 //! the panel's presets (`#topk.preset=su-exceeds-1`) and decodes into that preset's complete setting. Nothing
 //! decoded here is ever meant to be inserted as HTML; notices are plain text.
 
+use crate::i18n::Lang;
 use crate::panel::Panel;
 use crate::params::ParamValues;
 use crate::runner::MAX_SEED;
+use crate::tr;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Hashes longer than this many bytes are cut off with a notice.
@@ -76,8 +78,14 @@ pub fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// Decodes a hash (with or without the leading `#`) against the registered panels.
+/// Decodes a hash (with or without the leading `#`) against the registered panels, with English notices.
 pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
+    decode_in(hash, panels, Lang::En)
+}
+
+/// Decodes a hash like [`decode`], with the notices' own wording in `lang`. Keys, values and numbers quoted in
+/// a notice stay as typed; messages from the parameter parser inside a notice are still in English.
+pub fn decode_in(hash: &str, panels: &[&'static dyn Panel], lang: Lang) -> Decoded {
     let mut out = Decoded::default();
     // The (panel, key) pairs typed so far, to report a key given twice.
     let mut typed: Vec<(&str, String)> = Vec::new();
@@ -88,60 +96,97 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
             cut -= 1;
         }
         h = &h[..cut];
-        out.notices.push(format!("the link is longer than {MAX_HASH_LEN} characters; the rest was ignored"));
+        out.notices.push(tr!(
+            lang,
+            "the link is longer than {MAX_HASH_LEN} characters; the rest was ignored",
+            "链接超过 {MAX_HASH_LEN} 个字符，超出部分已忽略"
+        ));
     }
     for (n, part) in h.split('&').enumerate() {
         if part.is_empty() {
             continue;
         }
         if n >= MAX_ENTRIES {
-            out.notices.push(format!("more than {MAX_ENTRIES} settings in the link; the rest were ignored"));
+            out.notices.push(tr!(
+                lang,
+                "more than {MAX_ENTRIES} settings in the link; the rest were ignored",
+                "链接中的设置超过 {MAX_ENTRIES} 项，其余已忽略"
+            ));
             break;
         }
         let Some((name, raw)) = part.split_once('=') else {
-            out.notices.push(format!("ignored '{}': expected panel.key=value", short(part)));
+            out.notices.push(tr!(
+                lang,
+                "ignored '{}': expected panel.key=value",
+                "已忽略“{}”：格式应为 panel.key=value",
+                short(part)
+            ));
             continue;
         };
         let name = match percent_decode_str(name).decode_utf8() {
             Ok(s) => s.into_owned(),
             Err(_) => {
-                out.notices.push(format!("ignored '{}': not valid text", short(name)));
+                out.notices.push(tr!(lang, "ignored '{}': not valid text", "已忽略“{}”：不是有效文本", short(name)));
                 continue;
             }
         };
         let Some((pid, key)) = name.split_once('.') else {
-            out.notices.push(format!("ignored '{}': expected panel.key=value", short(&name)));
+            out.notices.push(tr!(
+                lang,
+                "ignored '{}': expected panel.key=value",
+                "已忽略“{}”：格式应为 panel.key=value",
+                short(&name)
+            ));
             continue;
         };
         let Some(panel) = panels.iter().find(|p| p.id() == pid) else {
-            out.notices.push(format!("ignored '{}': no figure called '{}'", short(&name), short(pid)));
+            out.notices.push(tr!(
+                lang,
+                "ignored '{}': no figure called '{}'",
+                "已忽略“{}”：没有名为“{}”的图",
+                short(&name),
+                short(pid)
+            ));
             continue;
         };
         let value = match percent_decode_str(raw).decode_utf8() {
             Ok(s) => s.into_owned(),
             Err(_) => {
-                out.notices.push(format!("ignored {}: the value is not valid text", short(&name)));
+                out.notices.push(tr!(
+                    lang,
+                    "ignored {}: the value is not valid text",
+                    "已忽略 {}：取值不是有效文本",
+                    short(&name)
+                ));
                 continue;
             }
         };
         if key == "preset" {
             typed.retain(|(p, _)| *p != panel.id());
-            out.notices.extend(expand_preset(*panel, &value, &mut out.entries));
+            out.notices.extend(expand_preset(*panel, &value, &mut out.entries, lang));
             continue;
         }
         let canonical = if key == "seed" {
             match parse_seed(&value) {
                 Ok(s) => s.to_string(),
                 Err(SeedError::Malformed) => {
-                    out.notices.push(format!(
+                    out.notices.push(tr!(
+                        lang,
                         "ignored {}.seed: '{}' is not a whole number in [0, {MAX_SEED}]",
+                        "已忽略 {}.seed：“{}”不是 [0, {MAX_SEED}] 内的整数",
                         pid,
                         short(&value)
                     ));
                     continue;
                 }
                 Err(SeedError::OutOfRange(c)) => {
-                    out.notices.push(format!("{}.seed '{}' is outside [0, {MAX_SEED}]; using {c}", pid, short(&value)));
+                    out.notices.push(tr!(
+                        lang,
+                        "{}.seed '{}' is outside [0, {MAX_SEED}]; using {c}",
+                        "{}.seed “{}”超出 [0, {MAX_SEED}]，已改用 {c}",
+                        pid,
+                        short(&value)
+                    ));
                     c.to_string()
                 }
             }
@@ -150,14 +195,21 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
                 Some(s) if s <= panel.replay_limit() => s.to_string(),
                 Some(_) => {
                     let limit = panel.replay_limit();
-                    out.notices.push(format!(
+                    out.notices.push(tr!(
+                        lang,
                         "{pid}.step={}: this figure replays at most {limit} steps, so it opens paused at step {limit}",
+                        "{pid}.step={}：此图最多重放 {limit} 步，因此打开时暂停在第 {limit} 步",
                         short(&value)
                     ));
                     limit.to_string()
                 }
                 None => {
-                    out.notices.push(format!("ignored {pid}.step: '{}' is not a whole number of steps", short(&value)));
+                    out.notices.push(tr!(
+                        lang,
+                        "ignored {pid}.step: '{}' is not a whole number of steps",
+                        "已忽略 {pid}.step：“{}”不是整数步数",
+                        short(&value)
+                    ));
                     continue;
                 }
             }
@@ -166,19 +218,28 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
             match scratch.set_lenient(key, &value) {
                 Ok(None) => scratch.text(key).unwrap_or_default(),
                 Ok(Some(notice)) => {
-                    out.notices.push(format!("{}: {}", pid, escape_for_message(&notice, 300)));
+                    out.notices.push(tr!(lang, "{}: {}", "{}：{}", pid, escape_for_message(&notice, 300)));
                     scratch.text(key).unwrap_or_default()
                 }
                 Err(e) => {
-                    out.notices.push(format!("ignored {}.{}: {}", pid, short(key), escape_for_message(&e.0, 300)));
+                    out.notices.push(tr!(
+                        lang,
+                        "ignored {}.{}: {}",
+                        "已忽略 {}.{}：{}",
+                        pid,
+                        short(key),
+                        escape_for_message(&e.0, 300)
+                    ));
                     continue;
                 }
             }
         };
         // Only keys typed twice are reported: a key that overrides a value of an earlier `preset` is meant.
         if typed.contains(&(panel.id(), key.to_string())) {
-            out.notices.push(format!(
+            out.notices.push(tr!(
+                lang,
                 "{}.{} appears more than once in the link; the last value was used",
+                "{}.{} 在链接中出现了不止一次，已采用最后一个值",
                 pid,
                 short(key)
             ));
@@ -207,13 +268,19 @@ pub fn parse_step(text: &str) -> Option<u64> {
 /// dropped (a preset states the whole setting, so keys it does not list return to their defaults) and the
 /// preset's non-default values and seed take their place. Later entries in the same hash still override it.
 /// Returns a notice for an unknown id.
-fn expand_preset(panel: &'static dyn Panel, id: &str, entries: &mut Vec<Entry>) -> Option<String> {
+fn expand_preset(panel: &'static dyn Panel, id: &str, entries: &mut Vec<Entry>, lang: Lang) -> Option<String> {
     let Some(preset) = crate::panel::find_preset(panel, id) else {
-        return Some(format!("ignored {}.preset: {}", panel.id(), crate::runner::unknown_preset(panel, id)));
+        return Some(tr!(
+            lang,
+            "ignored {}.preset: {}",
+            "已忽略 {}.preset：{}",
+            panel.id(),
+            crate::runner::unknown_preset(panel, id)
+        ));
     };
     let params = match preset.params(panel.params()) {
         Ok(p) => p,
-        Err(e) => return Some(format!("ignored {}.preset: {e}", panel.id())),
+        Err(e) => return Some(tr!(lang, "ignored {}.preset: {e}", "已忽略 {}.preset：{e}", panel.id())),
     };
     entries.retain(|e| e.panel != panel.id());
     for spec in panel.params() {

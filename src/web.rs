@@ -36,10 +36,11 @@ fn lang_of(code: Option<&str>) -> Lang {
     code.and_then(Lang::from_code).unwrap_or_default()
 }
 
-/// Decodes a URL hash into accepted entries and plain-text notices, as JSON.
+/// Decodes a URL hash into accepted entries and plain-text notices, as JSON. The notices are worded in the
+/// language of the code `lang` (`"zh"` for Chinese), English when absent or unknown.
 #[wasm_bindgen]
-pub fn decode_hash(hash_text: &str) -> String {
-    let d = hash::decode(hash_text, &panels::all());
+pub fn decode_hash(hash_text: &str, lang: Option<String>) -> String {
+    let d = hash::decode_in(hash_text, &panels::all(), lang_of(lang.as_deref()));
     let entries: Vec<serde_json::Value> =
         d.entries.iter().map(|e| serde_json::json!({ "panel": e.panel, "key": e.key, "value": e.value })).collect();
     serde_json::json!({ "entries": entries, "notices": d.notices }).to_string()

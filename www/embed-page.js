@@ -119,7 +119,7 @@ async function main() {
   dyn.figures[meta.id] = view.handle();
 
   const notices = [...options.notices];
-  const decoded = JSON.parse(api.decode_hash(location.hash));
+  const decoded = JSON.parse(api.decode_hash(location.hash, lang));
   notices.push(...decoded.notices);
   const others = new Set(decoded.entries.filter((e) => e.panel !== meta.id).map((e) => e.panel));
   for (const panel of others) notices.push(t(lang, "{panel}: this embed shows only {id}, so its settings were ignored.", { panel, id: meta.id }));

@@ -96,7 +96,7 @@ export async function mount(host) {
   };
   stage.add(view);
   view.start(wasm.Figure);
-  const decoded = JSON.parse(wasm.decode_hash(settingsHash(id, host.dataset.settings ?? "", host.dataset.seed)));
+  const decoded = JSON.parse(wasm.decode_hash(settingsHash(id, host.dataset.settings ?? "", host.dataset.seed), lang));
   notices.push(...decoded.notices, ...view.applyEntries(decoded.entries));
   showEmbedNotices(frame.notice, notices, lang);
   view.updateLink();

@@ -114,7 +114,7 @@ function applyHash(hash, { scroll = true } = {}) {
   if (isAnchor(hash)) return;
   let decoded;
   try {
-    decoded = JSON.parse(api.decode_hash(hash));
+    decoded = JSON.parse(api.decode_hash(hash, lang));
   } catch (err) {
     showNotices([t(lang, "The link's settings could not be read: {message}", { message: messageOf(err) })]);
     return;
