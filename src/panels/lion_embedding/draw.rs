@@ -53,13 +53,7 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         // inspector, which needs height to read, gives way too.
         let roomy = (h as f64) / theme.scale >= 480.0;
         let fr: &[f64] = if roomy { &[0.37, 0.2, 0.22] } else { &[0.42, 0.22] };
-        let mut rest = area.clone();
-        let mut parts = Vec::new();
-        for f in fr {
-            let (a, b) = rest.split_vertically((h as f64 * f) as u32);
-            parts.push(a);
-            rest = b;
-        }
+        let (parts, rest) = stack(area, h, fr);
         scatter_chart(&parts[0], sim, theme, false)?;
         heat_map(&parts[1], sim, theme)?;
         if roomy {
@@ -69,14 +63,7 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
             series_chart(&rest, sim, theme, false)?;
         }
     } else {
-        let fr = [0.27, 0.17, 0.2, 0.12];
-        let mut rest = area.clone();
-        let mut parts = Vec::new();
-        for f in fr {
-            let (a, b) = rest.split_vertically((h as f64 * f) as u32);
-            parts.push(a);
-            rest = b;
-        }
+        let (parts, rest) = stack(area, h, &[0.27, 0.17, 0.2, 0.12]);
         scatter_chart(&parts[0], sim, theme, false)?;
         heat_map(&parts[1], sim, theme)?;
         series_chart(&parts[2], sim, theme, false)?;
@@ -600,4 +587,17 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
             .map(|t| PathElement::new(vec![(*t, -ymax), (*t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))),
     )?;
     Ok(())
+}
+
+/// Splits `area` (of pixel height `h`) into bands from the top, one per fraction of `h` in `fractions`; returns
+/// the bands and what is left below them.
+fn stack<'a>(area: &Area<'a>, h: u32, fractions: &[f64]) -> (Vec<Area<'a>>, Area<'a>) {
+    let mut rest = area.clone();
+    let mut parts = Vec::with_capacity(fractions.len());
+    for f in fractions {
+        let (a, b) = rest.split_vertically((h as f64 * f) as u32);
+        parts.push(a);
+        rest = b;
+    }
+    (parts, rest)
 }

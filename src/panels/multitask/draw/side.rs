@@ -294,72 +294,45 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     let (mu, sd) = sim.calc_target;
     // The long wording where it fits the width, else the short one.
     let fits = |t: &String| area.estimate_text_size(t, &small).is_ok_and(|(tw, _)| tw as i32 + theme.dpx(12.0) <= w);
-    let line1 = if wide {
-        tr!(
-            theme.lang,
-            "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
-            "先验计算器 · K = {} 类：初值 log K = {}，先验 H(p) = {}",
-            c.k,
-            short(c.log_k),
-            short(c.entropy)
-        )
-    } else {
-        tr!(
-            theme.lang,
-            "K = {}: log K = {}, H(p) = {}",
-            "K = {}：log K = {}，H(p) = {}",
-            c.k,
-            short(c.log_k),
-            short(c.entropy)
-        )
-    };
-    let line2 = if wide {
-        tr!(
-            theme.lang,
-            "target μ = {}, σ = {}: init E y² = {}, prior Var y = {}",
-            "目标 μ = {}，σ = {}：初值 E y² = {}，先验 Var y = {}",
-            short(mu),
-            short(sd),
-            short(c.ey2),
-            short(c.var)
-        )
-    } else {
-        tr!(
-            theme.lang,
-            "μ = {}, σ = {}: E y² = {}, Var y = {}",
-            "μ = {}，σ = {}：E y² = {}，Var y = {}",
-            short(mu),
-            short(sd),
-            short(c.ey2),
-            short(c.var)
-        )
-    };
+    let long1 = tr!(
+        theme.lang,
+        "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
+        "先验计算器 · K = {} 类：初值 log K = {}，先验 H(p) = {}",
+        c.k,
+        short(c.log_k),
+        short(c.entropy)
+    );
+    let short1 = tr!(
+        theme.lang,
+        "K = {}: log K = {}, H(p) = {}",
+        "K = {}：log K = {}，H(p) = {}",
+        c.k,
+        short(c.log_k),
+        short(c.entropy)
+    );
+    let long2 = tr!(
+        theme.lang,
+        "target μ = {}, σ = {}: init E y² = {}, prior Var y = {}",
+        "目标 μ = {}，σ = {}：初值 E y² = {}，先验 Var y = {}",
+        short(mu),
+        short(sd),
+        short(c.ey2),
+        short(c.var)
+    );
+    let short2 = tr!(
+        theme.lang,
+        "μ = {}, σ = {}: E y² = {}, Var y = {}",
+        "μ = {}，σ = {}：E y² = {}，Var y = {}",
+        short(mu),
+        short(sd),
+        short(c.ey2),
+        short(c.var)
+    );
     if !calc_fits {
         return Ok(());
     }
-    let (line1, line2) = if fits(&line1) && fits(&line2) {
-        (line1, line2)
-    } else {
-        (
-            tr!(
-                theme.lang,
-                "K = {}: log K = {}, H(p) = {}",
-                "K = {}：log K = {}，H(p) = {}",
-                c.k,
-                short(c.log_k),
-                short(c.entropy)
-            ),
-            tr!(
-                theme.lang,
-                "μ = {}, σ = {}: E y² = {}, Var y = {}",
-                "μ = {}，σ = {}：E y² = {}，Var y = {}",
-                short(mu),
-                short(sd),
-                short(c.ey2),
-                short(c.var)
-            ),
-        )
-    };
+    // Both lines take the long wording on a wide figure where both fit, else both the short one.
+    let (line1, line2) = if wide && fits(&long1) && fits(&long2) { (long1, long2) } else { (short1, short2) };
     let cy = h - calc_h;
     text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
     text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small)?;
