@@ -130,11 +130,17 @@ async function main() {
   stage.observe(view);
 }
 
+// The figure (or its error) is in place: post its height now. The ResizeObserver would say the same, but Chromium
+// defers its callbacks in a cross-origin iframe off screen, and the host showed a 77 px iframe until scrolled to.
 main().then(
-  () => resolveReady(),
+  () => {
+    postHeight();
+    resolveReady();
+  },
   (err) => {
     console.error("The figure could not start:", err);
     if (frame) showEmbedNotices(frame.notice, [t(lang, "The simulation could not be loaded: {message}", { message: messageOf(err) })], lang);
+    postHeight();
     rejectReady(err);
   },
 );

@@ -154,6 +154,15 @@ for (const [width, height] of [
     await page.waitForTimeout(500);
     assert.equal((await frameState(last)).steps, 0, "an embed off screen must not animate");
     assert.equal((await scriptState(page, "s2")).steps, 0, "a script embed off screen must not animate");
+    // ...but it is already as tall as its content, so that the host page does not jump when a reader scrolls to
+    // it (Chromium defers ResizeObserver callbacks in an off-screen cross-origin iframe; a 77 px iframe was seen).
+    await last.waitForFunction(() => window.__dyn.figures && Object.keys(window.__dyn.figures).length > 0);
+    const content = await last.evaluate(() => document.querySelector(".embed-root").getBoundingClientRect().height);
+    await page.waitForFunction(
+      ([id, want]) => Math.abs(document.getElementById(id).getBoundingClientRect().height - want) <= 2,
+      ["f3", content],
+      { timeout: 5000 },
+    );
 
     for (const f of IFRAMES) {
       await page.locator(`#${f.id}`).scrollIntoViewIfNeeded();
