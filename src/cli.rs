@@ -472,7 +472,9 @@ fn build_run(args: &Collected) -> Result<Command, CliError> {
     let lang = lang_of(args)?;
     let out = args.raw(&OUTPUT).map(PathBuf::from);
     // Combinations the table alone cannot express (Top-k refuses a single score) are bad input here too.
-    panel.check_params(&params).map_err(|e| usage_err(format!("{}: {}", panel.id(), shown(&e, 300))))?;
+    panel
+        .check_params(&params, crate::i18n::Lang::En)
+        .map_err(|e| usage_err(format!("{}: {}", panel.id(), shown(&e, 300))))?;
     let spec = RunSpec { panel, steps, seed, params };
     if cmd == "run" {
         return Ok(Command::Run(spec));

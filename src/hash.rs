@@ -83,8 +83,8 @@ pub fn decode(hash: &str, panels: &[&'static dyn Panel]) -> Decoded {
     decode_in(hash, panels, Lang::En)
 }
 
-/// Decodes a hash like [`decode`], with the notices' own wording in `lang`. Keys, values and numbers quoted in
-/// a notice stay as typed; messages from the parameter parser inside a notice are still in English.
+/// Decodes a hash like [`decode`], with the notices worded in `lang` (the parameter parser's messages inside them
+/// too). Keys, values and numbers quoted in a notice stay as typed.
 pub fn decode_in(hash: &str, panels: &[&'static dyn Panel], lang: Lang) -> Decoded {
     let mut out = Decoded::default();
     // The (panel, key) pairs typed so far, to report a key given twice.
@@ -215,7 +215,7 @@ pub fn decode_in(hash: &str, panels: &[&'static dyn Panel], lang: Lang) -> Decod
             }
         } else {
             let mut scratch = ParamValues::defaults(panel.params());
-            match scratch.set_lenient(key, &value) {
+            match scratch.set_lenient_in(key, &value, lang) {
                 Ok(None) => scratch.text(key).unwrap_or_default(),
                 Ok(Some(notice)) => {
                     out.notices.push(tr!(lang, "{}: {}", "{}：{}", pid, escape_for_message(&notice, 300)));
@@ -275,7 +275,7 @@ fn expand_preset(panel: &'static dyn Panel, id: &str, entries: &mut Vec<Entry>, 
             "ignored {}.preset: {}",
             "已忽略 {}.preset：{}",
             panel.id(),
-            crate::runner::unknown_preset(panel, id)
+            crate::runner::unknown_preset_in(panel, id, lang)
         ));
     };
     let params = match preset.params(panel.params()) {

@@ -259,12 +259,15 @@ pub struct MetricInfo {
     pub group: T,
     /// The key of the metric holding the theory's prediction of this one, or an empty string.
     pub prediction: &'static str,
+    /// For a text metric ([`Metric::Text`]) whose value is a fixed name (API, such as `"per-step"`): each value
+    /// with the words the page shows for it. Empty for other metrics.
+    pub values: &'static [(&'static str, T)],
 }
 
 impl MetricInfo {
     /// A metric without a prediction.
     pub const fn new(key: &'static str, label: T, unit: &'static str, group: T) -> Self {
-        MetricInfo { key, label, unit, group, prediction: "" }
+        MetricInfo { key, label, unit, group, prediction: "", values: &[] }
     }
 
     /// The same metric, predicted by the metric `key`.
@@ -272,15 +275,27 @@ impl MetricInfo {
         MetricInfo { prediction: key, ..self }
     }
 
-    /// The entry as JSON for the web shell, worded in `lang`.
+    /// The same text metric, whose values the page shows as `values` word them (the value stays the API).
+    pub const fn with_values(self, values: &'static [(&'static str, T)]) -> Self {
+        MetricInfo { values, ..self }
+    }
+
+    /// The entry as JSON for the web shell, worded in `lang`; a text metric's `values` maps each value to the
+    /// words shown for it.
     pub fn to_json(&self, lang: Lang) -> Json {
-        json!({
+        let mut out = json!({
             "key": self.key,
             "label": self.label.get(lang),
             "unit": self.unit,
             "group": self.group.get(lang),
             "prediction": if self.prediction.is_empty() { Json::Null } else { json!(self.prediction) },
-        })
+        });
+        if !self.values.is_empty() {
+            let words: serde_json::Map<String, Json> =
+                self.values.iter().map(|(v, t)| (v.to_string(), json!(t.get(lang)))).collect();
+            out["values"] = Json::Object(words);
+        }
+        out
     }
 }
 
@@ -360,9 +375,9 @@ pub trait Panel: Sync {
         5000
     }
     /// Checks a combination of values that the table alone cannot express (for example a list that must be
-    /// empty or hold at least two entries). Called with the values a change would produce; an error message
-    /// rejects the change as malformed input.
-    fn check_params(&self, _params: &ParamValues) -> Result<(), String> {
+    /// empty or hold at least two entries). Called with the values a change would produce; an error message,
+    /// worded in `lang` (the page shows it to a reader), rejects the change as malformed input.
+    fn check_params(&self, _params: &ParamValues, _lang: Lang) -> Result<(), String> {
         Ok(())
     }
 }

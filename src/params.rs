@@ -7,6 +7,7 @@
 //! booleans `true`/`false`, lists comma-separated (`3,2,1,4`).
 
 use crate::i18n::{Lang, T};
+use crate::tr;
 use serde_json::{json, Value as Json};
 
 /// How a continuous parameter is laid out on its slider.
@@ -177,27 +178,47 @@ impl ParamSpec {
 
     /// A one-line description of what this parameter accepts, used in error messages.
     pub fn allowed(&self) -> String {
+        self.allowed_in(Lang::En)
+    }
+
+    /// What this parameter accepts, worded in `lang` (ranges, choice names and `true`/`false` stay as typed).
+    pub fn allowed_in(&self, lang: Lang) -> String {
         match self.kind {
-            Kind::Float { min, max, .. } => format!("a number in [{}, {}]", fmt_f64(min), fmt_f64(max)),
-            Kind::Int { min, max, .. } => format!("a whole number in [{min}, {max}]"),
-            Kind::Choice { choices, .. } => format!("one of {}", choices.join(" | ")),
-            Kind::Bool { .. } => "true or false".to_string(),
-            Kind::List { min, max, min_len, max_len, .. } => {
-                format!("{min_len} to {max_len} comma-separated numbers in [{}, {}]", fmt_f64(min), fmt_f64(max))
+            Kind::Float { min, max, .. } => {
+                tr!(lang, "a number in [{}, {}]", "[{}, {}] 内的数", fmt_f64(min), fmt_f64(max))
             }
+            Kind::Int { min, max, .. } => tr!(lang, "a whole number in [{min}, {max}]", "[{min}, {max}] 内的整数"),
+            Kind::Choice { choices, .. } => tr!(lang, "one of {}", "{} 之一", choices.join(" | ")),
+            Kind::Bool { .. } => tr!(lang, "true or false", "true 或 false"),
+            Kind::List { min, max, min_len, max_len, .. } => tr!(
+                lang,
+                "{min_len} to {max_len} comma-separated numbers in [{}, {}]",
+                "{min_len} 到 {max_len} 个 [{}, {}] 内的数，以逗号分隔",
+                fmt_f64(min),
+                fmt_f64(max)
+            ),
         }
     }
 
     /// Parses `text` as a value of this parameter. Out-of-range numbers are reported with their clamped value.
     pub fn parse(&self, text: &str) -> Result<Value, ValueError> {
-        let malformed = || ValueError::Malformed(format!("'{}' expects {}", self.key, self.allowed()));
+        self.parse_in(text, Lang::En)
+    }
+
+    /// Parses `text` like [`ParamSpec::parse`], with the messages worded in `lang`.
+    pub fn parse_in(&self, text: &str, lang: Lang) -> Result<Value, ValueError> {
+        let malformed =
+            || ValueError::Malformed(tr!(lang, "'{}' expects {}", "“{}”应为 {}", self.key, self.allowed_in(lang)));
+        let outside = || {
+            tr!(lang, "'{}' is {}, outside {}", "“{}”取值 {} 超出范围，应为 {}", self.key, text, self.allowed_in(lang))
+        };
         match self.kind {
             Kind::Float { min, max, .. } => {
                 let v = parse_finite(text).ok_or_else(malformed)?;
                 if v < min || v > max {
                     return Err(ValueError::OutOfRange {
                         clamped: Value::Float(v.clamp(min, max)),
-                        message: format!("'{}' is {}, outside {}", self.key, text, self.allowed()),
+                        message: outside(),
                     });
                 }
                 Ok(Value::Float(v))
@@ -224,10 +245,7 @@ impl ParamSpec {
                     }
                 };
                 if v < min || v > max {
-                    return Err(ValueError::OutOfRange {
-                        clamped: Value::Int(v.clamp(min, max)),
-                        message: format!("'{}' is {}, outside {}", self.key, text, self.allowed()),
-                    });
+                    return Err(ValueError::OutOfRange { clamped: Value::Int(v.clamp(min, max)), message: outside() });
                 }
                 Ok(Value::Int(v))
             }
@@ -263,7 +281,7 @@ impl ParamSpec {
                 if !len_ok || clamped != items {
                     return Err(ValueError::OutOfRange {
                         clamped: Value::List(clamped),
-                        message: format!("'{}' expects {}", self.key, self.allowed()),
+                        message: tr!(lang, "'{}' expects {}", "“{}”应为 {}", self.key, self.allowed_in(lang)),
                     });
                 }
                 Ok(Value::List(items))
@@ -470,8 +488,16 @@ impl ParamValues {
     /// Sets `key` from text, clamping out-of-range values. Returns a notice when the value was clamped;
     /// an unknown key or a malformed value leaves the values unchanged and returns an error.
     pub fn set_lenient(&mut self, key: &str, text: &str) -> Result<Option<String>, ParamError> {
-        let i = self.index(key).ok_or_else(|| ParamError(format!("unknown parameter '{key}'")))?;
-        match self.specs[i].parse(text) {
+        self.set_lenient_in(key, text, Lang::En)
+    }
+
+    /// Sets `key` from text like [`ParamValues::set_lenient`], with the notice or error worded in `lang` (what
+    /// the page shows a reader; keys and values stay as typed).
+    pub fn set_lenient_in(&mut self, key: &str, text: &str, lang: Lang) -> Result<Option<String>, ParamError> {
+        let i = self
+            .index(key)
+            .ok_or_else(|| ParamError(tr!(lang, "unknown parameter '{key}'", "没有名为“{key}”的参数")))?;
+        match self.specs[i].parse_in(text, lang) {
             Ok(v) => {
                 self.values[i] = v;
                 Ok(None)
@@ -479,7 +505,7 @@ impl ParamValues {
             Err(ValueError::OutOfRange { clamped, message }) => {
                 let shown = self.specs[i].format(&clamped);
                 self.values[i] = clamped;
-                Ok(Some(format!("{message}; using {shown}")))
+                Ok(Some(tr!(lang, "{message}; using {shown}", "{message}；已改用 {shown}")))
             }
             Err(ValueError::Malformed(m)) => Err(ParamError(m)),
         }

@@ -5,9 +5,11 @@
 //! finite step so the figure keeps its last finite picture), replay after a parameter change, and the JSON
 //! report of `dynamics run`.
 
+use crate::i18n::Lang;
 use crate::panel::{find_preset, metrics_json, Panel, Preset, Settle, Sim};
 use crate::params::{ParamError, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::tr;
 use serde_json::{json, Value as Json};
 use std::cell::Cell;
 
@@ -232,7 +234,7 @@ impl Runner {
     pub fn set_param_strict(&mut self, key: &str, text: &str) -> Result<(), ParamError> {
         let mut next = self.params.clone();
         next.set_strict(key, text)?;
-        self.panel.check_params(&next).map_err(ParamError)?;
+        self.panel.check_params(&next, Lang::En).map_err(ParamError)?;
         self.params = next;
         self.refresh();
         Ok(())
@@ -240,9 +242,15 @@ impl Runner {
 
     /// Sets a parameter leniently: out-of-range values are clamped and a notice is returned.
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<Option<String>, ParamError> {
+        self.set_param_in(key, text, Lang::En)
+    }
+
+    /// Sets a parameter leniently like [`Runner::set_param`], with the notice or error worded in `lang` (the page's
+    /// language; what is accepted does not depend on it).
+    pub fn set_param_in(&mut self, key: &str, text: &str, lang: Lang) -> Result<Option<String>, ParamError> {
         let mut next = self.params.clone();
-        let notice = next.set_lenient(key, text)?;
-        self.panel.check_params(&next).map_err(ParamError)?;
+        let notice = next.set_lenient_in(key, text, lang)?;
+        self.panel.check_params(&next, lang).map_err(ParamError)?;
         if self.params != next {
             self.params = next;
             self.refresh();
@@ -342,11 +350,17 @@ impl Runner {
 
 /// The error for an unknown preset id, naming the known ones.
 pub fn unknown_preset(panel: &dyn Panel, id: &str) -> String {
+    unknown_preset_in(panel, id, Lang::En)
+}
+
+/// The error for an unknown preset id, worded in `lang` (ids stay as they are).
+pub fn unknown_preset_in(panel: &dyn Panel, id: &str, lang: Lang) -> String {
     let ids: Vec<&str> = panel.presets().iter().map(|p| p.id).collect();
     let shown: String = id.chars().filter(|c| !c.is_control()).take(40).collect();
+    let pid = panel.id();
     if ids.is_empty() {
-        format!("{} has no presets (got '{shown}')", panel.id())
+        tr!(lang, "{pid} has no presets (got '{shown}')", "{pid} 没有预设（收到“{shown}”）")
     } else {
-        format!("{} has no preset '{shown}'; known: {}", panel.id(), ids.join(", "))
+        tr!(lang, "{pid} has no preset '{shown}'; known: {}", "{pid} 没有预设“{shown}”；已有：{}", ids.join(", "))
     }
 }

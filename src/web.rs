@@ -139,7 +139,7 @@ impl Figure {
     /// Sets a parameter from text; returns a notice when clamped, or an empty string.
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<String, JsError> {
         let before = self.runner.params().clone();
-        let result = self.runner.set_param(key, text);
+        let result = self.runner.set_param_in(key, text, self.lang);
         if *self.runner.params() != before {
             self.rebuilt();
         }

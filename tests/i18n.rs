@@ -11,6 +11,7 @@
 use dynamics::i18n::{Lang, T};
 use dynamics::panel::Panel;
 use dynamics::panels;
+use dynamics::params::{Kind, ParamSpec};
 use dynamics::plot::Theme;
 use dynamics::render;
 use dynamics::runner::Runner;
@@ -170,6 +171,11 @@ fn the_chinese_registry_changes_words_only() {
                 m.iter()
                     .map(|(k, v)| {
                         let words = ["title", "label", "help", "watch", "group"].contains(&k.as_str()) && v.is_string();
+                        // A text metric's `values`: the values (keys) are API, the words shown for them are not.
+                        if k == "values" && v.is_object() {
+                            let keys = v.as_object().unwrap().keys().map(|k| (k.clone(), serde_json::Value::Null));
+                            return (k.clone(), serde_json::Value::Object(keys.collect()));
+                        }
                         (k.clone(), if words { serde_json::Value::Null } else { strip(v) })
                     })
                     .collect(),
@@ -301,8 +307,8 @@ fn chinese_golden_svgs() {
     assert!(missing.is_empty(), "no Chinese golden for {missing:?}; run BLESS=1 cargo test --test i18n");
 }
 
-/// Links that reach every notice the hash decoder words itself, each with the English wording it must not keep
-/// in Chinese (`""` where the notice wraps a message of the parameter parser, which is not yet translated).
+/// Links that reach every notice the hash decoder words itself or takes from the parameter parser, each with the
+/// English wording it must not keep in Chinese.
 fn bad_links() -> Vec<(String, &'static str)> {
     let long = format!("#simsiam-toy.seed=1&{}", "x".repeat(dynamics::hash::MAX_HASH_LEN + 10));
     let many = format!("#{}", vec!["simsiam-toy.seed=1"; dynamics::hash::MAX_ENTRIES + 1].join("&"));
@@ -318,9 +324,11 @@ fn bad_links() -> Vec<(String, &'static str)> {
         ("#simsiam-toy.seed=-1".to_string(), "outside"),
         ("#simsiam-toy.step=99999999999".to_string(), "replays at most"),
         ("#simsiam-toy.step=x".to_string(), "whole number of steps"),
-        ("#simsiam-toy.preset=no-such-preset".to_string(), "ignored"),
+        ("#simsiam-toy.preset=no-such-preset".to_string(), "has no preset"),
         ("#simsiam-toy.seed=1&simsiam-toy.seed=2".to_string(), "more than once"),
-        ("#simsiam-toy.no_such_key=1".to_string(), ""),
+        ("#simsiam-toy.no_such_key=1".to_string(), "unknown parameter"),
+        ("#simsiam-toy.alpha=1e9".to_string(), "outside"),
+        ("#simsiam-toy.alpha=x".to_string(), "expects"),
     ]
 }
 
@@ -344,4 +352,185 @@ fn hash_notices_have_chinese_wording() {
             }
         }
     }
+}
+
+/// The Latin words of a message about a parameter of `p` that are neither allowed in a Chinese string nor the
+/// value syntax (`true`, `false`), once the API names it quotes are taken out: the panel's id, parameter keys,
+/// choice values, preset ids, the `preset`, `seed` and `step` keys, and the `typed` names of the test.
+fn english_left(msg: &str, p: &dyn Panel, typed: &[&str]) -> Vec<String> {
+    let mut names: Vec<&str> = vec![p.id(), "preset", "seed", "step"];
+    for spec in p.params() {
+        names.push(spec.key);
+        if let Kind::Choice { choices, .. } = spec.kind {
+            names.extend(choices.iter().copied());
+        }
+    }
+    names.extend(p.presets().iter().map(|pr| pr.id));
+    names.extend(typed.iter().copied().filter(|t| !t.is_empty()));
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let mut rest = msg.to_string();
+    for n in names {
+        rest = rest.replace(n, " ");
+    }
+    latin_words(&rest)
+        .into_iter()
+        .filter(|w| !allowed(w, p) && !["true", "false"].contains(w))
+        .map(String::from)
+        .collect()
+}
+
+/// Texts a reader may type that a parameter does not accept as they stand: malformed, out of range both ways,
+/// lists too short, too long or with an entry out of range. They are made of digits, signs and commas only,
+/// so that every Latin word of a message comes from its wording.
+fn bad_texts(spec: &ParamSpec) -> Vec<String> {
+    use dynamics::params::fmt_f64;
+    match spec.kind {
+        Kind::Float { min, max, .. } => {
+            vec!["1..2".into(), String::new(), fmt_f64(min - (max - min) - 1.0), fmt_f64(max + (max - min) + 1.0)]
+        }
+        Kind::Int { min, max, .. } => {
+            vec!["1.5".into(), format!("{}", min - 1), format!("{}", max + 1), "9".repeat(30), "-".into()]
+        }
+        Kind::Choice { .. } => vec!["7".into(), String::new()],
+        Kind::Bool { .. } => vec!["2".into()],
+        Kind::List { max, min_len, max_len, .. } => {
+            let mut out = vec![
+                "1,,2".into(),
+                vec!["0"; max_len + 1].join(","),
+                vec![fmt_f64(max * 2.0 + 1.0); min_len.max(2)].join(","),
+            ];
+            if min_len > 1 {
+                out.push("0".into());
+            }
+            out
+        }
+    }
+}
+
+/// Checks that a message shown on the Chinese page is worded in Chinese: it has CJK characters, differs from the
+/// English wording, and keeps no English word.
+fn check_chinese(problems: &mut Vec<String>, what: &str, zh: &str, en: &str, p: &dyn Panel) {
+    let left = english_left(zh, p, &["no_such_key", "no-such-preset"]);
+    if !has_cjk(zh) || zh == en || !left.is_empty() {
+        problems.push(format!("{what}: '{zh}' (English '{en}'), English words {left:?}"));
+    }
+}
+
+#[test]
+fn messages_about_values_the_page_sets_are_chinese() {
+    // What the page shows when a control, a link or a preset sets a value: the clamp notice of an out-of-range
+    // value, the error of a malformed one, a panel's own cross-parameter check, an unknown key or preset.
+    let all = panels::all();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for p in panels::all() {
+        for spec in p.params() {
+            for text in bad_texts(spec) {
+                let what = format!("{} {}={text:?}", p.id(), spec.key);
+                let (mut en_run, mut zh_run) = (Runner::with_defaults(p), Runner::with_defaults(p));
+                let en = en_run.set_param(spec.key, &text);
+                let zh = zh_run.set_param_in(spec.key, &text, Lang::Zh);
+                // The language changes the wording only: the same values are accepted, clamped or refused.
+                assert_eq!(en_run.params(), zh_run.params(), "{what}");
+                let (en, zh) = match (en, zh) {
+                    (Ok(Some(e)), Ok(Some(z))) => (e, z),
+                    (Err(e), Err(z)) => (e.0, z.0),
+                    (en, zh) => panic!("{what}: accepted as it stands or differently by language: {en:?} / {zh:?}"),
+                };
+                checked += 1;
+                check_chinese(&mut problems, &what, &zh, &en, p);
+                // The same value in a link: the notice wraps the parser's message.
+                let link = format!("#{}.{}={text}", p.id(), spec.key);
+                let (en_d, zh_d) = (
+                    dynamics::hash::decode_in(&link, &all, Lang::En),
+                    dynamics::hash::decode_in(&link, &all, Lang::Zh),
+                );
+                for (e, z) in en_d.notices.iter().zip(&zh_d.notices) {
+                    check_chinese(&mut problems, &format!("link {link}"), z, e, p);
+                }
+            }
+        }
+        let mut r = Runner::with_defaults(p);
+        let en = Runner::with_defaults(p).set_param("no_such_key", "1").unwrap_err().0;
+        let zh = r.set_param_in("no_such_key", "1", Lang::Zh).unwrap_err().0;
+        check_chinese(&mut problems, &format!("{} unknown key", p.id()), &zh, &en, p);
+        let link = format!("#{}.preset=no-such-preset", p.id());
+        let (en_d, zh_d) =
+            (dynamics::hash::decode_in(&link, &all, Lang::En), dynamics::hash::decode_in(&link, &all, Lang::Zh));
+        assert_eq!(zh_d.notices.len(), 1, "{link}");
+        check_chinese(&mut problems, &link, &zh_d.notices[0], &en_d.notices[0], p);
+    }
+    assert!(checked > 300, "only {checked} messages checked: the walk over the tables is broken");
+    // A list Top-k cannot use: one score (the table allows it; the panel's own check refuses it).
+    let topk = panels::find("topk").unwrap();
+    let en = Runner::with_defaults(topk).set_param("x", "5").unwrap_err().0;
+    let zh = Runner::with_defaults(topk).set_param_in("x", "5", Lang::Zh).unwrap_err().0;
+    assert!(en.contains("at least 2"), "{en}");
+    check_chinese(&mut problems, "topk x=5 (check_params)", &zh, &en, topk);
+    assert!(problems.is_empty(), "{} messages lack Chinese wording:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Settings of the Lion/Tiger figure that run its per-step engine, one per reason it gives that the table's ranges
+/// reach (the reason "α·max(1, λ·max|θ₀|) > 1" needs λ·max|θ₀| > 20 with α ≤ 0.05, beyond the ranges; AdamW's
+/// "lr·λ > 1" is worded as Tiger's).
+const PER_STEP_SETTINGS: &[&[(&str, &str)]] = &[
+    &[("catchup", "per-step")],
+    &[("wd", "0")],
+    &[("lr", "0.1")],
+    &[("lr_rule", "constant"), ("lr", "10"), ("wd", "1")],
+    &[("optimizer", "adamw"), ("beta1", "0.99"), ("beta2", "0.9")],
+];
+
+#[test]
+fn lion_engine_readouts_have_chinese_display_words_and_the_figure_draws_no_english() {
+    // `engine` and `engine_reason` are text metrics: their values are API (English in JSON and CSV); the page
+    // shows the wording the metric table gives for each value, in the page's language.
+    let p = panels::find("lion-embedding").unwrap();
+    let words = |key: &str| p.metrics_info().iter().find(|m| m.key == key).map(|m| m.values).unwrap_or(&[]);
+    let shown = |key: &str, value: &str| words(key).iter().find(|(v, _)| *v == value).map(|(_, t)| *t);
+    let info = serde_json::to_value(panels::list_json(Lang::Zh)).unwrap();
+    let lion = info["panels"].as_array().unwrap().iter().find(|x| x["id"] == p.id()).unwrap().clone();
+    let json_words = |key: &str, value: &str| {
+        let m = lion["metrics_info"].as_array().unwrap().iter().find(|m| m["key"] == key).unwrap().clone();
+        m["values"][value].as_str().map(String::from)
+    };
+    let mut reasons = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut runs: Vec<Vec<(&str, &str)>> = vec![Vec::new()];
+    runs.extend(PER_STEP_SETTINGS.iter().map(|s| s.to_vec()));
+    for setting in runs {
+        let mut r = Runner::with_defaults(p);
+        for (k, v) in &setting {
+            r.set_param(k, v).unwrap_or_else(|e| panic!("{k}={v}: {e}"));
+        }
+        r.step(3);
+        let m = r.metrics_json();
+        let engine = m["engine"].as_str().unwrap().to_string();
+        assert_eq!(engine, if setting.is_empty() { "closed-form" } else { "per-step" }, "{setting:?}");
+        let mut values = vec![("engine", engine)];
+        if let Some(why) = m["engine_reason"].as_str() {
+            assert!(reasons.insert(why.to_string()), "{setting:?}: reason '{why}' seen twice");
+            values.push(("engine_reason", why.to_string()));
+        } else {
+            assert!(setting.is_empty(), "{setting:?}: no reason given for the per-step engine");
+        }
+        for (key, value) in values {
+            match shown(key, &value) {
+                None => problems.push(format!("{key}='{value}': no display wording")),
+                Some(t) => {
+                    assert_eq!(t.en, value, "{key}: the English wording is the value itself");
+                    assert_eq!(json_words(key, &value).as_deref(), Some(t.zh), "{key}='{value}' in the Chinese table");
+                    check_chinese(&mut problems, &format!("{key}='{value}'"), t.zh, t.en, p);
+                }
+            }
+        }
+        for text in chinese_texts(&r) {
+            let left = english_left(&text, p, &[]);
+            if !left.is_empty() {
+                problems.push(format!("{setting:?}: the figure draws '{text}' ({left:?})"));
+            }
+        }
+    }
+    assert_eq!(reasons.len(), PER_STEP_SETTINGS.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

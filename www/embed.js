@@ -40,14 +40,17 @@ function styles() {
   return sheet;
 }
 
-/** An option from a `data-*` attribute, checked against its allowed values; unknown values give a notice. */
-function option(host, name, notices) {
+/**
+ * An option from a `data-*` attribute, checked against its allowed values; unknown values give a notice worded in
+ * `lang`.
+ */
+function option(host, name, notices, lang = "en") {
   const values = EMBED_OPTIONS[name];
   const raw = host.dataset[name];
   if (raw === undefined) return values[0];
   const value = raw.trim().toLowerCase();
   if (values.includes(value)) return value;
-  notices.push(`ignored data-${name}="${raw.slice(0, 40)}": expected ${values.join(", ")}`);
+  notices.push(t(lang, 'ignored data-{name}="{value}": expected {values}', { name, value: raw.slice(0, 40), values: values.join(", ") }));
   return values[0];
 }
 
@@ -60,10 +63,10 @@ export async function mount(host) {
   shadow.adoptedStyleSheets = [css];
   const id = (host.dataset.dynamicsPanel ?? "").trim();
   const notices = [];
-  const theme = option(host, "theme", notices);
-  const controls = option(host, "controls", notices);
-  const autoplay = option(host, "autoplay", notices) === "true";
   const lang = option(host, "lang", notices);
+  const theme = option(host, "theme", notices, lang);
+  const controls = option(host, "controls", notices, lang);
+  const autoplay = option(host, "autoplay", notices, lang) === "true";
   const figure = el("div", { class: "figure" });
   const frame = embedRoot(figure, lang);
   if (lang === "zh") {

@@ -282,6 +282,8 @@ export class FigureView {
    */
   buildReadouts() {
     this.readouts = new Map();
+    // The words the panel's table gives the values of its text metrics (see formatReadout).
+    this.valueWords = new Map((this.meta.metrics_info ?? []).filter((m) => m.values).map((m) => [m.key, m.values]));
     this.predictions = [];
     const plan = readoutPlan(this.meta);
     const cell = (key, unit, tag = "td") => {
@@ -641,7 +643,7 @@ export class FigureView {
           if (note) notices.push(note);
         }
       } catch (err) {
-        notices.push(`${this.id}.${key}: ${messageOf(err)}`);
+        notices.push(t(this.lang, "{panel}.{key}: {message}", { panel: this.id, key, message: messageOf(err) }));
       }
     }
     if (step !== undefined) {
@@ -650,10 +652,11 @@ export class FigureView {
       const reached = this.call((f) => f.seek(target));
       if (reached !== undefined && reached < target) {
         const at = this.call((f) => f.diverged_at());
+        const words = { panel: this.id, step, at, reached };
         notices.push(
           at != null
-            ? `${this.id}.step=${step}: the run diverged at step ${at}, so it stops at step ${reached}`
-            : `${this.id}.step=${step}: opened at step ${reached}`,
+            ? t(this.lang, "{panel}.step={step}: the run diverged at step {at}, so it stops at step {reached}", words)
+            : t(this.lang, "{panel}.step={step}: opened at step {reached}", words),
         );
       }
       this.updateTransport();
@@ -905,7 +908,7 @@ export class FigureView {
     show("step", String(steps));
     for (const name of this.meta.metrics) {
       const r = this.readouts.get(name);
-      if (r) show(name, formatReadout(metrics[name], r.unit, this.lang));
+      if (r) show(name, formatReadout(metrics[name], r.unit, this.lang, this.valueWords.get(name)));
     }
     for (const p of this.predictions) {
       const pred = formatReadout(metrics[p.prediction], p.unit, this.lang);

@@ -93,6 +93,12 @@ export const ZH = {
   "There is no figure called \"{id}\". Known figures: {known}.": "没有名为 “{id}” 的图。已有的图：{known}。",
   "No figure was named: add ?panel=<figure id> to the address.": "没有指定图：请在地址后加上 ?panel=<图的 id>。",
   "{panel}: this embed shows only {id}, so its settings were ignored.": "{panel}：此嵌入只显示 {id}，其设置已忽略。",
+  "{panel}.{key}: {message}": "{panel}.{key}：{message}",
+  "{panel}.step={step}: the run diverged at step {at}, so it stops at step {reached}":
+    "{panel}.step={step}：运行在第 {at} 步发散，因此停在第 {reached} 步",
+  "{panel}.step={step}: opened at step {reached}": "{panel}.step={step}：已打开在第 {reached} 步",
+  "ignored {name}={value}: expected {values}; using {fallback}": "已忽略 {name}={value}：应为 {values} 之一；已改用 {fallback}",
+  "ignored data-{name}=\"{value}\": expected {values}": "已忽略 data-{name}=\"{value}\"：应为 {values} 之一",
   "Open in the explorer": "在探索页中打开",
   "{title} · live figure": "{title} · 实时图",
 };

@@ -21,13 +21,16 @@ export const EMBED_OPTIONS = {
 export function parseEmbedQuery(search) {
   const q = new URLSearchParams(search);
   const out = { panel: (q.get("panel") ?? "").trim(), notices: [] };
+  // The notices are worded in the embed's language (English when `lang` itself is not understood).
+  const lang = (q.get("lang") ?? "").trim().toLowerCase() === "zh" ? "zh" : "en";
   for (const [name, values] of Object.entries(EMBED_OPTIONS)) {
     const raw = q.get(name);
     const value = raw === null ? values[0] : raw.trim().toLowerCase();
     if (values.includes(value)) out[name] = value;
     else {
       out[name] = values[0];
-      out.notices.push(`ignored ${name}=${raw.slice(0, 40)}: expected ${values.join(", ")}; using ${values[0]}`);
+      const words = { name, value: raw.slice(0, 40), values: values.join(", "), fallback: values[0] };
+      out.notices.push(t(lang, "ignored {name}={value}: expected {values}; using {fallback}", words));
     }
   }
   out.autoplay = out.autoplay === "true";

@@ -78,9 +78,14 @@ export function formatGap(value, prediction) {
   return "–";
 }
 
-/** The text of one readout cell: the formatted value and its unit (nothing for a missing value); yes/no in `lang`. */
-export function formatReadout(value, unit, lang = "en") {
-  const text = formatValue(value, lang);
+/**
+ * The text of one readout cell: the formatted value and its unit (nothing for a missing value); yes/no in `lang`.
+ * A text value that the panel's metric table words (`values`, from `metrics_info`, already in `lang`) is shown in
+ * those words: the value itself (`"per-step"`) is API and stays as it is in JSON and CSV.
+ */
+export function formatReadout(value, unit, lang = "en", values = undefined) {
+  const worded = typeof value === "string" && values && Object.hasOwn(values, value);
+  const text = worded ? values[value] : formatValue(value, lang);
   if (text === "–" || !unit) return text;
   return /^[^\p{L}\p{N}]$/u.test(unit) ? `${text}${unit}` : `${text} ${unit}`;
 }

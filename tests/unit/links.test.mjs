@@ -114,6 +114,10 @@ test("embed query options have defaults and say what they ignored", () => {
   assert.equal(f.autoplay, true);
   assert.equal(f.notices.length, 2);
   assert.match(f.notices[0], /theme=purple/);
+  // The notices of a Chinese embed are worded in Chinese.
+  const z = parseEmbedQuery("?panel=topk&lang=zh&theme=purple");
+  assert.equal(z.notices.length, 1);
+  assert.match(z.notices[0], /^已忽略 theme=purple：应为 auto, light, dark 之一；已改用 auto$/);
 });
 
 test("attribute escaping, file names and PNG sizes", () => {

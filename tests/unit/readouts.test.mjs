@@ -59,6 +59,12 @@ test("gaps are signed differences, or the largest difference of two lists", () =
   assert.equal(formatReadout(1.5, "×"), "1.5×");
   assert.equal(formatReadout(null, "×"), "–");
   assert.equal(formatReadout(2, "ms"), "2 ms");
+  // A text metric's value is shown in the words of the panel's table; a value the table lacks, as it is.
+  const words = { "per-step": "逐步更新" };
+  assert.equal(formatReadout("per-step", "", "zh", words), "逐步更新");
+  assert.equal(formatReadout("closed-form", "", "zh", words), "closed-form");
+  assert.equal(formatReadout("per-step", ""), "per-step");
+  assert.equal(formatReadout("constructor", "", "zh", words), "constructor");
 });
 
 /** A fake clock and a simulation whose steps cost `cost(i)` milliseconds each. */

@@ -201,7 +201,9 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     };
     let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
     text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
-    if let Some(why) = m.per_step_reason {
+    if let Some(why) =
+        m.per_step_reason.map(|why| theme.t(super::metrics_info::shown(&super::metrics_info::REASONS, why)))
+    {
         // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
         let note = [
             tr!(

@@ -231,11 +231,16 @@ impl Panel for TopkPanel {
     fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
         &metrics_info::INFO
     }
-    fn check_params(&self, params: &crate::params::ParamValues) -> Result<(), String> {
+    fn check_params(&self, params: &crate::params::ParamValues, lang: crate::i18n::Lang) -> Result<(), String> {
         // Empty means "draw n random scores"; one score has no top-k, and silently replacing it with random
         // scores would hide the mistake, so it is rejected like any other malformed value.
         if params.list("x").len() == 1 {
-            return Err("'x' needs at least 2 comma-separated scores (or none, for n random scores)".to_string());
+            return Err(T::new(
+                "'x' needs at least 2 comma-separated scores (or none, for n random scores)",
+                "“x”至少要有 2 个以逗号分隔的分数（或留空，使用 n 个随机分数）",
+            )
+            .get(lang)
+            .to_string());
         }
         Ok(())
     }
