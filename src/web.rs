@@ -136,7 +136,8 @@ impl Figure {
         self.runner.panel().id().to_string()
     }
 
-    /// Sets a parameter from text; returns a notice when clamped, or an empty string.
+    /// Sets a parameter from text; returns a notice when clamped, or an empty string. The notice, and the message
+    /// of the error thrown for a malformed value, are worded in the figure's language ([`Figure::set_lang`]).
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<String, JsError> {
         let before = self.runner.params().clone();
         let result = self.runner.set_param_in(key, text, self.lang);

@@ -205,7 +205,7 @@ proptest! {
             }
         }
         // A combination the panel refuses as a whole (Top-k: a single score) is not a valid request.
-        prop_assume!(panel.check_params(&expected).is_ok());
+        prop_assume!(panel.check_params(&expected, dynamics::i18n::Lang::En).is_ok());
         let k = rest.len();
         rest.rotate_left(order.index(k.max(1)) % k.max(1));
         let mut args = vec!["run".to_string(), panel.id().to_string()];

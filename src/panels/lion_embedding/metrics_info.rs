@@ -48,7 +48,7 @@ pub static INFO: [MetricInfo; 12] = [
 
 /// The values of the `engine` metric (API: they stay English in JSON and CSV) with the words the page shows.
 pub static ENGINES: [(&str, T); 2] =
-    [("closed-form", T::new("closed-form", "闭式解")), ("per-step", T::new("per-step", "逐步更新"))];
+    [("closed-form", T::new("closed-form", "闭式解")), ("per-step", T::new("per-step", "逐步计算"))];
 
 /// Every reason [`super::model::per_step_reason`] gives, the value of the `engine_reason` metric (API), with the
 /// words the page and the figure show for it. The unit test below reaches each branch of the model's rule.
@@ -104,7 +104,7 @@ mod tests {
             Config { catchup: Catchup::PerStep, ..base },
             Config { optimizer: Optimizer::Tiger, rms: true, wd: 0.0, ..base },
             Config { optimizer: Optimizer::Tiger, rms: true, lr: 0.1, wd: 0.01, ..base },
-            Config { optimizer: Optimizer::Lion, rms: true, lr: 0.05, wd: 1.0, ..base },
+            Config { optimizer: Optimizer::Lion, rms: true, lr: 0.04, wd: 1.0, ..base },
             Config { optimizer: Optimizer::Tiger, rms: false, lr: 10.0, wd: 1.0, ..base },
             Config { optimizer: Optimizer::AdamW, lr: 10.0, wd: 1.0, ..base },
             Config { optimizer: Optimizer::AdamW, lr: 1e-3, wd: 0.01, adam_beta: (0.99, 0.9), ..base },
@@ -119,6 +119,6 @@ mod tests {
         for (v, _) in &REASONS {
             assert!(seen.contains(v), "'{v}' is never given");
         }
-        assert_eq!(shown(&ENGINES, "per-step").zh, "逐步更新");
+        assert_eq!(shown(&ENGINES, "per-step").zh, "逐步计算");
     }
 }
