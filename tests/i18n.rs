@@ -72,6 +72,7 @@ const NAMES: &[&str] = &[
     "min",
     "round",
     "diag",
+    "det",
     "Var",
     "Re",
     "Im",
@@ -532,5 +533,33 @@ fn lion_engine_readouts_have_chinese_display_words_and_the_figure_draws_no_engli
         }
     }
     assert_eq!(reasons.len(), PER_STEP_SETTINGS.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn chinese_figures_at_the_ends_of_their_ranges_draw_no_english() {
+    // Every real parameter at its smallest, then at its largest value: the settings that make runs diverge,
+    // clamp, switch engines or draw warnings. Whole numbers keep their defaults (their ends only resize a run).
+    render::ensure_fonts();
+    let mut problems = Vec::new();
+    for p in panels::all() {
+        for end in ["min", "max"] {
+            let mut r = Runner::with_defaults(p);
+            for spec in p.params() {
+                if let Kind::Float { min, max, .. } = spec.kind {
+                    let v = if end == "min" { min } else { max };
+                    // A combination a panel refuses is skipped like a reader's refused input.
+                    let _ = r.set_param(spec.key, &dynamics::params::fmt_f64(v));
+                }
+            }
+            r.step(p.golden_steps().min(300));
+            for text in chinese_texts(&r) {
+                let left = english_left(&text, p, &[]);
+                if !left.is_empty() {
+                    problems.push(format!("{} at {end}: '{text}' ({left:?})", p.id()));
+                }
+            }
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
