@@ -5,7 +5,9 @@
 //! words only if they are names, symbols or API values (see `allowed`). The figures, rendered in Chinese at
 //! their defaults and at every preset, must draw no English word either: every `<text>` of the SVG is read and
 //! its Latin words checked the same way. A string added in English only, in a table or in drawing code, fails
-//! here. The Chinese golden SVGs (`tests/golden/zh/`) pin one figure per topic.
+//! here. The Chinese golden SVGs (`tests/golden/zh/`) pin one figure per topic. What the page says back about
+//! values (clamp notices, malformed values, unknown keys and presets, a panel's own checks, in a control or a link)
+//! and the words it shows for text metrics (Lion's engine) are checked the same way.
 #![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::i18n::{Lang, T};
