@@ -137,6 +137,9 @@ fn table_strings(p: &dyn Panel) -> Vec<(String, T)> {
     for m in p.metrics_info() {
         out.push((format!("metric {} label", m.key), m.label));
         out.push((format!("metric {} group", m.key), m.group));
+        for (value, words) in m.values {
+            out.push((format!("metric {} value '{value}'", m.key), *words));
+        }
     }
     out
 }
