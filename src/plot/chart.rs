@@ -61,6 +61,44 @@ impl Frame {
     }
 }
 
+impl Frame {
+    /// The data ranges `x` by `y` widened about their centres so that one data unit spans as many pixels
+    /// across as up in this frame's plotting area on `area` (equal aspect: circles stay round).
+    pub fn equal_ranges(
+        &self,
+        area: &Area<'_>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> ((f64, f64), (f64, f64)) {
+        let (w, h) = area.dim_in_pixel();
+        let pw = (w as f64 - theme.scale * (self.y_labels + self.margin + self.right + self.right_labels)).max(1.0);
+        let ph = (h as f64 - theme.scale * (self.x_labels + self.top + self.margin)).max(1.0);
+        let (dx, dy) = (x.1 - x.0, y.1 - y.0);
+        if dx / dy < pw / ph {
+            let (c, half) = (0.5 * (x.0 + x.1), 0.5 * (dy * pw / ph));
+            ((c - half, c + half), y)
+        } else {
+            let (c, half) = (0.5 * (y.0 + y.1), 0.5 * (dx * ph / pw));
+            (x, (c - half, c + half))
+        }
+    }
+
+    /// Sets up a chart in this frame on `area` with equal units on both axes, showing at least `x` by `y` (see
+    /// [`Frame::equal_ranges`]); the ranges drawn are the chart's `x_range()` and `y_range()`.
+    #[inline(never)]
+    pub fn chart_equal<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<Chart<'a, 'b>> {
+        let (x, y) = self.equal_ranges(area, theme, x, y);
+        self.chart(area, theme, x, y)
+    }
+}
+
 /// A chart with linear axes on both sides, the one coordinate type of the panels' charts (a logarithmic
 /// quantity is drawn on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
 pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;

@@ -6,10 +6,10 @@ use super::model::Variant;
 use super::{LinearSim, Sample};
 use crate::i18n::T;
 use crate::plot::axis::{corner_origin, emptiest_corner, time_extent, Corner};
-use crate::plot::chart::fitting;
-use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
+use crate::plot::chart::{fitting, mesh, Axes, Frame};
+use crate::plot::draw::{crosses, dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
-use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::{finite, fmt, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
 use crate::tr;
 use nalgebra::Matrix2;
 use plotters::prelude::*;
@@ -27,49 +27,6 @@ pub fn draw(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult {
     sv_chart(&top, sim, theme, wide)?;
     p_chart(&bottom, sim, theme, wide)?;
     Ok(())
-}
-
-/// A number in a short readable form: fixed point for ordinary magnitudes, scientific otherwise.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !v.is_finite() {
-        "∞".to_string()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-/// An axis tick label: trailing zeros trimmed, scientific for very small or large magnitudes.
-fn tick(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        return "0".to_string();
-    }
-    if !(1e-3..1e5).contains(&a) {
-        return format!("{v:.0e}");
-    }
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// An axis tick label on an axis of half-width `span`: values that are zero up to rounding print as 0.
-fn tick_in(v: f64, span: f64) -> String {
-    if v.abs() <= 1e-9 * span.abs() {
-        "0".to_string()
-    } else {
-        tick(v)
-    }
 }
 
 /// A short description of a variant for the headline.
@@ -193,7 +150,8 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
         max_w,
     );
     let h2 = theme.font_in(12.0, theme.muted());
-    let spread = tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", short(m.spread()), short(sim.spread0));
+    let spread =
+        tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", fmt::short(m.spread()), fmt::short(sim.spread0));
     let full = format!("{spread} · {}", verdict(sim, theme));
     let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
@@ -232,33 +190,20 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
         top + KEY_ROW * rows as f64
     };
 
-    // Equal data scale on both axes: stretch the longer pixel side's range.
-    let (ylab, xlab, margin) = (40.0, 30.0, 8.0);
-    let (w, h) = area.dim_in_pixel();
-    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
-    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
-    let (rx, ry) = if pw >= ph { (r * pw / ph, r) } else { (r, r * ph / pw) };
-
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(margin))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(xlab))
-        .y_label_area_size(theme.px(ylab))
-        .build_cartesian_2d(-rx..rx, -ry..ry)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(11.0))
-        .x_desc("(Wx)₁")
-        .y_desc("(Wx)₂")
-        .x_labels(if wide { 7 } else { 5 })
-        .y_labels(7)
-        .x_label_formatter(&|v| tick_in(*v, rx))
-        .y_label_formatter(&|v| tick_in(*v, ry))
-        .draw()?;
+    // Equal data scale on both axes: the longer pixel side's range is stretched.
+    let frame = Frame { top, x_labels: 30.0, y_labels: 40.0, ..Frame::MAIN };
+    let mut chart = frame.chart_equal(area, theme, (-r, r), (-r, r))?;
+    let (rx, ry) = (chart.x_range().end, chart.y_range().end);
+    let axes = Axes {
+        x_ticks: if wide { 7 } else { 5 },
+        y_ticks: 7,
+        x_desc: "(Wx)₁",
+        y_desc: "(Wx)₂",
+        label_size: 10.0,
+        desc_size: 11.0,
+        ..Axes::PLAIN
+    };
+    mesh(&mut chart, theme, axes, &|v| fmt::tick_in(v, rx), &|v| fmt::tick_in(v, ry))?;
 
     // The start: faint points and ellipse.
     let faint = theme.muted().mix(0.45);
@@ -267,7 +212,7 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
     if let Some(ell) = &target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
-            chart.draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])?;
+            crosses(&chart, &[(0.0, 0.0)], theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))?;
         } else {
             dashed_line(&chart, ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
         }
@@ -352,6 +297,16 @@ fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor
         x += item_w + theme.dpx(10.0);
     }
     Ok(if keys.is_empty() { 22.0 } else { 38.0 + 14.0 * row as f64 })
+}
+
+/// The frame of the two time-series charts, below a header `top` CSS pixels tall.
+fn side_frame(top: f64) -> Frame {
+    Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 44.0, right: 8.0, right_labels: 0.0 }
+}
+
+/// The tick counts and label size of the two time-series charts.
+fn side_axes(wide: bool) -> Axes<'static> {
+    Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 5, label_size: 10.0, ..Axes::PLAIN }
 }
 
 /// The right end of the time axes: the current time, at least 1.
@@ -464,23 +419,8 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
     vals.extend(&preds);
     let (lo, hi) = sv_range(vals);
     let t1 = t_max(sim);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(24.0))
-        .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 5 } else { 3 })
-        .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let mut chart = side_frame(top).chart_log_y(area, theme, (0.0, t1), (lo, hi), &log_ticks(lo, hi))?;
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
     for (i, v) in preds.iter().enumerate() {
         dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min })?;
     }
@@ -536,23 +476,8 @@ fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawR
     let (lo, hi) = padded_range(vals, 0.1, (0.0, 1.0));
     let (lo, hi) = (lo.max(-1e6), hi.min(1e6));
     let t1 = t_max(sim);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(24.0))
-        .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, lo..hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 5 } else { 3 })
-        .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let mut chart = side_frame(top).chart(area, theme, (0.0, t1), (lo, hi))?;
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
     for (p, c) in preds.iter().zip([c1, c2]) {
         if let Some(p) = p {
             dashed_level(&mut chart, theme, t1, *p, c)?;
