@@ -5,7 +5,7 @@
 use super::model::Variant;
 use super::{LinearSim, Sample};
 use crate::i18n::T;
-use crate::plot::axis::{corner_origin, emptiest_corner, time_extent, Corner};
+use crate::plot::axis::{corner_origin, emptiest_corner, mantissa_ticks, time_extent, Corner};
 use crate::plot::chart::{fitting, mesh, Axes, Frame};
 use crate::plot::draw::{crosses, dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
@@ -348,8 +348,8 @@ fn sv_range(vals: Vec<f64>) -> (f64, f64) {
     (lo / widen, hi * widen)
 }
 
-/// Tick values for a log axis on `[lo, hi]`: every few decades over wide spans, otherwise the sparsest
-/// mantissa set (1; 1, 2, 5; ...) that gives at least three ticks.
+/// Tick values for a log axis on `[lo, hi]`: every few decades over wide spans, otherwise
+/// [`mantissa_ticks`].
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let decades = (hi / lo).log10();
     let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
@@ -361,23 +361,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
             .filter(|v| (lo..=hi).contains(v))
             .collect();
     }
-    let sets: [&[f64]; 4] = [
-        &[1.0],
-        &[1.0, 2.0, 5.0],
-        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
-        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-    ];
-    let mut best = Vec::new();
-    for set in sets {
-        best = (k0..=k1)
-            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
-            .filter(|v| (lo..=hi).contains(v))
-            .collect::<Vec<f64>>();
-        if best.len() >= 3 {
-            break;
-        }
-    }
-    best
+    mantissa_ticks(lo, hi)
 }
 
 /// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
