@@ -251,28 +251,15 @@ fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
     out
 }
 
-/// Panels not yet moved to the shared drawing vocabulary (issue 14); each entry must still need its exemption,
-/// so the list can only shrink.
-const NOT_YET_ON_THE_VOCABULARY: [&str; 1] = ["panels/lion_embedding/"];
-
 /// Panels draw only through `src/plot`: no chart set-up, mesh, series or number formatter of their own.
 #[test]
 fn panels_draw_through_the_vocabulary() {
-    let files = sources();
-    let mut exempt_used = vec![false; NOT_YET_ON_THE_VOCABULARY.len()];
-    for (rel, code) in files.iter().filter(|(r, _)| r.starts_with("panels/")) {
-        let found = vocabulary_violations(rel, code);
-        if found.is_empty() {
-            continue;
-        }
-        match NOT_YET_ON_THE_VOCABULARY.iter().position(|p| rel.starts_with(p)) {
-            Some(i) => exempt_used[i] = true,
-            None => panic!("{}", found.join("\n")),
-        }
-    }
-    for (p, used) in NOT_YET_ON_THE_VOCABULARY.iter().zip(exempt_used) {
-        assert!(used, "{p} draws through the vocabulary now: remove it from NOT_YET_ON_THE_VOCABULARY");
-    }
+    let found: Vec<String> = sources()
+        .iter()
+        .filter(|(r, _)| r.starts_with("panels/"))
+        .flat_map(|(rel, code)| vocabulary_violations(rel, code))
+        .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 /// The vocabulary check finds what it is meant to find (a planted mesh, series, builder and formatter) and

@@ -165,6 +165,24 @@ impl Frame {
     }
 }
 
+/// A chart with logarithmic axes on both sides whose ticks plotters chooses.
+pub type LogXYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
+    /// first) whose ticks plotters chooses.
+    #[inline(never)]
+    pub fn chart_log_xy_auto<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<LogXYAutoChart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d((x.0..x.1).log_scale(), (y.0..y.1).log_scale())?)
+    }
+}
+
 /// A chart with equal units on both axes: the square `[−r, r]²` as large as fits in `area` below `top` device
 /// pixels, centred horizontally, `pad` device pixels from the sides and the bottom, with no label areas.
 #[inline(never)]
