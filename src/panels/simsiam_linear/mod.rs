@@ -17,7 +17,7 @@ pub use dynamics_models::panels::simsiam_linear::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 pub use model::Sample;
@@ -224,53 +224,26 @@ pub static METRICS: [&str; 14] = [
     "t",
 ];
 
-/// The panel descriptor.
-pub struct LinearPanel;
-
-/// The registered instance.
-pub static PANEL: LinearPanel = LinearPanel;
-
-impl Panel for LinearPanel {
-    fn id(&self) -> &'static str {
-        "simsiam-linear"
-    }
-    fn title(&self) -> T {
-        T::new("Linear SimSiam / BYOL: embedding spread", "线性 SimSiam / BYOL：嵌入的散布")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["lr", "tau", "batch", "sampled"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(LinearSim::new(config_from(p), seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        10
-    }
-    fn golden_steps(&self) -> u64 {
-        300
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The singular values of W and the predictor's diagonal stop moving.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["sv_max", "sv_min", "p11", "p22"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
-    }
-    /// Replaying a sampled run costs up to 6·B normal draws per step, so long runs restart instead; every
-    /// exact-gradient run has settled well before 10 000 steps.
-    fn replay_limit(&self) -> u64 {
-        10_000
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 10,
+    golden_steps: 300,
+    // Replaying a sampled run costs up to 6·B normal draws per step, so long runs restart instead; every
+    // exact-gradient run has settled well before 10 000 steps.
+    replay_limit: 10_000,
+    presets: &PRESETS,
+    // The singular values of W and the predictor's diagonal stop moving.
+    settle: Some(Settle { metrics: &["sv_max", "sv_min", "p11", "p22"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 }),
+    more_settings: &["lr", "tau", "batch", "sampled"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "simsiam-linear",
+        T::new("Linear SimSiam / BYOL: embedding spread", "线性 SimSiam / BYOL：嵌入的散布"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(LinearSim::new(config_from(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

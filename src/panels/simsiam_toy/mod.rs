@@ -13,7 +13,7 @@ pub use dynamics_models::panels::simsiam_toy::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{predict, Mode, Prediction, Toy};
@@ -140,51 +140,23 @@ pub static METRICS: [&str; 9] = [
     "ema",
 ];
 
-/// The panel descriptor.
-pub struct ToyPanel;
-
-/// The registered instance.
-pub static PANEL: ToyPanel = ToyPanel;
-
-impl Panel for ToyPanel {
-    fn id(&self) -> &'static str {
-        "simsiam-toy"
-    }
-    fn title(&self) -> T {
-        T::new("SimSiam toy: (φ, θ) phase plane", "SimSiam 玩具模型：(φ, θ) 相平面")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["lr", "tau", "log_theta"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
-        Box::new(ToySim::new(p))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        20
-    }
-    fn golden_steps(&self) -> u64 {
-        400
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// θ and φ stop moving once the predictor has settled (or θ has collapsed to within 10⁻¹²).
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["theta", "phi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    golden_steps: 400,
+    presets: &PRESETS,
+    clickable: true,
+    // θ and φ stop moving once the predictor has settled (or θ has collapsed to within 10⁻¹²).
+    settle: Some(Settle { metrics: &["theta", "phi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 }),
+    more_settings: &["lr", "tau", "log_theta"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "simsiam-toy",
+        T::new("SimSiam toy: (φ, θ) phase plane", "SimSiam 玩具模型：(φ, θ) 相平面"),
+        &PARAMS,
+        &METRICS,
+        |p, _seed| Box::new(ToySim::new(p)),
+    )
+};
 
 /// Everything the drawing needs: the three trajectories, their histories and the analytic overlays.
 pub struct ToySim {
