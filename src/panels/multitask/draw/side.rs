@@ -153,15 +153,29 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
 /// The pull shares `w_i s_i / Σ_j w_j s_j` of every drawn scheme (the barycentric weights of its end point), the
 /// replay's shares and verdict beside them, and the prior calculator underneath.
 pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let shades = task_shades(theme);
-    let fg = theme.fg();
-    let small = theme.font_in(10.0, theme.muted());
+    let h = area.dim_in_pixel().1 as i32;
+    shares_title(area, theme, wide)?;
+    // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
+    // phone figure: the calculator's numbers are in the readouts too).
+    let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
+    let top = theme.dpx(22.0);
+    let n_rows = rows.len().max(1) as i32;
+    let calc_fits = (h - top - theme.dpx(36.0)) / n_rows >= theme.dpx(14.0);
+    let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
+    let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
+    let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+    share_rows(area, sim, theme, wide, &rows, (top, row_h))?;
+    if calc_fits {
+        calculator(area, sim, theme, wide, h - calc_h)?;
+    }
+    Ok(())
+}
 
-    // Title with a key of the three shades.
+/// The title of the shares, with a key of the three task shades; the long wording where both fit the width.
+fn shares_title(area: &Area<'_>, theme: &Theme, wide: bool) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let small = theme.font_in(10.0, theme.muted());
     let tstyle = theme.font(11.0);
-    // The long title where it and the key of the three shades fit the width.
     let key_w: i32 = (1..=N)
         .map(|i| {
             let lw = area
@@ -178,7 +192,7 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         if wide && long_fits { long } else { theme.t(T::new("share of the pull w·s:", "拉力份额 w·s：")) };
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
-    for (i, shade) in shades.iter().enumerate() {
+    for (i, shade) in task_shades(theme).iter().enumerate() {
         x += theme.dpx(8.0);
         let sq = theme.dpx(9.0);
         rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled())?;
@@ -187,23 +201,27 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small)?;
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
+    Ok(())
+}
 
-    // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
-    // phone figure: the calculator's numbers are in the readouts too).
-    let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
-    let top = theme.dpx(22.0);
-    let n_rows = rows.len().max(1) as i32;
-    let calc_fits = (h - top - theme.dpx(36.0)) / n_rows >= theme.dpx(14.0);
-    let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
-    let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
-    let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+/// One row per drawn scheme from device pixel `top`, `row_h` tall: its name, its shares bar (and the replay's
+/// under it, with the verdict on the right).
+fn share_rows(
+    area: &Area<'_>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+    wide: bool,
+    rows: &[Scheme],
+    (top, row_h): (i32, i32),
+) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let shades = task_shades(theme);
     // Scheme names at most as tall as their row.
     let name_px = (row_h as f64 / theme.scale - 2.0).clamp(7.0, 11.0);
     let label_w = theme.dpx(if wide { 78.0 } else { 74.0 });
     let verdict_w = if sim.replay.is_some() { theme.dpx(if wide { 78.0 } else { 70.0 }) } else { theme.dpx(4.0) };
     let bar_x0 = theme.dpx(8.0) + label_w;
     let bar_x1 = (w - verdict_w - theme.dpx(8.0)).max(bar_x0 + theme.dpx(20.0));
-    let size = scale(&sim.base.tasks.c);
     for (r, s) in rows.iter().enumerate() {
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
@@ -217,20 +235,31 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         bar(area, theme, run, &sim.base.tasks, (bar_x0, bar_x1), (y0, y0 + base_h), &shades, true)?;
         if let (Some(rr), Some(race)) = (replay, sim.replay.as_ref()) {
             bar(area, theme, rr, &race.tasks, (bar_x0, bar_x1), (y0 + base_h + 1, y0 + bar_h), &shades, false)?;
-            let gap = sim.gap[s.index()];
-            let verdict = if run.diverged() {
-                (fmt::NONE.to_string(), theme.muted())
-            } else if rr.diverged() {
-                (theme.t(T::new("diverges", "发散")).to_string(), theme.warn())
-            } else if gap <= 1e-9 * size {
-                (theme.t(T::new("same path", "路径相同")).to_string(), fg)
-            } else {
-                (tr!(theme.lang, "moves {}", "移动 {}", fmt::short(gap)), theme.warn())
-            };
-            text_px(area, &verdict.0, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, verdict.1))?;
+            let (text, color) = verdict(sim, theme, *s, run, rr);
+            text_px(area, &text, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, color))?;
         }
     }
+    Ok(())
+}
 
+/// What the replay did to scheme `s`'s end point, and its colour.
+fn verdict(sim: &MultitaskSim, theme: &Theme, s: Scheme, run: &Run, replayed: &Run) -> (String, RGBColor) {
+    let gap = sim.gap[s.index()];
+    if run.diverged() {
+        (fmt::NONE.to_string(), theme.muted())
+    } else if replayed.diverged() {
+        (theme.t(T::new("diverges", "发散")).to_string(), theme.warn())
+    } else if gap <= 1e-9 * scale(&sim.base.tasks.c) {
+        (theme.t(T::new("same path", "路径相同")).to_string(), theme.fg())
+    } else {
+        (tr!(theme.lang, "moves {}", "移动 {}", fmt::short(gap)), theme.warn())
+    }
+}
+
+/// The prior calculator's two lines from device pixel `cy`.
+fn calculator(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool, cy: i32) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let small = theme.font_in(10.0, theme.muted());
     // The prior calculator (theory §1): initial versus prior loss for a classifier and for a regression.
     let c = &sim.calc;
     let (mu, sd) = sim.calc_target;
@@ -270,12 +299,8 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         fmt::short(c.ey2),
         fmt::short(c.var)
     );
-    if !calc_fits {
-        return Ok(());
-    }
     // Both lines take the long wording on a wide figure where both fit, else both the short one.
     let (line1, line2) = if wide && fits(&long1) && fits(&long2) { (long1, long2) } else { (short1, short2) };
-    let cy = h - calc_h;
     text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
     text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small)?;
     Ok(())
