@@ -225,13 +225,13 @@ fn layering_invariants() {
     }
 }
 
-/// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`), draw a
-/// mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a function of its own (one
-/// taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared ones). Returns one message
-/// per violation.
+/// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`,
+/// `build_cartesian_2d`), draw a mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a
+/// function of its own (one taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared
+/// ones). Returns one message per violation.
 fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for banned in ["configure_mesh", "ChartBuilder", "draw_series"] {
+    for banned in ["configure_mesh", "ChartBuilder", "build_cartesian_2d", "draw_series"] {
         if code.contains(banned) {
             out.push(format!("{rel} calls {banned}; use the chart set-up and primitives of src/plot"));
         }
@@ -273,7 +273,7 @@ fn vocabulary_check_catches_planted_code() {
                    pub(crate) fn tick(v: &f64) -> String { String::new() }\n\
                    fn num(v: f64, sig: usize) -> String { String::new() }";
     let found = vocabulary_violations("panels/x/draw.rs", planted);
-    assert_eq!(found.len(), 6, "{found:#?}");
+    assert_eq!(found.len(), 7, "{found:#?}");
     let clean = "let chart = FRAME.chart(area, theme, (0.0, 1.0), (0.0, 1.0))?;\n\
                  fn label(name: &str, v: f64) -> String { format!(\"{name} = {}\", fmt::value(v)) }";
     assert!(vocabulary_violations("panels/x/draw.rs", clean).is_empty());

@@ -46,8 +46,9 @@ impl Frame {
         Frame { margin, right: margin, ..self }
     }
 
-    /// A chart builder on `area` with this frame at the theme's scale.
-    pub fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
+    /// A chart builder on `area` with this frame at the theme's scale (private: panels set charts up with the
+    /// `chart*` methods, so that each coordinate type's set-up is compiled once).
+    fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
         let mut b = ChartBuilder::on(area);
         b.margin(theme.px(self.margin))
             .margin_top(theme.px(self.top))
