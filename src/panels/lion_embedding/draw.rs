@@ -129,25 +129,11 @@ fn setting(m: &Model, theme: &Theme) -> String {
     s
 }
 
-/// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
-fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+/// The scatter's headline: the setting and step, the largest entry and the rows at the cap, and a note when
+/// the slow per-step engine runs.
+fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
-    let v = m.vocab();
-    let ranks = scatter_ranks(v);
-    let mut scratch = m.scratch();
-    let pts: Vec<(f64, f64, usize)> = ranks
-        .iter()
-        .map(|&r| {
-            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
-            ((r + 1) as f64, m.row_max_abs(r, &mut scratch).min(LIMIT), b)
-        })
-        .collect();
-    let opt: Vec<(f64, f64)> =
-        ranks.iter().map(|&r| ((r + 1) as f64, m.optimum_max(r))).filter(|(_, y)| y.is_finite() && *y > 0.0).collect();
-    let cap = m.cfg.cap();
-    // Headline.
-    let (aw, _) = area.dim_in_pixel();
-    let max_w = aw.saturating_sub(theme.px(12.0));
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
     let h1 = theme.font(13.0);
     let line1 = fitting(
         area,
@@ -162,7 +148,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
     let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
     let h2 = theme.font_in(11.5, theme.muted());
-    let at_cap = match (cap, last.min_rank_at_cap) {
+    let at_cap = match (m.cfg.cap(), last.min_rank_at_cap) {
         (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
         (Some(_), Some(r)) => {
             tr!(theme.lang, "{} rows at 0.99/λ (lowest rank {r})", "{} 行达到 0.99/λ（最低排名 {r}）", last.rows_at_cap)
@@ -184,6 +170,26 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         ];
         text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
     }
+    Ok(())
+}
+
+/// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
+fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+    let m = &sim.model;
+    let v = m.vocab();
+    let ranks = scatter_ranks(v);
+    let mut scratch = m.scratch();
+    let pts: Vec<(f64, f64, usize)> = ranks
+        .iter()
+        .map(|&r| {
+            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
+            ((r + 1) as f64, m.row_max_abs(r, &mut scratch).min(LIMIT), b)
+        })
+        .collect();
+    let opt: Vec<(f64, f64)> =
+        ranks.iter().map(|&r| ((r + 1) as f64, m.optimum_max(r))).filter(|(_, y)| y.is_finite() && *y > 0.0).collect();
+    let cap = m.cfg.cap();
+    scatter_headline(area, sim, theme)?;
 
     let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
     ys.extend(opt.iter().map(|p| p.1));

@@ -102,6 +102,63 @@ fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
     }))
 }
 
+/// The cloud chart's headline: the variant and the gradient mode, then the theory's verdict and the measured
+/// spread (on two lines when one is too narrow); returns the top margin in CSS pixels it takes.
+fn headline(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult<f64> {
+    let m = &sim.model;
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(16.0));
+    let mode = if m.cfg.sampled {
+        tr!(theme.lang, "minibatch B = {}", "小批次 B = {}", m.cfg.batch)
+    } else {
+        theme.t(T::new("exact gradient", "精确梯度")).to_string()
+    };
+    let h1 = theme.font(13.0);
+    let line1 = fitting(
+        area,
+        &[
+            format!("{} · {}", variant_label(m.cfg.variant, theme), mode),
+            variant_label(m.cfg.variant, theme).to_string(),
+            m.cfg.variant.name().to_string(),
+        ],
+        &h1,
+        max_w,
+    );
+    let h2 = theme.font_in(12.0, theme.muted());
+    let spread =
+        tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", fmt::short(m.spread()), fmt::short(sim.spread0));
+    let full = format!("{spread} · {}", verdict(sim, theme));
+    let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
+    if fits {
+        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        Ok(44.0)
+    } else {
+        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
+        Ok(58.0)
+    }
+}
+
+/// The cloud chart's key: the embedding now, at the start and (when the theory gives it) at the predicted end.
+fn cloud_keys(theme: &Theme, target: Option<Matrix2<f64>>) -> Vec<KeyEntry> {
+    let mut entries: Vec<KeyEntry> = vec![
+        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), theme.series(0), false),
+        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
+    ];
+    match target {
+        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
+            entries.push((
+                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
+                theme.fg(),
+                false,
+            ));
+        }
+        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
+        None => {}
+    }
+    entries
+}
+
 /// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
 /// now, at the start and (dashed) at the predicted end, on equal axis scales.
 #[inline(never)]
@@ -130,61 +187,14 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     let (now, start, now_ell, start_ell) = (sat(now), sat(start), sat(now_ell), sat(start_ell));
     let target_ell = target_ell.map(sat);
 
-    // Headline: the variant and the gradient mode, then the theory's verdict and the measured spread.
-    let (aw, _) = area.dim_in_pixel();
-    let max_w = aw.saturating_sub(theme.px(16.0));
-    let mode = if m.cfg.sampled {
-        tr!(theme.lang, "minibatch B = {}", "小批次 B = {}", m.cfg.batch)
-    } else {
-        theme.t(T::new("exact gradient", "精确梯度")).to_string()
-    };
-    let h1 = theme.font(13.0);
-    let line1 = fitting(
-        area,
-        &[
-            format!("{} · {}", variant_label(m.cfg.variant, theme), mode),
-            variant_label(m.cfg.variant, theme).to_string(),
-            m.cfg.variant.name().to_string(),
-        ],
-        &h1,
-        max_w,
-    );
-    let h2 = theme.font_in(12.0, theme.muted());
-    let spread =
-        tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", fmt::short(m.spread()), fmt::short(sim.spread0));
-    let full = format!("{spread} · {}", verdict(sim, theme));
-    let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
-    let top = if fits {
-        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        44.0
-    } else {
-        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
-        58.0
-    };
-
+    let top = headline(area, sim, theme)?;
     let c = theme.series(0);
-    let mut entries: Vec<KeyEntry> = vec![
-        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), c, false),
-        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
-    ];
-    match target {
-        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
-            entries.push((
-                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
-                theme.fg(),
-                false,
-            ));
-        }
-        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
-        None => {}
-    }
+    let entries = cloud_keys(theme, target);
     // On a narrow figure the plane is too small to give a corner to the key: it goes in rows above the plane.
     let top = if wide {
         top
     } else {
-        let key_w = aw as i32 - theme.dpx(16.0);
+        let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
         let y = theme.dpx(top - 2.0);
         let rows = draw_keys(area, theme, &entries, (theme.dpx(8.0), y), key_w)?;
         top + KEY_ROW * rows as f64
