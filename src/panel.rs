@@ -1,4 +1,5 @@
-//! The two traits every panel implements: a static descriptor ([`Panel`]) and a live simulation ([`Sim`]).
+//! The two traits of every panel, a static descriptor ([`Panel`]) and a live simulation ([`Sim`]), and
+//! [`PanelSpec`], the data every panel states to implement the first.
 //!
 //! A panel is registered once in [`crate::panels::all`]. The web layer, the command line and the tests
 //! only ever talk to panels through these traits, so adding a panel never touches them.
@@ -300,6 +301,10 @@ impl MetricInfo {
 }
 
 /// The static description of a panel: identity, parameter table and how to build its simulation.
+///
+/// This is the interface the web layer, the command line and the tests use. Every registered panel is a
+/// [`PanelSpec`], which implements it from data; the defaults a panel does not state live in
+/// [`PanelSpec::new`].
 pub trait Panel: Sync {
     /// The stable panel id used in the URL hash, on the command line and in `data-panel` attributes.
     fn id(&self) -> &'static str;
@@ -312,73 +317,195 @@ pub trait Panel: Sync {
     /// Builds a fresh simulation at step 0. `params` always satisfies the table; `seed` drives all randomness.
     fn build(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim>;
     /// Default number of steps per animation frame.
-    fn steps_per_frame(&self) -> u32 {
-        20
-    }
+    fn steps_per_frame(&self) -> u32;
     /// The step count used for the golden SVG.
-    fn golden_steps(&self) -> u64 {
-        200
-    }
+    fn golden_steps(&self) -> u64;
     /// Height over width of the figure on wide screens and on narrow (phone) screens.
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.3)
-    }
+    fn aspect(&self) -> (f64, f64);
     /// After a parameter change the simulation is rebuilt and replayed to the current step count when that
     /// count is at most this many steps; otherwise it restarts from step 0.
-    fn replay_limit(&self) -> u64 {
-        50_000
-    }
+    fn replay_limit(&self) -> u64;
     /// Named parameter presets shown as buttons.
-    fn presets(&self) -> &'static [Preset] {
-        &[]
-    }
+    fn presets(&self) -> &'static [Preset];
     /// The relative tolerance within which the browser must reproduce the native metrics for the same
     /// parameters, seed and step count. Both run the same Rust code; only `exp`/`ln` and friends come from
     /// different maths libraries and may differ in the last bit. Panels that iterate such functions in f32
     /// amplify those bits and may declare a larger tolerance, with the reason next to the override.
-    fn platform_tolerance(&self) -> f64 {
-        1e-9
-    }
+    fn platform_tolerance(&self) -> f64;
     /// Whether clicking the figure sets parameters (the web shell shows a hint and a pointer cursor).
-    fn clickable(&self) -> bool {
-        false
-    }
+    fn clickable(&self) -> bool;
     /// Whether input (a preset click, a canvas click or drag) starts the run playing. Panels whose steps
     /// change what input just set (Top-k anneals τ) return `false`, so that input shows its construction as
     /// set and the figure moves on only when the reader presses Play.
-    fn plays_on_input(&self) -> bool {
-        true
-    }
+    fn plays_on_input(&self) -> bool;
     /// `(parameter key, metric name)` pairs: while the run plays, the control of the parameter shows the
     /// metric (for example Top-k's τ slider follows the annealed τ). The parameter itself is not changed.
-    fn follows(&self) -> &'static [(&'static str, &'static str)] {
-        &[]
-    }
+    fn follows(&self) -> &'static [(&'static str, &'static str)];
     /// When a run of this panel counts as settled (see [`Settle`]); `None` means it never settles by itself.
-    fn settle(&self) -> Option<Settle> {
-        None
-    }
+    fn settle(&self) -> Option<Settle>;
     /// The keys of rarely used parameters, which the page puts in a collapsed "More settings" group; every other
     /// row belongs to the main group (see [`crate::params::Group`]).
-    fn more_settings(&self) -> &'static [&'static str] {
-        &[]
-    }
+    fn more_settings(&self) -> &'static [&'static str];
     /// Labels, units, groups and predictions of the metrics, one entry per metric in [`Panel::metric_names`]
     /// order. Empty means the page falls back to the raw names.
-    fn metrics_info(&self) -> &'static [MetricInfo] {
-        &[]
-    }
+    fn metrics_info(&self) -> &'static [MetricInfo];
     /// The most steps per animation frame the page's "auto" speed may take, for panels whose motion is the
     /// point (an annealing schedule, a sweep) and would flash past at full speed; auto otherwise takes as many
     /// steps as fit its time budget.
-    fn max_auto_steps(&self) -> u32 {
-        5000
-    }
+    fn max_auto_steps(&self) -> u32;
     /// Checks a combination of values that the table alone cannot express (for example a list that must be
     /// empty or hold at least two entries). Called with the values a change would produce; an error message,
     /// worded in `lang` (the page shows it to a reader), rejects the change as malformed input.
-    fn check_params(&self, _params: &ParamValues, _lang: Lang) -> Result<(), String> {
-        Ok(())
+    fn check_params(&self, params: &ParamValues, lang: Lang) -> Result<(), String>;
+}
+
+/// A panel as data: what [`Panel`] asks, one field per method.
+///
+/// A panel's `mod.rs` states its identity, table, metrics and build function with [`PanelSpec::new`] and
+/// overrides only what differs from the defaults, with the reason beside the value:
+///
+/// ```ignore
+/// pub static PANEL: PanelSpec = PanelSpec {
+///     golden_steps: 400,
+///     presets: &PRESETS,
+///     ..PanelSpec::new("simsiam-toy", T::new("SimSiam toy", "SimSiam 玩具模型"), &PARAMS, &METRICS, |p, _| {
+///         Box::new(ToySim::new(p))
+///     })
+/// };
+/// ```
+#[derive(Clone, Copy)]
+pub struct PanelSpec {
+    /// See [`Panel::id`].
+    pub id: &'static str,
+    /// See [`Panel::title`].
+    pub title: T,
+    /// See [`Panel::params`].
+    pub params: &'static [ParamSpec],
+    /// See [`Panel::metric_names`].
+    pub metrics: &'static [&'static str],
+    /// See [`Panel::build`].
+    pub build: fn(&ParamValues, u64) -> Box<dyn Sim>,
+    /// See [`Panel::steps_per_frame`]; 20 by default.
+    pub steps_per_frame: u32,
+    /// See [`Panel::golden_steps`]; 200 by default.
+    pub golden_steps: u64,
+    /// See [`Panel::aspect`]; (0.56, 1.3) by default.
+    pub aspect: (f64, f64),
+    /// See [`Panel::replay_limit`]; 50 000 by default.
+    pub replay_limit: u64,
+    /// See [`Panel::presets`]; none by default.
+    pub presets: &'static [Preset],
+    /// See [`Panel::platform_tolerance`]; 1e-9 by default.
+    pub platform_tolerance: f64,
+    /// See [`Panel::clickable`]; `false` by default.
+    pub clickable: bool,
+    /// See [`Panel::plays_on_input`]; `true` by default.
+    pub plays_on_input: bool,
+    /// See [`Panel::follows`]; none by default.
+    pub follows: &'static [(&'static str, &'static str)],
+    /// See [`Panel::settle`]; `None` by default.
+    pub settle: Option<Settle>,
+    /// See [`Panel::more_settings`]; none by default.
+    pub more_settings: &'static [&'static str],
+    /// See [`Panel::metrics_info`]; none by default.
+    pub metrics_info: &'static [MetricInfo],
+    /// See [`Panel::max_auto_steps`]; 5000 by default.
+    pub max_auto_steps: u32,
+    /// See [`Panel::check_params`]; accepts every value the table accepts by default.
+    pub check_params: fn(&ParamValues, Lang) -> Result<(), String>,
+}
+
+impl PanelSpec {
+    /// A panel with this id, title, parameter table, metric names and build function, and the defaults for
+    /// everything else.
+    pub const fn new(
+        id: &'static str,
+        title: T,
+        params: &'static [ParamSpec],
+        metrics: &'static [&'static str],
+        build: fn(&ParamValues, u64) -> Box<dyn Sim>,
+    ) -> PanelSpec {
+        PanelSpec {
+            id,
+            title,
+            params,
+            metrics,
+            build,
+            steps_per_frame: 20,
+            golden_steps: 200,
+            aspect: (0.56, 1.3),
+            replay_limit: 50_000,
+            presets: &[],
+            platform_tolerance: 1e-9,
+            clickable: false,
+            plays_on_input: true,
+            follows: &[],
+            settle: None,
+            more_settings: &[],
+            metrics_info: &[],
+            max_auto_steps: 5000,
+            check_params: |_, _| Ok(()),
+        }
+    }
+}
+
+impl Panel for PanelSpec {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn title(&self) -> T {
+        self.title
+    }
+    fn params(&self) -> &'static [ParamSpec] {
+        self.params
+    }
+    fn metric_names(&self) -> &'static [&'static str] {
+        self.metrics
+    }
+    fn build(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        (self.build)(params, seed)
+    }
+    fn steps_per_frame(&self) -> u32 {
+        self.steps_per_frame
+    }
+    fn golden_steps(&self) -> u64 {
+        self.golden_steps
+    }
+    fn aspect(&self) -> (f64, f64) {
+        self.aspect
+    }
+    fn replay_limit(&self) -> u64 {
+        self.replay_limit
+    }
+    fn presets(&self) -> &'static [Preset] {
+        self.presets
+    }
+    fn platform_tolerance(&self) -> f64 {
+        self.platform_tolerance
+    }
+    fn clickable(&self) -> bool {
+        self.clickable
+    }
+    fn plays_on_input(&self) -> bool {
+        self.plays_on_input
+    }
+    fn follows(&self) -> &'static [(&'static str, &'static str)] {
+        self.follows
+    }
+    fn settle(&self) -> Option<Settle> {
+        self.settle
+    }
+    fn more_settings(&self) -> &'static [&'static str] {
+        self.more_settings
+    }
+    fn metrics_info(&self) -> &'static [MetricInfo] {
+        self.metrics_info
+    }
+    fn max_auto_steps(&self) -> u32 {
+        self.max_auto_steps
+    }
+    fn check_params(&self, params: &ParamValues, lang: Lang) -> Result<(), String> {
+        (self.check_params)(params, lang)
     }
 }
 

@@ -164,6 +164,46 @@ impl ValueError {
     }
 }
 
+/// Compact constructors for table rows: `ParamSpec::log("lr", label, help, (0.001, 0.2), 0.05)` instead of
+/// spelling out every field. A row without a unit gets one with [`ParamSpec::unit`].
+impl ParamSpec {
+    /// A real number in `[min, max]` on a linear slider with granularity `step` (0 lets the page choose).
+    pub const fn linear(key: &'static str, label: T, help: T, (min, max): (f64, f64), default: f64, step: f64) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::Float { min, max, default, scale: Scale::Linear, step } }
+    }
+
+    /// A positive real number in `[min, max]` on a logarithmic slider.
+    pub const fn log(key: &'static str, label: T, help: T, (min, max): (f64, f64), default: f64) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::Float { min, max, default, scale: Scale::Log, step: 0.0 } }
+    }
+
+    /// A whole number in `[min, max]`.
+    pub const fn int(key: &'static str, label: T, help: T, (min, max): (i64, i64), default: i64) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::Int { min, max, default } }
+    }
+
+    /// One of `choices`, `default` first chosen.
+    pub const fn choice(
+        key: &'static str,
+        label: T,
+        help: T,
+        choices: &'static [&'static str],
+        default: &'static str,
+    ) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::Choice { choices, default } }
+    }
+
+    /// A yes/no switch.
+    pub const fn flag(key: &'static str, label: T, help: T, default: bool) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::Bool { default } }
+    }
+
+    /// This row with `unit` shown beside its value.
+    pub const fn unit(self, unit: &'static str) -> Self {
+        ParamSpec { unit, ..self }
+    }
+}
+
 impl ParamSpec {
     /// The default value of this parameter.
     pub fn default_value(&self) -> Value {
@@ -592,4 +632,32 @@ pub fn check_table(specs: &[ParamSpec]) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compact constructors fill exactly the fields the long form spells out.
+    #[test]
+    fn compact_rows_equal_the_long_form() {
+        let (label, help) = (T::new("α", "α"), T::new("Speed.", "速度。"));
+        let long = |unit, kind| format!("{:?}", ParamSpec { key: "a", label, unit, help, kind });
+        let short = |p: ParamSpec| format!("{p:?}");
+        let float = |scale, step| Kind::Float { min: 0.1, max: 10.0, default: 1.0, scale, step };
+        assert_eq!(short(ParamSpec::log("a", label, help, (0.1, 10.0), 1.0)), long("", float(Scale::Log, 0.0)));
+        assert_eq!(
+            short(ParamSpec::linear("a", label, help, (0.1, 10.0), 1.0, 0.01).unit("×")),
+            long("×", float(Scale::Linear, 0.01))
+        );
+        assert_eq!(
+            short(ParamSpec::int("a", label, help, (1, 9), 3)),
+            long("", Kind::Int { min: 1, max: 9, default: 3 })
+        );
+        assert_eq!(
+            short(ParamSpec::choice("a", label, help, &["x", "y"], "y")),
+            long("", Kind::Choice { choices: &["x", "y"], default: "y" })
+        );
+        assert_eq!(short(ParamSpec::flag("a", label, help, true)), long("", Kind::Bool { default: true }));
+    }
 }

@@ -225,13 +225,13 @@ fn layering_invariants() {
     }
 }
 
-/// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`), draw a
-/// mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a function of its own (one
-/// taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared ones). Returns one message
-/// per violation.
+/// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`,
+/// `build_cartesian_2d`), draw a mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a
+/// function of its own (one taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared
+/// ones). Returns one message per violation.
 fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for banned in ["configure_mesh", "ChartBuilder", "draw_series"] {
+    for banned in ["configure_mesh", "ChartBuilder", "build_cartesian_2d", "draw_series"] {
         if code.contains(banned) {
             out.push(format!("{rel} calls {banned}; use the chart set-up and primitives of src/plot"));
         }
@@ -251,29 +251,15 @@ fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
     out
 }
 
-/// Panels not yet moved to the shared drawing vocabulary (issue 14); each entry must still need its exemption,
-/// so the list can only shrink.
-const NOT_YET_ON_THE_VOCABULARY: [&str; 4] =
-    ["panels/lion_embedding/", "panels/multitask/", "panels/simsiam_linear/", "panels/simsiam_toy/"];
-
 /// Panels draw only through `src/plot`: no chart set-up, mesh, series or number formatter of their own.
 #[test]
 fn panels_draw_through_the_vocabulary() {
-    let files = sources();
-    let mut exempt_used = vec![false; NOT_YET_ON_THE_VOCABULARY.len()];
-    for (rel, code) in files.iter().filter(|(r, _)| r.starts_with("panels/")) {
-        let found = vocabulary_violations(rel, code);
-        if found.is_empty() {
-            continue;
-        }
-        match NOT_YET_ON_THE_VOCABULARY.iter().position(|p| rel.starts_with(p)) {
-            Some(i) => exempt_used[i] = true,
-            None => panic!("{}", found.join("\n")),
-        }
-    }
-    for (p, used) in NOT_YET_ON_THE_VOCABULARY.iter().zip(exempt_used) {
-        assert!(used, "{p} draws through the vocabulary now: remove it from NOT_YET_ON_THE_VOCABULARY");
-    }
+    let found: Vec<String> = sources()
+        .iter()
+        .filter(|(r, _)| r.starts_with("panels/"))
+        .flat_map(|(rel, code)| vocabulary_violations(rel, code))
+        .collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 /// The vocabulary check finds what it is meant to find (a planted mesh, series, builder and formatter) and
@@ -287,7 +273,7 @@ fn vocabulary_check_catches_planted_code() {
                    pub(crate) fn tick(v: &f64) -> String { String::new() }\n\
                    fn num(v: f64, sig: usize) -> String { String::new() }";
     let found = vocabulary_violations("panels/x/draw.rs", planted);
-    assert_eq!(found.len(), 6, "{found:#?}");
+    assert_eq!(found.len(), 7, "{found:#?}");
     let clean = "let chart = FRAME.chart(area, theme, (0.0, 1.0), (0.0, 1.0))?;\n\
                  fn label(name: &str, v: f64) -> String { format!(\"{name} = {}\", fmt::value(v)) }";
     assert!(vocabulary_violations("panels/x/draw.rs", clean).is_empty());

@@ -153,6 +153,33 @@ impl LogFloor {
     }
 }
 
+/// Ticks for a log axis over `[lo, hi]` spanning a few decades at most: the sparsest of the mantissa sets
+/// {1}, {1, 2, 5}, {1, 1.5, 2, 3, 5, 7} and {1, 1.2, 1.5, …, 9} (times powers of ten) that puts at least three
+/// ticks inside the range, or the finest set when none does.
+pub fn mantissa_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let sets: [&[f64]; 4] = [
+        &[1.0],
+        &[1.0, 2.0, 5.0],
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+    ];
+    let mut ticks = Vec::new();
+    for set in sets {
+        ticks = (k0..=k1)
+            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect();
+        if ticks.len() >= 3 {
+            break;
+        }
+    }
+    ticks
+}
+
 /// Powers of ten within `[lo, hi]`, every n-th decade so that there are at most `max` of them; the top
 /// decade is always included so the axis reads to its end.
 pub fn decade_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
@@ -199,6 +226,17 @@ mod tests {
         assert_eq!(label_budget(6, 200, &theme, 20.0), 5);
         assert_eq!(label_budget(6, 2000, &theme, 20.0), 6);
         assert_eq!(label_budget(6, 10, &theme, 20.0), 2);
+    }
+
+    #[test]
+    fn mantissa_ticks_take_the_sparsest_set_with_three_ticks() {
+        // {1} gives only 1 and 10 in [0.5, 20]; {1, 2, 5} gives six ticks.
+        assert_eq!(mantissa_ticks(0.5, 20.0), vec![0.5, 1.0, 2.0, 5.0, 10.0, 20.0]);
+        // Only the finest set puts three ticks in [0.95, 1.6].
+        assert_eq!(mantissa_ticks(0.95, 1.6), vec![1.0, 1.2, 1.5]);
+        // Four decades: whole decades suffice.
+        assert_eq!(mantissa_ticks(0.05, 200.0).len(), 4);
+        assert!(mantissa_ticks(0.0, 1.0).is_empty());
     }
 
     #[test]

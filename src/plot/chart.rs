@@ -46,8 +46,9 @@ impl Frame {
         Frame { margin, right: margin, ..self }
     }
 
-    /// A chart builder on `area` with this frame at the theme's scale.
-    pub fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
+    /// A chart builder on `area` with this frame at the theme's scale (private: panels set charts up with the
+    /// `chart*` methods, so that each coordinate type's set-up is compiled once).
+    fn builder<'a, 'b, 'c>(&self, area: &'a Area<'c>, theme: &Theme) -> ChartBuilder<'a, 'b, AnyBackend<'c>> {
         let mut b = ChartBuilder::on(area);
         b.margin(theme.px(self.margin))
             .margin_top(theme.px(self.top))
@@ -58,6 +59,44 @@ impl Frame {
             b.right_y_label_area_size(theme.px(self.right_labels));
         }
         b
+    }
+}
+
+impl Frame {
+    /// The data ranges `x` by `y` widened about their centres so that one data unit spans as many pixels
+    /// across as up in this frame's plotting area on `area` (equal aspect: circles stay round).
+    pub fn equal_ranges(
+        &self,
+        area: &Area<'_>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> ((f64, f64), (f64, f64)) {
+        let (w, h) = area.dim_in_pixel();
+        let pw = (w as f64 - theme.scale * (self.y_labels + self.margin + self.right + self.right_labels)).max(1.0);
+        let ph = (h as f64 - theme.scale * (self.x_labels + self.top + self.margin)).max(1.0);
+        let (dx, dy) = (x.1 - x.0, y.1 - y.0);
+        if dx / dy < pw / ph {
+            let (c, half) = (0.5 * (x.0 + x.1), 0.5 * (dy * pw / ph));
+            ((c - half, c + half), y)
+        } else {
+            let (c, half) = (0.5 * (y.0 + y.1), 0.5 * (dx * ph / pw));
+            (x, (c - half, c + half))
+        }
+    }
+
+    /// Sets up a chart in this frame on `area` with equal units on both axes, showing at least `x` by `y` (see
+    /// [`Frame::equal_ranges`]); the ranges drawn are the chart's `x_range()` and `y_range()`.
+    #[inline(never)]
+    pub fn chart_equal<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<Chart<'a, 'b>> {
+        let (x, y) = self.equal_ranges(area, theme, x, y);
+        self.chart(area, theme, x, y)
     }
 }
 
@@ -124,6 +163,24 @@ impl Frame {
         y: (f64, f64),
     ) -> DrawResult<LogYAutoChart<'a, 'b>> {
         Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale())?)
+    }
+}
+
+/// A chart with logarithmic axes on both sides whose ticks plotters chooses.
+pub type LogXYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+impl Frame {
+    /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
+    /// first) whose ticks plotters chooses.
+    #[inline(never)]
+    pub fn chart_log_xy_auto<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        theme: &Theme,
+        x: (f64, f64),
+        y: (f64, f64),
+    ) -> DrawResult<LogXYAutoChart<'a, 'b>> {
+        Ok(self.builder(area, theme).build_cartesian_2d((x.0..x.1).log_scale(), (y.0..y.1).log_scale())?)
     }
 }
 

@@ -170,8 +170,8 @@ pub fn whole_pct(v: Option<f64>) -> String {
     }
 }
 
-/// A linear axis tick: integers without decimals, small or large magnitudes in scientific notation, others
-/// with up to three significant digits.
+/// A linear axis tick: integers without decimals, small or large magnitudes in scientific notation, one
+/// decimal from 10, otherwise up to three decimals with trailing zeros trimmed.
 pub fn tick(v: &f64) -> String {
     let v = *v;
     let a = v.abs();
@@ -185,11 +185,20 @@ pub fn tick(v: &f64) -> String {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}").trim_end_matches('0').to_string()
     } else {
+        // Three decimals below 10, trimmed: ticks 0.005 apart (1.000, 1.005) stay distinct.
         let s = format!("{v:.3}");
-        s.trim_end_matches('0').to_string()
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A tick of a linear axis reaching about `span` either side of 0: [`tick`], except that a value that is 0 up
+/// to rounding (within 10⁻⁹ of the span, as plotters' tick positions on a symmetric range can be) prints `0`.
+pub fn tick_in(v: &f64, span: f64) -> String {
+    if v.abs() <= 1e-9 * span.abs() {
+        "0".to_string()
+    } else {
+        tick(v)
     }
 }
 
@@ -282,7 +291,12 @@ mod tests {
         assert_eq!(tick(&0.25), "0.25");
         assert_eq!(tick(&2.0), "2");
         assert_eq!(tick(&12.5), "12.5");
+        assert_eq!(tick(&1.005), "1.005");
+        assert_eq!(tick(&0.9996), "1");
+        assert_eq!(tick(&1.5), "1.5");
         assert_eq!(tick(&1e-5), "1e-5");
+        assert_eq!(tick_in(&1.2e-17, 3.0), "0");
+        assert_eq!(tick_in(&-0.5, 3.0), "-0.5");
         assert_eq!(log_tick(&1e-3), "1e-3");
         assert_eq!(pow10(&-3.0), "10⁻³");
         assert_eq!(pow10(&2.5), "");

@@ -11,9 +11,9 @@ use super::model::{Model, BUCKETS};
 use super::LionSim;
 use crate::i18n::T;
 use crate::plot::axis::{label_budget, time_extent};
-use crate::plot::chart::fitting;
-use crate::plot::draw::{dashed_line, path_px, polyline, rect_px, text_px};
-use crate::plot::{is_wide, log_range, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::chart::{fitting, mesh, Axes, Frame};
+use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
+use crate::plot::{fmt, is_wide, log_range, Area, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -73,39 +73,6 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     Ok(())
 }
 
-/// A number in a short readable form.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !v.is_finite() {
-        "∞".to_string()
-    } else if !(1e-3..1e5).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-/// An axis tick label.
-fn tick(v: f64) -> String {
-    let a = v.abs();
-    if a < 1e-12 {
-        return "0".to_string();
-    }
-    if !(1e-3..1e6).contains(&a) {
-        return format!("{v:.0e}");
-    }
-    if a >= 1000.0 {
-        return format!("{}k", (v / 1000.0 * 10.0).round() / 10.0);
-    }
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
-
 /// The colour of rank bucket `b`.
 fn bucket_color(theme: &Theme, b: usize) -> RGBColor {
     [theme.series(2), theme.series(0), theme.series(4), theme.series(1)][b.min(3)]
@@ -147,9 +114,12 @@ pub fn scatter_ranks(v: usize) -> Vec<usize> {
 /// The optimizer and learning-rate rule in words.
 fn setting(m: &Model, theme: &Theme) -> String {
     let c = &m.cfg;
-    let rule =
-        if c.rms_rule() { format!("row-RMS α={}", short(c.lr as f64)) } else { format!("lr={}", short(c.lr as f64)) };
-    let mut s = format!("{} · {rule} · λ={}", c.optimizer.label(), short(c.wd as f64));
+    let rule = if c.rms_rule() {
+        format!("row-RMS α={}", fmt::short(c.lr as f64))
+    } else {
+        format!("lr={}", fmt::short(c.lr as f64))
+    };
+    let mut s = format!("{} · {rule} · λ={}", c.optimizer.label(), fmt::short(c.wd as f64));
     if c.lazy {
         s.push_str(theme.t(T::new(" · lazy rows", " · 惰性行更新")));
     }
@@ -157,6 +127,52 @@ fn setting(m: &Model, theme: &Theme) -> String {
         s.push_str(" · FTZ");
     }
     s
+}
+
+/// The scatter's headline: the setting and step, the largest entry and the rows at the cap, and a note when
+/// the slow per-step engine runs.
+fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
+    let m = &sim.model;
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
+    let h1 = theme.font(13.0);
+    let line1 = fitting(
+        area,
+        &[
+            tr!(theme.lang, "{} · step {}", "{} · 第 {} 步", setting(m, theme), m.t),
+            setting(m, theme),
+            m.cfg.optimizer.label().to_string(),
+        ],
+        &h1,
+        max_w,
+    );
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
+    let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
+    let h2 = theme.font_in(11.5, theme.muted());
+    let at_cap = match (m.cfg.cap(), last.min_rank_at_cap) {
+        (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
+        (Some(_), Some(r)) => {
+            tr!(theme.lang, "{} rows at 0.99/λ (lowest rank {r})", "{} 行达到 0.99/λ（最低排名 {r}）", last.rows_at_cap)
+        }
+        (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
+    };
+    let line2 =
+        fitting(area, &[format!("max|E| = {} · {at_cap}", fmt::short(last.max_abs)), at_cap.clone()], &h2, max_w);
+    text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
+    if let Some(why) =
+        m.per_step_reason.map(|why| theme.t(super::metrics_info::shown(&super::metrics_info::REASONS, why)))
+    {
+        // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
+        let note = [
+            tr!(
+                theme.lang,
+                "per-step engine (slow, all V rows each step): {why}",
+                "逐步计算（慢，每步更新全部 V 行）：{why}"
+            ),
+            theme.t(T::new("per-step engine (slow)", "逐步计算（慢）")).into(),
+        ];
+        text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
+    }
+    Ok(())
 }
 
 /// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
@@ -175,46 +191,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let opt: Vec<(f64, f64)> =
         ranks.iter().map(|&r| ((r + 1) as f64, m.optimum_max(r))).filter(|(_, y)| y.is_finite() && *y > 0.0).collect();
     let cap = m.cfg.cap();
-    // Headline.
-    let (aw, _) = area.dim_in_pixel();
-    let max_w = aw.saturating_sub(theme.px(12.0));
-    let h1 = theme.font(13.0);
-    let line1 = fitting(
-        area,
-        &[
-            tr!(theme.lang, "{} · step {}", "{} · 第 {} 步", setting(m, theme), m.t),
-            setting(m, theme),
-            m.cfg.optimizer.label().to_string(),
-        ],
-        &h1,
-        max_w,
-    );
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
-    let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
-    let h2 = theme.font_in(11.5, theme.muted());
-    let at_cap = match (cap, last.min_rank_at_cap) {
-        (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
-        (Some(_), Some(r)) => {
-            tr!(theme.lang, "{} rows at 0.99/λ (lowest rank {r})", "{} 行达到 0.99/λ（最低排名 {r}）", last.rows_at_cap)
-        }
-        (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
-    };
-    let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
-    text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
-    if let Some(why) =
-        m.per_step_reason.map(|why| theme.t(super::metrics_info::shown(&super::metrics_info::REASONS, why)))
-    {
-        // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
-        let note = [
-            tr!(
-                theme.lang,
-                "per-step engine (slow, all V rows each step): {why}",
-                "逐步计算（慢，每步更新全部 V 行）：{why}"
-            ),
-            theme.t(T::new("per-step engine (slow)", "逐步计算（慢）")).into(),
-        ];
-        text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
-    }
+    scatter_headline(area, sim, theme)?;
 
     let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
     ys.extend(opt.iter().map(|p| p.1));
@@ -223,33 +200,25 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     }
     let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
     let x1 = (v as f64).max(2.0);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_top(theme.px(if m.per_step_reason.is_some() { 56.0 } else { 40.0 }))
-        .margin_right(theme.px(12.0))
-        .x_label_area_size(theme.px(30.0))
-        .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d((1.0..x1).log_scale(), (lo..hi).log_scale())?;
+    let top = if m.per_step_reason.is_some() { 56.0 } else { 40.0 };
+    let frame = Frame { top, margin: 6.0, x_labels: 30.0, y_labels: 40.0, right: 12.0, right_labels: 0.0 };
+    let mut chart = frame.chart_log_xy_auto(area, theme, (1.0, x1), (lo, hi))?;
     // On a short chart the long axis description would reach into the headline, and ticks into each other.
     let plot_h = chart.plotting_area().dim_in_pixel().1;
     let desc = theme.font(10.5);
     let long_fits = area
         .estimate_text_size(theme.t(T::new("max |row entry|", "行内最大 |分量|")), &desc)
         .is_ok_and(|(w, _)| w + theme.px(8.0) <= plot_h);
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(10.5))
-        .x_desc(theme.t(T::new("frequency rank (log)", "频率排名（对数）")))
-        .y_desc(if long_fits { theme.t(T::new("max |row entry|", "行内最大 |分量|")) } else { "max|E|" })
-        .x_labels(if wide { 6 } else { 4 })
-        .y_labels(label_budget(6, plot_h as i32, theme, 15.0))
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let axes = Axes {
+        x_ticks: if wide { 6 } else { 4 },
+        y_ticks: label_budget(6, plot_h as i32, theme, 15.0),
+        x_desc: theme.t(T::new("frequency rank (log)", "频率排名（对数）")),
+        y_desc: if long_fits { theme.t(T::new("max |row entry|", "行内最大 |分量|")) } else { "max|E|" },
+        label_size: 10.0,
+        desc_size: 10.5,
+        label_color: None,
+    };
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
     let clampy = |y: f64| y.clamp(lo, hi);
     if let Some(c) = cap {
         dashed_line(
@@ -265,10 +234,11 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         &opt.iter().map(|(x, y)| (*x, clampy(*y))).collect::<Vec<_>>(),
         theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
     )?;
-    let r = theme.px(1.6);
-    chart.draw_series(
-        pts.iter().map(|(x, y, b)| Circle::new((*x, clampy(y.max(lo))), r, bucket_color(theme, *b).mix(0.7).filled())),
-    )?;
+    // The points in rank order, one run of equal bucket (and colour) at a time.
+    for run in pts.chunk_by(|a, b| a.2 == b.2) {
+        let xy: Vec<(f64, f64)> = run.iter().map(|(x, y, _)| (*x, clampy(y.max(lo)))).collect();
+        dots(&chart, &xy, theme.px(1.6), bucket_color(theme, run[0].2).mix(0.7).filled())?;
+    }
     // Labels for the two reference lines (in the chart's own pixel space).
     let plot = chart.plotting_area();
     let base = area.get_base_pixel();
@@ -276,7 +246,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         let (px, py) = plot.map_coordinate(&(1.0, c));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.warn());
-        text_px(area, &format!("1/λ = {}", short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), &lab)?;
+        text_px(area, &format!("1/λ = {}", fmt::short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), &lab)?;
     }
     if let Some(&(x, y)) = opt.get(1.min(opt.len().saturating_sub(1))) {
         let (px, py) = plot.map_coordinate(&(x, clampy(y)));
@@ -318,7 +288,7 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
             theme.lang,
             "embedding rows by rank × {d} entries (colour ±{})",
             "Embedding 各行按排名 × {d} 个分量（颜色 ±{}）",
-            short(scale)
+            fmt::short(scale)
         ),
     )?;
     let (w, h) = area.dim_in_pixel();
@@ -369,45 +339,21 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
     let small = theme.font_in(10.0, theme.muted());
     text_px(area, theme.t(T::new("rank 1", "排名 1")), (theme.dpx(2.0), y0), &small)?;
-    text_px(area, &tick(v as f64), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small)?;
+    text_px(area, &fmt::count(&(v as f64)), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small)?;
     let foot = theme.t(T::new("entries →   colour: sign·√(|E|/scale)", "分量 →   颜色：sign·√(|E|/尺度)"));
     text_px(area, foot, (x0, y1 + theme.dpx(3.0)), &small)?;
     Ok(())
 }
 
-/// A linear-x chart over steps `[0, t1]` with the given y range; mesh drawn.
-fn time_chart<'a, 'b, Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>>(
-    area: &'a Area<'b>,
-    theme: &Theme,
-    top: f64,
-    t1: f64,
-    y: Y,
-    wide: bool,
-    ylabels: usize,
-) -> DrawResult<ChartContext<'a, AnyBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y::CoordDescType>>>
-where
-    Y::CoordDescType: plotters::coord::ranged1d::ValueFormatter<f64>,
-{
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(6.0))
-        .margin_top(theme.px(top))
-        .margin_right(theme.px(12.0))
-        .x_label_area_size(theme.px(20.0))
-        .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(0.0..t1, y)?;
-    let plot_h = chart.plotting_area().dim_in_pixel().1 as i32;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 5 } else { 4 })
-        .y_labels(label_budget(ylabels, plot_h, theme, 15.0))
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
-    Ok(chart)
+/// The frame of a chart over steps below a title (and keys) `top` CSS pixels tall.
+fn time_frame(top: f64) -> Frame {
+    Frame { top, margin: 6.0, x_labels: 20.0, y_labels: 40.0, right: 12.0, right_labels: 0.0 }
+}
+
+/// The axes of a chart over steps whose plotting area is `plot_h` device pixels tall: at most `y_max` y labels.
+fn time_axes(theme: &Theme, wide: bool, y_max: usize, plot_h: u32) -> Axes<'static> {
+    let y_ticks = label_budget(y_max, plot_h as i32, theme, 15.0);
+    Axes { x_ticks: if wide { 5 } else { 4 }, y_ticks, label_size: 10.0, ..Axes::PLAIN }
 }
 
 /// A row of colour keys after a title; returns the top margin needed.
@@ -456,7 +402,9 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
         ys.push(c * 1.3);
     }
     let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
-    let chart = time_chart(area, theme, top, t1, (lo..hi).log_scale(), wide, 5)?;
+    let mut chart = time_frame(top).chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
+    let axes = time_axes(theme, wide, 5, chart.plotting_area().dim_in_pixel().1);
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
     if let Some(c) = cap {
         dashed_line(
             &chart,
@@ -491,7 +439,9 @@ fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let top = title(area, theme, theme.t(T::new("rows with an entry ≥ 0.99/λ", "有分量 ≥ 0.99/λ 的行数")))?;
     let t1 = time_extent(m.t as f64, 10.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
-    let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
+    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (0.0, ymax))?;
+    let axes = time_axes(theme, true, 3, chart.plotting_area().dim_in_pixel().1);
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
     let pts: Vec<(f64, f64)> =
         sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
     polyline(&chart, &pts, theme.warn().stroke_width(theme.px(2.0)))?;
@@ -561,7 +511,9 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let ymax =
         theta.iter().chain(&analytic).map(|p| p.1.abs()).fold(0.0f64, f64::max).max(3.0 * m.cfg.init_std).max(1e-6)
             * 1.15;
-    let mut chart = time_chart(area, theme, top, t1, -ymax..ymax, wide, 5)?;
+    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (-ymax, ymax))?;
+    let axes = time_axes(theme, wide, 5, chart.plotting_area().dim_in_pixel().1);
+    mesh(&mut chart, theme, axes, &fmt::count, &|v| fmt::tick_in(v, ymax))?;
     let sgn_level = 0.9 * ymax;
     let sgn: Vec<(f64, f64)> =
         items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
@@ -583,11 +535,9 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
             shown.push(*t as f64);
         }
     }
-    chart.draw_series(
-        shown
-            .iter()
-            .map(|t| PathElement::new(vec![(*t, -ymax), (*t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))),
-    )?;
+    for t in shown {
+        polyline(&chart, &[(t, -ymax), (t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))?;
+    }
     Ok(())
 }
 

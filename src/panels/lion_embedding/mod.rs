@@ -19,7 +19,7 @@ pub use dynamics_models::panels::lion_embedding::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Catchup, Config, Model, Optimizer, Row, Summary};
@@ -267,73 +267,48 @@ pub static METRICS: [&str; 12] = [
     "engine_reason",
 ];
 
-/// The panel descriptor.
-pub struct LionPanel;
-
-/// The registered instance.
-pub static PANEL: LionPanel = LionPanel;
-
-impl Panel for LionPanel {
-    fn id(&self) -> &'static str {
-        "lion-embedding"
-    }
-    fn title(&self) -> T {
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    // Eight steps (about 1.5 ms in the browser) leave room for drawing in the 8 ms frame budget; the
+    // blow-up at the defaults (about 15 000 steps) then takes half a minute at 60 frames per second.
+    steps_per_frame: 8,
+    golden_steps: 3000,
+    aspect: (0.62, 2.0),
+    // A step costs about 20 µs natively at the defaults (more with the per-step engine at large V).
+    replay_limit: 20_000,
+    presets: &PRESETS,
+    more_settings: &[
+        "beta",
+        "beta1",
+        "beta2",
+        "eps",
+        "zipf",
+        "batch",
+        "dim",
+        "q_min",
+        "q_max",
+        "init_std",
+        "ftz",
+        "lion_beta1",
+        "lion_beta2",
+        "inspect",
+        "catchup",
+    ],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "lion-embedding",
         T::new(
             "Lion/Tiger embedding blow-up: rare tokens driven to 1/λ",
             "Lion/Tiger 的 Embedding 爆炸：低频 token 被推到 1/λ",
-        )
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &[
-            "beta",
-            "beta1",
-            "beta2",
-            "eps",
-            "zipf",
-            "batch",
-            "dim",
-            "q_min",
-            "q_max",
-            "init_std",
-            "ftz",
-            "lion_beta1",
-            "lion_beta2",
-            "inspect",
-            "catchup",
-        ]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        let inspect = (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1;
-        Box::new(LionSim::new(config_from(p), seed, inspect))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        // Eight steps (about 1.5 ms in the browser) leave room for drawing in the 8 ms frame budget; the
-        // blow-up at the defaults (about 15 000 steps) then takes half a minute at 60 frames per second.
-        8
-    }
-    fn golden_steps(&self) -> u64 {
-        3000
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.62, 2.0)
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// A step costs about 20 µs natively at the defaults (more with the per-step engine at large V).
-    fn replay_limit(&self) -> u64 {
-        20_000
-    }
-}
+        ),
+        &PARAMS,
+        &METRICS,
+        |p, seed| {
+            let inspect = (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1;
+            Box::new(LionSim::new(config_from(p), seed, inspect))
+        },
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

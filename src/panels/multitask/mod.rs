@@ -29,105 +29,74 @@ mod table;
 pub use table::{METRICS, PARAMS, PRESETS, SHOW};
 
 use crate::i18n::T;
-use crate::panel::{Metric, Metrics, Panel, Preset, Settle, Sim};
-use crate::params::{fmt_f64, ParamSpec, ParamValues};
+use crate::panel::{Metric, Metrics, PanelSpec, Settle, Sim};
+use crate::params::{fmt_f64, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use fixed::{calculator, centroid, geometric_median, pareto_hull, predicted, Calculator};
 use model::{Race, Replay, Scheme, Settings, Tasks, N};
 
-/// The panel descriptor.
-pub struct MultitaskPanel;
-
-/// The registered instance.
-pub static PANEL: MultitaskPanel = MultitaskPanel;
-
-impl Panel for MultitaskPanel {
-    fn id(&self) -> &'static str {
-        "multitask"
-    }
-    fn title(&self) -> T {
-        T::new("Multi-task loss weighting: seven schemes on one plane", "多任务损失加权：一个平面上的七种方案")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &[
-            "c1x",
-            "c1y",
-            "c2x",
-            "c2y",
-            "c3x",
-            "c3y",
-            "theta0_x",
-            "theta0_y",
-            "gamma",
-            "prior1",
-            "prior2",
-            "prior3",
-            "calc_freq",
-            "calc_mean",
-            "calc_sd",
-            "contours",
-            "predicted",
-        ]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
-        Box::new(MultitaskSim::new(p))
-    }
-    /// Slow enough to watch the race: the transients last a few hundred steps.
-    fn steps_per_frame(&self) -> u32 {
-        5
-    }
-    fn golden_steps(&self) -> u64 {
-        600
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.55)
-    }
-    /// A step of one race costs about a microsecond natively (two with a replay on, more in wasm), so a
-    /// parameter change replays at most 10 000 steps (a few tens of milliseconds); every run has settled by then
-    /// except the uncertainty scheme's slow return after ×1000, which a restart simply plays again.
-    fn replay_limit(&self) -> u64 {
-        10_000
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// Every scheme's iterate stops moving (a diverged scheme reports null and counts as still).
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle {
-            metrics: &[
-                "equal_x",
-                "equal_y",
-                "init_x",
-                "init_y",
-                "prior_x",
-                "prior_y",
-                "realtime_x",
-                "realtime_y",
-                "genmean_x",
-                "genmean_y",
-                "gradnorm_x",
-                "gradnorm_y",
-                "uncertainty_x",
-                "uncertainty_y",
-            ],
-            rel_tol: 1e-09,
-            abs_tol: 1e-12,
-            window: 200,
-        })
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    // Slow enough to watch the race: the transients last a few hundred steps.
+    steps_per_frame: 5,
+    golden_steps: 600,
+    aspect: (0.56, 1.55),
+    // A step of one race costs about a microsecond natively (two with a replay on, more in wasm), so a
+    // parameter change replays at most 10 000 steps (a few tens of milliseconds); every run has settled by then
+    // except the uncertainty scheme's slow return after ×1000, which a restart simply plays again.
+    replay_limit: 10_000,
+    presets: &PRESETS,
+    clickable: true,
+    // Every scheme's iterate stops moving (a diverged scheme reports null and counts as still).
+    settle: Some(Settle {
+        metrics: &[
+            "equal_x",
+            "equal_y",
+            "init_x",
+            "init_y",
+            "prior_x",
+            "prior_y",
+            "realtime_x",
+            "realtime_y",
+            "genmean_x",
+            "genmean_y",
+            "gradnorm_x",
+            "gradnorm_y",
+            "uncertainty_x",
+            "uncertainty_y",
+        ],
+        rel_tol: 1e-09,
+        abs_tol: 1e-12,
+        window: 200,
+    }),
+    more_settings: &[
+        "c1x",
+        "c1y",
+        "c2x",
+        "c2y",
+        "c3x",
+        "c3y",
+        "theta0_x",
+        "theta0_y",
+        "gamma",
+        "prior1",
+        "prior2",
+        "prior3",
+        "calc_freq",
+        "calc_mean",
+        "calc_sd",
+        "contours",
+        "predicted",
+    ],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "multitask",
+        T::new("Multi-task loss weighting: seven schemes on one plane", "多任务损失加权：一个平面上的七种方案"),
+        &PARAMS,
+        &METRICS,
+        |p, _seed| Box::new(MultitaskSim::new(p)),
+    )
+};
 
 /// Reads the tasks from validated parameter values.
 pub fn tasks_from(p: &ParamValues) -> Tasks {

@@ -40,7 +40,7 @@ pub use dynamics_models::panels::ptuning::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use geometry::{cone_max_acc, landscape, Landscape};
@@ -245,66 +245,35 @@ pub static METRICS: [&str; 12] = [
     "frozen_params",
 ];
 
-/// The panel descriptor.
-pub struct PTuningPanel;
-
-/// The registered instance.
-pub static PANEL: PTuningPanel = PTuningPanel;
-
-impl Panel for PTuningPanel {
-    fn id(&self) -> &'static str {
-        "ptuning"
-    }
-    fn title(&self) -> T {
-        T::new("P-tuning: words and a learned prompt on one plane", "P-tuning：一个平面上的词与学到的 prompt")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["label_noise", "prompt_len", "lr", "gain", "beta", "token", "init", "naturalness"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn max_auto_steps(&self) -> u32 {
-        // The default run settles in about 50 steps; a few per frame lets the eye follow the prompt.
-        4
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(PTuningSim::new(config(p), seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        // The default run settles in about 50 steps; two per frame lets the eye follow the prompt.
-        2
-    }
-    fn replay_limit(&self) -> u64 {
-        // A step costs N·(3D + D) multiply-adds (about 50 µs at N = 512, D = 20), so replays stop at 2000 steps
-        // to keep a parameter change under about 0.1 s; everything of interest happens well before that.
-        2000
-    }
-    fn golden_steps(&self) -> u64 {
-        300
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The prompt and its accuracy stop moving.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle {
-            metrics: &["test_acc", "loss", "prompt_x", "prompt_y"],
-            rel_tol: 1e-09,
-            abs_tol: 1e-12,
-            window: 200,
-        })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    // The default run settles in about 50 steps; two per frame lets the eye follow the prompt.
+    steps_per_frame: 2,
+    golden_steps: 300,
+    // A step costs N·(3D + D) multiply-adds (about 50 µs at N = 512, D = 20), so replays stop at 2000 steps
+    // to keep a parameter change under about 0.1 s; everything of interest happens well before that.
+    replay_limit: 2000,
+    presets: &PRESETS,
+    clickable: true,
+    // The prompt and its accuracy stop moving.
+    settle: Some(Settle {
+        metrics: &["test_acc", "loss", "prompt_x", "prompt_y"],
+        rel_tol: 1e-09,
+        abs_tol: 1e-12,
+        window: 200,
+    }),
+    more_settings: &["label_noise", "prompt_len", "lr", "gain", "beta", "token", "init", "naturalness"],
+    metrics_info: &metrics_info::INFO,
+    // The default run settles in about 50 steps; a few per frame lets the eye follow the prompt.
+    max_auto_steps: 4,
+    ..PanelSpec::new(
+        "ptuning",
+        T::new("P-tuning: words and a learned prompt on one plane", "P-tuning：一个平面上的词与学到的 prompt"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(PTuningSim::new(config(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config(p: &ParamValues) -> Config {

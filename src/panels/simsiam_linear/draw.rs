@@ -5,11 +5,11 @@
 use super::model::Variant;
 use super::{LinearSim, Sample};
 use crate::i18n::T;
-use crate::plot::axis::{corner_origin, emptiest_corner, time_extent, Corner};
-use crate::plot::chart::fitting;
-use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
+use crate::plot::axis::{corner_origin, emptiest_corner, mantissa_ticks, time_extent, Corner};
+use crate::plot::chart::{fitting, mesh, Axes, Frame};
+use crate::plot::draw::{crosses, dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
-use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::{finite, fmt, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
 use crate::tr;
 use nalgebra::Matrix2;
 use plotters::prelude::*;
@@ -27,49 +27,6 @@ pub fn draw(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult {
     sv_chart(&top, sim, theme, wide)?;
     p_chart(&bottom, sim, theme, wide)?;
     Ok(())
-}
-
-/// A number in a short readable form: fixed point for ordinary magnitudes, scientific otherwise.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !v.is_finite() {
-        "∞".to_string()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-/// An axis tick label: trailing zeros trimmed, scientific for very small or large magnitudes.
-fn tick(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        return "0".to_string();
-    }
-    if !(1e-3..1e5).contains(&a) {
-        return format!("{v:.0e}");
-    }
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// An axis tick label on an axis of half-width `span`: values that are zero up to rounding print as 0.
-fn tick_in(v: f64, span: f64) -> String {
-    if v.abs() <= 1e-9 * span.abs() {
-        "0".to_string()
-    } else {
-        tick(v)
-    }
 }
 
 /// A short description of a variant for the headline.
@@ -145,6 +102,63 @@ fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
     }))
 }
 
+/// The cloud chart's headline: the variant and the gradient mode, then the theory's verdict and the measured
+/// spread (on two lines when one is too narrow); returns the top margin in CSS pixels it takes.
+fn headline(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult<f64> {
+    let m = &sim.model;
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(16.0));
+    let mode = if m.cfg.sampled {
+        tr!(theme.lang, "minibatch B = {}", "小批次 B = {}", m.cfg.batch)
+    } else {
+        theme.t(T::new("exact gradient", "精确梯度")).to_string()
+    };
+    let h1 = theme.font(13.0);
+    let line1 = fitting(
+        area,
+        &[
+            format!("{} · {}", variant_label(m.cfg.variant, theme), mode),
+            variant_label(m.cfg.variant, theme).to_string(),
+            m.cfg.variant.name().to_string(),
+        ],
+        &h1,
+        max_w,
+    );
+    let h2 = theme.font_in(12.0, theme.muted());
+    let spread =
+        tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", fmt::short(m.spread()), fmt::short(sim.spread0));
+    let full = format!("{spread} · {}", verdict(sim, theme));
+    let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
+    if fits {
+        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        Ok(44.0)
+    } else {
+        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
+        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
+        Ok(58.0)
+    }
+}
+
+/// The cloud chart's key: the embedding now, at the start and (when the theory gives it) at the predicted end.
+fn cloud_keys(theme: &Theme, target: Option<Matrix2<f64>>) -> Vec<KeyEntry> {
+    let mut entries: Vec<KeyEntry> = vec![
+        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), theme.series(0), false),
+        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
+    ];
+    match target {
+        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
+            entries.push((
+                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
+                theme.fg(),
+                false,
+            ));
+        }
+        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
+        None => {}
+    }
+    entries
+}
+
 /// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
 /// now, at the start and (dashed) at the predicted end, on equal axis scales.
 #[inline(never)]
@@ -173,92 +187,33 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     let (now, start, now_ell, start_ell) = (sat(now), sat(start), sat(now_ell), sat(start_ell));
     let target_ell = target_ell.map(sat);
 
-    // Headline: the variant and the gradient mode, then the theory's verdict and the measured spread.
-    let (aw, _) = area.dim_in_pixel();
-    let max_w = aw.saturating_sub(theme.px(16.0));
-    let mode = if m.cfg.sampled {
-        tr!(theme.lang, "minibatch B = {}", "小批次 B = {}", m.cfg.batch)
-    } else {
-        theme.t(T::new("exact gradient", "精确梯度")).to_string()
-    };
-    let h1 = theme.font(13.0);
-    let line1 = fitting(
-        area,
-        &[
-            format!("{} · {}", variant_label(m.cfg.variant, theme), mode),
-            variant_label(m.cfg.variant, theme).to_string(),
-            m.cfg.variant.name().to_string(),
-        ],
-        &h1,
-        max_w,
-    );
-    let h2 = theme.font_in(12.0, theme.muted());
-    let spread = tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", short(m.spread()), short(sim.spread0));
-    let full = format!("{spread} · {}", verdict(sim, theme));
-    let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
-    let top = if fits {
-        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        44.0
-    } else {
-        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
-        58.0
-    };
-
+    let top = headline(area, sim, theme)?;
     let c = theme.series(0);
-    let mut entries: Vec<KeyEntry> = vec![
-        (theme.t(T::new("Wx now (2-s.d. ellipse)", "当前 Wx（2 倍标准差椭圆）")).to_string(), c, false),
-        (theme.t(T::new("start W₀x", "起点 W₀x")).to_string(), theme.muted(), false),
-    ];
-    match target {
-        Some(t) if t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0 => {
-            entries.push((
-                theme.t(T::new("predicted final: 0 (×)", "预测终态：0（×）")).to_string(),
-                theme.fg(),
-                false,
-            ));
-        }
-        Some(_) => entries.push((theme.t(T::new("predicted final", "预测终态")).to_string(), theme.fg(), true)),
-        None => {}
-    }
+    let entries = cloud_keys(theme, target);
     // On a narrow figure the plane is too small to give a corner to the key: it goes in rows above the plane.
     let top = if wide {
         top
     } else {
-        let key_w = aw as i32 - theme.dpx(16.0);
+        let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
         let y = theme.dpx(top - 2.0);
         let rows = draw_keys(area, theme, &entries, (theme.dpx(8.0), y), key_w)?;
         top + KEY_ROW * rows as f64
     };
 
-    // Equal data scale on both axes: stretch the longer pixel side's range.
-    let (ylab, xlab, margin) = (40.0, 30.0, 8.0);
-    let (w, h) = area.dim_in_pixel();
-    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
-    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
-    let (rx, ry) = if pw >= ph { (r * pw / ph, r) } else { (r, r * ph / pw) };
-
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(margin))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(xlab))
-        .y_label_area_size(theme.px(ylab))
-        .build_cartesian_2d(-rx..rx, -ry..ry)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .axis_desc_style(theme.font(11.0))
-        .x_desc("(Wx)₁")
-        .y_desc("(Wx)₂")
-        .x_labels(if wide { 7 } else { 5 })
-        .y_labels(7)
-        .x_label_formatter(&|v| tick_in(*v, rx))
-        .y_label_formatter(&|v| tick_in(*v, ry))
-        .draw()?;
+    // Equal data scale on both axes: the longer pixel side's range is stretched.
+    let frame = Frame { top, x_labels: 30.0, y_labels: 40.0, ..Frame::MAIN };
+    let mut chart = frame.chart_equal(area, theme, (-r, r), (-r, r))?;
+    let (rx, ry) = (chart.x_range().end, chart.y_range().end);
+    let axes = Axes {
+        x_ticks: if wide { 7 } else { 5 },
+        y_ticks: 7,
+        x_desc: "(Wx)₁",
+        y_desc: "(Wx)₂",
+        label_size: 10.0,
+        desc_size: 11.0,
+        ..Axes::PLAIN
+    };
+    mesh(&mut chart, theme, axes, &|v| fmt::tick_in(v, rx), &|v| fmt::tick_in(v, ry))?;
 
     // The start: faint points and ellipse.
     let faint = theme.muted().mix(0.45);
@@ -267,7 +222,7 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
     if let Some(ell) = &target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
-            chart.draw_series([Cross::new((0.0, 0.0), theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))])?;
+            crosses(&chart, &[(0.0, 0.0)], theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))?;
         } else {
             dashed_line(&chart, ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
         }
@@ -354,6 +309,16 @@ fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor
     Ok(if keys.is_empty() { 22.0 } else { 38.0 + 14.0 * row as f64 })
 }
 
+/// The frame of the two time-series charts, below a header `top` CSS pixels tall.
+fn side_frame(top: f64) -> Frame {
+    Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 44.0, right: 8.0, right_labels: 0.0 }
+}
+
+/// The tick counts and label size of the two time-series charts.
+fn side_axes(wide: bool) -> Axes<'static> {
+    Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 5, label_size: 10.0, ..Axes::PLAIN }
+}
+
 /// The right end of the time axes: the current time, at least 1.
 fn t_max(sim: &LinearSim) -> f64 {
     time_extent(sim.model.time(), 1.0)
@@ -393,8 +358,8 @@ fn sv_range(vals: Vec<f64>) -> (f64, f64) {
     (lo / widen, hi * widen)
 }
 
-/// Tick values for a log axis on `[lo, hi]`: every few decades over wide spans, otherwise the sparsest
-/// mantissa set (1; 1, 2, 5; ...) that gives at least three ticks.
+/// Tick values for a log axis on `[lo, hi]`: every few decades over wide spans, otherwise
+/// [`mantissa_ticks`].
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let decades = (hi / lo).log10();
     let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
@@ -406,23 +371,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
             .filter(|v| (lo..=hi).contains(v))
             .collect();
     }
-    let sets: [&[f64]; 4] = [
-        &[1.0],
-        &[1.0, 2.0, 5.0],
-        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
-        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-    ];
-    let mut best = Vec::new();
-    for set in sets {
-        best = (k0..=k1)
-            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
-            .filter(|v| (lo..=hi).contains(v))
-            .collect::<Vec<f64>>();
-        if best.len() >= 3 {
-            break;
-        }
-    }
-    best
+    mantissa_ticks(lo, hi)
 }
 
 /// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
@@ -464,23 +413,8 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
     vals.extend(&preds);
     let (lo, hi) = sv_range(vals);
     let t1 = t_max(sim);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(24.0))
-        .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)))?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 5 } else { 3 })
-        .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let mut chart = side_frame(top).chart_log_y(area, theme, (0.0, t1), (lo, hi), &log_ticks(lo, hi))?;
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
     for (i, v) in preds.iter().enumerate() {
         dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min })?;
     }
@@ -536,23 +470,8 @@ fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawR
     let (lo, hi) = padded_range(vals, 0.1, (0.0, 1.0));
     let (lo, hi) = (lo.max(-1e6), hi.min(1e6));
     let t1 = t_max(sim);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(24.0))
-        .y_label_area_size(theme.px(44.0))
-        .build_cartesian_2d(0.0..t1, lo..hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 5 } else { 3 })
-        .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let mut chart = side_frame(top).chart(area, theme, (0.0, t1), (lo, hi))?;
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
     for (p, c) in preds.iter().zip([c1, c2]) {
         if let Some(p) = p {
             dashed_level(&mut chart, theme, t1, *p, c)?;

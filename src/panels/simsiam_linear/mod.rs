@@ -17,8 +17,8 @@ pub use dynamics_models::panels::simsiam_linear::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 pub use model::Sample;
 use model::{data_cloud, growth_predicted, predict_mode, sample, Config, Linear, ModePrediction, Variant};
@@ -29,104 +29,104 @@ pub const CLOUD_POINTS: usize = 200;
 
 /// The parameter table (theory §4).
 pub static PARAMS: [ParamSpec; 11] = [
-    ParamSpec {
-        key: "variant",
-        label: T::new("variant", "变体"),
-        unit: "",
-        help: T::new(
+    ParamSpec::choice(
+        "variant",
+        T::new("variant", "变体"),
+        T::new(
             "Which ingredients are on: stop-gradient, a learnable predictor, an EMA target (BYOL).",
             "打开哪些成分：停止梯度、可学习的预测器、EMA 目标（BYOL）。",
         ),
-        kind: Kind::Choice {
-            choices: &["simsiam", "no-stopgrad", "no-predictor", "byol", "ema-no-predictor", "fixed-predictor"],
-            default: "simsiam",
-        },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("η (step size)", "η（步长）"),
-        unit: "",
-        help: T::new(
-            "Explicit Euler step of the encoder; time t = steps × η.",
-            "编码器的显式欧拉步长；时间 t = 步数 × η。",
-        ),
-        kind: Kind::Float { min: 0.005, max: 0.2, default: 0.05, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "alpha",
-        label: T::new("α (predictor speed)", "α（预测器速度）"),
-        unit: "×",
-        help: T::new(
+        &["simsiam", "no-stopgrad", "no-predictor", "byol", "ema-no-predictor", "fixed-predictor"],
+        "simsiam",
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("η (step size)", "η（步长）"),
+        T::new("Explicit Euler step of the encoder; time t = steps × η.", "编码器的显式欧拉步长；时间 t = 步数 × η。"),
+        (0.005, 0.2),
+        0.05,
+    ),
+    ParamSpec::log(
+        "alpha",
+        T::new("α (predictor speed)", "α（预测器速度）"),
+        T::new(
             "Predictor learning rate over encoder learning rate; only used when the predictor is learned.",
             "预测器学习率与编码器学习率之比；只在预测器可学习时使用。",
         ),
-        kind: Kind::Float { min: 0.1, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "sigma",
-        label: T::new("σ (augmentation noise)", "σ（增强噪声）"),
-        unit: "",
-        help: T::new(
+        (0.1, 10.0),
+        1.0,
+    )
+    .unit("×"),
+    ParamSpec::linear(
+        "sigma",
+        T::new("σ (augmentation noise)", "σ（增强噪声）"),
+        T::new(
             "Standard deviation of the noise added to each view: x1 = x + σε1, x2 = x + σε2.",
             "加到每个视图上的噪声的标准差：x1 = x + σε1，x2 = x + σε2。",
         ),
-        kind: Kind::Float { min: 0.0, max: 1.5, default: 0.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "lambda1",
-        label: T::new("λ₁ (data variance 1)", "λ₁（数据方差 1）"),
-        unit: "",
-        help: T::new("Variance of the data along the first axis.", "数据沿第一个轴的方差。"),
-        kind: Kind::Float { min: 0.01, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "lambda2",
-        label: T::new("λ₂ (data variance 2)", "λ₂（数据方差 2）"),
-        unit: "",
-        help: T::new("Variance of the data along the second axis.", "数据沿第二个轴的方差。"),
-        kind: Kind::Float { min: 0.01, max: 2.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "tau",
-        label: T::new("τ (EMA target)", "τ（EMA 目标）"),
-        unit: "",
-        help: T::new(
+        (0.0, 1.5),
+        0.5,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "lambda1",
+        T::new("λ₁ (data variance 1)", "λ₁（数据方差 1）"),
+        T::new("Variance of the data along the first axis.", "数据沿第一个轴的方差。"),
+        (0.01, 2.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "lambda2",
+        T::new("λ₂ (data variance 2)", "λ₂（数据方差 2）"),
+        T::new("Variance of the data along the second axis.", "数据沿第二个轴的方差。"),
+        (0.01, 2.0),
+        0.5,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "tau",
+        T::new("τ (EMA target)", "τ（EMA 目标）"),
+        T::new(
             "EMA coefficient of the target, T ← τT + (1−τ)W; only used by byol and ema-no-predictor.",
             "目标的 EMA 系数，T ← τT + (1−τ)W；只用于 byol 和 ema-no-predictor。",
         ),
-        kind: Kind::Float { min: 0.9, max: 0.999, default: 0.99, scale: Scale::Linear, step: 0.001 },
-    },
-    ParamSpec {
-        key: "batch",
-        label: T::new("B (minibatch size)", "B（小批次大小）"),
-        unit: "",
-        help: T::new("Pairs of views per step in sampled mode.", "采样模式下每步的视图对数。"),
-        kind: Kind::Int { min: 8, max: 256, default: 64 },
-    },
-    ParamSpec {
-        key: "sampled",
-        label: T::new("sampled minibatches", "采样小批次"),
-        unit: "",
-        help: T::new(
+        (0.9, 0.999),
+        0.99,
+        0.001,
+    ),
+    ParamSpec::int(
+        "batch",
+        T::new("B (minibatch size)", "B（小批次大小）"),
+        T::new("Pairs of views per step in sampled mode.", "采样模式下每步的视图对数。"),
+        (8, 256),
+        64,
+    ),
+    ParamSpec::flag(
+        "sampled",
+        T::new("sampled minibatches", "采样小批次"),
+        T::new(
             "Use minibatch gradient estimates instead of the exact expected gradient.",
             "用小批次梯度估计代替精确的期望梯度。",
         ),
-        kind: Kind::Bool { default: false },
-    },
-    ParamSpec {
-        key: "w0",
-        label: T::new("w₀ (encoder start)", "w₀（编码器起点）"),
-        unit: "",
-        help: T::new("Initial encoder W0 = w0 I.", "初始编码器 W0 = w0 I。"),
-        kind: Kind::Float { min: 0.05, max: 1.5, default: 0.7, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "p0",
-        label: T::new("p₀ (predictor start)", "p₀（预测器起点）"),
-        unit: "",
-        help: T::new("Initial learnable predictor P0 = p0 I.", "初始可学习预测器 P0 = p0 I。"),
-        kind: Kind::Float { min: -1.0, max: 1.5, default: 0.2, scale: Scale::Linear, step: 0.01 },
-    },
+        false,
+    ),
+    ParamSpec::linear(
+        "w0",
+        T::new("w₀ (encoder start)", "w₀（编码器起点）"),
+        T::new("Initial encoder W0 = w0 I.", "初始编码器 W0 = w0 I。"),
+        (0.05, 1.5),
+        0.7,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "p0",
+        T::new("p₀ (predictor start)", "p₀（预测器起点）"),
+        T::new("Initial learnable predictor P0 = p0 I.", "初始可学习预测器 P0 = p0 I。"),
+        (-1.0, 1.5),
+        0.2,
+        0.01,
+    ),
 ];
 
 /// Presets: SimSiam's defaults, one direction collapsing, and the same start with a slow and a fast
@@ -224,53 +224,26 @@ pub static METRICS: [&str; 14] = [
     "t",
 ];
 
-/// The panel descriptor.
-pub struct LinearPanel;
-
-/// The registered instance.
-pub static PANEL: LinearPanel = LinearPanel;
-
-impl Panel for LinearPanel {
-    fn id(&self) -> &'static str {
-        "simsiam-linear"
-    }
-    fn title(&self) -> T {
-        T::new("Linear SimSiam / BYOL: embedding spread", "线性 SimSiam / BYOL：嵌入的散布")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["lr", "tau", "batch", "sampled"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(LinearSim::new(config_from(p), seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        10
-    }
-    fn golden_steps(&self) -> u64 {
-        300
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The singular values of W and the predictor's diagonal stop moving.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["sv_max", "sv_min", "p11", "p22"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
-    }
-    /// Replaying a sampled run costs up to 6·B normal draws per step, so long runs restart instead; every
-    /// exact-gradient run has settled well before 10 000 steps.
-    fn replay_limit(&self) -> u64 {
-        10_000
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 10,
+    golden_steps: 300,
+    // Replaying a sampled run costs up to 6·B normal draws per step, so long runs restart instead; every
+    // exact-gradient run has settled well before 10 000 steps.
+    replay_limit: 10_000,
+    presets: &PRESETS,
+    // The singular values of W and the predictor's diagonal stop moving.
+    settle: Some(Settle { metrics: &["sv_max", "sv_min", "p11", "p22"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 }),
+    more_settings: &["lr", "tau", "batch", "sampled"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "simsiam-linear",
+        T::new("Linear SimSiam / BYOL: embedding spread", "线性 SimSiam / BYOL：嵌入的散布"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(LinearSim::new(config_from(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

@@ -5,11 +5,11 @@ use super::model::{invariant_branch, Mode};
 use super::ToySim;
 use crate::i18n::T;
 use crate::plot::axis::time_extent;
-use crate::plot::chart::{log_tick, mesh, tick, Axes, Frame};
-use crate::plot::draw::{dashed_line, dots, polyline, text_at, text_px};
+use crate::plot::chart::{log_tick, mesh, tick, title, Axes, Frame};
+use crate::plot::draw::{crosses, dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
 use crate::plot::{
-    finite, is_wide, log_range, main_and_two, padded_range, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme,
+    finite, is_wide, log_range, main_and_two, padded_range, vector_field, Area, DrawResult, PlaneMap, Theme,
 };
 use crate::tr;
 use plotters::prelude::*;
@@ -93,8 +93,7 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
     let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
     let rows = key_rows(area, theme, &entries, key_w);
     let frame = Frame { top: 30.0 + KEY_ROW * rows as f64, y_labels: 46.0, ..Frame::MAIN };
-    let mut chart =
-        frame.builder(area, theme).build_cartesian_2d(PHI_RANGE.0..PHI_RANGE.1, THETA_RANGE.0..THETA_RANGE.1)?;
+    let mut chart = frame.chart(area, theme, PHI_RANGE, THETA_RANGE)?;
     let axes = Axes {
         x_ticks: 8,
         y_ticks: 7,
@@ -143,21 +142,11 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
     dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))?;
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
-        chart.draw_series([Cross::new(p, theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))])?;
+        crosses(&chart, &[p], theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))?;
     }
     text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0))?;
     draw_keys(area, theme, &entries, (theme.dpx(8.0), theme.dpx(26.0)), key_w)?;
-    Ok(plane_map(&chart))
-}
-
-fn plane_map(
-    chart: &ChartContext<
-        '_,
-        AnyBackend<'_>,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-) -> PlaneMap {
-    PlaneMap::of_chart(chart)
+    Ok(PlaneMap::of_chart(&chart))
 }
 
 /// Colour index of a mode, stable across selections so each mode keeps its colour.
@@ -182,7 +171,7 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     }
     let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
     let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-    let mut chart = TIME_FRAME.builder(area, theme).build_cartesian_2d(0.0..t_max(sim), lo..hi)?;
+    let mut chart = TIME_FRAME.chart(area, theme, (0.0, t_max(sim)), (lo, hi))?;
     mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
     let t1 = t_max(sim);
     if !run.ema_on() {
@@ -197,12 +186,7 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let color = theme.series(mode_index(run.mode));
     let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
     polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-    text_px(
-        area,
-        theme.t(T::new("φ(t); dashed: predicted φ∞", "φ(t)；虚线：预测的 φ∞")),
-        (theme.dpx(8.0), theme.dpx(4.0)),
-        &theme.font(11.0),
-    )?;
+    title(area, theme, theme.t(T::new("φ(t); dashed: predicted φ∞", "φ(t)；虚线：预测的 φ∞")), 11.0)?;
     Ok(())
 }
 
@@ -210,7 +194,6 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     let run = &sim.runs[0];
     let color = theme.series(mode_index(run.mode));
     let t1 = t_max(sim);
-    let mut b = TIME_FRAME.builder(area, theme);
     let pred = (!run.ema_on()).then_some(sim.pred.theta_inf);
     if sim.log_theta {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| th.abs()).collect();
@@ -218,7 +201,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             vals.push(p.abs());
         }
         let (lo, hi) = log_range(vals, 1e-300, (1e-4, 1.0));
-        let mut chart = b.build_cartesian_2d(0.0..t1, (lo..hi).log_scale())?;
+        let mut chart = TIME_FRAME.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick)?;
         if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
             dashed_line(
@@ -236,12 +219,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
         polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        text_px(
-            area,
-            theme.t(T::new("|θ(t)|, log; dashed: |θ∞|", "|θ(t)|，对数；虚线：|θ∞|")),
-            (theme.dpx(8.0), theme.dpx(4.0)),
-            &theme.font(11.0),
-        )?;
+        title(area, theme, theme.t(T::new("|θ(t)|, log; dashed: |θ∞|", "|θ(t)|，对数；虚线：|θ∞|")), 11.0)?;
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -250,7 +228,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
         }
         let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.0));
         let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-        let mut chart = b.build_cartesian_2d(0.0..t1, lo..hi)?;
+        let mut chart = TIME_FRAME.chart(area, theme, (0.0, t1), (lo, hi))?;
         mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
         if let Some(p) = pred {
             dashed_line(
@@ -263,12 +241,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
         polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        text_px(
-            area,
-            theme.t(T::new("θ(t); dashed: predicted θ∞", "θ(t)；虚线：预测的 θ∞")),
-            (theme.dpx(8.0), theme.dpx(4.0)),
-            &theme.font(11.0),
-        )?;
+        title(area, theme, theme.t(T::new("θ(t); dashed: predicted θ∞", "θ(t)；虚线：预测的 θ∞")), 11.0)?;
     }
     Ok(())
 }

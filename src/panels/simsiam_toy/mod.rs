@@ -13,77 +13,80 @@ pub use dynamics_models::panels::simsiam_toy::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
-use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
+use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{predict, Mode, Prediction, Toy};
 
 /// The parameter table (theory §3).
 pub static PARAMS: [ParamSpec; 7] = [
-    ParamSpec {
-        key: "mode",
-        label: T::new("gradient", "梯度"),
-        unit: "",
-        help: T::new(
+    ParamSpec::choice(
+        "mode",
+        T::new("gradient", "梯度"),
+        T::new(
             "sg: SimSiam's stop-gradient; full: no stop-gradient; second: only the term stop-gradient removes.",
             "sg：SimSiam 的停止梯度；full：不停止梯度；second：只保留停止梯度去掉的那一项。",
         ),
-        kind: Kind::Choice { choices: &["sg", "full", "second"], default: "sg" },
-    },
-    ParamSpec {
-        key: "phi0",
-        label: T::new("φ₀ (predictor start)", "φ₀（预测器起点）"),
-        unit: "",
-        help: T::new(
+        &["sg", "full", "second"],
+        "sg",
+    ),
+    ParamSpec::linear(
+        "phi0",
+        T::new("φ₀ (predictor start)", "φ₀（预测器起点）"),
+        T::new(
             "Initial predictor weight φ. Click the phase plane to set φ₀ and θ₀ together.",
             "预测器的初始权重 φ。点击相平面可同时设定 φ₀ 和 θ₀。",
         ),
-        kind: Kind::Float { min: -1.5, max: 2.0, default: 0.6, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "theta0",
-        label: T::new("θ₀ (encoder start)", "θ₀（编码器起点）"),
-        unit: "",
-        help: T::new("Initial encoder weight θ.", "编码器的初始权重 θ。"),
-        kind: Kind::Float { min: -1.5, max: 1.5, default: 0.1, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("η (step size)", "η（步长）"),
-        unit: "",
-        help: T::new("Explicit Euler step; time t = steps × η.", "显式欧拉步长；时间 t = 步数 × η。"),
-        kind: Kind::Float { min: 0.001, max: 0.2, default: 0.05, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "alpha",
-        label: T::new("α (predictor speed)", "α（预测器速度）"),
-        unit: "×",
-        help: T::new(
+        (-1.5, 2.0),
+        0.6,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "theta0",
+        T::new("θ₀ (encoder start)", "θ₀（编码器起点）"),
+        T::new("Initial encoder weight θ.", "编码器的初始权重 θ。"),
+        (-1.5, 1.5),
+        0.1,
+        0.01,
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("η (step size)", "η（步长）"),
+        T::new("Explicit Euler step; time t = steps × η.", "显式欧拉步长；时间 t = 步数 × η。"),
+        (0.001, 0.2),
+        0.05,
+    ),
+    ParamSpec::log(
+        "alpha",
+        T::new("α (predictor speed)", "α（预测器速度）"),
+        T::new(
             "Predictor learning rate over encoder learning rate; a faster predictor prevents collapse.",
             "预测器学习率与编码器学习率之比；预测器越快越不容易坍缩。",
         ),
-        kind: Kind::Float { min: 0.1, max: 100.0, default: 1.0, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "tau",
-        label: T::new("τ (EMA target)", "τ（EMA 目标）"),
-        unit: "",
-        help: T::new(
+        (0.1, 100.0),
+        1.0,
+    )
+    .unit("×"),
+    ParamSpec::linear(
+        "tau",
+        T::new("τ (EMA target)", "τ（EMA 目标）"),
+        T::new(
             "EMA coefficient of the target (BYOL); 0 = off. Only stop-gradient mode can use an EMA target.",
             "目标的 EMA 系数（BYOL）；0 表示关闭。只有停止梯度模式能用 EMA 目标。",
         ),
-        kind: Kind::Float { min: 0.0, max: 0.999, default: 0.0, scale: Scale::Linear, step: 0.001 },
-    },
-    ParamSpec {
-        key: "log_theta",
-        label: T::new("log |θ| axis", "log |θ| 坐标"),
-        unit: "",
-        help: T::new(
+        (0.0, 0.999),
+        0.0,
+        0.001,
+    ),
+    ParamSpec::flag(
+        "log_theta",
+        T::new("log |θ| axis", "log |θ| 坐标"),
+        T::new(
             "Plot |θ(t)| on a logarithmic axis to see the exponential rates of collapse.",
             "用对数坐标画 |θ(t)|，以看出坍缩的指数速率。",
         ),
-        kind: Kind::Bool { default: false },
-    },
+        false,
+    ),
 ];
 
 /// Presets: the post's start, and one start on either side of the sg collapse threshold
@@ -140,51 +143,23 @@ pub static METRICS: [&str; 9] = [
     "ema",
 ];
 
-/// The panel descriptor.
-pub struct ToyPanel;
-
-/// The registered instance.
-pub static PANEL: ToyPanel = ToyPanel;
-
-impl Panel for ToyPanel {
-    fn id(&self) -> &'static str {
-        "simsiam-toy"
-    }
-    fn title(&self) -> T {
-        T::new("SimSiam toy: (φ, θ) phase plane", "SimSiam 玩具模型：(φ, θ) 相平面")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["lr", "tau", "log_theta"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
-        Box::new(ToySim::new(p))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        20
-    }
-    fn golden_steps(&self) -> u64 {
-        400
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// θ and φ stop moving once the predictor has settled (or θ has collapsed to within 10⁻¹²).
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["theta", "phi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    golden_steps: 400,
+    presets: &PRESETS,
+    clickable: true,
+    // θ and φ stop moving once the predictor has settled (or θ has collapsed to within 10⁻¹²).
+    settle: Some(Settle { metrics: &["theta", "phi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 200 }),
+    more_settings: &["lr", "tau", "log_theta"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "simsiam-toy",
+        T::new("SimSiam toy: (φ, θ) phase plane", "SimSiam 玩具模型：(φ, θ) 相平面"),
+        &PARAMS,
+        &METRICS,
+        |p, _seed| Box::new(ToySim::new(p)),
+    )
+};
 
 /// Everything the drawing needs: the three trajectories, their histories and the analytic overlays.
 pub struct ToySim {

@@ -24,7 +24,7 @@ pub use dynamics_models::panels::topk::methods;
 pub use dynamics_models::panels::topk::model;
 
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
@@ -206,34 +206,31 @@ fn naive_f32_ok(s: &Snapshot) -> Metric {
     }
 }
 
-/// The panel descriptor.
-pub struct TopkPanel;
-
-/// The registered instance.
-pub static PANEL: TopkPanel = TopkPanel;
-
-impl Panel for TopkPanel {
-    fn id(&self) -> &'static str {
-        "topk"
-    }
-    fn title(&self) -> T {
-        T::new("Smooth Top-k: temperature and failures", "光滑 Top-k：温度与失效")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["n", "spread", "iterations", "anneal", "precision"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn check_params(&self, params: &crate::params::ParamValues, lang: crate::i18n::Lang) -> Result<(), String> {
-        // Empty means "draw n random scores"; one score has no top-k, and silently replacing it with random
-        // scores would hide the mistake, so it is rejected like any other malformed value.
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 1,
+    golden_steps: 40,
+    aspect: (0.56, 1.8),
+    // A change of any setting shows the construction at the slider's τ: the run restarts at step 0 rather
+    // than replaying the annealing to the current step (the page commits the followed τ to the slider when
+    // it pauses, so the picture does not jump).
+    replay_limit: 0,
+    presets: &PRESETS,
+    clickable: true,
+    // A preset or a dragged bar shows its construction at the slider's τ and stays there: stepping anneals
+    // τ, so the run moves on only when the reader presses Play.
+    plays_on_input: false,
+    // While annealing plays, the τ slider shows the current τ.
+    follows: &[("tau", "tau")],
+    // τ stops changing: annealing has reached its floor, or `anneal` is 1 and nothing moves.
+    settle: Some(Settle { metrics: &["tau"], rel_tol: 0.0, abs_tol: 0.0, window: 10 }),
+    more_settings: &["n", "spread", "iterations", "anneal", "precision"],
+    metrics_info: &metrics_info::INFO,
+    // Each step anneals τ once; the annealing is the figure's point, so auto keeps one step per frame.
+    max_auto_steps: 1,
+    // Empty means "draw n random scores"; one score has no top-k, and silently replacing it with random
+    // scores would hide the mistake, so it is rejected like any other malformed value.
+    check_params: |params, lang| {
         if params.list("x").len() == 1 {
             return Err(T::new(
                 "'x' needs at least 2 comma-separated scores (or none, for n random scores)",
@@ -243,49 +240,15 @@ impl Panel for TopkPanel {
             .to_string());
         }
         Ok(())
-    }
-    fn max_auto_steps(&self) -> u32 {
-        // Each step anneals τ once; the annealing is the figure's point, so auto keeps one step per frame.
-        1
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(TopkSim::new(p, seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        1
-    }
-    fn golden_steps(&self) -> u64 {
-        40
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.8)
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// τ stops changing: annealing has reached its floor, or `anneal` is 1 and nothing moves.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["tau"], rel_tol: 0.0, abs_tol: 0.0, window: 10 })
-    }
-    /// A preset or a dragged bar shows its construction at the slider's τ and stays there: stepping anneals
-    /// τ, so the run moves on only when the reader presses Play.
-    fn plays_on_input(&self) -> bool {
-        false
-    }
-    /// While annealing plays, the τ slider shows the current τ.
-    fn follows(&self) -> &'static [(&'static str, &'static str)] {
-        &[("tau", "tau")]
-    }
-    /// A change of any setting shows the construction at the slider's τ: the run restarts at step 0 rather
-    /// than replaying the annealing to the current step (the page commits the followed τ to the slider when
-    /// it pauses, so the picture does not jump).
-    fn replay_limit(&self) -> u64 {
-        0
-    }
-}
+    },
+    ..PanelSpec::new(
+        "topk",
+        T::new("Smooth Top-k: temperature and failures", "光滑 Top-k：温度与失效"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(TopkSim::new(p, seed)),
+    )
+};
 
 /// The live simulation: the lab, its annealing curves (computed once per build) and a per-τ cache.
 pub struct TopkSim {

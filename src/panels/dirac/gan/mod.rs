@@ -18,7 +18,7 @@ pub use dynamics_models::panels::dirac::gan::model;
 use crate::history::History;
 use crate::i18n::T;
 use crate::math::eig2;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
@@ -168,60 +168,29 @@ pub static PRESETS: [Preset; 5] = [
 pub static METRICS: [&str; 9] =
     ["theta", "psi", "radius", "eig1_re", "eig1_im", "eig2_re", "eig2_im", "q", "rate_predicted"];
 
-/// The panel descriptor.
-pub struct DiracGanPanel;
-
-/// The registered instance.
-pub static PANEL: DiracGanPanel = DiracGanPanel;
-
-impl Panel for DiracGanPanel {
-    fn id(&self) -> &'static str {
-        "dirac-gan"
-    }
-    fn title(&self) -> T {
-        T::new("Dirac-GAN: (θ, ψ) phase plane", "Dirac-GAN：(θ, ψ) 相平面")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["theta0", "psi0"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
-        Box::new(GanSim::new(config_from(p)))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        2
-    }
-    fn max_auto_steps(&self) -> u32 {
-        // The spiral is the figure's point: uncapped, "auto" takes hundreds of steps a frame and a diverging
-        // setting (WGAN with simultaneous steps grows ×1.02 a step) overflows within seconds, leaving a picture
-        // at 1e6 scale. Twenty a frame shows every preset's claim within about 2 s and keeps the spiral visible.
-        20
-    }
-    fn golden_steps(&self) -> u64 {
-        500
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.5, 1.25)
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The state stops moving (a converging run); orbits and spirals never settle.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["theta", "psi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 2,
+    golden_steps: 500,
+    aspect: (0.5, 1.25),
+    presets: &PRESETS,
+    clickable: true,
+    // The state stops moving (a converging run); orbits and spirals never settle.
+    settle: Some(Settle { metrics: &["theta", "psi"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 }),
+    more_settings: &["theta0", "psi0"],
+    metrics_info: &metrics_info::INFO,
+    // The spiral is the figure's point: uncapped, "auto" takes hundreds of steps a frame and a diverging
+    // setting (WGAN with simultaneous steps grows ×1.02 a step) overflows within seconds, leaving a picture
+    // at 1e6 scale. Twenty a frame shows every preset's claim within about 2 s and keeps the spiral visible.
+    max_auto_steps: 20,
+    ..PanelSpec::new(
+        "dirac-gan",
+        T::new("Dirac-GAN: (θ, ψ) phase plane", "Dirac-GAN：(θ, ψ) 相平面"),
+        &PARAMS,
+        &METRICS,
+        |p, _seed| Box::new(GanSim::new(config_from(p))),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

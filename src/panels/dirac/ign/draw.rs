@@ -8,7 +8,7 @@ use super::IgnSim;
 use crate::i18n::T;
 use crate::panels::dirac::draw::{eig_text, key_line, log10_labels, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{x_mesh, Axes, Frame};
+use crate::plot::chart::{x_mesh, Axes, Chart, Frame};
 use crate::plot::draw::{
     circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px, triangles,
 };
@@ -190,7 +190,7 @@ fn hopf_text(sim: &IgnSim, theme: &Theme) -> (String, String) {
 fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<PlaneMap> {
     let cfg = &sim.model.cfg;
     let p = cfg.problem;
-    let (w, h) = area.dim_in_pixel();
+    let h = area.dim_in_pixel().1;
     let line = theme.px(15.0);
     let listed: Vec<&FixedPoint> = sim.fixed.points.iter().take(MAX_LISTED).collect();
     let n_lines = listed.len() + usize::from(!sim.fixed.curves.is_empty() || sim.fixed.all_fixed);
@@ -200,7 +200,57 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     let (_, rh) = rest.dim_in_pixel();
     let (plot_area, list_area) = rest.split_vertically(rh.saturating_sub(list_h));
 
-    // Headline: coefficients, optimiser and rate; then the Hopf readout.
+    plane_headline(&head, sim, theme)?;
+
+    // The plane.
+    let ((a0, a1), (b0, b1)) = view(sim);
+    let frame = Frame { top: 4.0, margin: 8.0, x_labels: 30.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1))?;
+    let axes =
+        (theme.t(T::new("a (slope of f)", "a（f 的斜率）")), theme.t(T::new("b (offset of f)", "b（f 的截距）")));
+    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6))?;
+    vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
+
+    // Curves of fixed points (degenerate coefficients).
+    for c in &sim.fixed.curves {
+        let pts: Vec<(f64, f64)> = match c {
+            FixedCurve::Vertical(x) => vec![(*x, b0), (*x, b1)],
+            FixedCurve::Curve(v) => {
+                v.iter().copied().filter(|(a, b)| (a0..=a1).contains(a) && (b0..=b1).contains(b)).collect()
+            }
+        };
+        polyline(&chart, &pts, theme.muted().stroke_width(theme.px(3.0)))?;
+    }
+
+    // Trajectory.
+    let color = theme.series(0);
+    let pts: Vec<(f64, f64)> = sim
+        .hist
+        .items()
+        .iter()
+        .map(|(_, p)| *p)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (a.clamp(a0, a1), b.clamp(b0, b1)))
+        .collect();
+    polyline(&chart, &pts, color.stroke_width(theme.px(1.8)))?;
+    let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
+
+    landmarks(&chart, sim, theme)?;
+    if let Some(&last) = pts.last() {
+        dots(&chart, &[last], theme.px(4.0), color.filled())?;
+    }
+
+    fixed_list(&list_area, sim, theme, &listed, line)?;
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+/// The plane's two headlines: coefficients, optimiser and rate (or where a run that left the plane is), then
+/// the Hopf readout.
+fn plane_headline(head: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+    let cfg = &sim.model.cfg;
+    let p = cfg.problem;
+    let w = head.dim_in_pixel().0;
     let opt = match cfg.optimizer {
         Optimizer::Gd => match sim.rate {
             Some(rho) => tr!(
@@ -234,56 +284,29 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
             fmt::hundredths(ma),
             fmt::hundredths(mb)
         );
-        text_px(&head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
+        text_px(head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
     } else {
         let l1 = fitting(
-            &head,
+            head,
             &[format!("{coeffs}{sampled} · {opt}"), format!("{coeffs} · {opt}"), opt.clone()],
             &hs,
             max_w,
         );
-        text_px(&head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs)?;
+        text_px(head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs)?;
     }
     let (hl, hsh) = hopf_text(sim, theme);
     let hcol = if sim.hopf.is_some_and(|t| p.lambda.tight >= t) { theme.warn() } else { theme.fg() };
     let hstyle = theme.font_in(11.5, hcol);
-    let l2 = fitting(&head, &[hl, hsh], &hstyle, max_w);
-    text_px(&head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
+    let l2 = fitting(head, &[hl, hsh], &hstyle, max_w);
+    text_px(head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
+    Ok(())
+}
 
-    // The plane.
-    let frame = Frame { top: 4.0, margin: 8.0, x_labels: 30.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
-    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1))?;
-    let axes =
-        (theme.t(T::new("a (slope of f)", "a（f 的斜率）")), theme.t(T::new("b (offset of f)", "b（f 的截距）")));
-    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6))?;
-    vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
-
-    // Curves of fixed points (degenerate coefficients).
-    for c in &sim.fixed.curves {
-        let pts: Vec<(f64, f64)> = match c {
-            FixedCurve::Vertical(x) => vec![(*x, b0), (*x, b1)],
-            FixedCurve::Curve(v) => {
-                v.iter().copied().filter(|(a, b)| (a0..=a1).contains(a) && (b0..=b1).contains(b)).collect()
-            }
-        };
-        polyline(&chart, &pts, theme.muted().stroke_width(theme.px(3.0)))?;
-    }
-
-    // Trajectory.
-    let color = theme.series(0);
-    let pts: Vec<(f64, f64)> = sim
-        .hist
-        .items()
-        .iter()
-        .map(|(_, p)| *p)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .map(|(a, b)| (a.clamp(a0, a1), b.clamp(b0, b1)))
-        .collect();
-    polyline(&chart, &pts, color.stroke_width(theme.px(1.8)))?;
-    let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
-    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
-
-    // Fixed points, with the ideal point ringed and the ideal point and identity named.
+/// The fixed points on the plane, the ideal point ringed, and the ideal point and the identity named (unless
+/// the view is zoomed).
+fn landmarks(chart: &Chart<'_, '_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+    let p = sim.model.cfg.problem;
+    let ((a0, a1), (b0, b1)) = view(sim);
     let pa = chart.plotting_area();
     let (xr, yr) = pa.get_pixel_range();
     let root = pa.strip_coord_spec();
@@ -324,17 +347,19 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
             marker(&root, theme, to_px(fp.a, fp.b), fp.kind)?;
         }
     }
-    if let Some(&last) = pts.last() {
-        dots(&chart, &[last], theme.px(4.0), color.filled())?;
-    }
+    Ok(())
+}
 
-    // The list of fixed points under the plane.
+/// The list of the `listed` fixed points under the plane, one per `line` device pixels, and a note on curves of
+/// fixed points.
+fn fixed_list(list_area: &Area<'_>, sim: &IgnSim, theme: &Theme, listed: &[&FixedPoint], line: u32) -> DrawResult {
+    let w = list_area.dim_in_pixel().0;
     let fs = theme.font(10.5);
     let lw = w.saturating_sub(theme.px(30.0));
     for (i, fp) in listed.iter().enumerate() {
         let y = theme.dpx(4.0) + (line * i as u32) as i32;
         let c = (theme.dpx(14.0), y + theme.dpx(6.0));
-        marker(&list_area, theme, c, fp.kind)?;
+        marker(list_area, theme, c, fp.kind)?;
         let name = point_name(sim, fp, theme);
         let pos = format!("({}, {})", fmt::hundredths(fp.a), fmt::hundredths(fp.b));
         let eig = eig_text(&fp.eig);
@@ -349,8 +374,8 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
             tr!(theme.lang, "{pos} {}: {eig}", "{pos} {}：{eig}", kind_name(fp.kind, theme)),
             format!("{pos} {}", kind_name(fp.kind, theme)),
         ];
-        let t = fitting(&list_area, &texts, &fs, lw);
-        text_px(&list_area, &t, (theme.dpx(24.0), y), &fs)?;
+        let t = fitting(list_area, &texts, &fs, lw);
+        text_px(list_area, &t, (theme.dpx(24.0), y), &fs)?;
     }
     if !sim.fixed.curves.is_empty() || sim.fixed.all_fixed {
         let y = theme.dpx(4.0) + (line * listed.len() as u32) as i32;
@@ -359,9 +384,9 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
         } else {
             theme.t(T::new("grey line: a whole curve of fixed points", "灰线：一整条不动点曲线"))
         };
-        text_px(&list_area, t, (theme.dpx(24.0), y), &fs)?;
+        text_px(list_area, t, (theme.dpx(24.0), y), &fs)?;
     }
-    Ok(PlaneMap::of_chart(&chart))
+    Ok(())
 }
 
 /// The normal density.

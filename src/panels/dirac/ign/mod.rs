@@ -20,7 +20,7 @@ pub use dynamics_models::panels::dirac::ign::model;
 use crate::history::History;
 use crate::i18n::T;
 use crate::math::{eig2, spectral_radius};
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};
@@ -198,54 +198,25 @@ pub static METRICS: [&str; 10] = [
     "n_fixed_points",
 ];
 
-/// The panel descriptor.
-pub struct DiracIgnPanel;
-
-/// The registered instance.
-pub static PANEL: DiracIgnPanel = DiracIgnPanel;
-
-impl Panel for DiracIgnPanel {
-    fn id(&self) -> &'static str {
-        "dirac-ign"
-    }
-    fn title(&self) -> T {
-        T::new("Dirac-IGN: (a, b) phase plane of f(x) = a x + b", "Dirac-IGN：f(x) = a x + b 的 (a, b) 相平面")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["x0", "z_mean", "z_std", "a0", "b0", "clamp", "gradient", "batch", "optimizer"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(IgnSim::new(config_from(p), seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        5
-    }
-    fn golden_steps(&self) -> u64 {
-        600
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.6, 1.55)
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The network `(a, b)` stops moving.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["a", "b"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 5,
+    golden_steps: 600,
+    aspect: (0.6, 1.55),
+    presets: &PRESETS,
+    clickable: true,
+    // The network `(a, b)` stops moving.
+    settle: Some(Settle { metrics: &["a", "b"], rel_tol: 1e-09, abs_tol: 1e-12, window: 100 }),
+    more_settings: &["x0", "z_mean", "z_std", "a0", "b0", "clamp", "gradient", "batch", "optimizer"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "dirac-ign",
+        T::new("Dirac-IGN: (a, b) phase plane of f(x) = a x + b", "Dirac-IGN：f(x) = a x + b 的 (a, b) 相平面"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(IgnSim::new(config_from(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

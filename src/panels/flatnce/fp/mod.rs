@@ -21,7 +21,7 @@ mod metrics_info;
 pub use dynamics_models::panels::flatnce::fp::model;
 
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
@@ -161,56 +161,27 @@ pub static METRICS: [&str; 12] = [
     "gap_used",
 ];
 
-/// The panel descriptor.
-pub struct FpPanel;
-
-/// The registered instance.
-pub static PANEL: FpPanel = FpPanel;
-
-impl Panel for FpPanel {
-    fn id(&self) -> &'static str {
-        "flatnce-fp"
-    }
-    fn title(&self) -> T {
-        T::new("FlatNCE: the float32 microscope", "FlatNCE：float32 显微镜")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["jitter"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn max_auto_steps(&self) -> u32 {
-        // With `sweep` on, each step moves the gap; one step per frame keeps the sweep watchable.
-        1
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(FpSim::new(config_from(p), p.flag("sweep"), seed))
-    }
-    /// Static figure: one (no-op) step per frame.
-    fn steps_per_frame(&self) -> u32 {
-        1
-    }
-    fn golden_steps(&self) -> u64 {
-        1
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.45)
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The microscope is static unless `sweep` animates the gap.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["gap_used"], rel_tol: 0.0, abs_tol: 0.0, window: 10 })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    // Static figure: one (no-op) step per frame.
+    steps_per_frame: 1,
+    golden_steps: 1,
+    aspect: (0.56, 1.45),
+    presets: &PRESETS,
+    // The microscope is static unless `sweep` animates the gap.
+    settle: Some(Settle { metrics: &["gap_used"], rel_tol: 0.0, abs_tol: 0.0, window: 10 }),
+    more_settings: &["jitter"],
+    metrics_info: &metrics_info::INFO,
+    // With `sweep` on, each step moves the gap; one step per frame keeps the sweep watchable.
+    max_auto_steps: 1,
+    ..PanelSpec::new(
+        "flatnce-fp",
+        T::new("FlatNCE: the float32 microscope", "FlatNCE：float32 显微镜"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(FpSim::new(config_from(p), p.flag("sweep"), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

@@ -18,7 +18,7 @@ pub use dynamics_models::panels::flatnce::train::model;
 
 use crate::history::History;
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
@@ -227,70 +227,39 @@ pub static METRICS: [&str; 9] = [
     "ghost_loss",
 ];
 
-/// The panel descriptor.
-pub struct TrainPanel;
-
-/// The registered instance.
-pub static PANEL: TrainPanel = TrainPanel;
-
-impl Panel for TrainPanel {
-    fn id(&self) -> &'static str {
-        "flatnce-train"
-    }
-    /// The f32 runs iterate `f32::exp`/`f32::ln`, which come from Rust's libm in the browser and from the
-    /// system's natively; they differ in the last bit for under 1 % of inputs, and 300 training steps carry
-    /// that to about 5e-9 relative in the ghost run's metrics (measured). 1e-6 still catches a different
-    /// random stream or update order, which changes these metrics at the 1e-2 level.
-    fn platform_tolerance(&self) -> f64 {
-        1e-6
-    }
-    fn title(&self) -> T {
-        T::new("FlatNCE: training toy, InfoNCE versus FlatNCE", "FlatNCE：训练玩具，InfoNCE 对比 FlatNCE")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["optimizer", "lr", "k", "dim"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(TrainSim::new(config_from(p), seed))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        5
-    }
-    /// Long enough for the default InfoNCE run's f32 loss to have read exactly 0 (first at step ~1100).
-    fn golden_steps(&self) -> u64 {
-        1500
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.5)
-    }
-    /// A step costs about 5 µs natively (four passes: both runs and their f64 references), so replaying
-    /// 10 000 steps after a parameter change stays well under a tenth of a second in the browser; longer
-    /// runs restart from step 0 instead.
-    fn replay_limit(&self) -> u64 {
-        10_000
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// Both runs' largest cosines and losses stop moving.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle {
-            metrics: &["maxcos", "ghost_maxcos", "loss", "ghost_loss"],
-            rel_tol: 1e-07,
-            abs_tol: 1e-12,
-            window: 500,
-        })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    steps_per_frame: 5,
+    // Long enough for the default InfoNCE run's f32 loss to have read exactly 0 (first at step ~1100).
+    golden_steps: 1500,
+    aspect: (0.56, 1.5),
+    // A step costs about 5 µs natively (four passes: both runs and their f64 references), so replaying
+    // 10 000 steps after a parameter change stays well under a tenth of a second in the browser; longer
+    // runs restart from step 0 instead.
+    replay_limit: 10_000,
+    presets: &PRESETS,
+    // The f32 runs iterate `f32::exp`/`f32::ln`, which come from Rust's libm in the browser and from the
+    // system's natively; they differ in the last bit for under 1 % of inputs, and 300 training steps carry
+    // that to about 5e-9 relative in the ghost run's metrics (measured). 1e-6 still catches a different
+    // random stream or update order, which changes these metrics at the 1e-2 level.
+    platform_tolerance: 1e-6,
+    // Both runs' largest cosines and losses stop moving.
+    settle: Some(Settle {
+        metrics: &["maxcos", "ghost_maxcos", "loss", "ghost_loss"],
+        rel_tol: 1e-07,
+        abs_tol: 1e-12,
+        window: 500,
+    }),
+    more_settings: &["optimizer", "lr", "k", "dim"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "flatnce-train",
+        T::new("FlatNCE: training toy, InfoNCE versus FlatNCE", "FlatNCE：训练玩具，InfoNCE 对比 FlatNCE"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(TrainSim::new(config_from(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

@@ -6,11 +6,11 @@ mod side;
 mod style;
 
 use crate::i18n::T;
-use crate::panels::multitask::model::{Replay, Scheme};
+use crate::panels::multitask::model::{Replay, Run, Scheme};
 use crate::panels::multitask::MultitaskSim;
-use crate::plot::chart::fitting;
+use crate::plot::chart::{fitting, mesh, Axes, Chart, Frame};
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
-use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{fmt, is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use style::{scheme_color, scheme_label};
@@ -102,21 +102,6 @@ pub fn clip_polyline(pts: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> Vec<Ve
     out
 }
 
-/// The plane's data ranges widened so both axes have the same scale in a plotting area of `pw` × `ph` pixels.
-fn equal_scale(b: ((f64, f64), (f64, f64)), pw: f64, ph: f64) -> ((f64, f64), (f64, f64)) {
-    let ((x0, x1), (y0, y1)) = b;
-    let (w, h) = (x1 - x0, y1 - y0);
-    if w / h < pw / ph {
-        let nw = h * pw / ph;
-        let cx = 0.5 * (x0 + x1);
-        ((cx - 0.5 * nw, cx + 0.5 * nw), (y0, y1))
-    } else {
-        let nh = w * ph / pw;
-        let cy = 0.5 * (y0 + y1);
-        ((x0, x1), (cy - 0.5 * nh, cy + 0.5 * nh))
-    }
-}
-
 /// The names of the drawn schemes that diverged, for the headline.
 fn diverged_list(sim: &MultitaskSim, theme: &Theme) -> Vec<String> {
     let mut out = Vec::new();
@@ -134,9 +119,9 @@ fn diverged_list(sim: &MultitaskSim, theme: &Theme) -> Vec<String> {
     out
 }
 
-fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
-    // Headline: what is drawn, then what diverged.
-    let title = match sim.replay_kind {
+/// The plane's headline: what is drawn (or which replay), shortened where the plane's column is narrow.
+fn headline(sim: &MultitaskSim, theme: &Theme, wide: bool) -> String {
+    match sim.replay_kind {
         Replay::None => {
             let n = sim.show.iter().filter(|b| **b).count();
             let note = match (sim.show[Scheme::Uncertainty.index()], wide) {
@@ -161,8 +146,13 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
             replay_text(r, theme)
         ),
         r => tr!(theme.lang, "replay {}: thin = new", "重放 {}：细线 = 新路径", replay_text(r, theme)),
-    };
-    // The headline stays within the plane's own column (beside it, the loss chart has its own title).
+    }
+}
+
+/// Draws the headline (the long wording where it fits the plane's column, which the loss chart beside it
+/// does not share) and the list of diverged schemes; returns the top margin in CSS pixels the plane needs.
+fn header(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<f64> {
+    let title = headline(sim, theme, wide);
     let hstyle = theme.font(13.0);
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
     let short_title = title
@@ -174,73 +164,96 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
     let title = fitting(area, &[title, short_title], &hstyle, max_w);
     text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle)?;
     let dv = diverged_list(sim, theme);
-    let mut top = 26.0;
-    if !dv.is_empty() {
-        let text = tr!(theme.lang, "diverged: {}", "发散：{}", dv.join(", "));
-        text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
-        top = 40.0;
+    if dv.is_empty() {
+        return Ok(26.0);
+    }
+    let text = tr!(theme.lang, "diverged: {}", "发散：{}", dv.join(", "));
+    text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
+    Ok(40.0)
+}
+
+/// The plane: the task layout with every drawn scheme's path, on equal axis scales.
+fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
+    let top = header(area, sim, theme, wide)?;
+    let frame = Frame { top, margin: 6.0, x_labels: 26.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
+    let mut chart = frame.chart_equal(area, theme, sim.plane.0, sim.plane.1)?;
+    let axes = Axes { x_ticks: if wide { 8 } else { 6 }, y_ticks: 6, label_size: 10.0, ..Axes::PLAIN };
+    mesh(&mut chart, theme, axes, &fmt::tick, &fmt::tick)?;
+    let (x, y) = (chart.x_range(), chart.y_range());
+    let view = View { x: (x.start, x.end), y: (y.start, y.end) };
+    pareto_and_contours(&chart, sim, theme, view)?;
+    paths(&chart, sim, theme, view)?;
+    iterates(&chart, sim, theme, view)?;
+    landmarks(&chart, sim, theme, view)?;
+    Ok(PlaneMap::of_chart(&chart))
+}
+
+/// The data rectangle the plane shows.
+#[derive(Clone, Copy)]
+struct View {
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl View {
+    fn contains(&self, p: [f64; 2]) -> bool {
+        p[0] >= self.x.0 && p[0] <= self.x.1 && p[1] >= self.y.0 && p[1] <= self.y.1
     }
 
-    let (ylab, xlab, margin) = (34.0, 26.0, 6.0);
-    let (w, h) = area.dim_in_pixel();
-    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
-    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
-    let (xr, yr) = equal_scale(sim.plane, pw, ph);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(margin))
-        .margin_top(theme.px(top))
-        .x_label_area_size(theme.px(xlab))
-        .y_label_area_size(theme.px(ylab))
-        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_labels(if wide { 8 } else { 6 })
-        .y_labels(6)
-        .draw()?;
+    /// The visible pieces of a polyline.
+    fn clip(&self, pts: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+        clip_polyline(pts, self.x, self.y)
+    }
+}
 
-    let t = &sim.base.tasks;
-    let clip = |pts: &[(f64, f64)]| clip_polyline(pts, xr, yr);
-
-    // The Pareto set (the hull of the centres), lightly shaded.
+/// The Pareto set (the hull of the centres), lightly shaded, and the task contours.
+fn pareto_and_contours(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
     let hull: Vec<(f64, f64)> = sim.hull.iter().map(|p| (p[0], p[1])).collect();
     if hull.len() == 3 {
-        polygon(&chart, &hull, theme.fg().mix(0.07).filled())?;
+        polygon(chart, &hull, theme.fg().mix(0.07).filled())?;
     }
     if hull.len() >= 2 {
         let mut closed = hull.clone();
         closed.push(hull[0]);
-        for piece in clip(&closed) {
-            polyline(&chart, &piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0)))?;
+        for piece in view.clip(&closed) {
+            polyline(chart, &piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0)))?;
         }
     }
-
+    if !sim.contours {
+        return Ok(());
+    }
     // Contours: circles (the level sets of an isotropic quadratic) at 0.2, 0.4 and 0.6 times the
     // size of the triangle. Exact circles need no marching squares.
-    if sim.contours {
-        let size = crate::panels::multitask::fixed::scale(&t.c);
-        let style = theme.muted().mix(0.35).stroke_width(theme.px(1.0));
-        for c in &t.c {
-            for k in 1..=3 {
-                let r = size * 0.2 * k as f64;
-                let circle: Vec<(f64, f64)> = (0..=96)
-                    .map(|j| {
-                        let a = j as f64 / 96.0 * std::f64::consts::TAU;
-                        (c[0] + r * a.cos(), c[1] + r * a.sin())
-                    })
-                    .collect();
-                for piece in clip(&circle) {
-                    polyline(&chart, &piece, style)?;
-                }
+    let t = &sim.base.tasks;
+    let size = crate::panels::multitask::fixed::scale(&t.c);
+    let style = theme.muted().mix(0.35).stroke_width(theme.px(1.0));
+    for c in &t.c {
+        for k in 1..=3 {
+            let r = size * 0.2 * k as f64;
+            let circle: Vec<(f64, f64)> = (0..=96)
+                .map(|j| {
+                    let a = j as f64 / 96.0 * std::f64::consts::TAU;
+                    (c[0] + r * a.cos(), c[1] + r * a.sin())
+                })
+                .collect();
+            for piece in view.clip(&circle) {
+                polyline(chart, &piece, style)?;
             }
         }
     }
+    Ok(())
+}
 
+/// The path of a run: its trail and its current iterate.
+fn path_of(run: &Run) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
+    pts.push((run.theta[0], run.theta[1]));
+    pts
+}
+
+/// The original paths (wide and faint when a replay is drawn over them), then the replayed ones on top.
+fn paths(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
     let replaying = sim.replay.is_some();
-    // Original paths (wide and faint when a replay is drawn over them), then the replayed ones on top.
     for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
         let run = sim.base.run(s);
         if run.diverged() {
@@ -249,10 +262,8 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         let color = scheme_color(theme, s);
         let style =
             if replaying { color.mix(0.35).stroke_width(theme.px(5.0)) } else { color.stroke_width(theme.px(2.0)) };
-        let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
-        pts.push((run.theta[0], run.theta[1]));
-        for piece in clip(&pts) {
-            polyline(&chart, &piece, style)?;
+        for piece in view.clip(&path_of(run)) {
+            polyline(chart, &piece, style)?;
         }
     }
     if let Some(r) = &sim.replay {
@@ -261,39 +272,42 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
             if run.diverged() {
                 continue;
             }
-            let mut pts: Vec<(f64, f64)> = run.trail.points().iter().map(|p| (p[0], p[1])).collect();
-            pts.push((run.theta[0], run.theta[1]));
-            for piece in clip(&pts) {
-                polyline(&chart, &piece, scheme_color(theme, s).stroke_width(theme.px(1.5)))?;
+            for piece in view.clip(&path_of(run)) {
+                polyline(chart, &piece, scheme_color(theme, s).stroke_width(theme.px(1.5)))?;
             }
         }
     }
+    Ok(())
+}
 
-    let in_view = |p: [f64; 2]| p[0] >= xr.0 && p[0] <= xr.1 && p[1] >= yr.0 && p[1] <= yr.1;
-    // Predicted end points: rings in the scheme's colour.
+/// The predicted end points (rings in the scheme's colour) and the current iterates (dots; rings for the
+/// replay's).
+fn iterates(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
     if sim.predicted {
         for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()] && !sim.base.run(*s).diverged()) {
-            if let Some(p) = sim.predicted_end(s).filter(|p| in_view(*p)) {
+            if let Some(p) = sim.predicted_end(s).filter(|p| view.contains(*p)) {
                 let ring = scheme_color(theme, s).stroke_width(theme.px(1.5));
-                dots(&chart, &[(p[0], p[1])], theme.px(7.0), ring)?;
+                dots(chart, &[(p[0], p[1])], theme.px(7.0), ring)?;
             }
         }
     }
-    // Current iterates.
     for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
         let color = scheme_color(theme, s);
         let run = sim.base.run(s);
-        if !run.diverged() && in_view(run.theta) {
-            dots(&chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled())?;
+        if !run.diverged() && view.contains(run.theta) {
+            dots(chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled())?;
         }
-        if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && in_view(r.theta)) {
+        if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && view.contains(r.theta)) {
             let ring = color.stroke_width(theme.px(1.5));
-            dots(&chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring)?;
+            dots(chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring)?;
         }
     }
+    Ok(())
+}
 
-    // Centres with their labels, the start, the centroid (diamond) and the geometric median (plus), drawn in
-    // pixels relative to the plotting area.
+/// The centres with their labels, the start, the centroid (diamond), the geometric median (plus) and the key
+/// of these markers, drawn in pixels relative to the plotting area.
+fn landmarks(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
     let plot = chart.plotting_area().strip_coord_spec();
     let (pxr, pyr) = chart.plotting_area().get_pixel_range();
     let rel = |p: [f64; 2]| {
@@ -314,53 +328,59 @@ fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> Draw
         let every = (trail.len() / 64).max(1);
         marks.extend(trail.iter().step_by(every).map(|p| rel(*p)));
     }
-    let (plot_w, plot_h) = (pxr.end - pxr.start, pyr.end - pyr.start);
-    let lstyle = theme.font(11.0);
-    for (i, c) in t.c.iter().enumerate().rev() {
-        if !in_view(*c) {
-            continue;
+    let size = (pxr.end - pxr.start, pyr.end - pyr.start);
+    for (i, c) in sim.base.tasks.c.iter().enumerate().rev() {
+        if view.contains(*c) {
+            let (px, py) = rel(*c);
+            let hs = theme.dpx(4.5);
+            rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
+            task_label(&plot, theme, i, (px, py), size, &marks)?;
         }
-        let (px, py) = rel(*c);
-        let hs = theme.dpx(4.5);
-        rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
-        let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
-        let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
-        // Above right, above left, below right, below left: the first that stays inside the plot and covers
-        // the fewest marks (the markers are about 7 px across).
-        let (gap, r) = (theme.dpx(7.0), theme.dpx(7.0));
-        let spots = [
-            (px + gap, py - gap - lh),
-            (px - gap - lw, py - gap - lh),
-            (px + gap, py + gap),
-            (px - gap - lw, py + gap),
-        ];
-        let cost = |&(x, y): &(i32, i32)| {
-            let outside = x < 0 || y < 0 || x + lw > plot_w || y + lh > plot_h;
-            let covered =
-                marks.iter().filter(|(mx, my)| *mx >= x - r && *mx <= x + lw + r && *my >= y - r && *my <= y + lh + r);
-            (outside, covered.count())
-        };
-        let at = spots.iter().copied().min_by_key(cost).unwrap_or(spots[0]);
-        text_px(&plot, &label, at, &lstyle)?;
     }
     let start = sim.base.set.theta0;
-    if in_view(start) {
+    if view.contains(start) {
         circle_px(&plot, rel(start), theme.px(5.0) as i32, fg.stroke_width(theme.px(1.5)))?;
     }
     let stroke = fg.stroke_width(theme.px(2.0));
     let r = theme.dpx(6.0);
-    if in_view(sim.centroid) {
+    if view.contains(sim.centroid) {
         let (px, py) = rel(sim.centroid);
         let diamond = vec![(px, py - r), (px + r, py), (px, py + r), (px - r, py), (px, py - r)];
         path_px(&plot, &diamond, stroke)?;
     }
-    if in_view(sim.median) {
+    if view.contains(sim.median) {
         let (px, py) = rel(sim.median);
         path_px(&plot, &[(px - r, py), (px + r, py)], stroke)?;
         path_px(&plot, &[(px, py - r), (px, py + r)], stroke)?;
     }
-    marker_key(&plot, theme, sim)?;
-    Ok(PlaneMap::of_chart(&chart))
+    marker_key(&plot, theme, sim)
+}
+
+/// The label of task `i` next to its centre at pixel `(px, py)` of a plotting area `plot_w` × `plot_h`:
+/// above right, above left, below right or below left, the first that stays inside the plot and covers the
+/// fewest `marks` (the markers are about 7 px across).
+fn task_label(
+    plot: &Area<'_>,
+    theme: &Theme,
+    i: usize,
+    (px, py): (i32, i32),
+    (plot_w, plot_h): (i32, i32),
+    marks: &[(i32, i32)],
+) -> DrawResult {
+    let lstyle = theme.font(11.0);
+    let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
+    let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
+    let (gap, r) = (theme.dpx(7.0), theme.dpx(7.0));
+    let spots =
+        [(px + gap, py - gap - lh), (px - gap - lw, py - gap - lh), (px + gap, py + gap), (px - gap - lw, py + gap)];
+    let cost = |&(x, y): &(i32, i32)| {
+        let outside = x < 0 || y < 0 || x + lw > plot_w || y + lh > plot_h;
+        let covered =
+            marks.iter().filter(|(mx, my)| *mx >= x - r && *mx <= x + lw + r && *my >= y - r && *my <= y + lh + r);
+        (outside, covered.count())
+    };
+    let at = spots.iter().copied().min_by_key(cost).unwrap_or(spots[0]);
+    text_px(plot, &label, at, &lstyle)
 }
 
 /// A one-line key of the plane's markers along the bottom of the plotting area `plot`.

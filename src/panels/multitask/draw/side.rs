@@ -6,9 +6,10 @@ use crate::i18n::T;
 use crate::panels::multitask::fixed::scale;
 use crate::panels::multitask::model::{Run, Scheme, N};
 use crate::panels::multitask::MultitaskSim;
-use crate::plot::axis::label_budget;
+use crate::plot::axis::{label_budget, mantissa_ticks};
+use crate::plot::chart::{mesh, title, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
-use crate::plot::{log_range, Area, DrawResult, Theme};
+use crate::plot::{fmt, log_range, Area, DrawResult, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -18,38 +19,6 @@ pub fn task_shades(theme: &Theme) -> [RGBColor; N] {
         [RGBColor(222, 224, 230), RGBColor(145, 150, 160), RGBColor(80, 85, 96)]
     } else {
         [RGBColor(55, 59, 68), RGBColor(140, 145, 155), RGBColor(208, 211, 217)]
-    }
-}
-
-/// A short number for labels.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".to_string()
-    } else if !v.is_finite() {
-        "–".to_string()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-/// Tick label for a log axis.
-fn log_tick(v: f64) -> String {
-    if !(v.is_finite() && v > 0.0) {
-        return String::new();
-    }
-    if (1e-2..1e4).contains(&v) {
-        let s = format!("{v:.2}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    } else {
-        format!("{v:.0e}")
     }
 }
 
@@ -72,24 +41,7 @@ fn log_axis(vals: impl Iterator<Item = f64>, floor: f64, ceil: f64) -> ((f64, f6
     let widen = (3.0 / (hi / lo)).max(1.0).sqrt();
     lo /= widen;
     hi *= widen;
-    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-    let sets: [&[f64]; 4] = [
-        &[1.0],
-        &[1.0, 2.0, 5.0],
-        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
-        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-    ];
-    let mut ticks = Vec::new();
-    for set in sets {
-        ticks = (k0..=k1)
-            .flat_map(|k| set.iter().map(move |m| m * 10f64.powi(k)))
-            .filter(|v| (lo..=hi).contains(v))
-            .collect();
-        if ticks.len() >= 3 {
-            break;
-        }
-    }
-    ((lo, hi), ticks)
+    ((lo, hi), mantissa_ticks(lo, hi))
 }
 
 /// Every other tick (or every third, ...) of `ticks`, so that at most `n` remain.
@@ -98,9 +50,14 @@ fn thin(ticks: Vec<f64>, n: usize) -> Vec<f64> {
     ticks.into_iter().step_by(every).collect()
 }
 
+/// The loss chart's frame: a title line above, tick labels only.
+const LOSS_FRAME: Frame =
+    Frame { top: 22.0, margin: 8.0, x_labels: 20.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
+
 /// The height in device pixels of the loss chart's plotting area on `area` (its margins and label area off).
 fn plot_height(area: &Area<'_>, theme: &Theme) -> i32 {
-    area.dim_in_pixel().1 as i32 - theme.dpx(22.0) - theme.dpx(8.0) - theme.dpx(20.0)
+    let f = LOSS_FRAME;
+    area.dim_in_pixel().1 as i32 - theme.dpx(f.top) - theme.dpx(f.margin) - theme.dpx(f.x_labels)
 }
 
 /// Whole decades inside `[lo, hi]`, thinned to at most about five.
@@ -154,7 +111,7 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
             }
         }
     }
-    let title = match single {
+    let heading = match single {
         Some(s) if wide => tr!(
             theme.lang,
             "{}: L₁ (colour), L₂ (grey), L₃ (dashed) vs step, log–log",
@@ -175,28 +132,13 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
             .to_string(),
         None => theme.t(T::new("max(L₁, L₂, L₃) vs step, log–log", "max(L₁, L₂, L₃) 随步数变化，双对数")).to_string(),
     };
-    text_px(area, &title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
+    title(area, theme, &heading, 11.0)?;
     let ((lo, hi), y_ticks) = log_axis(lines.iter().flat_map(|(l, _, _)| l.iter().map(|p| p.1)), 1e-12, 1e30);
     let x1 = ((sim.base.steps + 1) as f64).max(10.0);
     let x_ticks = decades(1.0, x1);
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(8.0))
-        .margin_top(theme.px(22.0))
-        .x_label_area_size(theme.px(20.0))
-        .y_label_area_size(theme.px(40.0))
-        .build_cartesian_2d(
-            (1.0..x1).log_scale().with_key_points(x_ticks),
-            (lo..hi).log_scale().with_key_points(thin(y_ticks, label_budget(6, plot_height(area, theme), theme, 15.0))),
-        )?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.bg())
-        .bold_line_style(theme.grid())
-        .axis_style(theme.muted())
-        .label_style(theme.font(10.0))
-        .x_label_formatter(&|v| log_tick(*v))
-        .y_label_formatter(&|v| log_tick(*v))
-        .draw()?;
+    let y_ticks = thin(y_ticks, label_budget(6, plot_height(area, theme), theme, 15.0));
+    let mut chart = LOSS_FRAME.chart_log_xy(area, theme, ((1.0, x1), &x_ticks), ((lo, hi), &y_ticks))?;
+    mesh(&mut chart, theme, Axes { label_size: 10.0, ..Axes::PLAIN }, &fmt::tick, &fmt::tick)?;
     for (pts, style, dashed) in lines.into_iter().rev() {
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x, y.clamp(lo, hi))).collect();
         if dashed {
@@ -211,15 +153,29 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
 /// The pull shares `w_i s_i / Σ_j w_j s_j` of every drawn scheme (the barycentric weights of its end point), the
 /// replay's shares and verdict beside them, and the prior calculator underneath.
 pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let shades = task_shades(theme);
-    let fg = theme.fg();
-    let small = theme.font_in(10.0, theme.muted());
+    let h = area.dim_in_pixel().1 as i32;
+    shares_title(area, theme, wide)?;
+    // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
+    // phone figure: the calculator's numbers are in the readouts too).
+    let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
+    let top = theme.dpx(22.0);
+    let n_rows = rows.len().max(1) as i32;
+    let calc_fits = (h - top - theme.dpx(36.0)) / n_rows >= theme.dpx(14.0);
+    let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
+    let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
+    let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+    share_rows(area, sim, theme, wide, &rows, (top, row_h))?;
+    if calc_fits {
+        calculator(area, sim, theme, wide, h - calc_h)?;
+    }
+    Ok(())
+}
 
-    // Title with a key of the three shades.
+/// The title of the shares, with a key of the three task shades; the long wording where both fit the width.
+fn shares_title(area: &Area<'_>, theme: &Theme, wide: bool) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let small = theme.font_in(10.0, theme.muted());
     let tstyle = theme.font(11.0);
-    // The long title where it and the key of the three shades fit the width.
     let key_w: i32 = (1..=N)
         .map(|i| {
             let lw = area
@@ -236,7 +192,7 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         if wide && long_fits { long } else { theme.t(T::new("share of the pull w·s:", "拉力份额 w·s：")) };
     text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
-    for (i, shade) in shades.iter().enumerate() {
+    for (i, shade) in task_shades(theme).iter().enumerate() {
         x += theme.dpx(8.0);
         let sq = theme.dpx(9.0);
         rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled())?;
@@ -245,23 +201,27 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small)?;
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
+    Ok(())
+}
 
-    // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
-    // phone figure: the calculator's numbers are in the readouts too).
-    let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
-    let top = theme.dpx(22.0);
-    let n_rows = rows.len().max(1) as i32;
-    let calc_fits = (h - top - theme.dpx(36.0)) / n_rows >= theme.dpx(14.0);
-    let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
-    let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
-    let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
+/// One row per drawn scheme from device pixel `top`, `row_h` tall: its name, its shares bar (and the replay's
+/// under it, with the verdict on the right).
+fn share_rows(
+    area: &Area<'_>,
+    sim: &MultitaskSim,
+    theme: &Theme,
+    wide: bool,
+    rows: &[Scheme],
+    (top, row_h): (i32, i32),
+) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let shades = task_shades(theme);
     // Scheme names at most as tall as their row.
     let name_px = (row_h as f64 / theme.scale - 2.0).clamp(7.0, 11.0);
     let label_w = theme.dpx(if wide { 78.0 } else { 74.0 });
     let verdict_w = if sim.replay.is_some() { theme.dpx(if wide { 78.0 } else { 70.0 }) } else { theme.dpx(4.0) };
     let bar_x0 = theme.dpx(8.0) + label_w;
     let bar_x1 = (w - verdict_w - theme.dpx(8.0)).max(bar_x0 + theme.dpx(20.0));
-    let size = scale(&sim.base.tasks.c);
     for (r, s) in rows.iter().enumerate() {
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
@@ -275,20 +235,31 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         bar(area, theme, run, &sim.base.tasks, (bar_x0, bar_x1), (y0, y0 + base_h), &shades, true)?;
         if let (Some(rr), Some(race)) = (replay, sim.replay.as_ref()) {
             bar(area, theme, rr, &race.tasks, (bar_x0, bar_x1), (y0 + base_h + 1, y0 + bar_h), &shades, false)?;
-            let gap = sim.gap[s.index()];
-            let verdict = if run.diverged() {
-                ("–".to_string(), theme.muted())
-            } else if rr.diverged() {
-                (theme.t(T::new("diverges", "发散")).to_string(), theme.warn())
-            } else if gap <= 1e-9 * size {
-                (theme.t(T::new("same path", "路径相同")).to_string(), fg)
-            } else {
-                (tr!(theme.lang, "moves {}", "移动 {}", short(gap)), theme.warn())
-            };
-            text_px(area, &verdict.0, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, verdict.1))?;
+            let (text, color) = verdict(sim, theme, *s, run, rr);
+            text_px(area, &text, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, color))?;
         }
     }
+    Ok(())
+}
 
+/// What the replay did to scheme `s`'s end point, and its colour.
+fn verdict(sim: &MultitaskSim, theme: &Theme, s: Scheme, run: &Run, replayed: &Run) -> (String, RGBColor) {
+    let gap = sim.gap[s.index()];
+    if run.diverged() {
+        (fmt::NONE.to_string(), theme.muted())
+    } else if replayed.diverged() {
+        (theme.t(T::new("diverges", "发散")).to_string(), theme.warn())
+    } else if gap <= 1e-9 * scale(&sim.base.tasks.c) {
+        (theme.t(T::new("same path", "路径相同")).to_string(), theme.fg())
+    } else {
+        (tr!(theme.lang, "moves {}", "移动 {}", fmt::short(gap)), theme.warn())
+    }
+}
+
+/// The prior calculator's two lines from device pixel `cy`.
+fn calculator(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool, cy: i32) -> DrawResult {
+    let w = area.dim_in_pixel().0 as i32;
+    let small = theme.font_in(10.0, theme.muted());
     // The prior calculator (theory §1): initial versus prior loss for a classifier and for a regression.
     let c = &sim.calc;
     let (mu, sd) = sim.calc_target;
@@ -299,41 +270,37 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
         "prior calculator · K = {} classes: init log K = {}, prior H(p) = {}",
         "先验计算器 · K = {} 类：初值 log K = {}，先验 H(p) = {}",
         c.k,
-        short(c.log_k),
-        short(c.entropy)
+        fmt::short(c.log_k),
+        fmt::short(c.entropy)
     );
     let short1 = tr!(
         theme.lang,
         "K = {}: log K = {}, H(p) = {}",
         "K = {}：log K = {}，H(p) = {}",
         c.k,
-        short(c.log_k),
-        short(c.entropy)
+        fmt::short(c.log_k),
+        fmt::short(c.entropy)
     );
     let long2 = tr!(
         theme.lang,
         "target μ = {}, σ = {}: init E y² = {}, prior Var y = {}",
         "目标 μ = {}，σ = {}：初值 E y² = {}，先验 Var y = {}",
-        short(mu),
-        short(sd),
-        short(c.ey2),
-        short(c.var)
+        fmt::short(mu),
+        fmt::short(sd),
+        fmt::short(c.ey2),
+        fmt::short(c.var)
     );
     let short2 = tr!(
         theme.lang,
         "μ = {}, σ = {}: E y² = {}, Var y = {}",
         "μ = {}，σ = {}：E y² = {}，Var y = {}",
-        short(mu),
-        short(sd),
-        short(c.ey2),
-        short(c.var)
+        fmt::short(mu),
+        fmt::short(sd),
+        fmt::short(c.ey2),
+        fmt::short(c.var)
     );
-    if !calc_fits {
-        return Ok(());
-    }
     // Both lines take the long wording on a wide figure where both fit, else both the short one.
     let (line1, line2) = if wide && fits(&long1) && fits(&long2) { (long1, long2) } else { (short1, short2) };
-    let cy = h - calc_h;
     text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
     text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small)?;
     Ok(())
@@ -374,7 +341,7 @@ fn bar(
         if b > a {
             rect_px(area, (a, y0), (b, y1), shades[i].filled())?;
         }
-        let label = format!("{:.2}", sh);
+        let label = fmt::fixed(*sh, 2);
         let fits = area.estimate_text_size(&label, &style).map(|(w, _)| (w as i32) < b - a - theme.dpx(4.0));
         if numbers && (y1 - y0) as f64 >= 11.0 * theme.scale && fits.unwrap_or(false) {
             let text_color = if i == 0 {

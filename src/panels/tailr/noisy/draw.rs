@@ -14,7 +14,7 @@ use super::{NoisySim, Sample as Point};
 use crate::i18n::T;
 use crate::panels::tailr::draw::{header, key_rows, lerp, Sample};
 use crate::plot::chart::fitting;
-use crate::plot::chart::{mesh, Axes, Frame};
+use crate::plot::chart::{mesh, Axes, Chart, Frame};
 use crate::plot::draw::{dots, polyline, rect, text_px};
 use crate::plot::fmt::{self, short, tick};
 use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
@@ -54,14 +54,45 @@ fn flipped_color(theme: &Theme) -> RGBColor {
     theme.series(3)
 }
 
-/// The main chart: headline, heat map, boundaries and points.
+/// The main chart: headline, key, heat map, boundaries and points, on equal axis scales.
 fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
+    let top = field_headline(area, sim, theme)?;
+    let top = field_keys(area, sim, theme, top)?;
+    // Equal data scale on both axes around the data box [−(1.5 + 3.5·0.6), +…] × [−3.5·0.6, +…].
+    let (bx, by) = (CENTRE + 3.5 * SPREAD, 3.5 * SPREAD);
+    let frame = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 };
+    let mut chart = frame.chart_equal(area, theme, (-bx, bx), (-by, by))?;
+    let (rx, ry) = (chart.x_range().end, chart.y_range().end);
+    // The heat map below covers the grid lines of the themed mesh.
+    mesh(
+        &mut chart,
+        theme,
+        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
+        &tick,
+        &tick,
+    )?;
+    let grid = FieldGrid::new(rx, ry);
+    let m = &sim.model;
+    let f_t = m.tailr.field(&m.data.x, m.cfg.bandwidth, &grid.xs, &grid.ys);
+    let f_c = m.ce.field(&m.data.x, m.cfg.bandwidth, &grid.xs, &grid.ys);
+    heat_map(&chart, theme, &grid, &f_t)?;
+    // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
+    let fg = theme.fg();
+    for l in &contour(&f_c, grid.nx, grid.ny, &grid.xs, &grid.ys) {
+        polyline(&chart, l, ghost_color(theme, fg).stroke_width(theme.px(1.8)))?;
+    }
+    for l in &contour(&f_t, grid.nx, grid.ny, &grid.xs, &grid.ys) {
+        polyline(&chart, l, fg.stroke_width(theme.px(2.2)))?;
+    }
+    training_points(&chart, sim, theme, (rx, ry))
+}
+
+/// The field chart's headline: what runs, then the three measures for both runs (on two lines when one is too
+/// narrow); returns the top margin in CSS pixels it takes.
+fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult<f64> {
     let m = &sim.model;
     let cfg = &m.cfg;
-    let last = sim.trace.last().copied();
-    // Headline: what runs, then the three measures for both runs.
-    let (aw, _) = area.dim_in_pixel();
-    let max_w = aw.saturating_sub(theme.px(12.0));
+    let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
     let h1 = theme.font(12.5);
     let h2 = theme.font_in(11.0, theme.muted());
     let floor = if cfg.floor > 0.0 { format!(", b = {}", short(cfg.floor)) } else { String::new() };
@@ -94,47 +125,51 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
         max_w,
     );
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
-    let mut top = 23.0;
-    if let Some(s) = last {
-        let (t, c) = (s.tailr, s.ce);
-        let parts = [
-            tr!(
-                theme.lang,
-                "memorised {} (CE {})",
-                "记忆比例 {}（CE {}）",
-                fmt::whole_pct(t.memorised),
-                fmt::whole_pct(c.memorised)
-            ),
-            tr!(
-                theme.lang,
-                "test acc {} (CE {})",
-                "测试准确率 {}（CE {}）",
-                fmt::fixed_opt(Some(t.test_acc), 2),
-                fmt::fixed_opt(Some(c.test_acc), 2)
-            ),
-            tr!(
-                theme.lang,
-                "AUROC {} (CE {})",
-                "AUROC {}（CE {}）",
-                fmt::fixed_opt(t.auroc, 2),
-                fmt::fixed_opt(c.auroc, 2)
-            ),
-        ];
-        let joined = parts.join(" · ");
-        let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-        if fits {
-            text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
-            top = 38.0;
-        } else {
-            let a = format!("{} · {}", parts[0], parts[1]);
-            text_px(area, &a, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
-            text_px(area, &parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
-            top = 53.0;
-        }
+    let Some(s) = sim.trace.last().copied() else {
+        return Ok(23.0);
+    };
+    let (t, c) = (s.tailr, s.ce);
+    let parts = [
+        tr!(
+            theme.lang,
+            "memorised {} (CE {})",
+            "记忆比例 {}（CE {}）",
+            fmt::whole_pct(t.memorised),
+            fmt::whole_pct(c.memorised)
+        ),
+        tr!(
+            theme.lang,
+            "test acc {} (CE {})",
+            "测试准确率 {}（CE {}）",
+            fmt::fixed_opt(Some(t.test_acc), 2),
+            fmt::fixed_opt(Some(c.test_acc), 2)
+        ),
+        tr!(
+            theme.lang,
+            "AUROC {} (CE {})",
+            "AUROC {}（CE {}）",
+            fmt::fixed_opt(t.auroc, 2),
+            fmt::fixed_opt(c.auroc, 2)
+        ),
+    ];
+    let joined = parts.join(" · ");
+    let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
+    if fits {
+        text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
+        Ok(38.0)
+    } else {
+        let a = format!("{} · {}", parts[0], parts[1]);
+        text_px(area, &a, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
+        text_px(area, &parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
+        Ok(53.0)
     }
-    // The key below the headline.
+}
+
+/// The key below the headline at `top` CSS pixels; returns the top margin in CSS pixels the chart needs.
+fn field_keys(area: &Area<'_>, sim: &NoisySim, theme: &Theme, top: f64) -> DrawResult<f64> {
     let (c0, c1) = class_colors(theme);
     let fc = flipped_color(theme);
+    let m = &sim.model;
     let keys: Vec<(String, RGBColor, Sample)> = vec![
         (theme.t(T::new("given label 0", "所给标签 0")).to_string(), c0, Sample::Dot),
         (theme.t(T::new("given label 1", "所给标签 1")).to_string(), c1, Sample::Dot),
@@ -143,39 +178,36 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
         (theme.t(T::new("CE ghost", "交叉熵影子")).to_string(), ghost_color(theme, theme.fg()), Sample::Line),
     ];
     let rows = key_rows(area, theme, top + 8.0, &keys)?;
-    let top = top + 16.0 + 14.0 * (rows - 1) as f64;
+    Ok(top + 16.0 + 14.0 * (rows - 1) as f64)
+}
 
-    // Equal data scale on both axes around the data box [−(1.5 + 3.5·0.6), +…] × [−3.5·0.6, +…].
-    let (bx, by) = (CENTRE + 3.5 * SPREAD, 3.5 * SPREAD);
-    let (ylab, xlab, margin) = (30.0, 22.0, 8.0);
-    let (w, h) = area.dim_in_pixel();
-    let pw = (w as f64 - theme.scale * (ylab + 2.0 * margin)).max(1.0);
-    let ph = (h as f64 - theme.scale * (xlab + top + margin)).max(1.0);
-    let (rx, ry) = if pw / ph >= bx / by { (by * pw / ph, by) } else { (bx, bx * ph / pw) };
-    let mut chart = Frame { top, margin, x_labels: xlab, y_labels: ylab, right: margin, right_labels: 0.0 }.chart(
-        area,
-        theme,
-        (-rx, rx),
-        (-ry, ry),
-    )?;
-    // The heat map below covers the grid lines of the themed mesh.
-    mesh(
-        &mut chart,
-        theme,
-        Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
-        &tick,
-        &tick,
-    )?;
+/// The cell centres of the heat-map grid over `[−rx, rx] × [−ry, ry]`: [`GRID`] columns, rows for square cells.
+struct FieldGrid {
+    nx: usize,
+    ny: usize,
+    dx: f64,
+    dy: f64,
+    rx: f64,
+    ry: f64,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+}
 
-    // The field on a coarse grid of cell centres.
-    let nx = GRID;
-    let ny = ((GRID as f64 * ry / rx).round() as usize).clamp(8, 2 * GRID);
-    let (dx, dy) = (2.0 * rx / nx as f64, 2.0 * ry / ny as f64);
-    let xs: Vec<f64> = (0..nx).map(|i| -rx + (i as f64 + 0.5) * dx).collect();
-    let ys: Vec<f64> = (0..ny).map(|j| -ry + (j as f64 + 0.5) * dy).collect();
-    let bw = cfg.bandwidth;
-    let f_t = m.tailr.field(&m.data.x, bw, &xs, &ys);
-    let f_c = m.ce.field(&m.data.x, bw, &xs, &ys);
+impl FieldGrid {
+    fn new(rx: f64, ry: f64) -> Self {
+        let nx = GRID;
+        let ny = ((GRID as f64 * ry / rx).round() as usize).clamp(8, 2 * GRID);
+        let (dx, dy) = (2.0 * rx / nx as f64, 2.0 * ry / ny as f64);
+        let xs: Vec<f64> = (0..nx).map(|i| -rx + (i as f64 + 0.5) * dx).collect();
+        let ys: Vec<f64> = (0..ny).map(|j| -ry + (j as f64 + 0.5) * dy).collect();
+        FieldGrid { nx, ny, dx, dy, rx, ry, xs, ys }
+    }
+}
+
+/// The heat map of `σ(f)` for the field `f` on `grid`, drawn as horizontal runs of equal colour level.
+fn heat_map(chart: &Chart<'_, '_>, theme: &Theme, grid: &FieldGrid, f_t: &[f64]) -> DrawResult {
+    let (c0, c1) = class_colors(theme);
+    let FieldGrid { nx, ny, dx, dy, rx, ry, .. } = *grid;
     let level = |f: f64| -> i32 {
         let p = if f.is_finite() {
             sigmoid(f)
@@ -211,33 +243,26 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
         }
     }
     for (a, b, c) in rects {
-        rect(&chart, a, b, c.filled())?;
+        rect(chart, a, b, c.filled())?;
     }
+    Ok(())
+}
 
-    // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
-    let fg = theme.fg();
-    let ghost = ghost_color(theme, fg);
-    let lines_c = contour(&f_c, nx, ny, &xs, &ys);
-    for l in &lines_c {
-        polyline(&chart, l, ghost.stroke_width(theme.px(1.8)))?;
-    }
-    let lines_t = contour(&f_t, nx, ny, &xs, &ys);
-    for l in &lines_t {
-        polyline(&chart, l, fg.stroke_width(theme.px(2.2)))?;
-    }
-
-    // Training points coloured by their given label; flipped points ringed.
+/// The training points coloured by their given label, flipped ones ringed, clamped into `[−rx, rx] × [−ry, ry]`.
+fn training_points(chart: &Chart<'_, '_>, sim: &NoisySim, theme: &Theme, (rx, ry): (f64, f64)) -> DrawResult {
+    let (c0, c1) = class_colors(theme);
+    let fc = flipped_color(theme);
+    let m = &sim.model;
     let clampx = |v: f64| v.clamp(-rx, rx);
     let clampy = |v: f64| v.clamp(-ry, ry);
     let d = &m.data;
     for (x, y) in d.x.iter().zip(&d.label) {
         let c = if *y { c1 } else { c0 };
-        dots(&chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled())?;
+        dots(chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled())?;
     }
     let rings: Vec<(f64, f64)> =
         d.x.iter().zip(&d.flipped).filter(|(_, f)| **f).map(|(x, _)| (clampx(x[0]), clampy(x[1]))).collect();
-    dots(&chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)))?;
-
+    dots(chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)))?;
     Ok(())
 }
 

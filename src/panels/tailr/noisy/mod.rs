@@ -20,7 +20,7 @@ mod metrics_info;
 pub use dynamics_models::panels::tailr::noisy::model;
 
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Config, Noisy, Optimizer, Scores};
@@ -178,63 +178,34 @@ pub const RECORD_EVERY: u64 = 10;
 /// The most samples kept; when full, every other one is dropped and the interval doubles.
 pub const RECORD_CAP: usize = 240;
 
-/// The panel descriptor.
-pub struct NoisyPanel;
-
-/// The registered instance.
-pub static PANEL: NoisyPanel = NoisyPanel;
-
-impl Panel for NoisyPanel {
-    fn id(&self) -> &'static str {
-        "tailr-noisy"
-    }
-    fn title(&self) -> T {
-        T::new("TaiLr vs cross-entropy on flipped labels", "翻转标签上的 TaiLr 与交叉熵")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["n", "bandwidth", "lr", "optimizer"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, seed: u64) -> Box<dyn Sim> {
-        Box::new(NoisySim::new(config_from(p), seed))
-    }
-    /// A default step costs about 4n² = 160 000 multiply-adds (tens of microseconds), and each curve sample
-    /// evaluates the test set; 8 steps keep step plus draw inside the frame budget.
-    fn steps_per_frame(&self) -> u32 {
-        8
-    }
-    fn golden_steps(&self) -> u64 {
-        400
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.45)
-    }
-    /// A default step costs tens of microseconds natively (more in wasm), and a slider drag replays on every
-    /// change, so replays stop at 1000 steps (about 0.1 s); longer runs restart from step 0.
-    fn replay_limit(&self) -> u64 {
-        1_000
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The live run's and the ghost's readouts stop changing.
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle {
-            metrics: &["memorised", "test_acc", "auroc", "train_acc", "loss", "ce_loss"],
-            rel_tol: 1e-07,
-            abs_tol: 1e-12,
-            window: 500,
-        })
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    // A default step costs about 4n² = 160 000 multiply-adds (tens of microseconds), and each curve sample
+    // evaluates the test set; 8 steps keep step plus draw inside the frame budget.
+    steps_per_frame: 8,
+    golden_steps: 400,
+    aspect: (0.56, 1.45),
+    // A default step costs tens of microseconds natively (more in wasm), and a slider drag replays on every
+    // change, so replays stop at 1000 steps (about 0.1 s); longer runs restart from step 0.
+    replay_limit: 1_000,
+    presets: &PRESETS,
+    // The live run's and the ghost's readouts stop changing.
+    settle: Some(Settle {
+        metrics: &["memorised", "test_acc", "auroc", "train_acc", "loss", "ce_loss"],
+        rel_tol: 1e-07,
+        abs_tol: 1e-12,
+        window: 500,
+    }),
+    more_settings: &["n", "bandwidth", "lr", "optimizer"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "tailr-noisy",
+        T::new("TaiLr vs cross-entropy on flipped labels", "翻转标签上的 TaiLr 与交叉熵"),
+        &PARAMS,
+        &METRICS,
+        |p, seed| Box::new(NoisySim::new(config_from(p), seed)),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {

@@ -20,7 +20,7 @@ mod metrics_info;
 pub use dynamics_models::panels::tailr::single::model;
 
 use crate::i18n::T;
-use crate::panel::{Claim, Metric, Metrics, Op, Panel, Preset, Settle, Sim};
+use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
@@ -153,54 +153,24 @@ pub static PRESETS: [Preset; 5] = [
 ///   `p*_j > 0`; `loss`: the expected loss `Σ q_j L_γ(p_j)`.
 pub static METRICS: [&str; 9] = ["p", "p_star", "max_gap", "mu", "q", "cutoff", "threshold", "active", "loss"];
 
-/// The panel descriptor.
-pub struct SinglePanel;
-
-/// The registered instance.
-pub static PANEL: SinglePanel = SinglePanel;
-
-impl Panel for SinglePanel {
-    fn id(&self) -> &'static str {
-        "tailr-single"
-    }
-    fn title(&self) -> T {
-        T::new("TaiLr on one context: the water-filling optimum", "单个上下文上的 TaiLr：注水式最优解")
-    }
-    fn params(&self) -> &'static [ParamSpec] {
-        &PARAMS
-    }
-    fn metric_names(&self) -> &'static [&'static str] {
-        &METRICS
-    }
-    fn more_settings(&self) -> &'static [&'static str] {
-        &["classes", "q", "h"]
-    }
-    fn metrics_info(&self) -> &'static [crate::panel::MetricInfo] {
-        &metrics_info::INFO
-    }
-    fn build(&self, p: &ParamValues, _seed: u64) -> Box<dyn Sim> {
-        Box::new(SingleSim::new(config_from(p)))
-    }
-    fn steps_per_frame(&self) -> u32 {
-        20
-    }
-    fn golden_steps(&self) -> u64 {
-        300
-    }
-    fn aspect(&self) -> (f64, f64) {
-        (0.56, 1.4)
-    }
-    fn presets(&self) -> &'static [Preset] {
-        &PRESETS
-    }
-    /// The probabilities stop approaching p* (the noise-cut runs approach it like 1/t and settle late).
-    fn settle(&self) -> Option<Settle> {
-        Some(Settle { metrics: &["max_gap", "loss"], rel_tol: 1e-07, abs_tol: 1e-12, window: 200 })
-    }
-    fn clickable(&self) -> bool {
-        true
-    }
-}
+/// The panel: its identity, table and metrics, and what differs from the defaults of [`PanelSpec::new`].
+pub static PANEL: PanelSpec = PanelSpec {
+    golden_steps: 300,
+    aspect: (0.56, 1.4),
+    presets: &PRESETS,
+    clickable: true,
+    // The probabilities stop approaching p* (the noise-cut runs approach it like 1/t and settle late).
+    settle: Some(Settle { metrics: &["max_gap", "loss"], rel_tol: 1e-07, abs_tol: 1e-12, window: 200 }),
+    more_settings: &["classes", "q", "h"],
+    metrics_info: &metrics_info::INFO,
+    ..PanelSpec::new(
+        "tailr-single",
+        T::new("TaiLr on one context: the water-filling optimum", "单个上下文上的 TaiLr：注水式最优解"),
+        &PARAMS,
+        &METRICS,
+        |p, _seed| Box::new(SingleSim::new(config_from(p))),
+    )
+};
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {
