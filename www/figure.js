@@ -20,7 +20,7 @@ import { makeControl } from "./controls.js";
 import { t } from "./i18n.js";
 import { defaultText, formatNumber } from "./format.js";
 import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
-import { AutoSpeed, RateMeter } from "./speed.js";
+import { AutoSpeed, FixedSpeed, RateMeter } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
@@ -80,6 +80,8 @@ export class FigureView {
     // "auto" or a fixed number of steps per frame. Not part of the hash: a link restores settings, not speed.
     this.speed = "auto";
     this.auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? SPEEDS[SPEEDS.length - 1]);
+    // A fixed speed's stepping, bounded to 50 ms a frame (null under auto).
+    this.fixed = null;
     this.visible = false;
     this.dirty = true;
     this.cssWidth = 0;
@@ -103,6 +105,8 @@ export class FigureView {
     this.frames = 0;
     this.firstFrame = null;
     this.frameTimes = [];
+    // The same frames in more detail: when each started (its animation timestamp), its stepping time and steps.
+    this.frameLog = [];
     this.readoutInterval = READOUT_INTERVAL_MS;
     this.rate = new RateMeter();
     this.lastReadout = -Infinity;
@@ -242,6 +246,7 @@ export class FigureView {
     const speedId = `${domId}-speed`;
     const speeds = [...new Set([...SPEEDS, meta.steps_per_frame])].sort((a, b) => a - b);
     this.autoOption = el("option", { value: "auto", text: t(this.lang, "auto") });
+    this.speedOptions = new Map(speeds.map((s) => [s, el("option", { value: String(s), text: String(s) })]));
     this.speedSelect = el(
       "select",
       {
@@ -252,7 +257,7 @@ export class FigureView {
         },
       },
       this.autoOption,
-      speeds.map((s) => el("option", { value: String(s), text: String(s) })),
+      [...this.speedOptions.values()],
     );
     const seedId = `${domId}-seed`;
     this.seedInput = el("input", {
@@ -558,6 +563,7 @@ export class FigureView {
    * while playing, unless it has settled already (a replayed run that settled before the current step plays on).
    */
   newRun() {
+    this.fixed?.forget();
     this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
     this.settledNote.textContent = "";
   }
@@ -741,6 +747,8 @@ export class FigureView {
   /** `"auto"` or a whole number of steps per frame. */
   setSpeed(speed) {
     this.speed = speed === "auto" || !(speed >= 1) ? "auto" : Math.floor(speed);
+    this.fixed = this.speed === "auto" ? null : new FixedSpeed(this.speed);
+    this.showSpeed(null);
     this.resetRates();
     this.updateTransport();
   }
@@ -856,9 +864,11 @@ export class FigureView {
     if (!running && !this.dirty) return false;
     const t0 = performance.now();
     let taken = 0;
+    let stepMs = 0;
     if (running) {
       if (this.speed === "auto") taken = this.auto.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
-      else taken = this.call((f) => f.step(this.speed)) ?? 0;
+      else taken = this.fixed.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
+      stepMs = performance.now() - t0;
       this.checkDiverged();
       this.dirty = true;
     }
@@ -874,15 +884,22 @@ export class FigureView {
     // After the readouts, which test the claim in force (a claim shown and its step reached settles a run).
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
-    if (running) this.recordFrame(now, taken, elapsed);
+    if (running) this.recordFrame(now, taken, elapsed, stepMs);
     return this.playing && this.diverged === null && !this.failed;
   }
 
-  /** Accumulates steps per second and milliseconds per frame over a short window (see `RateMeter`). */
-  recordFrame(now, taken, elapsed) {
+  /**
+   * Keeps the frame's times (the last FRAME_TIME_HISTORY frames) and accumulates steps per second and milliseconds
+   * per frame over a short window (see `RateMeter`). `elapsed` is the frame's whole work (stepping, drawing and
+   * readouts), `stepMs` its stepping alone.
+   */
+  recordFrame(now, taken, elapsed, stepMs) {
     this.frameTimes.push(elapsed);
-    if (this.frameTimes.length > FRAME_TIME_HISTORY)
+    this.frameLog.push({ at: now, ms: elapsed, stepMs, steps: taken });
+    if (this.frameTimes.length > FRAME_TIME_HISTORY) {
       this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
+      this.frameLog.splice(0, this.frameLog.length - FRAME_TIME_HISTORY);
+    }
     this.rate.record(now, taken, elapsed);
   }
 
@@ -920,6 +937,13 @@ export class FigureView {
     const auto = t(this.lang, "auto");
     const autoText = this.speed === "auto" && running ? `${auto} (${this.auto.steps()})` : auto;
     if (this.autoOption.textContent !== autoText) this.autoOption.textContent = autoText;
+    if (this.fixed) {
+      // A fixed speed cut short by the 50 ms limit says so, with the steps per frame it reaches; a report without
+      // frames (a refresh between frames) keeps what is shown.
+      const report = this.fixed.report();
+      if (!running) this.showSpeed(null);
+      else if (report.stepsPerFrame !== null) this.showSpeed(report.capped ? report.stepsPerFrame : null);
+    }
     if (running) this.showFollows(metrics);
     this.updateClaim();
   }
@@ -972,6 +996,20 @@ export class FigureView {
     else if (!claim) this.announcer.textContent = "";
   }
 
+  /**
+   * Shows the fixed speed chosen in its menu entry: the number alone, or with the steps per frame it reaches when
+   * the 50 ms limit caps it (`reached`, null when not capped).
+   */
+  showSpeed(reached) {
+    for (const [speed, option] of this.speedOptions) {
+      const text =
+        speed === this.speed && reached !== null
+          ? t(this.lang, "{n} (capped: {m})", { n: formatNumber(speed), m: formatNumber(Math.max(1, Math.round(reached))) })
+          : String(speed);
+      if (option.textContent !== text) option.textContent = text;
+    }
+  }
+
   /** A snapshot of the figure's state for tests and the benchmark. */
   state() {
     return {
@@ -985,6 +1023,8 @@ export class FigureView {
       // Steps per frame now (auto's current plan), whether auto is on, and the "Step N" button's N.
       speed: this.speed === "auto" ? this.auto.steps() : this.speed,
       auto: this.speed === "auto",
+      // Whether the last frame at a fixed speed stopped short of it at the 50 ms limit.
+      capped: this.fixed?.lastCapped ?? false,
       stepN: this.stepN(),
       frames: this.frames,
       firstFrame: this.firstFrame,
@@ -1006,6 +1046,7 @@ export class FigureView {
       call: (method, ...args) => view.call((f) => f[method](...args)),
       state: () => view.state(),
       frameTimes: () => [...view.frameTimes],
+      frameLog: () => view.frameLog.map((r) => ({ ...r })),
     };
   }
 }
