@@ -82,6 +82,9 @@ export class FigureView {
     this.auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? SPEEDS[SPEEDS.length - 1]);
     // A fixed speed's stepping, bounded to 50 ms a frame (null under auto).
     this.fixed = null;
+    // Steps of a "Step N" press still to take (in later frames, at most 50 ms of them a frame), and their stepper.
+    this.stepsToGo = 0;
+    this.stepper = new FixedSpeed(1);
     this.visible = false;
     this.dirty = true;
     this.cssWidth = 0;
@@ -104,9 +107,11 @@ export class FigureView {
     this.lastSteps = 0;
     this.frames = 0;
     this.firstFrame = null;
-    this.frameTimes = [];
-    // The same frames in more detail: when each started (its animation timestamp), its stepping time and steps.
-    this.frameLog = [];
+    // The last FRAME_TIME_HISTORY playing frames, in a ring allocated once (so that the log itself never shows as
+    // growth of the JS heap): per frame its animation timestamp, its whole work in ms, its stepping in ms and its
+    // steps.
+    this.frameRing = new Float64Array(FRAME_TIME_HISTORY * 4);
+    this.framesRecorded = 0;
     this.readoutInterval = READOUT_INTERVAL_MS;
     this.rate = new RateMeter();
     this.lastReadout = -Infinity;
@@ -564,6 +569,8 @@ export class FigureView {
    */
   newRun() {
     this.fixed?.forget();
+    this.stepper.forget();
+    this.stepsToGo = 0;
     this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
     this.settledNote.textContent = "";
   }
@@ -731,6 +738,7 @@ export class FigureView {
     if (this.failed) return;
     const was = this.playing;
     this.playing = playing && this.diverged === null;
+    if (this.playing) this.stepsToGo = 0;
     if (was && !this.playing) this.commitFollows();
     if (this.playing) {
       this.settledNote.textContent = "";
@@ -758,11 +766,24 @@ export class FigureView {
     return this.speed === "auto" ? this.meta.steps_per_frame : this.speed;
   }
 
-  /** Pauses and advances by `n` steps. */
+  /**
+   * Pauses and advances by `n` steps: at once as many as fit 50 ms, the rest in the next frames (so that "Step 5000"
+   * at a heavy setting does not freeze the page). Playing, a reset or any change of setting drops the rest.
+   */
   stepBy(n) {
     if (this.failed) return;
     this.setPlaying(false);
-    if (this.diverged === null) this.call((f) => f.step(n));
+    this.stepsToGo = this.diverged === null ? n : 0;
+    this.stepPending();
+  }
+
+  /** Takes the next steps of a "Step N" press, at most 50 ms of them. */
+  stepPending() {
+    if (this.stepsToGo <= 0 || this.failed) return;
+    const want = this.stepsToGo;
+    const taken = this.stepper.run((k) => this.call((f) => f.step(k)) ?? 0, () => performance.now(), want);
+    // Fewer steps than asked without the time limit: the run stopped (diverged or ended).
+    this.stepsToGo = this.stepper.lastCapped ? want - taken : 0;
     this.checkDiverged();
     this.dirty = true;
     this.updateReadouts();
@@ -861,6 +882,8 @@ export class FigureView {
       return false;
     }
     const running = this.playing && this.diverged === null;
+    // The rest of a "Step N" press (stepPending marks the figure dirty and refreshes its readouts).
+    if (!running && this.stepsToGo > 0) this.stepPending();
     if (!running && !this.dirty) return false;
     const t0 = performance.now();
     let taken = 0;
@@ -885,7 +908,7 @@ export class FigureView {
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
     if (running) this.recordFrame(now, taken, elapsed, stepMs);
-    return this.playing && this.diverged === null && !this.failed;
+    return (this.playing || this.stepsToGo > 0) && this.diverged === null && !this.failed;
   }
 
   /**
@@ -894,13 +917,29 @@ export class FigureView {
    * readouts), `stepMs` its stepping alone.
    */
   recordFrame(now, taken, elapsed, stepMs) {
-    this.frameTimes.push(elapsed);
-    this.frameLog.push({ at: now, ms: elapsed, stepMs, steps: taken });
-    if (this.frameTimes.length > FRAME_TIME_HISTORY) {
-      this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
-      this.frameLog.splice(0, this.frameLog.length - FRAME_TIME_HISTORY);
-    }
+    const at = (this.framesRecorded % FRAME_TIME_HISTORY) * 4;
+    this.frameRing[at] = now;
+    this.frameRing[at + 1] = elapsed;
+    this.frameRing[at + 2] = stepMs;
+    this.frameRing[at + 3] = taken;
+    this.framesRecorded += 1;
     this.rate.record(now, taken, elapsed);
+  }
+
+  /**
+   * The recorded frames, oldest first (at most FRAME_TIME_HISTORY): `{ at, ms, stepMs, steps }`, the frame's
+   * animation timestamp, its whole work (stepping, drawing, readouts) and its stepping in ms, and its steps.
+   */
+  frameLog() {
+    const n = Math.min(this.framesRecorded, FRAME_TIME_HISTORY);
+    const first = this.framesRecorded - n;
+    const out = [];
+    for (let k = first; k < this.framesRecorded; k++) {
+      const at = (k % FRAME_TIME_HISTORY) * 4;
+      const r = this.frameRing;
+      out.push({ at: r[at], ms: r[at + 1], stepMs: r[at + 2], steps: r[at + 3] });
+    }
+    return out;
   }
 
   /** Starts a new measuring window; `keepShown` keeps the last numbers on display until the window completes. */
@@ -1045,8 +1084,8 @@ export class FigureView {
       },
       call: (method, ...args) => view.call((f) => f[method](...args)),
       state: () => view.state(),
-      frameTimes: () => [...view.frameTimes],
-      frameLog: () => view.frameLog.map((r) => ({ ...r })),
+      frameTimes: () => view.frameLog().map((r) => r.ms),
+      frameLog: () => view.frameLog(),
     };
   }
 }

@@ -83,8 +83,8 @@ const FIXED_AIM = 0.9;
 const FIXED_FIRST_SHARE = 0.25;
 
 /**
- * A fixed speed chosen in the "Steps/frame" menu: the chosen number of steps per frame is a target, never a licence to
- * step for seconds. One frame steps in chunks timed with the clock and stops once the next chunk would not fit
+ * A fixed speed chosen in the "Steps/frame" menu: the chosen number of steps per frame is a target, never a licence
+ * to step for seconds. One frame steps in chunks timed with the clock and stops once the next chunk would not fit
  * `limit` (HARD_LIMIT_MS, 50 ms), so that a heavy setting at a high speed runs fewer steps per frame instead of
  * freezing the page; the figure then shows that the speed is capped. Pure apart from the clock passed in
  * (unit-tested with node and a fake clock).
@@ -104,24 +104,26 @@ export class FixedSpeed {
   /**
    * Runs one frame's stepping: calls `step(n)` (which returns the steps actually taken; fewer means the run
    * stopped) until the target is reached, the run stopped, or the next chunk would not end by 90 % of the limit
-   * (45 ms, the rest is a margin for noise). The first
-   * chunk is sized from the cost per step at the end of the previous frame (one step in the first frame); every
-   * later one from the cost measured in this frame (the dearer of its mean and its last chunk's). Only the frame's first step may take the frame past the limit: a single step
-   * that costs more cannot be divided here. `now()` is the clock in milliseconds. Returns the steps taken.
+   * (45 ms, the rest is a margin for noise). `target` defaults to the chosen speed. The first chunk is sized from
+   * the cost per step at the end of the previous frame (one step in the first frame); every later one from the cost
+   * measured in this frame (the dearer of its mean and its last chunk's). Only the frame's first step may take the
+   * frame past the limit: a single step that costs more cannot be divided here. `now()` is the clock in
+   * milliseconds. Returns the steps taken.
    */
-  run(step, now) {
+  run(step, now, target = this.target) {
     const t0 = now();
     const aim = FIXED_AIM * this.limit;
     let taken = 0;
     let elapsed = 0;
     let perStep = this.perStep;
     let stopped = false;
-    while (taken < this.target) {
-      const left = this.target - taken;
+    while (taken < target) {
+      const left = target - taken;
       let n;
       if (perStep === null) n = 1;
-      // A clock that has not moved yet (coarse timers) says nothing: take the rest of the target in one go.
-      else if (perStep <= 0) n = left;
+      // A clock that has not moved yet (timers are coarse, 0.1 ms in a browser) says only that the steps so far were
+      // cheap: double them, until the clock moves and gives a cost.
+      else if (perStep <= 0) n = Math.min(left, 2 * Math.max(1, taken));
       else {
         const share = taken === 0 ? FIXED_FIRST_SHARE : FIXED_SAFETY;
         n = Math.min(left, Math.floor((share * (aim - elapsed)) / perStep));
@@ -143,7 +145,7 @@ export class FixedSpeed {
       if (elapsed >= aim) break;
     }
     if (taken > 0) this.perStep = perStep;
-    this.lastCapped = !stopped && taken < this.target;
+    this.lastCapped = !stopped && taken < target;
     this.frames += 1;
     this.steps += taken;
     if (this.lastCapped) this.cappedFrames += 1;

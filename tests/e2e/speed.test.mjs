@@ -142,3 +142,39 @@ for (const c of CASES) {
     }
   });
 }
+
+test("Step 5000 at a heavy setting takes what fits 50 ms at once and the rest in later frames, exactly", { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 760, height: 700 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    // 0.1 to 0.3 ms a step in wasm: 5000 steps in one call took 0.5 to 1.7 s.
+    await page.goto(`${env.url}embed.html?panel=tailr-noisy&controls=open#tailr-noisy.n=400&tailr-noisy.optimizer=adam`);
+    await page.waitForFunction(() => window.__dyn?.firstFrame != null, null, { timeout: 60_000 });
+    await page.evaluate(() => window.__dyn.ready);
+    await page.locator("select[id$='-speed']").selectOption("5000");
+    const r = await page.evaluate(() => {
+      const h = window.__dyn.figures["tailr-noisy"];
+      h.view.setPlaying(false);
+      // Warm up the cost estimate with a few steps, as a reader's earlier presses would.
+      h.view.stepBy(20);
+      const s0 = h.state().steps;
+      const t0 = performance.now();
+      h.view.stepBy(5000);
+      return { s0, ms: performance.now() - t0, after: h.state().steps };
+    });
+    assert.equal(await page.locator("[data-action='step-n']").textContent(), "Step 5000");
+    assert.ok(r.ms <= LIMIT_MS + SLACK_MS, `the press stepped ${r.ms.toFixed(1)} ms at once (${r.after - r.s0} steps)`);
+    assert.ok(r.after - r.s0 < 5000, `all ${r.after - r.s0} steps at once`);
+    // The rest follows in later frames, to the exact count, and the figure stays paused.
+    await page.waitForFunction((n) => window.__dyn.figures["tailr-noisy"].state().steps >= n, r.s0 + 5000, { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const end = await page.evaluate(() => window.__dyn.figures["tailr-noisy"].state());
+    assert.equal(end.steps, r.s0 + 5000);
+    assert.equal(end.playing, false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

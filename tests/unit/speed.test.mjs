@@ -186,3 +186,18 @@ test("a coarse clock that does not move does not stall the stepping", () => {
   assert.equal(speed.run(p.step, p.now), 3000);
   assert.equal(speed.run(p.step, p.now), 3000);
 });
+
+test("a coarse clock that reads 0 for a cheap first step does not let the frame take the whole target", () => {
+  // A browser's clock moves in 0.1 ms ticks: one step of 0.05 ms reads 0 ms. Taking the other 4999 steps at once
+  // would be 250 ms; doubling the chunk until the clock moves stays within the limit.
+  let t = 0;
+  const now = () => Math.floor(t / 0.1) * 0.1;
+  const step = (n) => ((t += 0.05 * n), n);
+  const speed = new FixedSpeed(5000);
+  for (let f = 0; f < 5; f++) {
+    const t0 = t;
+    const taken = speed.run(step, now);
+    assert.ok(t - t0 <= HARD_LIMIT_MS, `frame ${f}: ${t - t0} ms for ${taken} steps`);
+    assert.ok(taken >= 500, `frame ${f}: only ${taken} steps`);
+  }
+});
