@@ -43,8 +43,10 @@
 //     24 runs with frames of 120 to 870 ms that stepped for a few milliseconds. With turns each figure gets the same
 //     share of the processor (1/12 of the time on 2 cores) in whole turns, and a frame is preempted only by the rest
 //     of the machine. The report gives each run's frames and "solo minutes", the frames divided by 3 600 (a minute
-//     at 60 frames/s): memory that grows with steps (histories filling) is checked only as far as the run got. A
-//     clean parallel soak is evidence; the serial soak of a failing figure (--panels id) is the test.
+//     at 60 frames/s): memory that grows with steps (histories filling) is checked only as far as the run got, and
+//     the first samples fall in the JS heap's warm-up (measured alone, a figure's heap grew about 2 % over its first
+//     two minutes of animation and then stayed flat; in turns the first two minutes are 10 s of animation). A clean
+//     parallel soak is evidence; the serial soak of a failing figure (--panels id --page embed) is the test.
 //   - --processes shared: every run from 127.0.0.1, in one browser context, with --renderer-process-limit=K
 //     (--renderer-processes, default 1), as earlier soaks did. Chromium treats the limit as a hint: in a check with
 //     12 same-site pages opened one after another it started 13 renderer processes, and the ballast moved only its
