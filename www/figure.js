@@ -20,7 +20,7 @@ import { makeControl } from "./controls.js";
 import { t } from "./i18n.js";
 import { defaultText, formatNumber } from "./format.js";
 import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
-import { AutoSpeed, RateMeter } from "./speed.js";
+import { AutoSpeed, FixedSpeed, RateMeter } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
@@ -80,6 +80,11 @@ export class FigureView {
     // "auto" or a fixed number of steps per frame. Not part of the hash: a link restores settings, not speed.
     this.speed = "auto";
     this.auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? SPEEDS[SPEEDS.length - 1]);
+    // A fixed speed's stepping, bounded to 50 ms a frame (null under auto).
+    this.fixed = null;
+    // Steps of a "Step N" press still to take (in later frames, at most 50 ms of them a frame), and their stepper.
+    this.stepsToGo = 0;
+    this.stepper = new FixedSpeed(1);
     this.visible = false;
     this.dirty = true;
     this.cssWidth = 0;
@@ -102,7 +107,11 @@ export class FigureView {
     this.lastSteps = 0;
     this.frames = 0;
     this.firstFrame = null;
-    this.frameTimes = [];
+    // The last FRAME_TIME_HISTORY playing frames, in a ring allocated once (so that the log itself never shows as
+    // growth of the JS heap): per frame its animation timestamp, its whole work in ms, its stepping in ms and its
+    // steps.
+    this.frameRing = new Float64Array(FRAME_TIME_HISTORY * 4);
+    this.framesRecorded = 0;
     this.readoutInterval = READOUT_INTERVAL_MS;
     this.rate = new RateMeter();
     this.lastReadout = -Infinity;
@@ -242,6 +251,7 @@ export class FigureView {
     const speedId = `${domId}-speed`;
     const speeds = [...new Set([...SPEEDS, meta.steps_per_frame])].sort((a, b) => a - b);
     this.autoOption = el("option", { value: "auto", text: t(this.lang, "auto") });
+    this.speedOptions = new Map(speeds.map((s) => [s, el("option", { value: String(s), text: String(s) })]));
     this.speedSelect = el(
       "select",
       {
@@ -252,7 +262,7 @@ export class FigureView {
         },
       },
       this.autoOption,
-      speeds.map((s) => el("option", { value: String(s), text: String(s) })),
+      [...this.speedOptions.values()],
     );
     const seedId = `${domId}-seed`;
     this.seedInput = el("input", {
@@ -560,6 +570,9 @@ export class FigureView {
    * while playing, unless it has settled already (a replayed run that settled before the current step plays on).
    */
   newRun() {
+    this.fixed?.forget();
+    this.stepper.forget();
+    this.stepsToGo = 0;
     this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
     this.settledNote.textContent = "";
   }
@@ -728,6 +741,7 @@ export class FigureView {
     if (this.failed) return;
     const was = this.playing;
     this.playing = playing && this.diverged === null;
+    if (this.playing) this.stepsToGo = 0;
     if (was && !this.playing) this.commitFollows();
     if (this.playing) {
       this.settledNote.textContent = "";
@@ -744,6 +758,8 @@ export class FigureView {
   /** `"auto"` or a whole number of steps per frame. */
   setSpeed(speed) {
     this.speed = speed === "auto" || !(speed >= 1) ? "auto" : Math.floor(speed);
+    this.fixed = this.speed === "auto" ? null : new FixedSpeed(this.speed);
+    this.showSpeed(null);
     this.resetRates();
     this.updateTransport();
   }
@@ -753,11 +769,24 @@ export class FigureView {
     return this.speed === "auto" ? this.meta.steps_per_frame : this.speed;
   }
 
-  /** Pauses and advances by `n` steps. */
+  /**
+   * Pauses and advances by `n` steps: at once as many as fit 50 ms, the rest in the next frames (so that "Step 5000"
+   * at a heavy setting does not freeze the page). Playing, a reset or any change of setting drops the rest.
+   */
   stepBy(n) {
     if (this.failed) return;
     this.setPlaying(false);
-    if (this.diverged === null) this.call((f) => f.step(n));
+    this.stepsToGo = this.diverged === null ? n : 0;
+    this.stepPending();
+  }
+
+  /** Takes the next steps of a "Step N" press, at most 50 ms of them. */
+  stepPending() {
+    if (this.stepsToGo <= 0 || this.failed) return;
+    const want = this.stepsToGo;
+    const taken = this.stepper.run((k) => this.call((f) => f.step(k)) ?? 0, () => performance.now(), want);
+    // Fewer steps than asked without the time limit: the run stopped (diverged or ended).
+    this.stepsToGo = this.stepper.lastCapped ? want - taken : 0;
     this.checkDiverged();
     this.dirty = true;
     this.updateReadouts();
@@ -856,12 +885,16 @@ export class FigureView {
       return false;
     }
     const running = this.playing && this.diverged === null;
+    // The rest of a "Step N" press (stepPending marks the figure dirty and refreshes its readouts).
+    if (!running && this.stepsToGo > 0) this.stepPending();
     if (!running && !this.dirty) return false;
     const t0 = performance.now();
     let taken = 0;
+    let stepMs = 0;
     if (running) {
       if (this.speed === "auto") taken = this.auto.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
-      else taken = this.call((f) => f.step(this.speed)) ?? 0;
+      else taken = this.fixed.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
+      stepMs = performance.now() - t0;
       this.checkDiverged();
       this.dirty = true;
     }
@@ -877,16 +910,39 @@ export class FigureView {
     // After the readouts, which test the claim in force (a claim shown and its step reached settles a run).
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
-    if (running) this.recordFrame(now, taken, elapsed);
-    return this.playing && this.diverged === null && !this.failed;
+    if (running) this.recordFrame(now, taken, elapsed, stepMs);
+    return (this.playing || this.stepsToGo > 0) && this.diverged === null && !this.failed;
   }
 
-  /** Accumulates steps per second and milliseconds per frame over a short window (see `RateMeter`). */
-  recordFrame(now, taken, elapsed) {
-    this.frameTimes.push(elapsed);
-    if (this.frameTimes.length > FRAME_TIME_HISTORY)
-      this.frameTimes.splice(0, this.frameTimes.length - FRAME_TIME_HISTORY);
+  /**
+   * Keeps the frame's times (the last FRAME_TIME_HISTORY frames) and accumulates steps per second and milliseconds
+   * per frame over a short window (see `RateMeter`). `elapsed` is the frame's whole work (stepping, drawing and
+   * readouts), `stepMs` its stepping alone.
+   */
+  recordFrame(now, taken, elapsed, stepMs) {
+    const at = (this.framesRecorded % FRAME_TIME_HISTORY) * 4;
+    this.frameRing[at] = now;
+    this.frameRing[at + 1] = elapsed;
+    this.frameRing[at + 2] = stepMs;
+    this.frameRing[at + 3] = taken;
+    this.framesRecorded += 1;
     this.rate.record(now, taken, elapsed);
+  }
+
+  /**
+   * The recorded frames, oldest first (at most FRAME_TIME_HISTORY): `{ at, ms, stepMs, steps }`, the frame's
+   * animation timestamp, its whole work (stepping, drawing, readouts) and its stepping in ms, and its steps.
+   */
+  frameLog() {
+    const n = Math.min(this.framesRecorded, FRAME_TIME_HISTORY);
+    const first = this.framesRecorded - n;
+    const out = [];
+    for (let k = first; k < this.framesRecorded; k++) {
+      const at = (k % FRAME_TIME_HISTORY) * 4;
+      const r = this.frameRing;
+      out.push({ at: r[at], ms: r[at + 1], stepMs: r[at + 2], steps: r[at + 3] });
+    }
+    return out;
   }
 
   /** Starts a new measuring window; `keepShown` keeps the last numbers on display until the window completes. */
@@ -923,6 +979,13 @@ export class FigureView {
     const auto = t(this.lang, "auto");
     const autoText = this.speed === "auto" && running ? `${auto} (${this.auto.steps()})` : auto;
     if (this.autoOption.textContent !== autoText) this.autoOption.textContent = autoText;
+    if (this.fixed) {
+      // A fixed speed cut short by the 50 ms limit says so, with the steps per frame it reaches; a report without
+      // frames (a refresh between frames) keeps what is shown.
+      const report = this.fixed.report();
+      if (!running) this.showSpeed(null);
+      else if (report.stepsPerFrame !== null) this.showSpeed(report.capped ? report.stepsPerFrame : null);
+    }
     if (running) this.showFollows(metrics);
     this.updateClaim();
   }
@@ -975,6 +1038,20 @@ export class FigureView {
     else if (!claim) this.announcer.textContent = "";
   }
 
+  /**
+   * Shows the fixed speed chosen in its menu entry: the number alone, or with the steps per frame it reaches when
+   * the 50 ms limit caps it (`reached`, null when not capped).
+   */
+  showSpeed(reached) {
+    for (const [speed, option] of this.speedOptions) {
+      const text =
+        speed === this.speed && reached !== null
+          ? t(this.lang, "{n} (capped: {m})", { n: formatNumber(speed), m: formatNumber(Math.max(1, Math.round(reached))) })
+          : String(speed);
+      if (option.textContent !== text) option.textContent = text;
+    }
+  }
+
   /** A snapshot of the figure's state for tests and the benchmark. */
   state() {
     return {
@@ -988,6 +1065,8 @@ export class FigureView {
       // Steps per frame now (auto's current plan), whether auto is on, and the "Step N" button's N.
       speed: this.speed === "auto" ? this.auto.steps() : this.speed,
       auto: this.speed === "auto",
+      // Whether the last frame at a fixed speed stopped short of it at the 50 ms limit.
+      capped: this.fixed?.lastCapped ?? false,
       stepN: this.stepN(),
       frames: this.frames,
       firstFrame: this.firstFrame,
@@ -1008,7 +1087,8 @@ export class FigureView {
       },
       call: (method, ...args) => view.call((f) => f[method](...args)),
       state: () => view.state(),
-      frameTimes: () => [...view.frameTimes],
+      frameTimes: () => view.frameLog().map((r) => r.ms),
+      frameLog: () => view.frameLog(),
     };
   }
 }

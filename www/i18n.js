@@ -28,6 +28,7 @@ export const ZH = {
   "Reset": "重置",
   "auto": "自动",
   "Steps/frame": "每帧步数",
+  "{n} (capped: {m})": "{n}（受时限：{m}）",
   "Seed": "随机种子",
   "Settled at step {step}.": "已在第 {step} 步稳定。",
   "The seed must be a whole number from 0 to {max}; it stays {seed}.": "随机种子须为 0 到 {max} 的整数；仍为 {seed}。",

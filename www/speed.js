@@ -1,6 +1,9 @@
-// The "auto" speed: as many simulation steps per animation frame as fit a time budget, measured with
-// performance.now() and adapted smoothly, taken in chunks sized from the cost measured within the frame so that
-// one frame never runs far past the budget even when steps suddenly become slow. Pure apart from the clock passed in (unit-tested with node and a fake clock).
+// How many simulation steps one animation frame takes. The "auto" speed: as many steps as fit a time budget,
+// measured with performance.now() and adapted smoothly, taken in chunks sized from the cost measured within the
+// frame so that one frame never runs far past the budget even when steps suddenly become slow. A fixed speed (a
+// number chosen in the menu): that many steps, in chunks timed the same way, but never more than 50 ms of stepping
+// in one frame. Also the rates shown beside them. Pure apart from the clock passed in (unit-tested with node and a
+// fake clock).
 
 /** Milliseconds of stepping per frame that auto aims for, leaving the rest of a 60 Hz frame for drawing. */
 export const AUTO_BUDGET_MS = 6;
@@ -60,6 +63,121 @@ export class AutoSpeed {
     if (finished) ideal = Math.min(ideal, this.plan * MAX_GROWTH);
     const next = this.plan + SMOOTHING * (ideal - this.plan);
     this.plan = Math.min(this.cap, Math.max(1, next));
+  }
+}
+
+/**
+ * A chunk of a fixed-speed frame is sized to take at most this share of the time left before the limit, at the cost
+ * per step measured so far, so that a step costing up to twice the estimate still ends within the limit.
+ */
+const FIXED_SAFETY = 0.5;
+/**
+ * Chunks are planned to end by this share of the limit, leaving a margin for the noise of the clock and of the cost
+ * per step (on a loaded machine a chunk may be preempted), so that frames do not end just past the limit.
+ */
+const FIXED_AIM = 0.9;
+/**
+ * The first chunk of a frame, sized from the previous frame's cost per step, takes at most this share of the limit:
+ * the cost may have drifted since (a run's phase, the statistics a panel samples now and then).
+ */
+const FIXED_FIRST_SHARE = 0.25;
+
+/**
+ * A fixed speed chosen in the "Steps/frame" menu: the chosen number of steps per frame is a target, never a licence
+ * to step for seconds. One frame steps in chunks timed with the clock and stops once the next chunk would not fit
+ * `limit` (HARD_LIMIT_MS, 50 ms), so that a heavy setting at a high speed runs fewer steps per frame instead of
+ * freezing the page; the figure then shows that the speed is capped. Pure apart from the clock passed in
+ * (unit-tested with node and a fake clock).
+ */
+export class FixedSpeed {
+  /** `target` is the chosen steps per frame; `limit` the most milliseconds of stepping in one frame. */
+  constructor(target, { limit = HARD_LIMIT_MS } = {}) {
+    this.target = Math.max(1, Math.floor(target));
+    this.limit = limit;
+    // Milliseconds per step measured in the last frame (null before the first): sizes the first chunk of a frame.
+    this.perStep = null;
+    // Whether the last frame stopped short of its target for lack of time.
+    this.lastCapped = false;
+    this.resetReport();
+  }
+
+  /**
+   * Runs one frame's stepping: calls `step(n)` (which returns the steps actually taken; fewer means the run
+   * stopped) until the target is reached, the run stopped, or the next chunk would not end by 90 % of the limit
+   * (45 ms, the rest is a margin for noise). `target` defaults to the chosen speed. The first chunk is sized from
+   * the cost per step at the end of the previous frame (one step in the first frame); every later one from the cost
+   * measured in this frame (the dearer of its mean and its last chunk's). Only the frame's first step may take the
+   * frame past the limit: a single step that costs more cannot be divided here. `now()` is the clock in
+   * milliseconds. Returns the steps taken.
+   */
+  run(step, now, target = this.target) {
+    const t0 = now();
+    const aim = FIXED_AIM * this.limit;
+    let taken = 0;
+    let elapsed = 0;
+    let perStep = this.perStep;
+    let stopped = false;
+    while (taken < target) {
+      const left = target - taken;
+      let n;
+      if (perStep === null) n = 1;
+      // A clock that has not moved yet (timers are coarse, 0.1 ms in a browser) says only that the steps so far were
+      // cheap: double them, until the clock moves and gives a cost.
+      else if (perStep <= 0) n = Math.min(left, 2 * Math.max(1, taken));
+      else {
+        const share = taken === 0 ? FIXED_FIRST_SHARE : FIXED_SAFETY;
+        n = Math.min(left, Math.floor((share * (aim - elapsed)) / perStep));
+      }
+      if (n < 1) {
+        if (taken > 0) break;
+        n = 1;
+      }
+      const before = elapsed;
+      const got = step(n) ?? 0;
+      taken += got;
+      elapsed = now() - t0;
+      // The dearer of the frame's mean cost and the last chunk's: steps that have just become dearer count at once.
+      if (taken > 0) perStep = Math.max(elapsed / taken, got > 0 ? (elapsed - before) / got : 0);
+      if (got < n) {
+        stopped = true;
+        break;
+      }
+      if (elapsed >= aim) break;
+    }
+    if (taken > 0) this.perStep = perStep;
+    this.lastCapped = !stopped && taken < target;
+    this.frames += 1;
+    this.steps += taken;
+    if (this.lastCapped) this.cappedFrames += 1;
+    return taken;
+  }
+
+  /**
+   * Forgets the cost per step measured so far, after any change of the run's setting (which may change the cost
+   * of a step by orders of magnitude): the next frame starts with one step again.
+   */
+  forget() {
+    this.perStep = null;
+  }
+
+  /**
+   * What the frames since the last report did: `capped` when any of them stopped short of the target for lack of
+   * time, and `stepsPerFrame`, their mean steps per frame (null without frames). Starts a new report.
+   */
+  report() {
+    const out = {
+      capped: this.cappedFrames > 0,
+      stepsPerFrame: this.frames > 0 ? this.steps / this.frames : null,
+    };
+    this.resetReport();
+    return out;
+  }
+
+  /** Forgets the frames counted for the next report. */
+  resetReport() {
+    this.frames = 0;
+    this.steps = 0;
+    this.cappedFrames = 0;
   }
 }
 

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AutoSpeed, RATE_GAP_MS, RateMeter } from "../../www/speed.js";
+import { AutoSpeed, FixedSpeed, HARD_LIMIT_MS, RATE_GAP_MS, RateMeter } from "../../www/speed.js";
 
 /** Plays `frames` frames of `steps` steps every `dt` ms from `t`, each taking `ms`; returns the next time. */
 function play(meter, t, frames, steps, dt, ms = 2) {
@@ -65,4 +65,139 @@ test("auto grows to its cap for a cheap panel and stays within the budget for a 
   assert.ok(probe.steps() < 20);
   for (let f = 0; f < 30; f++) probe.run((n) => ((t += 0.01 * n), n), now);
   assert.equal(probe.steps(), 20);
+});
+
+/**
+ * A fake panel on a fake clock: each step costs `cost(i)` ms (i counts all steps taken), `stopAt` steps end the
+ * run (step(n) then takes fewer). Records every frame's stepping time and steps.
+ */
+function fakePanel(cost, stopAt = Infinity) {
+  const p = { t: 0, steps: 0, calls: 0 };
+  p.now = () => p.t;
+  p.step = (n) => {
+    p.calls += 1;
+    const go = Math.max(0, Math.min(n, stopAt - p.steps));
+    for (let i = 0; i < go; i++) p.t += cost(p.steps++);
+    return go;
+  };
+  /** Runs one frame of `speed` and returns its stepping time and steps. */
+  p.frame = (speed) => {
+    const t0 = p.t;
+    const taken = speed.run(p.step, p.now);
+    return { ms: p.t - t0, taken };
+  };
+  return p;
+}
+
+test("a fixed speed that fits the limit takes every step it asks for, in few calls", () => {
+  // 5000 steps at 0.002 ms (10 ms a frame): never capped.
+  const p = fakePanel(() => 0.002);
+  const speed = new FixedSpeed(5000);
+  for (let f = 0; f < 20; f++) {
+    const { ms, taken } = p.frame(speed);
+    assert.equal(taken, 5000);
+    assert.ok(Math.abs(ms - 10) < 1e-6, `${ms} ms`);
+  }
+  assert.equal(speed.lastCapped, false);
+  assert.deepEqual(speed.report(), { capped: false, stepsPerFrame: 5000 });
+  // After the first frame (one probing step, then chunks) one call a frame does it.
+  const calls = p.calls;
+  p.frame(speed);
+  assert.equal(p.calls - calls, 1);
+});
+
+test("a fixed speed too heavy for one frame is capped at the 50 ms limit and says so", () => {
+  assert.equal(HARD_LIMIT_MS, 50);
+  // Lion per-step at a 200 000-token vocabulary: about 20 ms a step; 5000 steps a frame would be 100 s.
+  for (const cost of [0.3, 1, 7, 20, 44]) {
+    const p = fakePanel(() => cost);
+    const speed = new FixedSpeed(5000);
+    let most = 0;
+    let steps = 0;
+    for (let f = 0; f < 30; f++) {
+      const { ms, taken } = p.frame(speed);
+      most = Math.max(most, ms);
+      steps += taken;
+      assert.ok(taken >= 1, "every frame makes progress");
+    }
+    assert.ok(most <= HARD_LIMIT_MS, `cost ${cost} ms: a frame stepped ${most} ms`);
+    // It is not timid either: at least half the limit is used (one step at a time when a step is that dear).
+    const perFrame = steps / 30;
+    assert.ok(perFrame * cost >= Math.min(HARD_LIMIT_MS / 2, cost), `cost ${cost}: ${perFrame} steps a frame`);
+    assert.equal(speed.lastCapped, true);
+    const report = speed.report();
+    assert.equal(report.capped, true);
+    assert.equal(report.stepsPerFrame, perFrame);
+    // A report starts a new window.
+    assert.deepEqual(speed.report(), { capped: false, stepsPerFrame: null });
+  }
+});
+
+test("a single step dearer than the limit is taken alone, one per frame", () => {
+  const p = fakePanel(() => 120);
+  const speed = new FixedSpeed(10);
+  for (let f = 0; f < 5; f++) assert.deepEqual(p.frame(speed), { ms: 120, taken: 1 });
+  assert.equal(speed.report().capped, true);
+});
+
+test("steps that suddenly cost more (within a frame or after a change of setting) overrun by little", () => {
+  // Cheap for 2000 steps, then 100 times dearer (0.02 ms -> 2 ms) in the middle of a frame. The chunk in which
+  // the cost changes overruns (nothing can know before it runs), but the next frame sizes its first chunk from the
+  // last chunk's cost, not from the frame's mean (which still looks cheap), so it is within the limit already.
+  const p = fakePanel((i) => (i < 2000 ? 0.02 : 2));
+  const speed = new FixedSpeed(5000);
+  const frames = Array.from({ length: 10 }, () => p.frame(speed));
+  const change = frames.findIndex((f, i) => frames.slice(0, i + 1).reduce((a, b) => a + b.taken, 0) > 2000);
+  assert.equal(change, 0);
+  for (const { ms } of frames.slice(change + 1)) assert.ok(ms <= HARD_LIMIT_MS, `frame of ${ms} ms after the change`);
+  // A new setting that makes every step 2000 times dearer: the figure calls forget(), so the next frame probes
+  // with one step instead of taking the whole target at the old cost (which would take 40 s).
+  const q = fakePanel((i) => (i < 2000 ? 0.01 : 20));
+  const s2 = new FixedSpeed(2000);
+  assert.equal(q.frame(s2).taken, 2000);
+  s2.forget();
+  const after = q.frame(s2);
+  assert.ok(after.ms <= HARD_LIMIT_MS, `first frame after the change: ${after.ms} ms`);
+  // Even without forget(), a drift of the cost between frames is bounded: the first chunk of a frame is sized to a
+  // quarter of the limit at the last cost, so steps up to four times dearer still end within the limit.
+  let cost = 0.01;
+  const r = fakePanel(() => cost);
+  const s3 = new FixedSpeed(20_000);
+  for (let f = 0; f < 8; f++) {
+    if (f === 3) cost = 0.04;
+    const { ms } = r.frame(s3);
+    assert.ok(ms <= HARD_LIMIT_MS, `frame ${f}: ${ms} ms`);
+  }
+});
+
+test("a run that stops (diverges, or reaches its end) is not reported as capped", () => {
+  const p = fakePanel(() => 0.01, 120);
+  const speed = new FixedSpeed(100);
+  assert.equal(p.frame(speed).taken, 100);
+  assert.equal(p.frame(speed).taken, 20);
+  assert.equal(speed.lastCapped, false);
+  assert.equal(p.frame(speed).taken, 0);
+  assert.deepEqual(speed.report(), { capped: false, stepsPerFrame: 40 });
+});
+
+test("a coarse clock that does not move does not stall the stepping", () => {
+  const p = { t: 0, step: (n) => n, now: () => 0 };
+  const speed = new FixedSpeed(3000);
+  assert.equal(speed.run(p.step, p.now), 3000);
+  assert.equal(speed.run(p.step, p.now), 3000);
+});
+
+test("a coarse clock that reads 0 for a cheap first step does not let the frame take the whole target", () => {
+  // A browser's clock moves in 0.1 ms ticks: one step of 0.05 ms reads 0 ms. Taking the other 4999 steps at once
+  // would be 250 ms; doubling the chunk until the clock moves stays within the limit.
+  let t = 0;
+  const now = () => Math.floor(t / 0.1) * 0.1;
+  const step = (n) => ((t += 0.05 * n), n);
+  const speed = new FixedSpeed(5000);
+  for (let f = 0; f < 5; f++) {
+    const t0 = t;
+    const taken = speed.run(step, now);
+    assert.ok(t - t0 <= HARD_LIMIT_MS, `frame ${f}: ${t - t0} ms for ${taken} steps`);
+    assert.ok(taken >= 500, `frame ${f}: only ${taken} steps`);
+  }
 });
