@@ -168,18 +168,21 @@ impl Theme {
     }
 
     /// The sans-serif text style at `css` pixels, in the foreground colour.
+    ///
+    /// The family is named by its variant rather than by the string "sans-serif": plotters parses a family
+    /// string through `str::to_lowercase`, which alone brings Unicode's case tables into the wasm module.
     pub fn font(&self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale).into_font().color(&self.fg())
+        (FontFamily::SansSerif, css * self.scale).into_font().color(&self.fg())
     }
 
     /// The sans-serif text style at `css` pixels in a given colour.
     pub fn font_in(&self, css: f64, color: RGBColor) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale).into_font().color(&color)
+        (FontFamily::SansSerif, css * self.scale).into_font().color(&color)
     }
 
     /// Italic text, used for math symbols in labels.
     pub fn italic(&self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale, FontStyle::Italic).into_font().color(&self.fg())
+        (FontFamily::SansSerif, css * self.scale, FontStyle::Italic).into_font().color(&self.fg())
     }
 
     /// A stroke of the given colour and CSS width.
