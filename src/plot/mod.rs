@@ -361,6 +361,10 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f
 }
 
 /// Draws a normalised vector field on a linear chart: `n` by `n` short arrows, `f(x, y)` giving the direction.
+///
+/// The drawing is one function for every field ([`vector_field_dyn`] calls `f` through a reference): as a
+/// generic function it was compiled once per panel's closure into the wasm module.
+#[inline]
 pub fn vector_field(
     chart: &mut ChartContext<
         '_,
@@ -370,6 +374,20 @@ pub fn vector_field(
     theme: &Theme,
     n: usize,
     f: impl Fn(f64, f64) -> (f64, f64),
+) -> DrawResult {
+    vector_field_dyn(chart, theme, n, &f)
+}
+
+/// [`vector_field`] with the direction field behind a reference.
+pub fn vector_field_dyn(
+    chart: &mut ChartContext<
+        '_,
+        AnyBackend<'_>,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    theme: &Theme,
+    n: usize,
+    f: &dyn Fn(f64, f64) -> (f64, f64),
 ) -> DrawResult {
     let xs = chart.x_range();
     let ys = chart.y_range();
