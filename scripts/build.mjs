@@ -3,7 +3,7 @@
 //   dist/embed.html      the one-figure page for iframe embeds (no formulas)
 //   dist/zh/index.html   the Chinese edition, zh/index.html, built the same way
 //   dist/www/            the page's JavaScript and CSS
-//   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz
+//   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz --converge
 //   dist/katex/          KaTeX's stylesheet and fonts (the page needs no math JavaScript), and formulas.css with
 //                        the formulas' positioning as classes (no inline styles, for a strict CSP)
 // Every URL in the page is relative, so dist/ works from any static host, from a sub-path and offline.
@@ -61,6 +61,11 @@ function compileWasm() {
 /**
  * Shrinks the wasm module with binaryen's wasm-opt from node_modules (never a system binaryen). The result is
  * cached under target/ by the input's SHA-256, so a rebuild after a JavaScript-only change skips wasm-opt.
+ *
+ * `-Oz --converge` repeats the size passes until the module stops shrinking (1 KB gzipped smaller than one
+ * round, for twice wasm-opt's time). Measured and not used (BENCHMARKS.md, "stop 14, module size"): `-O4` before
+ * `-Oz` (larger), `--gufa` (no change) and `--merge-similar-functions` (1 KB smaller, but it turns constants
+ * of the models' specialised loops into parameters).
  */
 function optimizeWasm(input, output) {
   const digest = createHash("sha256").update(readFileSync(input)).digest("hex");
@@ -69,10 +74,10 @@ function optimizeWasm(input, output) {
     say("wasm-opt: reusing the cached result for this module");
   } else {
     const wasmOpt = join(dirname(require.resolve("binaryen/package.json")), "bin", "wasm-opt");
-    say("optimising the wasm module with wasm-opt -Oz");
+    say("optimising the wasm module with wasm-opt -Oz --converge");
     rmSync(dirname(cached), { recursive: true, force: true });
     mkdirSync(dirname(cached), { recursive: true });
-    run(process.execPath, [wasmOpt, input, "-Oz", ...WASM_FEATURES, "-o", `${cached}.tmp`]);
+    run(process.execPath, [wasmOpt, input, "-Oz", "--converge", ...WASM_FEATURES, "-o", `${cached}.tmp`]);
     renameSync(`${cached}.tmp`, cached);
   }
   cpSync(cached, output);

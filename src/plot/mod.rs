@@ -168,18 +168,21 @@ impl Theme {
     }
 
     /// The sans-serif text style at `css` pixels, in the foreground colour.
+    ///
+    /// The family is named by its variant rather than by the string "sans-serif": plotters parses a family
+    /// string through `str::to_lowercase`, which alone brings Unicode's case tables into the wasm module.
     pub fn font(&self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale).into_font().color(&self.fg())
+        (FontFamily::SansSerif, css * self.scale).into_font().color(&self.fg())
     }
 
     /// The sans-serif text style at `css` pixels in a given colour.
     pub fn font_in(&self, css: f64, color: RGBColor) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale).into_font().color(&color)
+        (FontFamily::SansSerif, css * self.scale).into_font().color(&color)
     }
 
     /// Italic text, used for math symbols in labels.
     pub fn italic(&self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale, FontStyle::Italic).into_font().color(&self.fg())
+        (FontFamily::SansSerif, css * self.scale, FontStyle::Italic).into_font().color(&self.fg())
     }
 
     /// A stroke of the given colour and CSS width.
@@ -358,6 +361,10 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f
 }
 
 /// Draws a normalised vector field on a linear chart: `n` by `n` short arrows, `f(x, y)` giving the direction.
+///
+/// The drawing is one function for every field ([`vector_field_dyn`] calls `f` through a reference): as a
+/// generic function it was compiled once per panel's closure into the wasm module.
+#[inline]
 pub fn vector_field(
     chart: &mut ChartContext<
         '_,
@@ -367,6 +374,20 @@ pub fn vector_field(
     theme: &Theme,
     n: usize,
     f: impl Fn(f64, f64) -> (f64, f64),
+) -> DrawResult {
+    vector_field_dyn(chart, theme, n, &f)
+}
+
+/// [`vector_field`] with the direction field behind a reference.
+pub fn vector_field_dyn(
+    chart: &mut ChartContext<
+        '_,
+        AnyBackend<'_>,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    theme: &Theme,
+    n: usize,
+    f: &dyn Fn(f64, f64) -> (f64, f64),
 ) -> DrawResult {
     let xs = chart.x_range();
     let ys = chart.y_range();
