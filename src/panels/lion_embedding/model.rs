@@ -210,7 +210,7 @@ fn all_finite(x: &[f32]) -> bool {
 }
 
 /// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
-#[inline]
+#[inline(always)]
 pub fn flush(x: f32, ftz: bool) -> f32 {
     if ftz && x.abs() < f32::MIN_POSITIVE {
         0.0
@@ -277,9 +277,37 @@ fn row_step_n<const D: usize>(
     g: &[f32],
     bc: (f32, f32),
 ) {
-    let d = if D > 0 { D } else { theta.len() };
-    let (theta, m, g) = (&mut theta[..d], &mut m[..d], &g[..d]);
-    let ftz = cfg.ftz;
+    // One copy of the loops per `ftz` value: with the flag tested inside, the flush's select did not vectorise
+    // (the momentum loop of Tiger ran one lane at a time); the operations and their order are the same.
+    if cfg.ftz {
+        row_step_nf::<D, true>(cfg, theta, m, v, g, bc)
+    } else {
+        row_step_nf::<D, false>(cfg, theta, m, v, g, bc)
+    }
+}
+
+/// [`row_step_n`] with flush-to-zero known at compile time (`FTZ`).
+#[inline(always)]
+fn row_step_nf<const D: usize, const FTZ: bool>(
+    cfg: &Config,
+    theta: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    g_in: &[f32],
+    bc: (f32, f32),
+) {
+    let d = if D > 0 { D } else { theta.len().min(MAX_DIM) };
+    let (theta_out, m_out, v_out) = (&mut theta[..d], &mut m[..d], v);
+    // Work on copies on the stack: the rows and the gradient are parts of the model's heap buffers, which LLVM
+    // cannot prove distinct once this is inlined into the step, so it did not vectorise loops that read one
+    // and write another (Tiger's momentum update ran one lane at a time). The values are the same.
+    let (mut tb, mut mb, mut gb) = ([0.0f32; MAX_DIM], [0.0f32; MAX_DIM], [0.0f32; MAX_DIM]);
+    let (theta, m, g) = (&mut tb[..d], &mut mb[..d], &mut gb[..d]);
+    theta.copy_from_slice(theta_out);
+    m.copy_from_slice(m_out);
+    g.copy_from_slice(&g_in[..d]);
+    let g = &*g;
+    let ftz = FTZ;
     let (lr, wd) = (cfg.lr, cfg.wd);
     match cfg.optimizer {
         Optimizer::Tiger => {
@@ -304,29 +332,24 @@ fn row_step_n<const D: usize>(
             }
         }
         Optimizer::AdamW => {
-            let v = &mut v[..d];
+            let mut vb = [0.0f32; MAX_DIM];
+            let v = &mut vb[..d];
+            v.copy_from_slice(&v_out[..d]);
             let (b1, b2) = cfg.adam_beta;
             let (bc1, bc2) = bc;
             let eps = cfg.eps;
-            // One loop per `ftz` value and plain indexing: the four-way zip with the flush test inside did not
-            // vectorise (the same operations in the same order either way).
-            if ftz {
-                for j in 0..d {
-                    m[j] = flush(b1 * m[j] + (1.0 - b1) * g[j], true);
-                    v[j] = flush(b2 * v[j] + (1.0 - b2) * (g[j] * g[j]), true);
-                    let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
-                    theta[j] = flush(theta[j] - lr * (u + wd * theta[j]), true);
-                }
-            } else {
-                for j in 0..d {
-                    m[j] = b1 * m[j] + (1.0 - b1) * g[j];
-                    v[j] = b2 * v[j] + (1.0 - b2) * (g[j] * g[j]);
-                    let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
-                    theta[j] -= lr * (u + wd * theta[j]);
-                }
+            // Plain indexing: the four-way zip with the flush inside did not vectorise.
+            for j in 0..d {
+                m[j] = flush(b1 * m[j] + (1.0 - b1) * g[j], ftz);
+                v[j] = flush(b2 * v[j] + (1.0 - b2) * (g[j] * g[j]), ftz);
+                let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
+                theta[j] = flush(theta[j] - lr * (u + wd * theta[j]), ftz);
             }
+            v_out[..d].copy_from_slice(v);
         }
     }
+    theta_out.copy_from_slice(theta);
+    m_out.copy_from_slice(m);
 }
 
 /// The constants of the closed-form catch-up that depend only on the configuration.
