@@ -838,9 +838,9 @@ impl Model {
         }
         // 2. Forward and backward per distinct token (all its samples share the logits), in f32.
         let n_t = self.touched.len();
-        self.grads.clear();
+        // Every entry is written by the kernels below: resizing (without clearing) leaves old values in place
+        // instead of zeroing 2·n_t·d floats each step.
         self.grads.resize(n_t * d, 0.0);
-        self.logits.clear();
         self.logits.resize(n_t * d, 0.0);
         self.lse_in.clear();
         let inv_b = 1.0 / b as f32;
@@ -935,7 +935,8 @@ pub const EXACT_GAP: u64 = 3;
 /// the per-step engine applies them (with this `ftz`; the bias corrections of AdamW at each global step).
 /// With `theta_only` the moments are advanced on a copy and left as they were.
 #[allow(clippy::too_many_arguments)]
-fn exact_absent(
+#[inline(always)]
+fn exact_absent<const D: usize>(
     cfg: &Config,
     theta: &mut [f32],
     m: &mut [f32],
@@ -946,7 +947,7 @@ fn exact_absent(
     theta_only: bool,
 ) {
     let c = Config { ftz, ..*cfg };
-    let d = theta.len().min(MAX_DIM);
+    let d = if D > 0 { D } else { theta.len().min(MAX_DIM) };
     let theta = &mut theta[..d];
     let zeros = [0.0f32; MAX_DIM];
     let (mut mb, mut vb) = ([0.0f32; MAX_DIM], [0.0f32; MAX_DIM]);
@@ -961,7 +962,7 @@ fn exact_absent(
     let adam = cfg.optimizer == Optimizer::AdamW;
     for i in 1..=k {
         let bc = if adam { bias_corrections(cfg, t0 + i) } else { (1.0, 1.0) };
-        row_step(&c, theta, mm, vv, &zeros[..d], bc);
+        row_step_n::<D>(&c, theta, mm, vv, &zeros[..d], bc);
     }
 }
 
@@ -981,11 +982,35 @@ fn advance_slices(
     ftz: bool,
     theta_only: bool,
 ) {
+    match theta.len() {
+        4 => advance_slices_n::<4>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        8 => advance_slices_n::<8>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        16 => advance_slices_n::<16>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        32 => advance_slices_n::<32>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        _ => advance_slices_n::<0>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+    }
+}
+
+/// [`advance_slices`] for rows of width `D` (4, 8, 16 or 32, or 0 for any width): the same arithmetic with
+/// constant trip counts.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn advance_slices_n<const D: usize>(
+    cfg: &Config,
+    dc: &Decays,
+    theta: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    t0: u64,
+    k: u64,
+    ftz: bool,
+    theta_only: bool,
+) {
     if k == 0 {
         return;
     }
     if k <= EXACT_GAP {
-        exact_absent(cfg, theta, m, v, t0, k, ftz, theta_only);
+        exact_absent::<D>(cfg, theta, m, v, t0, k, ftz, theta_only);
         return;
     }
     let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
@@ -995,16 +1020,17 @@ fn advance_slices(
             // Step i of the gap uses the sign s_j while i < k0_j, then 0 (flush-to-zero only).
             // Tiger uses sign(m_i) = sign(β^i m); Lion uses sign(fl(β₁ m_{i−1})) (flushed as well).
             let lion_b1 = if cfg.optimizer == Optimizer::Lion { Some(cfg.lion_beta.0 as f64) } else { None };
-            let d = d.min(MAX_DIM);
+            let d = if D > 0 { D } else { d.min(MAX_DIM) };
+            let (theta, m) = (&mut theta[..d], &mut m[..d]);
             let mut k0 = [u64::MAX; MAX_DIM];
             let mut s = [0.0f64; MAX_DIM];
             let mut any_flush = false;
-            for (sj, mj) in s[..d].iter_mut().zip(&m[..d]) {
+            for (sj, mj) in s[..d].iter_mut().zip(m.iter()) {
                 *sj = sign(*mj) as f64;
             }
-            for j in 0..d {
+            for j in 0..if ftz { d } else { 0 } {
                 let mj = m[j];
-                if ftz && mj != 0.0 {
+                if mj != 0.0 {
                     let am = (mj as f64).abs();
                     let b = dc.m_beta as f64;
                     k0[j] = match lion_b1 {
