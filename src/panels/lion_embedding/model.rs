@@ -504,8 +504,11 @@ impl Model {
             }
         }
         let qs = (0..v_n).map(|r| q_at(&cfg, v_n, r)).collect();
-        let glen = v_n as f64;
-        let guide = (0..v_n).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen) as u32).collect();
+        // Eight cut points per token up to 65 536 (one per token beyond): the walk from a cut point then almost
+        // always ends where it starts, so its loop exit is predictable (with one per token, about half the
+        // draws walked a step, at random). One binary search per cut point builds it.
+        let glen = v_n.max((8 * v_n).min(1 << 16));
+        let guide = (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
         Model {
             qs,
             wt,
@@ -844,11 +847,28 @@ impl Model {
         self.logits.resize(n_t * d, 0.0);
         self.lse_in.clear();
         let inv_b = 1.0 / b as f32;
-        for k in 0..n_t {
-            let r = self.touched[k] as usize;
-            if self.closed_form {
-                self.bring(r, t - 1);
+        // The touched rows are caught up first and the kernels run afterwards (each reads only its own row, so
+        // the order does not change any value): the catch-up's branches then do not interrupt the kernels,
+        // which run two tokens at a time ([`kernels::token_pair`], the same arithmetic as [`kernels::token`]).
+        if self.closed_form {
+            for k in 0..n_t {
+                self.bring(self.touched[k] as usize, t - 1);
             }
+        }
+        let mut k = 0;
+        while k + 2 <= n_t {
+            let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
+            let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
+            let cnts = [&self.counts[k * d..k * d + d], &self.counts[(k + 1) * d..(k + 2) * d]];
+            let ns = [self.ntok[k] as f32, self.ntok[k + 1] as f32];
+            let z = &mut self.logits[k * d..(k + 2) * d];
+            let g = &mut self.grads[k * d..(k + 2) * d];
+            let out = kernels::token_pair::<D>(d, &self.w, &self.wt, rows, cnts, ns, inv_b, z, g);
+            self.lse_in.extend(out);
+            k += 2;
+        }
+        if k < n_t {
+            let r = self.touched[k] as usize;
             let row = &self.theta[r * d..r * d + d];
             let cnt = &self.counts[k * d..k * d + d];
             let n = self.ntok[k] as f32;
