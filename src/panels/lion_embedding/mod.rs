@@ -444,6 +444,11 @@ impl LionSim {
         if t.is_multiple_of(self.series_every) && self.series.keeps(t) {
             self.series.push(t, SeriesSample { summary: self.summary() });
         }
+        // The inspected row is evaluated (in closed form, an exponential and square roots) only at the steps its
+        // history keeps, which once the history has thinned is one step in 2, 4, …
+        if !self.inspected.keeps(t) {
+            return;
+        }
         self.model.row_into(self.inspect, &mut self.scratch);
         let row = &self.scratch;
         let sign = row.m.iter().map(|m| catchup::sign(*m) as i8).collect();
