@@ -190,7 +190,13 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         max_w,
     );
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
-    let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
+    // The statistics of the current step when they are cheap (small vocabularies, taken at once and cached per
+    // step), else the last whole-embedding sample's, dated when it is not of the current step.
+    let (last_at, last) = if sim.samples_at_once() {
+        (m.t, sim.summary())
+    } else {
+        sim.series.last().map(|(t, s)| (*t, s.summary)).unwrap_or_default()
+    };
     let h2 = theme.font_in(11.5, theme.muted());
     let at_cap = match (cap, last.min_rank_at_cap) {
         (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
@@ -199,7 +205,14 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         }
         (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
     };
-    let line2 = fitting(area, &[format!("max|E| = {} · {at_cap}", short(last.max_abs)), at_cap.clone()], &h2, max_w);
+    let stats = format!("max|E| = {} · {at_cap}", short(last.max_abs));
+    let line2 = if last_at == m.t {
+        fitting(area, &[stats, at_cap.clone()], &h2, max_w)
+    } else {
+        let dated = tr!(theme.lang, "step {last_at}: {stats}", "第 {last_at} 步：{stats}");
+        let short_dated = tr!(theme.lang, "step {last_at}: {at_cap}", "第 {last_at} 步：{at_cap}");
+        fitting(area, &[dated, short_dated, at_cap.clone()], &h2, max_w)
+    };
     text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
     if let Some(why) = m.per_step_reason {
         // The slow path says so on the figure (every row is updated every step: cost ∝ V·d).
@@ -408,6 +421,40 @@ where
     Ok(chart)
 }
 
+/// The points of a polyline over steps `[0, t1]` that can show on a plot `cols` pixels wide: per pixel column the
+/// first, lowest, highest and last point, in their order (the M4 reduction, which draws the same line at that
+/// width). Long runs have up to 1 024 samples per series; the canvas then draws a few hundred segments instead.
+fn thin(pts: &[(f64, f64)], t1: f64, cols: u32) -> Vec<(f64, f64)> {
+    if pts.len() <= 4 * cols as usize || t1 <= 0.0 {
+        return pts.to_vec();
+    }
+    let col = |x: f64| (x / t1 * cols as f64).floor() as i64;
+    let mut out = Vec::with_capacity(4 * cols as usize);
+    let mut i = 0;
+    while i < pts.len() {
+        let c = col(pts[i].0);
+        let (mut j, mut lo, mut hi) = (i, i, i);
+        while j < pts.len() && col(pts[j].0) == c {
+            if pts[j].1 < pts[lo].1 {
+                lo = j;
+            }
+            if pts[j].1 > pts[hi].1 {
+                hi = j;
+            }
+            j += 1;
+        }
+        let mut keep = [i, lo, hi, j - 1];
+        keep.sort_unstable();
+        for (n, &k) in keep.iter().enumerate() {
+            if n == 0 || k != keep[n - 1] {
+                out.push(pts[k]);
+            }
+        }
+        i = j;
+    }
+    out
+}
+
 /// A row of colour keys after a title; returns the top margin needed.
 fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawResult<f64> {
     let (w, _) = area.dim_in_pixel();
@@ -478,7 +525,8 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
             .filter(|(_, s)| s.summary.bucket_max[b].is_finite())
             .map(|(t, s)| (*t as f64, s.summary.bucket_max[b].clamp(lo, hi)))
             .collect();
-        polyline(&chart, &pts, bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
+        let cols = chart.plotting_area().dim_in_pixel().0;
+        polyline(&chart, &thin(&pts, t1, cols), bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
     }
     Ok(())
 }
@@ -492,7 +540,8 @@ fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let chart = time_chart(area, theme, top, t1, 0.0..ymax, true, 3)?;
     let pts: Vec<(f64, f64)> =
         sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
-    polyline(&chart, &pts, theme.warn().stroke_width(theme.px(2.0)))?;
+    let cols = chart.plotting_area().dim_in_pixel().0;
+    polyline(&chart, &thin(&pts, t1, cols), theme.warn().stroke_width(theme.px(2.0)))?;
     Ok(())
 }
 
@@ -563,11 +612,19 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let sgn_level = 0.9 * ymax;
     let sgn: Vec<(f64, f64)> =
         items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
-    polyline(&chart, &sgn, c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
+    let cols = chart.plotting_area().dim_in_pixel().0;
+    // The sign is a step curve: of each run of equal values only its ends change the line drawn.
+    let sgn: Vec<(f64, f64)> = sgn
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i == 0 || *i + 1 == sgn.len() || sgn[i - 1].1 != p.1 || sgn[i + 1].1 != p.1)
+        .map(|(_, p)| *p)
+        .collect();
+    polyline(&chart, &thin(&sgn, t1, cols), c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
     if !analytic.is_empty() {
         dashed_line(&chart, &analytic, theme.px(5.0), theme.px(4.0), c_an.mix(0.85).stroke_width(theme.px(1.5)))?;
     }
-    polyline(&chart, &theta, c_theta.stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &thin(&theta, t1, cols), c_theta.stroke_width(theme.px(2.0)))?;
     // Appearance ticks along the bottom.
     // One tick per pixel column: appearances closer than a pixel would be drawn over each other anyway.
     let tick_h = ymax * 0.12;

@@ -452,6 +452,23 @@ pub struct Model {
     pub max_init: f64,
     nonfinite: bool,
     decays: Decays,
+    /// Whole-embedding statistics being gathered over several steps ([`Model::start_gather`]).
+    gather: Option<Gather>,
+    /// Per row, `s + 1` if the row was counted by the gathering of step `s` before the sweep reached it.
+    gather_seen: Vec<u64>,
+}
+
+/// The statistics of one step gathered a slice of rows at a time ([`Model::start_gather`]).
+#[derive(Clone, Debug)]
+struct Gather {
+    /// The step the statistics are of.
+    at: u64,
+    /// The next row of the sweep.
+    next: usize,
+    /// The statistics of the rows counted so far.
+    acc: Summary,
+    /// A scratch row.
+    scratch: Row,
 }
 
 impl Model {
@@ -537,6 +554,8 @@ impl Model {
             max_init,
             nonfinite: false,
             decays,
+            gather: None,
+            gather_seen: Vec::new(),
         }
     }
 
@@ -687,7 +706,14 @@ impl Model {
     /// `max_j |θ_rj|` at the current step.
     #[inline(always)]
     pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
-        if self.anchor[r] >= self.t || self.cfg.lazy {
+        self.row_max_abs_at(r, self.t, scratch)
+    }
+
+    /// `max_j |θ_rj|` at step `target`, which is at least the row's anchor (any step up to the current one
+    /// for a row not written since `target`).
+    #[inline(always)]
+    fn row_max_abs_at(&self, r: usize, target: u64, scratch: &mut Row) -> f64 {
+        if self.anchor[r] >= target || self.cfg.lazy {
             // The stored row is current (touched at this step, or the per-step engine, or lazy updates, where
             // absent rows do not change): read it in place, the same values the full evaluation copies.
             let d = self.dim();
@@ -699,11 +725,11 @@ impl Model {
             && self.cfg.rms
             && !self.cfg.ftz
             && !self.cfg.lazy
-            && self.t - self.anchor[r] > EXACT_GAP
+            && target - self.anchor[r] > EXACT_GAP
         {
-            return self.rms_row_max_abs(r);
+            return self.rms_row_max_abs(r, target);
         }
-        self.entries_into(r, scratch);
+        self.eval_row(r, target, scratch, self.cfg.ftz, true);
         scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
     }
 
@@ -712,14 +738,14 @@ impl Model {
         self.eval_row(r, self.t, scratch, self.cfg.ftz, true);
     }
 
-    /// [`Model::row_max_abs`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
+    /// [`Model::row_max_abs_at`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
     /// updates, read straight from the stored state.
     #[inline(always)]
-    fn rms_row_max_abs(&self, r: usize) -> f64 {
+    fn rms_row_max_abs(&self, r: usize, target: u64) -> f64 {
         let d = self.dim();
         let s0 = r * d;
         let stored = &self.theta[s0..s0 + d];
-        let k = self.t - self.anchor[r];
+        let k = target - self.anchor[r];
         let n = d.min(MAX_DIM);
         let (mut th, mut sg) = ([0.0f64; MAX_DIM], [0.0f64; MAX_DIM]);
         for j in 0..n {
@@ -729,6 +755,64 @@ impl Model {
         catchup::rms_segment(&mut th[..n], &sg[..n], self.cfg.lr as f64, self.cfg.wd as f64, k);
         let head = th[..n].iter().fold(0.0f64, |a, x| a.max(((*x as f32) as f64).abs()));
         stored[n..].iter().fold(head, |a, x| a.max((*x as f64).abs()))
+    }
+
+    /// Starts gathering the whole-embedding statistics of the current step a slice of rows at a time
+    /// ([`Model::gather_rows`]), so that no single step pays for all V rows. Rows that a later batch touches
+    /// before the sweep reaches them are counted (at this step) just before they are written. The result equals
+    /// [`Model::summary`] at this step exactly (the statistics are maxima and counts, whose order of
+    /// accumulation does not matter). Closed-form engine only (the per-step engine writes every row every
+    /// step); a gathering still under way is finished first.
+    pub fn start_gather(&mut self) -> Option<(u64, Summary)> {
+        let done = self.gather.is_some().then(|| self.gather_rows(usize::MAX)).flatten();
+        if self.gather_seen.len() != self.vocab() {
+            self.gather_seen = vec![0; self.vocab()];
+        }
+        let acc = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        self.gather = Some(Gather { at: self.t, next: 0, acc, scratch: self.scratch() });
+        done
+    }
+
+    /// Whether statistics are being gathered.
+    pub fn gathering(&self) -> bool {
+        self.gather.is_some()
+    }
+
+    /// Counts up to `n` more rows of the statistics being gathered; returns them with their step once every row
+    /// is counted.
+    pub fn gather_rows(&mut self, n: usize) -> Option<(u64, Summary)> {
+        let mut g = self.gather.take()?;
+        let v = self.vocab();
+        let end = g.next.saturating_add(n).min(v);
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        for r in g.next..end {
+            if self.gather_seen[r] != g.at + 1 {
+                let mx = self.row_max_abs_at(r, g.at, &mut g.scratch);
+                add_row(&mut g.acc, r, mx, cap);
+            }
+        }
+        g.next = end;
+        if end == v {
+            return Some((g.at, g.acc));
+        }
+        self.gather = Some(g);
+        None
+    }
+
+    /// Counts the rows the current batch is about to write, if a gathering has not reached them yet.
+    #[inline(always)]
+    fn gather_touched(&mut self) {
+        let Some(mut g) = self.gather.take() else { return };
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        for k in 0..self.touched.len() {
+            let r = self.touched[k] as usize;
+            if r >= g.next && self.gather_seen[r] != g.at + 1 {
+                let mx = self.row_max_abs_at(r, g.at, &mut g.scratch);
+                add_row(&mut g.acc, r, mx, cap);
+                self.gather_seen[r] = g.at + 1;
+            }
+        }
+        self.gather = Some(g);
     }
 
     /// A scratch row of the right shape for [`Model::row_max_abs`].
@@ -762,15 +846,7 @@ impl Model {
         let mut scratch = self.scratch();
         for r in 0..self.vocab() {
             let mx = self.row_max_abs(r, &mut scratch);
-            out.max_abs = out.max_abs.max(mx);
-            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
-            out.bucket_max[b] = if out.bucket_max[b].is_nan() { mx } else { out.bucket_max[b].max(mx) };
-            if cap.is_some_and(|c| mx >= c) {
-                out.rows_at_cap += 1;
-                if out.min_rank_at_cap.is_none() {
-                    out.min_rank_at_cap = Some(r as u64 + 1);
-                }
-            }
+            add_row(&mut out, r, mx, cap);
         }
         out
     }
@@ -851,6 +927,7 @@ impl Model {
         // the order does not change any value): the catch-up's branches then do not interrupt the kernels,
         // which run two tokens at a time ([`kernels::token_pair`], the same arithmetic as [`kernels::token`]).
         if self.closed_form {
+            self.gather_touched();
             for k in 0..n_t {
                 self.bring(self.touched[k] as usize, t - 1);
             }
@@ -941,6 +1018,20 @@ impl Model {
             }
         }
         loss / self.cfg.batch.max(1) as f64
+    }
+}
+
+/// Adds row `r`, whose largest |entry| is `mx`, to the statistics `acc` (`cap` is 0.99/λ). The result does not
+/// depend on the order in which rows are added.
+#[inline(always)]
+fn add_row(acc: &mut Summary, r: usize, mx: f64, cap: Option<f64>) {
+    acc.max_abs = acc.max_abs.max(mx);
+    let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
+    acc.bucket_max[b] = if acc.bucket_max[b].is_nan() { mx } else { acc.bucket_max[b].max(mx) };
+    if cap.is_some_and(|c| mx >= c) {
+        acc.rows_at_cap += 1;
+        let rank = r as u64 + 1;
+        acc.min_rank_at_cap = Some(acc.min_rank_at_cap.map_or(rank, |m| m.min(rank)));
     }
 }
 
