@@ -68,7 +68,10 @@ async function frames() {
       );
       const t = [...r.times].sort((a, b) => a - b);
       const q = (p) => t[Math.min(t.length - 1, Math.floor(p * t.length))].toFixed(1);
-      console.log(`| ${label} | ${r.engine} | ${r.steps} | ${t[0].toFixed(1)} / ${q(0.5)} / ${q(0.95)} / ${t[t.length - 1].toFixed(1)} | ${r.read.toFixed(1)} |`);
+      const worst = r.times.indexOf(Math.max(...r.times));
+      console.log(
+        `| ${label} | ${r.engine} | ${r.steps} | ${t[0].toFixed(1)} / ${q(0.5)} / ${q(0.95)} / ${t[t.length - 1].toFixed(1)} (frame ${worst + 1}) | ${r.read.toFixed(1)} |`,
+      );
     }
   } finally {
     await browser.close();
@@ -79,7 +82,8 @@ async function frames() {
 /**
  * Where a frame's time goes on the page: for each figure setting, the page's own figure is paused and FRAMES
  * frames are run by hand as the page runs them (the "auto" speed's stepping, then one render at the figure's size
- * on the page, plus the readouts' metrics call every READOUT_EVERY frames), each part timed with performance.now().
+ * on the page, plus the readouts' metrics call as often as the page makes it: at least 100 ms apart and at
+ * least 40 times its own last cost apart, www/figure.js), each part timed with performance.now().
  * `node scripts/bench-lion.mjs --page [--no-build]`.
  */
 const PAGE = [
@@ -91,7 +95,6 @@ const PAGE = [
 
 async function pageFrames() {
   const FRAMES = Number(process.env.FRAMES || 300);
-  const READOUT_EVERY = Number(process.env.READOUT_EVERY || 15);
   if (!process.argv.includes("--no-build")) run("npm", ["run", "build"]);
   const { launchBrowser } = await import("./browser.mjs");
   const { startServer } = await import("./serve.mjs");
@@ -105,7 +108,7 @@ async function pageFrames() {
     console.log("|---|---|---:|---:|---:|---:|---:|");
     for (const [id, label, params] of PAGE) {
       const r = await page.evaluate(
-        async ([id, params, frames, every]) => {
+        async ([id, params, frames]) => {
           const { AutoSpeed } = await import("./www/speed.js");
           const f = window.__dyn.figures[id];
           f.view.setPlaying(false);
@@ -115,16 +118,20 @@ async function pageFrames() {
           const meta = JSON.parse((await import("./pkg/dynamics.js")).panels_json()).find((p) => p.id === id);
           const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000);
           const out = { step: [], render: [], read: [], frame: [], steps: [] };
+          let [lastRead, interval] = [-Infinity, 100];
           for (let i = 0; i < frames; i++) {
-            await new Promise(requestAnimationFrame);
+            const now = await new Promise(requestAnimationFrame);
             const t0 = performance.now();
             out.steps.push(auto.run((n) => fig.step(n), () => performance.now()));
             const t1 = performance.now();
             fig.render(st.cssWidth, st.cssHeight, window.devicePixelRatio || 1, false);
             const t2 = performance.now();
-            if (i % every === every - 1) {
+            if (now - lastRead >= interval) {
+              lastRead = now;
               fig.metrics_json();
-              out.read.push(performance.now() - t2);
+              const cost = performance.now() - t2;
+              out.read.push(cost);
+              interval = Math.max(100, 40 * cost);
             }
             const t3 = performance.now();
             out.step.push(t1 - t0);
@@ -133,7 +140,7 @@ async function pageFrames() {
           }
           return out;
         },
-        [id, params, FRAMES, READOUT_EVERY],
+        [id, params, FRAMES],
       );
       const q = (xs, p) => {
         const t = [...xs].sort((a, b) => a - b);
