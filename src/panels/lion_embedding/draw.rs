@@ -191,9 +191,12 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     );
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
     // The statistics of the current step when they are cheap (small vocabularies, taken at once and cached per
-    // step), else the last whole-embedding sample's, dated when it is not of the current step.
+    // step) or already computed (for the readouts), else the last whole-embedding sample's, dated when it is not
+    // of the current step.
     let (last_at, last) = if sim.samples_at_once() {
         (m.t, sim.summary())
+    } else if let Some(s) = sim.current_summary() {
+        (m.t, s)
     } else {
         sim.series.last().map(|(t, s)| (*t, s.summary)).unwrap_or_default()
     };

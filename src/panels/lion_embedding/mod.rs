@@ -446,6 +446,11 @@ impl LionSim {
         self.gather_chunk == 0
     }
 
+    /// The summary of the current step if it has been computed already (for the metrics, say), else `None`.
+    pub fn current_summary(&self) -> Option<Summary> {
+        self.summary_cache.get().filter(|(at, _)| *at == self.model.t).map(|(_, s)| s)
+    }
+
     /// The summary at the current step, computed at most once per step.
     pub fn summary(&self) -> Summary {
         let t = self.model.t;
