@@ -425,8 +425,9 @@ where
 }
 
 /// The points of a polyline over steps `[0, t1]` that can show on a plot `cols` pixels wide: per pixel column the
-/// first, lowest, highest and last point, in their order (the M4 reduction, which draws the same line at that
-/// width). Long runs have up to 1 024 samples per series; the canvas then draws a few hundred segments instead.
+/// first, lowest, highest and last point, in their order (the M4 reduction: each column keeps its vertical
+/// extent and its joins to its neighbours, so the line looks the same at that width). Series longer than four
+/// points per column (long runs keep up to 1 024 samples) are drawn with fewer segments.
 fn thin(pts: &[(f64, f64)], t1: f64, cols: u32) -> Vec<(f64, f64)> {
     if pts.len() <= 4 * cols as usize || t1 <= 0.0 {
         return pts.to_vec();
