@@ -68,7 +68,88 @@ async function frames() {
       );
       const t = [...r.times].sort((a, b) => a - b);
       const q = (p) => t[Math.min(t.length - 1, Math.floor(p * t.length))].toFixed(1);
-      console.log(`| ${label} | ${r.engine} | ${r.steps} | ${t[0].toFixed(1)} / ${q(0.5)} / ${q(0.95)} / ${t[t.length - 1].toFixed(1)} | ${r.read.toFixed(1)} |`);
+      const worst = r.times.indexOf(Math.max(...r.times));
+      console.log(
+        `| ${label} | ${r.engine} | ${r.steps} | ${t[0].toFixed(1)} / ${q(0.5)} / ${q(0.95)} / ${t[t.length - 1].toFixed(1)} (frame ${worst + 1}) | ${r.read.toFixed(1)} |`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/**
+ * Where a frame's time goes on the page: for each figure setting, the page's own figure is paused and FRAMES
+ * frames are run by hand as the page runs them (the "auto" speed's stepping, then one render at the figure's size
+ * on the page, plus the readouts' metrics call as often as the page makes it: at least 100 ms apart and at
+ * least 40 times its own last cost apart, www/figure.js), each part timed with performance.now().
+ * `node scripts/bench-lion.mjs --page [--no-build]`.
+ */
+const PAGE = [
+  ["lion-embedding", "defaults", []],
+  ["lion-embedding", "V = 100 000", [["vocab", "100000"]]],
+  ["lion-embedding", "V = 200 000", [["vocab", "200000"]]],
+  ["tailr-noisy", "defaults", []],
+];
+
+async function pageFrames() {
+  const FRAMES = Number(process.env.FRAMES || 300);
+  if (!process.argv.includes("--no-build")) run("npm", ["run", "build"]);
+  const { launchBrowser } = await import("./browser.mjs");
+  const { startServer } = await import("./serve.mjs");
+  const server = await startServer({ root: DIST });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.__dyn && Object.keys(window.__dyn.figures).length > 0);
+    console.log(`| figure | setting | steps/frame p50 | stepping p50 / p95 / max (ms) | render p50 / p95 / max (ms) | metrics read p50 / max (ms) | frame p50 / p95 / max (ms) |`);
+    console.log("|---|---|---:|---:|---:|---:|---:|");
+    for (const [id, label, params] of PAGE) {
+      const r = await page.evaluate(
+        async ([id, params, frames]) => {
+          const { AutoSpeed } = await import("./www/speed.js");
+          const f = window.__dyn.figures[id];
+          f.view.setPlaying(false);
+          const fig = f.figure;
+          for (const [k, v] of params) fig.set_param(k, v);
+          const st = f.state();
+          const meta = JSON.parse((await import("./pkg/dynamics.js")).panels_json()).find((p) => p.id === id);
+          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000);
+          const out = { step: [], render: [], read: [], frame: [], steps: [] };
+          let [lastRead, interval] = [-Infinity, 100];
+          for (let i = 0; i < frames; i++) {
+            const now = await new Promise(requestAnimationFrame);
+            const t0 = performance.now();
+            out.steps.push(auto.run((n) => fig.step(n), () => performance.now()));
+            const t1 = performance.now();
+            fig.render(st.cssWidth, st.cssHeight, window.devicePixelRatio || 1, false);
+            const t2 = performance.now();
+            if (now - lastRead >= interval) {
+              lastRead = now;
+              fig.metrics_json();
+              const cost = performance.now() - t2;
+              out.read.push(cost);
+              interval = Math.max(100, 40 * cost);
+            }
+            const t3 = performance.now();
+            out.step.push(t1 - t0);
+            out.render.push(t2 - t1);
+            out.frame.push(t3 - t0);
+          }
+          return out;
+        },
+        [id, params, FRAMES],
+      );
+      const q = (xs, p) => {
+        const t = [...xs].sort((a, b) => a - b);
+        return t.length ? t[Math.min(t.length - 1, Math.floor(p * t.length))] : NaN;
+      };
+      const three = (xs) => `${q(xs, 0.5).toFixed(1)} / ${q(xs, 0.95).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
+      console.log(
+        `| ${id} | ${label} | ${q(r.steps, 0.5)} | ${three(r.step)} | ${three(r.render)} | ${q(r.read, 0.5).toFixed(1)} / ${Math.max(...r.read).toFixed(1)} | ${three(r.frame)} |`,
+      );
     }
   } finally {
     await browser.close();
@@ -87,6 +168,10 @@ function json(cmd, args, env = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+if (process.argv.includes("--page")) {
+  await pageFrames();
+  process.exit(0);
+}
 if (process.argv.includes("--frames")) {
   await frames();
   process.exit(0);

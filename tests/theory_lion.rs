@@ -511,6 +511,50 @@ fn summary_equals_the_statistics_of_the_full_rows() {
     }
 }
 
+/// Statistics gathered a slice of rows at a time over the following steps (as the figure does for large
+/// vocabularies) equal, bit for bit, the whole-embedding statistics of the step they were started at, although
+/// the batches of those steps write many rows before the sweep reaches them.
+#[test]
+fn gathered_statistics_equal_the_summary_of_their_step() {
+    for (opt, rms, ftz, steps) in [
+        (Optimizer::Tiger, true, false, 4_000),
+        (Optimizer::Lion, true, true, 3_000),
+        (Optimizer::Tiger, false, false, 3_000),
+        (Optimizer::AdamW, false, false, 2_000),
+    ] {
+        let mut m = Model::new(Config { vocab: 1500, ftz, lr: 4e-3, ..cfg(opt, rms) }, 5);
+        assert!(m.closed_form);
+        for _ in 0..steps {
+            m.step();
+        }
+        let want = m.summary();
+        assert!(m.start_gather().is_none());
+        let mut got = None;
+        let mut written_first = 0usize;
+        for _ in 0..100 {
+            m.step();
+            // Rows of this batch the sweep has not reached yet (it has counted 15 per step so far).
+            written_first += m.touched.iter().filter(|&&r| r as usize >= 15 * (m.t as usize - steps)).count();
+            got = m.gather_rows(15);
+            if got.is_some() {
+                break;
+            }
+        }
+        let what = format!("{opt:?} rms={rms} ftz={ftz}");
+        let (at, s) = got.unwrap_or_else(|| panic!("{what}: the gathering did not finish"));
+        assert_eq!(at, steps as u64, "{what}: step of the statistics");
+        assert!(written_first > 1000, "{what}: the batches should write rows before the sweep counts them");
+        assert_eq!(s.max_abs.to_bits(), want.max_abs.to_bits(), "{what}: max_abs");
+        for (b, (g, w)) in s.bucket_max.iter().zip(&want.bucket_max).enumerate() {
+            assert_eq!(g.to_bits(), w.to_bits(), "{what}: bucket {b}");
+        }
+        assert_eq!((s.rows_at_cap, s.min_rank_at_cap), (want.rows_at_cap, want.min_rank_at_cap), "{what}: cap");
+        if opt == Optimizer::Tiger && rms {
+            assert!(want.rows_at_cap > 0, "{what}: the check should include rows at the cap");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The engine's kernels
 // ---------------------------------------------------------------------------------------------------------

@@ -146,7 +146,16 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         max_w,
     );
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
-    let last = sim.series.last().map(|(_, s)| s.summary).unwrap_or_default();
+    // The statistics of the current step when they are cheap (small vocabularies, taken at once and cached per
+    // step) or already computed (for the readouts), else the last whole-embedding sample's, dated when it is not
+    // of the current step.
+    let (last_at, last) = if sim.samples_at_once() {
+        (m.t, sim.summary())
+    } else if let Some(s) = sim.current_summary() {
+        (m.t, s)
+    } else {
+        sim.series.last().map(|(t, s)| (*t, s.summary)).unwrap_or_default()
+    };
     let h2 = theme.font_in(11.5, theme.muted());
     let at_cap = match (m.cfg.cap(), last.min_rank_at_cap) {
         (None, _) => theme.t(T::new("no weight decay: no cap", "无权重衰减：无上限")).to_string(),
@@ -155,8 +164,14 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         }
         (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
     };
-    let line2 =
-        fitting(area, &[format!("max|E| = {} · {at_cap}", fmt::short(last.max_abs)), at_cap.clone()], &h2, max_w);
+    let stats = format!("max|E| = {} · {at_cap}", fmt::short(last.max_abs));
+    let line2 = if last_at == m.t {
+        fitting(area, &[stats, at_cap.clone()], &h2, max_w)
+    } else {
+        let dated = tr!(theme.lang, "step {last_at}: {stats}", "第 {last_at} 步：{stats}");
+        let short_dated = tr!(theme.lang, "step {last_at}: {at_cap}", "第 {last_at} 步：{at_cap}");
+        fitting(area, &[dated, short_dated, at_cap.clone()], &h2, max_w)
+    };
     text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
     if let Some(why) =
         m.per_step_reason.map(|why| theme.t(super::metrics_info::shown(&super::metrics_info::REASONS, why)))
@@ -356,6 +371,41 @@ fn time_axes(theme: &Theme, wide: bool, y_max: usize, plot_h: u32) -> Axes<'stat
     Axes { x_ticks: if wide { 5 } else { 4 }, y_ticks, label_size: 10.0, ..Axes::PLAIN }
 }
 
+/// The points of a polyline over steps `[0, t1]` that can show on a plot `cols` pixels wide: per pixel column the
+/// first, lowest, highest and last point, in their order (the M4 reduction: each column keeps its vertical
+/// extent and its joins to its neighbours, so the line looks the same at that width). Series longer than four
+/// points per column (long runs keep up to 1 024 samples) are drawn with fewer segments.
+fn thin(pts: &[(f64, f64)], t1: f64, cols: u32) -> Vec<(f64, f64)> {
+    if pts.len() <= 4 * cols as usize || t1 <= 0.0 {
+        return pts.to_vec();
+    }
+    let col = |x: f64| (x / t1 * cols as f64).floor() as i64;
+    let mut out = Vec::with_capacity(4 * cols as usize);
+    let mut i = 0;
+    while i < pts.len() {
+        let c = col(pts[i].0);
+        let (mut j, mut lo, mut hi) = (i, i, i);
+        while j < pts.len() && col(pts[j].0) == c {
+            if pts[j].1 < pts[lo].1 {
+                lo = j;
+            }
+            if pts[j].1 > pts[hi].1 {
+                hi = j;
+            }
+            j += 1;
+        }
+        let mut keep = [i, lo, hi, j - 1];
+        keep.sort_unstable();
+        for (n, &k) in keep.iter().enumerate() {
+            if n == 0 || k != keep[n - 1] {
+                out.push(pts[k]);
+            }
+        }
+        i = j;
+    }
+    out
+}
+
 /// A row of colour keys after a title; returns the top margin needed.
 fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawResult<f64> {
     let (w, _) = area.dim_in_pixel();
@@ -428,7 +478,8 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
             .filter(|(_, s)| s.summary.bucket_max[b].is_finite())
             .map(|(t, s)| (*t as f64, s.summary.bucket_max[b].clamp(lo, hi)))
             .collect();
-        polyline(&chart, &pts, bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
+        let cols = chart.plotting_area().dim_in_pixel().0;
+        polyline(&chart, &thin(&pts, t1, cols), bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
     }
     Ok(())
 }
@@ -444,7 +495,8 @@ fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
     let pts: Vec<(f64, f64)> =
         sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
-    polyline(&chart, &pts, theme.warn().stroke_width(theme.px(2.0)))?;
+    let cols = chart.plotting_area().dim_in_pixel().0;
+    polyline(&chart, &thin(&pts, t1, cols), theme.warn().stroke_width(theme.px(2.0)))?;
     Ok(())
 }
 
@@ -517,11 +569,19 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let sgn_level = 0.9 * ymax;
     let sgn: Vec<(f64, f64)> =
         items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
-    polyline(&chart, &sgn, c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
+    let cols = chart.plotting_area().dim_in_pixel().0;
+    // The sign is a step curve: of each run of equal values only its ends change the line drawn.
+    let sgn: Vec<(f64, f64)> = sgn
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i == 0 || *i + 1 == sgn.len() || sgn[i - 1].1 != p.1 || sgn[i + 1].1 != p.1)
+        .map(|(_, p)| *p)
+        .collect();
+    polyline(&chart, &thin(&sgn, t1, cols), c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
     if !analytic.is_empty() {
         dashed_line(&chart, &analytic, theme.px(5.0), theme.px(4.0), c_an.mix(0.85).stroke_width(theme.px(1.5)))?;
     }
-    polyline(&chart, &theta, c_theta.stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &thin(&theta, t1, cols), c_theta.stroke_width(theme.px(2.0)))?;
     // Appearance ticks along the bottom.
     // One tick per pixel column: appearances closer than a pixel would be drawn over each other anyway.
     let tick_h = ymax * 0.12;

@@ -146,3 +146,78 @@ pub fn token<const D: usize>(
     }
     (zmax, sum)
 }
+
+/// [`token`] for two distinct tokens at once: the same arithmetic in the same order for each (so the results
+/// are bit for bit those of two calls), with the two tokens' loops interleaved. Each token's work is a chain
+/// of dependent additions (the logits, then the normaliser, then the gradient); two independent chains side
+/// by side keep the floating-point units busy while one of them waits for its previous addition.
+///
+/// `rows`, `cnts`, `ns` hold the two tokens' rows, class counts and appearance counts; `z` and `g` receive
+/// the two tokens' logits and gradients one after the other (2·d entries each). Returns each token's
+/// `(max z, Σ e^{z − max z})`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub fn token_pair<const D: usize>(
+    d: usize,
+    w: &[f32],
+    wt: &[f32],
+    rows: [&[f32]; 2],
+    cnts: [&[f32]; 2],
+    ns: [f32; 2],
+    inv_b: f32,
+    z: &mut [f32],
+    g: &mut [f32],
+) -> [(f32, f32); 2] {
+    let d = if D > 0 { D } else { d.min(MAX_DIM) };
+    let (w, wt) = (&w[..d * d], &wt[..d * d]);
+    let (r0, r1) = (&rows[0][..d], &rows[1][..d]);
+    let (z, g) = (&mut z[..2 * d], &mut g[..2 * d]);
+    let mut za0 = [0.0f32; MAX_DIM];
+    let mut za1 = [0.0f32; MAX_DIM];
+    let (za0, za1) = (&mut za0[..d], &mut za1[..d]);
+    for j in 0..d {
+        let wtj = &wt[j * d..j * d + d];
+        let (t0, t1) = (r0[j], r1[j]);
+        for ((z0, z1), wc) in za0.iter_mut().zip(za1.iter_mut()).zip(wtj) {
+            *z0 += wc * t0;
+            *z1 += wc * t1;
+        }
+    }
+    z[..d].copy_from_slice(za0);
+    z[d..].copy_from_slice(za1);
+    let zmax = [lane_max(za0), lane_max(za1)];
+    let mut e0 = [0.0f32; MAX_DIM];
+    let mut e1 = [0.0f32; MAX_DIM];
+    let (e0, e1) = (&mut e0[..d], &mut e1[..d]);
+    for ((a, b), (x, y)) in e0.iter_mut().zip(e1.iter_mut()).zip(za0.iter().zip(za1.iter())) {
+        *a = exp_nonpos(*x - zmax[0]);
+        *b = exp_nonpos(*y - zmax[1]);
+    }
+    let sum = [lane_sum(e0), lane_sum(e1)];
+    let mut rr0 = [0.0f32; MAX_DIM];
+    let mut rr1 = [0.0f32; MAX_DIM];
+    let (rr0, rr1) = (&mut rr0[..d], &mut rr1[..d]);
+    let (c0, c1) = (&cnts[0][..d], &cnts[1][..d]);
+    for c in 0..d {
+        rr0[c] = ns[0] * (e0[c] / sum[0]) - c0[c];
+        rr1[c] = ns[1] * (e1[c] / sum[1]) - c1[c];
+    }
+    let mut ga0 = [0.0f32; MAX_DIM];
+    let mut ga1 = [0.0f32; MAX_DIM];
+    let (ga0, ga1) = (&mut ga0[..d], &mut ga1[..d]);
+    for c in 0..d {
+        let wc = &w[c * d..c * d + d];
+        let (q0, q1) = (rr0[c], rr1[c]);
+        for ((g0, g1), wj) in ga0.iter_mut().zip(ga1.iter_mut()).zip(wc) {
+            *g0 += wj * q0;
+            *g1 += wj * q1;
+        }
+    }
+    for (go, gj) in g[..d].iter_mut().zip(ga0.iter()) {
+        *go = gj * inv_b;
+    }
+    for (go, gj) in g[d..].iter_mut().zip(ga1.iter()) {
+        *go = gj * inv_b;
+    }
+    [(zmax[0], sum[0]), (zmax[1], sum[1])]
+}

@@ -350,6 +350,12 @@ pub struct InspectSample {
     pub sign: Vec<i8>,
 }
 
+/// Above this vocabulary the closed-form engine gathers each whole-embedding sample over the following steps
+/// ([`Model::start_gather`]) instead of in the step that takes it: a sample costs O(V·d), about 45 to 60 ms in
+/// the browser at V = 200 000, and no frame may spend more than 50 ms stepping. Up to here a sample costs at most a
+/// few milliseconds and is taken at once (the figure then always shows the statistics of its current step).
+pub const GATHER_MIN_VOCAB: usize = 20_000;
+
 /// Most appearance ticks kept for the inspector (thinned by half when full).
 const MAX_TICKS: usize = 2048;
 
@@ -376,6 +382,8 @@ pub struct LionSim {
     summary_cache: std::cell::Cell<Option<(u64, Summary)>>,
     /// Scratch row for reading the inspected row every step.
     scratch: Row,
+    /// Rows counted per step while a whole-embedding sample is gathered (0: samples are taken at once).
+    gather_chunk: usize,
 }
 
 impl LionSim {
@@ -383,6 +391,13 @@ impl LionSim {
     pub fn new(cfg: Config, seed: u64, inspect: usize) -> Self {
         let model = Model::new(cfg, seed);
         let series_every = (model.vocab() as u64 / 100).max(40);
+        // Four times the rows needed to finish a sample before the next one starts: each sample is complete a
+        // quarter of the way to the next (at V = 200 000, 400 rows a step, done 500 steps after it was taken).
+        let gather_chunk = if model.closed_form && model.vocab() > GATHER_MIN_VOCAB {
+            (4 * model.vocab()).div_ceil(series_every as usize)
+        } else {
+            0
+        };
         let mut sim = LionSim {
             inspect: inspect.min(model.vocab() - 1),
             series_every,
@@ -393,10 +408,22 @@ impl LionSim {
             first: None,
             summary_cache: std::cell::Cell::new(None),
             scratch: model.scratch(),
+            gather_chunk,
             model,
         };
         sim.record();
         sim
+    }
+
+    /// Whether whole-embedding samples are taken at once in the step they are of (else gathered over the
+    /// following steps, see [`GATHER_MIN_VOCAB`]).
+    pub fn samples_at_once(&self) -> bool {
+        self.gather_chunk == 0
+    }
+
+    /// The summary of the current step if it has been computed already (for the metrics, say), else `None`.
+    pub fn current_summary(&self) -> Option<Summary> {
+        self.summary_cache.get().filter(|(at, _)| *at == self.model.t).map(|(_, s)| s)
     }
 
     /// The summary at the current step, computed at most once per step.
@@ -417,7 +444,21 @@ impl LionSim {
         // The summary costs O(V·d); once the history has thinned its samples, it is computed only at the steps
         // the history keeps.
         if t.is_multiple_of(self.series_every) && self.series.keeps(t) {
-            self.series.push(t, SeriesSample { summary: self.summary() });
+            if self.gather_chunk == 0 {
+                self.series.push(t, SeriesSample { summary: self.summary() });
+            } else if let Some((at, summary)) = self.model.start_gather() {
+                // The previous sample was not finished yet (it is, a quarter of the way): finished at once.
+                self.series.push(at, SeriesSample { summary });
+            }
+        } else if self.model.gathering() {
+            if let Some((at, summary)) = self.model.gather_rows(self.gather_chunk) {
+                self.series.push(at, SeriesSample { summary });
+            }
+        }
+        // The inspected row is evaluated (in closed form, an exponential and square roots) only at the steps its
+        // history keeps, which once the history has thinned is one step in 2, 4, …
+        if !self.inspected.keeps(t) {
+            return;
         }
         self.model.row_into(self.inspect, &mut self.scratch);
         let row = &self.scratch;

@@ -210,7 +210,7 @@ fn all_finite(x: &[f32]) -> bool {
 }
 
 /// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
-#[inline]
+#[inline(always)]
 pub fn flush(x: f32, ftz: bool) -> f32 {
     if ftz && x.abs() < f32::MIN_POSITIVE {
         0.0
@@ -277,9 +277,37 @@ fn row_step_n<const D: usize>(
     g: &[f32],
     bc: (f32, f32),
 ) {
-    let d = if D > 0 { D } else { theta.len() };
-    let (theta, m, g) = (&mut theta[..d], &mut m[..d], &g[..d]);
-    let ftz = cfg.ftz;
+    // One copy of the loops per `ftz` value: with the flag tested inside, the flush's select did not vectorise
+    // (the momentum loop of Tiger ran one lane at a time); the operations and their order are the same.
+    if cfg.ftz {
+        row_step_nf::<D, true>(cfg, theta, m, v, g, bc)
+    } else {
+        row_step_nf::<D, false>(cfg, theta, m, v, g, bc)
+    }
+}
+
+/// [`row_step_n`] with flush-to-zero known at compile time (`FTZ`).
+#[inline(always)]
+fn row_step_nf<const D: usize, const FTZ: bool>(
+    cfg: &Config,
+    theta: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    g_in: &[f32],
+    bc: (f32, f32),
+) {
+    let d = if D > 0 { D } else { theta.len().min(MAX_DIM) };
+    let (theta_out, m_out, v_out) = (&mut theta[..d], &mut m[..d], v);
+    // Work on copies on the stack: the rows and the gradient are parts of the model's heap buffers, which LLVM
+    // cannot prove distinct once this is inlined into the step, so it did not vectorise loops that read one
+    // and write another (Tiger's momentum update ran one lane at a time). The values are the same.
+    let (mut tb, mut mb, mut gb) = ([0.0f32; MAX_DIM], [0.0f32; MAX_DIM], [0.0f32; MAX_DIM]);
+    let (theta, m, g) = (&mut tb[..d], &mut mb[..d], &mut gb[..d]);
+    theta.copy_from_slice(theta_out);
+    m.copy_from_slice(m_out);
+    g.copy_from_slice(&g_in[..d]);
+    let g = &*g;
+    let ftz = FTZ;
     let (lr, wd) = (cfg.lr, cfg.wd);
     match cfg.optimizer {
         Optimizer::Tiger => {
@@ -304,29 +332,24 @@ fn row_step_n<const D: usize>(
             }
         }
         Optimizer::AdamW => {
-            let v = &mut v[..d];
+            let mut vb = [0.0f32; MAX_DIM];
+            let v = &mut vb[..d];
+            v.copy_from_slice(&v_out[..d]);
             let (b1, b2) = cfg.adam_beta;
             let (bc1, bc2) = bc;
             let eps = cfg.eps;
-            // One loop per `ftz` value and plain indexing: the four-way zip with the flush test inside did not
-            // vectorise (the same operations in the same order either way).
-            if ftz {
-                for j in 0..d {
-                    m[j] = flush(b1 * m[j] + (1.0 - b1) * g[j], true);
-                    v[j] = flush(b2 * v[j] + (1.0 - b2) * (g[j] * g[j]), true);
-                    let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
-                    theta[j] = flush(theta[j] - lr * (u + wd * theta[j]), true);
-                }
-            } else {
-                for j in 0..d {
-                    m[j] = b1 * m[j] + (1.0 - b1) * g[j];
-                    v[j] = b2 * v[j] + (1.0 - b2) * (g[j] * g[j]);
-                    let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
-                    theta[j] -= lr * (u + wd * theta[j]);
-                }
+            // Plain indexing: the four-way zip with the flush inside did not vectorise.
+            for j in 0..d {
+                m[j] = flush(b1 * m[j] + (1.0 - b1) * g[j], ftz);
+                v[j] = flush(b2 * v[j] + (1.0 - b2) * (g[j] * g[j]), ftz);
+                let u = (m[j] / bc1) / ((v[j] / bc2).sqrt() + eps);
+                theta[j] = flush(theta[j] - lr * (u + wd * theta[j]), ftz);
             }
+            v_out[..d].copy_from_slice(v);
         }
     }
+    theta_out.copy_from_slice(theta);
+    m_out.copy_from_slice(m);
 }
 
 /// The constants of the closed-form catch-up that depend only on the configuration.
@@ -429,6 +452,23 @@ pub struct Model {
     pub max_init: f64,
     nonfinite: bool,
     decays: Decays,
+    /// Whole-embedding statistics being gathered over several steps ([`Model::start_gather`]).
+    gather: Option<Gather>,
+    /// Per row, `s + 1` if the row was counted by the gathering of step `s` before the sweep reached it.
+    gather_seen: Vec<u64>,
+}
+
+/// The statistics of one step gathered a slice of rows at a time ([`Model::start_gather`]).
+#[derive(Clone, Debug)]
+struct Gather {
+    /// The step the statistics are of.
+    at: u64,
+    /// The next row of the sweep.
+    next: usize,
+    /// The statistics of the rows counted so far.
+    acc: Summary,
+    /// A scratch row.
+    scratch: Row,
 }
 
 impl Model {
@@ -481,8 +521,11 @@ impl Model {
             }
         }
         let qs = (0..v_n).map(|r| q_at(&cfg, v_n, r)).collect();
-        let glen = v_n as f64;
-        let guide = (0..v_n).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen) as u32).collect();
+        // Eight cut points per token up to 65 536 (one per token beyond): the walk from a cut point then almost
+        // always ends where it starts, so its loop exit is predictable (with one per token, about half the
+        // draws walked a step, at random). One binary search per cut point builds it.
+        let glen = v_n.max((8 * v_n).min(1 << 16));
+        let guide = (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
         Model {
             qs,
             wt,
@@ -511,6 +554,8 @@ impl Model {
             max_init,
             nonfinite: false,
             decays,
+            gather: None,
+            gather_seen: Vec::new(),
         }
     }
 
@@ -661,7 +706,14 @@ impl Model {
     /// `max_j |θ_rj|` at the current step.
     #[inline(always)]
     pub fn row_max_abs(&self, r: usize, scratch: &mut Row) -> f64 {
-        if self.anchor[r] >= self.t || self.cfg.lazy {
+        self.row_max_abs_at(r, self.t, scratch)
+    }
+
+    /// `max_j |θ_rj|` at step `target`, which is at least the row's anchor (any step up to the current one
+    /// for a row not written since `target`).
+    #[inline(always)]
+    fn row_max_abs_at(&self, r: usize, target: u64, scratch: &mut Row) -> f64 {
+        if self.anchor[r] >= target || self.cfg.lazy {
             // The stored row is current (touched at this step, or the per-step engine, or lazy updates, where
             // absent rows do not change): read it in place, the same values the full evaluation copies.
             let d = self.dim();
@@ -673,11 +725,11 @@ impl Model {
             && self.cfg.rms
             && !self.cfg.ftz
             && !self.cfg.lazy
-            && self.t - self.anchor[r] > EXACT_GAP
+            && target - self.anchor[r] > EXACT_GAP
         {
-            return self.rms_row_max_abs(r);
+            return self.rms_row_max_abs(r, target);
         }
-        self.entries_into(r, scratch);
+        self.eval_row(r, target, scratch, self.cfg.ftz, true);
         scratch.theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()))
     }
 
@@ -686,14 +738,14 @@ impl Model {
         self.eval_row(r, self.t, scratch, self.cfg.ftz, true);
     }
 
-    /// [`Model::row_max_abs`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
+    /// [`Model::row_max_abs_at`] for a sign optimiser with the per-row RMS rule, no flush-to-zero and no lazy
     /// updates, read straight from the stored state.
     #[inline(always)]
-    fn rms_row_max_abs(&self, r: usize) -> f64 {
+    fn rms_row_max_abs(&self, r: usize, target: u64) -> f64 {
         let d = self.dim();
         let s0 = r * d;
         let stored = &self.theta[s0..s0 + d];
-        let k = self.t - self.anchor[r];
+        let k = target - self.anchor[r];
         let n = d.min(MAX_DIM);
         let (mut th, mut sg) = ([0.0f64; MAX_DIM], [0.0f64; MAX_DIM]);
         for j in 0..n {
@@ -703,6 +755,64 @@ impl Model {
         catchup::rms_segment(&mut th[..n], &sg[..n], self.cfg.lr as f64, self.cfg.wd as f64, k);
         let head = th[..n].iter().fold(0.0f64, |a, x| a.max(((*x as f32) as f64).abs()));
         stored[n..].iter().fold(head, |a, x| a.max((*x as f64).abs()))
+    }
+
+    /// Starts gathering the whole-embedding statistics of the current step a slice of rows at a time
+    /// ([`Model::gather_rows`]), so that no single step pays for all V rows. Rows that a later batch touches
+    /// before the sweep reaches them are counted (at this step) just before they are written. The result equals
+    /// [`Model::summary`] at this step exactly (the statistics are maxima and counts, whose order of
+    /// accumulation does not matter). Closed-form engine only (the per-step engine writes every row every
+    /// step); a gathering still under way is finished first.
+    pub fn start_gather(&mut self) -> Option<(u64, Summary)> {
+        let done = self.gather.is_some().then(|| self.gather_rows(usize::MAX)).flatten();
+        if self.gather_seen.len() != self.vocab() {
+            self.gather_seen = vec![0; self.vocab()];
+        }
+        let acc = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        self.gather = Some(Gather { at: self.t, next: 0, acc, scratch: self.scratch() });
+        done
+    }
+
+    /// Whether statistics are being gathered.
+    pub fn gathering(&self) -> bool {
+        self.gather.is_some()
+    }
+
+    /// Counts up to `n` more rows of the statistics being gathered; returns them with their step once every row
+    /// is counted.
+    pub fn gather_rows(&mut self, n: usize) -> Option<(u64, Summary)> {
+        let mut g = self.gather.take()?;
+        let v = self.vocab();
+        let end = g.next.saturating_add(n).min(v);
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        for r in g.next..end {
+            if self.gather_seen[r] != g.at + 1 {
+                let mx = self.row_max_abs_at(r, g.at, &mut g.scratch);
+                add_row(&mut g.acc, r, mx, cap);
+            }
+        }
+        g.next = end;
+        if end == v {
+            return Some((g.at, g.acc));
+        }
+        self.gather = Some(g);
+        None
+    }
+
+    /// Counts the rows the current batch is about to write, if a gathering has not reached them yet.
+    #[inline(always)]
+    fn gather_touched(&mut self) {
+        let Some(mut g) = self.gather.take() else { return };
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        for k in 0..self.touched.len() {
+            let r = self.touched[k] as usize;
+            if r >= g.next && self.gather_seen[r] != g.at + 1 {
+                let mx = self.row_max_abs_at(r, g.at, &mut g.scratch);
+                add_row(&mut g.acc, r, mx, cap);
+                self.gather_seen[r] = g.at + 1;
+            }
+        }
+        self.gather = Some(g);
     }
 
     /// A scratch row of the right shape for [`Model::row_max_abs`].
@@ -736,15 +846,7 @@ impl Model {
         let mut scratch = self.scratch();
         for r in 0..self.vocab() {
             let mx = self.row_max_abs(r, &mut scratch);
-            out.max_abs = out.max_abs.max(mx);
-            let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
-            out.bucket_max[b] = if out.bucket_max[b].is_nan() { mx } else { out.bucket_max[b].max(mx) };
-            if cap.is_some_and(|c| mx >= c) {
-                out.rows_at_cap += 1;
-                if out.min_rank_at_cap.is_none() {
-                    out.min_rank_at_cap = Some(r as u64 + 1);
-                }
-            }
+            add_row(&mut out, r, mx, cap);
         }
         out
     }
@@ -815,17 +917,35 @@ impl Model {
         }
         // 2. Forward and backward per distinct token (all its samples share the logits), in f32.
         let n_t = self.touched.len();
-        self.grads.clear();
+        // Every entry is written by the kernels below: resizing (without clearing) leaves old values in place
+        // instead of zeroing 2·n_t·d floats each step.
         self.grads.resize(n_t * d, 0.0);
-        self.logits.clear();
         self.logits.resize(n_t * d, 0.0);
         self.lse_in.clear();
         let inv_b = 1.0 / b as f32;
-        for k in 0..n_t {
-            let r = self.touched[k] as usize;
-            if self.closed_form {
-                self.bring(r, t - 1);
+        // The touched rows are caught up first and the kernels run afterwards (each reads only its own row, so
+        // the order does not change any value): the catch-up's branches then do not interrupt the kernels,
+        // which run two tokens at a time ([`kernels::token_pair`], the same arithmetic as [`kernels::token`]).
+        if self.closed_form {
+            self.gather_touched();
+            for k in 0..n_t {
+                self.bring(self.touched[k] as usize, t - 1);
             }
+        }
+        let mut k = 0;
+        while k + 2 <= n_t {
+            let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
+            let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
+            let cnts = [&self.counts[k * d..k * d + d], &self.counts[(k + 1) * d..(k + 2) * d]];
+            let ns = [self.ntok[k] as f32, self.ntok[k + 1] as f32];
+            let z = &mut self.logits[k * d..(k + 2) * d];
+            let g = &mut self.grads[k * d..(k + 2) * d];
+            let out = kernels::token_pair::<D>(d, &self.w, &self.wt, rows, cnts, ns, inv_b, z, g);
+            self.lse_in.extend(out);
+            k += 2;
+        }
+        if k < n_t {
+            let r = self.touched[k] as usize;
             let row = &self.theta[r * d..r * d + d];
             let cnt = &self.counts[k * d..k * d + d];
             let n = self.ntok[k] as f32;
@@ -901,6 +1021,20 @@ impl Model {
     }
 }
 
+/// Adds row `r`, whose largest |entry| is `mx`, to the statistics `acc` (`cap` is 0.99/λ). The result does not
+/// depend on the order in which rows are added.
+#[inline(always)]
+fn add_row(acc: &mut Summary, r: usize, mx: f64, cap: Option<f64>) {
+    acc.max_abs = acc.max_abs.max(mx);
+    let b = BUCKETS.iter().position(|(lo, hi)| r >= *lo && r < *hi).unwrap_or(3);
+    acc.bucket_max[b] = if acc.bucket_max[b].is_nan() { mx } else { acc.bucket_max[b].max(mx) };
+    if cap.is_some_and(|c| mx >= c) {
+        acc.rows_at_cap += 1;
+        let rank = r as u64 + 1;
+        acc.min_rank_at_cap = Some(acc.min_rank_at_cap.map_or(rank, |m| m.min(rank)));
+    }
+}
+
 /// Gaps of at most this many steps are caught up by the f32 update itself ([`exact_absent`]) rather than in
 /// closed form: it is exactly what the per-step engine computes, and for such gaps it is not slower than the
 /// closed form (an `exp` and two square roots in f64 per row; one f32 step is a dependent chain through a
@@ -912,7 +1046,8 @@ pub const EXACT_GAP: u64 = 3;
 /// the per-step engine applies them (with this `ftz`; the bias corrections of AdamW at each global step).
 /// With `theta_only` the moments are advanced on a copy and left as they were.
 #[allow(clippy::too_many_arguments)]
-fn exact_absent(
+#[inline(always)]
+fn exact_absent<const D: usize>(
     cfg: &Config,
     theta: &mut [f32],
     m: &mut [f32],
@@ -923,7 +1058,7 @@ fn exact_absent(
     theta_only: bool,
 ) {
     let c = Config { ftz, ..*cfg };
-    let d = theta.len().min(MAX_DIM);
+    let d = if D > 0 { D } else { theta.len().min(MAX_DIM) };
     let theta = &mut theta[..d];
     let zeros = [0.0f32; MAX_DIM];
     let (mut mb, mut vb) = ([0.0f32; MAX_DIM], [0.0f32; MAX_DIM]);
@@ -938,7 +1073,7 @@ fn exact_absent(
     let adam = cfg.optimizer == Optimizer::AdamW;
     for i in 1..=k {
         let bc = if adam { bias_corrections(cfg, t0 + i) } else { (1.0, 1.0) };
-        row_step(&c, theta, mm, vv, &zeros[..d], bc);
+        row_step_n::<D>(&c, theta, mm, vv, &zeros[..d], bc);
     }
 }
 
@@ -958,11 +1093,35 @@ fn advance_slices(
     ftz: bool,
     theta_only: bool,
 ) {
+    match theta.len() {
+        4 => advance_slices_n::<4>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        8 => advance_slices_n::<8>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        16 => advance_slices_n::<16>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        32 => advance_slices_n::<32>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        _ => advance_slices_n::<0>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+    }
+}
+
+/// [`advance_slices`] for rows of width `D` (4, 8, 16 or 32, or 0 for any width): the same arithmetic with
+/// constant trip counts.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn advance_slices_n<const D: usize>(
+    cfg: &Config,
+    dc: &Decays,
+    theta: &mut [f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    t0: u64,
+    k: u64,
+    ftz: bool,
+    theta_only: bool,
+) {
     if k == 0 {
         return;
     }
     if k <= EXACT_GAP {
-        exact_absent(cfg, theta, m, v, t0, k, ftz, theta_only);
+        exact_absent::<D>(cfg, theta, m, v, t0, k, ftz, theta_only);
         return;
     }
     let (lr, wd) = (cfg.lr as f64, cfg.wd as f64);
@@ -972,16 +1131,17 @@ fn advance_slices(
             // Step i of the gap uses the sign s_j while i < k0_j, then 0 (flush-to-zero only).
             // Tiger uses sign(m_i) = sign(β^i m); Lion uses sign(fl(β₁ m_{i−1})) (flushed as well).
             let lion_b1 = if cfg.optimizer == Optimizer::Lion { Some(cfg.lion_beta.0 as f64) } else { None };
-            let d = d.min(MAX_DIM);
+            let d = if D > 0 { D } else { d.min(MAX_DIM) };
+            let (theta, m) = (&mut theta[..d], &mut m[..d]);
             let mut k0 = [u64::MAX; MAX_DIM];
             let mut s = [0.0f64; MAX_DIM];
             let mut any_flush = false;
-            for (sj, mj) in s[..d].iter_mut().zip(&m[..d]) {
+            for (sj, mj) in s[..d].iter_mut().zip(m.iter()) {
                 *sj = sign(*mj) as f64;
             }
-            for j in 0..d {
+            for j in 0..if ftz { d } else { 0 } {
                 let mj = m[j];
-                if ftz && mj != 0.0 {
+                if mj != 0.0 {
                     let am = (mj as f64).abs();
                     let b = dc.m_beta as f64;
                     k0[j] = match lion_b1 {
