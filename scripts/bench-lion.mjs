@@ -49,7 +49,7 @@ async function frames() {
           const fig = new m.Figure("lion-embedding", document.createElement("canvas"));
           for (const [k, v] of [["dim", "32"], ...params, ["vocab", "200000"]]) fig.set_param(k, v);
           const meta = JSON.parse(m.panels_json()).find((p) => p.id === "lion-embedding");
-          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000);
+          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000, { budget: meta.auto_budget_ms ?? 6 });
           const times = [];
           let steps = 0;
           for (let i = 0; i < frames; i++) {
@@ -116,7 +116,7 @@ async function pageFrames() {
           for (const [k, v] of params) fig.set_param(k, v);
           const st = f.state();
           const meta = JSON.parse((await import("./pkg/dynamics.js")).panels_json()).find((p) => p.id === id);
-          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000);
+          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000, { budget: meta.auto_budget_ms ?? 6 });
           const out = { step: [], render: [], read: [], frame: [], steps: [] };
           let [lastRead, interval] = [-Infinity, 100];
           for (let i = 0; i < frames; i++) {

@@ -193,6 +193,16 @@ pub fn decode_in(hash: &str, panels: &[&'static dyn Panel], lang: Lang) -> Decod
         } else if key == STEP_KEY {
             match parse_step(&value) {
                 Some(s) if s <= panel.replay_limit() => s.to_string(),
+                Some(_) if panel.replay_limit() == 0 => {
+                    // A panel whose settings alone state its picture (Top-k: τ is a setting) replays no steps.
+                    out.notices.push(tr!(
+                        lang,
+                        "{pid}.step={}: this figure does not replay steps; it opens at step 0 with the settings given",
+                        "{pid}.step={}：此图不重放步骤，按所给设置从第 0 步打开",
+                        short(&value)
+                    ));
+                    "0".to_string()
+                }
                 Some(_) => {
                     let limit = panel.replay_limit();
                     out.notices.push(tr!(

@@ -353,6 +353,9 @@ pub trait Panel: Sync {
     /// point (an annealing schedule, a sweep) and would flash past at full speed; auto otherwise takes as many
     /// steps as fit its time budget.
     fn max_auto_steps(&self) -> u32;
+    /// The milliseconds of stepping the page's "auto" speed fits into one animation frame. Panels whose picture
+    /// is costly take less, so that stepping plus drawing stays within about 8 ms a frame.
+    fn auto_budget_ms(&self) -> f64;
     /// Checks a combination of values that the table alone cannot express (for example a list that must be
     /// empty or hold at least two entries). Called with the values a change would produce; an error message,
     /// worded in `lang` (the page shows it to a reader), rejects the change as malformed input.
@@ -411,6 +414,8 @@ pub struct PanelSpec {
     pub metrics_info: &'static [MetricInfo],
     /// See [`Panel::max_auto_steps`]; 5000 by default.
     pub max_auto_steps: u32,
+    /// See [`Panel::auto_budget_ms`]; 6 ms by default.
+    pub auto_budget_ms: f64,
     /// See [`Panel::check_params`]; accepts every value the table accepts by default.
     pub check_params: fn(&ParamValues, Lang) -> Result<(), String>,
 }
@@ -444,6 +449,7 @@ impl PanelSpec {
             more_settings: &[],
             metrics_info: &[],
             max_auto_steps: 5000,
+            auto_budget_ms: 6.0,
             check_params: |_, _| Ok(()),
         }
     }
@@ -503,6 +509,9 @@ impl Panel for PanelSpec {
     }
     fn max_auto_steps(&self) -> u32 {
         self.max_auto_steps
+    }
+    fn auto_budget_ms(&self) -> f64 {
+        self.auto_budget_ms
     }
     fn check_params(&self, params: &ParamValues, lang: Lang) -> Result<(), String> {
         (self.check_params)(params, lang)

@@ -329,6 +329,7 @@ fn bad_links() -> Vec<(String, &'static str)> {
         ("#simsiam-toy.seed=abc".to_string(), "whole number"),
         ("#simsiam-toy.seed=-1".to_string(), "outside"),
         ("#simsiam-toy.step=99999999999".to_string(), "replays at most"),
+        ("#topk.step=5".to_string(), "does not replay steps"),
         ("#simsiam-toy.step=x".to_string(), "whole number of steps"),
         ("#simsiam-toy.preset=no-such-preset".to_string(), "has no preset"),
         ("#simsiam-toy.seed=1&simsiam-toy.seed=2".to_string(), "more than once"),
@@ -567,4 +568,16 @@ fn chinese_figures_at_the_ends_of_their_ranges_draw_no_english() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Top-k replays no steps (its τ is a setting): a link with a step opens at step 0 and says so, rather than
+/// "replays at most 0 steps, so it opens paused at step 0".
+#[test]
+fn a_step_in_a_link_to_a_panel_that_replays_none_opens_at_step_0() {
+    let all = panels::all();
+    let d = dynamics::hash::decode_in("#topk.step=5", &all, Lang::En);
+    assert_eq!(d.notices.len(), 1, "{:?}", d.notices);
+    assert!(!d.notices[0].contains("at most 0"), "{}", d.notices[0]);
+    let step = d.entries.iter().find(|e| e.key == "step").map(|e| e.value.clone());
+    assert_eq!(step.as_deref(), Some("0"), "{:?}", d.entries);
 }

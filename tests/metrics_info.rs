@@ -40,6 +40,9 @@ fn more_settings_name_parameters_and_leave_a_main_group() {
         }
         assert!(p.more_settings().len() < keys.len(), "{}: every parameter is in More settings", p.id());
         assert!(p.max_auto_steps() >= 1, "{}: auto speed must take at least one step", p.id());
+        // Stepping plus a picture must fit an 8 ms frame, and a budget under 2 ms would starve the blow-up claims.
+        let b = p.auto_budget_ms();
+        assert!((2.0..=6.0).contains(&b), "{}: auto budget {b} ms outside 2..=6 ms", p.id());
     }
 }
 
@@ -54,6 +57,7 @@ fn the_registry_json_carries_groups_metric_info_and_the_auto_cap() {
         }
         assert_eq!(entry["metrics_info"].as_array().unwrap().len(), p.metric_names().len(), "{}", p.id());
         assert_eq!(entry["max_auto_steps"], p.max_auto_steps(), "{}", p.id());
+        assert_eq!(entry["auto_budget_ms"], p.auto_budget_ms(), "{}", p.id());
     }
 }
 

@@ -57,6 +57,7 @@ pub fn list_json(lang: crate::i18n::Lang) -> serde_json::Value {
                 "metrics": p.metric_names(),
                 "metrics_info": p.metrics_info().iter().map(|m| m.to_json(lang)).collect::<Vec<_>>(),
                 "max_auto_steps": p.max_auto_steps(),
+                "auto_budget_ms": p.auto_budget_ms(),
                 "steps_per_frame": p.steps_per_frame(),
                 "aspect": [wide, narrow],
                 "default_seed": crate::runner::DEFAULT_SEED,

@@ -1080,8 +1080,13 @@ fn exact_absent<const D: usize>(
 /// Advances one row's state (`theta`, `m` and, for AdamW, `v`, all of length d) by `k` absent steps after
 /// global step `t0` in closed form ([`super::catchup`]), in place and without allocating. With `theta_only`
 /// the moments are left as they were.
+///
+/// Natively it is inlined into its callers (each compiled per row width), which the engine's speed measured
+/// for. In WebAssembly it stays one function: inlined, its five widths times each caller's widths and both call
+/// sites made about 80 KB of the gzipped module (BENCHMARKS.md, stop 14, module size).
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 fn advance_slices(
     cfg: &Config,
     dc: &Decays,
