@@ -45,11 +45,11 @@ async function frames() {
         async ([params, frames]) => {
           const m = await import("./pkg/dynamics.js");
           await m.default();
-          const { AutoSpeed } = await import("./www/speed.js");
+          const { autoSpeedFor } = await import("./www/speed.js");
           const fig = new m.Figure("lion-embedding", document.createElement("canvas"));
           for (const [k, v] of [["dim", "32"], ...params, ["vocab", "200000"]]) fig.set_param(k, v);
           const meta = JSON.parse(m.panels_json()).find((p) => p.id === "lion-embedding");
-          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000, { budget: meta.auto_budget_ms ?? 6 });
+          const auto = autoSpeedFor(meta);
           const times = [];
           let steps = 0;
           for (let i = 0; i < frames; i++) {
@@ -109,14 +109,14 @@ async function pageFrames() {
     for (const [id, label, params] of PAGE) {
       const r = await page.evaluate(
         async ([id, params, frames]) => {
-          const { AutoSpeed } = await import("./www/speed.js");
+          const { autoSpeedFor } = await import("./www/speed.js");
           const f = window.__dyn.figures[id];
           f.view.setPlaying(false);
           const fig = f.figure;
           for (const [k, v] of params) fig.set_param(k, v);
           const st = f.state();
           const meta = JSON.parse((await import("./pkg/dynamics.js")).panels_json()).find((p) => p.id === id);
-          const auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000, { budget: meta.auto_budget_ms ?? 6 });
+          const auto = autoSpeedFor(meta);
           const out = { step: [], render: [], read: [], frame: [], steps: [] };
           let [lastRead, interval] = [-Infinity, 100];
           for (let i = 0; i < frames; i++) {

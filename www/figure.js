@@ -20,7 +20,7 @@ import { makeControl } from "./controls.js";
 import { t } from "./i18n.js";
 import { defaultText, formatNumber } from "./format.js";
 import { formatGap, formatReadout, readoutPlan } from "./readouts.js";
-import { AUTO_BUDGET_MS, AutoSpeed, FixedSpeed, RateMeter } from "./speed.js";
+import { autoSpeedFor, FixedSpeed, RateMeter } from "./speed.js";
 
 /** Figures narrower than this many CSS pixels use the panel's narrow (phone) aspect ratio. */
 export const NARROW_PX = 600;
@@ -79,9 +79,7 @@ export class FigureView {
     this.playing = this.options.autoplay && !stage.reducedMotion;
     // "auto" or a fixed number of steps per frame. Not part of the hash: a link restores settings, not speed.
     this.speed = "auto";
-    this.auto = new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? SPEEDS[SPEEDS.length - 1], {
-      budget: meta.auto_budget_ms ?? AUTO_BUDGET_MS,
-    });
+    this.auto = autoSpeedFor(meta);
     // A fixed speed's stepping, bounded to 50 ms a frame (null under auto).
     this.fixed = null;
     // Steps of a "Step N" press still to take (in later frames, at most 50 ms of them a frame), and their stepper.

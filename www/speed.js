@@ -82,6 +82,16 @@ const FIXED_AIM = 0.9;
  */
 const FIXED_FIRST_SHARE = 0.25;
 
+
+/**
+ * The auto speed of a panel from its `panels_json` entry: its default steps per frame to start, its
+ * `max_auto_steps` cap (5000 when absent) and its `auto_budget_ms` (AUTO_BUDGET_MS when absent). The page and the
+ * benchmarks build it here, so they step the same way.
+ */
+export function autoSpeedFor(meta) {
+  return new AutoSpeed(meta.steps_per_frame, meta.max_auto_steps ?? 5000, { budget: meta.auto_budget_ms ?? AUTO_BUDGET_MS });
+}
+
 /**
  * A fixed speed chosen in the "Steps/frame" menu: the chosen number of steps per frame is a target, never a licence
  * to step for seconds. One frame steps in chunks timed with the clock and stops once the next chunk would not fit

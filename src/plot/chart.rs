@@ -389,9 +389,15 @@ pub fn title(area: &Area<'_>, theme: &Theme, text: &str, size: f64) -> DrawResul
 /// and a short wording and the figure picks what its width allows.
 pub fn fitting(area: &Area<'_>, texts: &[String], style: &TextStyle, max_w: u32) -> String {
     for t in texts {
-        if area.estimate_text_size(t, style).map(|(w, _)| w <= max_w).unwrap_or(true) {
+        if fits(area, t, style, max_w) {
             return t.clone();
         }
     }
     texts.last().cloned().unwrap_or_default()
+}
+
+/// Whether `text` in `style` is at most `max_w` device pixels wide on `area` (true when it cannot be measured, as
+/// [`fitting`] assumes).
+pub fn fits(area: &Area<'_>, text: &str, style: &TextStyle, max_w: u32) -> bool {
+    area.estimate_text_size(text, style).map(|(w, _)| w <= max_w).unwrap_or(true)
 }

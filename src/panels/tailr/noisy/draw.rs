@@ -13,7 +13,7 @@ use super::model::{p_given, sigmoid, Learner, CENTRE, SPREAD};
 use super::{NoisySim, Sample as Point};
 use crate::i18n::T;
 use crate::panels::tailr::draw::{header, key_rows, lerp, Sample};
-use crate::plot::chart::fitting;
+use crate::plot::chart::{fits, fitting};
 use crate::plot::chart::{mesh, Axes, Chart, Frame};
 use crate::plot::draw::{dots, polyline, rect, text_px};
 use crate::plot::fmt::{self, short, tick};
@@ -153,8 +153,7 @@ fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult<
         ),
     ];
     let joined = parts.join(" · ");
-    let fits = area.estimate_text_size(&joined, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-    if fits {
+    if fits(area, &joined, &h2, max_w) {
         text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
         Ok(38.0)
     } else {
