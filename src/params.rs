@@ -198,6 +198,18 @@ impl ParamSpec {
         ParamSpec { key, label, unit: "", help, kind: Kind::Bool { default } }
     }
 
+    /// Between `min_len` and `max_len` comma-separated numbers, each in `[min, max]`.
+    pub const fn list(
+        key: &'static str,
+        label: T,
+        help: T,
+        (min, max): (f64, f64),
+        (min_len, max_len): (usize, usize),
+        default: &'static [f64],
+    ) -> Self {
+        ParamSpec { key, label, unit: "", help, kind: Kind::List { min, max, min_len, max_len, default } }
+    }
+
     /// This row with `unit` shown beside its value.
     pub const fn unit(self, unit: &'static str) -> Self {
         ParamSpec { unit, ..self }

@@ -20,159 +20,197 @@ pub use dynamics_models::panels::lion_embedding::model;
 use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Catchup, Config, Model, Optimizer, Row, Summary};
 
 /// The parameter table (theory §3; ranges widened so that divergence and large vocabularies can be tried).
 pub static PARAMS: [ParamSpec; 21] = [
-    ParamSpec {
-        key: "optimizer",
-        label: T::new("optimizer", "优化器"),
-        unit: "",
-        help: T::new("Optimizer of the embedding: Tiger (Lion with β₁ = β₂), Lion, or AdamW (the hybrid remedy: Adam for the embedding).", "Embedding 的优化器：Tiger（β₁ = β₂ 的 Lion）、Lion，或 AdamW（混合方案：Embedding 用 Adam）。"),
-        kind: Kind::Choice { choices: &["tiger", "lion", "adamw"], default: "tiger" },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("lr (α)", "学习率（α）"),
-        unit: "",
-        help: T::new("Learning rate; with the row-rms rule it is Tiger's relative rate α, η = α·RMS(row).", "学习率；用 row-rms 规则时它是 Tiger 的相对学习率 α，η = α·RMS(行)。"),
-        kind: Kind::Float { min: 1e-5, max: 10.0, default: 1e-3, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "lr_rule",
-        label: T::new("lr rule", "学习率规则"),
-        unit: "",
-        help: T::new("constant η = lr, or Tiger's per-row rule η = lr·RMS(row) of the reference code (Tiger and Lion; AdamW always uses lr).", "常数 η = lr，或参考代码中 Tiger 的逐行规则 η = lr·RMS(行)（用于 Tiger 和 Lion；AdamW 总是用 lr）。"),
-        kind: Kind::Choice { choices: &["constant", "row-rms"], default: "row-rms" },
-    },
-    ParamSpec {
-        key: "wd",
-        label: T::new("λ (weight decay)", "λ（权重衰减）"),
-        unit: "",
-        help: T::new("Decoupled weight decay; under Tiger and Lion no entry can exceed 1/λ.", "解耦的权重衰减；在 Tiger 和 Lion 下任何分量都不会超过 1/λ。"),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.01, scale: Scale::Linear, step: 0.001 },
-    },
-    ParamSpec {
-        key: "beta",
-        label: T::new("β (Tiger)", "β（Tiger）"),
-        unit: "",
-        help: T::new("Tiger's momentum coefficient.", "Tiger 的动量系数。"),
-        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.965, scale: Scale::Linear, step: 0.0005 },
-    },
-    ParamSpec {
-        key: "beta1",
-        label: T::new("β₁ (AdamW)", "β₁（AdamW）"),
-        unit: "",
-        help: T::new("AdamW's first-moment coefficient.", "AdamW 的一阶矩系数。"),
-        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.9, scale: Scale::Linear, step: 0.0005 },
-    },
-    ParamSpec {
-        key: "beta2",
-        label: T::new("β₂ (AdamW)", "β₂（AdamW）"),
-        unit: "",
-        help: T::new("AdamW's second-moment coefficient.", "AdamW 的二阶矩系数。"),
-        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.999, scale: Scale::Linear, step: 0.0005 },
-    },
-    ParamSpec {
-        key: "eps",
-        label: T::new("ε (AdamW)", "ε（AdamW）"),
-        unit: "",
-        help: T::new("AdamW's ε.", "AdamW 的 ε。"),
-        kind: Kind::Float { min: 1e-12, max: 1e-3, default: 1e-8, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "vocab",
-        label: T::new("V (vocabulary)", "V（词表大小）"),
-        unit: "",
-        help: T::new("Number of tokens; real vocabularies have 32k to 150k.", "token 个数；实际词表有 32k 到 150k。"),
-        kind: Kind::Int { min: 100, max: 200_000, default: 2000 },
-    },
-    ParamSpec {
-        key: "zipf",
-        label: T::new("s (Zipf exponent)", "s（Zipf 指数）"),
-        unit: "",
-        help: T::new("Unigram frequencies p_i ∝ i^−s over ranks i = 1..V.", "一元频率 p_i ∝ i^−s，排名 i = 1..V。"),
-        kind: Kind::Float { min: 0.5, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "batch",
-        label: T::new("B (tokens per step)", "B（每步 token 数）"),
-        unit: "",
-        help: T::new("Tokens sampled per step.", "每步采样的 token 数。"),
-        kind: Kind::Int { min: 8, max: 1024, default: 256 },
-    },
-    ParamSpec {
-        key: "dim",
-        label: T::new("d = C (width)", "d = C（宽度）"),
-        unit: "",
-        help: T::new("Embedding width, equal to the number of classes of the frozen orthonormal head W = 3Q.", "Embedding 宽度，等于冻结的正交输出头 W = 3Q 的类别数。"),
-        kind: Kind::Int { min: 4, max: 32, default: 16 },
-    },
-    ParamSpec {
-        key: "q_min",
-        label: T::new("q at rank 1", "排名 1 的 q"),
-        unit: "",
-        help: T::new("Determinism of the most frequent token's next class; q_i moves from q_min to q_max linearly in ln i.", "最高频 token 下一个类别的确定程度；q_i 随 ln i 从 q_min 线性变到 q_max。"),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "q_max",
-        label: T::new("q at rank V", "排名 V 的 q"),
-        unit: "",
-        help: T::new("Determinism of the rarest token's next class (1 = always its dominant class).", "最低频 token 下一个类别的确定程度（1 = 总是其主类别）。"),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "init_std",
-        label: T::new("init s.d.", "初始标准差"),
-        unit: "",
-        help: T::new("Standard deviation of the initial embedding entries.", "Embedding 初始分量的标准差。"),
-        kind: Kind::Float { min: 1e-4, max: 1.0, default: 0.02, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "lazy",
-        label: T::new("lazy row updates", "惰性行更新"),
-        unit: "",
-        help: T::new("Remedy: update only the rows of tokens in the batch (momentum, weight decay and step alike).", "补救办法：只更新本批次中出现的 token 所在的行（动量、权重衰减和步长都如此）。"),
-        kind: Kind::Bool { default: false },
-    },
-    ParamSpec {
-        key: "ftz",
-        label: T::new("flush-to-zero", "下溢清零"),
-        unit: "",
-        help: T::new("Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent token's momentum reaches 0.", "模拟 GPU 的下溢清零：绝对值低于 2^−126 的 f32 存储值变为 0，因此缺席 token 的动量会归零。"),
-        kind: Kind::Bool { default: false },
-    },
-    ParamSpec {
-        key: "lion_beta1",
-        label: T::new("β₁ (Lion)", "β₁（Lion）"),
-        unit: "",
-        help: T::new("Lion's interpolation coefficient for the sign.", "Lion 在符号函数内的插值系数。"),
-        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.95, scale: Scale::Linear, step: 0.0005 },
-    },
-    ParamSpec {
-        key: "lion_beta2",
-        label: T::new("β₂ (Lion)", "β₂（Lion）"),
-        unit: "",
-        help: T::new("Lion's momentum coefficient.", "Lion 的动量系数。"),
-        kind: Kind::Float { min: 0.6, max: 0.9999, default: 0.98, scale: Scale::Linear, step: 0.0005 },
-    },
-    ParamSpec {
-        key: "inspect",
-        label: T::new("inspected rank", "查看的排名"),
-        unit: "",
-        help: T::new("Frequency rank of the token shown in the inspector, clamped to V (the default is the rarest token).", "检视器中显示的 token 的频率排名，不超过 V（默认是最低频的 token）。"),
-        kind: Kind::Int { min: 1, max: 200_000, default: 200_000 },
-    },
-    ParamSpec {
-        key: "catchup",
-        label: T::new("absent rows", "缺席行"),
-        unit: "",
-        help: T::new("How rows of absent tokens are advanced: closed form when read (fast for any V), or the f32 update on every step (the pseudo-code; slow for large V).", "缺席 token 的行如何推进：读取时用闭式解（任何 V 都快），或每步做 f32 更新（伪代码的做法；V 大时很慢）。"),
-        kind: Kind::Choice { choices: &["closed-form", "per-step"], default: "closed-form" },
-    },
+    ParamSpec::choice(
+        "optimizer",
+        T::new("optimizer", "优化器"),
+        T::new(
+            "Optimizer of the embedding: Tiger (Lion with β₁ = β₂), Lion, or AdamW (the hybrid remedy: Adam for the \
+                embedding).",
+            "Embedding 的优化器：Tiger（β₁ = β₂ 的 Lion）、Lion，或 AdamW（混合方案：Embedding 用 Adam）。",
+        ),
+        &["tiger", "lion", "adamw"],
+        "tiger",
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("lr (α)", "学习率（α）"),
+        T::new(
+            "Learning rate; with the row-rms rule it is Tiger's relative rate α, η = α·RMS(row).",
+            "学习率；用 row-rms 规则时它是 Tiger 的相对学习率 α，η = α·RMS(行)。",
+        ),
+        (1e-5, 10.0),
+        1e-3,
+    ),
+    ParamSpec::choice(
+        "lr_rule",
+        T::new("lr rule", "学习率规则"),
+        T::new(
+            "constant η = lr, or Tiger's per-row rule η = lr·RMS(row) of the reference code (Tiger and Lion; AdamW \
+                always uses lr).",
+            "常数 η = lr，或参考代码中 Tiger 的逐行规则 η = lr·RMS(行)（用于 Tiger 和 Lion；AdamW 总是用 lr）。",
+        ),
+        &["constant", "row-rms"],
+        "row-rms",
+    ),
+    ParamSpec::linear(
+        "wd",
+        T::new("λ (weight decay)", "λ（权重衰减）"),
+        T::new(
+            "Decoupled weight decay; under Tiger and Lion no entry can exceed 1/λ.",
+            "解耦的权重衰减；在 Tiger 和 Lion 下任何分量都不会超过 1/λ。",
+        ),
+        (0.0, 1.0),
+        0.01,
+        0.001,
+    ),
+    ParamSpec::linear(
+        "beta",
+        T::new("β (Tiger)", "β（Tiger）"),
+        T::new("Tiger's momentum coefficient.", "Tiger 的动量系数。"),
+        (0.6, 0.9999),
+        0.965,
+        0.0005,
+    ),
+    ParamSpec::linear(
+        "beta1",
+        T::new("β₁ (AdamW)", "β₁（AdamW）"),
+        T::new("AdamW's first-moment coefficient.", "AdamW 的一阶矩系数。"),
+        (0.6, 0.9999),
+        0.9,
+        0.0005,
+    ),
+    ParamSpec::linear(
+        "beta2",
+        T::new("β₂ (AdamW)", "β₂（AdamW）"),
+        T::new("AdamW's second-moment coefficient.", "AdamW 的二阶矩系数。"),
+        (0.6, 0.9999),
+        0.999,
+        0.0005,
+    ),
+    ParamSpec::log("eps", T::new("ε (AdamW)", "ε（AdamW）"), T::new("AdamW's ε.", "AdamW 的 ε。"), (1e-12, 1e-3), 1e-8),
+    ParamSpec::int(
+        "vocab",
+        T::new("V (vocabulary)", "V（词表大小）"),
+        T::new("Number of tokens; real vocabularies have 32k to 150k.", "token 个数；实际词表有 32k 到 150k。"),
+        (100, 200_000),
+        2000,
+    ),
+    ParamSpec::linear(
+        "zipf",
+        T::new("s (Zipf exponent)", "s（Zipf 指数）"),
+        T::new("Unigram frequencies p_i ∝ i^−s over ranks i = 1..V.", "一元频率 p_i ∝ i^−s，排名 i = 1..V。"),
+        (0.5, 2.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::int(
+        "batch",
+        T::new("B (tokens per step)", "B（每步 token 数）"),
+        T::new("Tokens sampled per step.", "每步采样的 token 数。"),
+        (8, 1024),
+        256,
+    ),
+    ParamSpec::int(
+        "dim",
+        T::new("d = C (width)", "d = C（宽度）"),
+        T::new(
+            "Embedding width, equal to the number of classes of the frozen orthonormal head W = 3Q.",
+            "Embedding 宽度，等于冻结的正交输出头 W = 3Q 的类别数。",
+        ),
+        (4, 32),
+        16,
+    ),
+    ParamSpec::linear(
+        "q_min",
+        T::new("q at rank 1", "排名 1 的 q"),
+        T::new(
+            "Determinism of the most frequent token's next class; q_i moves from q_min to q_max linearly in ln i.",
+            "最高频 token 下一个类别的确定程度；q_i 随 ln i 从 q_min 线性变到 q_max。",
+        ),
+        (0.0, 1.0),
+        0.5,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "q_max",
+        T::new("q at rank V", "排名 V 的 q"),
+        T::new(
+            "Determinism of the rarest token's next class (1 = always its dominant class).",
+            "最低频 token 下一个类别的确定程度（1 = 总是其主类别）。",
+        ),
+        (0.0, 1.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::log(
+        "init_std",
+        T::new("init s.d.", "初始标准差"),
+        T::new("Standard deviation of the initial embedding entries.", "Embedding 初始分量的标准差。"),
+        (1e-4, 1.0),
+        0.02,
+    ),
+    ParamSpec::flag(
+        "lazy",
+        T::new("lazy row updates", "惰性行更新"),
+        T::new(
+            "Remedy: update only the rows of tokens in the batch (momentum, weight decay and step alike).",
+            "补救办法：只更新本批次中出现的 token 所在的行（动量、权重衰减和步长都如此）。",
+        ),
+        false,
+    ),
+    ParamSpec::flag(
+        "ftz",
+        T::new("flush-to-zero", "下溢清零"),
+        T::new(
+            "Emulate a GPU's flush-to-zero: stored f32 values below 2^−126 in magnitude become 0, so an absent \
+                token's momentum reaches 0.",
+            "模拟 GPU 的下溢清零：绝对值低于 2^−126 的 f32 存储值变为 0，因此缺席 token 的动量会归零。",
+        ),
+        false,
+    ),
+    ParamSpec::linear(
+        "lion_beta1",
+        T::new("β₁ (Lion)", "β₁（Lion）"),
+        T::new("Lion's interpolation coefficient for the sign.", "Lion 在符号函数内的插值系数。"),
+        (0.6, 0.9999),
+        0.95,
+        0.0005,
+    ),
+    ParamSpec::linear(
+        "lion_beta2",
+        T::new("β₂ (Lion)", "β₂（Lion）"),
+        T::new("Lion's momentum coefficient.", "Lion 的动量系数。"),
+        (0.6, 0.9999),
+        0.98,
+        0.0005,
+    ),
+    ParamSpec::int(
+        "inspect",
+        T::new("inspected rank", "查看的排名"),
+        T::new(
+            "Frequency rank of the token shown in the inspector, clamped to V (the default is the rarest token).",
+            "检视器中显示的 token 的频率排名，不超过 V（默认是最低频的 token）。",
+        ),
+        (1, 200_000),
+        200_000,
+    ),
+    ParamSpec::choice(
+        "catchup",
+        T::new("absent rows", "缺席行"),
+        T::new(
+            "How rows of absent tokens are advanced: closed form when read (fast for any V), or the f32 update on \
+                every step (the pseudo-code; slow for large V).",
+            "缺席 token 的行如何推进：读取时用闭式解（任何 V 都快），或每步做 f32 更新（伪代码的做法；V 大时很慢）。",
+        ),
+        &["closed-form", "per-step"],
+        "closed-form",
+    ),
 ];
 
 /// Presets: the post's setting and each remedy.

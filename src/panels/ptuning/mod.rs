@@ -41,7 +41,7 @@ pub use dynamics_models::panels::ptuning::model;
 use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use geometry::{cone_max_acc, landscape, Landscape};
 use model::{Config, Init, Mode, Model, WORDS};
@@ -53,102 +53,129 @@ pub const PLANE: f64 = 4.0;
 
 /// The parameter table (theory §2 "Parameters"; keys as issue 9 names them).
 pub static PARAMS: [ParamSpec; 12] = [
-    ParamSpec {
-        key: "target_angle",
-        label: T::new("φ* (target angle)", "φ*（目标角度）"),
-        unit: "°",
-        help: T::new(
+    ParamSpec::linear(
+        "target_angle",
+        T::new("φ* (target angle)", "φ*（目标角度）"),
+        T::new(
             "Direction of the true classifier's normal; the frozen model reaches only 0°–120°. Click the input \
-             plane to set it.",
+    \
+                         plane to set it.",
             "真实分类器法向量的方向；冻结的模型只能达到 0°–120°。点击输入平面可设定。",
         ),
-        kind: Kind::Float { min: 0.0, max: 179.0, default: 45.0, scale: Scale::Linear, step: 1.0 },
-    },
-    ParamSpec {
-        key: "n_train",
-        label: T::new("N (training points)", "N（训练点数）"),
-        unit: "",
-        help: T::new("Number of labelled training points x ~ N(0, I).", "带标签训练点 x ~ N(0, I) 的个数。"),
-        kind: Kind::Int { min: 4, max: 512, default: 32 },
-    },
-    ParamSpec {
-        key: "label_noise",
-        label: T::new("label noise", "标签噪声"),
-        unit: "",
-        help: T::new("Probability of flipping each training label (test accuracy is measured on clean labels).", "每个训练标签被翻转的概率（测试准确率在干净标签上计算）。"),
-        kind: Kind::Float { min: 0.0, max: 0.3, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "prompt_len",
-        label: T::new("m (prompt tokens)", "m（prompt token 数）"),
-        unit: "",
-        help: T::new("Number of trainable prompt rows; the model reads their mean c, so m only divides c's step by m.", "可训练的 prompt 行数；模型读取它们的均值 c，所以 m 只是把 c 的步长除以 m。"),
-        kind: Kind::Int { min: 1, max: 4, default: 1 },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("η (step size)", "η（步长）"),
-        unit: "",
-        help: T::new("Full-batch gradient-descent step.", "全批次梯度下降的步长。"),
-        kind: Kind::Float { min: 0.01, max: 1.0, default: 0.2, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "gain",
-        label: T::new("G (gain)", "G（增益）"),
-        unit: "",
-        help: T::new("Scale of the skills' outputs; a small gain makes the loss reward confidence over direction.", "技能输出的尺度；增益小时，损失更奖励置信度而不是方向。"),
-        kind: Kind::Float { min: 1.0, max: 20.0, default: 10.0, scale: Scale::Linear, step: 0.5 },
-    },
-    ParamSpec {
-        key: "beta",
-        label: T::new("β (gate sharpness)", "β（门控锐度）"),
-        unit: "",
-        help: T::new("Sharpness of the softmax gate π_s(c) = softmax(β k_s·c).", "Softmax 门控 π_s(c) = softmax(β k_s·c) 的锐度。"),
-        kind: Kind::Float { min: 0.2, max: 5.0, default: 1.0, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "mode",
-        label: T::new("method", "方法"),
-        unit: "",
-        help: T::new(
-            "manual: the chosen word as template; search: the word with the best training accuracy; ptuning: \
-             train only the prompt rows; finetune: also train the skills.",
-            "manual：用所选的词作模版；search：训练准确率最高的词；ptuning：只训练 prompt 行；finetune：技能也一起训练。",
+        (0.0, 179.0),
+        45.0,
+        1.0,
+    )
+    .unit("°"),
+    ParamSpec::int(
+        "n_train",
+        T::new("N (training points)", "N（训练点数）"),
+        T::new("Number of labelled training points x ~ N(0, I).", "带标签训练点 x ~ N(0, I) 的个数。"),
+        (4, 512),
+        32,
+    ),
+    ParamSpec::linear(
+        "label_noise",
+        T::new("label noise", "标签噪声"),
+        T::new(
+            "Probability of flipping each training label (test accuracy is measured on clean labels).",
+            "每个训练标签被翻转的概率（测试准确率在干净标签上计算）。",
         ),
-        kind: Kind::Choice { choices: &["manual", "search", "ptuning", "finetune"], default: "ptuning" },
-    },
-    ParamSpec {
-        key: "token",
-        label: T::new("word", "词"),
-        unit: "",
-        help: T::new("The word used by manual mode and as the prompt's start. Click the prompt plane to pick one.", "人工模式使用的词，也是 prompt 的起点。点击 prompt 平面可以选择。"),
-        kind: Kind::Choice { choices: &WORDS, default: "very" },
-    },
-    ParamSpec {
-        key: "init",
-        label: T::new("prompt start", "prompt 起点"),
-        unit: "",
-        help: T::new("Start the prompt rows at the chosen word or at the origin.", "prompt 行从所选的词或原点出发。"),
-        kind: Kind::Choice { choices: &["token", "origin"], default: "token" },
-    },
-    ParamSpec {
-        key: "dim",
-        label: T::new("D (input dimension)", "D（输入维数）"),
-        unit: "",
-        help: T::new("2, or 20 for the few-shot variant (random skills in R^20; a logistic regression is trained beside).", "2，或 20 用于小样本变体（R^20 中的随机技能；同时训练一个逻辑回归作对照）。"),
-        kind: Kind::Choice { choices: &["2", "20"], default: "2" },
-    },
-    ParamSpec {
-        key: "naturalness",
-        label: T::new("λ (naturalness)", "λ（自然度）"),
-        unit: "",
-        help: T::new(
+        (0.0, 0.3),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::int(
+        "prompt_len",
+        T::new("m (prompt tokens)", "m（prompt token 数）"),
+        T::new(
+            "Number of trainable prompt rows; the model reads their mean c, so m only divides c's step by m.",
+            "可训练的 prompt 行数；模型读取它们的均值 c，所以 m 只是把 c 的步长除以 m。",
+        ),
+        (1, 4),
+        1,
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("η (step size)", "η（步长）"),
+        T::new("Full-batch gradient-descent step.", "全批次梯度下降的步长。"),
+        (0.01, 1.0),
+        0.2,
+    ),
+    ParamSpec::linear(
+        "gain",
+        T::new("G (gain)", "G（增益）"),
+        T::new(
+            "Scale of the skills' outputs; a small gain makes the loss reward confidence over direction.",
+            "技能输出的尺度；增益小时，损失更奖励置信度而不是方向。",
+        ),
+        (1.0, 20.0),
+        10.0,
+        0.5,
+    ),
+    ParamSpec::log(
+        "beta",
+        T::new("β (gate sharpness)", "β（门控锐度）"),
+        T::new(
+            "Sharpness of the softmax gate π_s(c) = softmax(β k_s·c).",
+            "Softmax 门控 π_s(c) = softmax(β k_s·c) 的锐度。",
+        ),
+        (0.2, 5.0),
+        1.0,
+    ),
+    ParamSpec::choice(
+        "mode",
+        T::new("method", "方法"),
+        T::new(
+            "manual: the chosen word as template; search: the word with the best training accuracy; ptuning: \
+      \
+                       train only the prompt rows; finetune: also train the skills.",
+            "manual：用所选的词作模版；search：训练准确率最高的词；ptuning：只训练 prompt 行；finetune：\
+                技能也一起训练。",
+        ),
+        &["manual", "search", "ptuning", "finetune"],
+        "ptuning",
+    ),
+    ParamSpec::choice(
+        "token",
+        T::new("word", "词"),
+        T::new(
+            "The word used by manual mode and as the prompt's start. Click the prompt plane to pick one.",
+            "人工模式使用的词，也是 prompt 的起点。点击 prompt 平面可以选择。",
+        ),
+        &WORDS,
+        "very",
+    ),
+    ParamSpec::choice(
+        "init",
+        T::new("prompt start", "prompt 起点"),
+        T::new("Start the prompt rows at the chosen word or at the origin.", "prompt 行从所选的词或原点出发。"),
+        &["token", "origin"],
+        "token",
+    ),
+    ParamSpec::choice(
+        "dim",
+        T::new("D (input dimension)", "D（输入维数）"),
+        T::new(
+            "2, or 20 for the few-shot variant (random skills in R^20; a logistic regression is trained beside).",
+            "2，或 20 用于小样本变体（R^20 中的随机技能；同时训练一个逻辑回归作对照）。",
+        ),
+        &["2", "20"],
+        "2",
+    ),
+    ParamSpec::linear(
+        "naturalness",
+        T::new("λ (naturalness)", "λ（自然度）"),
+        T::new(
             "Weight of a regulariser that pulls the prompt towards real words (an analogue of Su's auxiliary \
-             LM loss); 0 = off.",
+      \
+                       LM loss); 0 = off.",
             "把 prompt 拉向真实词语的正则项的权重（相当于苏剑林文中辅助的 LM 损失）；0 表示关闭。",
         ),
-        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
+        (0.0, 2.0),
+        0.0,
+        0.01,
+    ),
 ];
 
 static PRESETS: [Preset; 5] = [

@@ -25,7 +25,7 @@ pub use dynamics_models::panels::topk::model;
 
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use methods::Method;
 use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, TAU_MIN, X_MAX};
@@ -34,78 +34,98 @@ use std::rc::Rc;
 
 /// The parameter table (issue 4; ranges from theory §3).
 pub static PARAMS: [ParamSpec; 9] = [
-    ParamSpec {
-        key: "method",
-        label: T::new("construction", "构造"),
-        unit: "",
-        help: T::new(
+    ParamSpec::choice(
+        "method",
+        T::new("construction", "构造"),
+        T::new(
             "exp, sigmoid, smooth: thresholds f(x/τ − λ); gradtopk: Z_{k,i}/Z_k by a stable DP; \
-             gradtopk-recursion: the post's unstable recursion; su-iterative, se-weighted: iterated softmaxes.",
-            "exp、sigmoid、smooth：阈值形式 f(x/τ − λ)；gradtopk：用稳定的 DP 计算 Z_{k,i}/Z_k；gradtopk-recursion：原文中不稳定的递推；su-iterative、se-weighted：迭代的 Softmax。",
+             \
+                gradtopk-recursion: the post's unstable recursion; su-iterative, se-weighted: iterated softmaxes.",
+            "exp、sigmoid、smooth：阈值形式 f(x/τ − λ)；gradtopk：用稳定的 DP 计算 Z_{k,i}/Z_k；gradtopk-recursion：\
+                原文中不稳定的递推；su-iterative、se-weighted：迭代的 Softmax。",
         ),
-        kind: Kind::Choice {
-            choices: &["exp", "sigmoid", "smooth", "gradtopk", "gradtopk-recursion", "su-iterative", "se-weighted"],
-            default: "exp",
-        },
-    },
-    ParamSpec {
-        key: "k",
-        label: T::new("k", "k"),
-        unit: "",
-        help: T::new("How many entries the hard Top-k keeps (clamped to n − 1).", "硬 Top-k 保留的分量个数（不超过 n − 1）。"),
-        kind: Kind::Int { min: 1, max: 31, default: 3 },
-    },
-    ParamSpec {
-        key: "tau",
-        label: T::new("τ (temperature)", "τ（温度）"),
-        unit: "",
-        help: T::new("The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.", "输出为 ST_k(x/τ)；τ 越小越接近硬 Top-k。点击退火图可设定 τ。"),
-        // Down to 10⁻⁶ (the theory's design range starts at 0.01): annealing goes to 10⁻⁴ of the start, and a
-        // paused run commits the τ it shows, so the slider and the link must be able to carry it.
-        kind: Kind::Float { min: TAU_MIN, max: 10.0, default: 1.0, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "x",
-        label: T::new("scores x", "分数 x"),
-        unit: "",
-        help: T::new("Comma-separated scores (up to 32); empty draws n random scores from the seed. Drag the bars.", "以逗号分隔的分数（最多 32 个）；留空则由随机种子生成 n 个随机分数。可拖动条形。"),
-        kind: Kind::List { min: -X_MAX, max: X_MAX, min_len: 0, max_len: 32, default: &[] },
-    },
-    ParamSpec {
-        key: "n",
-        label: T::new("n (random scores)", "n（随机分数个数）"),
-        unit: "",
-        help: T::new("Number of random scores when x is empty.", "x 为空时随机分数的个数。"),
-        kind: Kind::Int { min: 4, max: 32, default: 8 },
-    },
-    ParamSpec {
-        key: "spread",
-        label: T::new("spread", "散布"),
-        unit: "",
-        help: T::new("Standard deviation of the random scores when x is empty.", "x 为空时随机分数的标准差。"),
-        kind: Kind::Float { min: 0.1, max: 16.0, default: 2.0, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "iterations",
-        label: T::new("bisection steps", "二分次数"),
-        unit: "",
-        help: T::new("Halvings of the sigmoid threshold's bracket (the post uses 20; about 60 reach f64 precision).", "Sigmoid 阈值区间的二分次数（原文用 20 次；约 60 次达到 f64 精度）。"),
-        kind: Kind::Int { min: 1, max: 60, default: 20 },
-    },
-    ParamSpec {
-        key: "anneal",
-        label: T::new("anneal (τ factor per step)", "退火（τ 每步的倍数）"),
-        unit: "×",
-        help: T::new("Play multiplies τ by this each step, down to 10⁻⁴ of the start (at least 10⁻⁶); 1 = no annealing.", "播放时每步把 τ 乘以此数，直到初值的 10⁻⁴（至少 10⁻⁶）；1 表示不退火。"),
-        kind: Kind::Float { min: 0.8, max: 1.0, default: 0.97, scale: Scale::Linear, step: 0.001 },
-    },
-    ParamSpec {
-        key: "precision",
-        label: T::new("arithmetic", "运算精度"),
-        unit: "",
-        help: T::new("Every construction runs in this floating-point type (f32: every operation rounds to single).", "所有构造都用这种浮点类型计算（f32：每次运算都舍入到单精度）。"),
-        kind: Kind::Choice { choices: &["f64", "f32"], default: "f64" },
-    },
+        &["exp", "sigmoid", "smooth", "gradtopk", "gradtopk-recursion", "su-iterative", "se-weighted"],
+        "exp",
+    ),
+    ParamSpec::int(
+        "k",
+        T::new("k", "k"),
+        T::new(
+            "How many entries the hard Top-k keeps (clamped to n − 1).",
+            "硬 Top-k 保留的分量个数（不超过 n − 1）。",
+        ),
+        (1, 31),
+        3,
+    ),
+    // Down to 10⁻⁶ (the theory's design range starts at 0.01): annealing goes to 10⁻⁴ of the start, and a
+    // paused run commits the τ it shows, so the slider and the link must be able to carry it.
+    ParamSpec::log(
+        "tau",
+        T::new("τ (temperature)", "τ（温度）"),
+        T::new(
+            "The outputs are ST_k(x/τ); small τ approaches the hard Top-k. Click the annealing plot to set it.",
+            "输出为 ST_k(x/τ)；τ 越小越接近硬 Top-k。点击退火图可设定 τ。",
+        ),
+        (TAU_MIN, 10.0),
+        1.0,
+    ),
+    ParamSpec::list(
+        "x",
+        T::new("scores x", "分数 x"),
+        T::new(
+            "Comma-separated scores (up to 32); empty draws n random scores from the seed. Drag the bars.",
+            "以逗号分隔的分数（最多 32 个）；留空则由随机种子生成 n 个随机分数。可拖动条形。",
+        ),
+        (-X_MAX, X_MAX),
+        (0, 32),
+        &[],
+    ),
+    ParamSpec::int(
+        "n",
+        T::new("n (random scores)", "n（随机分数个数）"),
+        T::new("Number of random scores when x is empty.", "x 为空时随机分数的个数。"),
+        (4, 32),
+        8,
+    ),
+    ParamSpec::log(
+        "spread",
+        T::new("spread", "散布"),
+        T::new("Standard deviation of the random scores when x is empty.", "x 为空时随机分数的标准差。"),
+        (0.1, 16.0),
+        2.0,
+    ),
+    ParamSpec::int(
+        "iterations",
+        T::new("bisection steps", "二分次数"),
+        T::new(
+            "Halvings of the sigmoid threshold's bracket (the post uses 20; about 60 reach f64 precision).",
+            "Sigmoid 阈值区间的二分次数（原文用 20 次；约 60 次达到 f64 精度）。",
+        ),
+        (1, 60),
+        20,
+    ),
+    ParamSpec::linear(
+        "anneal",
+        T::new("anneal (τ factor per step)", "退火（τ 每步的倍数）"),
+        T::new(
+            "Play multiplies τ by this each step, down to 10⁻⁴ of the start (at least 10⁻⁶); 1 = no annealing.",
+            "播放时每步把 τ 乘以此数，直到初值的 10⁻⁴（至少 10⁻⁶）；1 表示不退火。",
+        ),
+        (0.8, 1.0),
+        0.97,
+        0.001,
+    )
+    .unit("×"),
+    ParamSpec::choice(
+        "precision",
+        T::new("arithmetic", "运算精度"),
+        T::new(
+            "Every construction runs in this floating-point type (f32: every operation rounds to single).",
+            "所有构造都用这种浮点类型计算（f32：每次运算都舍入到单精度）。",
+        ),
+        &["f64", "f32"],
+        "f64",
+    ),
 ];
 
 /// Presets: the failures the theory documents, each on the post's example scores where it applies.

@@ -19,61 +19,84 @@ use crate::history::History;
 use crate::i18n::T;
 use crate::math::eig2;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
 
 /// The parameter table (theory §2 and §4).
 pub static PARAMS: [ParamSpec; 7] = [
-    ParamSpec {
-        key: "loss",
-        label: T::new("loss", "损失"),
-        unit: "",
-        help: T::new("gan: standard; nsgan: non-saturating generator; wgan: Wasserstein; wgan-gp: WGAN with the one-centred penalty γ(|ψ| − 1)².", "gan：标准 GAN；nsgan：非饱和生成器损失；wgan：Wasserstein 距离；wgan-gp：带以 1 为中心的惩罚 γ(|ψ| − 1)² 的 WGAN。"),
-        kind: Kind::Choice { choices: &["gan", "nsgan", "wgan", "wgan-gp"], default: "gan" },
-    },
-    ParamSpec {
-        key: "update",
-        label: T::new("update", "更新方式"),
-        unit: "",
-        help: T::new("sim: both players step at once; alt: the generator steps first, then the discriminator sees the new θ.", "sim：双方同时更新；alt：生成器先走一步，判别器再看到新的 θ。"),
-        kind: Kind::Choice { choices: &["sim", "alt"], default: "sim" },
-    },
-    ParamSpec {
-        key: "h",
-        label: T::new("h (step size)", "h（步长）"),
-        unit: "",
-        help: T::new("Gradient step size of both players.", "双方共用的梯度步长。"),
-        kind: Kind::Float { min: 0.01, max: 2.5, default: 0.2, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "gp",
-        label: T::new("γ (gradient penalty)", "γ（梯度惩罚）"),
-        unit: "",
-        help: T::new("Penalty weight, 0 = off: zero-centred (γψ²/2 on the discriminator) for gan, nsgan and wgan; one-centred with target norm 1 for wgan-gp.", "惩罚权重，0 表示关闭：gan、nsgan、wgan 用以 0 为中心的惩罚（判别器上加 γψ²/2）；wgan-gp 用以 1 为中心、目标范数为 1 的惩罚。"),
-        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "clip",
-        label: T::new("c (weight clipping)", "c（权重裁剪）"),
-        unit: "",
-        help: T::new("WGAN-style weight clipping ψ ← clip(ψ, −c, c) after every step (applied to any loss), 0 = off.", "WGAN 式权重裁剪：每步之后 ψ ← clip(ψ, −c, c)（对任何损失都生效），0 表示关闭。"),
-        kind: Kind::Float { min: 0.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "theta0",
-        label: T::new("θ₀ (generator start)", "θ₀（生成器起点）"),
-        unit: "",
-        help: T::new("Initial generator position θ. Click the phase plane to set θ₀ and ψ₀ together.", "生成器的初始位置 θ。点击相平面可同时设定 θ₀ 和 ψ₀。"),
-        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "psi0",
-        label: T::new("ψ₀ (discriminator start)", "ψ₀（判别器起点）"),
-        unit: "",
-        help: T::new("Initial discriminator slope ψ.", "判别器的初始斜率 ψ。"),
-        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
+    ParamSpec::choice(
+        "loss",
+        T::new("loss", "损失"),
+        T::new(
+            "gan: standard; nsgan: non-saturating generator; wgan: Wasserstein; wgan-gp: WGAN with the one-centred \
+                penalty γ(|ψ| − 1)².",
+            "gan：标准 GAN；nsgan：非饱和生成器损失；wgan：Wasserstein 距离；wgan-gp：带以 1 为中心的惩罚 γ(|ψ| − \
+                1)² 的 WGAN。",
+        ),
+        &["gan", "nsgan", "wgan", "wgan-gp"],
+        "gan",
+    ),
+    ParamSpec::choice(
+        "update",
+        T::new("update", "更新方式"),
+        T::new(
+            "sim: both players step at once; alt: the generator steps first, then the discriminator sees the new θ.",
+            "sim：双方同时更新；alt：生成器先走一步，判别器再看到新的 θ。",
+        ),
+        &["sim", "alt"],
+        "sim",
+    ),
+    ParamSpec::log(
+        "h",
+        T::new("h (step size)", "h（步长）"),
+        T::new("Gradient step size of both players.", "双方共用的梯度步长。"),
+        (0.01, 2.5),
+        0.2,
+    ),
+    ParamSpec::linear(
+        "gp",
+        T::new("γ (gradient penalty)", "γ（梯度惩罚）"),
+        T::new(
+            "Penalty weight, 0 = off: zero-centred (γψ²/2 on the discriminator) for gan, nsgan and wgan; one-centred \
+                with target norm 1 for wgan-gp.",
+            "惩罚权重，0 表示关闭：gan、nsgan、wgan 用以 0 为中心的惩罚（判别器上加 γψ²/2）；wgan-gp 用以 1 为中心、\
+                目标范数为 1 的惩罚。",
+        ),
+        (0.0, 2.0),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "clip",
+        T::new("c (weight clipping)", "c（权重裁剪）"),
+        T::new(
+            "WGAN-style weight clipping ψ ← clip(ψ, −c, c) after every step (applied to any loss), 0 = off.",
+            "WGAN 式权重裁剪：每步之后 ψ ← clip(ψ, −c, c)（对任何损失都生效），0 表示关闭。",
+        ),
+        (0.0, 2.0),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "theta0",
+        T::new("θ₀ (generator start)", "θ₀（生成器起点）"),
+        T::new(
+            "Initial generator position θ. Click the phase plane to set θ₀ and ψ₀ together.",
+            "生成器的初始位置 θ。点击相平面可同时设定 θ₀ 和 ψ₀。",
+        ),
+        (-3.0, 3.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "psi0",
+        T::new("ψ₀ (discriminator start)", "ψ₀（判别器起点）"),
+        T::new("Initial discriminator slope ψ.", "判别器的初始斜率 ψ。"),
+        (-3.0, 3.0),
+        1.0,
+        0.01,
+    ),
 ];
 
 /// Presets: the notebook's variants (theory §2, "Notebook defaults").

@@ -21,104 +21,133 @@ use crate::history::History;
 use crate::i18n::T;
 use crate::math::{eig2, spectral_radius};
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};
 use nalgebra::Matrix2;
 
 /// The parameter table (theory §3 and §4).
 pub static PARAMS: [ParamSpec; 13] = [
-    ParamSpec {
-        key: "lambda_rec",
-        label: T::new("λ_rec (reconstruction)", "λ_rec（重构）"),
-        unit: "",
-        help: T::new("Weight of L_rec = (f(x₀) − x₀)²: real data should be a fixed point of f.", "L_rec = (f(x₀) − x₀)² 的权重：真实数据应是 f 的不动点。"),
-        kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "lambda_idem",
-        label: T::new("λ_idem (idempotence)", "λ_idem（幂等）"),
-        unit: "",
-        help: T::new("Weight of L_idem = E(f(f(z)) − f(z))², gradient through the inner f only (the generator loss).", "L_idem = E(f(f(z)) − f(z))² 的权重，梯度只经过内层的 f（生成器损失）。"),
-        kind: Kind::Float { min: 0.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "lambda_tight",
-        label: T::new("λ_tight (tightness)", "λ_tight（紧致）"),
-        unit: "",
-        help: T::new("Weight of L_tight = −E(f(y) − y)² at y = f(z) detached, gradient through the outer f only (the discriminator loss).", "L_tight = −E(f(y) − y)² 的权重，y = f(z) 不传梯度，梯度只经过外层的 f（判别器损失）。"),
-        kind: Kind::Float { min: 0.0, max: 5.0, default: 0.1, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "x0",
-        label: T::new("x₀ (data point)", "x₀（数据点）"),
-        unit: "",
-        help: T::new("The single real data point.", "唯一的真实数据点。"),
-        kind: Kind::Float { min: -3.0, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "z_mean",
-        label: T::new("noise mean", "噪声均值"),
-        unit: "",
-        help: T::new("Mean of the Gaussian noise z fed to the generator.", "输入生成器的高斯噪声 z 的均值。"),
-        kind: Kind::Float { min: -2.0, max: 2.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "z_std",
-        label: T::new("noise std", "噪声标准差"),
-        unit: "",
-        help: T::new("Standard deviation of the noise z.", "噪声 z 的标准差。"),
-        kind: Kind::Float { min: 0.1, max: 3.0, default: 1.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "h",
-        label: T::new("h (step size)", "h（步长）"),
-        unit: "",
-        help: T::new("Learning rate of gradient descent or Adam.", "梯度下降或 Adam 的学习率。"),
-        kind: Kind::Float { min: 0.001, max: 0.2, default: 0.01, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "a0",
-        label: T::new("a₀ (start slope)", "a₀（初始斜率）"),
-        unit: "",
-        help: T::new("Initial slope of f(x) = a x + b. Click the phase plane to set a₀ and b₀ together.", "f(x) = a x + b 的初始斜率。点击相平面可同时设定 a₀ 和 b₀。"),
-        kind: Kind::Float { min: -2.0, max: 3.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "b0",
-        label: T::new("b₀ (start offset)", "b₀（初始截距）"),
-        unit: "",
-        help: T::new("Initial offset of f(x) = a x + b.", "f(x) = a x + b 的初始截距。"),
-        kind: Kind::Float { min: -4.0, max: 4.0, default: 1.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "clamp",
-        label: T::new("tightness clamp", "紧致损失截断"),
-        unit: "",
-        help: T::new("Clamp L_tight as tanh(L_tight/(1.5 R))·1.5 R with R = E(f(z) − z)² detached (from re-implementations).", "把 L_tight 截断为 tanh(L_tight/(1.5 R))·1.5 R，其中 R = E(f(z) − z)² 不传梯度（来自复现代码）。"),
-        kind: Kind::Bool { default: false },
-    },
-    ParamSpec {
-        key: "gradient",
-        label: T::new("gradient", "梯度"),
-        unit: "",
-        help: T::new("expected: exact expectation over z; sampled: the moments of a fresh minibatch of z each step.", "expected：对 z 取精确期望；sampled：每步用一个新的 z 小批次的矩。"),
-        kind: Kind::Choice { choices: &["expected", "sampled"], default: "expected" },
-    },
-    ParamSpec {
-        key: "batch",
-        label: T::new("batch size", "批次大小"),
-        unit: "",
-        help: T::new("Noise samples per step in sampled mode.", "sampled 模式下每步的噪声样本数。"),
-        kind: Kind::Int { min: 2, max: 1024, default: 64 },
-    },
-    ParamSpec {
-        key: "optimizer",
-        label: T::new("optimiser", "优化器"),
-        unit: "",
-        help: T::new("gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.", "gd：普通梯度下降；adam：与复现代码一样，β 为 (0.5, 0.999) 的 Adam。"),
-        kind: Kind::Choice { choices: &["gd", "adam"], default: "gd" },
-    },
+    ParamSpec::linear(
+        "lambda_rec",
+        T::new("λ_rec (reconstruction)", "λ_rec（重构）"),
+        T::new(
+            "Weight of L_rec = (f(x₀) − x₀)²: real data should be a fixed point of f.",
+            "L_rec = (f(x₀) − x₀)² 的权重：真实数据应是 f 的不动点。",
+        ),
+        (0.0, 3.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "lambda_idem",
+        T::new("λ_idem (idempotence)", "λ_idem（幂等）"),
+        T::new(
+            "Weight of L_idem = E(f(f(z)) − f(z))², gradient through the inner f only (the generator loss).",
+            "L_idem = E(f(f(z)) − f(z))² 的权重，梯度只经过内层的 f（生成器损失）。",
+        ),
+        (0.0, 3.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "lambda_tight",
+        T::new("λ_tight (tightness)", "λ_tight（紧致）"),
+        T::new(
+            "Weight of L_tight = −E(f(y) − y)² at y = f(z) detached, gradient through the outer f only (the \
+                discriminator loss).",
+            "L_tight = −E(f(y) − y)² 的权重，y = f(z) 不传梯度，梯度只经过外层的 f（判别器损失）。",
+        ),
+        (0.0, 5.0),
+        0.1,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "x0",
+        T::new("x₀ (data point)", "x₀（数据点）"),
+        T::new("The single real data point.", "唯一的真实数据点。"),
+        (-3.0, 3.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "z_mean",
+        T::new("noise mean", "噪声均值"),
+        T::new("Mean of the Gaussian noise z fed to the generator.", "输入生成器的高斯噪声 z 的均值。"),
+        (-2.0, 2.0),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "z_std",
+        T::new("noise std", "噪声标准差"),
+        T::new("Standard deviation of the noise z.", "噪声 z 的标准差。"),
+        (0.1, 3.0),
+        1.0,
+        0.01,
+    ),
+    ParamSpec::log(
+        "h",
+        T::new("h (step size)", "h（步长）"),
+        T::new("Learning rate of gradient descent or Adam.", "梯度下降或 Adam 的学习率。"),
+        (0.001, 0.2),
+        0.01,
+    ),
+    ParamSpec::linear(
+        "a0",
+        T::new("a₀ (start slope)", "a₀（初始斜率）"),
+        T::new(
+            "Initial slope of f(x) = a x + b. Click the phase plane to set a₀ and b₀ together.",
+            "f(x) = a x + b 的初始斜率。点击相平面可同时设定 a₀ 和 b₀。",
+        ),
+        (-2.0, 3.0),
+        0.5,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "b0",
+        T::new("b₀ (start offset)", "b₀（初始截距）"),
+        T::new("Initial offset of f(x) = a x + b.", "f(x) = a x + b 的初始截距。"),
+        (-4.0, 4.0),
+        1.5,
+        0.01,
+    ),
+    ParamSpec::flag(
+        "clamp",
+        T::new("tightness clamp", "紧致损失截断"),
+        T::new(
+            "Clamp L_tight as tanh(L_tight/(1.5 R))·1.5 R with R = E(f(z) − z)² detached (from re-implementations).",
+            "把 L_tight 截断为 tanh(L_tight/(1.5 R))·1.5 R，其中 R = E(f(z) − z)² 不传梯度（来自复现代码）。",
+        ),
+        false,
+    ),
+    ParamSpec::choice(
+        "gradient",
+        T::new("gradient", "梯度"),
+        T::new(
+            "expected: exact expectation over z; sampled: the moments of a fresh minibatch of z each step.",
+            "expected：对 z 取精确期望；sampled：每步用一个新的 z 小批次的矩。",
+        ),
+        &["expected", "sampled"],
+        "expected",
+    ),
+    ParamSpec::int(
+        "batch",
+        T::new("batch size", "批次大小"),
+        T::new("Noise samples per step in sampled mode.", "sampled 模式下每步的噪声样本数。"),
+        (2, 1024),
+        64,
+    ),
+    ParamSpec::choice(
+        "optimizer",
+        T::new("optimiser", "优化器"),
+        T::new(
+            "gd: plain gradient descent; adam: Adam with betas (0.5, 0.999) as in the re-implementation.",
+            "gd：普通梯度下降；adam：与复现代码一样，β 为 (0.5, 0.999) 的 Adam。",
+        ),
+        &["gd", "adam"],
+        "gd",
+    ),
 ];
 
 /// Presets: the paper's coefficients and Su's unit coefficients (the issue), plus one just beyond the Hopf

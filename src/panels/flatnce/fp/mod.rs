@@ -22,7 +22,7 @@ pub use dynamics_models::panels::flatnce::fp::model;
 
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
 
@@ -32,63 +32,65 @@ pub const SWEEP_RATE: f64 = 0.005;
 
 /// The parameter table (issue 6; ranges from theory §3).
 pub static PARAMS: [ParamSpec; 6] = [
-    ParamSpec {
-        key: "tau",
-        label: T::new("τ (temperature)", "τ（温度）"),
-        unit: "",
-        help: T::new(
+    ParamSpec::log(
+        "tau",
+        T::new("τ (temperature)", "τ（温度）"),
+        T::new(
             "Scores are cosines over τ; small τ makes the positive score large and ξ tiny.",
             "分数是余弦除以 τ；τ 越小，正样本分数越大，ξ 越小。",
         ),
-        kind: Kind::Float { min: 0.02, max: 1.0, default: 0.05, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "k",
-        label: T::new("K (candidates)", "K（候选数）"),
-        unit: "",
-        help: T::new("One positive and K − 1 negatives.", "一个正样本和 K − 1 个负样本。"),
-        kind: Kind::Int { min: 2, max: 64, default: 8 },
-    },
-    ParamSpec {
-        key: "cos_pos",
-        label: T::new("cos⁺ (positive cosine)", "cos⁺（正样本余弦）"),
-        unit: "",
-        help: T::new(
+        (0.02, 1.0),
+        0.05,
+    ),
+    ParamSpec::int(
+        "k",
+        T::new("K (candidates)", "K（候选数）"),
+        T::new("One positive and K − 1 negatives.", "一个正样本和 K − 1 个负样本。"),
+        (2, 64),
+        8,
+    ),
+    ParamSpec::linear(
+        "cos_pos",
+        T::new("cos⁺ (positive cosine)", "cos⁺（正样本余弦）"),
+        T::new(
             "Cosine of the positive pair; the positive score is s_t = cos⁺/τ.",
             "正样本对的余弦；正样本分数 s_t = cos⁺/τ。",
         ),
-        kind: Kind::Float { min: 0.1, max: 1.0, default: 0.95, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "gap",
-        label: T::new("Δ (mean gap)", "Δ（平均间隔）"),
-        unit: "",
-        help: T::new(
+        (0.1, 1.0),
+        0.95,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "gap",
+        T::new("Δ (mean gap)", "Δ（平均间隔）"),
+        T::new(
             "Positive cosine minus the mean negative cosine; ξ ≈ (K − 1)·e^(−Δ/τ).",
             "正样本余弦减去负样本余弦的均值；ξ ≈ (K − 1)·e^(−Δ/τ)。",
         ),
-        kind: Kind::Float { min: 0.0, max: 2.0, default: 1.0, scale: Scale::Linear, step: 0.005 },
-    },
-    ParamSpec {
-        key: "jitter",
-        label: T::new("negative jitter", "负样本抖动"),
-        unit: "",
-        help: T::new(
+        (0.0, 2.0),
+        1.0,
+        0.005,
+    ),
+    ParamSpec::linear(
+        "jitter",
+        T::new("negative jitter", "负样本抖动"),
+        T::new(
             "Standard deviation of the negative cosines around their mean (fixed seeded directions).",
             "负样本余弦围绕均值的标准差（方向由随机种子固定）。",
         ),
-        kind: Kind::Float { min: 0.0, max: 0.2, default: 0.05, scale: Scale::Linear, step: 0.005 },
-    },
-    ParamSpec {
-        key: "sweep",
-        label: T::new("sweep Δ on play", "播放时扫动 Δ"),
-        unit: "",
-        help: T::new(
+        (0.0, 0.2),
+        0.05,
+        0.005,
+    ),
+    ParamSpec::flag(
+        "sweep",
+        T::new("sweep Δ on play", "播放时扫动 Δ"),
+        T::new(
             "When on, playing moves Δ back and forth over [0, 2] from the slider's value (the slider stays).",
             "打开时，播放会让 Δ 从滑块的值出发在 [0, 2] 内来回扫动（滑块不动）。",
         ),
-        kind: Kind::Bool { default: false },
-    },
+        false,
+    ),
 ];
 
 /// Presets: the post's regime (ξ far below half an ulp), a few ulp (the staircase), and a large temperature

@@ -19,93 +19,94 @@ pub use dynamics_models::panels::flatnce::train::model;
 use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{max_cos_target, Config, LossKind, Optimizer, Precision, Run, Toy};
 
 /// The parameter table (issue 6; ranges and defaults from theory §4).
 pub static PARAMS: [ParamSpec; 8] = [
-    ParamSpec {
-        key: "loss",
-        label: T::new("loss", "损失"),
-        unit: "",
-        help: T::new(
+    ParamSpec::choice(
+        "loss",
+        T::new("loss", "损失"),
+        T::new(
             "The trained loss; the ghost run trains the other one from the same seed on the same batches.",
             "训练用的损失；影子运行用同一随机种子、同样的批次训练另一种损失。",
         ),
-        kind: Kind::Choice { choices: &["infonce", "flatnce"], default: "infonce" },
-    },
-    ParamSpec {
-        key: "precision",
-        label: T::new("precision", "精度"),
-        unit: "",
-        help: T::new(
+        &["infonce", "flatnce"],
+        "infonce",
+    ),
+    ParamSpec::choice(
+        "precision",
+        T::new("precision", "精度"),
+        T::new(
             "Arithmetic of both runs: forward, losses, backward and optimiser state.",
             "两次运行的运算精度：前向、损失、反向和优化器状态。",
         ),
-        kind: Kind::Choice { choices: &["f32", "f64"], default: "f32" },
-    },
-    ParamSpec {
-        key: "optimizer",
-        label: T::new("optimiser", "优化器"),
-        unit: "",
-        help: T::new(
+        &["f32", "f64"],
+        "f32",
+    ),
+    ParamSpec::choice(
+        "optimizer",
+        T::new("optimiser", "优化器"),
+        T::new(
             "Adam (β1 0.9, β2 0.999, ε 1e-8) or plain SGD. FlatNCE can be unstable with SGD at a large lr.",
             "Adam（β1 0.9，β2 0.999，ε 1e-8）或普通 SGD。学习率大时，FlatNCE 配 SGD 可能不稳定。",
         ),
-        kind: Kind::Choice { choices: &["adam", "sgd"], default: "adam" },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("learning rate", "学习率"),
-        unit: "",
-        help: T::new("Step size of the optimiser.", "优化器的步长。"),
-        kind: Kind::Float { min: 1e-4, max: 1.0, default: 1e-2, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "tau",
-        label: T::new("τ (temperature)", "τ（温度）"),
-        unit: "",
-        help: T::new(
+        &["adam", "sgd"],
+        "adam",
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("learning rate", "学习率"),
+        T::new("Step size of the optimiser.", "优化器的步长。"),
+        (1e-4, 1.0),
+        1e-2,
+    ),
+    ParamSpec::log(
+        "tau",
+        T::new("τ (temperature)", "τ（温度）"),
+        T::new(
             "Scores are cosines over τ; small τ makes ξ tiny once the prototypes separate.",
             "分数是余弦除以 τ；τ 小时，原型一旦分开，ξ 就变得极小。",
         ),
-        kind: Kind::Float { min: 0.02, max: 1.0, default: 0.05, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "k",
-        label: T::new("K = N (prototypes)", "K = N（原型数）"),
-        unit: "",
-        help: T::new(
+        (0.02, 1.0),
+        0.05,
+    ),
+    ParamSpec::int(
+        "k",
+        T::new("K = N (prototypes)", "K = N（原型数）"),
+        T::new(
             "Number of one-hot prototypes, which is also the batch size (no false negatives).",
             "one-hot 原型的个数，也是批次大小（没有假负样本）。",
         ),
-        kind: Kind::Int { min: 2, max: 16, default: 4 },
-    },
-    ParamSpec {
-        key: "dim",
-        label: T::new("d (embedding)", "d（嵌入维数）"),
-        unit: "",
-        help: T::new(
+        (2, 16),
+        4,
+    ),
+    ParamSpec::choice(
+        "dim",
+        T::new("d (embedding)", "d（嵌入维数）"),
+        T::new(
             "2: embeddings on the circle; 3: on the sphere (drawn in projection).",
             "2：嵌入在圆周上；3：在球面上（画投影）。",
         ),
-        kind: Kind::Choice { choices: &["2", "3"], default: "2" },
-    },
-    ParamSpec {
-        key: "sigma",
-        label: T::new("σ (view noise)", "σ（视图噪声）"),
-        unit: "",
-        help: T::new(
+        &["2", "3"],
+        "2",
+    ),
+    // Default 0.1, not theory §4's 0.05: at 0.05 on the circle (K = 4) FlatNCE ends with two prototypes
+    // merged in 26 of 64 seeds, the default seed 1 among them, so the default figure would show the
+    // exception rather than the rule; at 0.1 none of 64 seeds is trapped and FlatNCE's advantage at
+    // small τ is the same. The trap is real and kept reachable: see the preset "σ = 0.05: FlatNCE trap".
+    ParamSpec::linear(
+        "sigma",
+        T::new("σ (view noise)", "σ（视图噪声）"),
+        T::new(
             "Each view is x = e_n + σε. At σ ≤ 0.05 on the circle FlatNCE often traps two prototypes together.",
             "每个视图为 x = e_n + σε。在圆周上 σ ≤ 0.05 时，FlatNCE 常把两个原型困在一起。",
         ),
-        // Default 0.1, not theory §4's 0.05: at 0.05 on the circle (K = 4) FlatNCE ends with two prototypes
-        // merged in 26 of 64 seeds, the default seed 1 among them, so the default figure would show the
-        // exception rather than the rule; at 0.1 none of 64 seeds is trapped and FlatNCE's advantage at
-        // small τ is the same. The trap is real and kept reachable: see the preset "σ = 0.05: FlatNCE trap".
-        kind: Kind::Float { min: 0.0, max: 0.5, default: 0.1, scale: Scale::Linear, step: 0.005 },
-    },
+        (0.0, 0.5),
+        0.1,
+        0.005,
+    ),
 ];
 
 /// Presets for the comparisons of theory §5: small τ (FlatNCE faster), large τ (no difference), the f64

@@ -21,82 +21,85 @@ pub use dynamics_models::panels::tailr::noisy::model;
 
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{Config, Noisy, Optimizer, Scores};
 
 /// The parameter table (issue 8; ranges from theory §4).
 pub static PARAMS: [ParamSpec; 7] = [
-    ParamSpec {
-        key: "gamma",
-        label: T::new("γ (TaiLr)", "γ（TaiLr）"),
-        unit: "",
-        help: T::new(
+    ParamSpec::linear(
+        "gamma",
+        T::new("γ (TaiLr)", "γ（TaiLr）"),
+        T::new(
             "TaiLr's γ: each sample's gradient is weighted by p/(γ + (1−γ)p); 0 is cross-entropy.",
             "TaiLr 的 γ：每个样本的梯度乘以权重 p/(γ + (1−γ)p)；0 即交叉熵。",
         ),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.5, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "floor",
-        label: T::new("b (weight floor)", "b（权重下限）"),
-        unit: "",
-        help: T::new(
+        (0.0, 1.0),
+        0.5,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "floor",
+        T::new("b (weight floor)", "b（权重下限）"),
+        T::new(
             "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)); b = 1 is cross-entropy.",
             "论文中的下限：权重为 max(b, p/(γ + (1−γ)p))；b = 1 即交叉熵。",
         ),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "noise",
-        label: T::new("ε (flip rate)", "ε（翻转比例）"),
-        unit: "",
-        help: T::new(
+        (0.0, 1.0),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "noise",
+        T::new("ε (flip rate)", "ε（翻转比例）"),
+        T::new(
             "The fraction of training labels flipped (exactly round(εn) points, ringed in the figure).",
             "被翻转的训练标签比例（恰好 round(εn) 个点，图中画圈标出）。",
         ),
-        kind: Kind::Float { min: 0.0, max: 0.45, default: 0.2, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "n",
-        label: T::new("n (training points)", "n（训练点数）"),
-        unit: "",
-        help: T::new(
+        (0.0, 0.45),
+        0.2,
+        0.01,
+    ),
+    ParamSpec::int(
+        "n",
+        T::new("n (training points)", "n（训练点数）"),
+        T::new(
             "Training points, half per class; the model has one kernel coefficient per point. Cost grows as n².",
             "训练点数，两类各一半；模型为每个点设一个核系数。计算量按 n² 增长。",
         ),
-        kind: Kind::Int { min: 50, max: 400, default: 200 },
-    },
-    ParamSpec {
-        key: "bandwidth",
-        label: T::new("bw (kernel bandwidth)", "bw（核带宽）"),
-        unit: "",
-        help: T::new(
+        (50, 400),
+        200,
+    ),
+    ParamSpec::log(
+        "bandwidth",
+        T::new("bw (kernel bandwidth)", "bw（核带宽）"),
+        T::new(
             "Width of the Gaussian kernel exp(−‖x − x'‖²/2bw²); small widths memorise single points easily.",
             "高斯核 exp(−‖x − x'‖²/2bw²) 的宽度；宽度小时容易记住单个点。",
         ),
-        kind: Kind::Float { min: 0.1, max: 2.0, default: 0.4, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "lr",
-        label: T::new("learning rate", "学习率"),
-        unit: "",
-        help: T::new(
+        (0.1, 2.0),
+        0.4,
+    ),
+    ParamSpec::log(
+        "lr",
+        T::new("learning rate", "学习率"),
+        T::new(
             "Step size of gradient descent or Adam on the kernel coefficients and the bias.",
             "在核系数和偏置上做梯度下降或 Adam 的步长。",
         ),
-        kind: Kind::Float { min: 1e-3, max: 0.3, default: 0.05, scale: Scale::Log, step: 0.0 },
-    },
-    ParamSpec {
-        key: "optimizer",
-        label: T::new("optimiser", "优化器"),
-        unit: "",
-        help: T::new(
+        (1e-3, 0.3),
+        0.05,
+    ),
+    ParamSpec::choice(
+        "optimizer",
+        T::new("optimiser", "优化器"),
+        T::new(
             "Full-batch gradient descent or Adam (β₁ 0.9, β₂ 0.999); the cross-entropy ghost uses the same.",
             "全批次梯度下降或 Adam（β₁ 0.9，β₂ 0.999）；交叉熵影子用同样的设置。",
         ),
-        kind: Kind::Choice { choices: &["gd", "adam"], default: "adam" },
-    },
+        &["gd", "adam"],
+        "adam",
+    ),
 ];
 
 /// Presets: the paper's summarisation γ, plain cross-entropy two ways, and a floor that keeps some weight on

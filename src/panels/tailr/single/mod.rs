@@ -21,61 +21,76 @@ pub use dynamics_models::panels::tailr::single::model;
 
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
-use crate::params::{fmt_f64, Kind, ParamSpec, ParamValues, Scale};
+use crate::params::{fmt_f64, ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
 use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
 
 /// The parameter table (issue 8; ranges from theory §3).
 pub static PARAMS: [ParamSpec; 6] = [
-    ParamSpec {
-        key: "gamma",
-        label: T::new("γ (TaiLr)", "γ（TaiLr）"),
-        unit: "",
-        help: T::new("TaiLr's γ: 0 is cross-entropy, 1 is −p (smoothed accuracy); the gradient weight is p/(γ + (1−γ)p).", "TaiLr 的 γ：0 即交叉熵，1 即 −p（光滑化的准确率）；梯度权重为 p/(γ + (1−γ)p)。"),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.1, scale: Scale::Linear, step: 0.005 },
-    },
-    ParamSpec {
-        key: "floor",
-        label: T::new("b (weight floor)", "b（权重下限）"),
-        unit: "",
-        help: T::new(
+    ParamSpec::linear(
+        "gamma",
+        T::new("γ (TaiLr)", "γ（TaiLr）"),
+        T::new(
+            "TaiLr's γ: 0 is cross-entropy, 1 is −p (smoothed accuracy); the gradient weight is p/(γ + (1−γ)p).",
+            "TaiLr 的 γ：0 即交叉熵，1 即 −p（光滑化的准确率）；梯度权重为 p/(γ + (1−γ)p)。",
+        ),
+        (0.0, 1.0),
+        0.1,
+        0.005,
+    ),
+    ParamSpec::linear(
+        "floor",
+        T::new("b (weight floor)", "b（权重下限）"),
+        T::new(
             "The paper's floor: the weight is max(b, p/(γ + (1−γ)p)), so no label is ever cut; b = 1 is cross-entropy.",
             "论文中的下限：权重为 max(b, p/(γ + (1−γ)p))，因此没有标签会被截掉；b = 1 即交叉熵。",
         ),
-        kind: Kind::Float { min: 0.0, max: 1.0, default: 0.0, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "eps",
-        label: T::new("ε (label noise)", "ε（标签噪声）"),
-        unit: "",
-        help: T::new("q = (1−ε)·onehot + ε·uniform over K labels (used when the list q is empty).", "q = (1−ε)·onehot + ε·K 个标签上的均匀分布（列表 q 为空时使用）。"),
-        kind: Kind::Float { min: 0.0, max: 0.9, default: 0.3, scale: Scale::Linear, step: 0.01 },
-    },
-    ParamSpec {
-        key: "classes",
-        label: T::new("K (labels)", "K（标签数）"),
-        unit: "",
-        help: T::new("Number of labels (used when the list q is empty).", "标签个数（列表 q 为空时使用）。"),
-        kind: Kind::Int { min: 2, max: 50, default: 10 },
-    },
-    ParamSpec {
-        key: "q",
-        label: T::new("q (label distribution)", "q（标签分布）"),
-        unit: "",
-        help: T::new(
-            "Explicit label probabilities, comma-separated (normalised if they do not sum to 1); overrides ε and K. \
-             Empty uses ε and K. Click a bar to set its entry.",
-            "直接给出各标签的概率，以逗号分隔（和不为 1 时会归一化）；会覆盖 ε 和 K。留空则用 ε 和 K。点击条形可设定对应分量。",
+        (0.0, 1.0),
+        0.0,
+        0.01,
+    ),
+    ParamSpec::linear(
+        "eps",
+        T::new("ε (label noise)", "ε（标签噪声）"),
+        T::new(
+            "q = (1−ε)·onehot + ε·uniform over K labels (used when the list q is empty).",
+            "q = (1−ε)·onehot + ε·K 个标签上的均匀分布（列表 q 为空时使用）。",
         ),
-        kind: Kind::List { min: 0.0, max: 1000.0, min_len: 0, max_len: MAX_CLASSES, default: &[] },
-    },
-    ParamSpec {
-        key: "h",
-        label: T::new("h (step size)", "h（步长）"),
-        unit: "",
-        help: T::new("Gradient-descent step on the logits: z ← z − h·g with the expected gradient g.", "在 logits 上做梯度下降：z ← z − h·g，g 为期望梯度。"),
-        kind: Kind::Float { min: 0.01, max: 2.0, default: 0.5, scale: Scale::Log, step: 0.0 },
-    },
+        (0.0, 0.9),
+        0.3,
+        0.01,
+    ),
+    ParamSpec::int(
+        "classes",
+        T::new("K (labels)", "K（标签数）"),
+        T::new("Number of labels (used when the list q is empty).", "标签个数（列表 q 为空时使用）。"),
+        (2, 50),
+        10,
+    ),
+    ParamSpec::list(
+        "q",
+        T::new("q (label distribution)", "q（标签分布）"),
+        T::new(
+            "Explicit label probabilities, comma-separated (normalised if they do not sum to 1); overrides ε and K. \
+                \
+             Empty uses ε and K. Click a bar to set its entry.",
+            "直接给出各标签的概率，以逗号分隔（和不为 1 时会归一化）；会覆盖 ε 和 K。留空则用 ε 和 K。\
+                点击条形可设定对应分量。",
+        ),
+        (0.0, 1000.0),
+        (0, MAX_CLASSES),
+        &[],
+    ),
+    ParamSpec::log(
+        "h",
+        T::new("h (step size)", "h（步长）"),
+        T::new(
+            "Gradient-descent step on the logits: z ← z − h·g with the expected gradient g.",
+            "在 logits 上做梯度下降：z ← z − h·g，g 为期望梯度。",
+        ),
+        (0.01, 2.0),
+        0.5,
+    ),
 ];
 
 /// Presets: the noise cut (default), γ just below the threshold, cross-entropy, the `−p` limit, a floor,
