@@ -1,4 +1,5 @@
-//! Small linear algebra shared by several topics: eigenvalues and spectral radius of real 2×2 matrices.
+//! Small maths shared by several topics: eigenvalues and spectral radius of real 2×2 matrices, and the one
+//! index sort ([`argsort`]) every model orders its scores with.
 //!
 //! Pure: no plotting, no randomness, no clock.
 
@@ -26,4 +27,20 @@ pub fn eig2(m: &Matrix2<f64>) -> [(f64, f64); 2] {
 pub fn spectral_radius(m: &Matrix2<f64>) -> f64 {
     let [(r1, i1), (r2, i2)] = eig2(m);
     r1.hypot(i1).max(r2.hypot(i2))
+}
+
+/// The indices `0..key.len()` ordered by `key` in IEEE total order (increasing, or decreasing when
+/// `descending`), equal keys in index order.
+///
+/// The order is total (a key, then its index), so it does not depend on the sorting algorithm: it is the
+/// order a stable sort of the identity permutation by key would give. Every model that orders indices by a
+/// score calls this one function, so the sort is compiled once (each distinct comparator instantiates its
+/// own copy of the standard library's sort, several kilobytes of wasm).
+pub fn argsort(key: &[f64], descending: bool) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..key.len()).collect();
+    idx.sort_unstable_by(|&a, &b| {
+        let by_key = key[a].total_cmp(&key[b]);
+        (if descending { by_key.reverse() } else { by_key }).then(a.cmp(&b))
+    });
+    idx
 }

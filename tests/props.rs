@@ -273,3 +273,26 @@ fn hash_notices_escape_control_characters_instead_of_dropping_them() {
     );
     assert!(all.contains("z\\u{202e}z"), "the bidi override is shown escaped: {all:?}");
 }
+
+/// A score drawn from a few values, so that ties, both zeros, infinities and NaN are common.
+fn score() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        proptest::sample::select(vec![0.0, -0.0, 1.0, -1.0, 0.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
+        -1e3f64..1e3,
+    ]
+}
+
+proptest! {
+    /// `math::argsort` gives the order a stable sort of the identity permutation by IEEE total order gives
+    /// (reversed keys for decreasing order), whatever the ties: the models rely on ties staying in index order.
+    #[test]
+    fn argsort_is_the_stable_total_order(key in proptest::collection::vec(score(), 0..40), descending in any::<bool>()) {
+        let mut expected: Vec<usize> = (0..key.len()).collect();
+        if descending {
+            expected.sort_by(|&a, &b| key[b].total_cmp(&key[a]));
+        } else {
+            expected.sort_by(|&a, &b| key[a].total_cmp(&key[b]));
+        }
+        prop_assert_eq!(dynamics::math::argsort(&key, descending), expected);
+    }
+}

@@ -464,7 +464,12 @@ impl Problem {
             points.push(FixedPoint { a, b, eig: eig2(&j), kind: classify(&j) });
         }
         if points.len() > 2 {
-            points[2..].sort_by(|p, q| p.a.total_cmp(&q.a).then(p.b.total_cmp(&q.b)));
+            // By `a`, then `b`: ordered by `b` first, then by `a` with ties kept in that order.
+            let rest = points.split_off(2);
+            let by_b = crate::math::argsort(&rest.iter().map(|p| p.b).collect::<Vec<_>>(), false);
+            let rest: Vec<FixedPoint> = by_b.into_iter().map(|i| rest[i]).collect();
+            let by_a = crate::math::argsort(&rest.iter().map(|p| p.a).collect::<Vec<_>>(), false);
+            points.extend(by_a.into_iter().map(|i| rest[i]));
         }
         FixedSet { points, curves, all_fixed: false }
     }

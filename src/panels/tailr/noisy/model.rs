@@ -403,8 +403,7 @@ pub fn auroc(score: &[f64], positive: &[bool]) -> Option<f64> {
     if n_pos == 0 || n_neg == 0 {
         return None;
     }
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|a, b| score[*a].total_cmp(&score[*b]));
+    let idx = crate::math::argsort(&score[..n], false);
     // Mid-ranks (1-based) over runs of equal scores.
     let mut rank_sum_pos = 0.0;
     let mut i = 0;

@@ -157,8 +157,7 @@ fn optimum_gamma_one(q: &[f64], b: f64) -> Optimum {
 /// `(p*, μ)`.
 pub fn water_fill(q: &[f64], gamma: f64) -> (Vec<f64>, f64) {
     let k = q.len();
-    let mut idx: Vec<usize> = (0..k).collect();
-    idx.sort_by(|a, b| q[*b].total_cmp(&q[*a]));
+    let idx = crate::math::argsort(q, true);
     let qs: Vec<f64> = idx.iter().map(|i| q[*i]).collect();
     let mut cum = 0.0;
     // Falls back to the top label alone if rounding made every test fail (it cannot in exact arithmetic).

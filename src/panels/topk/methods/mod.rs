@@ -202,16 +202,17 @@ pub fn naive_softmax<R: Real>(y: &[R]) -> Vec<R> {
 
 /// Indices sorted by decreasing score; ties keep index order, so the hard Top-k is well defined.
 pub fn order_desc<R: Real>(y: &[R]) -> Vec<usize> {
-    // Widening to f64 keeps every comparison (and NaN) as it was and compiles the sort once for both precisions.
+    // Widening to f64 keeps every comparison as it was; the sort is the crate's one `argsort` for both precisions
+    // (a NaN, which finite scores never give, sorts by IEEE total order instead of tying with everything).
     let y: Vec<f64> = y.iter().map(|v| v.f64()).collect();
     order_desc_f64(&y)
 }
 
 /// [`order_desc`] on `f64` scores.
 fn order_desc_f64(y: &[f64]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..y.len()).collect();
-    idx.sort_by(|&a, &b| y[b].partial_cmp(&y[a]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
-    idx
+    // Adding 0 turns −0 into +0, so the two zeros tie (and keep index order) as they did under `partial_cmp`.
+    let y: Vec<f64> = y.iter().map(|v| v + 0.0).collect();
+    crate::math::argsort(&y, true)
 }
 
 /// Evaluates `method` on tempered scores `y` (requires `1 ≤ k < n`).
