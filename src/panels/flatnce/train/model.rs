@@ -266,12 +266,13 @@ pub fn anchor_xi(scores: &[f64], k: usize) -> Vec<f64> {
 
 /// The median of finite values (mean of the two middle ones for an even count); NaN when there are none.
 pub fn median(v: &[f64]) -> f64 {
-    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-    if s.is_empty() {
+    let finite: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+    if finite.is_empty() {
         return f64::NAN;
     }
-    // The same function item as other total-order sorts in the crate, so the sort is compiled once.
-    s.sort_by(f64::total_cmp);
+    // Gathered through the crate's one index sort (so no other sort is compiled); values equal in total
+    // order are equal bits, so this is the sorted list.
+    let s: Vec<f64> = crate::math::argsort(&finite, false).into_iter().map(|i| finite[i]).collect();
     let n = s.len();
     if n % 2 == 1 {
         s[n / 2]

@@ -234,11 +234,8 @@ pub fn floor_fixed_point(q: &[f64], gamma: f64, b: f64, iters: usize) -> Vec<f64
 /// The threshold `q₂/q₁` (second-largest over largest entry): `p*` is one-hot on the top label iff `γ` is at
 /// least this (theory §2). For `q = (1−ε)onehot + ε uniform(K)` it equals `q_n / q_c`.
 pub fn one_hot_threshold(q: &[f64]) -> f64 {
-    let mut s: Vec<f64> = q.to_vec();
-    // Ascending then reversed: under a total order equal keys are equal bits, so this is the descending
-    // order, and the sort is the same compiled function as other total-order sorts in the crate.
-    s.sort_by(f64::total_cmp);
-    s.reverse();
+    // Gathered through the crate's one index sort (so no other sort is compiled).
+    let s: Vec<f64> = crate::math::argsort(q, true).into_iter().map(|i| q[i]).collect();
     match (s.first(), s.get(1)) {
         (Some(a), Some(b)) if *a > 0.0 => b / a,
         _ => 0.0,
