@@ -1,17 +1,18 @@
 //! Shared chart scaffolding: the themed frame and mesh every panel's charts use.
 //!
 //! Each panel used to spell out the same margins, label areas and mesh styles; sharing them keeps the
-//! figures consistent and keeps one copy of plotters' axis code in the wasm module per coordinate type.
+//! figures consistent. Every chart has one coordinate type, [`Axis`] on both sides (linear or logarithmic
+//! chosen at run time), so the wasm module holds one copy of plotters' mesh, axis and series code.
 
 use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
 use crate::plot::draw::text_px;
 use plotters::chart::DualCoordChartContext;
 use plotters::coord::combinators::LogCoord;
 use plotters::coord::combinators::WithKeyPoints;
-use plotters::coord::ranged1d::AsRangedCoord;
-use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged, ReversibleRanged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use std::ops::Range;
 
 pub use super::fmt::{log_tick, tick};
 
@@ -100,21 +101,101 @@ impl Frame {
     }
 }
 
-/// A chart with linear axes on both sides, the one coordinate type of the panels' charts (a logarithmic
-/// quantity is drawn on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
-pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// One axis of a chart: linear, or logarithmic with plotters' ticks or with given ticks.
+///
+/// Every chart of the panels has this coordinate type on both axes, whatever its scales. Plotters compiles its
+/// mesh, axis and series code once per coordinate type, and the five combinations of linear and logarithmic
+/// axes the panels draw were five copies of it in the wasm module; this type chooses the scale at run time and
+/// forwards every call to plotters' own coordinate of that scale, so positions and ticks are plotters' own.
+pub struct Axis(AxisKind);
+
+/// The plotters coordinate an [`Axis`] forwards to.
+enum AxisKind {
+    /// A linear axis.
+    Linear(RangedCoordf64),
+    /// A logarithmic axis ticked where plotters chooses.
+    Log(LogCoord<f64>),
+    /// A logarithmic axis ticked at given values.
+    LogKeys(WithKeyPoints<LogCoord<f64>>),
+}
+
+impl Axis {
+    /// A linear axis over `(lo, hi)`.
+    pub fn linear((lo, hi): (f64, f64)) -> Axis {
+        Axis(AxisKind::Linear((lo..hi).into()))
+    }
+
+    /// A logarithmic axis over `(lo, hi)` (positive, low end first) ticked where plotters chooses.
+    pub fn log((lo, hi): (f64, f64)) -> Axis {
+        Axis(AxisKind::Log((lo..hi).log_scale().into()))
+    }
+
+    /// A logarithmic axis over `(lo, hi)` (positive, low end first) ticked at `keys`.
+    pub fn log_keys((lo, hi): (f64, f64), keys: &[f64]) -> Axis {
+        Axis(AxisKind::LogKeys((lo..hi).log_scale().with_key_points(keys.to_vec())))
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        match &self.0 {
+            AxisKind::Linear(a) => a.map(value, limit),
+            AxisKind::Log(a) => a.map(value, limit),
+            AxisKind::LogKeys(a) => a.map(value, limit),
+        }
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match &self.0 {
+            AxisKind::Linear(a) => a.key_points(hint),
+            AxisKind::Log(a) => a.key_points(hint),
+            AxisKind::LogKeys(a) => a.key_points(hint),
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        match &self.0 {
+            AxisKind::Linear(a) => a.range(),
+            AxisKind::Log(a) => a.range(),
+            AxisKind::LogKeys(a) => a.range(),
+        }
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> Range<i32> {
+        match &self.0 {
+            AxisKind::Linear(a) => a.axis_pixel_range(limit),
+            AxisKind::Log(a) => a.axis_pixel_range(limit),
+            AxisKind::LogKeys(a) => a.axis_pixel_range(limit),
+        }
+    }
+}
+
+impl ReversibleRanged for Axis {
+    /// The value at pixel `input` of a linear axis (`None` on a logarithmic one, which no click reads).
+    fn unmap(&self, input: i32, limit: (i32, i32)) -> Option<f64> {
+        match &self.0 {
+            AxisKind::Linear(a) => a.unmap(input, limit),
+            AxisKind::Log(_) | AxisKind::LogKeys(_) => None,
+        }
+    }
+}
+
+/// A chart of the panels: an [`Axis`] on each side (a logarithmic quantity is drawn either on a logarithmic
+/// axis or on a linear axis over its log₁₀ with [`super::fmt::pow10`] ticks).
+pub type Chart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<Axis, Axis>>;
 
 /// A chart with a linear x axis and a logarithmic y axis ticked at given values (such as decades).
-pub type LogYChart<'a, 'b> =
-    ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, WithKeyPoints<LogCoord<f64>>>>;
+pub type LogYChart<'a, 'b> = Chart<'a, 'b>;
 
 /// A chart with logarithmic axes on both sides, each ticked at given values.
-pub type LogXYChart<'a, 'b> =
-    ChartContext<'a, AnyBackend<'b>, Cartesian2d<WithKeyPoints<LogCoord<f64>>, WithKeyPoints<LogCoord<f64>>>>;
+pub type LogXYChart<'a, 'b> = Chart<'a, 'b>;
 
 /// A chart with a second, linear y axis on the right (see [`with_right_axis`]).
-pub type RightAxisChart<'a, 'b, X, Y, SX> =
-    DualCoordChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>, Cartesian2d<SX, RangedCoordf64>>;
+pub type RightAxisChart<'a, 'b> =
+    DualCoordChartContext<'a, AnyBackend<'b>, Cartesian2d<Axis, Axis>, Cartesian2d<Axis, Axis>>;
 
 impl Frame {
     /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
@@ -128,8 +209,7 @@ impl Frame {
         y: (f64, f64),
         y_keys: &[f64],
     ) -> DrawResult<LogYChart<'a, 'b>> {
-        let y = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
-        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y)?)
+        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::log_keys(y, y_keys))?)
     }
 
     /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
@@ -142,14 +222,12 @@ impl Frame {
         (x, x_keys): ((f64, f64), &[f64]),
         (y, y_keys): ((f64, f64), &[f64]),
     ) -> DrawResult<LogXYChart<'a, 'b>> {
-        let xs = (x.0..x.1).log_scale().with_key_points(x_keys.to_vec());
-        let ys = (y.0..y.1).log_scale().with_key_points(y_keys.to_vec());
-        Ok(self.builder(area, theme).build_cartesian_2d(xs, ys)?)
+        Ok(self.builder(area, theme).build_cartesian_2d(Axis::log_keys(x, x_keys), Axis::log_keys(y, y_keys))?)
     }
 }
 
 /// A chart with a linear x axis and a logarithmic y axis whose ticks plotters chooses.
-pub type LogYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<RangedCoordf64, LogCoord<f64>>>;
+pub type LogYAutoChart<'a, 'b> = Chart<'a, 'b>;
 
 impl Frame {
     /// Sets up a chart in this frame on `area` with a linear x axis over `x` and a logarithmic y axis over `y`
@@ -162,12 +240,12 @@ impl Frame {
         x: (f64, f64),
         y: (f64, f64),
     ) -> DrawResult<LogYAutoChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale())?)
+        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::log(y))?)
     }
 }
 
 /// A chart with logarithmic axes on both sides whose ticks plotters chooses.
-pub type LogXYAutoChart<'a, 'b> = ChartContext<'a, AnyBackend<'b>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+pub type LogXYAutoChart<'a, 'b> = Chart<'a, 'b>;
 
 impl Frame {
     /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
@@ -180,7 +258,7 @@ impl Frame {
         x: (f64, f64),
         y: (f64, f64),
     ) -> DrawResult<LogXYAutoChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d((x.0..x.1).log_scale(), (y.0..y.1).log_scale())?)
+        Ok(self.builder(area, theme).build_cartesian_2d(Axis::log(x), Axis::log(y))?)
     }
 }
 
@@ -196,24 +274,15 @@ pub fn square<'a, 'b>(area: &'a Area<'b>, top: u32, pad: u32, r: f64) -> DrawRes
         .margin_top(top)
         .margin_right(w.saturating_sub(x0 + side))
         .margin_bottom(h.saturating_sub(top + side))
-        .build_cartesian_2d(-r..r, -r..r)?;
+        .build_cartesian_2d(Axis::linear((-r, r)), Axis::linear((-r, r)))?;
     Ok(chart)
 }
 
 /// Adds a linear y axis over `y` on the right of `chart`, sharing its x axis (`x` must describe the same
-/// range as the chart's own x axis, in the same kind of coordinate). Series on it are drawn with
+/// range as the chart's own x axis, on the same scale). Series on it are drawn with
 /// [`super::draw::polyline_right`] and [`super::draw::dots_right`], its labels with [`right_mesh`].
-pub fn with_right_axis<'a, 'b, X, Y, SX>(
-    chart: ChartContext<'a, AnyBackend<'b>, Cartesian2d<X, Y>>,
-    x: SX,
-    y: (f64, f64),
-) -> RightAxisChart<'a, 'b, X, Y, SX::CoordDescType>
-where
-    X: Ranged,
-    Y: Ranged,
-    SX: AsRangedCoord,
-{
-    chart.set_secondary_coord(x, y.0..y.1)
+pub fn with_right_axis<'a, 'b>(chart: Chart<'a, 'b>, x: Axis, y: (f64, f64)) -> RightAxisChart<'a, 'b> {
+    chart.set_secondary_coord(x, Axis::linear(y))
 }
 
 /// Draws only the axis lines and their descriptions (no grid, no tick labels), for a chart that places its
@@ -270,17 +339,12 @@ where
 /// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
 /// `axes.y_desc` as its description, in `axes`' sizes and label colour.
 #[inline(never)]
-pub fn right_mesh<X, Y, SX>(
-    chart: &mut RightAxisChart<'_, '_, X, Y, SX>,
+pub fn right_mesh(
+    chart: &mut RightAxisChart<'_, '_>,
     theme: &Theme,
     axes: Axes<'_>,
     y_fmt: &dyn Fn(&f64) -> String,
-) -> DrawResult
-where
-    X: Ranged,
-    Y: Ranged,
-    SX: Ranged + ValueFormatter<SX::ValueType>,
-{
+) -> DrawResult {
     let mut m = chart.configure_secondary_axes();
     m.axis_style(theme.muted()).label_style(axes.label_style(theme)).axis_desc_style(axes.desc_style(theme));
     if axes.y_ticks > 0 {
@@ -302,7 +366,7 @@ impl Frame {
         x: (f64, f64),
         y: (f64, f64),
     ) -> DrawResult<Chart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(x.0..x.1, y.0..y.1)?)
+        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::linear(y))?)
     }
 }
 

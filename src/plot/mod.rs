@@ -215,11 +215,7 @@ pub struct PlaneMap {
 impl PlaneMap {
     /// Records the mapping of a linear 2-D chart.
     pub fn of_chart(
-        chart: &ChartContext<
-            '_,
-            AnyBackend<'_>,
-            Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-        >,
+        chart: &ChartContext<'_, AnyBackend<'_>, Cartesian2d<crate::plot::chart::Axis, crate::plot::chart::Axis>>,
     ) -> Self {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let xs = chart.x_range();
@@ -366,11 +362,7 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64, fallback: (f
 /// generic function it was compiled once per panel's closure into the wasm module.
 #[inline]
 pub fn vector_field(
-    chart: &mut ChartContext<
-        '_,
-        AnyBackend<'_>,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<crate::plot::chart::Axis, crate::plot::chart::Axis>>,
     theme: &Theme,
     n: usize,
     f: impl Fn(f64, f64) -> (f64, f64),
@@ -380,11 +372,7 @@ pub fn vector_field(
 
 /// [`vector_field`] with the direction field behind a reference.
 pub fn vector_field_dyn(
-    chart: &mut ChartContext<
-        '_,
-        AnyBackend<'_>,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<crate::plot::chart::Axis, crate::plot::chart::Axis>>,
     theme: &Theme,
     n: usize,
     f: &dyn Fn(f64, f64) -> (f64, f64),

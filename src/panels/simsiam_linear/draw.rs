@@ -326,7 +326,7 @@ fn t_max(sim: &LinearSim) -> f64 {
 
 /// A horizontal dashed reference line across the chart.
 fn dashed_level<Y: Ranged<ValueType = f64>>(
-    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<crate::plot::chart::Axis, Y>>,
     theme: &Theme,
     t1: f64,
     v: f64,

@@ -8,6 +8,7 @@ use super::IgnSim;
 use crate::i18n::T;
 use crate::panels::dirac::draw::{eig_text, key_line, log10_labels, log10_range, mesh, nice_up, rate_line};
 use crate::plot::chart::fitting;
+use crate::plot::chart::Axis;
 use crate::plot::chart::{x_mesh, Axes, Chart, Frame};
 use crate::plot::draw::{
     circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px, triangles,
@@ -15,7 +16,6 @@ use crate::plot::draw::{
 use crate::plot::fmt::{self, tick};
 use crate::plot::{is_wide, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme};
 use crate::tr;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The most fixed points listed under the plane.
@@ -397,7 +397,7 @@ fn normal_pdf(y: f64, mean: f64, sd: f64) -> f64 {
 
 /// A curve over the x-axis, filled down to 0 with `alpha` and outlined.
 fn filled_curve(
-    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut ChartContext<'_, AnyBackend<'_>, Cartesian2d<Axis, Axis>>,
     pts: Vec<(f64, f64)>,
     color: RGBColor,
     alpha: f64,

@@ -10,7 +10,7 @@ use super::FpSim;
 use crate::i18n::T;
 use crate::panels::flatnce::draw::{blend, text};
 use crate::plot::axis::{decade_ticks, label_budget, LogFloor};
-use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Axis, Frame};
 use crate::plot::draw::{dashed_line, dots, dots_right, polyline, polyline_right, text_at};
 use crate::plot::fmt::{self, pct};
 use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
@@ -239,7 +239,7 @@ fn loss_chart(area: &Area<'_>, sim: &FpSim, theme: &Theme, wide: bool) -> DrawRe
     let top = 6.0 + KEY_ROW * key_rows_above as f64;
     let frame = Frame { top, margin: 6.0, right: 4.0, x_labels: 32.0, y_labels: 52.0, right_labels: 40.0 };
     let chart = frame.chart_log_xy(area, theme, (XI_RANGE, &xt), ((ylo, yhi), &yt))?;
-    let mut chart = with_right_axis(chart, (XI_RANGE.0..XI_RANGE.1).log_scale(), (flo, fhi));
+    let mut chart = with_right_axis(chart, Axis::log(XI_RANGE), (flo, fhi));
     let axes = Axes {
         x_ticks: xt.len(),
         y_ticks: yt.len(),

@@ -12,7 +12,7 @@ use crate::i18n::T;
 use crate::panels::flatnce::draw::{blend, text};
 use crate::panels::flatnce::loss::ulp_f32;
 use crate::plot::axis::{decade_ticks, LogFloor};
-use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Frame};
+use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Axis, Frame};
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, polyline_right, text_at};
 use crate::plot::fmt;
 use crate::plot::{is_wide, Area, DrawResult, Theme};
@@ -405,7 +405,7 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let flo = flo - band / (1.0 - band).max(0.1) * (fhi - flo);
     let ticks = ax.ticks(5);
     let chart = frame(30.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks)?;
-    let mut chart = with_right_axis(chart, 0.0..xm, (flo, fhi));
+    let mut chart = with_right_axis(chart, Axis::linear((0.0, xm)), (flo, fhi));
     let left = Axes { label_color: Some(info_c), ..axes(ticks.len().max(2) + 1) };
     mesh(&mut chart, theme, left, &fmt::count, &|v| ax.label(*v))?;
     right_mesh(&mut chart, theme, Axes { label_color: Some(flat_c), ..axes(4) }, &|v| fmt::fixed(*v, 0))?;
