@@ -135,13 +135,19 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
     let h1 = theme.font(13.0);
+    // A step of the per-step engine taken in parts may be in progress when the figure is drawn (the page draws
+    // after completed steps only, but a resize or theme change redraws at once): its rows are then partly of the
+    // next step, and the headline says so.
+    let step = match sim.sweep_share() {
+        Some(share) => {
+            let (next, pct) = (m.t + 1, (100.0 * share).floor());
+            tr!(theme.lang, "step {} (step {next}: {pct} % of rows)", "第 {} 步（第 {next} 步：已更新 {pct}% 的行）", m.t)
+        }
+        None => tr!(theme.lang, "step {}", "第 {} 步", m.t),
+    };
     let line1 = fitting(
         area,
-        &[
-            tr!(theme.lang, "{} · step {}", "{} · 第 {} 步", setting(m, theme), m.t),
-            setting(m, theme),
-            m.cfg.optimizer.label().to_string(),
-        ],
+        &[format!("{} · {step}", setting(m, theme)), setting(m, theme), m.cfg.optimizer.label().to_string()],
         &h1,
         max_w,
     );
