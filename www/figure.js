@@ -578,6 +578,7 @@ export class FigureView {
   newRun() {
     this.fixed?.forget();
     this.stepper.forget();
+    this.replayer.forget();
     this.stepsToGo = 0;
     this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
     this.settledNote.textContent = "";

@@ -141,7 +141,12 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let step = match sim.sweep_share() {
         Some(share) => {
             let (next, pct) = (m.t + 1, (100.0 * share).floor());
-            tr!(theme.lang, "step {} (step {next}: {pct} % of rows)", "第 {} 步（第 {next} 步：已更新 {pct}% 的行）", m.t)
+            tr!(
+                theme.lang,
+                "step {} (step {next}: {pct} % of rows)",
+                "第 {} 步（第 {next} 步：已更新 {pct}% 的行）",
+                m.t
+            )
         }
         None => tr!(theme.lang, "step {}", "第 {} 步", m.t),
     };
