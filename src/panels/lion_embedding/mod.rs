@@ -489,9 +489,10 @@ fn num(v: f64) -> Metric {
 }
 
 impl LionSim {
-    /// The share of rows updated by the step in progress, when a step of the per-step engine is taken in parts.
+    /// The share of the work of the step in progress done ([`Sim::units_done`] over [`Sim::units_per_step`], as
+    /// the page's step readout shows it), when a step of the per-step engine is taken in parts.
     pub fn sweep_share(&self) -> Option<f64> {
-        self.model.sweep_progress().map(|next| next as f64 / self.model.vocab() as f64)
+        self.model.sweep_progress().map(|_| self.units_done() as f64 / self.units_per_step() as f64)
     }
 
     /// The histories' part of a step, once the model's step is complete.
