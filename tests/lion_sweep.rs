@@ -223,3 +223,28 @@ fn spread_replay_after_a_change_keeps_the_step() {
     want.step(at);
     assert_eq!(r.report_json(), want.report_json());
 }
+
+/// A figure drawn while a step is in progress (a resize redraws at once) says so in its headline, in both
+/// languages, with the share of the step's work the page's readout shows; drawn between steps it does not.
+#[test]
+fn a_figure_drawn_mid_step_names_the_step_in_progress() {
+    use dynamics::i18n::Lang;
+    use dynamics::plot::Theme;
+    use dynamics::render;
+    render::ensure_fonts();
+    let mut r = runner(&[("catchup", "per-step"), ("vocab", "9000"), ("optimizer", "lion")], true);
+    work_to(&mut r, 3, 1);
+    while r.units_done() > 0 {
+        r.work(1);
+    }
+    let plain = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
+    assert!(plain.contains("step 3") && !plain.contains("(step 4"), "between steps");
+    // 4 units per step here (the batch, then 9000 rows in 4096-row units): 2 done is 50 %.
+    assert_eq!(r.units_per_step(), 4);
+    r.work(2);
+    assert_eq!((r.steps(), r.units_done()), (3, 2));
+    let en = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
+    assert!(en.contains("step 3 (step 4: 50 % done)"), "English headline mid-step");
+    let zh = render::svg(&r, 944, 600, &Theme::light(1.0).with_lang(Lang::Zh)).unwrap();
+    assert!(zh.contains("第 3 步（第 4 步：已完成 50%）"), "Chinese headline mid-step");
+}
