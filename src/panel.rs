@@ -574,4 +574,22 @@ pub trait Sim {
     fn click(&self, _drawn: &Drawn, _px: f64, _py: f64) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+    /// Units of work in one step at the current settings: 1 for a step that cannot be divided (the default),
+    /// more for a panel whose steps can be taken in parts ([`Sim::work`]) because one step may cost more than a
+    /// frame's 50 ms (Lion/Tiger's per-step engine at large vocabularies).
+    fn units_per_step(&self) -> u64 {
+        1
+    }
+    /// Does at most `units` (at least 1) units of work, never past the end of the current step; returns the units
+    /// done and whether the step is now complete. Taking a step in any number of parts gives exactly the state of
+    /// [`Sim::step`]; while a step is in progress, [`Sim::metrics`] are those of the last completed step. The
+    /// default takes one whole step.
+    fn work(&mut self, _units: u64) -> (u64, bool) {
+        self.step();
+        (1, true)
+    }
+    /// Units of the step in progress done so far (0 between steps).
+    fn units_done(&self) -> u64 {
+        0
+    }
 }

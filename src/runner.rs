@@ -36,6 +36,24 @@ pub struct Runner {
     settled_at: Option<u64>,
     /// What the last drawing returned: where its charts are, for clicks.
     drawn: Drawn,
+    /// Whether replays of runs whose steps come in parts are spread over calls of [`Runner::work`] (the page)
+    /// instead of taken at once (the command line, the tests).
+    spread: bool,
+    /// The replay under way when spread.
+    replay: Option<Replay>,
+}
+
+/// A replay spread over calls of [`Runner::work`]: the run goes on to step `to`, then takes the divergence (and
+/// what had been seen before it) that made the replay necessary, if one did.
+#[derive(Clone, Copy, Debug)]
+struct Replay {
+    /// The step the replay ends at.
+    to: u64,
+    /// The divergence step to restore at the end.
+    diverged: Option<u64>,
+    /// The claim and settling seen in the run before it diverged.
+    held: Option<u64>,
+    settled: Option<u64>,
 }
 
 impl Runner {
@@ -55,6 +73,8 @@ impl Runner {
             settle_last: Vec::new(),
             settled_at: None,
             drawn: Drawn::default(),
+            spread: false,
+            replay: None,
         };
         r.after_rebuild();
         r
@@ -96,31 +116,138 @@ impl Runner {
         self.diverged_at
     }
 
-    /// Advances up to `n` steps, stopping at divergence; returns the number of steps taken.
+    /// Advances up to `n` steps, stopping at divergence; returns the number of steps taken. Synchronous: a replay
+    /// under way (see [`Runner::set_spread`]) is finished first, and a step in progress is completed as the first
+    /// step.
     pub fn step(&mut self, n: u64) -> u64 {
+        self.finish_replay();
         if self.diverged_at.is_some() {
             return 0;
         }
         for i in 0..n {
             self.sim.step();
             self.steps += 1;
-            if !self.sim.is_finite() {
-                let bad = self.steps;
-                let (held, settled) = (self.claim_held_at.get(), self.settled_at);
-                self.rebuild_to(bad - 1);
-                self.diverged_at = Some(bad);
-                // The rebuild replays the same run: what was seen in it stays seen.
-                self.claim_held_at.set(held);
-                self.settled_at = settled;
+            if !self.after_step() {
+                self.finish_replay();
                 return i + 1;
-            }
-            if let Some(rule) = self.settle {
-                if self.settled_at.is_none() && self.steps.is_multiple_of(rule.window.max(1)) {
-                    self.read_settle(rule);
-                }
             }
         }
         n
+    }
+
+    /// Spreads the replays of runs whose steps come in parts ([`Sim::units_per_step`] above 1) over calls of
+    /// [`Runner::work`] (the page: a replay of such a run could take seconds in one frame), instead of taking
+    /// them at once when the settings change, the run diverges or [`Runner::seek`] goes to a step. Results are
+    /// the same either way; only when the work is done differs.
+    pub fn set_spread(&mut self, spread: bool) {
+        self.spread = spread;
+        if !spread {
+            self.finish_replay();
+        }
+    }
+
+    /// Units of work in one step of the current run ([`Sim::units_per_step`]).
+    pub fn units_per_step(&self) -> u64 {
+        self.sim.units_per_step().max(1)
+    }
+
+    /// Units of the step in progress done so far (0 between steps).
+    pub fn units_done(&self) -> u64 {
+        self.sim.units_done()
+    }
+
+    /// The step a spread replay is going to, while it is under way.
+    pub fn replay_to(&self) -> Option<u64> {
+        self.replay.map(|r| r.to)
+    }
+
+    /// Does up to `units` units of work ([`Sim::work`]): parts of steps, completed steps counted and checked
+    /// like [`Runner::step`]'s. A replay under way is served first and ends exactly at its step (then the call
+    /// returns, possibly with fewer units done). Returns the units done: fewer than asked when the run diverged
+    /// or a replay ended.
+    pub fn work(&mut self, units: u64) -> u64 {
+        let mut done = 0;
+        while done < units && self.diverged_at.is_none() {
+            if self.replay.is_some_and(|r| self.steps >= r.to) {
+                self.end_replay();
+                break;
+            }
+            let (k, complete) = self.sim.work(units - done);
+            done += k.max(1);
+            if complete {
+                self.steps += 1;
+                self.after_step();
+            }
+        }
+        if self.replay.is_some_and(|r| self.steps >= r.to) {
+            self.end_replay();
+        }
+        done
+    }
+
+    /// Goes to step `target`: forward from the current state, or from step 0 when `target` lies behind it or the
+    /// run diverged. Returns the step reached; with spread replays (and steps in parts) the way there is a replay
+    /// served by [`Runner::work`], and the step returned is where it starts.
+    pub fn seek(&mut self, target: u64) -> u64 {
+        if target < self.steps || self.diverged_at.is_some() {
+            self.reset();
+        }
+        if target > self.steps {
+            if self.spread && self.units_per_step() > 1 {
+                self.replay = Some(Replay { to: target, diverged: None, held: None, settled: None });
+            } else {
+                self.step(target - self.steps);
+            }
+        }
+        self.steps
+    }
+
+    /// Finishes a spread replay under way at once.
+    fn finish_replay(&mut self) {
+        while self.replay.is_some() {
+            self.work(u64::MAX);
+        }
+    }
+
+    /// Ends the replay under way: the run takes the divergence that made it necessary, if any.
+    fn end_replay(&mut self) {
+        let Some(r) = self.replay.take() else { return };
+        if let Some(bad) = r.diverged {
+            self.diverged_at = Some(bad);
+            self.claim_held_at.set(r.held);
+            self.settled_at = r.settled;
+        }
+    }
+
+    /// The checks after each completed step: divergence (rebuilding to the last finite step) and settling.
+    /// Returns whether the run goes on.
+    fn after_step(&mut self) -> bool {
+        if !self.sim.is_finite() {
+            let bad = self.steps;
+            let (held, settled) = (self.claim_held_at.get(), self.settled_at);
+            self.rebuild_to(bad - 1);
+            match &mut self.replay {
+                // Spread: the run is rebuilt and replays to the last finite step before it takes the divergence.
+                Some(r) => {
+                    r.diverged = Some(bad);
+                    r.held = held;
+                    r.settled = settled;
+                }
+                None => {
+                    self.diverged_at = Some(bad);
+                    // The rebuild replays the same run: what was seen in it stays seen.
+                    self.claim_held_at.set(held);
+                    self.settled_at = settled;
+                }
+            }
+            return false;
+        }
+        if let Some(rule) = self.settle {
+            if self.settled_at.is_none() && self.steps.is_multiple_of(rule.window.max(1)) {
+                self.read_settle(rule);
+            }
+        }
+        true
     }
 
     /// Compares the settle metrics with their last reading and records the step when they agree.
@@ -133,12 +260,18 @@ impl Runner {
     }
 
     /// Rebuilds the simulation and replays it to `target` steps (all finite by construction of the caller).
+    /// With spread replays and a run whose steps come in parts, the replay is left to [`Runner::work`].
     fn rebuild_to(&mut self, target: u64) {
+        self.replay = None;
         self.sim = self.panel.build(&self.params, self.seed);
         self.steps = 0;
         self.diverged_at = None;
         self.after_rebuild();
-        self.step(target);
+        if self.spread && target > 0 && self.units_per_step() > 1 {
+            self.replay = Some(Replay { to: target, diverged: None, held: None, settled: None });
+        } else {
+            self.step(target);
+        }
     }
 
     /// Forgets what was seen in the previous run (claim, settling) and finds the preset now in force.
@@ -226,7 +359,9 @@ impl Runner {
 
     /// Rebuilds after a parameter or seed change, replaying to the current step count when that is cheap.
     fn refresh(&mut self) {
-        let target = if self.steps <= self.panel.replay_limit() { self.steps } else { 0 };
+        // Where the run is, or is going when a spread replay is under way.
+        let at = self.replay.map_or(self.steps, |r| r.to);
+        let target = if at <= self.panel.replay_limit() { at } else { 0 };
         self.rebuild_to(target);
     }
 

@@ -111,7 +111,9 @@ impl Figure {
     #[wasm_bindgen(constructor)]
     pub fn new(panel_id: &str, canvas: HtmlCanvasElement) -> Result<Figure, JsError> {
         let panel = panels::find(panel_id).ok_or_else(|| JsError::new(&format!("unknown panel '{panel_id}'")))?;
-        let runner = Runner::with_defaults(panel);
+        let mut runner = Runner::with_defaults(panel);
+        // A replay of a run whose steps come in parts is left to `work`, a frame's share at a time.
+        runner.set_spread(true);
         Ok(Figure { runner, canvas, dpr: 1.0, csv_cache: None, lang: Lang::En })
     }
 
@@ -177,17 +179,41 @@ impl Figure {
         self.runner.step(n as u64) as u32
     }
 
+    /// Does up to `n` units of work (parts of steps, see `units_per_step`); returns the units done (fewer when the
+    /// run diverged or a replay ended). A replay under way (`replay_to`) is served first.
+    pub fn work(&mut self, n: f64) -> f64 {
+        let n = if n.is_finite() && n >= 1.0 { n.min(1e15) as u64 } else { 1 };
+        self.runner.work(n) as f64
+    }
+
+    /// Units of work in one step at the current settings (1 unless the panel takes steps in parts).
+    pub fn units_per_step(&self) -> f64 {
+        self.runner.units_per_step() as f64
+    }
+
+    /// Units of the step in progress done so far (0 between steps).
+    pub fn units_done(&self) -> f64 {
+        self.runner.units_done() as f64
+    }
+
+    /// The step a replay under way is going to (served by `work`), if one is.
+    pub fn replay_to(&self) -> Option<f64> {
+        self.runner.replay_to().map(|s| s as f64)
+    }
+
     /// Goes to step `target` (clamped to the panel's replay limit): steps forward from the current state, or
     /// restarts and replays when `target` lies behind it. Returns the step reached (earlier after divergence).
+    /// For a run whose steps come in parts the way there is a replay left to `work` (`replay_to` says where it
+    /// goes), and the step returned is where it starts.
     pub fn seek(&mut self, target: f64) -> f64 {
         let target = if target.is_finite() && target > 0.0 { target.floor() as u64 } else { 0 };
         let target = target.min(self.runner.panel().replay_limit());
-        if target < self.runner.steps() || self.runner.diverged_at().is_some() {
-            self.reset();
+        let behind = target < self.runner.steps() || self.runner.diverged_at().is_some();
+        let reached = self.runner.seek(target);
+        if behind {
+            self.rebuilt();
         }
-        let n = target - self.runner.steps().min(target);
-        self.runner.step(n);
-        self.runner.steps() as f64
+        reached as f64
     }
 
     /// The largest step count that a parameter change replays and that `seek` goes to.

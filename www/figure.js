@@ -85,6 +85,11 @@ export class FigureView {
     // Steps of a "Step N" press still to take (in later frames, at most 50 ms of them a frame), and their stepper.
     this.stepsToGo = 0;
     this.stepper = new FixedSpeed(1);
+    // The stepping of a replay under way (`Figure.replay_to`) while the figure is paused: a link's step, or the
+    // rebuild after a change or a divergence, of a run whose steps come in parts; at most 50 ms of it a frame.
+    this.replayer = new FixedSpeed(1);
+    // A link's step whose replay is under way: its notice is shown when the replay ends.
+    this.seekWant = null;
     this.visible = false;
     this.dirty = true;
     this.cssWidth = 0;
@@ -108,9 +113,10 @@ export class FigureView {
     this.frames = 0;
     this.firstFrame = null;
     // The last FRAME_TIME_HISTORY playing frames, in a ring allocated once (so that the log itself never shows as
-    // growth of the JS heap): per frame its animation timestamp, its whole work in ms, its stepping in ms and its
-    // steps.
-    this.frameRing = new Float64Array(FRAME_TIME_HISTORY * 4);
+    // growth of the JS heap): per frame its animation timestamp, its whole work in ms, its stepping in ms, its
+    // completed steps and its units of work (parts of steps, see `Figure.units_per_step`). Frames of a replay under
+    // way are recorded too.
+    this.frameRing = new Float64Array(FRAME_TIME_HISTORY * 5);
     this.framesRecorded = 0;
     this.readoutInterval = READOUT_INTERVAL_MS;
     this.rate = new RateMeter();
@@ -572,6 +578,7 @@ export class FigureView {
   newRun() {
     this.fixed?.forget();
     this.stepper.forget();
+    this.replayer.forget();
     this.stepsToGo = 0;
     this.autoPaused = typeof this.call((f) => f.settled_at()) === "number";
     this.settledNote.textContent = "";
@@ -663,7 +670,12 @@ export class FigureView {
       this.playing = false;
       const target = Number(step);
       const reached = this.call((f) => f.seek(target));
-      if (reached !== undefined && reached < target) {
+      const to = this.call((f) => f.replay_to());
+      this.seekWant = null;
+      if (typeof to === "number") {
+        // A run whose steps come in parts replays over the next frames; what it reached is said when it ends.
+        this.seekWant = { step, target };
+      } else if (reached !== undefined && reached < target) {
         const at = this.call((f) => f.diverged_at());
         const words = { panel: this.id, step, at, reached };
         notices.push(
@@ -690,7 +702,8 @@ export class FigureView {
   /** The settings the page writes into its hash: the settings, plus `step` while the figure is paused. */
   hashEntries() {
     const entries = this.settings();
-    const steps = this.failed ? this.lastSteps : this.call((f) => f.steps());
+    // A replay under way stands for the step it goes to.
+    const steps = this.failed ? this.lastSteps : (this.call((f) => f.replay_to()) ?? this.call((f) => f.steps()));
     return !this.playing && steps > 0 ? [...entries, ["step", String(steps)]] : entries;
   }
 
@@ -784,7 +797,9 @@ export class FigureView {
   stepPending() {
     if (this.stepsToGo <= 0 || this.failed) return;
     const want = this.stepsToGo;
-    const taken = this.stepper.run((k) => this.call((f) => f.step(k)) ?? 0, () => performance.now(), want);
+    const { units, pos, steps: s0 } = this.workState();
+    this.stepper.run(this.work, () => performance.now(), want, units, pos);
+    const taken = (this.call((f) => f.steps()) ?? s0) - s0;
     // Fewer steps than asked without the time limit: the run stopped (diverged or ended).
     this.stepsToGo = this.stepper.lastCapped ? want - taken : 0;
     this.checkDiverged();
@@ -887,18 +902,30 @@ export class FigureView {
     const running = this.playing && this.diverged === null;
     // The rest of a "Step N" press (stepPending marks the figure dirty and refreshes its readouts).
     if (!running && this.stepsToGo > 0) this.stepPending();
-    if (!running && !this.dirty) return false;
+    const replayTo = running || this.failed ? null : (this.call((f) => f.replay_to()) ?? null);
+    const replaying = replayTo !== null;
+    if (!running && !replaying && !this.dirty) return false;
     const t0 = performance.now();
     let taken = 0;
+    let units = 0;
     let stepMs = 0;
-    if (running) {
-      if (this.speed === "auto") taken = this.auto.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
-      else taken = this.fixed.run((n) => this.call((f) => f.step(n)) ?? 0, () => performance.now());
+    if (running || replaying) {
+      const w = this.workState();
+      const clock = () => performance.now();
+      if (replaying) units = this.replayer.run(this.work, clock, replayTo - w.steps, w.units, w.pos);
+      else if (this.speed === "auto") {
+        this.auto.setUnits(w.units);
+        units = this.auto.run(this.work, clock, w.pos);
+      } else units = this.fixed.run(this.work, clock, undefined, w.units, w.pos);
       stepMs = performance.now() - t0;
+      taken = (this.call((f) => f.steps()) ?? w.steps) - w.steps;
       this.checkDiverged();
-      this.dirty = true;
+      // The picture changes only when a step completes (or a replay rebuilt the run): a step still in progress is
+      // not drawn, so the figure shows the last completed step.
+      if (taken !== 0 || replaying) this.dirty = true;
+      if (replaying && this.call((f) => f.replay_to()) == null) this.replayEnded();
     }
-    this.render();
+    if (this.dirty) this.render();
     // A run that stopped in this frame (diverged) shows its last state, and the claim it may have shown, at once.
     if (!running || this.diverged !== null || now - this.lastReadout >= this.readoutInterval) {
       // Readouts cost a metrics call, which for some panels scans the whole state: space them so that they take
@@ -910,8 +937,36 @@ export class FigureView {
     // After the readouts, which test the claim in force (a claim shown and its step reached settles a run).
     if (running) this.checkSettled();
     const elapsed = performance.now() - t0;
-    if (running) this.recordFrame(now, taken, elapsed, stepMs);
-    return (this.playing || this.stepsToGo > 0) && this.diverged === null && !this.failed;
+    if (running || replaying) this.recordFrame(now, taken, elapsed, stepMs, units);
+    return (this.playing || this.stepsToGo > 0 || replaying) && this.diverged === null && !this.failed;
+  }
+
+  /** Does `n` units of work of the run (`Figure.work`); returns the units done (fewer when the run stopped). */
+  work = (n) => this.call((f) => f.work(n)) ?? 0;
+
+  /** The run's units of work per step, those of the step in progress done so far, and its completed steps. */
+  workState() {
+    return {
+      units: this.call((f) => f.units_per_step()) ?? 1,
+      pos: this.call((f) => f.units_done()) ?? 0,
+      steps: this.call((f) => f.steps()) ?? 0,
+    };
+  }
+
+  /** After a replay under way ends: a link's step that could not be reached says so, as when it is reached at once. */
+  replayEnded() {
+    const want = this.seekWant;
+    this.seekWant = null;
+    this.updateTransport();
+    if (!want) return;
+    const reached = this.call((f) => f.steps());
+    if (reached === undefined || reached >= want.target) return;
+    const at = this.call((f) => f.diverged_at());
+    const words = { panel: this.id, step: want.step, at, reached };
+    this.settledNote.textContent =
+      at != null
+        ? t(this.lang, "{panel}.step={step}: the run diverged at step {at}, so it stops at step {reached}", words)
+        : t(this.lang, "{panel}.step={step}: opened at step {reached}", words);
   }
 
   /**
@@ -919,28 +974,30 @@ export class FigureView {
    * per frame over a short window (see `RateMeter`). `elapsed` is the frame's whole work (stepping, drawing and
    * readouts), `stepMs` its stepping alone.
    */
-  recordFrame(now, taken, elapsed, stepMs) {
-    const at = (this.framesRecorded % FRAME_TIME_HISTORY) * 4;
+  recordFrame(now, taken, elapsed, stepMs, units = taken) {
+    const at = (this.framesRecorded % FRAME_TIME_HISTORY) * 5;
     this.frameRing[at] = now;
     this.frameRing[at + 1] = elapsed;
     this.frameRing[at + 2] = stepMs;
     this.frameRing[at + 3] = taken;
+    this.frameRing[at + 4] = units;
     this.framesRecorded += 1;
     this.rate.record(now, taken, elapsed);
   }
 
   /**
-   * The recorded frames, oldest first (at most FRAME_TIME_HISTORY): `{ at, ms, stepMs, steps }`, the frame's
-   * animation timestamp, its whole work (stepping, drawing, readouts) and its stepping in ms, and its steps.
+   * The recorded frames, oldest first (at most FRAME_TIME_HISTORY): `{ at, ms, stepMs, steps, units }`, the frame's
+   * animation timestamp, its whole work (stepping, drawing, readouts) and its stepping in ms, its completed steps
+   * and its units of work (equal to its steps unless the panel takes steps in parts).
    */
   frameLog() {
     const n = Math.min(this.framesRecorded, FRAME_TIME_HISTORY);
     const first = this.framesRecorded - n;
     const out = [];
     for (let k = first; k < this.framesRecorded; k++) {
-      const at = (k % FRAME_TIME_HISTORY) * 4;
+      const at = (k % FRAME_TIME_HISTORY) * 5;
       const r = this.frameRing;
-      out.push({ at: r[at], ms: r[at + 1], stepMs: r[at + 2], steps: r[at + 3] });
+      out.push({ at: r[at], ms: r[at + 1], stepMs: r[at + 2], steps: r[at + 3], units: r[at + 4] });
     }
     return out;
   }
@@ -961,7 +1018,7 @@ export class FigureView {
       const r = this.readouts.get(key);
       if (r && r.node.textContent !== text) r.node.textContent = text;
     };
-    show("step", String(steps));
+    show("step", this.stepText(steps));
     for (const name of this.meta.metrics) {
       const r = this.readouts.get(name);
       if (r) show(name, formatReadout(metrics[name], r.unit, this.lang, this.valueWords.get(name)));
@@ -988,6 +1045,19 @@ export class FigureView {
     }
     if (running) this.showFollows(metrics);
     this.updateClaim();
+  }
+
+  /**
+   * The step readout: the completed steps, and a step in progress (its share done) or a replay under way (where it
+   * goes); the metrics beside it are always those of the completed step.
+   */
+  stepText(steps) {
+    const to = this.call((f) => f.replay_to());
+    if (typeof to === "number") return t(this.lang, "{step} (replaying to {to})", { step: steps, to });
+    const units = this.call((f) => f.units_per_step()) ?? 1;
+    const pos = this.call((f) => f.units_done()) ?? 0;
+    if (units <= 1 || pos <= 0) return String(steps);
+    return t(this.lang, "{step} (step {next}: {pct} %)", { step: steps, next: steps + 1, pct: Math.floor((100 * pos) / units) });
   }
 
   /**
@@ -1046,7 +1116,7 @@ export class FigureView {
     for (const [speed, option] of this.speedOptions) {
       const text =
         speed === this.speed && reached !== null
-          ? t(this.lang, "{n} (capped: {m})", { n: formatNumber(speed), m: formatNumber(Math.max(1, Math.round(reached))) })
+          ? t(this.lang, "{n} (capped: {m})", { n: formatNumber(speed), m: formatNumber(reached >= 1 ? Math.round(reached) : Number(reached.toPrecision(1))) })
           : String(speed);
       if (option.textContent !== text) option.textContent = text;
     }

@@ -31,6 +31,8 @@ export const ZH = {
   "{n} (capped: {m})": "{n}（受时限：{m}）",
   "Seed": "随机种子",
   "Settled at step {step}.": "已在第 {step} 步稳定。",
+  "{step} (replaying to {to})": "{step}（正在重放到第 {to} 步）",
+  "{step} (step {next}: {pct} %)": "{step}（第 {next} 步：{pct}%）",
   "The seed must be a whole number from 0 to {max}; it stays {seed}.": "随机种子须为 0 到 {max} 的整数；仍为 {seed}。",
   "Diverged at step {step}: the state became infinite or NaN.": "第 {step} 步发散：状态变成了无穷大或 NaN。",
   // Readouts.

@@ -4,6 +4,12 @@
 // number chosen in the menu): that many steps, in chunks timed the same way, but never more than 50 ms of stepping
 // in one frame. Also the rates shown beside them. Pure apart from the clock passed in (unit-tested with node and a
 // fake clock).
+//
+// Both step in units of work: for most panels a unit is a step; a panel whose single step may cost more than a frame
+// (Lion/Tiger's per-step engine at large vocabularies) divides its steps into several units (`units_per_step`), so
+// that the 50 ms limit holds whatever one step costs. Chunks then end at step boundaries where they reach one, and a
+// frame that has completed a step stops at a boundary rather than begin a step it cannot finish, so the picture drawn
+// after the frame is of a completed step (`alignChunk`).
 
 /** Milliseconds of stepping per frame that auto aims for, leaving the rest of a 60 Hz frame for drawing. */
 export const AUTO_BUDGET_MS = 6;
@@ -14,18 +20,50 @@ const SMOOTHING = 0.25;
 /** The plan grows at most by this factor per frame, so that a lucky fast frame does not overshoot. */
 const MAX_GROWTH = 1.5;
 
+/**
+ * Sizes a chunk of `n` units of work for steps of `perStep` units, `pos` units into the current step (0 at a boundary),
+ * after `stepsDone` completed steps in this frame: a chunk that reaches the end of the current step is cut to end at
+ * the last boundary it reaches; one that does not is taken as it is (a step in progress goes on, or a step too dear
+ * for one frame begins) unless the frame has completed a step and stands at a boundary, where it stops (returns 0)
+ * so that the frame ends on a completed step. With one unit per step the chunk is unchanged.
+ */
+export function alignChunk(n, perStep, pos, stepsDone) {
+  if (perStep <= 1) return n;
+  const toEnd = perStep - pos;
+  if (n >= toEnd) return toEnd + Math.floor((n - toEnd) / perStep) * perStep;
+  return pos === 0 && stepsDone > 0 ? 0 : n;
+}
+
 export class AutoSpeed {
   /** `start` is the first plan (steps per frame), `cap` the most steps per frame (the panel's `max_auto_steps`). */
   constructor(start, cap, { budget = AUTO_BUDGET_MS, hardLimit = HARD_LIMIT_MS } = {}) {
     this.cap = Math.max(1, Math.floor(cap));
     this.budget = budget;
     this.hardLimit = Math.min(hardLimit, Math.max(budget, hardLimit));
+    // Units of work per step, and the plan in units (see `alignChunk`).
+    this.unit = 1;
     this.plan = Math.min(this.cap, Math.max(1, start));
   }
 
-  /** The number of steps the next frame plans to take. */
+  /**
+   * Sets the units of work per step of the run (after any change of its setting); the plan keeps its steps per
+   * frame.
+   */
+  setUnits(perStep) {
+    const u = Math.max(1, Math.floor(perStep));
+    if (u === this.unit) return;
+    this.plan = Math.max(1, (this.plan * u) / this.unit);
+    this.unit = u;
+  }
+
+  /** The number of steps the next frame plans to take (at least 1, also when it plans part of a step). */
   steps() {
-    return Math.max(1, Math.min(this.cap, Math.round(this.plan)));
+    return Math.max(1, Math.min(this.cap, Math.round(this.plan / this.unit)));
+  }
+
+  /** The number of units of work the next frame plans to do. */
+  units() {
+    return Math.max(1, Math.min(this.cap * this.unit, Math.round(this.plan)));
   }
 
   /**
@@ -33,16 +71,23 @@ export class AutoSpeed {
    * stopped) until the plan is done, the budget is spent or the run stopped, then adapts the plan. The first
    * call takes one step; each further call takes as many as the cost measured so far in this frame says fit the
    * rest of the budget, so a sudden change of cost overruns by at most about one step. `now()` is the clock in
-   * milliseconds. Returns the steps taken.
+   * milliseconds. In units of work (see `setUnits`): `step(n)` does `n` units, `pos` is the units of the current step
+   * done before the frame, and chunks are cut at step boundaries (`alignChunk`). Returns the units done.
    */
-  run(step, now) {
-    const target = this.steps();
+  run(step, now, pos = 0) {
+    const target = this.units();
+    const u = this.unit;
     const t0 = now();
     let taken = 0;
     let elapsed = 0;
     let chunk = 1;
+    let atBoundary = false;
     while (taken < target) {
-      const n = Math.min(chunk, target - taken);
+      const n = alignChunk(Math.min(chunk, target - taken), u, (pos + taken) % u, Math.floor((pos + taken) / u));
+      if (n < 1) {
+        atBoundary = true;
+        break;
+      }
       const got = step(n) ?? 0;
       taken += got;
       elapsed = now() - t0;
@@ -50,7 +95,7 @@ export class AutoSpeed {
       // A clock that has not moved yet (coarse timers) says nothing: take the rest of the plan in one go.
       chunk = elapsed > 0 ? Math.max(1, Math.floor(((this.budget - elapsed) * taken) / elapsed)) : target;
     }
-    this.adapt(taken, elapsed, taken >= target);
+    this.adapt(taken, elapsed, taken >= target || atBoundary);
     return taken;
   }
 
@@ -62,7 +107,7 @@ export class AutoSpeed {
     // A frame that finished its plan well within the budget may grow; one cut short by the budget shrinks.
     if (finished) ideal = Math.min(ideal, this.plan * MAX_GROWTH);
     const next = this.plan + SMOOTHING * (ideal - this.plan);
-    this.plan = Math.min(this.cap, Math.max(1, next));
+    this.plan = Math.min(this.cap * this.unit, Math.max(1, next));
   }
 }
 
@@ -117,10 +162,15 @@ export class FixedSpeed {
    * (45 ms, the rest is a margin for noise). `target` defaults to the chosen speed. The first chunk is sized from
    * the cost per step at the end of the previous frame (one step in the first frame); every later one from the cost
    * measured in this frame (the dearer of its mean and its last chunk's). Only the frame's first step may take the
-   * frame past the limit: a single step that costs more cannot be divided here. `now()` is the clock in
-   * milliseconds. Returns the steps taken.
+   * frame past the limit: a single unit of work that costs more cannot be divided here. `now()` is the clock in
+   * milliseconds. With steps of `unitsPerStep` units of work (`pos` of them done before the frame), `step(n)` does
+   * `n` units, the target of steps is converted to units, chunks are cut at step boundaries (`alignChunk`), and the
+   * cost measured is per unit. Returns the units done.
    */
-  run(step, now, target = this.target) {
+  run(step, now, target = this.target, unitsPerStep = 1, pos = 0) {
+    const u = Math.max(1, Math.floor(unitsPerStep));
+    // In units of work: the target's steps less the part of the current step done already.
+    target = Math.max(1, target * u - pos);
     const t0 = now();
     const aim = FIXED_AIM * this.limit;
     let taken = 0;
@@ -142,6 +192,8 @@ export class FixedSpeed {
         if (taken > 0) break;
         n = 1;
       }
+      n = alignChunk(n, u, (pos + taken) % u, Math.floor((pos + taken) / u));
+      if (n < 1) break;
       const before = elapsed;
       const got = step(n) ?? 0;
       taken += got;
@@ -157,7 +209,7 @@ export class FixedSpeed {
     if (taken > 0) this.perStep = perStep;
     this.lastCapped = !stopped && taken < target;
     this.frames += 1;
-    this.steps += taken;
+    this.steps += taken / u;
     if (this.lastCapped) this.cappedFrames += 1;
     return taken;
   }

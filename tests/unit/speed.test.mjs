@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AutoSpeed, FixedSpeed, HARD_LIMIT_MS, RATE_GAP_MS, RateMeter } from "../../www/speed.js";
+import { alignChunk, AutoSpeed, FixedSpeed, HARD_LIMIT_MS, RATE_GAP_MS, RateMeter } from "../../www/speed.js";
 
 /** Plays `frames` frames of `steps` steps every `dt` ms from `t`, each taking `ms`; returns the next time. */
 function play(meter, t, frames, steps, dt, ms = 2) {
@@ -200,4 +200,71 @@ test("a coarse clock that reads 0 for a cheap first step does not let the frame 
     assert.ok(t - t0 <= HARD_LIMIT_MS, `frame ${f}: ${t - t0} ms for ${taken} steps`);
     assert.ok(taken >= 500, `frame ${f}: only ${taken} steps`);
   }
+});
+
+test("chunks of steps in parts end at step boundaries, and a frame that completed a step stops at one", () => {
+  // One unit per step: unchanged.
+  assert.equal(alignChunk(7, 1, 0, 3), 7);
+  // 10 units a step, 4 done: a chunk reaching the end is cut at the last boundary it reaches.
+  assert.equal(alignChunk(6, 10, 4, 0), 6);
+  assert.equal(alignChunk(15, 10, 4, 0), 6);
+  assert.equal(alignChunk(26, 10, 4, 0), 26);
+  assert.equal(alignChunk(29, 10, 4, 0), 26);
+  // Short of the end: a step in progress goes on; at a boundary a step begins unless one completed in this frame.
+  assert.equal(alignChunk(3, 10, 4, 1), 3);
+  assert.equal(alignChunk(3, 10, 0, 0), 3);
+  assert.equal(alignChunk(3, 10, 0, 1), 0);
+});
+
+/**
+ * A panel whose steps come in `u` units of work costing `cost` ms each (the first unit of a step is the batch), with
+ * the units of the step in progress kept between frames as the page reads them (`units_done`).
+ */
+function fakeParts(u, cost) {
+  const p = { t: 0, units: 0 };
+  p.now = () => p.t;
+  p.work = (n) => {
+    p.t += n * cost;
+    p.units += n;
+    return n;
+  };
+  p.steps = () => Math.floor(p.units / u);
+  p.pos = () => p.units % u;
+  return p;
+}
+
+test("a step dearer than a frame is taken in parts, each frame within the limit", () => {
+  // AdamW with subnormal moments at V = 200 000, d = 32: 50 units of about 13 ms, 650 ms a step.
+  for (const [u, cost] of [
+    [50, 13],
+    [50, 0.4],
+    [6, 0.3],
+  ]) {
+    const p = fakeParts(u, cost);
+    const speed = new FixedSpeed(5000);
+    let most = 0;
+    for (let f = 0; f < 200; f++) {
+      const t0 = p.t;
+      const s0 = p.steps();
+      const taken = speed.run(p.work, p.now, undefined, u, p.pos());
+      most = Math.max(most, p.t - t0);
+      assert.ok(taken >= 1);
+      // A frame that completed a step ends on a boundary (the picture drawn is of a completed step).
+      if (p.steps() > s0) assert.equal(p.pos(), 0, `u ${u}, cost ${cost}: frame ${f} ends inside a step`);
+    }
+    assert.ok(most <= HARD_LIMIT_MS, `u ${u}, cost ${cost}: a frame stepped ${most} ms`);
+    assert.ok(p.steps() >= Math.floor((200 * 0.4 * HARD_LIMIT_MS) / (u * cost)) || p.steps() >= 200, `u ${u}, cost ${cost}: ${p.steps()} steps`);
+  }
+  // Auto in parts: the budget holds, and frames that complete a step end on a boundary.
+  const p = fakeParts(50, 0.4);
+  const auto = new AutoSpeed(8, 5000, { budget: 4 });
+  auto.setUnits(50);
+  for (let f = 0; f < 100; f++) {
+    const t0 = p.t;
+    const s0 = p.steps();
+    auto.run(p.work, p.now, p.pos());
+    assert.ok(p.t - t0 <= 4 + 0.4 + 1e-9, `auto frame ${f}: ${p.t - t0} ms`);
+    if (p.steps() > s0) assert.equal(p.pos(), 0);
+  }
+  assert.ok(p.steps() >= 15, `${p.steps()} steps in 100 frames of 4 ms at 20 ms a step`);
 });

@@ -135,16 +135,23 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let m = &sim.model;
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
     let h1 = theme.font(13.0);
-    let line1 = fitting(
-        area,
-        &[
-            tr!(theme.lang, "{} · step {}", "{} · 第 {} 步", setting(m, theme), m.t),
-            setting(m, theme),
-            m.cfg.optimizer.label().to_string(),
-        ],
-        &h1,
-        max_w,
-    );
+    // A step of the per-step engine taken in parts may be in progress when the figure is drawn (the page draws
+    // after completed steps only, but a resize or theme change redraws at once): its rows are then partly of the
+    // next step, and the headline says so.
+    let step = match sim.sweep_share() {
+        Some(share) => {
+            let (next, pct) = (m.t + 1, (100.0 * share).floor());
+            tr!(theme.lang, "step {} (step {next}: {pct} % done)", "第 {} 步（第 {next} 步：已完成 {pct}%）", m.t)
+        }
+        None => tr!(theme.lang, "step {}", "第 {} 步", m.t),
+    };
+    let mut candidates = vec![format!("{} · {step}", setting(m, theme))];
+    if sim.sweep_share().is_some() {
+        // A narrow figure gives up the setting before the step in progress.
+        candidates.push(step);
+    }
+    candidates.extend([setting(m, theme), m.cfg.optimizer.label().to_string()]);
+    let line1 = fitting(area, &candidates, &h1, max_w);
     text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
     // The statistics of the current step when they are cheap (small vocabularies, taken at once and cached per
     // step) or already computed (for the readouts), else the last whole-embedding sample's, dated when it is not

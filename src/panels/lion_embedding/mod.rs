@@ -397,6 +397,12 @@ pub struct InspectSample {
 /// few milliseconds and is taken at once (the figure then always shows the statistics of its current step).
 pub const GATHER_MIN_VOCAB: usize = 20_000;
 
+/// Rows per unit of work when a step of the per-step engine is taken in parts ([`Sim::work`]): at most about
+/// 13 ms in the browser at width 32 even where AdamW's absent moments are subnormal (a row then took up to
+/// 3.3 µs), a few tenths of a millisecond otherwise, so that the page's stepping loop can stop near its 50 ms
+/// limit whatever the setting.
+pub const SWEEP_ROWS: usize = 4096;
+
 /// Most appearance ticks kept for the inspector (thinned by half when full).
 const MAX_TICKS: usize = 2048;
 
@@ -425,6 +431,9 @@ pub struct LionSim {
     scratch: Row,
     /// Rows counted per step while a whole-embedding sample is gathered (0: samples are taken at once).
     gather_chunk: usize,
+    /// While a step of the per-step engine is taken in parts: the loss of the last completed step (the model's
+    /// batch buffers already hold the new step's batch).
+    held_loss: Option<f64>,
 }
 
 impl LionSim {
@@ -450,6 +459,7 @@ impl LionSim {
             summary_cache: std::cell::Cell::new(None),
             scratch: model.scratch(),
             gather_chunk,
+            held_loss: None,
             model,
         };
         sim.record();
@@ -516,9 +526,15 @@ fn num(v: f64) -> Metric {
     }
 }
 
-impl Sim for LionSim {
-    fn step(&mut self) {
-        self.model.step();
+impl LionSim {
+    /// The share of the work of the step in progress done ([`Sim::units_done`] over [`Sim::units_per_step`], as
+    /// the page's step readout shows it), when a step of the per-step engine is taken in parts.
+    pub fn sweep_share(&self) -> Option<f64> {
+        self.model.sweep_progress().map(|_| self.units_done() as f64 / self.units_per_step() as f64)
+    }
+
+    /// The histories' part of a step, once the model's step is complete.
+    fn after_step(&mut self) {
         let r = self.inspect as u32;
         if self.model.in_batch(r as usize) {
             self.appearances += 1;
@@ -533,6 +549,63 @@ impl Sim for LionSim {
             self.ticks.push(self.model.t);
         }
         self.record();
+    }
+}
+
+impl Sim for LionSim {
+    fn step(&mut self) {
+        self.model.step();
+        self.held_loss = None;
+        self.after_step();
+    }
+
+    /// One unit for the batch and its gradients, then one per [`SWEEP_ROWS`] rows, with the per-step engine;
+    /// one unit per step with the closed form (a step costs O(batch)).
+    fn units_per_step(&self) -> u64 {
+        if self.model.closed_form {
+            1
+        } else {
+            1 + self.model.vocab().div_ceil(SWEEP_ROWS) as u64
+        }
+    }
+
+    /// The per-step engine's step in parts ([`Model::begin_sweep`], [`Model::sweep_rows`]): the same bits as
+    /// [`Sim::step`]. While it is in progress the metrics are the last completed step's: its statistics (cached:
+    /// computed by the sweep that completed it, or once here after a step taken whole) and its loss.
+    fn work(&mut self, units: u64) -> (u64, bool) {
+        if self.model.closed_form {
+            self.step();
+            return (1, true);
+        }
+        let units = units.max(1);
+        let mut done = 0;
+        if self.model.sweep_progress().is_none() {
+            if self.current_summary().is_none() {
+                self.summary();
+            }
+            self.held_loss = Some(self.model.loss());
+            self.model.begin_sweep();
+            done = 1;
+        }
+        if done == units {
+            return (done, false);
+        }
+        let next = self.model.sweep_progress().unwrap_or(0);
+        let rows = ((units - done) as usize).saturating_mul(SWEEP_ROWS);
+        match self.model.sweep_rows(rows) {
+            Some(stats) => {
+                done += (self.model.vocab() - next).div_ceil(SWEEP_ROWS) as u64;
+                self.summary_cache.set(Some((self.model.t, stats)));
+                self.held_loss = None;
+                self.after_step();
+                (done, true)
+            }
+            None => (units, false),
+        }
+    }
+
+    fn units_done(&self) -> u64 {
+        self.model.sweep_progress().map_or(0, |next| 1 + (next / SWEEP_ROWS) as u64)
     }
 
     fn is_finite(&self) -> bool {
@@ -549,7 +622,7 @@ impl Sim for LionSim {
             ("max_rare", num(s.bucket_max[3])),
             ("rows_at_cap", Metric::Int(s.rows_at_cap as i64)),
             ("min_rank_at_cap", s.min_rank_at_cap.map_or(Metric::Null, |r| Metric::Int(r as i64))),
-            ("loss", num(self.model.loss())),
+            ("loss", num(self.held_loss.unwrap_or_else(|| self.model.loss()))),
             ("cap", self.model.cfg.cap().map_or(Metric::Null, Metric::Num)),
             ("closed_form", Metric::Bool(self.model.closed_form)),
             ("engine", Metric::Text(if self.model.closed_form { "closed-form" } else { "per-step" })),

@@ -456,6 +456,25 @@ pub struct Model {
     gather: Option<Gather>,
     /// Per row, `s + 1` if the row was counted by the gathering of step `s` before the sweep reached it.
     gather_seen: Vec<u64>,
+    /// The per-step engine's step in progress when it is taken a slice of rows at a time
+    /// ([`Model::begin_sweep`]).
+    sweep: Option<Sweep>,
+}
+
+/// A step of the per-step engine in progress ([`Model::begin_sweep`], [`Model::sweep_rows`]): its batch and
+/// gradients are computed, rows `0..next` are updated.
+#[derive(Clone, Copy, Debug)]
+struct Sweep {
+    /// The next row to update.
+    next: usize,
+    /// Whether a row updated so far became non-finite.
+    bad: bool,
+    /// Whether the batch's logits and normalisers are finite.
+    loss_ok: bool,
+    /// AdamW's bias corrections of the step.
+    bc: (f32, f32),
+    /// The whole-embedding statistics of the rows updated so far, at the new step.
+    stats: Summary,
 }
 
 /// The statistics of one step gathered a slice of rows at a time ([`Model::start_gather`]).
@@ -556,6 +575,7 @@ impl Model {
             decays,
             gather: None,
             gather_seen: Vec::new(),
+            sweep: None,
         }
     }
 
@@ -854,6 +874,11 @@ impl Model {
     /// One training step: sample a batch, compute the gradients of the touched rows, update. Allocation-free
     /// once the scratch buffers have grown to the largest batch seen.
     pub fn step(&mut self) {
+        if self.sweep.is_some() {
+            // A step taken a slice at a time is in progress: this finishes it.
+            self.sweep_rows(usize::MAX);
+            return;
+        }
         #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2 (checked just above).
@@ -890,6 +915,32 @@ impl Model {
     #[inline(always)]
     fn step_n<const D: usize>(&mut self) {
         let t = self.t + 1;
+        let loss_ok = self.batch_n::<D>(t);
+        // 3. Optimiser update.
+        let bc = bias_corrections(&self.cfg, t);
+        let mut bad = false;
+        if self.closed_form {
+            for k in 0..self.touched.len() {
+                let r = self.touched[k] as usize;
+                bad |= self.update_row::<D>(r, Some(k), bc, t);
+            }
+        } else {
+            bad = self.sweep_n::<D>(0, self.vocab(), bc, t);
+        }
+        if bad || !loss_ok {
+            self.nonfinite = true;
+        }
+        self.t = t;
+    }
+
+    /// The first two parts of step `t` (the batch, and the forward and backward pass of its tokens, with the
+    /// closed-form catch-up of their rows first); returns whether the batch's logits and normalisers are finite.
+    ///
+    /// Out of line in WebAssembly, where a whole step and a step in parts share it (inlined into both, per row
+    /// width, it added about 27 KB to the gzipped module); natively inlined, as the engine's speed was measured.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn batch_n<const D: usize>(&mut self, t: u64) -> bool {
         let d = if D > 0 { D } else { self.dim() };
         let b = self.cfg.batch.max(1);
         // 1. Sample the batch and group it by token.
@@ -956,30 +1007,133 @@ impl Model {
         }
         // The batch loss is evaluated when it is read ([`Model::loss`]); it is finite exactly when every logit
         // and every normaliser is.
-        let loss_ok = self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite());
-        // 3. Optimiser update.
-        let bc = bias_corrections(&self.cfg, t);
-        let cfg = self.cfg;
+        self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite())
+    }
+
+    /// The per-step engine's update of rows `lo..hi` at step `t` (each row's update reads only that row and its
+    /// gradient, so the rows may be updated in any grouping with the same result); returns whether any became
+    /// non-finite. Out of line in WebAssembly, like [`Model::batch_n`].
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn sweep_n<const D: usize>(&mut self, lo: usize, hi: usize, bc: (f32, f32), t: u64) -> bool {
+        let lazy = self.cfg.lazy;
         let mut bad = false;
-        if self.closed_form {
-            for k in 0..n_t {
-                let r = self.touched[k] as usize;
-                bad |= self.update_row::<D>(r, Some(k), bc, t);
-            }
-        } else {
-            for r in 0..self.vocab() {
-                let sl = self.slot[r];
-                if sl != u32::MAX {
-                    bad |= self.update_row::<D>(r, Some(sl as usize), bc, t);
-                } else if !cfg.lazy {
-                    bad |= self.update_row::<D>(r, None, bc, t);
-                }
+        for r in lo..hi {
+            let sl = self.slot[r];
+            if sl != u32::MAX {
+                bad |= self.update_row::<D>(r, Some(sl as usize), bc, t);
+            } else if !lazy {
+                bad |= self.update_row::<D>(r, None, bc, t);
             }
         }
-        if bad || !loss_ok {
+        bad
+    }
+
+    /// Whether a step of the per-step engine is in progress, and if so how many rows it has updated.
+    pub fn sweep_progress(&self) -> Option<usize> {
+        self.sweep.map(|s| s.next)
+    }
+
+    /// Starts a step of the per-step engine that is then taken a slice of rows at a time ([`Model::sweep_rows`]),
+    /// so that no call costs O(V·d): this part samples the batch and computes its gradients (what [`Model::step`]
+    /// does before its update). The state after the last slice is bit for bit the state after [`Model::step`]:
+    /// the same batch, gradients and row updates, only grouped differently (each row's update is independent of
+    /// the others). Until then the step count stays at the last completed step, and reading rows gives a mix of
+    /// both steps (the caller says so, see the panel's figure). Does nothing with the closed-form engine (whose
+    /// steps cost O(batch) already) or when a step is in progress.
+    pub fn begin_sweep(&mut self) {
+        if self.closed_form || self.sweep.is_some() {
+            return;
+        }
+        #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { self.begin_sweep_avx2() };
+            return;
+        }
+        self.begin_sweep_any();
+    }
+
+    /// [`Model::begin_sweep_any`] compiled for CPUs with AVX2 (see [`Model::step_avx2`]).
+    #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
+    #[target_feature(enable = "avx2")]
+    fn begin_sweep_avx2(&mut self) {
+        self.begin_sweep_any();
+    }
+
+    /// [`Model::begin_sweep`] dispatched on the row width.
+    #[inline(always)]
+    fn begin_sweep_any(&mut self) {
+        let t = self.t + 1;
+        let loss_ok = match self.dim() {
+            4 => self.batch_n::<4>(t),
+            8 => self.batch_n::<8>(t),
+            16 => self.batch_n::<16>(t),
+            32 => self.batch_n::<32>(t),
+            _ => self.batch_n::<0>(t),
+        };
+        let stats = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        self.sweep = Some(Sweep { next: 0, bad: false, loss_ok, bc: bias_corrections(&self.cfg, t), stats });
+    }
+
+    /// Updates up to `n` more rows of the step in progress ([`Model::begin_sweep`]) and gathers their statistics
+    /// at the new step. Once every row is updated the step is complete (the step count moves on, a non-finite
+    /// row or batch is recorded as in [`Model::step`]) and its whole-embedding statistics are returned: they
+    /// equal [`Model::summary`] at that step exactly (maxima and counts, whose order does not matter). Returns
+    /// `None` while rows remain, or when no step is in progress.
+    pub fn sweep_rows(&mut self, n: usize) -> Option<Summary> {
+        #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { self.sweep_rows_avx2(n) };
+        }
+        self.sweep_rows_any(n)
+    }
+
+    /// [`Model::sweep_rows_any`] compiled for CPUs with AVX2 (see [`Model::step_avx2`]).
+    #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
+    #[target_feature(enable = "avx2")]
+    fn sweep_rows_avx2(&mut self, n: usize) -> Option<Summary> {
+        self.sweep_rows_any(n)
+    }
+
+    /// [`Model::sweep_rows`] dispatched on the row width.
+    #[inline(always)]
+    fn sweep_rows_any(&mut self, n: usize) -> Option<Summary> {
+        match self.dim() {
+            4 => self.sweep_rows_n::<4>(n),
+            8 => self.sweep_rows_n::<8>(n),
+            16 => self.sweep_rows_n::<16>(n),
+            32 => self.sweep_rows_n::<32>(n),
+            _ => self.sweep_rows_n::<0>(n),
+        }
+    }
+
+    /// [`Model::sweep_rows`] for rows of width `D`.
+    #[inline(always)]
+    fn sweep_rows_n<const D: usize>(&mut self, n: usize) -> Option<Summary> {
+        let mut s = self.sweep.take()?;
+        let t = self.t + 1;
+        let end = s.next.saturating_add(n).min(self.vocab());
+        s.bad |= self.sweep_n::<D>(s.next, end, s.bc, t);
+        // The rows just written are current (at step t): their largest |entry| is read in place, as
+        // [`Model::row_max_abs`] reads a current row.
+        let d = if D > 0 { D } else { self.dim() };
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        for r in s.next..end {
+            let mx = self.theta[r * d..r * d + d].iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+            add_row(&mut s.stats, r, mx, cap);
+        }
+        s.next = end;
+        if end < self.vocab() {
+            self.sweep = Some(s);
+            return None;
+        }
+        if s.bad || !s.loss_ok {
             self.nonfinite = true;
         }
         self.t = t;
+        Some(s.stats)
     }
 
     /// Applies [`row_step`] to row `r` with the gradient of batch slot `slot` (zeros when absent) and anchors
