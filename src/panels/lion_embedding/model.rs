@@ -16,7 +16,7 @@
 //! - **per step**: every row is updated on every step exactly as the pseudo-code says (cost ∝ vocab); the
 //!   reference the closed form is tested against, and the engine used wherever the closed form does not apply.
 
-use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM};
+use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM, ROWS};
 use super::kernels;
 use crate::rng::{self, Rng};
 use nalgebra::DMatrix;
@@ -757,6 +757,84 @@ impl Model {
         stored[n..].iter().fold(head, |a, x| a.max((*x as f64).abs()))
     }
 
+    /// Whether absent rows are evaluated by [`catchup::rms_segment`] alone (a sign optimiser with the per-row RMS
+    /// rule, no flush-to-zero, no lazy updates): the case [`Model::rms_row_max_abs`] and the four-row versions
+    /// below handle.
+    #[inline(always)]
+    fn rms_direct(&self) -> bool {
+        self.cfg.optimizer.is_sign() && self.cfg.rms && !self.cfg.ftz && !self.cfg.lazy
+    }
+
+    /// Whether row `r` is read at step `target` by the closed form itself (not by the short-gap f32 loop).
+    #[inline(always)]
+    fn rms_gap(&self, r: usize, target: u64) -> bool {
+        self.anchor[r] < target && target - self.anchor[r] > EXACT_GAP
+    }
+
+    /// Loads rows `rows` (each with [`Model::rms_gap`] at `target`, width `D`) into the lanes of
+    /// [`catchup::rms_segment_x4`] and advances them to `target`; returns the advanced entries and each row's gap.
+    #[inline(always)]
+    fn rms_rows_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64) -> ([[f64; ROWS]; D], [u64; ROWS]) {
+        // Each row is converted where it lies (contiguous, vectorised), then the four are transposed into lanes.
+        let (mut tf, mut sf) = ([[0.0f64; D]; ROWS], [[0.0f64; D]; ROWS]);
+        let mut k = [0u64; ROWS];
+        for l in 0..ROWS {
+            let s0 = rows[l] * D;
+            let (t_row, m_row) = (&self.theta[s0..s0 + D], &self.m[s0..s0 + D]);
+            for ((t, s), (x, m)) in tf[l].iter_mut().zip(sf[l].iter_mut()).zip(t_row.iter().zip(m_row)) {
+                *t = *x as f64;
+                *s = sign(*m) as f64;
+            }
+            k[l] = target - self.anchor[rows[l]];
+        }
+        let (mut th, mut sg) = ([[0.0f64; ROWS]; D], [[0.0f64; ROWS]; D]);
+        for j in 0..D {
+            th[j] = [tf[0][j], tf[1][j], tf[2][j], tf[3][j]];
+            sg[j] = [sf[0][j], sf[1][j], sf[2][j], sf[3][j]];
+        }
+        catchup::rms_segment_x4::<D>(&mut th, &sg, self.cfg.lr as f64, self.cfg.wd as f64, k);
+        (th, k)
+    }
+
+    /// [`Model::rms_row_max_abs`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target`
+    /// (the same values, from [`catchup::rms_segment_x4`]).
+    #[inline(always)]
+    fn rms_rows_max_abs_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64) -> [f64; ROWS] {
+        let (th, _) = self.rms_rows_x4::<D>(rows, target);
+        let mut out = [0.0f64; ROWS];
+        for tj in &th {
+            for l in 0..ROWS {
+                out[l] = out[l].max(((tj[l] as f32) as f64).abs());
+            }
+        }
+        out
+    }
+
+    /// [`Model::bring`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target` under
+    /// [`Model::rms_direct`]: the entries from [`catchup::rms_segment_x4`], the momenta decayed as in
+    /// [`advance_slices`] (the same values).
+    #[inline(always)]
+    fn bring_x4<const D: usize>(&mut self, rows: [usize; ROWS], target: u64) {
+        let (th, k) = self.rms_rows_x4::<D>(rows, target);
+        let stuck = self.decays.m_stuck;
+        for l in 0..ROWS {
+            let s0 = rows[l] * D;
+            for (t, tj) in self.theta[s0..s0 + D].iter_mut().zip(&th) {
+                *t = tj[l] as f32;
+            }
+            let bk = self.decays.m_beta_pow(k[l]);
+            for mj in self.m[s0..s0 + D].iter_mut() {
+                // `max` of two numbers that are never NaN (`a·β^k` is finite), written as a comparison.
+                let x = *mj;
+                let a = (x as f64).abs();
+                let ab = a * bk;
+                let dec = (if ab > stuck { ab } else { stuck }).copysign(x as f64) as f32;
+                *mj = if a <= stuck { x } else { dec };
+            }
+            self.anchor[rows[l]] = target;
+        }
+    }
+
     /// Starts gathering the whole-embedding statistics of the current step a slice of rows at a time
     /// ([`Model::gather_rows`]), so that no single step pays for all V rows. Rows that a later batch touches
     /// before the sweep reaches them are counted (at this step) just before they are written. The result equals
@@ -841,10 +919,58 @@ impl Model {
     /// [`Model::summary`] for any CPU.
     #[inline(always)]
     fn summary_any(&self) -> Summary {
+        if BATCH_ROWS && self.rms_direct() {
+            return match self.dim() {
+                4 => self.summary_x4::<4>(),
+                8 => self.summary_x4::<8>(),
+                16 => self.summary_x4::<16>(),
+                32 => self.summary_x4::<32>(),
+                _ => self.summary_rows(),
+            };
+        }
+        self.summary_rows()
+    }
+
+    /// [`Model::summary_any`] one row at a time.
+    #[inline(always)]
+    fn summary_rows(&self) -> Summary {
         let cap = self.cfg.cap().map(|c| 0.99 * c);
         let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
         let mut scratch = self.scratch();
         for r in 0..self.vocab() {
+            let mx = self.row_max_abs(r, &mut scratch);
+            add_row(&mut out, r, mx, cap);
+        }
+        out
+    }
+
+    /// [`Model::summary_any`] under [`Model::rms_direct`] with rows of width `D` (4, 8, 16 or 32): the rows the closed form
+    /// evaluates are taken four at a time ([`Model::rms_rows_max_abs_x4`]), the others one by one. The
+    /// statistics do not depend on the order in which rows are added, so the result is the same.
+    #[inline(always)]
+    fn summary_x4<const D: usize>(&self) -> Summary {
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        let mut scratch = self.scratch();
+        let mut batch = [0usize; ROWS];
+        let mut nb = 0;
+        for r in 0..self.vocab() {
+            if self.rms_gap(r, self.t) {
+                batch[nb] = r;
+                nb += 1;
+                if nb == ROWS {
+                    let mx = self.rms_rows_max_abs_x4::<D>(batch, self.t);
+                    for l in 0..ROWS {
+                        add_row(&mut out, batch[l], mx[l], cap);
+                    }
+                    nb = 0;
+                }
+            } else {
+                let mx = self.row_max_abs(r, &mut scratch);
+                add_row(&mut out, r, mx, cap);
+            }
+        }
+        for &r in &batch[..nb] {
             let mx = self.row_max_abs(r, &mut scratch);
             add_row(&mut out, r, mx, cap);
         }
@@ -928,8 +1054,30 @@ impl Model {
         // which run two tokens at a time ([`kernels::token_pair`], the same arithmetic as [`kernels::token`]).
         if self.closed_form {
             self.gather_touched();
-            for k in 0..n_t {
-                self.bring(self.touched[k] as usize, t - 1);
+            if BATCH_ROWS && D > 0 && self.rms_direct() {
+                // Rows the closed form itself advances go four at a time (the same values, see `bring_x4`).
+                let mut batch = [0usize; ROWS];
+                let mut nb = 0;
+                for k in 0..n_t {
+                    let r = self.touched[k] as usize;
+                    if self.rms_gap(r, t - 1) {
+                        batch[nb] = r;
+                        nb += 1;
+                        if nb == ROWS {
+                            self.bring_x4::<D>(batch, t - 1);
+                            nb = 0;
+                        }
+                    } else {
+                        self.bring(r, t - 1);
+                    }
+                }
+                for &r in &batch[..nb] {
+                    self.bring(r, t - 1);
+                }
+            } else {
+                for k in 0..n_t {
+                    self.bring(self.touched[k] as usize, t - 1);
+                }
             }
         }
         let mut k = 0;
@@ -1041,6 +1189,11 @@ fn add_row(acc: &mut Summary, r: usize, mx: f64, cap: Option<f64>) {
 /// square root, about a third of that, measured). At the defaults about 45 % of the rows a batch touches were
 /// last touched at most three steps before, so those rows now follow the pseudo-code bit for bit.
 pub const EXACT_GAP: u64 = 3;
+
+/// Whether the closed-form catch-up of rows under the per-row RMS rule runs four rows at a time
+/// ([`catchup::rms_segment_x4`]; natively only: the results are the same, and in WebAssembly the module would
+/// grow by a second copy of the catch-up for each row width).
+const BATCH_ROWS: bool = cfg!(not(target_arch = "wasm32"));
 
 /// `k` absent steps after global step `t0` by the f32 update of [`row_step`] with a zero gradient, exactly as
 /// the per-step engine applies them (with this `ftz`; the bias corrections of AdamW at each global step).
