@@ -609,7 +609,11 @@ impl Model {
     #[inline]
     fn sample_token(&self, u: f64) -> usize {
         let n = self.cdf.len();
-        let k = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
+        let len = self.guide.len();
+        // SAFETY: `u` is in [0, 1) and `len` at most 2²⁴ (eight cut points per token up to 2¹⁶, one per token
+        // beyond, at most 200 000 tokens), so `u·len` is finite, non-negative and below 2³²: the conversion is
+        // the same truncation as `as usize`, without its checks for NaN and out-of-range values.
+        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
         let mut i = self.guide[k] as usize;
         // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
         while i > 0 && self.cdf[i - 1] > u {
@@ -772,9 +776,10 @@ impl Model {
     }
 
     /// Loads rows `rows` (each with [`Model::rms_gap`] at `target`, width `D`) into the lanes of
-    /// [`catchup::rms_segment_x4`] and advances them to `target`; returns the advanced entries and each row's gap.
+    /// [`catchup::rms_segment_x4`] and advances them to `target`: writes the advanced entries to `th` (lane `l` of
+    /// `th[j]` is entry `j` of row `l`) and returns each row's gap.
     #[inline(always)]
-    fn rms_rows_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64) -> ([[f64; ROWS]; D], [u64; ROWS]) {
+    fn rms_rows_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64, th: &mut [[f64; ROWS]; D]) -> [u64; ROWS] {
         // Each row is converted where it lies (contiguous, vectorised), then the four are transposed into lanes.
         let (mut tf, mut sf) = ([[0.0f64; D]; ROWS], [[0.0f64; D]; ROWS]);
         let mut k = [0u64; ROWS];
@@ -787,20 +792,21 @@ impl Model {
             }
             k[l] = target - self.anchor[rows[l]];
         }
-        let (mut th, mut sg) = ([[0.0f64; ROWS]; D], [[0.0f64; ROWS]; D]);
+        let mut sg = [[0.0f64; ROWS]; D];
         for j in 0..D {
             th[j] = [tf[0][j], tf[1][j], tf[2][j], tf[3][j]];
             sg[j] = [sf[0][j], sf[1][j], sf[2][j], sf[3][j]];
         }
-        catchup::rms_segment_x4::<D>(&mut th, &sg, self.cfg.lr as f64, self.cfg.wd as f64, k);
-        (th, k)
+        catchup::rms_segment_x4::<D>(th, &sg, self.cfg.lr as f64, self.cfg.wd as f64, k);
+        k
     }
 
     /// [`Model::rms_row_max_abs`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target`
     /// (the same values, from [`catchup::rms_segment_x4`]).
     #[inline(always)]
     fn rms_rows_max_abs_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64) -> [f64; ROWS] {
-        let (th, _) = self.rms_rows_x4::<D>(rows, target);
+        let mut th = [[0.0f64; ROWS]; D];
+        self.rms_rows_x4::<D>(rows, target, &mut th);
         let mut out = [0.0f64; ROWS];
         for tj in &th {
             for l in 0..ROWS {
@@ -810,12 +816,26 @@ impl Model {
         out
     }
 
+    /// [`Model::row_max_abs_at`] of a row of width `D` whose gap to `target` is at most [`EXACT_GAP`], under
+    /// [`Model::rms_direct`]: the same f32 loop ([`exact_absent`]) on copies on the stack.
+    #[inline(always)]
+    fn short_gap_max_abs<const D: usize>(&self, r: usize, target: u64) -> f64 {
+        let s0 = r * D;
+        let (mut th, mut m) = ([0.0f32; D], [0.0f32; D]);
+        th.copy_from_slice(&self.theta[s0..s0 + D]);
+        m.copy_from_slice(&self.m[s0..s0 + D]);
+        let a = self.anchor[r];
+        exact_absent::<D>(&self.cfg, &mut th, &mut m, &mut [], a, target - a, false, false);
+        th.iter().fold(0.0f64, |acc, x| acc.max((*x as f64).abs()))
+    }
+
     /// [`Model::bring`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target` under
     /// [`Model::rms_direct`]: the entries from [`catchup::rms_segment_x4`], the momenta decayed as in
     /// [`advance_slices`] (the same values).
     #[inline(always)]
     fn bring_x4<const D: usize>(&mut self, rows: [usize; ROWS], target: u64) {
-        let (th, k) = self.rms_rows_x4::<D>(rows, target);
+        let mut th = [[0.0f64; ROWS]; D];
+        let k = self.rms_rows_x4::<D>(rows, target, &mut th);
         let stuck = self.decays.m_stuck;
         for l in 0..ROWS {
             let s0 = rows[l] * D;
@@ -965,6 +985,9 @@ impl Model {
                     }
                     nb = 0;
                 }
+            } else if self.anchor[r] < self.t {
+                let mx = self.short_gap_max_abs::<D>(r, self.t);
+                add_row(&mut out, r, mx, cap);
             } else {
                 let mx = self.row_max_abs(r, &mut scratch);
                 add_row(&mut out, r, mx, cap);
