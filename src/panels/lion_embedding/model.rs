@@ -403,6 +403,10 @@ pub struct Summary {
     pub min_rank_at_cap: Option<u64>,
 }
 
+/// The flag of a [`Model`] guide-table entry that is the sample itself (no walk along the CDF needed). Token
+/// indices stay below 2³¹ (the vocabulary is at most 200 000).
+const SURE: u32 = 1 << 31;
+
 /// Rank buckets (0-based, half-open) for the plots and metrics.
 pub const BUCKETS: [(usize, usize); 4] = [(0, 20), (20, 100), (100, 500), (500, usize::MAX)];
 
@@ -446,7 +450,8 @@ pub struct Model {
     lse_in: Vec<(f32, f32)>,
     /// A row of zeros (the gradient of an absent row in the per-step engine).
     zeros: Vec<f32>,
-    /// Guide table for sampling: `guide[k]` is the number of CDF entries `≤ k/len` (the cut-point method).
+    /// Guide table for sampling: `guide[k]` is the number of CDF entries `≤ k/len` (the cut-point method),
+    /// with [`SURE`] set where that number is the sample for every `u` that lands in bucket `k`.
     guide: Vec<u32>,
     /// Largest |entry| at initialisation.
     pub max_init: f64,
@@ -525,7 +530,16 @@ impl Model {
         // always ends where it starts, so its loop exit is predictable (with one per token, about half the
         // draws walked a step, at random). One binary search per cut point builds it.
         let glen = v_n.max((8 * v_n).min(1 << 16));
-        let guide = (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
+        let mut guide: Vec<u32> =
+            (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
+        // A bucket whose neighbours on both sides start at the same CDF entry holds no CDF value, nor does the
+        // bucket after it: every `u` whose computed index is k (exact up to rounding, so within (k − 1, k + 2)
+        // buckets) has the same sample, so the sampler need not read the CDF there.
+        for k in 1..glen.saturating_sub(2) {
+            if guide[k - 1] & !SURE == guide[k + 2] {
+                guide[k] |= SURE;
+            }
+        }
         Model {
             qs,
             wt,
@@ -604,17 +618,29 @@ impl Model {
         !self.nonfinite
     }
 
-    /// Samples one token's 0-based rank from the Zipf CDF: the first index whose CDF value exceeds `u` (what a
-    /// binary search with `partition_point` gives), found from the guide table's start by a short walk.
+    /// The token the sampler draws for the uniform value `u` (taken into [0, 1): NaN and values below 0 as 0,
+    /// values from 1 on as the largest value below 1): the first rank whose CDF value exceeds `u`.
+    pub fn sample_rank(&self, u: f64) -> usize {
+        let u = if u >= 0.0 { u.min(1.0 - f64::EPSILON / 2.0) } else { 0.0 };
+        self.sample_token(u)
+    }
+
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
+    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
+    /// its start by a short walk).
     #[inline]
     fn sample_token(&self, u: f64) -> usize {
         let n = self.cdf.len();
         let len = self.guide.len();
-        // SAFETY: `u` is in [0, 1) and `len` at most 2²⁴ (eight cut points per token up to 2¹⁶, one per token
-        // beyond, at most 200 000 tokens), so `u·len` is finite, non-negative and below 2³²: the conversion is
-        // the same truncation as `as usize`, without its checks for NaN and out-of-range values.
+        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
+        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
+        // as `as usize`, without its checks for NaN and out-of-range values.
         let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
-        let mut i = self.guide[k] as usize;
+        let g = self.guide[k];
+        if g & SURE != 0 {
+            return ((g & !SURE) as usize).min(n - 1);
+        }
+        let mut i = g as usize;
         // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
         while i > 0 && self.cdf[i - 1] > u {
             i -= 1;
