@@ -10,7 +10,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::panels;
-use dynamics::panels::lion_embedding::catchup::{powu, stuck_value, zero_step, TINY};
+use dynamics::panels::lion_embedding::catchup::{
+    powu, rms_segment, rms_segment_x4, stuck_value, zero_step, MAX_DIM, ROWS, TINY,
+};
 use dynamics::panels::lion_embedding::model::{flush, row_step, Catchup, Config, Model, Optimizer, Row, EXACT_GAP};
 use dynamics::params::ParamValues;
 use dynamics::runner::Runner;
@@ -441,6 +443,88 @@ fn ftz_zeroes_absent_momentum() {
         zeroed += r2.m.iter().filter(|m| **m != 0.0).count();
     }
     assert!(zeroed > 0, "without FTZ some momentum must survive");
+}
+
+/// The sampler's guide table (with its entries that skip the CDF) gives exactly the binary search's token: the
+/// first rank whose CDF value exceeds `u`, for random `u`, for `u` at and next to every CDF value and at and
+/// next to every bucket boundary of the table.
+#[test]
+fn guided_sampling_equals_the_binary_search() {
+    let mut rng = dynamics::rng::stream(3, 0);
+    for (vocab, zipf) in [(100, 1.0), (2000, 1.0), (2000, 0.5), (2000, 2.0), (9000, 1.0), (100_000, 1.0)] {
+        let cfg = Config { vocab, zipf, ..Config::defaults() };
+        let model = Model::new(cfg, 1);
+        // The CDF built here the way the theory states it: p_i ∝ i^−s, summed and normalised.
+        let mut cdf: Vec<f64> = Vec::with_capacity(vocab);
+        let mut acc = 0.0;
+        for i in 1..=vocab {
+            acc += (i as f64).powf(-zipf);
+            cdf.push(acc);
+        }
+        cdf.iter_mut().for_each(|c| *c /= acc);
+        let want = |u: f64| cdf.partition_point(|&c| c <= u).min(vocab - 1);
+        let glen = vocab.max((8 * vocab).min(1 << 16));
+        let mut us: Vec<f64> = (0..200_000).map(|_| dynamics::rng::uniform(&mut rng)).collect();
+        let near = |x: f64| [f64::from_bits(x.to_bits() - 1), x, f64::from_bits(x.to_bits() + 1)];
+        us.extend(cdf.iter().filter(|c| **c > 0.0 && **c < 1.0).flat_map(|c| near(*c)));
+        us.extend((1..glen).flat_map(|k| near(k as f64 / glen as f64)));
+        for u in us.into_iter().filter(|u| (0.0..1.0).contains(u)) {
+            assert_eq!(model.sample_rank(u), want(u), "V = {vocab}, s = {zipf}, u = {u:e}");
+        }
+    }
+}
+
+/// Checks [`rms_segment_x4`] at width `D` against four calls of [`rms_segment`], bit for bit, on rows built by
+/// `make(lane, j)` (entry and sign) with gaps `ks`.
+fn check_x4<const D: usize>(alpha: f64, lambda: f64, ks: [u64; ROWS], make: &dyn Fn(usize, usize) -> (f64, f64)) {
+    let (mut th, mut sg) = ([[0.0f64; ROWS]; D], [[0.0f64; ROWS]; D]);
+    for j in 0..D {
+        for l in 0..ROWS {
+            (th[j][l], sg[j][l]) = make(l, j);
+        }
+    }
+    let before = th;
+    rms_segment_x4::<D>(&mut th, &sg, alpha, lambda, ks);
+    for l in 0..ROWS {
+        let mut row: Vec<f64> = (0..D).map(|j| before[j][l]).collect();
+        let signs: Vec<f64> = (0..D).map(|j| sg[j][l]).collect();
+        rms_segment(&mut row, &signs, alpha, lambda, ks[l]);
+        for j in 0..D {
+            assert_eq!(th[j][l].to_bits(), row[j].to_bits(), "D = {D}, lane {l}, entry {j}, k = {}", ks[l]);
+        }
+    }
+}
+
+#[test]
+fn four_row_catch_up_equals_the_one_row_catch_up() {
+    // Random rows and signs, gaps from just above the exact loop's to a million steps; rows whose signs are all
+    // 0 (the scaled branch); rows parallel to their sign vector (θ = x·s, where the row's RMS can reach 0 and
+    // the closed form may fall back to the scalar recurrence); large entries near the cap.
+    let mut rng = dynamics::rng::stream(7, 0);
+    for case in 0..200 {
+        let ks = [4 + case as u64, 40 + 7 * case as u64, 1000 + case as u64 * 977, 1_000_000 - case as u64];
+        let kind = case % 5;
+        let vals: Vec<(f64, f64)> = (0..ROWS * MAX_DIM)
+            .map(|_| {
+                let x = dynamics::rng::normal(&mut rng);
+                let s = [-1.0, 0.0, 1.0][(dynamics::rng::uniform(&mut rng) * 3.0) as usize % 3];
+                (x, s)
+            })
+            .collect();
+        let make = |l: usize, j: usize| -> (f64, f64) {
+            let (x, s) = vals[l * MAX_DIM + j];
+            match (kind, l) {
+                (1, 0) | (1, 2) => (0.02 * x, 0.0),
+                (2, _) => (50.0 * s + if l == 1 { 1e-3 * x } else { 0.0 }, s),
+                (3, _) => (95.0 * x.signum() + x, s),
+                _ => ((0.02 * x) as f32 as f64, s),
+            }
+        };
+        check_x4::<4>(1e-3, 0.01, ks, &make);
+        check_x4::<8>(1e-3, 0.01, ks, &make);
+        check_x4::<16>(1e-3, 0.01, ks, &make);
+        check_x4::<32>(0.04, 0.5, ks, &make);
+    }
 }
 
 /// The statistics read each row's entries through a shortcut that leaves the moments un-advanced; it must give

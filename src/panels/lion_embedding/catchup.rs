@@ -193,6 +193,102 @@ pub fn rms_segment(theta: &mut [f64], s: &[f64], alpha: f64, lambda: f64, k: u64
     }
 }
 
+/// Rows per call of [`rms_segment_x4`].
+pub const ROWS: usize = 4;
+
+/// [`rms_segment`] for four rows of `D` entries at once, each with its own gap `k[l] ≥ 1`: lane `l` of
+/// `theta[j]` and `s[j]` is entry `j` of row `l`. Every lane performs exactly the
+/// operations of [`rms_segment`] in the same order (the sums in index order from −0.0, the same divisions,
+/// square roots and `exp`, the same fallback for a degenerate row), so each row's result is bit for bit the
+/// scalar one; only independent rows share the vector instructions. With the lanes innermost, the
+/// element-wise loops vectorise across rows (four f64 lanes with AVX2), which the scalar version cannot do:
+/// its sums are chains of dependent additions within one row.
+#[inline(always)]
+pub fn rms_segment_x4<const D: usize>(
+    theta: &mut [[f64; ROWS]; D],
+    s: &[[f64; ROWS]; D],
+    alpha: f64,
+    lambda: f64,
+    k: [u64; ROWS],
+) {
+    let n = D;
+    if n == 0 {
+        return;
+    }
+    let dn = n as f64;
+    let inv_lambda = 1.0 / lambda;
+    let mut w = [[0.0f64; ROWS]; D];
+    let (mut ss, mut ww, mut ws, mut tt) = ([-0.0f64; ROWS], [-0.0f64; ROWS], [-0.0f64; ROWS], [-0.0f64; ROWS]);
+    for j in 0..n {
+        let (t, sj, wj) = (&theta[j], &s[j], &mut w[j]);
+        for l in 0..ROWS {
+            wj[l] = t[l] + sj[l] * inv_lambda;
+            ss[l] += sj[l] * sj[l];
+            ww[l] += wj[l] * wj[l];
+            ws[l] += wj[l] * sj[l];
+            tt[l] += t[l] * t[l];
+        }
+    }
+    let kf = k.map(|x| x as f64);
+    let (mut a, mut b, mut c, mut r1, mut sc, mut y1, mut e) = (
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+        [0.0f64; ROWS],
+    );
+    for l in 0..ROWS {
+        c[l] = ss[l] / dn / (lambda * lambda);
+        r1[l] = tt[l] / dn;
+        a[l] = ww[l] / dn;
+        b[l] = -2.0 / lambda * ws[l] / dn;
+        sc[l] = c[l].sqrt();
+        y1[l] = 2.0 * c[l] + b[l] + 2.0 * sc[l] * r1[l].sqrt();
+        e[l] = -lambda * alpha * sc[l] * kf[l];
+    }
+    // The one call per row that is not plain IEEE arithmetic (the platform's `exp`, as in the scalar version).
+    for (l, el) in e.iter_mut().enumerate() {
+        *el = if c[l] == 0.0 { 1.0 } else { el.exp() };
+    }
+    let mut u = [0.0f64; ROWS];
+    let mut ok = [true; ROWS];
+    for l in 0..ROWS {
+        let z = e[l] / y1[l];
+        let den = (1.0 - b[l] * z).powi(2) - 4.0 * a[l] * c[l] * z * z;
+        let ul = 4.0 * c[l] * z / den;
+        ok[l] = y1[l] > 0.0 && den > 0.0 && ul.is_finite() && (0.0..=1.0 + 1e-9).contains(&ul);
+        // Every sign 0: θ is scaled by this u instead (selected below).
+        let u0 = 1.0 / (1.0 + lambda * alpha * r1[l].sqrt() * kf[l]);
+        u[l] = if c[l] == 0.0 { u0 } else { ul };
+    }
+    for l in 0..ROWS {
+        if c[l] != 0.0 && !ok[l] {
+            // Degenerate row: the scalar recurrence of [`rms_segment`].
+            let mut ul = 1.0f64;
+            for _ in 0..k[l].min(10_000_000) {
+                let r = (a[l] * ul * ul + b[l] * ul + c[l]).max(0.0).sqrt();
+                let next = ul * (1.0 - lambda * alpha * r);
+                if next == ul {
+                    break;
+                }
+                ul = next;
+            }
+            u[l] = ul;
+        }
+    }
+    let zero = c.map(|x| x == 0.0);
+    let uc = u.map(|x| x.clamp(0.0, 1.0));
+    for j in 0..n {
+        let (t, sj, wj) = (&mut theta[j], &s[j], &w[j]);
+        for l in 0..ROWS {
+            let moved = -sj[l] * inv_lambda + wj[l] * uc[l];
+            t[l] = if zero[l] { t[l] * u[l] } else { moved };
+        }
+    }
+}
+
 /// AdamW, one coordinate, `k` absent steps after an anchor at global step `t0` with moments `m`, `v`.
 ///
 /// Each absent step is `θ ← qθ − η u_i` with `q = 1 − ηλ` and `u_i = m̂_i/(√v̂_i + ε)`. With ε ≪ √v̂ and the

@@ -16,7 +16,7 @@
 //! - **per step**: every row is updated on every step exactly as the pseudo-code says (cost ∝ vocab); the
 //!   reference the closed form is tested against, and the engine used wherever the closed form does not apply.
 
-use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM};
+use super::catchup::{self, decay, powu, sign, stuck_value, zero_step, MAX_DIM, ROWS};
 use super::kernels;
 use crate::rng::{self, Rng};
 use nalgebra::DMatrix;
@@ -403,6 +403,10 @@ pub struct Summary {
     pub min_rank_at_cap: Option<u64>,
 }
 
+/// The flag of a [`Model`] guide-table entry that is the sample itself (no walk along the CDF needed). Token
+/// indices stay below 2³¹ (the vocabulary is at most 200 000).
+const SURE: u32 = 1 << 31;
+
 /// Rank buckets (0-based, half-open) for the plots and metrics.
 pub const BUCKETS: [(usize, usize); 4] = [(0, 20), (20, 100), (100, 500), (500, usize::MAX)];
 
@@ -446,7 +450,8 @@ pub struct Model {
     lse_in: Vec<(f32, f32)>,
     /// A row of zeros (the gradient of an absent row in the per-step engine).
     zeros: Vec<f32>,
-    /// Guide table for sampling: `guide[k]` is the number of CDF entries `≤ k/len` (the cut-point method).
+    /// Guide table for sampling: `guide[k]` is the number of CDF entries `≤ k/len` (the cut-point method),
+    /// with [`SURE`] set where that number is the sample for every `u` that lands in bucket `k`.
     guide: Vec<u32>,
     /// Largest |entry| at initialisation.
     pub max_init: f64,
@@ -544,7 +549,16 @@ impl Model {
         // always ends where it starts, so its loop exit is predictable (with one per token, about half the
         // draws walked a step, at random). One binary search per cut point builds it.
         let glen = v_n.max((8 * v_n).min(1 << 16));
-        let guide = (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
+        let mut guide: Vec<u32> =
+            (0..glen).map(|k| cdf.partition_point(|&c| c <= k as f64 / glen as f64) as u32).collect();
+        // A bucket whose neighbours on both sides start at the same CDF entry holds no CDF value, nor does the
+        // bucket after it: every `u` whose computed index is k (exact up to rounding, so within (k − 1, k + 2)
+        // buckets) has the same sample, so the sampler need not read the CDF there.
+        for k in 1..glen.saturating_sub(2) {
+            if guide[k - 1] & !SURE == guide[k + 2] {
+                guide[k] |= SURE;
+            }
+        }
         Model {
             qs,
             wt,
@@ -624,13 +638,29 @@ impl Model {
         !self.nonfinite
     }
 
-    /// Samples one token's 0-based rank from the Zipf CDF: the first index whose CDF value exceeds `u` (what a
-    /// binary search with `partition_point` gives), found from the guide table's start by a short walk.
+    /// The token the sampler draws for the uniform value `u` (taken into [0, 1): NaN and values below 0 as 0,
+    /// values from 1 on as the largest value below 1): the first rank whose CDF value exceeds `u`.
+    pub fn sample_rank(&self, u: f64) -> usize {
+        let u = if u >= 0.0 { u.min(1.0 - f64::EPSILON / 2.0) } else { 0.0 };
+        self.sample_token(u)
+    }
+
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
+    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
+    /// its start by a short walk).
     #[inline]
     fn sample_token(&self, u: f64) -> usize {
         let n = self.cdf.len();
-        let k = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
-        let mut i = self.guide[k] as usize;
+        let len = self.guide.len();
+        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
+        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
+        // as `as usize`, without its checks for NaN and out-of-range values.
+        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
+        let g = self.guide[k];
+        if g & SURE != 0 {
+            return ((g & !SURE) as usize).min(n - 1);
+        }
+        let mut i = g as usize;
         // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
         while i > 0 && self.cdf[i - 1] > u {
             i -= 1;
@@ -777,6 +807,100 @@ impl Model {
         stored[n..].iter().fold(head, |a, x| a.max((*x as f64).abs()))
     }
 
+    /// Whether absent rows are evaluated by [`catchup::rms_segment`] alone (a sign optimiser with the per-row RMS
+    /// rule, no flush-to-zero, no lazy updates): the case [`Model::rms_row_max_abs`] and the four-row versions
+    /// below handle.
+    #[inline(always)]
+    fn rms_direct(&self) -> bool {
+        self.cfg.optimizer.is_sign() && self.cfg.rms && !self.cfg.ftz && !self.cfg.lazy
+    }
+
+    /// Whether row `r` is read at step `target` by the closed form itself (not by the short-gap f32 loop).
+    #[inline(always)]
+    fn rms_gap(&self, r: usize, target: u64) -> bool {
+        self.anchor[r] < target && target - self.anchor[r] > EXACT_GAP
+    }
+
+    /// Loads rows `rows` (each with [`Model::rms_gap`] at `target`, width `D`) into the lanes of
+    /// [`catchup::rms_segment_x4`] and advances them to `target`: writes the advanced entries to `th` (lane `l` of
+    /// `th[j]` is entry `j` of row `l`) and returns each row's gap.
+    #[inline(always)]
+    fn rms_rows_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64, th: &mut [[f64; ROWS]; D]) -> [u64; ROWS] {
+        // Each row is converted where it lies (contiguous, vectorised), then the four are transposed into lanes.
+        let (mut tf, mut sf) = ([[0.0f64; D]; ROWS], [[0.0f64; D]; ROWS]);
+        let mut k = [0u64; ROWS];
+        for l in 0..ROWS {
+            let s0 = rows[l] * D;
+            let (t_row, m_row) = (&self.theta[s0..s0 + D], &self.m[s0..s0 + D]);
+            for ((t, s), (x, m)) in tf[l].iter_mut().zip(sf[l].iter_mut()).zip(t_row.iter().zip(m_row)) {
+                *t = *x as f64;
+                *s = sign(*m) as f64;
+            }
+            k[l] = target - self.anchor[rows[l]];
+        }
+        let mut sg = [[0.0f64; ROWS]; D];
+        for j in 0..D {
+            th[j] = [tf[0][j], tf[1][j], tf[2][j], tf[3][j]];
+            sg[j] = [sf[0][j], sf[1][j], sf[2][j], sf[3][j]];
+        }
+        catchup::rms_segment_x4::<D>(th, &sg, self.cfg.lr as f64, self.cfg.wd as f64, k);
+        k
+    }
+
+    /// [`Model::rms_row_max_abs`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target`
+    /// (the same values, from [`catchup::rms_segment_x4`]).
+    #[inline(always)]
+    fn rms_rows_max_abs_x4<const D: usize>(&self, rows: [usize; ROWS], target: u64) -> [f64; ROWS] {
+        let mut th = [[0.0f64; ROWS]; D];
+        self.rms_rows_x4::<D>(rows, target, &mut th);
+        let mut out = [0.0f64; ROWS];
+        for tj in &th {
+            for l in 0..ROWS {
+                out[l] = out[l].max(((tj[l] as f32) as f64).abs());
+            }
+        }
+        out
+    }
+
+    /// [`Model::row_max_abs_at`] of a row of width `D` whose gap to `target` is at most [`EXACT_GAP`], under
+    /// [`Model::rms_direct`]: the same f32 loop ([`exact_absent`]) on copies on the stack.
+    #[inline(always)]
+    fn short_gap_max_abs<const D: usize>(&self, r: usize, target: u64) -> f64 {
+        let s0 = r * D;
+        let (mut th, mut m) = ([0.0f32; D], [0.0f32; D]);
+        th.copy_from_slice(&self.theta[s0..s0 + D]);
+        m.copy_from_slice(&self.m[s0..s0 + D]);
+        let a = self.anchor[r];
+        exact_absent::<D>(&self.cfg, &mut th, &mut m, &mut [], a, target - a, false, false);
+        th.iter().fold(0.0f64, |acc, x| acc.max((*x as f64).abs()))
+    }
+
+    /// [`Model::bring`] of four rows of width `D` at once, each with [`Model::rms_gap`] at `target` under
+    /// [`Model::rms_direct`]: the entries from [`catchup::rms_segment_x4`], the momenta decayed as in
+    /// [`advance_slices`] (the same values).
+    #[inline(always)]
+    fn bring_x4<const D: usize>(&mut self, rows: [usize; ROWS], target: u64) {
+        let mut th = [[0.0f64; ROWS]; D];
+        let k = self.rms_rows_x4::<D>(rows, target, &mut th);
+        let stuck = self.decays.m_stuck;
+        for l in 0..ROWS {
+            let s0 = rows[l] * D;
+            for (t, tj) in self.theta[s0..s0 + D].iter_mut().zip(&th) {
+                *t = tj[l] as f32;
+            }
+            let bk = self.decays.m_beta_pow(k[l]);
+            for mj in self.m[s0..s0 + D].iter_mut() {
+                // `max` of two numbers that are never NaN (`a·β^k` is finite), written as a comparison.
+                let x = *mj;
+                let a = (x as f64).abs();
+                let ab = a * bk;
+                let dec = (if ab > stuck { ab } else { stuck }).copysign(x as f64) as f32;
+                *mj = if a <= stuck { x } else { dec };
+            }
+            self.anchor[rows[l]] = target;
+        }
+    }
+
     /// Starts gathering the whole-embedding statistics of the current step a slice of rows at a time
     /// ([`Model::gather_rows`]), so that no single step pays for all V rows. Rows that a later batch touches
     /// before the sweep reaches them are counted (at this step) just before they are written. The result equals
@@ -861,10 +985,61 @@ impl Model {
     /// [`Model::summary`] for any CPU.
     #[inline(always)]
     fn summary_any(&self) -> Summary {
+        if BATCH_ROWS && self.rms_direct() {
+            return match self.dim() {
+                4 => self.summary_x4::<4>(),
+                8 => self.summary_x4::<8>(),
+                16 => self.summary_x4::<16>(),
+                32 => self.summary_x4::<32>(),
+                _ => self.summary_rows(),
+            };
+        }
+        self.summary_rows()
+    }
+
+    /// [`Model::summary_any`] one row at a time.
+    #[inline(always)]
+    fn summary_rows(&self) -> Summary {
         let cap = self.cfg.cap().map(|c| 0.99 * c);
         let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
         let mut scratch = self.scratch();
         for r in 0..self.vocab() {
+            let mx = self.row_max_abs(r, &mut scratch);
+            add_row(&mut out, r, mx, cap);
+        }
+        out
+    }
+
+    /// [`Model::summary_any`] under [`Model::rms_direct`] with rows of width `D` (4, 8, 16 or 32): the rows the closed form
+    /// evaluates are taken four at a time ([`Model::rms_rows_max_abs_x4`]), the others one by one. The
+    /// statistics do not depend on the order in which rows are added, so the result is the same.
+    #[inline(always)]
+    fn summary_x4<const D: usize>(&self) -> Summary {
+        let cap = self.cfg.cap().map(|c| 0.99 * c);
+        let mut out = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        let mut scratch = self.scratch();
+        let mut batch = [0usize; ROWS];
+        let mut nb = 0;
+        for r in 0..self.vocab() {
+            if self.rms_gap(r, self.t) {
+                batch[nb] = r;
+                nb += 1;
+                if nb == ROWS {
+                    let mx = self.rms_rows_max_abs_x4::<D>(batch, self.t);
+                    for l in 0..ROWS {
+                        add_row(&mut out, batch[l], mx[l], cap);
+                    }
+                    nb = 0;
+                }
+            } else if self.anchor[r] < self.t {
+                let mx = self.short_gap_max_abs::<D>(r, self.t);
+                add_row(&mut out, r, mx, cap);
+            } else {
+                let mx = self.row_max_abs(r, &mut scratch);
+                add_row(&mut out, r, mx, cap);
+            }
+        }
+        for &r in &batch[..nb] {
             let mx = self.row_max_abs(r, &mut scratch);
             add_row(&mut out, r, mx, cap);
         }
@@ -947,24 +1122,59 @@ impl Model {
         for r in self.touched.drain(..) {
             self.slot[r as usize] = u32::MAX;
         }
-        self.counts.clear();
-        self.ntok.clear();
-        for _ in 0..b {
-            let u_tok = rng::uniform(&mut self.rng);
-            let u_q = rng::uniform(&mut self.rng);
-            let u_c = rng::uniform(&mut self.rng);
-            let r = self.sample_token(u_tok);
-            let y = if u_q < self.qs[r] { self.ystar[r] as usize } else { ((u_c * d as f64) as usize).min(d - 1) };
-            let mut sl = self.slot[r];
-            if sl == u32::MAX {
-                sl = self.touched.len() as u32;
+        if BATCH_ROWS {
+            // Room for every sample being a new token, zeroed: a sample always writes its token at the next free
+            // slot and keeps that slot only if the token is new, and chooses its class by a select. Whether a token
+            // is new (about half the draws at the defaults) and whether its class is the dominant one are random, so
+            // branches on them were mispredicted often; the slots, counts and order are the same. (Zeroing each
+            // sample's next slot instead of all of them measured slower.)
+            self.touched.resize(b + 1, 0);
+            self.counts.clear();
+            self.counts.resize((b + 1) * d, 0.0);
+            self.ntok.clear();
+            self.ntok.resize(b + 1, 0);
+            let mut n_new = 0usize;
+            for _ in 0..b {
+                let u_tok = rng::uniform(&mut self.rng);
+                let u_q = rng::uniform(&mut self.rng);
+                let u_c = rng::uniform(&mut self.rng);
+                let r = self.sample_token(u_tok);
+                let (y_star, y_any) = (self.ystar[r] as usize, ((u_c * d as f64) as usize).min(d - 1));
+                let y = if u_q < self.qs[r] { y_star } else { y_any };
+                let old = self.slot[r];
+                let new = old == u32::MAX;
+                self.touched[n_new] = r as u32;
+                let sl = if new { n_new as u32 } else { old };
                 self.slot[r] = sl;
-                self.touched.push(r as u32);
-                self.counts.extend(std::iter::repeat_n(0.0, d));
-                self.ntok.push(0);
+                n_new += new as usize;
+                self.counts[sl as usize * d + y] += 1.0;
+                self.ntok[sl as usize] += 1;
             }
-            self.counts[sl as usize * d + y] += 1.0;
-            self.ntok[sl as usize] += 1;
+            self.touched.truncate(n_new);
+            self.counts.truncate(n_new * d);
+            self.ntok.truncate(n_new);
+        } else {
+            // In WebAssembly the branching version (the same slots, counts and order): the one above made the
+            // module 0.9 KB larger gzipped, once per row width.
+            self.counts.clear();
+            self.ntok.clear();
+            for _ in 0..b {
+                let u_tok = rng::uniform(&mut self.rng);
+                let u_q = rng::uniform(&mut self.rng);
+                let u_c = rng::uniform(&mut self.rng);
+                let r = self.sample_token(u_tok);
+                let y = if u_q < self.qs[r] { self.ystar[r] as usize } else { ((u_c * d as f64) as usize).min(d - 1) };
+                let mut sl = self.slot[r];
+                if sl == u32::MAX {
+                    sl = self.touched.len() as u32;
+                    self.slot[r] = sl;
+                    self.touched.push(r as u32);
+                    self.counts.extend(std::iter::repeat_n(0.0, d));
+                    self.ntok.push(0);
+                }
+                self.counts[sl as usize * d + y] += 1.0;
+                self.ntok[sl as usize] += 1;
+            }
         }
         // 2. Forward and backward per distinct token (all its samples share the logits), in f32.
         let n_t = self.touched.len();
@@ -979,8 +1189,30 @@ impl Model {
         // which run two tokens at a time ([`kernels::token_pair`], the same arithmetic as [`kernels::token`]).
         if self.closed_form {
             self.gather_touched();
-            for k in 0..n_t {
-                self.bring(self.touched[k] as usize, t - 1);
+            if BATCH_ROWS && D > 0 && self.rms_direct() {
+                // Rows the closed form itself advances go four at a time (the same values, see `bring_x4`).
+                let mut batch = [0usize; ROWS];
+                let mut nb = 0;
+                for k in 0..n_t {
+                    let r = self.touched[k] as usize;
+                    if self.rms_gap(r, t - 1) {
+                        batch[nb] = r;
+                        nb += 1;
+                        if nb == ROWS {
+                            self.bring_x4::<D>(batch, t - 1);
+                            nb = 0;
+                        }
+                    } else {
+                        self.bring(r, t - 1);
+                    }
+                }
+                for &r in &batch[..nb] {
+                    self.bring(r, t - 1);
+                }
+            } else {
+                for k in 0..n_t {
+                    self.bring(self.touched[k] as usize, t - 1);
+                }
             }
         }
         let mut k = 0;
@@ -1195,6 +1427,12 @@ fn add_row(acc: &mut Summary, r: usize, mx: f64, cap: Option<f64>) {
 /// square root, about a third of that, measured). At the defaults about 45 % of the rows a batch touches were
 /// last touched at most three steps before, so those rows now follow the pseudo-code bit for bit.
 pub const EXACT_GAP: u64 = 3;
+
+/// Whether the closed-form catch-up of rows under the per-row RMS rule runs four rows at a time
+/// ([`catchup::rms_segment_x4`]) and the batch is grouped by token without branches on the draws; natively
+/// only: the results are the same, and in WebAssembly the module would grow by second copies of the catch-up
+/// and of the grouping for each row width.
+const BATCH_ROWS: bool = cfg!(not(target_arch = "wasm32"));
 
 /// `k` absent steps after global step `t0` by the f32 update of [`row_step`] with a zero gradient, exactly as
 /// the per-step engine applies them (with this `ftz`; the bias corrections of AdamW at each global step).
