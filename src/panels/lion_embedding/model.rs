@@ -242,9 +242,12 @@ pub fn bias_corrections(cfg: &Config, t: u64) -> (f32, f32) {
 /// gradient of the row (zeros for an absent token), `bc` the AdamW bias corrections of this step.
 pub fn row_step(cfg: &Config, theta: &mut [f32], m: &mut [f32], v: &mut [f32], g: &[f32], bc: (f32, f32)) {
     match theta.len() {
+        #[cfg(not(target_arch = "wasm32"))]
         4 => row_step_n::<4>(cfg, theta, m, v, g, bc),
+        #[cfg(not(target_arch = "wasm32"))]
         8 => row_step_n::<8>(cfg, theta, m, v, g, bc),
         16 => row_step_n::<16>(cfg, theta, m, v, g, bc),
+        #[cfg(not(target_arch = "wasm32"))]
         32 => row_step_n::<32>(cfg, theta, m, v, g, bc),
         _ => row_step_n::<0>(cfg, theta, m, v, g, bc),
     }
@@ -1074,12 +1077,20 @@ impl Model {
     }
 
     /// [`Model::step`] dispatched on the row width.
+    ///
+    /// Natively every width the panel offers often (4, 8, 16, 32) has its own compiled copy. In WebAssembly only
+    /// the default 16 does (here and in the batch, row-update and catch-up dispatches): each copy is tens of
+    /// kilobytes of module, and the any-width code (`D = 0`) is the same arithmetic in the same order, so results
+    /// are identical and other widths run only the loops' constant trip counts slower (BENCHMARKS.md, stop 15).
     #[inline(always)]
     fn step_any(&mut self) {
         match self.dim() {
+            #[cfg(not(target_arch = "wasm32"))]
             4 => self.step_n::<4>(),
+            #[cfg(not(target_arch = "wasm32"))]
             8 => self.step_n::<8>(),
             16 => self.step_n::<16>(),
+            #[cfg(not(target_arch = "wasm32"))]
             32 => self.step_n::<32>(),
             _ => self.step_n::<0>(),
         }
@@ -1298,9 +1309,12 @@ impl Model {
     fn begin_sweep_any(&mut self) {
         let t = self.t + 1;
         let loss_ok = match self.dim() {
+            #[cfg(not(target_arch = "wasm32"))]
             4 => self.batch_n::<4>(t),
+            #[cfg(not(target_arch = "wasm32"))]
             8 => self.batch_n::<8>(t),
             16 => self.batch_n::<16>(t),
+            #[cfg(not(target_arch = "wasm32"))]
             32 => self.batch_n::<32>(t),
             _ => self.batch_n::<0>(t),
         };
@@ -1491,9 +1505,12 @@ fn advance_slices(
     theta_only: bool,
 ) {
     match theta.len() {
+        #[cfg(not(target_arch = "wasm32"))]
         4 => advance_slices_n::<4>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        #[cfg(not(target_arch = "wasm32"))]
         8 => advance_slices_n::<8>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
         16 => advance_slices_n::<16>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        #[cfg(not(target_arch = "wasm32"))]
         32 => advance_slices_n::<32>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
         _ => advance_slices_n::<0>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
     }
