@@ -4,6 +4,7 @@
 //! statistics; the panel's `Sim::work` and the runner's `work` (with replays spread over calls, as on the page)
 //! give the same runs, divergence and metrics as whole steps, and while a step is in progress the metrics are
 //! those of the last completed step.
+#![cfg(not(target_arch = "wasm32"))]
 
 use dynamics::panels;
 use dynamics::panels::lion_embedding::model::{Catchup, Config, Model, Optimizer};
