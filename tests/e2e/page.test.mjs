@@ -21,10 +21,17 @@ function params(page, id) {
   return page.evaluate((id) => JSON.parse(window.__dyn.figures[id].call("params_json")), id);
 }
 
-/** Pauses a figure through its Play/Pause button. */
+/**
+ * Pauses a figure through its Play/Pause button. A run that settles pauses itself; if it did so between reading the
+ * button and clicking it, the click resumed it, so the button is read and pressed again until the figure is paused.
+ */
 async function pause(page, id) {
   const button = page.locator(`[data-panel="${id}"] [data-action="play"]`);
-  if ((await button.textContent()) === "Pause") await button.click();
+  const playing = () => page.evaluate((id) => window.__dyn.figures[id].state().playing, id);
+  for (let tries = 0; tries < 5 && (await playing()); tries++) {
+    if ((await button.textContent()) === "Pause") await button.click();
+    await frames(page, 2);
+  }
   await page.waitForFunction((id) => !window.__dyn.figures[id].state().playing, id);
   await frames(page, 2);
 }
