@@ -316,6 +316,12 @@ pub trait Panel: Sync {
     fn metric_names(&self) -> &'static [&'static str];
     /// Builds a fresh simulation at step 0. `params` always satisfies the table; `seed` drives all randomness.
     fn build(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim>;
+    /// Like [`Panel::build`], but the simulation may leave part of its set-up to [`Sim::work`] ([`Sim::building`]):
+    /// the page's rebuilds, where a set-up costing more than a frame would stall the page. The simulation it
+    /// gives, once its set-up is done, is the one [`Panel::build`] gives.
+    fn build_in_parts(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        self.build(params, seed)
+    }
     /// Default number of steps per animation frame.
     fn steps_per_frame(&self) -> u32;
     /// The step count used for the golden SVG.
@@ -362,6 +368,9 @@ pub trait Panel: Sync {
     fn check_params(&self, params: &ParamValues, lang: Lang) -> Result<(), String>;
 }
 
+/// A function that builds a panel's simulation from its parameters and seed ([`Panel::build`]).
+pub type BuildFn = fn(&ParamValues, u64) -> Box<dyn Sim>;
+
 /// A panel as data: what [`Panel`] asks, one field per method.
 ///
 /// A panel's `mod.rs` states its identity, table, metrics and build function with [`PanelSpec::new`] and
@@ -387,7 +396,9 @@ pub struct PanelSpec {
     /// See [`Panel::metric_names`].
     pub metrics: &'static [&'static str],
     /// See [`Panel::build`].
-    pub build: fn(&ParamValues, u64) -> Box<dyn Sim>,
+    pub build: BuildFn,
+    /// See [`Panel::build_in_parts`]; [`PanelSpec::build`] by default.
+    pub build_in_parts: Option<BuildFn>,
     /// See [`Panel::steps_per_frame`]; 20 by default.
     pub steps_per_frame: u32,
     /// See [`Panel::golden_steps`]; 200 by default.
@@ -436,6 +447,7 @@ impl PanelSpec {
             params,
             metrics,
             build,
+            build_in_parts: None,
             steps_per_frame: 20,
             golden_steps: 200,
             aspect: (0.56, 1.3),
@@ -470,6 +482,9 @@ impl Panel for PanelSpec {
     }
     fn build(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim> {
         (self.build)(params, seed)
+    }
+    fn build_in_parts(&self, params: &ParamValues, seed: u64) -> Box<dyn Sim> {
+        (self.build_in_parts.unwrap_or(self.build))(params, seed)
     }
     fn steps_per_frame(&self) -> u32 {
         self.steps_per_frame
@@ -573,6 +588,13 @@ pub trait Sim {
     /// leniently, so out-of-range values are clamped). The default ignores clicks.
     fn click(&self, _drawn: &Drawn, _px: f64, _py: f64) -> Vec<(&'static str, String)> {
         Vec::new()
+    }
+    /// Whether part of the simulation's set-up is still to be done ([`Panel::build_in_parts`]). While it is, one
+    /// step's units ([`Sim::units_per_step`]) include those of the set-up, [`Sim::work`] does the set-up first and
+    /// reports its end as an incomplete step, and [`Sim::step`] finishes it; the metrics and the drawing are
+    /// those of the set-up so far. The default is `false`.
+    fn building(&self) -> bool {
+        false
     }
     /// Units of work in one step at the current settings: 1 for a step that cannot be divided (the default),
     /// more for a panel whose steps can be taken in parts ([`Sim::work`]) because one step may cost more than a

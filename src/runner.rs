@@ -168,21 +168,36 @@ impl Runner {
     pub fn work(&mut self, units: u64) -> u64 {
         let mut done = 0;
         while done < units && self.diverged_at.is_none() {
-            if self.replay.is_some_and(|r| self.steps >= r.to) {
+            if self.replay_reached() {
                 self.end_replay();
                 break;
             }
+            let building = self.sim.building();
             let (k, complete) = self.sim.work(units - done);
             done += k.max(1);
+            if building && !self.sim.building() {
+                self.after_set_up();
+            }
             if complete {
                 self.steps += 1;
                 self.after_step();
             }
         }
-        if self.replay.is_some_and(|r| self.steps >= r.to) {
+        if self.replay_reached() {
             self.end_replay();
         }
         done
+    }
+
+    /// Whether a replay under way has reached its step, with the simulation's set-up done.
+    fn replay_reached(&self) -> bool {
+        self.replay.is_some_and(|r| self.steps >= r.to) && !self.sim.building()
+    }
+
+    /// Whether part of the simulation's set-up is still to be done by [`Runner::work`] (a rebuild on the page,
+    /// see [`Panel::build_in_parts`]); [`Runner::replay_to`] is then the step the run goes to afterwards.
+    pub fn building(&self) -> bool {
+        self.sim.building()
     }
 
     /// Goes to step `target`: forward from the current state, or from step 0 when `target` lies behind it or the
@@ -263,11 +278,15 @@ impl Runner {
     /// With spread replays and a run whose steps come in parts, the replay is left to [`Runner::work`].
     fn rebuild_to(&mut self, target: u64) {
         self.replay = None;
-        self.sim = self.panel.build(&self.params, self.seed);
+        self.sim = if self.spread {
+            self.panel.build_in_parts(&self.params, self.seed)
+        } else {
+            self.panel.build(&self.params, self.seed)
+        };
         self.steps = 0;
         self.diverged_at = None;
         self.after_rebuild();
-        if self.spread && target > 0 && self.units_per_step() > 1 {
+        if self.spread && (self.sim.building() || target > 0 && self.units_per_step() > 1) {
             self.replay = Some(Replay { to: target, diverged: None, held: None, settled: None });
         } else {
             self.step(target);
@@ -285,6 +304,13 @@ impl Runner {
             .presets()
             .iter()
             .find(|p| p.seed_or_default() == seed && p.params(self.panel.params()).is_ok_and(|v| &v == params));
+        if !self.sim.building() {
+            self.after_set_up();
+        }
+    }
+
+    /// Takes the first reading of the settle rule, once the simulation is set up.
+    fn after_set_up(&mut self) {
         if let Some(rule) = self.settle {
             self.settle_last = rule.values(&self.sim.metrics());
         }

@@ -196,6 +196,12 @@ impl Figure {
         self.runner.units_done() as f64
     }
 
+    /// Whether the rebuilt run's set-up is still under way (served by `work` before the replay, `replay_to` says
+    /// where the run goes afterwards): the figure and the metrics show the set-up so far.
+    pub fn building(&self) -> bool {
+        self.runner.building()
+    }
+
     /// The step a replay under way is going to (served by `work`), if one is.
     pub fn replay_to(&self) -> Option<f64> {
         self.runner.replay_to().map(|s| s as f64)

@@ -249,3 +249,116 @@ fn a_figure_drawn_mid_step_names_the_step_in_progress() {
     let zh = render::svg(&r, 944, 600, &Theme::light(1.0).with_lang(Lang::Zh)).unwrap();
     assert!(zh.contains("第 3 步（第 4 步：已完成 50%）"), "Chinese headline mid-step");
 }
+
+/// The page's rebuilds draw the initial embedding in parts (`Model::new_in_parts`, `Model::init_rows`; at
+/// V = 200 000, d = 32 it takes about 100 ms in the browser): in slices of any size the finished model is
+/// `Model::new`'s bit for bit, with the same engine (which depends on the largest initial entry), and it steps
+/// the same; a step taken before the embedding is complete completes it first.
+#[test]
+fn an_initial_embedding_drawn_in_slices_is_the_whole_one() {
+    let mut settings = configs();
+    settings.push(("tiger closed form", Config { vocab: 1500, batch: 64, ..Config::defaults() }));
+    // Large initial entries under the row-RMS rule: α · λ · max|θ₀| > 1, so the per-step engine runs, which the
+    // rows drawn last may decide (the first row's largest entry is about 15 here, the whole embedding's above 25).
+    let large = Config { vocab: 1500, batch: 64, lr: 0.04, wd: 1.0, init_std: 8.0, ..Config::defaults() };
+    settings.push(("large init", large));
+    for (name, cfg) in settings {
+        let whole = Model::new(cfg, 9);
+        for slice in [1, 7, 333, 4096, usize::MAX] {
+            let mut parts = Model::new_in_parts(cfg, 9);
+            assert_eq!(parts.init_progress(), Some(0), "{name}: nothing drawn yet");
+            let mut calls = 0;
+            while !parts.init_rows(slice) {
+                calls += 1;
+                assert_eq!(parts.init_progress(), Some((calls * slice).min(cfg.vocab)), "{name}: rows drawn");
+            }
+            assert_eq!(calls, cfg.vocab.div_ceil(slice) - 1, "{name}: calls of {slice} rows");
+            assert_eq!(parts.init_progress(), None);
+            assert_eq!(parts.closed_form, whole.closed_form, "{name}: engine");
+            assert_eq!(parts.per_step_reason, whole.per_step_reason, "{name}: reason");
+            assert_eq!(parts.max_init.to_bits(), whole.max_init.to_bits(), "{name}: largest initial entry");
+            assert_same(&parts, &whole, &format!("{name} drawn in slices of {slice} rows"));
+            let mut w = Model::new(cfg, 9);
+            for _ in 0..5 {
+                parts.step();
+                w.step();
+            }
+            assert_same(&parts, &w, &format!("{name}: 5 steps after slices of {slice} rows"));
+        }
+        // A step on a model still being drawn draws the rest first.
+        let mut early = Model::new_in_parts(cfg, 9);
+        early.init_rows(100);
+        early.step();
+        let mut w = Model::new(cfg, 9);
+        w.step();
+        assert_same(&early, &w, &format!("{name}: a step completes the drawing"));
+    }
+    let mut first = Model::new_in_parts(large, 9);
+    first.init_rows(1);
+    assert!(first.closed_form && !Model::new(large, 9).closed_form, "the last rows decide the engine here");
+}
+
+/// On the page (spread replays) a rebuild leaves the initial embedding to `work`, one unit per 4096 rows, as a
+/// replay to the step the run was at: the run is back at that step with the state and report of the command
+/// line's rebuild (done at once), and no call of one unit does more than one unit of work.
+#[test]
+fn a_rebuild_on_the_page_draws_the_embedding_over_calls_of_work() {
+    let params: &[(&str, &str)] = &[("vocab", "60000"), ("dim", "32")];
+    let mut page = runner(params, true);
+    let mut cli = runner(params, false);
+    assert!(page.building() && !cli.building());
+    assert_eq!(page.replay_to(), Some(0));
+    // 60 000 rows in units of 4096, one unit to finish the set-up, one for the step.
+    assert_eq!(page.units_per_step(), 15 + 1 + 1);
+    let mut calls = 0;
+    while page.replay_to().is_some() {
+        assert_eq!(page.units_done(), calls);
+        // The page reads the metrics every frame meanwhile: those of the set-up, which must not outlive it.
+        let during = page.metrics_json();
+        assert_eq!(during["max_abs"], 0.0, "no statistics before the embedding is drawn");
+        assert_eq!(page.work(1), 1);
+        calls += 1;
+        assert!(calls <= 16, "the set-up ends");
+    }
+    assert_eq!(calls, 16, "the set-up's units");
+    assert!(!page.building());
+    assert_eq!((page.steps(), page.units_done(), page.units_per_step()), (0, 0, 1));
+    assert_eq!(page.report_json(), cli.report_json(), "after the set-up");
+    page.step(30);
+    cli.step(30);
+    assert_eq!(page.report_json(), cli.report_json(), "30 steps on");
+    // A change at step 30: the set-up, then the replay to step 30, both served by `work`.
+    page.set_param_strict("lr", "2e-3").unwrap();
+    cli.set_param_strict("lr", "2e-3").unwrap();
+    assert!(page.building());
+    assert_eq!(page.replay_to(), Some(30));
+    work_to(&mut page, 30, 4);
+    assert_eq!(page.report_json(), cli.report_json(), "after a change at step 30");
+    // A step asked for while the set-up is under way (the command-line style `step`) finishes it first.
+    page.set_param_strict("lr", "3e-3").unwrap();
+    cli.set_param_strict("lr", "3e-3").unwrap();
+    assert!(page.building());
+    assert_eq!(page.step(1), 1);
+    cli.step(1);
+    assert!(!page.building());
+    assert_eq!(page.report_json(), cli.report_json(), "a step during the set-up");
+}
+
+/// A figure drawn while its initial embedding is still being drawn says so in its headline, in both languages.
+#[test]
+fn a_figure_drawn_during_the_set_up_says_so() {
+    use dynamics::i18n::Lang;
+    use dynamics::plot::Theme;
+    use dynamics::render;
+    render::ensure_fonts();
+    let mut r = runner(&[("vocab", "16384")], true);
+    assert_eq!(r.work(2), 2);
+    assert!(r.building());
+    let en = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
+    assert!(en.contains("step 0 (initial embedding: 50 % drawn)"), "English headline during the set-up");
+    let zh = render::svg(&r, 944, 600, &Theme::light(1.0).with_lang(Lang::Zh)).unwrap();
+    assert!(zh.contains("第 0 步（初始 Embedding：已生成 50%）"), "Chinese headline during the set-up");
+    r.work(u64::MAX);
+    let done = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
+    assert!(!done.contains("initial embedding"), "no set-up note once done");
+}

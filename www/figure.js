@@ -912,7 +912,10 @@ export class FigureView {
     if (running || replaying) {
       const w = this.workState();
       const clock = () => performance.now();
-      if (replaying) units = this.replayer.run(this.work, clock, replayTo - w.steps, w.units, w.pos);
+      // A rebuilt run still setting up (`Figure.building`) counts its set-up as part of its next step (all its units
+      // but the last): a replay to the step it is at asks for the set-up alone, one going further for the steps.
+      if (replaying && w.building && replayTo <= w.steps) units = this.replayer.run(this.work, clock, 1, w.units - 1, w.pos);
+      else if (replaying) units = this.replayer.run(this.work, clock, replayTo - w.steps, w.units, w.pos);
       else if (this.speed === "auto") {
         this.auto.setUnits(w.units);
         units = this.auto.run(this.work, clock, w.pos);
@@ -950,6 +953,7 @@ export class FigureView {
       units: this.call((f) => f.units_per_step()) ?? 1,
       pos: this.call((f) => f.units_done()) ?? 0,
       steps: this.call((f) => f.steps()) ?? 0,
+      building: this.call((f) => f.building()) ?? false,
     };
   }
 
@@ -1053,9 +1057,12 @@ export class FigureView {
    */
   stepText(steps) {
     const to = this.call((f) => f.replay_to());
-    if (typeof to === "number") return t(this.lang, "{step} (replaying to {to})", { step: steps, to });
     const units = this.call((f) => f.units_per_step()) ?? 1;
     const pos = this.call((f) => f.units_done()) ?? 0;
+    if (this.call((f) => f.building())) {
+      return t(this.lang, "{step} (setting up: {pct} %)", { step: steps, pct: Math.floor((100 * pos) / Math.max(1, units - 1)) });
+    }
+    if (typeof to === "number") return t(this.lang, "{step} (replaying to {to})", { step: steps, to });
     if (units <= 1 || pos <= 0) return String(steps);
     return t(this.lang, "{step} (step {next}: {pct} %)", { step: steps, next: steps + 1, pct: Math.floor((100 * pos) / units) });
   }

@@ -32,6 +32,7 @@ export const ZH = {
   "Seed": "随机种子",
   "Settled at step {step}.": "已在第 {step} 步稳定。",
   "{step} (replaying to {to})": "{step}（正在重放到第 {to} 步）",
+  "{step} (setting up: {pct} %)": "{step}（正在初始化：{pct}%）",
   "{step} (step {next}: {pct} %)": "{step}（第 {next} 步：{pct}%）",
   "The seed must be a whole number from 0 to {max}; it stays {seed}.": "随机种子须为 0 到 {max} 的整数；仍为 {seed}。",
   "Diverged at step {step}: the state became infinite or NaN.": "第 {step} 步发散：状态变成了无穷大或 NaN。",

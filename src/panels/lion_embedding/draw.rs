@@ -138,15 +138,21 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     // A step of the per-step engine taken in parts may be in progress when the figure is drawn (the page draws
     // after completed steps only, but a resize or theme change redraws at once): its rows are then partly of the
     // next step, and the headline says so.
-    let step = match sim.sweep_share() {
-        Some(share) => {
+    // Likewise while a rebuilt run is still drawing its initial embedding (the page's rebuilds at large
+    // vocabularies): the rows not drawn yet are zero.
+    let step = match (sim.build_share(), sim.sweep_share()) {
+        (Some(share), _) => {
+            let pct = (100.0 * share).floor();
+            tr!(theme.lang, "step 0 (initial embedding: {pct} % drawn)", "第 0 步（初始 Embedding：已生成 {pct}%）")
+        }
+        (None, Some(share)) => {
             let (next, pct) = (m.t + 1, (100.0 * share).floor());
             tr!(theme.lang, "step {} (step {next}: {pct} % done)", "第 {} 步（第 {next} 步：已完成 {pct}%）", m.t)
         }
-        None => tr!(theme.lang, "step {}", "第 {} 步", m.t),
+        (None, None) => tr!(theme.lang, "step {}", "第 {} 步", m.t),
     };
     let mut candidates = vec![format!("{} · {step}", setting(m, theme))];
-    if sim.sweep_share().is_some() {
+    if sim.sweep_share().is_some() || sim.build_share().is_some() {
         // A narrow figure gives up the setting before the step in progress.
         candidates.push(step);
     }

@@ -22,7 +22,7 @@ use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Sim};
 use crate::params::{ParamSpec, ParamValues};
 use crate::plot::{Area, DrawResult, Drawn, Theme};
-use model::{Catchup, Config, Model, Optimizer, Row, Summary};
+use model::{Catchup, Config, Model, Optimizer, Row, Summary, INIT_ROWS};
 
 /// The parameter table (theory §3; ranges widened so that divergence and large vocabularies can be tried).
 pub static PARAMS: [ParamSpec; 21] = [
@@ -336,6 +336,9 @@ pub static PANEL: PanelSpec = PanelSpec {
         "catchup",
     ],
     metrics_info: &metrics_info::INFO,
+    // The page draws the initial embedding in parts: 6.4 million normal values at V = 200 000, d = 32 take
+    // about 100 ms in the browser.
+    build_in_parts: Some(|p, seed| Box::new(LionSim::new_in_parts(config_from(p), seed, inspect_of(p)))),
     ..PanelSpec::new(
         "lion-embedding",
         T::new(
@@ -344,12 +347,14 @@ pub static PANEL: PanelSpec = PanelSpec {
         ),
         &PARAMS,
         &METRICS,
-        |p, seed| {
-            let inspect = (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1;
-            Box::new(LionSim::new(config_from(p), seed, inspect))
-        },
+        |p, seed| Box::new(LionSim::new(config_from(p), seed, inspect_of(p))),
     )
 };
+
+/// The 0-based rank of the inspected token.
+fn inspect_of(p: &ParamValues) -> usize {
+    (p.int("inspect").max(1) as usize).min(p.int("vocab").max(1) as usize) - 1
+}
 
 /// Reads a [`Config`] from validated parameter values.
 pub fn config_from(p: &ParamValues) -> Config {
@@ -434,21 +439,26 @@ pub struct LionSim {
     /// While a step of the per-step engine is taken in parts: the loss of the last completed step (the model's
     /// batch buffers already hold the new step's batch).
     held_loss: Option<f64>,
+    /// Whether the set-up is done: the initial embedding drawn, what depends on the engine set and step 0
+    /// recorded ([`LionSim::new_in_parts`]).
+    set_up: bool,
 }
 
 impl LionSim {
     /// A simulation at step 0.
     pub fn new(cfg: Config, seed: u64, inspect: usize) -> Self {
-        let model = Model::new(cfg, seed);
+        let mut sim = Self::new_in_parts(cfg, seed, inspect);
+        sim.init_rows(usize::MAX);
+        sim
+    }
+
+    /// A simulation at step 0 whose model is made by [`Model::new_in_parts`]: its initial embedding is drawn by
+    /// [`Sim::work`], [`INIT_ROWS`] rows per unit, before the first step (or at once by [`Sim::step`]). Once that
+    /// is done it is the simulation [`LionSim::new`] makes, bit for bit.
+    pub fn new_in_parts(cfg: Config, seed: u64, inspect: usize) -> Self {
+        let model = Model::new_in_parts(cfg, seed);
         let series_every = (model.vocab() as u64 / 100).max(40);
-        // Four times the rows needed to finish a sample before the next one starts: each sample is complete a
-        // quarter of the way to the next (at V = 200 000, 400 rows a step, done 500 steps after it was taken).
-        let gather_chunk = if model.closed_form && model.vocab() > GATHER_MIN_VOCAB {
-            (4 * model.vocab()).div_ceil(series_every as usize)
-        } else {
-            0
-        };
-        let mut sim = LionSim {
+        LionSim {
             inspect: inspect.min(model.vocab() - 1),
             series_every,
             series: History::new(1024),
@@ -458,12 +468,39 @@ impl LionSim {
             first: None,
             summary_cache: std::cell::Cell::new(None),
             scratch: model.scratch(),
-            gather_chunk,
+            gather_chunk: 0,
             held_loss: None,
             model,
+            set_up: false,
+        }
+    }
+
+    /// Draws up to `rows` more rows of the initial embedding ([`Model::init_rows`]); when it is complete, finishes
+    /// the set-up ([`LionSim::finish_set_up`]). Returns whether the set-up is complete.
+    fn init_rows(&mut self, rows: usize) -> bool {
+        if !self.set_up && self.model.init_rows(rows) {
+            self.finish_set_up();
+        }
+        self.set_up
+    }
+
+    /// Once the initial embedding is complete: sets what depends on the engine and records step 0 (which for the
+    /// per-step engine at large vocabularies scans the whole embedding, so [`Sim::work`] gives it a unit of its own).
+    fn finish_set_up(&mut self) {
+        self.set_up = true;
+        // Four times the rows needed to finish a sample before the next one starts: each sample is complete a
+        // quarter of the way to the next (at V = 200 000, 400 rows a step, done 500 steps after it was taken).
+        self.gather_chunk = if self.model.closed_form && self.model.vocab() > GATHER_MIN_VOCAB {
+            (4 * self.model.vocab()).div_ceil(self.series_every as usize)
+        } else {
+            0
         };
-        sim.record();
-        sim
+        self.record();
+    }
+
+    /// Units of the set-up that draw the initial embedding (one more finishes it).
+    fn init_units(&self) -> u64 {
+        self.model.vocab().div_ceil(INIT_ROWS) as u64
     }
 
     /// Whether whole-embedding samples are taken at once in the step they are of (else gathered over the
@@ -477,8 +514,13 @@ impl LionSim {
         self.summary_cache.get().filter(|(at, _)| *at == self.model.t).map(|(_, s)| s)
     }
 
-    /// The summary at the current step, computed at most once per step.
+    /// The summary at the current step, computed at most once per step. While the initial embedding is being drawn
+    /// ([`LionSim::new_in_parts`]) it is that of an empty embedding, without a scan (one costs about 50 ms in the
+    /// browser at V = 200 000, d = 32, and the page reads the metrics every frame while paused); it is not cached.
     pub fn summary(&self) -> Summary {
+        if !self.set_up {
+            return Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
+        }
         let t = self.model.t;
         match self.summary_cache.get() {
             Some((at, s)) if at == t => s,
@@ -533,6 +575,12 @@ impl LionSim {
         self.model.sweep_progress().map(|_| self.units_done() as f64 / self.units_per_step() as f64)
     }
 
+    /// The share of the initial embedding drawn while the set-up of [`LionSim::new_in_parts`] is under way.
+    pub fn build_share(&self) -> Option<f64> {
+        (!self.set_up)
+            .then(|| self.model.init_progress().unwrap_or(self.model.vocab()) as f64 / self.model.vocab() as f64)
+    }
+
     /// The histories' part of a step, once the model's step is complete.
     fn after_step(&mut self) {
         let r = self.inspect as u32;
@@ -554,6 +602,7 @@ impl LionSim {
 
 impl Sim for LionSim {
     fn step(&mut self) {
+        self.init_rows(usize::MAX);
         self.model.step();
         self.held_loss = None;
         self.after_step();
@@ -561,18 +610,39 @@ impl Sim for LionSim {
 
     /// One unit for the batch and its gradients, then one per [`SWEEP_ROWS`] rows, with the per-step engine;
     /// one unit per step with the closed form (a step costs O(batch)).
+    ///
+    /// While the set-up of [`LionSim::new_in_parts`] is under way, one unit per [`INIT_ROWS`] rows of the initial
+    /// embedding and one to finish it, plus one for the step (whose own units are known once the engine is).
     fn units_per_step(&self) -> u64 {
-        if self.model.closed_form {
+        if self.building() {
+            2 + self.init_units()
+        } else if self.model.closed_form {
             1
         } else {
             1 + self.model.vocab().div_ceil(SWEEP_ROWS) as u64
         }
     }
 
+    fn building(&self) -> bool {
+        !self.set_up
+    }
+
     /// The per-step engine's step in parts ([`Model::begin_sweep`], [`Model::sweep_rows`]): the same bits as
     /// [`Sim::step`]. While it is in progress the metrics are the last completed step's: its statistics (cached:
     /// computed by the sweep that completed it, or once here after a step taken whole) and its loss.
     fn work(&mut self, units: u64) -> (u64, bool) {
+        if !self.set_up {
+            // The set-up first, then an incomplete step: the caller decides whether to go on to the step.
+            let Some(next) = self.model.init_progress() else {
+                self.finish_set_up();
+                return (1, false);
+            };
+            let units = units.max(1);
+            if self.model.init_rows((units as usize).saturating_mul(INIT_ROWS)) {
+                return ((self.model.vocab() - next).div_ceil(INIT_ROWS) as u64, false);
+            }
+            return (units, false);
+        }
         if self.model.closed_form {
             self.step();
             return (1, true);
@@ -605,6 +675,9 @@ impl Sim for LionSim {
     }
 
     fn units_done(&self) -> u64 {
+        if !self.set_up {
+            return self.model.init_progress().map_or(self.init_units(), |next| (next / INIT_ROWS) as u64);
+        }
         self.model.sweep_progress().map_or(0, |next| 1 + (next / SWEEP_ROWS) as u64)
     }
 

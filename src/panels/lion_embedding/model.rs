@@ -410,6 +410,10 @@ pub struct Summary {
 /// indices stay below 2³¹ (the vocabulary is at most 200 000).
 const SURE: u32 = 1 << 31;
 
+/// Rows of the initial embedding drawn per unit of work while a model made by [`Model::new_in_parts`] is completed
+/// in parts: about 2 ms in the browser at width 32 (15 ns an entry).
+pub const INIT_ROWS: usize = 4096;
+
 /// Rank buckets (0-based, half-open) for the plots and metrics.
 pub const BUCKETS: [(usize, usize); 4] = [(0, 20), (20, 100), (100, 500), (500, usize::MAX)];
 
@@ -467,6 +471,17 @@ pub struct Model {
     /// The per-step engine's step in progress when it is taken a slice of rows at a time
     /// ([`Model::begin_sweep`]).
     sweep: Option<Sweep>,
+    /// The initial embedding still being drawn when the model was made with [`Model::new_in_parts`].
+    init: Option<Init>,
+}
+
+/// The drawing of the initial embedding a slice of rows at a time ([`Model::init_rows`]).
+#[derive(Clone, Debug)]
+struct Init {
+    /// The stream the entries are drawn from, in row-major order.
+    rng: Rng,
+    /// The next row to draw.
+    next: usize,
 }
 
 /// A step of the per-step engine in progress ([`Model::begin_sweep`], [`Model::sweep_rows`]): its batch and
@@ -501,6 +516,19 @@ struct Gather {
 impl Model {
     /// A fresh model at step 0.
     pub fn new(cfg: Config, seed: u64) -> Self {
+        let mut model = Self::new_in_parts(cfg, seed);
+        model.init_rows(usize::MAX);
+        model
+    }
+
+    /// A fresh model at step 0 whose initial embedding is still to be drawn, [`INIT_ROWS`] rows at a time or in
+    /// any other slices, by [`Model::init_rows`] (the page: drawing 6.4 million normal values at V = 200 000,
+    /// d = 32 takes about 100 ms in the browser, two frames' worth of stepping). Everything else is made here,
+    /// in time proportional to the vocabulary alone. The entries come from the same stream in the same order as
+    /// in [`Model::new`], so the finished model is the same bit for bit. Until it is finished, rows not drawn
+    /// yet are zero and the engine is chosen as if the largest initial entry were the largest drawn so far;
+    /// stepping finishes it first.
+    pub fn new_in_parts(cfg: Config, seed: u64) -> Self {
         let v_n = cfg.vocab.max(1);
         let d = cfg.dim.max(1);
         // Frozen head: 3 × a random orthogonal matrix (QR of a Gaussian matrix).
@@ -526,9 +554,8 @@ impl Model {
         for c in cdf.iter_mut() {
             *c /= acc;
         }
-        let mut ri = rng::stream(seed, 0);
-        let theta: Vec<f32> = (0..v_n * d).map(|_| (cfg.init_std * rng::normal(&mut ri)) as f32).collect();
-        let max_init = theta.iter().fold(0.0f64, |a, x| a.max((*x as f64).abs()));
+        let theta = vec![0.0f32; v_n * d];
+        let max_init = 0.0;
         let adam = cfg.optimizer == Optimizer::AdamW;
         let m_beta = match cfg.optimizer {
             Optimizer::Tiger => cfg.beta,
@@ -593,7 +620,37 @@ impl Model {
             gather: None,
             gather_seen: Vec::new(),
             sweep: None,
+            init: Some(Init { rng: rng::stream(seed, 0), next: 0 }),
         }
+    }
+
+    /// Draws up to `rows` more rows of the initial embedding of a model made by [`Model::new_in_parts`]; once the
+    /// last row is drawn, chooses the engine from the largest initial entry. Returns whether the model is
+    /// complete (at once for a complete model).
+    pub fn init_rows(&mut self, rows: usize) -> bool {
+        let Some(init) = &mut self.init else { return true };
+        let d = self.cfg.dim.max(1);
+        let end = init.next.saturating_add(rows).min(self.anchor.len());
+        let mut max_init = self.max_init;
+        for x in &mut self.theta[init.next * d..end * d] {
+            *x = (self.cfg.init_std * rng::normal(&mut init.rng)) as f32;
+            max_init = max_init.max((*x as f64).abs());
+        }
+        init.next = end;
+        self.max_init = max_init;
+        if end < self.anchor.len() {
+            return false;
+        }
+        self.init = None;
+        self.closed_form = closed_form_applies(&self.cfg, max_init);
+        self.per_step_reason = per_step_reason(&self.cfg, max_init);
+        true
+    }
+
+    /// The rows of the initial embedding drawn so far while a model made by [`Model::new_in_parts`] is being
+    /// completed ([`Model::init_rows`]), else `None`.
+    pub fn init_progress(&self) -> Option<usize> {
+        self.init.as_ref().map(|i| i.next)
     }
 
     /// Vocabulary size.
@@ -1052,6 +1109,7 @@ impl Model {
     /// One training step: sample a batch, compute the gradients of the touched rows, update. Allocation-free
     /// once the scratch buffers have grown to the largest batch seen.
     pub fn step(&mut self) {
+        self.init_rows(usize::MAX);
         if self.sweep.is_some() {
             // A step taken a slice at a time is in progress: this finishes it.
             self.sweep_rows(usize::MAX);
@@ -1285,6 +1343,7 @@ impl Model {
     /// both steps (the caller says so, see the panel's figure). Does nothing with the closed-form engine (whose
     /// steps cost O(batch) already) or when a step is in progress.
     pub fn begin_sweep(&mut self) {
+        self.init_rows(usize::MAX);
         if self.closed_form || self.sweep.is_some() {
             return;
         }
