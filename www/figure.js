@@ -796,6 +796,12 @@ export class FigureView {
   /** Takes the next steps of a "Step N" press, at most 50 ms of them. */
   stepPending() {
     if (this.stepsToGo <= 0 || this.failed) return;
+    if (this.call((f) => f.building())) {
+      // A rebuilt run finishes its set-up first (the next frames serve it, as a replay); the steps come after it.
+      this.dirty = true;
+      this.stage.schedule();
+      return;
+    }
     const want = this.stepsToGo;
     const { units, pos, steps: s0 } = this.workState();
     this.stepper.run(this.work, () => performance.now(), want, units, pos);
