@@ -8,6 +8,7 @@
 // than 100 ms.
 //
 //   node scripts/soak.mjs [--minutes 10] [--sample-seconds 60] [--panels id,id] [--defaults-only] [--no-build]
+//                         [--presets panel.preset,panel.preset] (soak exactly these presets: no defaults, no ranking)
 //                         [--parallel N] [--turns K] [--turn-seconds 5] [--processes own|shared]
 //                         [--renderer-processes K] [--page main|embed] [--trial-seconds 5] [--out FILE]
 //
@@ -80,6 +81,7 @@ const { values: opts } = parseArgs({
     "sample-seconds": { type: "string", default: "60" },
     "trial-seconds": { type: "string", default: "5" },
     panels: { type: "string" },
+    presets: { type: "string" },
     "no-build": { type: "boolean", default: false },
     "defaults-only": { type: "boolean", default: false },
     parallel: { type: "string", default: "1" },
@@ -502,14 +504,18 @@ async function main() {
       await close();
       return list;
     })();
-    const wanted = opts.panels ? opts.panels.split(",") : meta.map((p) => p.id);
+    // --presets panel.preset,...: exactly these runs, named by the presets' ids.
+    const chosen = opts.presets
+      ? opts.presets.split(",").map((s) => ({ id: s.slice(0, s.indexOf(".")), preset: s.slice(s.indexOf(".") + 1) }))
+      : null;
+    const wanted = chosen ? [...new Set(chosen.map((c) => c.id))] : opts.panels ? opts.panels.split(",") : meta.map((p) => p.id);
     const panels = wanted.map((id) => {
       const panel = meta.find((p) => p.id === id);
       if (!panel) throw new Error(`no panel '${id}'`);
       return panel;
     });
     // Rank every panel's presets by frame time in short trials (`parallel` at a time).
-    const trials = opts["defaults-only"]
+    const trials = opts["defaults-only"] || chosen
       ? []
       : panels.flatMap((panel) => panel.presets.map((preset) => ({ panel, preset })));
     // Trials are ranked by frame time, so they run no more at a time than the turns allow (as many as cores).
@@ -525,7 +531,12 @@ async function main() {
       trial(browser, await site(i), panel.id, presetHash(panel.id, preset.values)),
     );
     const runs = [];
-    for (const panel of panels) {
+    for (const c of chosen ?? []) {
+      const preset = panels.find((p) => p.id === c.id).presets.find((p) => p.id === c.preset);
+      if (!preset) throw new Error(`no preset '${c.preset}' in panel '${c.id}'`);
+      runs.push({ id: c.id, label: `preset "${preset.label}"`, hash: presetHash(c.id, preset.values) });
+    }
+    for (const panel of chosen ? [] : panels) {
       runs.push({ id: panel.id, label: "defaults", hash: "" });
       let heaviest = null;
       trials.forEach((t, i) => {
