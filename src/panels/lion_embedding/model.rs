@@ -648,30 +648,10 @@ impl Model {
         self.sample_token(u)
     }
 
-    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
-    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
-    /// its start by a short walk).
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1) ([`Sampler::token`]).
     #[inline]
     fn sample_token(&self, u: f64) -> usize {
-        let n = self.cdf.len();
-        let len = self.guide.len();
-        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
-        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
-        // as `as usize`, without its checks for NaN and out-of-range values.
-        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
-        let g = self.guide[k];
-        if g & SURE != 0 {
-            return ((g & !SURE) as usize).min(n - 1);
-        }
-        let mut i = g as usize;
-        // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
-        while i > 0 && self.cdf[i - 1] > u {
-            i -= 1;
-        }
-        while i < n && self.cdf[i] <= u {
-            i += 1;
-        }
-        i.min(n - 1)
+        Sampler { guide: &self.guide, cdf: &self.cdf }.token(u)
     }
 
     /// Writes row `r` as of step `target` into the stored state (closed-form catch-up, in place).
@@ -1130,43 +1110,48 @@ impl Model {
         let d = if D > 0 { D } else { self.dim() };
         let b = self.cfg.batch.max(1);
         // 1. Sample the batch and group it by token.
-        for r in self.touched.drain(..) {
-            self.slot[r as usize] = u32::MAX;
-        }
         if BATCH_ROWS {
             // Room for every sample being a new token, zeroed: a sample always writes its token at the next free
             // slot and keeps that slot only if the token is new, and chooses its class by a select. Whether a token
             // is new (about half the draws at the defaults) and whether its class is the dominant one are random, so
             // branches on them were mispredicted often; the slots, counts and order are the same. (Zeroing each
-            // sample's next slot instead of all of them measured slower.)
-            self.touched.resize(b + 1, 0);
-            self.counts.clear();
-            self.counts.resize((b + 1) * d, 0.0);
-            self.ntok.clear();
-            self.ntok.resize(b + 1, 0);
-            let mut n_new = 0usize;
-            for _ in 0..b {
-                let u_tok = rng::uniform(&mut self.rng);
-                let u_q = rng::uniform(&mut self.rng);
-                let u_c = rng::uniform(&mut self.rng);
-                let r = self.sample_token(u_tok);
-                let (y_star, y_any) = (self.ystar[r] as usize, ((u_c * d as f64) as usize).min(d - 1));
-                let y = if u_q < self.qs[r] { y_star } else { y_any };
-                let old = self.slot[r];
-                let new = old == u32::MAX;
-                self.touched[n_new] = r as u32;
-                let sl = if new { n_new as u32 } else { old };
-                self.slot[r] = sl;
-                n_new += new as usize;
-                self.counts[sl as usize * d + y] += 1.0;
-                self.ntok[sl as usize] += 1;
+            // sample's next slot instead of all of them measured slower.) The class counts and appearance counts
+            // keep room for the whole batch between steps, and only the last batch's slots are nonzero: those
+            // are zeroed here, not the whole buffers.
+            let n_prev = self.touched.len();
+            for &r in &self.touched {
+                self.slot[r as usize] = u32::MAX;
             }
+            if self.counts.len() == (b + 1) * d && self.ntok.len() == b + 1 {
+                self.counts[..n_prev * d].fill(0.0);
+                self.ntok[..n_prev].fill(0);
+            } else {
+                self.counts.clear();
+                self.counts.resize((b + 1) * d, 0.0);
+                self.ntok.clear();
+                self.ntok.resize(b + 1, 0);
+            }
+            // Entries below `n_prev` keep old values; every one the batch keeps is written by it.
+            self.touched.resize(b + 1, 0);
+            let n_new = group_batch(
+                &mut self.rng,
+                Sampler { guide: &self.guide, cdf: &self.cdf },
+                &self.ystar,
+                &self.qs,
+                &mut self.slot,
+                &mut self.touched,
+                &mut self.counts,
+                &mut self.ntok,
+                b,
+                d,
+            );
             self.touched.truncate(n_new);
-            self.counts.truncate(n_new * d);
-            self.ntok.truncate(n_new);
         } else {
             // In WebAssembly the branching version (the same slots, counts and order): the one above made the
             // module 0.9 KB larger gzipped, once per row width.
+            for r in self.touched.drain(..) {
+                self.slot[r as usize] = u32::MAX;
+            }
             self.counts.clear();
             self.ntok.clear();
             for _ in 0..b {
@@ -1250,7 +1235,8 @@ impl Model {
         }
         // The batch loss is evaluated when it is read ([`Model::loss`]); it is finite exactly when every logit
         // and every normaliser is.
-        self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite())
+        // (Without an early exit, so that the check of the logits vectorises.)
+        all_finite(&self.logits) && self.lse_in.iter().all(|(_, s)| s.is_finite())
     }
 
     /// The per-step engine's update of rows `lo..hi` at step `t` (each row's update reads only that row and its
@@ -1419,6 +1405,88 @@ impl Model {
         }
         loss / self.cfg.batch.max(1) as f64
     }
+}
+
+/// The sampler's tables, borrowed on their own so that the batch loop ([`group_batch`]) can hold them beside the
+/// buffers it writes.
+#[derive(Clone, Copy)]
+struct Sampler<'a> {
+    /// The guide table ([`Model`]'s `guide`).
+    guide: &'a [u32],
+    /// The Zipf CDF over ranks.
+    cdf: &'a [f64],
+}
+
+impl Sampler<'_> {
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
+    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
+    /// its start by a short walk).
+    #[inline(always)]
+    fn token(self, u: f64) -> usize {
+        let n = self.cdf.len();
+        let len = self.guide.len();
+        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
+        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
+        // as `as usize`, without its checks for NaN and out-of-range values.
+        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
+        let g = self.guide[k];
+        if g & SURE != 0 {
+            return ((g & !SURE) as usize).min(n - 1);
+        }
+        let mut i = g as usize;
+        // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
+        while i > 0 && self.cdf[i - 1] > u {
+            i -= 1;
+        }
+        while i < n && self.cdf[i] <= u {
+            i += 1;
+        }
+        i.min(n - 1)
+    }
+}
+
+/// Draws a batch of `b` samples (token, then whether it takes its dominant class, then a uniform class) and
+/// groups them by token without branches on the draws (natively; see [`Model::batch_n`]): `touched` (room for
+/// `b + 1`) receives the distinct tokens in first-appearance order, `slot` their places, `counts` (zero on
+/// entry for every slot used) the classes per slot, `ntok` the appearances per slot. Returns the number of
+/// distinct tokens. The buffers come as separate slices so that the loop keeps their addresses in registers
+/// (reached through the model, each was reloaded after every store).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn group_batch(
+    rng: &mut Rng,
+    sampler: Sampler<'_>,
+    ystar: &[u16],
+    qs: &[f64],
+    slot: &mut [u32],
+    touched: &mut [u32],
+    counts: &mut [f32],
+    ntok: &mut [u32],
+    b: usize,
+    d: usize,
+) -> usize {
+    let mut n_new = 0usize;
+    for _ in 0..b {
+        let u_tok = rng::uniform(rng);
+        let u_q = rng::uniform(rng);
+        let u_c = rng::uniform(rng);
+        let r = sampler.token(u_tok);
+        // SAFETY: `u_c` is in [0, 1) and `d` is a row width (far below 2³², the model holds V·d floats), so
+        // `u_c·d` is finite, non-negative and below 2³²: the same truncation as `as usize`, without the
+        // saturating conversion's checks.
+        let y_any = (unsafe { (u_c * d as f64).to_int_unchecked::<u32>() } as usize).min(d - 1);
+        let y_star = ystar[r] as usize;
+        let y = if u_q < qs[r] { y_star } else { y_any };
+        let old = slot[r];
+        let new = old == u32::MAX;
+        touched[n_new] = r as u32;
+        let sl = if new { n_new as u32 } else { old };
+        slot[r] = sl;
+        n_new += new as usize;
+        counts[sl as usize * d + y] += 1.0;
+        ntok[sl as usize] += 1;
+    }
+    n_new
 }
 
 /// Adds row `r`, whose largest |entry| is `mx`, to the statistics `acc` (`cap` is 0.99/λ). The result does not
