@@ -243,13 +243,13 @@ pub fn bias_corrections(cfg: &Config, t: u64) -> (f32, f32) {
 pub fn row_step(cfg: &Config, theta: &mut [f32], m: &mut [f32], v: &mut [f32], g: &[f32], bc: (f32, f32)) {
     match theta.len() {
         #[cfg(not(target_arch = "wasm32"))]
-        4 => row_step_n::<4>(cfg, theta, m, v, g, bc),
+        4 => row_step_n::<4>(cfg, theta, m, v, g, bc, None),
         #[cfg(not(target_arch = "wasm32"))]
-        8 => row_step_n::<8>(cfg, theta, m, v, g, bc),
-        16 => row_step_n::<16>(cfg, theta, m, v, g, bc),
+        8 => row_step_n::<8>(cfg, theta, m, v, g, bc, None),
+        16 => row_step_n::<16>(cfg, theta, m, v, g, bc, None),
         #[cfg(not(target_arch = "wasm32"))]
-        32 => row_step_n::<32>(cfg, theta, m, v, g, bc),
-        _ => row_step_n::<0>(cfg, theta, m, v, g, bc),
+        32 => row_step_n::<32>(cfg, theta, m, v, g, bc, None),
+        _ => row_step_n::<0>(cfg, theta, m, v, g, bc, None),
     }
 }
 
@@ -270,7 +270,9 @@ fn rms_n<const D: usize>(row: &[f32]) -> f32 {
 }
 
 /// [`row_step`] for rows of width `D` (4, 8, 16 or 32, or 0 for any width): the same operations in the same
-/// order, with constant trip counts so that every loop is unrolled and vectorised.
+/// order, with constant trip counts so that every loop is unrolled and vectorised. `eta` is the learning rate of
+/// Tiger or Lion under the per-row RMS rule if the caller has computed it already (`lr·rms_n(θ)` of this row
+/// before the update, the same value); `None` computes it here.
 #[inline(always)]
 fn row_step_n<const D: usize>(
     cfg: &Config,
@@ -279,13 +281,14 @@ fn row_step_n<const D: usize>(
     v: &mut [f32],
     g: &[f32],
     bc: (f32, f32),
+    eta: Option<f32>,
 ) {
     // One copy of the loops per `ftz` value: with the flag tested inside, the flush's select did not vectorise
     // (the momentum loop of Tiger ran one lane at a time); the operations and their order are the same.
     if cfg.ftz {
-        row_step_nf::<D, true>(cfg, theta, m, v, g, bc)
+        row_step_nf::<D, true>(cfg, theta, m, v, g, bc, eta)
     } else {
-        row_step_nf::<D, false>(cfg, theta, m, v, g, bc)
+        row_step_nf::<D, false>(cfg, theta, m, v, g, bc, eta)
     }
 }
 
@@ -298,6 +301,7 @@ fn row_step_nf<const D: usize, const FTZ: bool>(
     v: &mut [f32],
     g_in: &[f32],
     bc: (f32, f32),
+    eta_given: Option<f32>,
 ) {
     let d = if D > 0 { D } else { theta.len().min(MAX_DIM) };
     let (theta_out, m_out, v_out) = (&mut theta[..d], &mut m[..d], v);
@@ -320,14 +324,14 @@ fn row_step_nf<const D: usize, const FTZ: bool>(
                 *mj = flush(b * *mj + omb * gj, ftz);
             }
             // The per-row RMS is taken from θ before the update, as in the reference code.
-            let eta = if cfg.rms { lr * rms_n::<D>(theta) } else { lr };
+            let eta = eta_given.unwrap_or_else(|| if cfg.rms { lr * rms_n::<D>(theta) } else { lr });
             for (tj, mj) in theta.iter_mut().zip(m.iter()) {
                 *tj = flush(*tj - eta * (sign(*mj) + wd * *tj), ftz);
             }
         }
         Optimizer::Lion => {
             let (b1, b2) = cfg.lion_beta;
-            let eta = if cfg.rms { lr * rms_n::<D>(theta) } else { lr };
+            let eta = eta_given.unwrap_or_else(|| if cfg.rms { lr * rms_n::<D>(theta) } else { lr });
             for ((tj, mj), gj) in theta.iter_mut().zip(m.iter_mut()).zip(g) {
                 let c = flush(b1 * *mj + (1.0 - b1) * gj, ftz);
                 *tj = flush(*tj - eta * (sign(c) + wd * *tj), ftz);
@@ -705,30 +709,10 @@ impl Model {
         self.sample_token(u)
     }
 
-    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
-    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
-    /// its start by a short walk).
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1) ([`Sampler::token`]).
     #[inline]
     fn sample_token(&self, u: f64) -> usize {
-        let n = self.cdf.len();
-        let len = self.guide.len();
-        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
-        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
-        // as `as usize`, without its checks for NaN and out-of-range values.
-        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
-        let g = self.guide[k];
-        if g & SURE != 0 {
-            return ((g & !SURE) as usize).min(n - 1);
-        }
-        let mut i = g as usize;
-        // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
-        while i > 0 && self.cdf[i - 1] > u {
-            i -= 1;
-        }
-        while i < n && self.cdf[i] <= u {
-            i += 1;
-        }
-        i.min(n - 1)
+        Sampler { guide: &self.guide, cdf: &self.cdf }.token(u)
     }
 
     /// Writes row `r` as of step `target` into the stored state (closed-form catch-up, in place).
@@ -1159,17 +1143,18 @@ impl Model {
     #[inline(always)]
     fn step_n<const D: usize>(&mut self) {
         let t = self.t + 1;
-        let loss_ok = self.batch_n::<D>(t);
-        // 3. Optimiser update.
         let bc = bias_corrections(&self.cfg, t);
-        let mut bad = false;
-        if self.closed_form {
+        // Natively the closed-form engine updates each touched row right after its gradients (in `batch_n`).
+        let fused = BATCH_ROWS && self.closed_form;
+        let (loss_ok, mut bad) = self.batch_n::<D>(t, fused.then_some(bc));
+        // 3. Optimiser update (done already when fused).
+        if !self.closed_form {
+            bad = self.sweep_n::<D>(0, self.vocab(), bc, t);
+        } else if !fused {
             for k in 0..self.touched.len() {
                 let r = self.touched[k] as usize;
                 bad |= self.update_row::<D>(r, Some(k), bc, t);
             }
-        } else {
-            bad = self.sweep_n::<D>(0, self.vocab(), bc, t);
         }
         if bad || !loss_ok {
             self.nonfinite = true;
@@ -1178,53 +1163,66 @@ impl Model {
     }
 
     /// The first two parts of step `t` (the batch, and the forward and backward pass of its tokens, with the
-    /// closed-form catch-up of their rows first); returns whether the batch's logits and normalisers are finite.
+    /// closed-form catch-up of their rows first); returns whether the batch's logits and normalisers are finite,
+    /// and whether a row updated here became non-finite.
+    ///
+    /// With `update` (the step's bias corrections; natively, closed-form engine only) it is the whole step: each
+    /// touched row is updated by [`row_step`] right after its gradient is computed, instead of in a pass of its
+    /// own afterwards. Each row's update reads only that row and its gradient, so the values are the same; the
+    /// update then finds the row and its gradient in the cache, its learning rate under the per-row RMS rule is
+    /// computed before the gradient (from the same θ, so that its square root overlaps the gradient's
+    /// arithmetic), and finiteness is gathered without a reduction per row.
     ///
     /// Out of line in WebAssembly, where a whole step and a step in parts share it (inlined into both, per row
     /// width, it added about 27 KB to the gzipped module); natively inlined, as the engine's speed was measured.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     #[cfg_attr(target_arch = "wasm32", inline(never))]
-    fn batch_n<const D: usize>(&mut self, t: u64) -> bool {
+    fn batch_n<const D: usize>(&mut self, t: u64, update: Option<(f32, f32)>) -> (bool, bool) {
         let d = if D > 0 { D } else { self.dim() };
         let b = self.cfg.batch.max(1);
         // 1. Sample the batch and group it by token.
-        for r in self.touched.drain(..) {
-            self.slot[r as usize] = u32::MAX;
-        }
         if BATCH_ROWS {
             // Room for every sample being a new token, zeroed: a sample always writes its token at the next free
             // slot and keeps that slot only if the token is new, and chooses its class by a select. Whether a token
             // is new (about half the draws at the defaults) and whether its class is the dominant one are random, so
             // branches on them were mispredicted often; the slots, counts and order are the same. (Zeroing each
-            // sample's next slot instead of all of them measured slower.)
-            self.touched.resize(b + 1, 0);
-            self.counts.clear();
-            self.counts.resize((b + 1) * d, 0.0);
-            self.ntok.clear();
-            self.ntok.resize(b + 1, 0);
-            let mut n_new = 0usize;
-            for _ in 0..b {
-                let u_tok = rng::uniform(&mut self.rng);
-                let u_q = rng::uniform(&mut self.rng);
-                let u_c = rng::uniform(&mut self.rng);
-                let r = self.sample_token(u_tok);
-                let (y_star, y_any) = (self.ystar[r] as usize, ((u_c * d as f64) as usize).min(d - 1));
-                let y = if u_q < self.qs[r] { y_star } else { y_any };
-                let old = self.slot[r];
-                let new = old == u32::MAX;
-                self.touched[n_new] = r as u32;
-                let sl = if new { n_new as u32 } else { old };
-                self.slot[r] = sl;
-                n_new += new as usize;
-                self.counts[sl as usize * d + y] += 1.0;
-                self.ntok[sl as usize] += 1;
+            // sample's next slot instead of all of them measured slower.) The class counts and appearance counts
+            // keep room for the whole batch between steps, and only the last batch's slots are nonzero: those
+            // are zeroed here, not the whole buffers.
+            let n_prev = self.touched.len();
+            for &r in &self.touched {
+                self.slot[r as usize] = u32::MAX;
             }
+            if self.counts.len() == (b + 1) * d && self.ntok.len() == b + 1 {
+                self.counts[..n_prev * d].fill(0.0);
+                self.ntok[..n_prev].fill(0);
+            } else {
+                self.counts.clear();
+                self.counts.resize((b + 1) * d, 0.0);
+                self.ntok.clear();
+                self.ntok.resize(b + 1, 0);
+            }
+            // Entries below `n_prev` keep old values; every one the batch keeps is written by it.
+            self.touched.resize(b + 1, 0);
+            let n_new = group_batch(
+                &mut self.rng,
+                Sampler { guide: &self.guide, cdf: &self.cdf },
+                &self.ystar,
+                &self.qs,
+                &mut self.slot,
+                &mut self.touched,
+                &mut self.counts,
+                &mut self.ntok,
+                b,
+                d,
+            );
             self.touched.truncate(n_new);
-            self.counts.truncate(n_new * d);
-            self.ntok.truncate(n_new);
         } else {
             // In WebAssembly the branching version (the same slots, counts and order): the one above made the
             // module 0.9 KB larger gzipped, once per row width.
+            for r in self.touched.drain(..) {
+                self.slot[r as usize] = u32::MAX;
+            }
             self.counts.clear();
             self.ntok.clear();
             for _ in 0..b {
@@ -1284,31 +1282,87 @@ impl Model {
                 }
             }
         }
+        // Finiteness of the rows updated here, gathered as the largest `|x|` bit pattern.
+        let mut worst = 0u32;
+        let update = if BATCH_ROWS { update } else { None };
+        let pre_eta = self.cfg.optimizer.is_sign() && self.cfg.rms;
+        let lr = self.cfg.lr;
         let mut k = 0;
         while k + 2 <= n_t {
             let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
             let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
+            let eta = if update.is_some() && pre_eta {
+                [Some(lr * rms_n::<D>(rows[0])), Some(lr * rms_n::<D>(rows[1]))]
+            } else {
+                [None, None]
+            };
             let cnts = [&self.counts[k * d..k * d + d], &self.counts[(k + 1) * d..(k + 2) * d]];
             let ns = [self.ntok[k] as f32, self.ntok[k + 1] as f32];
             let z = &mut self.logits[k * d..(k + 2) * d];
             let g = &mut self.grads[k * d..(k + 2) * d];
             let out = kernels::token_pair::<D>(d, &self.w, &self.wt, rows, cnts, ns, inv_b, z, g);
             self.lse_in.extend(out);
+            if let Some(bc) = update {
+                self.update_fused::<D>(r0, k, bc, t, eta[0], &mut worst);
+                self.update_fused::<D>(r1, k + 1, bc, t, eta[1], &mut worst);
+            }
             k += 2;
         }
         if k < n_t {
             let r = self.touched[k] as usize;
             let row = &self.theta[r * d..r * d + d];
+            let eta = (update.is_some() && pre_eta).then(|| lr * rms_n::<D>(row));
             let cnt = &self.counts[k * d..k * d + d];
             let n = self.ntok[k] as f32;
             let z = &mut self.logits[k * d..k * d + d];
             let g = &mut self.grads[k * d..k * d + d];
             let (zmax, sum) = kernels::token::<D>(d, &self.w, &self.wt, row, cnt, n, inv_b, z, g);
             self.lse_in.push((zmax, sum));
+            if let Some(bc) = update {
+                self.update_fused::<D>(r, k, bc, t, eta, &mut worst);
+            }
         }
+        let bad = worst >= 0x7f80_0000;
         // The batch loss is evaluated when it is read ([`Model::loss`]); it is finite exactly when every logit
         // and every normaliser is.
-        self.logits.iter().all(|z| z.is_finite()) && self.lse_in.iter().all(|(_, s)| s.is_finite())
+        // (Without an early exit, so that the check of the logits vectorises.)
+        (all_finite(&self.logits) && self.lse_in.iter().all(|(_, s)| s.is_finite()), bad)
+    }
+
+    /// [`Model::update_row`] of row `r` with the gradient of batch slot `k` inside [`Model::batch_n`]: `eta` is
+    /// the learning rate under the per-row RMS rule when computed already (the same value), and the largest
+    /// `|x|` bit pattern of the row's new values is merged into `worst` (a row is non-finite exactly when it
+    /// reaches the bits of infinity).
+    #[inline(always)]
+    fn update_fused<const D: usize>(
+        &mut self,
+        r: usize,
+        k: usize,
+        bc: (f32, f32),
+        t: u64,
+        eta: Option<f32>,
+        worst: &mut u32,
+    ) {
+        let d = if D > 0 { D } else { self.dim() };
+        let s = r * d;
+        let g = &self.grads[k * d..k * d + d];
+        let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
+        let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
+        row_step_n::<D>(&self.cfg, th, m, v, g, bc, eta);
+        self.anchor[r] = t;
+        // The row's largest `|x|` bit pattern, as [`all_finite`] reduces it (a loop that vectorises), merged
+        // into `worst` without a branch.
+        let mut row = 0u32;
+        for x in th.iter() {
+            row = row.max(x.to_bits() & 0x7fff_ffff);
+        }
+        for x in m.iter() {
+            row = row.max(x.to_bits() & 0x7fff_ffff);
+        }
+        for x in v.iter() {
+            row = row.max(x.to_bits() & 0x7fff_ffff);
+        }
+        *worst = (*worst).max(row);
     }
 
     /// The per-step engine's update of rows `lo..hi` at step `t` (each row's update reads only that row and its
@@ -1369,13 +1423,13 @@ impl Model {
         let t = self.t + 1;
         let loss_ok = match self.dim() {
             #[cfg(not(target_arch = "wasm32"))]
-            4 => self.batch_n::<4>(t),
+            4 => self.batch_n::<4>(t, None).0,
             #[cfg(not(target_arch = "wasm32"))]
-            8 => self.batch_n::<8>(t),
-            16 => self.batch_n::<16>(t),
+            8 => self.batch_n::<8>(t, None).0,
+            16 => self.batch_n::<16>(t, None).0,
             #[cfg(not(target_arch = "wasm32"))]
-            32 => self.batch_n::<32>(t),
-            _ => self.batch_n::<0>(t),
+            32 => self.batch_n::<32>(t, None).0,
+            _ => self.batch_n::<0>(t, None).0,
         };
         let stats = Summary { bucket_max: [f64::NAN; 4], ..Default::default() };
         self.sweep = Some(Sweep { next: 0, bad: false, loss_ok, bc: bias_corrections(&self.cfg, t), stats });
@@ -1453,7 +1507,7 @@ impl Model {
         };
         let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
         let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
-        row_step_n::<D>(&self.cfg, th, m, v, g, bc);
+        row_step_n::<D>(&self.cfg, th, m, v, g, bc, None);
         self.anchor[r] = t;
         !(all_finite(th) && all_finite(m) && all_finite(v))
     }
@@ -1478,6 +1532,88 @@ impl Model {
         }
         loss / self.cfg.batch.max(1) as f64
     }
+}
+
+/// The sampler's tables, borrowed on their own so that the batch loop ([`group_batch`]) can hold them beside the
+/// buffers it writes.
+#[derive(Clone, Copy)]
+struct Sampler<'a> {
+    /// The guide table ([`Model`]'s `guide`).
+    guide: &'a [u32],
+    /// The Zipf CDF over ranks.
+    cdf: &'a [f64],
+}
+
+impl Sampler<'_> {
+    /// Samples one token's 0-based rank from the Zipf CDF for `u` in [0, 1): the first index whose CDF value
+    /// exceeds `u` (what a binary search with `partition_point` gives), read from the guide table (or found from
+    /// its start by a short walk).
+    #[inline(always)]
+    fn token(self, u: f64) -> usize {
+        let n = self.cdf.len();
+        let len = self.guide.len();
+        // SAFETY: `u` is in [0, 1) and `len` at most 200 000 (eight cut points per token up to 65 536, one per
+        // token beyond), so `u·len` is finite, non-negative and below 2³²: the conversion is the same truncation
+        // as `as usize`, without its checks for NaN and out-of-range values.
+        let k = (unsafe { (u * len as f64).to_int_unchecked::<u32>() } as usize).min(len - 1);
+        let g = self.guide[k];
+        if g & SURE != 0 {
+            return ((g & !SURE) as usize).min(n - 1);
+        }
+        let mut i = g as usize;
+        // The start is exact unless `u·len` rounded up across a bucket boundary; walk back if so.
+        while i > 0 && self.cdf[i - 1] > u {
+            i -= 1;
+        }
+        while i < n && self.cdf[i] <= u {
+            i += 1;
+        }
+        i.min(n - 1)
+    }
+}
+
+/// Draws a batch of `b` samples (token, then whether it takes its dominant class, then a uniform class) and
+/// groups them by token without branches on the draws (natively; see [`Model::batch_n`]): `touched` (room for
+/// `b + 1`) receives the distinct tokens in first-appearance order, `slot` their places, `counts` (zero on
+/// entry for every slot used) the classes per slot, `ntok` the appearances per slot. Returns the number of
+/// distinct tokens. The buffers come as separate slices so that the loop keeps their addresses in registers
+/// (reached through the model, each was reloaded after every store).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn group_batch(
+    rng: &mut Rng,
+    sampler: Sampler<'_>,
+    ystar: &[u16],
+    qs: &[f64],
+    slot: &mut [u32],
+    touched: &mut [u32],
+    counts: &mut [f32],
+    ntok: &mut [u32],
+    b: usize,
+    d: usize,
+) -> usize {
+    let mut n_new = 0usize;
+    for _ in 0..b {
+        let u_tok = rng::uniform(rng);
+        let u_q = rng::uniform(rng);
+        let u_c = rng::uniform(rng);
+        let r = sampler.token(u_tok);
+        // SAFETY: `u_c` is in [0, 1) and `d` is a row width (far below 2³², the model holds V·d floats), so
+        // `u_c·d` is finite, non-negative and below 2³²: the same truncation as `as usize`, without the
+        // saturating conversion's checks.
+        let y_any = (unsafe { (u_c * d as f64).to_int_unchecked::<u32>() } as usize).min(d - 1);
+        let y_star = ystar[r] as usize;
+        let y = if u_q < qs[r] { y_star } else { y_any };
+        let old = slot[r];
+        let new = old == u32::MAX;
+        touched[n_new] = r as u32;
+        let sl = if new { n_new as u32 } else { old };
+        slot[r] = sl;
+        n_new += new as usize;
+        counts[sl as usize * d + y] += 1.0;
+        ntok[sl as usize] += 1;
+    }
+    n_new
 }
 
 /// Adds row `r`, whose largest |entry| is `mx`, to the statistics `acc` (`cap` is 0.99/λ). The result does not
@@ -1538,7 +1674,7 @@ fn exact_absent<const D: usize>(
     let adam = cfg.optimizer == Optimizer::AdamW;
     for i in 1..=k {
         let bc = if adam { bias_corrections(cfg, t0 + i) } else { (1.0, 1.0) };
-        row_step_n::<D>(&c, theta, mm, vv, &zeros[..d], bc);
+        row_step_n::<D>(&c, theta, mm, vv, &zeros[..d], bc, None);
     }
 }
 
