@@ -356,9 +356,14 @@ fn a_figure_drawn_during_the_set_up_says_so() {
     assert!(r.building());
     let en = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
     assert!(en.contains("step 0 (initial embedding: 50 % drawn)"), "English headline during the set-up");
+    assert!(
+        en.contains("statistics once the initial embedding is drawn") && !en.contains("max|E| = 0"),
+        "no statistics yet"
+    );
     let zh = render::svg(&r, 944, 600, &Theme::light(1.0).with_lang(Lang::Zh)).unwrap();
     assert!(zh.contains("第 0 步（初始 Embedding：已生成 50%）"), "Chinese headline during the set-up");
+    assert!(zh.contains("初始 Embedding 生成后给出统计"), "no statistics yet, in Chinese");
     r.work(u64::MAX);
     let done = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
-    assert!(!done.contains("initial embedding"), "no set-up note once done");
+    assert!(!done.contains("initial embedding") && done.contains("max|E| = "), "no set-up note once done");
 }

@@ -178,7 +178,10 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         (Some(_), None) => theme.t(T::new("no row at 0.99/λ", "没有行达到 0.99/λ")).to_string(),
     };
     let stats = format!("max|E| = {} · {at_cap}", fmt::short(last.max_abs));
-    let line2 = if last_at == m.t {
+    // During the set-up the statistics are an empty embedding's (no scan): the line says when they come instead.
+    let line2 = if sim.build_share().is_some() {
+        theme.t(T::new("statistics once the initial embedding is drawn", "初始 Embedding 生成后给出统计")).to_string()
+    } else if last_at == m.t {
         fitting(area, &[stats, at_cap.clone()], &h2, max_w)
     } else {
         let dated = tr!(theme.lang, "step {last_at}: {stats}", "第 {last_at} 步：{stats}");
