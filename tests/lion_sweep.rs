@@ -362,7 +362,7 @@ fn a_figure_drawn_during_the_set_up_says_so() {
     );
     let zh = render::svg(&r, 944, 600, &Theme::light(1.0).with_lang(Lang::Zh)).unwrap();
     assert!(zh.contains("第 0 步（初始 Embedding：已生成 50%）"), "Chinese headline during the set-up");
-    assert!(zh.contains("初始 Embedding 生成后给出统计"), "no statistics yet, in Chinese");
+    assert!(zh.contains("初始 Embedding 生成后再给出数值"), "no statistics yet, in Chinese");
     r.work(u64::MAX);
     let done = render::svg(&r, 944, 600, &Theme::light(1.0)).unwrap();
     assert!(!done.contains("initial embedding") && done.contains("max|E| = "), "no set-up note once done");

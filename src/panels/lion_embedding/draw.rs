@@ -180,7 +180,7 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     let stats = format!("max|E| = {} · {at_cap}", fmt::short(last.max_abs));
     // During the set-up the statistics are an empty embedding's (no scan): the line says when they come instead.
     let line2 = if sim.build_share().is_some() {
-        theme.t(T::new("statistics once the initial embedding is drawn", "初始 Embedding 生成后给出统计")).to_string()
+        theme.t(T::new("statistics once the initial embedding is drawn", "初始 Embedding 生成后再给出数值")).to_string()
     } else if last_at == m.t {
         fitting(area, &[stats, at_cap.clone()], &h2, max_w)
     } else {
