@@ -50,6 +50,17 @@ fn sign(x: f32) -> f32 {
     }
 }
 
+/// Every optimiser with the update rules the closed form distinguishes: (optimiser, per-row RMS rule, flush-to-zero).
+const RULES: [(Optimizer, bool, bool); 7] = [
+    (Optimizer::Tiger, true, false),
+    (Optimizer::Tiger, true, true),
+    (Optimizer::Tiger, false, false),
+    (Optimizer::Lion, true, false),
+    (Optimizer::Lion, false, true),
+    (Optimizer::AdamW, false, false),
+    (Optimizer::AdamW, false, true),
+];
+
 fn cfg(opt: Optimizer, rms: bool) -> Config {
     Config { optimizer: opt, rms, ..Config::defaults() }
 }
@@ -253,15 +264,7 @@ fn closed_form_matches_the_f32_loop() {
 #[test]
 fn short_gaps_are_the_f32_loop_bit_for_bit() {
     const { assert!(EXACT_GAP >= 1) };
-    for (opt, rms, ftz) in [
-        (Optimizer::Tiger, true, false),
-        (Optimizer::Tiger, true, true),
-        (Optimizer::Tiger, false, false),
-        (Optimizer::Lion, true, false),
-        (Optimizer::Lion, false, true),
-        (Optimizer::AdamW, false, false),
-        (Optimizer::AdamW, false, true),
-    ] {
+    for (opt, rms, ftz) in RULES {
         let c = Config { vocab: 400, ftz, ..cfg(opt, rms) };
         let (model, rows) = trained_rows(c, 300);
         for (row, t0) in rows.iter().take(40) {
@@ -339,15 +342,7 @@ fn engines_agree() {
 #[test]
 fn fused_row_updates_equal_the_separate_update_pass() {
     let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
-    for (opt, rms, ftz) in [
-        (Optimizer::Tiger, true, false),
-        (Optimizer::Tiger, true, true),
-        (Optimizer::Tiger, false, false),
-        (Optimizer::Lion, true, false),
-        (Optimizer::Lion, false, true),
-        (Optimizer::AdamW, false, false),
-        (Optimizer::AdamW, false, true),
-    ] {
+    for (opt, rms, ftz) in RULES {
         for (dim, batch) in [(16, 256), (4, 33), (8, 64), (12, 57), (32, 128)] {
             let c = Config { vocab: 300, dim, batch, lazy: true, ftz, lr: 4e-3, ..cfg(opt, rms) };
             let mut fast = Model::new(c, 21);
