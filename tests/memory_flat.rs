@@ -64,6 +64,30 @@ fn a_history_never_reallocates() {
     }
 }
 
+/// A history pushed only every 40 steps (as Lion/Tiger's statistics are) stays within its reserved storage too:
+/// the first halvings keep every one of its samples (40 is a multiple of 2, 4 and 8), so a single halving when
+/// full left it full and the next push reallocated it. And pushing one step again and again cannot keep it
+/// halving forever.
+#[test]
+fn a_history_sampled_every_few_steps_never_reallocates() {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    for every in [2u64, 40, 96, 1000] {
+        let mut h: History<u64> = History::new(1024);
+        let ptr = h.items().as_ptr();
+        for step in (0..2_000_000u64).step_by(every as usize) {
+            h.push(step, step);
+            assert!(h.items().len() < 1024, "every {every}: {} samples at step {step}", h.items().len());
+        }
+        assert_eq!(h.items().as_ptr(), ptr, "every {every}: the history's storage moved");
+        assert!(h.items().len() >= 512, "every {every}: only {} samples kept", h.items().len());
+    }
+    let mut same: History<u64> = History::new(16);
+    for i in 0..100 {
+        same.push(0, i);
+        assert!(same.items().len() < 16);
+    }
+}
+
 /// Steps a frame that the page's "auto" would take natively: as many as fit `budget` of stepping (measured over a
 /// short trial), at least the panel's fixed steps per frame, at most its `max_auto_steps`.
 fn auto_steps(panel: &'static dyn dynamics::panel::Panel, budget: std::time::Duration) -> u64 {
