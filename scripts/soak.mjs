@@ -8,7 +8,8 @@
 // than 100 ms.
 //
 //   node scripts/soak.mjs [--minutes 10] [--sample-seconds 60] [--panels id,id] [--defaults-only] [--no-build]
-//                         [--presets panel.preset,panel.preset] (soak exactly these presets: no defaults, no ranking)
+//                         [--presets panel.preset,panel.preset] (soak exactly these runs, no ranking; the preset id
+//                         `defaults` names a panel's defaults: --presets multitask.defaults,multitask.x1000)
 //                         [--parallel N] [--turns K] [--turn-seconds 5] [--processes own|shared]
 //                         [--renderer-processes K] [--page main|embed] [--trial-seconds 5] [--out FILE]
 //
@@ -504,7 +505,7 @@ async function main() {
       await close();
       return list;
     })();
-    // --presets panel.preset,...: exactly these runs, named by the presets' ids.
+    // --presets panel.preset,...: exactly these runs, named by the presets' ids (`panel.defaults`: its defaults).
     const chosen = opts.presets
       ? opts.presets.split(",").map((s) => ({ id: s.slice(0, s.indexOf(".")), preset: s.slice(s.indexOf(".") + 1) }))
       : null;
@@ -532,6 +533,10 @@ async function main() {
     );
     const runs = [];
     for (const c of chosen ?? []) {
+      if (c.preset === "defaults") {
+        runs.push({ id: c.id, label: "defaults", hash: "" });
+        continue;
+      }
       const preset = panels.find((p) => p.id === c.id).presets.find((p) => p.id === c.preset);
       if (!preset) throw new Error(`no preset '${c.preset}' in panel '${c.id}'`);
       runs.push({ id: c.id, label: `preset "${preset.label}"`, hash: presetHash(c.id, preset.values) });
