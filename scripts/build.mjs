@@ -3,7 +3,9 @@
 //   dist/embed.html      the one-figure page for iframe embeds (no formulas)
 //   dist/zh/index.html   the Chinese edition, zh/index.html, built the same way
 //   dist/www/            the page's JavaScript and CSS
-//   dist/pkg/            wasm-bindgen's JS glue and the wasm module, shrunk by wasm-opt -Oz --converge
+//   dist/pkg/            wasm-bindgen's JS glue and the two wasm modules, shrunk by wasm-opt -Oz --converge: the
+//                        English page's (dynamics.js, dynamics_bg.wasm: built without the `zh` feature, so no
+//                        Chinese text) and the Chinese page's (dynamics_zh.js, dynamics_zh_bg.wasm: both languages)
 //   dist/katex/          KaTeX's stylesheet and fonts (the page needs no math JavaScript), and formulas.css with
 //                        the formulas' positioning as classes (no inline styles, for a strict CSP)
 // Every URL in the page is relative, so dist/ works from any static host, from a sub-path and offline.
@@ -21,7 +23,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { CARGO_WASM, CRATE, DIST, ROOT, run, say, which } from "./lib.mjs";
@@ -30,6 +32,9 @@ const require = createRequire(import.meta.url);
 
 /** Where wasm-bindgen writes its output before wasm-opt. */
 const BINDGEN_OUT = join(ROOT, "target", "pkg");
+
+/** Where wasm-opt's results are kept, by their input's SHA-256 (only the current build's entries are kept). */
+const WASM_OPT_CACHE = join(ROOT, "target", "wasm-opt-cache");
 
 /**
  * The WebAssembly features that rustc emits for wasm32-unknown-unknown by default (LLVM's "generic" CPU).
@@ -47,15 +52,52 @@ const WASM_FEATURES = [
   "--enable-simd",
 ];
 
-/** Compiles the crate to wasm and generates the JS bindings. */
+/**
+ * The site's wasm modules, one per edition (www/wasm.js loads the one of the page's language). The English one is
+ * built without the crate's `zh` feature, so the Chinese wording of every string is not in it (BENCHMARKS.md,
+ * "stop 18, module size"); the Chinese one has both languages. Their exports are the same.
+ */
+export const MODULES = [
+  { lang: "en", name: CRATE, cargo: ["--no-default-features"], what: "English only" },
+  { lang: "zh", name: `${CRATE}_zh`, cargo: [], what: "English and Chinese" },
+];
+
+/** Compiles the crate to wasm once per module and generates each one's JS bindings. */
 function compileWasm() {
-  say("compiling the crate to wasm32 (release)");
-  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
   const bindgen = which("wasm-bindgen");
   if (!bindgen) throw new Error("wasm-bindgen was not found: run `node scripts/setup.mjs` first");
-  say("generating the JS bindings");
   rmSync(BINDGEN_OUT, { recursive: true, force: true });
-  run(bindgen, ["--target", "web", "--no-typescript", "--out-dir", BINDGEN_OUT, CARGO_WASM]);
+  for (const m of MODULES) {
+    say(`compiling the crate to wasm32 (release, ${m.what})`);
+    run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", ...m.cargo]);
+    say(`generating the JS bindings of ${m.name}`);
+    run(bindgen, ["--target", "web", "--no-typescript", "--out-dir", BINDGEN_OUT, "--out-name", m.name, CARGO_WASM]);
+  }
+}
+
+/**
+ * The number of runs of three or more CJK ideographs (U+4E00 to U+9FFF, UTF-8 E4 B8 80 to E9 BF BF) in the bytes
+ * of a module: Chinese text. Three in a row do not occur by chance in code or tables of this size (about one
+ * chance in 10^8 per byte), and the Chinese module has thousands.
+ */
+export function chineseRuns(bytes) {
+  let runs = 0;
+  let length = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const ideograph =
+      b >= 0xe4 && b <= 0xe9 && i + 2 < bytes.length && (bytes[i + 1] & 0xc0) === 0x80 && (bytes[i + 2] & 0xc0) === 0x80
+      && (b > 0xe4 || bytes[i + 1] >= 0xb8);
+    if (ideograph) {
+      length += 1;
+      if (length === 3) runs += 1;
+      i += 3;
+    } else {
+      length = 0;
+      i += 1;
+    }
+  }
+  return runs;
 }
 
 /**
@@ -69,19 +111,20 @@ function compileWasm() {
  */
 function optimizeWasm(input, output) {
   const digest = createHash("sha256").update(readFileSync(input)).digest("hex");
-  const cached = join(ROOT, "target", "wasm-opt-cache", `${digest}.wasm`);
+  const cached = join(WASM_OPT_CACHE, `${digest}.wasm`);
   if (existsSync(cached)) {
-    say("wasm-opt: reusing the cached result for this module");
+    say(`wasm-opt: reusing the cached result for ${basename(output)}`);
   } else {
     const wasmOpt = join(dirname(require.resolve("binaryen/package.json")), "bin", "wasm-opt");
-    say("optimising the wasm module with wasm-opt -Oz --converge");
-    rmSync(dirname(cached), { recursive: true, force: true });
-    mkdirSync(dirname(cached), { recursive: true });
+    say(`optimising ${basename(output)} with wasm-opt -Oz --converge`);
+    mkdirSync(WASM_OPT_CACHE, { recursive: true });
     run(process.execPath, [wasmOpt, input, "-Oz", "--converge", ...WASM_FEATURES, "-o", `${cached}.tmp`]);
     renameSync(`${cached}.tmp`, cached);
   }
   cpSync(cached, output);
+  return `${digest}.wasm`;
 }
+
 
 /** Replaces the few HTML entities that may appear inside TeX in an HTML file by their characters. */
 function unescapeHtml(text) {
@@ -211,8 +254,20 @@ function writeSite() {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(join(DIST, "pkg"), { recursive: true });
 
-  cpSync(join(BINDGEN_OUT, `${CRATE}.js`), join(DIST, "pkg", `${CRATE}.js`));
-  optimizeWasm(join(BINDGEN_OUT, `${CRATE}_bg.wasm`), join(DIST, "pkg", `${CRATE}_bg.wasm`));
+  const kept = new Set();
+  for (const m of MODULES) {
+    cpSync(join(BINDGEN_OUT, `${m.name}.js`), join(DIST, "pkg", `${m.name}.js`));
+    kept.add(optimizeWasm(join(BINDGEN_OUT, `${m.name}_bg.wasm`), join(DIST, "pkg", `${m.name}_bg.wasm`)));
+  }
+  for (const name of readdirSync(WASM_OPT_CACHE)) {
+    if (!kept.has(name)) rmSync(join(WASM_OPT_CACHE, name), { recursive: true, force: true });
+  }
+  // The English module must carry no Chinese text (that is why it exists), and the Chinese one must have it.
+  const runs = Object.fromEntries(
+    MODULES.map((m) => [m.lang, chineseRuns(readFileSync(join(DIST, "pkg", `${m.name}_bg.wasm`)))]),
+  );
+  if (runs.en !== 0) throw new Error(`the English wasm module has ${runs.en} runs of Chinese text: it should have none`);
+  if (runs.zh < 500) throw new Error(`the Chinese wasm module has only ${runs.zh} runs of Chinese text`);
 
   cpSync(join(ROOT, "www"), join(DIST, "www"), { recursive: true });
 
@@ -238,10 +293,12 @@ function writeSite() {
   checkNoInlineStyles(embed, "embed.html");
   checkLocalLinks(embed, "embed.html");
 
-  const wasm = readFileSync(join(DIST, "pkg", `${CRATE}_bg.wasm`));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const gzipped = gzipSync(wasm, { level: 9 }).length;
-  say(`dist/ ready: ${count} formulas, wasm ${kb(wasm.length)} (${kb(gzipped)} gzipped), site ${kb(treeSize(DIST))}`);
+  const sizes = MODULES.map((m) => {
+    const wasm = readFileSync(join(DIST, "pkg", `${m.name}_bg.wasm`));
+    return `${m.lang} ${kb(wasm.length)} (${kb(gzipSync(wasm, { level: 9 }).length)} gzipped)`;
+  });
+  say(`dist/ ready: ${count} formulas, wasm ${sizes.join(", ")}, site ${kb(treeSize(DIST))}`);
 }
 
 /** Runs the whole build. */

@@ -151,7 +151,25 @@ async function main() {
     "-D",
     "warnings",
   ]);
+  // The English page's module is the crate without its `zh` feature (scripts/build.mjs): it must compile cleanly
+  // for wasm32, and its languages module must answer requests for Chinese in English.
+  await command("cargo clippy (wasm32, without zh)", "cargo", [
+    "clippy",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--lib",
+    "--no-default-features",
+    "--",
+    "-D",
+    "warnings",
+  ]);
   await suite("cargo test (native)", "cargo", ["test", "--no-fail-fast"], libtestCounts);
+  await suite(
+    "cargo test (native, without zh: the languages module)",
+    "cargo",
+    ["test", "--no-default-features", "--lib", "i18n::"],
+    libtestCounts,
+  );
   if (browser) {
     await suite(
       "cargo test (wasm32, headless Chromium)",

@@ -404,8 +404,16 @@ pub fn parse<S: AsRef<OsStr>>(args: &[S]) -> Result<Command, CliError> {
 fn lang_of(args: &Collected) -> Result<Lang, CliError> {
     match args.text(&LANG)? {
         None => Ok(Lang::En),
-        Some(code) => Lang::from_code(code)
-            .ok_or_else(|| usage_err(format!("--lang expects en or zh, got '{}'", shown(code, 60)))),
+        Some(code) => match Lang::from_code(code) {
+            Some(lang) if lang.available() => Ok(lang),
+            Some(lang) => Err(usage_err(format!(
+                "--lang {}: this build has no {} wording (it was built without the `{}` feature)",
+                lang.code(),
+                lang.code(),
+                lang.code()
+            ))),
+            None => Err(usage_err(format!("--lang expects en or zh, got '{}'", shown(code, 60)))),
+        },
     }
 }
 

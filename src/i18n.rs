@@ -6,6 +6,11 @@
 //! argument of the JSON builders (`list_json`, `to_json`) for tables, the web `Figure` and the `--lang` flag.
 //! Keys, parameter names, panel ids and metric names are API and are never translated. Terms follow
 //! `docs/zh-glossary.md`; `tests/i18n.rs` fails when a shown string lacks its Chinese wording.
+//!
+//! The Chinese wording is compiled in only with the crate's `zh` feature (on by default). Without it, as in the
+//! English page's wasm module, [`T`] keeps only its English wording, [`tr!`](crate::tr) formats only the English
+//! one, and every request for Chinese gives English ([`Lang::shown`]); the Chinese literals are then referenced
+//! nowhere and leave the module. The command line refuses `--lang zh` in such a build ([`Lang::available`]).
 
 /// A language the program speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -29,6 +34,25 @@ impl Lang {
         }
     }
 
+    /// Whether this build has the wording of the language: English always, Chinese with the `zh` feature.
+    pub const fn available(self) -> bool {
+        match self {
+            Lang::En => true,
+            Lang::Zh => cfg!(feature = "zh"),
+        }
+    }
+
+    /// The language text is shown in when `self` is asked for: `self` if this build has it, English otherwise.
+    /// A constant function of `self` the optimiser folds, so a build without `zh` compiles no Chinese branch.
+    #[inline(always)]
+    pub const fn shown(self) -> Lang {
+        if self.available() {
+            self
+        } else {
+            Lang::En
+        }
+    }
+
     /// The language of a code: `en` or `zh` (also `zh-CN`, `zh-Hans` and other case variants); `None` otherwise.
     pub fn from_code(code: &str) -> Option<Lang> {
         let c = code.trim().to_ascii_lowercase();
@@ -46,32 +70,42 @@ impl Lang {
 pub struct T {
     /// The English wording.
     pub en: &'static str,
-    /// The Chinese wording.
+    /// The Chinese wording (a field only with the `zh` feature).
+    #[cfg(feature = "zh")]
     pub zh: &'static str,
 }
 
 impl T {
-    /// A string with its English and Chinese wording.
+    /// A string with its English and Chinese wording. Without the `zh` feature the Chinese one is dropped here.
+    #[cfg_attr(not(feature = "zh"), allow(unused_variables))]
     pub const fn new(en: &'static str, zh: &'static str) -> T {
-        T { en, zh }
+        T {
+            en,
+            #[cfg(feature = "zh")]
+            zh,
+        }
     }
 
-    /// The wording in `lang`.
+    /// The wording in `lang` (in English when this build has no wording in `lang`).
     pub const fn get(self, lang: Lang) -> &'static str {
-        match lang {
+        match lang.shown() {
             Lang::En => self.en,
+            #[cfg(feature = "zh")]
             Lang::Zh => self.zh,
+            #[cfg(not(feature = "zh"))]
+            Lang::Zh => self.en,
         }
     }
 }
 
 /// Formats the wording of one language: `tr!(lang, "step {n}", "第 {n} 步")` with `lang` a [`Lang`] (or anything
 /// with a `lang` field or method giving one, such as `theme.lang`). Only the chosen wording is formatted; both
-/// are checked by the compiler like `format!` strings.
+/// are checked by the compiler like `format!` strings. Without the `zh` feature the Chinese branch is dead code
+/// (see [`Lang::shown`]) and its wording is not in the build.
 #[macro_export]
 macro_rules! tr {
     ($lang:expr, $en:literal, $zh:literal $(, $arg:expr)* $(,)?) => {
-        match $lang {
+        match $crate::i18n::Lang::shown($lang) {
             $crate::i18n::Lang::En => format!($en $(, $arg)*),
             $crate::i18n::Lang::Zh => format!($zh $(, $arg)*),
         }
@@ -94,6 +128,16 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "zh"))]
+    fn without_zh_every_request_for_chinese_gives_english() {
+        assert!(!Lang::Zh.available());
+        assert_eq!(Lang::Zh.shown(), Lang::En);
+        assert_eq!(T::new("a", "甲").get(Lang::Zh), "a");
+        assert_eq!(tr!(Lang::Zh, "step {}", "第 {} 步", 3), "step 3");
+    }
+
+    #[test]
+    #[cfg(feature = "zh")]
     fn tr_formats_the_chosen_wording_only() {
         let n = 3;
         assert_eq!(tr!(Lang::En, "step {n}", "第 {n} 步"), "step 3");

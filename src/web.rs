@@ -31,9 +31,17 @@ pub fn panels_json(lang: Option<String>) -> String {
     panels::list_json(lang_of(lang.as_deref()))["panels"].to_string()
 }
 
-/// The language of a code from the page, English when absent or unknown.
+/// The codes of the languages this module has wording for, comma-separated: `"en,zh"` for the Chinese page's
+/// module (built with the `zh` feature), `"en"` for the English page's.
+#[wasm_bindgen]
+pub fn languages() -> String {
+    Lang::ALL.iter().filter(|l| l.available()).map(|l| l.code()).collect::<Vec<_>>().join(",")
+}
+
+/// The language of a code from the page, English when absent, unknown or not in this build (the English page's
+/// module has no Chinese wording; the page loads the Chinese module for Chinese).
 fn lang_of(code: Option<&str>) -> Lang {
-    code.and_then(Lang::from_code).unwrap_or_default()
+    code.and_then(Lang::from_code).filter(|l| l.available()).unwrap_or_default()
 }
 
 /// Decodes a URL hash into accepted entries and plain-text notices, as JSON. The notices are worded in the

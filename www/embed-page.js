@@ -17,6 +17,10 @@ const options = parseEmbedQuery(location.search);
 if (options.theme !== "auto") document.documentElement.classList.add(`theme-${options.theme}`);
 const lang = options.lang;
 if (lang === "zh") document.documentElement.lang = "zh-CN";
+// The wasm module of the embed's language starts loading at once (embed.html cannot preload it: the language is
+// in the query). Its failure is reported by main(), which awaits this promise.
+const wasmLoading = options.panel ? loadWasm(lang) : null;
+wasmLoading?.catch(() => {});
 
 let resolveReady;
 let rejectReady;
@@ -87,7 +91,7 @@ async function main() {
     frame.link.href = editionPage(lang);
     return;
   }
-  const loaded = await loadWasm(lang);
+  const loaded = await wasmLoading;
   api = loaded.wasm;
   dyn.panels = loaded.panels;
   const meta = loaded.panels.find((p) => p.id === options.panel);

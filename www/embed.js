@@ -2,8 +2,9 @@
 // `<div data-dynamics-panel="<id>" data-settings="<key>=<value>&..." data-seed="S">` of the host page (also
 // `data-theme="auto|light|dark"`, `data-controls="closed|open|none"`, `data-autoplay="true|false"`,
 // `data-lang="en|zh"`). Each figure
-// lives in a shadow root, so the host's styles do not reach it and its styles do not leak out; all figures share
-// one wasm instance and one stylesheet. The wasm module and the CSS load relative to this script's URL, so a
+// lives in a shadow root, so the host's styles do not reach it and its styles do not leak out; all figures of one
+// language share one wasm instance (English and Chinese figures each their language's module), and all one
+// stylesheet. The wasm module and the CSS load relative to this script's URL, so a
 // host on another origin works when the site sends CORS headers (see docs/embedding.md). The embed never touches
 // the host's URL and animates only while visible.
 
@@ -58,12 +59,13 @@ function option(host, name, notices, lang = "en") {
 export async function mount(host) {
   if (mounted.has(host)) return host.dynamics ?? null;
   mounted.add(host);
-  const [{ wasm, panels }, css] = await Promise.all([loadWasm(), styles()]);
+  const notices = [];
+  const lang = option(host, "lang", notices);
+  // Each language has its own module (the English one has no Chinese text); both load once per document.
+  const [{ wasm, panels }, css] = await Promise.all([loadWasm(lang), styles()]);
   const shadow = host.shadowRoot ?? host.attachShadow({ mode: "open" });
   shadow.adoptedStyleSheets = [css];
   const id = (host.dataset.dynamicsPanel ?? "").trim();
-  const notices = [];
-  const lang = option(host, "lang", notices);
   const theme = option(host, "theme", notices, lang);
   const controls = option(host, "controls", notices, lang);
   const autoplay = option(host, "autoplay", notices, lang) === "true";

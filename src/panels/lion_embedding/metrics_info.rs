@@ -119,6 +119,6 @@ mod tests {
         for (v, _) in &REASONS {
             assert!(seen.contains(v), "'{v}' is never given");
         }
-        assert_eq!(shown(&ENGINES, "per-step").zh, "逐步计算");
+        assert_eq!(shown(&ENGINES, "per-step").get(crate::i18n::Lang::Zh), "逐步计算");
     }
 }
