@@ -77,3 +77,43 @@ test("every panel gives the same metrics in the browser as natively", async () =
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// WebAssembly compiles Lion/Tiger's engine for the default row width 16 and for any width; natively widths 4, 8
+// and 32 have copies of their own (src/panels/lion_embedding/model.rs). The arithmetic and its order are the
+// same, so other widths, with either engine (the closed form, or the per-step engine when wd = 0), must agree
+// with the native run as the defaults do.
+test("Lion/Tiger at other row widths and engines gives the same metrics in the browser as natively", async () => {
+  const { panels } = native(["list"]);
+  const tol = panels.find((p) => p.id === "lion-embedding").platform_tolerance;
+  const settings = [
+    { dim: "8", wd: "0" },
+    { dim: "4", wd: "0", optimizer: "lion" },
+    { dim: "32" },
+    { dim: "12", optimizer: "adamw" },
+  ];
+  const { page, context, errors } = await openPage(env);
+  for (const s of settings) {
+    const pairs = Object.entries(s).map(([k, v]) => `${k}=${v}`);
+    const want = native(["run", "lion-embedding", "--steps", String(STEPS), "--seed", String(SEED), ...pairs]);
+    const got = await page.evaluate(
+      async ([seed, steps, entries]) => {
+        const m = await import("./pkg/dynamics.js");
+        const fig = new m.Figure("lion-embedding", document.createElement("canvas"));
+        for (const [k, v] of entries) fig.set_param(k, v);
+        fig.set_seed(seed);
+        const taken = fig.step(steps);
+        const out = { taken, metrics: JSON.parse(fig.metrics_json()), diverged: fig.diverged_at() ?? null };
+        fig.free();
+        return out;
+      },
+      [SEED, STEPS, Object.entries(s)],
+    );
+    const name = `lion-embedding ${pairs.join(" ")}`;
+    assert.equal(want.metrics.engine, s.wd === "0" ? "per-step" : "closed-form", `${name}: engine`);
+    assert.equal(got.taken, STEPS, `${name}: steps taken`);
+    assert.equal(got.diverged, want.diverged_at_step, `${name}: divergence step`);
+    for (const key of Object.keys(want.metrics)) close(want.metrics[key], got.metrics[key], `${name}: ${key}`, tol);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -54,16 +54,24 @@ async function open(url) {
   return { context, page, modules, errors };
 }
 
-/** The `languages()` of the glue module at `glue` (relative to the document), as the page's instance answers. */
-function languagesOf(page, glue) {
-  return page.evaluate(async (path) => (await import(new URL(path, document.baseURI).href)).languages(), glue);
+/**
+ * What the page's instance of the glue module at `glue` (relative to the document) answers: its `languages()`
+ * and the first panel's title when asked for Chinese.
+ */
+function askModule(page, glue) {
+  return page.evaluate(async (path) => {
+    const m = await import(new URL(path, document.baseURI).href);
+    return { languages: m.languages(), title: JSON.parse(m.panels_json("zh"))[0].title };
+  }, glue);
 }
 
 test("the English page loads only the English module, which has no Chinese wording", async () => {
   const { context, page, modules, errors } = await open(env.url);
   await page.waitForFunction(() => window.__dyn?.firstFrame != null);
   assert.deepEqual([...new Set(modules)], [EN]);
-  assert.equal(await languagesOf(page, "pkg/dynamics.js"), "en");
+  const answer = await askModule(page, "pkg/dynamics.js");
+  assert.equal(answer.languages, "en");
+  assert.ok(!HAN.test(answer.title), `asked for Chinese, the English module answers in English: "${answer.title}"`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -72,9 +80,11 @@ test("the Chinese page loads only the Chinese module, and its figures are worded
   const { context, page, modules, errors } = await open(`${env.url}zh/`);
   await page.waitForFunction(() => window.__dyn?.firstFrame != null);
   assert.deepEqual([...new Set(modules)], [ZH]);
-  assert.equal(await languagesOf(page, "../pkg/dynamics_zh.js"), "en,zh");
-  const label = await page.locator('[data-panel="simsiam-toy"] label').first().textContent();
-  assert.match(label, HAN, `a control label of the Chinese page: "${label}"`);
+  const answer = await askModule(page, "../pkg/dynamics_zh.js");
+  assert.equal(answer.languages, "en,zh");
+  assert.match(answer.title, HAN);
+  const title = await page.locator('[data-panel="simsiam-toy"] .fig-title').first().textContent();
+  assert.match(title, HAN, `a figure title of the Chinese page: "${title}"`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -98,11 +108,11 @@ test("script embeds in both languages on one host page load both modules, each f
     timeout: 15_000,
   });
   assert.deepEqual([...new Set(modules)].sort(), [EN, ZH].sort());
-  const text = (id) => page.evaluate((i) => document.getElementById(i).shadowRoot.textContent, id);
-  const en = await text("en");
-  const zh = await text("zh");
-  assert.ok(!HAN.test(en), `the English embed shows Chinese: ${en.slice(0, 200)}`);
-  assert.ok(HAN.test(zh), `the Chinese embed shows no Chinese: ${zh.slice(0, 200)}`);
+  const title = (id) => page.evaluate((i) => document.getElementById(i).shadowRoot.querySelector(".fig-title").textContent, id);
+  const en = await title("en");
+  const zh = await title("zh");
+  assert.ok(en.length > 0 && !HAN.test(en), `the English embed's title: "${en}"`);
+  assert.match(zh, HAN, `the Chinese embed's title (from the Chinese module): "${zh}"`);
   assert.deepEqual(errors, []);
   await context.close();
 });

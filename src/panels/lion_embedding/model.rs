@@ -1456,13 +1456,17 @@ impl Model {
         self.sweep_rows_any(n)
     }
 
-    /// [`Model::sweep_rows`] dispatched on the row width.
+    /// [`Model::sweep_rows`] dispatched on the row width. As in [`Model::step_any`], WebAssembly compiles only
+    /// the default width 16 and the any-width code (each further copy of the row sweep was 4 to 13 KB of module).
     #[inline(always)]
     fn sweep_rows_any(&mut self, n: usize) -> Option<Summary> {
         match self.dim() {
+            #[cfg(not(target_arch = "wasm32"))]
             4 => self.sweep_rows_n::<4>(n),
+            #[cfg(not(target_arch = "wasm32"))]
             8 => self.sweep_rows_n::<8>(n),
             16 => self.sweep_rows_n::<16>(n),
+            #[cfg(not(target_arch = "wasm32"))]
             32 => self.sweep_rows_n::<32>(n),
             _ => self.sweep_rows_n::<0>(n),
         }
