@@ -6,6 +6,8 @@
 // `pkg/dynamics_zh_bg.wasm`, with both languages. Each has its own copy of wasm-bindgen's glue, so a host page
 // with embeds in both languages runs both side by side.
 
+import { langOf } from "./i18n.js";
+
 /** Per language: the glue module's URL and the wasm module's, relative to this file. */
 const MODULES = {
   en: { glue: "../pkg/dynamics.js", wasm: "../pkg/dynamics_bg.wasm" },
@@ -20,17 +22,12 @@ const ready = new Map();
 
 const registries = new Map();
 
-/** The language whose module serves `lang`: "zh" for Chinese, English for anything else. */
-function editionOf(lang) {
-  return lang === "zh" ? "zh" : "en";
-}
-
 /**
  * The panel registry with its words in `lang` ("en" or "zh"), read once per language. Its module must have been
  * loaded by `loadWasm(lang)` first.
  */
 export function panelsIn(lang = "en") {
-  const edition = editionOf(lang);
+  const edition = langOf(lang);
   if (!registries.has(edition)) {
     const wasm = ready.get(edition);
     if (!wasm) throw new Error(`the ${edition} wasm module is not loaded yet`);
@@ -56,7 +53,7 @@ async function load(edition) {
  * caller asking for the same language shares the one instance.
  */
 export async function loadWasm(lang = "en") {
-  const edition = editionOf(lang);
+  const edition = langOf(lang);
   if (!loading.has(edition)) loading.set(edition, load(edition));
   const wasm = await loading.get(edition);
   return { wasm, panels: panelsIn(edition) };
