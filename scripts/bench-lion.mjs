@@ -1,10 +1,15 @@
 // Lion/Tiger engine against the NumPy reference (a benchmark, not a test): `npm run bench:lion`.
 //
-// Builds the native command line, then alternates, ROUNDS times, `dynamics bench --ms 4000 lion-embedding`
-// (the panel at its default settings, as the page steps it) with `python3 scripts/lion_numpy.py` (the same
-// model at the same defaults, whole-array NumPy, BLAS limited to one thread like the Rust engine). Both report
-// wall-clock steps per second; running them back to back keeps a machine's changing load roughly equal for
-// the two. Prints the medians and their ratio (the issue's target: at least 10).
+// Builds the native command line, then runs, ROUNDS times, `dynamics bench --ms 4000 lion-embedding` (the panel
+// at its default settings, as the page steps it) and `python3 scripts/lion_numpy.py` (the same model at the same
+// defaults, whole-array NumPy, BLAS limited to one thread like the Rust engine). Both report wall-clock steps per
+// second. Prints each round's ratio, the medians and the median ratio (the issue's target: at least 10).
+//
+// Where `taskset` and two processors are available the two run at the same time, each pinned to a processor of
+// its own, swapping processors every round: both then see the same minutes of the machine. On a shared virtual
+// machine the speed of one process drifts by 10 to 50 % from one minute to the next (BENCHMARKS.md, stop 17 and
+// stop 19), so runs taken back to back compared different moments; side by side the per-round ratios spread by a
+// few percent. `--sequential` (or a machine without `taskset`) runs them back to back instead.
 
 //
 // `node scripts/bench-lion.mjs --frames [--no-build]` measures instead, in headless Chromium on the built site,
@@ -13,8 +18,9 @@
 // "auto" speed (www/speed.js) drives `Figure.step` for FRAMES frames, timed with performance.now(); also the
 // time of one metrics read (the O(V·d) statistics). Issue 17's bound: no frame over 50 ms of stepping.
 
-import { spawnSync } from "node:child_process";
-import { DIST, ROOT, capture, childEnv, run, say } from "./lib.mjs";
+import { spawn, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { DIST, ROOT, capture, childEnv, run, say, which } from "./lib.mjs";
 
 /** The worst-case settings of the frame scenario (V = 200 000, d = 32 in all). */
 const WORST = [
@@ -157,7 +163,7 @@ async function pageFrames() {
   }
 }
 
-const ROUNDS = Number(process.env.ROUNDS || 3);
+const ROUNDS = Number(process.env.ROUNDS || 6);
 const NUMPY_STEPS = Number(process.env.NUMPY_STEPS || 4000);
 
 function json(cmd, args, env = {}) {
@@ -182,15 +188,60 @@ run("cargo", ["build", "--release", "--bin", "dynamics"]);
 if (capture("python3", ["-c", "import numpy"]) === null) {
   throw new Error("NumPy is missing: python3 -m pip install numpy");
 }
+const oneThread = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+const rustCmd = ["target/release/dynamics", "bench", "--ms", "4000", "lion-embedding"];
+const together = !process.argv.includes("--sequential") && availableParallelism() >= 2 && which("taskset") !== null;
+// Side by side the NumPy run lasts as long as the Rust one (4 s); back to back it runs NUMPY_STEPS steps.
+const numpyCmd = ["python3", "scripts/lion_numpy.py", ...(together ? ["--seconds", "4"] : ["--steps", String(NUMPY_STEPS)])];
+say(
+  together
+    ? "running the two side by side, one processor each (swapped every round)"
+    : "running the two one after the other (no taskset or one processor, or --sequential)",
+);
+
+/** Runs a command and resolves to its JSON output (stdout). */
+function jsonAsync([cmd, ...args], env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let [out, err] = ["", ""];
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`));
+      else resolve(JSON.parse(out));
+    });
+  });
+}
+
 const rust = [];
 const numpy = [];
-const oneThread = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+const ratios = [];
 for (let i = 0; i < ROUNDS; i++) {
-  const r = json("target/release/dynamics", ["bench", "--ms", "4000", "lion-embedding"]);
+  let r;
+  let n;
+  let where = "";
+  if (together) {
+    const [cr, cn] = i % 2 === 0 ? ["0", "1"] : ["1", "0"];
+    [r, n] = await Promise.all([
+      jsonAsync(["taskset", "-c", cr, ...rustCmd]),
+      jsonAsync(["taskset", "-c", cn, ...numpyCmd], oneThread),
+    ]);
+    where = ` (Rust on processor ${cr}, NumPy on ${cn})`;
+  } else {
+    r = json(rustCmd[0], rustCmd.slice(1));
+    n = json(numpyCmd[0], numpyCmd.slice(1), oneThread);
+  }
   rust.push(r.panels[0].steps_per_sec);
-  const n = json("python3", ["scripts/lion_numpy.py", "--steps", String(NUMPY_STEPS)], oneThread);
   numpy.push(n.steps_per_sec);
-  console.log(`round ${i + 1}: rust ${rust[i].toFixed(0)} steps/s, numpy ${numpy[i].toFixed(0)} steps/s`);
+  ratios.push(rust[i] / numpy[i]);
+  console.log(
+    `round ${i + 1}${where}: rust ${rust[i].toFixed(0)} steps/s, numpy ${numpy[i].toFixed(0)} steps/s, ratio ${ratios[i].toFixed(2)}x`,
+  );
 }
 const [r, n] = [median(rust), median(numpy)];
-console.log(`median: rust ${r.toFixed(0)} steps/s, numpy ${n.toFixed(0)} steps/s, ratio ${(r / n).toFixed(1)}x`);
+const sorted = [...ratios].sort((a, b) => a - b);
+console.log(
+  `median: rust ${r.toFixed(0)} steps/s, numpy ${n.toFixed(0)} steps/s, ratio of medians ${(r / n).toFixed(1)}x; ` +
+    `per-round ratios median ${median(ratios).toFixed(2)}x, from ${sorted[0].toFixed(2)}x to ${sorted[sorted.length - 1].toFixed(2)}x`,
+);

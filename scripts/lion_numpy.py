@@ -18,7 +18,7 @@ The random streams differ from the Rust engine's, so the runs agree in distribut
 script prints the statistics the panel reports (largest entry, rare-row maximum, rows at 0.99/λ) so that the
 two can be compared by eye.
 
-Usage: python3 scripts/lion_numpy.py [--steps 20000] [--vocab 2000] [--optimizer tiger|lion]
+Usage: python3 scripts/lion_numpy.py [--steps 20000 | --seconds S] [--vocab 2000] [--optimizer tiger|lion]
        [--lr-rule row-rms|constant] [--seed 1]
 Prints one JSON object with steps, seconds and steps_per_sec.
 """
@@ -33,6 +33,12 @@ import numpy as np
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=20000)
+    ap.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="run whole steps until this many seconds have passed instead of a fixed count",
+    )
     ap.add_argument("--vocab", type=int, default=2000)
     ap.add_argument("--dim", type=int, default=16)
     ap.add_argument("--batch", type=int, default=256)
@@ -67,7 +73,9 @@ def main():
     rows = np.arange(B)
 
     start = time.perf_counter()
-    for _ in range(args.steps):
+    steps = 0
+    while (steps < args.steps) if args.seconds is None else (time.perf_counter() - start < args.seconds):
+        steps += 1
         # 1. Sample the batch: tokens from the Zipf CDF, then their next classes.
         tok = np.minimum(np.searchsorted(cdf, rng.random(B), side="right"), V - 1)
         y = np.where(rng.random(B) < q[tok], ystar[tok], rng.integers(0, d, B))
@@ -111,9 +119,9 @@ def main():
                 "optimizer": args.optimizer,
                 "lr_rule": args.lr_rule,
                 "vocab": V,
-                "steps": args.steps,
+                "steps": steps,
                 "seconds": seconds,
-                "steps_per_sec": args.steps / seconds,
+                "steps_per_sec": steps / seconds,
                 "max_abs": float(row_max.max()),
                 "max_top20": float(row_max[:20].max()),
                 "max_rare": float(row_max[500:].max()) if V > 500 else None,
