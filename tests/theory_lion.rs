@@ -731,3 +731,63 @@ fn slow_engine_is_reported_with_its_reason() {
         assert!(reason.contains(why), "{p:?}: reason '{reason}' should mention '{why}'");
     }
 }
+
+/// The AVX2 kernel for four tokens of width 16 must give, bit for bit, what four calls of the portable kernel
+/// give: logits, gradients, maxima and normalisers. Inputs: random rows at several scales (so that some logits
+/// fall below exp's floor of −87 after the shift), counts that sum to each token's appearances, and rows with
+/// infinite or NaN entries (whose results the caller's finiteness check sees; they must still agree).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn four_token_avx2_kernel_equals_the_portable_kernel() {
+    use dynamics::panels::lion_embedding::kernels::{token, x86};
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        eprintln!("no AVX2 on this CPU: the four-token kernel is never used here, nothing to compare");
+        return;
+    }
+    const D: usize = 16;
+    let mut rng = dynamics::rng::stream(11, 0);
+    let mut normal = |s: f64| (s * dynamics::rng::normal(&mut rng)) as f32;
+    let (w, wt): (Vec<f32>, Vec<f32>) = {
+        let w: Vec<f32> = (0..D * D).map(|_| normal(1.0)).collect();
+        let wt = (0..D * D).map(|i| w[(i % D) * D + i / D]).collect();
+        (w, wt)
+    };
+    let mut checked = 0;
+    for case in 0..400 {
+        let scale = [0.02, 1.0, 30.0, 300.0][case % 4];
+        let mut rows: Vec<Vec<f32>> = (0..4).map(|_| (0..D).map(|_| normal(scale)).collect()).collect();
+        if case % 50 == 7 {
+            rows[case % 4][case % D] = f32::INFINITY;
+        }
+        if case % 50 == 19 {
+            rows[(case + 1) % 4][(case * 3) % D] = f32::NAN;
+        }
+        if case % 50 == 33 {
+            rows[2] = vec![-0.0; D];
+        }
+        let cnts: Vec<Vec<f32>> = (0..4).map(|t| (0..D).map(|c| ((c * 7 + t + case) % 3) as f32).collect()).collect();
+        let ns: Vec<f32> = cnts.iter().map(|c| c.iter().sum()).collect();
+        let inv_b = 1.0 / 256.0;
+        let (mut z1, mut g1) = (vec![0.0f32; 4 * D], vec![0.0f32; 4 * D]);
+        let mut out1 = [(0.0f32, 0.0f32); 4];
+        for (t, o) in out1.iter_mut().enumerate() {
+            let (z, g) = (&mut z1[t * D..t * D + D], &mut g1[t * D..t * D + D]);
+            *o = token::<D>(D, &w, &wt, &rows[t], &cnts[t], ns[t], inv_b, z, g);
+        }
+        let (mut z4, mut g4) = (vec![0.0f32; 4 * D], vec![0.0f32; 4 * D]);
+        let r4 = [&rows[0][..], &rows[1][..], &rows[2][..], &rows[3][..]];
+        let c4 = [&cnts[0][..], &cnts[1][..], &cnts[2][..], &cnts[3][..]];
+        let n4 = [ns[0], ns[1], ns[2], ns[3]];
+        // SAFETY: the CPU has AVX2 (checked above).
+        let out4 = unsafe { x86::token_quad16(&w, &wt, r4, c4, n4, inv_b, &mut z4, &mut g4) };
+        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&z4), bits(&z1), "case {case}: logits");
+        assert_eq!(bits(&g4), bits(&g1), "case {case}: gradients");
+        for (t, (a, b)) in out4.iter().zip(&out1).enumerate() {
+            assert_eq!(a.0.to_bits(), b.0.to_bits(), "case {case} token {t}: max");
+            assert_eq!(a.1.to_bits(), b.1.to_bits(), "case {case} token {t}: normaliser");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 400);
+}

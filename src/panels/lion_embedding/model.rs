@@ -1288,6 +1288,30 @@ impl Model {
         let pre_eta = self.cfg.optimizer.is_sign() && self.cfg.rms;
         let lr = self.cfg.lr;
         let mut k = 0;
+        #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
+        if D == 16 && BATCH_ROWS && std::arch::is_x86_feature_detected!("avx2") {
+            // Four tokens at a time (the same values as [`kernels::token`], see [`kernels::x86::token_quad16`]).
+            const Q: usize = kernels::x86::QUAD;
+            while k + Q <= n_t {
+                let rs: [usize; Q] = std::array::from_fn(|i| self.touched[k + i] as usize);
+                let rows: [&[f32]; Q] = rs.map(|r| &self.theta[r * d..r * d + d]);
+                let eta: [Option<f32>; Q] =
+                    if update.is_some() && pre_eta { rows.map(|row| Some(lr * rms_n::<D>(row))) } else { [None; Q] };
+                let cnts: [&[f32]; Q] = std::array::from_fn(|i| &self.counts[(k + i) * d..(k + i + 1) * d]);
+                let ns: [f32; Q] = std::array::from_fn(|i| self.ntok[k + i] as f32);
+                let z = &mut self.logits[k * d..(k + Q) * d];
+                let g = &mut self.grads[k * d..(k + Q) * d];
+                // SAFETY: the CPU has AVX2 (checked above).
+                let out = unsafe { kernels::x86::token_quad16(&self.w, &self.wt, rows, cnts, ns, inv_b, z, g) };
+                self.lse_in.extend(out);
+                if let Some(bc) = update {
+                    for (i, (r, e)) in rs.into_iter().zip(eta).enumerate() {
+                        self.update_fused::<D>(r, k + i, bc, t, e, &mut worst);
+                    }
+                }
+                k += Q;
+            }
+        }
         while k + 2 <= n_t {
             let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
             let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
