@@ -1293,12 +1293,21 @@ impl Model {
             // Four tokens at a time (the same values as [`kernels::token`], see [`kernels::x86::token_quad16`]).
             const Q: usize = kernels::x86::QUAD;
             while k + Q <= n_t {
-                let rs: [usize; Q] = std::array::from_fn(|i| self.touched[k + i] as usize);
-                let rows: [&[f32]; Q] = rs.map(|r| &self.theta[r * d..r * d + d]);
-                let eta: [Option<f32>; Q] =
-                    if update.is_some() && pre_eta { rows.map(|row| Some(lr * rms_n::<D>(row))) } else { [None; Q] };
-                let cnts: [&[f32]; Q] = std::array::from_fn(|i| &self.counts[(k + i) * d..(k + i + 1) * d]);
-                let ns: [f32; Q] = std::array::from_fn(|i| self.ntok[k + i] as f32);
+                // Written out rather than with `array::map`, which was left as a call per use.
+                let tk = &self.touched[k..k + Q];
+                let rs = [tk[0] as usize, tk[1] as usize, tk[2] as usize, tk[3] as usize];
+                let row = |r: usize| &self.theta[r * d..r * d + d];
+                let rows = [row(rs[0]), row(rs[1]), row(rs[2]), row(rs[3])];
+                let eta: [Option<f32>; Q] = if update.is_some() && pre_eta {
+                    let e = |r: &[f32]| Some(lr * rms_n::<D>(r));
+                    [e(rows[0]), e(rows[1]), e(rows[2]), e(rows[3])]
+                } else {
+                    [None; Q]
+                };
+                let cnt = |i: usize| &self.counts[(k + i) * d..(k + i + 1) * d];
+                let cnts = [cnt(0), cnt(1), cnt(2), cnt(3)];
+                let nt = &self.ntok[k..k + Q];
+                let ns = [nt[0] as f32, nt[1] as f32, nt[2] as f32, nt[3] as f32];
                 let z = &mut self.logits[k * d..(k + Q) * d];
                 let g = &mut self.grads[k * d..(k + Q) * d];
                 // SAFETY: the CPU has AVX2 (checked above).
