@@ -18,7 +18,7 @@
 // "auto" speed (www/speed.js) drives `Figure.step` for FRAMES frames, timed with performance.now(); also the
 // time of one metrics read (the O(V·d) statistics). Issue 17's bound: no frame over 50 ms of stepping.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { DIST, ROOT, capture, childEnv, run, say, which } from "./lib.mjs";
 
@@ -166,12 +166,6 @@ async function pageFrames() {
 const ROUNDS = Number(process.env.ROUNDS || 6);
 const NUMPY_STEPS = Number(process.env.NUMPY_STEPS || 4000);
 
-function json(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: childEnv(env), encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.error?.message ?? r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (process.argv.includes("--page")) {
@@ -199,8 +193,8 @@ say(
     : "running the two one after the other (no taskset or one processor, or --sequential)",
 );
 
-/** Runs a command and resolves to its JSON output (stdout). */
-function jsonAsync([cmd, ...args], env = {}) {
+/** Runs a command and resolves to its JSON output (stdout); rejects with its stderr if it fails. */
+function json([cmd, ...args], env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
     let [out, err] = ["", ""];
@@ -224,13 +218,13 @@ for (let i = 0; i < ROUNDS; i++) {
   if (together) {
     const [cr, cn] = i % 2 === 0 ? ["0", "1"] : ["1", "0"];
     [r, n] = await Promise.all([
-      jsonAsync(["taskset", "-c", cr, ...rustCmd]),
-      jsonAsync(["taskset", "-c", cn, ...numpyCmd], oneThread),
+      json(["taskset", "-c", cr, ...rustCmd]),
+      json(["taskset", "-c", cn, ...numpyCmd], oneThread),
     ]);
     where = ` (Rust on processor ${cr}, NumPy on ${cn})`;
   } else {
-    r = json(rustCmd[0], rustCmd.slice(1));
-    n = json(numpyCmd[0], numpyCmd.slice(1), oneThread);
+    r = await json(rustCmd);
+    n = await json(numpyCmd, oneThread);
   }
   rust.push(r.panels[0].steps_per_sec);
   numpy.push(n.steps_per_sec);
