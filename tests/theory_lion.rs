@@ -791,3 +791,65 @@ fn four_token_avx2_kernel_equals_the_portable_kernel() {
     }
     assert_eq!(checked, 400);
 }
+
+/// The AVX2 row update (`kernels::x86::sign_step16`, Tiger and Lion at width 16 without flush-to-zero) gives
+/// bit for bit what the scalar row update (`model::row_step`) gives: the new θ and m, and the largest `|x|` bit
+/// pattern of the two. Inputs: Tiger and Lion, with and without the per-row RMS rule, with and without weight
+/// decay, rows and momenta at several scales, momenta with exact zeros (sign 0) and −0, and rows or gradients
+/// with infinite or NaN entries.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn avx2_row_update_equals_the_scalar_row_update() {
+    use dynamics::panels::lion_embedding::kernels::x86::{sign_step16, SignStep};
+    use dynamics::panels::lion_embedding::model::{row_step, Config, Optimizer};
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        eprintln!("no AVX2 on this CPU: the row-update kernel is never used here, nothing to compare");
+        return;
+    }
+    const D: usize = 16;
+    let mut rng = dynamics::rng::stream(12, 0);
+    let mut normal = |s: f64| (s * dynamics::rng::normal(&mut rng)) as f32;
+    let mut checked = 0;
+    for case in 0..800 {
+        let lion = case % 2 == 1;
+        let rms = (case / 2) % 2 == 0;
+        let wd = [0.01f32, 0.0, 0.3][(case / 4) % 3];
+        let lr = [1e-3f32, 2e-3, 0.05][(case / 12) % 3];
+        let scale = [0.02, 1.0, 1e-30, 300.0][(case / 3) % 4];
+        let mut theta: Vec<f32> = (0..D).map(|_| normal(scale)).collect();
+        let mut m: Vec<f32> = (0..D).map(|_| normal(scale * 1e-3)).collect();
+        let mut g: Vec<f32> = (0..D).map(|_| normal(1e-3)).collect();
+        if case % 5 == 0 {
+            m[case % D] = 0.0;
+            g[case % D] = 0.0;
+            m[(case + 3) % D] = -0.0;
+            g[(case + 3) % D] = -0.0;
+        }
+        match case % 40 {
+            7 => theta[case % D] = f32::INFINITY,
+            13 => g[(case * 3) % D] = f32::NAN,
+            21 => m[(case * 5) % D] = f32::NEG_INFINITY,
+            29 => theta = vec![-0.0; D],
+            _ => {}
+        }
+        let mut cfg = Config::defaults();
+        cfg.optimizer = if lion { Optimizer::Lion } else { Optimizer::Tiger };
+        cfg.rms = rms;
+        cfg.wd = wd;
+        cfg.lr = lr;
+        let (mut t1, mut m1) = (theta.clone(), m.clone());
+        row_step(&cfg, &mut t1, &mut m1, &mut [], &g, (1.0, 1.0));
+        let worst1 = t1.iter().chain(&m1).map(|x| x.to_bits() & 0x7fff_ffff).max().unwrap();
+        let (b1, b2) = if lion { cfg.lion_beta } else { (cfg.beta, 0.0) };
+        let p = SignStep { lion, b1, b2, lr, rms, wd };
+        let (mut t2, mut m2) = (theta.clone(), m.clone());
+        // SAFETY: the CPU has AVX2 (checked above).
+        let worst2 = unsafe { sign_step16(&mut t2, &mut m2, &g, p) };
+        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&t2), bits(&t1), "case {case}: θ");
+        assert_eq!(bits(&m2), bits(&m1), "case {case}: m");
+        assert_eq!(worst2, worst1, "case {case}: largest |x| bits");
+        checked += 1;
+    }
+    assert_eq!(checked, 800);
+}

@@ -1292,13 +1292,20 @@ impl Model {
         if D == 16 && BATCH_ROWS && std::arch::is_x86_feature_detected!("avx2") {
             // Four tokens at a time (the same values as [`kernels::token`], see [`kernels::x86::token_quad16`]).
             const Q: usize = kernels::x86::QUAD;
+            // Tiger and Lion without flush-to-zero update their rows with [`kernels::x86::sign_step16`] (the same
+            // values as [`Model::update_fused`]), which takes the RMS rule's learning rate itself.
+            let sign_step = (self.cfg.optimizer.is_sign() && !self.cfg.ftz).then(|| {
+                let lion = self.cfg.optimizer == Optimizer::Lion;
+                let (b1, b2) = if lion { self.cfg.lion_beta } else { (self.cfg.beta, 0.0) };
+                kernels::x86::SignStep { lion, b1, b2, lr, rms: self.cfg.rms, wd: self.cfg.wd }
+            });
             while k + Q <= n_t {
                 // Written out rather than with `array::map`, which was left as a call per use.
                 let tk = &self.touched[k..k + Q];
                 let rs = [tk[0] as usize, tk[1] as usize, tk[2] as usize, tk[3] as usize];
                 let row = |r: usize| &self.theta[r * d..r * d + d];
                 let rows = [row(rs[0]), row(rs[1]), row(rs[2]), row(rs[3])];
-                let eta: [Option<f32>; Q] = if update.is_some() && pre_eta {
+                let eta: [Option<f32>; Q] = if update.is_some() && pre_eta && sign_step.is_none() {
                     let e = |r: &[f32]| Some(lr * rms_n::<D>(r));
                     [e(rows[0]), e(rows[1]), e(rows[2]), e(rows[3])]
                 } else {
@@ -1313,10 +1320,23 @@ impl Model {
                 // SAFETY: the CPU has AVX2 (checked above).
                 let out = unsafe { kernels::x86::token_quad16(&self.w, &self.wt, rows, cnts, ns, inv_b, z, g) };
                 self.lse_in.extend(out);
-                if let Some(bc) = update {
-                    for (i, (r, e)) in rs.into_iter().zip(eta).enumerate() {
-                        self.update_fused::<D>(r, k + i, bc, t, e, &mut worst);
+                match (update, sign_step) {
+                    (Some(_), Some(p)) => {
+                        for (i, r) in rs.into_iter().enumerate() {
+                            let (s, gk) = (r * d, (k + i) * d);
+                            let g = &self.grads[gk..gk + d];
+                            let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
+                            // SAFETY: the CPU has AVX2 (checked above).
+                            worst = worst.max(unsafe { kernels::x86::sign_step16(th, m, g, p) });
+                            self.anchor[r] = t;
+                        }
                     }
+                    (Some(bc), None) => {
+                        for (i, (r, e)) in rs.into_iter().zip(eta).enumerate() {
+                            self.update_fused::<D>(r, k + i, bc, t, e, &mut worst);
+                        }
+                    }
+                    (None, _) => {}
                 }
                 k += Q;
             }
