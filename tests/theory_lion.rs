@@ -732,6 +732,17 @@ fn slow_engine_is_reported_with_its_reason() {
     }
 }
 
+/// Whether this CPU has AVX2, which the native step's `kernel` (an AVX2-only path) needs; if not, says so (the
+/// kernel is then never used here, and there is nothing to compare).
+#[cfg(target_arch = "x86_64")]
+fn avx2_here(kernel: &str) -> bool {
+    let yes = std::arch::is_x86_feature_detected!("avx2");
+    if !yes {
+        eprintln!("no AVX2 on this CPU: {kernel} is never used here, nothing to compare");
+    }
+    yes
+}
+
 /// The AVX2 kernel for four tokens of width 16 must give, bit for bit, what four calls of the portable kernel
 /// give: logits, gradients, maxima and normalisers. Inputs: random rows at several scales (so that some logits
 /// fall below exp's floor of −87 after the shift), counts that sum to each token's appearances, and rows with
@@ -740,8 +751,7 @@ fn slow_engine_is_reported_with_its_reason() {
 #[test]
 fn four_token_avx2_kernel_equals_the_portable_kernel() {
     use dynamics::panels::lion_embedding::kernels::{token, x86};
-    if !std::arch::is_x86_feature_detected!("avx2") {
-        eprintln!("no AVX2 on this CPU: the four-token kernel is never used here, nothing to compare");
+    if !avx2_here("the four-token kernel") {
         return;
     }
     const D: usize = 16;
@@ -802,8 +812,7 @@ fn four_token_avx2_kernel_equals_the_portable_kernel() {
 fn avx2_row_update_equals_the_scalar_row_update() {
     use dynamics::panels::lion_embedding::kernels::x86::{sign_step16, SignStep};
     use dynamics::panels::lion_embedding::model::{row_step, Config, Optimizer};
-    if !std::arch::is_x86_feature_detected!("avx2") {
-        eprintln!("no AVX2 on this CPU: the row-update kernel is never used here, nothing to compare");
+    if !avx2_here("the row-update kernel") {
         return;
     }
     const D: usize = 16;

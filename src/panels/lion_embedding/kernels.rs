@@ -285,6 +285,21 @@ pub mod x86 {
         ]
     }
 
+    /// [`super::lane_sum`] of sixteen values held in two eight-lane registers: its four lanes from 0 (the
+    /// four-lane chunks added in index order), then `(l₀ + l₁) + (l₂ + l₃)`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn lane_sum16(lo: __m256, hi: __m256) -> f32 {
+        let mut acc = _mm_setzero_ps();
+        for c in chunks(lo, hi) {
+            acc = _mm_add_ps(acc, c);
+        }
+        let mut lanes = [0.0f32; 4];
+        // SAFETY: `lanes` holds the four floats stored.
+        unsafe { _mm_storeu_ps(lanes.as_mut_ptr(), acc) };
+        (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    }
+
     /// [`super::token`] at width 16 for four distinct tokens: `rows`, `cnts`, `ns` as in
     /// [`super::token_pair`], `z` and `g` receive the four tokens' logits and gradients one after the other
     /// (64 entries each). Returns each token's `(max z, Σ e^{z − max z})`.
@@ -345,13 +360,8 @@ pub mod x86 {
             }
             let m = _mm256_set1_ps(zmax);
             let (el, eh) = (exp8(_mm256_sub_ps(zl[t], m)), exp8(_mm256_sub_ps(zh[t], m)));
-            // The normaliser: `lane_sum`'s four lanes from 0, then (l₀ + l₁) + (l₂ + l₃).
-            let mut acc = _mm_setzero_ps();
-            for c in chunks(el, eh) {
-                acc = _mm_add_ps(acc, c);
-            }
-            unsafe { _mm_storeu_ps(lanes.as_mut_ptr(), acc) };
-            let sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+            // The normaliser.
+            let sum = lane_sum16(el, eh);
             // r = n·(e/Σ) − cnt.
             let (n, s) = (_mm256_set1_ps(ns[t]), _mm256_set1_ps(sum));
             let (cl, ch) = unsafe { (_mm256_loadu_ps(cnts[t].as_ptr()), _mm256_loadu_ps(cnts[t].as_ptr().add(8))) };
@@ -425,14 +435,8 @@ pub mod x86 {
         let (ml, mh) = unsafe { (_mm256_loadu_ps(m.as_ptr()), _mm256_loadu_ps(m.as_ptr().add(8))) };
         let (gl, gh) = unsafe { (_mm256_loadu_ps(g.as_ptr()), _mm256_loadu_ps(g.as_ptr().add(8))) };
         let eta = if p.rms {
-            // `lane_sum` of the squares: four lanes from 0, then (l₀ + l₁) + (l₂ + l₃); then /16, √, ·α.
-            let mut acc = _mm_setzero_ps();
-            for c in chunks(_mm256_mul_ps(tl, tl), _mm256_mul_ps(th, th)) {
-                acc = _mm_add_ps(acc, c);
-            }
-            let mut lanes = [0.0f32; 4];
-            unsafe { _mm_storeu_ps(lanes.as_mut_ptr(), acc) };
-            p.lr * (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) / D as f32).sqrt()
+            // `lane_sum` of the squares, then /16, √, ·α.
+            p.lr * (lane_sum16(_mm256_mul_ps(tl, tl), _mm256_mul_ps(th, th)) / D as f32).sqrt()
         } else {
             p.lr
         };

@@ -1289,7 +1289,7 @@ impl Model {
         let lr = self.cfg.lr;
         let mut k = 0;
         #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
-        if D == 16 && BATCH_ROWS && std::arch::is_x86_feature_detected!("avx2") {
+        if D == 16 && std::arch::is_x86_feature_detected!("avx2") {
             // Four tokens at a time (the same values as [`kernels::token`], see [`kernels::x86::token_quad16`]).
             const Q: usize = kernels::x86::QUAD;
             // Tiger and Lion without flush-to-zero update their rows with [`kernels::x86::sign_step16`] (the same
