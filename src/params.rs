@@ -412,16 +412,69 @@ pub fn fmt_f64(v: f64) -> String {
     }
 }
 
-/// Parses a finite float; rejects empty strings, infinities, NaN and surrounding spaces.
+/// Parses a finite float written as a plain decimal number ([`is_decimal`]); rejects everything else, including
+/// empty strings, infinities, NaN, surrounding spaces and values that overflow to infinity.
 fn parse_finite(text: &str) -> Option<f64> {
-    if text.is_empty() || text.len() > 64 || text.trim() != text {
+    if text.len() > 64 || !is_decimal(text) {
         return None;
     }
-    // Rust also accepts "inf", "infinity" and "nan"; only digits, signs, '.' and exponents are allowed here.
-    if !text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) {
-        return None;
+    Some(decimal_to_f64(text)).filter(|v| v.is_finite())
+}
+
+/// Whether `text` is a plain decimal number: an optional sign, digits with at most one point and at least one
+/// digit, and an optional exponent (`e` or `E`, an optional sign, at least one digit). "1.", ".5", "-2e-3" and
+/// "+7E10" are; "", ".", "1e", "inf", "0x10", " 1" and "1_000" are not.
+///
+/// This is the grammar that Rust's `f64::from_str` and JavaScript's `parseFloat` both read whole and alike (each
+/// also takes more: Rust "inf" and "nan", JavaScript leading spaces and a trailing remainder), so a value given
+/// here parses to the same number natively and in the browser ([`decimal_to_f64`]).
+pub fn is_decimal(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut mantissa = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        mantissa += digits(&mut i);
     }
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
+    if mantissa == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// The `f64` nearest to a decimal number that [`is_decimal`] accepts (infinite if it overflows), with the
+/// standard library's parser.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decimal_to_f64(text: &str) -> f64 {
+    text.parse().unwrap_or(f64::NAN)
+}
+
+/// The `f64` nearest to a decimal number that [`is_decimal`] accepts (infinite if it overflows), with the
+/// browser's `parseFloat`.
+///
+/// In WebAssembly this replaces the standard library's float parser, whose code and table of powers of five
+/// (10 KB) were 13.6 KB of the gzipped module (BENCHMARKS.md, "stop 21"). JavaScript engines round a decimal
+/// number to the nearest double, ties to even, as Rust does; `tests/web.rs` checks in the browser that the two
+/// give the same bits, halfway cases and long mantissas included.
+#[cfg(target_arch = "wasm32")]
+pub fn decimal_to_f64(text: &str) -> f64 {
+    js_sys::parse_float(text)
 }
 
 /// A panel's full set of parameter values, always complete and always inside the table's ranges.

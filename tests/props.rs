@@ -296,3 +296,15 @@ proptest! {
         prop_assert_eq!(dynamics::math::argsort(&key, descending), expected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// `params::is_decimal` accepts exactly the strings over digits, signs, points and exponent letters that the
+    /// standard library's float parser accepts: the grammar the hash and the fields take did not change when
+    /// WebAssembly's parsing moved to the browser's `parseFloat` (which reads this grammar the same way).
+    #[test]
+    fn is_decimal_is_rusts_grammar_over_the_number_alphabet(text in "[-+0-9.eE]{0,10}") {
+        prop_assert_eq!(dynamics::params::is_decimal(&text), text.parse::<f64>().is_ok(), "{:?}", text);
+    }
+}

@@ -46,6 +46,89 @@ fn every_panel_paints_a_non_blank_canvas_at_high_dpi() {
     }
 }
 
+/// A small deterministic generator (SplitMix64) for the random decimal strings below.
+fn split_mix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// In WebAssembly, numbers in links and fields are parsed by the browser's `parseFloat`
+/// (`params::decimal_to_f64`); natively by Rust's parser. Both must give the same bits for every string the
+/// grammar (`params::is_decimal`) accepts: exact halfway cases between two doubles (ties to even), the
+/// subnormal and overflow edges, mantissas longer than the 17 digits a double needs (a correctly rounded parser
+/// must read them all), shortest round-trip forms, and random strings of up to 40 digits with exponents from
+/// -340 to 320.
+#[wasm_bindgen_test]
+fn the_browsers_float_parser_gives_rusts_bits() {
+    let mut cases: Vec<String> = [
+        "0",
+        "-0",
+        "+0",
+        "1",
+        "1.",
+        ".5",
+        "-.5",
+        "+7E10",
+        "0.1",
+        "0.2",
+        "0.30000000000000004",
+        "1e23",
+        "8.533e+68",
+        "4.1006e-184",
+        "9.998e+307",
+        "9.9538452227e-280",
+        "6.47660115e-260",
+        "7.4e+47",
+        "5.92e+48",
+        "7.35e+66",
+        "8.32116e+55",
+        "9007199254740993",
+        "9007199254740995",
+        "9007199254740993.0000000000000000001",
+        "2.2250738585072011e-308",
+        "2.2250738585072012e-308",
+        "2.2250738585072014e-308",
+        "4.9406564584124654e-324",
+        "2.4703282292062327e-324",
+        "2.4703282292062328e-324",
+        "1e-400",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "0.000000000000000000000000000000000000000000000000000000000001",
+        "123456789012345678901234567890",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124",
+        "3.14159265358979323846264338327950288",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut state = 21u64;
+    for _ in 0..4000 {
+        let len = 1 + (split_mix(&mut state) % 40) as usize;
+        let digits: String = (0..len).map(|_| char::from(b'0' + (split_mix(&mut state) % 10) as u8)).collect();
+        let point = (split_mix(&mut state) % (len as u64 + 1)) as usize;
+        let exp = (split_mix(&mut state) % 661) as i64 - 340;
+        let sign = ["", "-", "+"][(split_mix(&mut state) % 3) as usize];
+        cases.push(format!("{sign}{}.{}e{exp}", &digits[..point], &digits[point..]));
+        // The shortest round-trip form of a random double, as the page writes it into links.
+        let x = f64::from_bits(split_mix(&mut state));
+        if x.is_finite() {
+            cases.push(dynamics::params::fmt_f64(x));
+        }
+    }
+    for text in &cases {
+        assert!(dynamics::params::is_decimal(text), "{text} is a decimal number");
+        let rust: f64 = text.parse().unwrap();
+        let browser = dynamics::params::decimal_to_f64(text);
+        assert_eq!(browser.to_bits(), rust.to_bits(), "{text}: browser {browser:e}, Rust {rust:e}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn unknown_panel_and_bad_values_are_errors_not_panics() {
     assert!(Figure::new("no-such-panel", canvas()).is_err());
