@@ -466,15 +466,16 @@ pub fn decimal_to_f64(text: &str) -> f64 {
 }
 
 /// The `f64` nearest to a decimal number that [`is_decimal`] accepts (infinite if it overflows), with the
-/// browser's `parseFloat`.
+/// browser's `parseFloat` (through the web layer, the one module that calls JavaScript).
 ///
 /// In WebAssembly this replaces the standard library's float parser, whose code and table of powers of five
-/// (10 KB) were 13.6 KB of the gzipped module (BENCHMARKS.md, "stop 21"). JavaScript engines round a decimal
-/// number to the nearest double, ties to even, as Rust does; `tests/web.rs` checks in the browser that the two
-/// give the same bits, halfway cases and long mantissas included.
+/// (10 KB) were 13.6 KB of the gzipped module (BENCHMARKS.md, "stop 21"). It is a platform primitive, like the
+/// `libm` functions, and as deterministic: JavaScript engines round a decimal number to the nearest double, ties
+/// to even, as Rust does, and `tests/web.rs` checks in the browser that the two give the same bits, halfway
+/// cases and long mantissas included.
 #[cfg(target_arch = "wasm32")]
 pub fn decimal_to_f64(text: &str) -> f64 {
-    js_sys::parse_float(text)
+    crate::web::parse_float(text)
 }
 
 /// A panel's full set of parameter values, always complete and always inside the table's ranges.

@@ -24,6 +24,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The browser's `parseFloat`: the nearest double to a decimal number, ties to even. `params::decimal_to_f64`
+/// reads numbers with it in WebAssembly, in place of the standard library's parser and its tables (see there).
+pub(crate) fn parse_float(text: &str) -> f64 {
+    js_sys::parse_float(text)
+}
+
 /// The registry as a JSON array (see `docs/web-api.md`), its titles, labels, help and claims in the language of
 /// `lang` (`"en"` or `"zh"`; English when absent or unknown).
 #[wasm_bindgen]

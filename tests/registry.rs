@@ -221,6 +221,11 @@ fn layering_invariants() {
             {
                 assert!(!code.contains(banned), "{rel} uses {banned}; pure files draw nothing and read no clock");
             }
+            // The one call a pure file makes into the web layer: in WebAssembly, `params` reads numbers with the
+            // browser's parser (deterministic, checked against Rust's by tests/web.rs). Nothing else of it.
+            let web_uses = code.matches("crate::web").count();
+            let parse_float = code.matches("crate::web::parse_float(").count();
+            assert_eq!(web_uses, parse_float, "{rel} uses the web layer; pure files may only call web::parse_float");
         }
     }
 }
