@@ -1,0 +1,28 @@
+// The built wasm modules stay within a size ceiling (issue 14; BENCHMARKS.md, "stop 21"). Not the issue's
+// 300 KB target, which the modules do not meet yet, but a guard for what was won: each ceiling sits about 2 %
+// above the build it was set on (English 353.3 KB, Chinese 376.1 KB gzipped), so a change that links a library
+// facility with its tables fails here rather than unnoticed. Two such cases were found by hand before: naming a
+// font family by a string linked the Unicode case tables (10.7 KB), and parsing floats with the standard
+// library linked its power-of-five table (13.6 KB). A change that needs more should measure what it adds
+// (`gzip -9` of dist/pkg, as here and in the build's summary), say so in BENCHMARKS.md and raise the ceiling.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { DIST } from "../../scripts/lib.mjs";
+
+/** Gzipped size ceilings in KB (1 024 bytes), per module file in dist/pkg. */
+const CEILING_KB = {
+  "dynamics_bg.wasm": 360,
+  "dynamics_zh_bg.wasm": 384,
+};
+
+for (const [file, ceiling] of Object.entries(CEILING_KB)) {
+  test(`${file} is at most ${ceiling} KB gzipped`, () => {
+    const bytes = readFileSync(join(DIST, "pkg", file));
+    const kb = gzipSync(bytes, { level: 9 }).length / 1024;
+    assert.ok(kb <= ceiling, `${file} is ${kb.toFixed(1)} KB gzipped, over its ceiling of ${ceiling} KB`);
+  });
+}
