@@ -743,6 +743,19 @@ fn avx2_here(kernel: &str) -> bool {
     yes
 }
 
+/// Samples of `s·N(0, 1)` in f32 from the project's seeded stream `seed`.
+#[cfg(target_arch = "x86_64")]
+fn normals(seed: u64) -> impl FnMut(f64) -> f32 {
+    let mut rng = dynamics::rng::stream(seed, 0);
+    move |s| (s * dynamics::rng::normal(&mut rng)) as f32
+}
+
+/// The bit patterns of a slice of floats, for exact comparisons that tell −0 from +0 and see NaN payloads.
+#[cfg(target_arch = "x86_64")]
+fn bits(x: &[f32]) -> Vec<u32> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
 /// The AVX2 kernel for four tokens of width 16 must give, bit for bit, what four calls of the portable kernel
 /// give: logits, gradients, maxima and normalisers. Inputs: random rows at several scales (so that some logits
 /// fall below exp's floor of −87 after the shift), counts that sum to each token's appearances, and rows with
@@ -755,8 +768,7 @@ fn four_token_avx2_kernel_equals_the_portable_kernel() {
         return;
     }
     const D: usize = 16;
-    let mut rng = dynamics::rng::stream(11, 0);
-    let mut normal = |s: f64| (s * dynamics::rng::normal(&mut rng)) as f32;
+    let mut normal = normals(11);
     let (w, wt): (Vec<f32>, Vec<f32>) = {
         let w: Vec<f32> = (0..D * D).map(|_| normal(1.0)).collect();
         let wt = (0..D * D).map(|i| w[(i % D) * D + i / D]).collect();
@@ -790,7 +802,6 @@ fn four_token_avx2_kernel_equals_the_portable_kernel() {
         let n4 = [ns[0], ns[1], ns[2], ns[3]];
         // SAFETY: the CPU has AVX2 (checked above).
         let out4 = unsafe { x86::token_quad16(&w, &wt, r4, c4, n4, inv_b, &mut z4, &mut g4) };
-        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&z4), bits(&z1), "case {case}: logits");
         assert_eq!(bits(&g4), bits(&g1), "case {case}: gradients");
         for (t, (a, b)) in out4.iter().zip(&out1).enumerate() {
@@ -816,8 +827,7 @@ fn avx2_row_update_equals_the_scalar_row_update() {
         return;
     }
     const D: usize = 16;
-    let mut rng = dynamics::rng::stream(12, 0);
-    let mut normal = |s: f64| (s * dynamics::rng::normal(&mut rng)) as f32;
+    let mut normal = normals(12);
     let mut checked = 0;
     for case in 0..800 {
         let lion = case % 2 == 1;
@@ -854,7 +864,6 @@ fn avx2_row_update_equals_the_scalar_row_update() {
         let (mut t2, mut m2) = (theta.clone(), m.clone());
         // SAFETY: the CPU has AVX2 (checked above).
         let worst2 = unsafe { sign_step16(&mut t2, &mut m2, &g, p) };
-        let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&t2), bits(&t1), "case {case}: θ");
         assert_eq!(bits(&m2), bits(&m1), "case {case}: m");
         assert_eq!(worst2, worst1, "case {case}: largest |x| bits");

@@ -46,15 +46,6 @@ fn every_panel_paints_a_non_blank_canvas_at_high_dpi() {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the random decimal strings below.
-fn split_mix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// In WebAssembly, numbers in links and fields are parsed by the browser's `parseFloat`
 /// (`params::decimal_to_f64`); natively by Rust's parser. Both must give the same bits for every string the
 /// grammar (`params::is_decimal`) accepts: exact halfway cases between two doubles (ties to even), the
@@ -107,16 +98,18 @@ fn the_browsers_float_parser_gives_rusts_bits() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let mut state = 21u64;
+    let mut rng = dynamics::rng::stream(21, 0);
+    // A uniform integer in 0..n from the project's seeded stream.
+    let mut below = |n: u64| (dynamics::rng::uniform(&mut rng) * n as f64) as u64;
     for _ in 0..4000 {
-        let len = 1 + (split_mix(&mut state) % 40) as usize;
-        let digits: String = (0..len).map(|_| char::from(b'0' + (split_mix(&mut state) % 10) as u8)).collect();
-        let point = (split_mix(&mut state) % (len as u64 + 1)) as usize;
-        let exp = (split_mix(&mut state) % 661) as i64 - 340;
-        let sign = ["", "-", "+"][(split_mix(&mut state) % 3) as usize];
+        let len = 1 + below(40) as usize;
+        let digits: String = (0..len).map(|_| char::from(b'0' + below(10) as u8)).collect();
+        let point = below(len as u64 + 1) as usize;
+        let exp = below(661) as i64 - 340;
+        let sign = ["", "-", "+"][below(3) as usize];
         cases.push(format!("{sign}{}.{}e{exp}", &digits[..point], &digits[point..]));
         // The shortest round-trip form of a random double, as the page writes it into links.
-        let x = f64::from_bits(split_mix(&mut state));
+        let x = f64::from_bits((below(1 << 32) << 32) | below(1 << 32));
         if x.is_finite() {
             cases.push(dynamics::params::fmt_f64(x));
         }

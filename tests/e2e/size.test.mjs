@@ -11,15 +11,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { MODULES } from "../../scripts/build.mjs";
 import { DIST } from "../../scripts/lib.mjs";
 
-/** Gzipped size ceilings in KB (1 024 bytes), per module file in dist/pkg. */
-const CEILING_KB = {
-  "dynamics_bg.wasm": 360,
-  "dynamics_zh_bg.wasm": 384,
-};
+/** Gzipped size ceilings in KB (1 024 bytes), per edition's module (scripts/build.mjs, `MODULES`). */
+const CEILING_KB = { en: 360, zh: 384 };
 
-for (const [file, ceiling] of Object.entries(CEILING_KB)) {
+for (const { lang, name } of MODULES) {
+  const file = `${name}_bg.wasm`;
+  const ceiling = CEILING_KB[lang];
   test(`${file} is at most ${ceiling} KB gzipped`, () => {
     const bytes = readFileSync(join(DIST, "pkg", file));
     const kb = gzipSync(bytes, { level: 9 }).length / 1024;
