@@ -193,3 +193,141 @@ fn divergence_stops_the_run_at_the_last_finite_state() {
     let m: serde_json::Value = serde_json::from_str(&f.metrics_json()).unwrap();
     assert!(m["phi"].is_number());
 }
+
+/// Normal variates of the project's seeded stream scaled by the argument, as f32.
+fn normals(seed: u64) -> impl FnMut(f64) -> f32 {
+    let mut rng = dynamics::rng::stream(seed, 0);
+    move |s| (s * dynamics::rng::normal(&mut rng)) as f32
+}
+
+/// The bit patterns of a slice of floats, for exact comparisons that tell −0 from +0 and see NaN payloads.
+fn bits(x: &[f32]) -> Vec<u32> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
+/// The simd128 kernel for two tokens (`kernels::wasm::token_pair`, used by the step in WebAssembly, whose build
+/// does not vectorise loops) gives, bit for bit, what two calls of the portable kernel give at each width it
+/// serves (8, 16, 32): logits, gradients, maxima and normalisers. Inputs: random rows at several scales (so that
+/// some logits fall below exp's floor of −87 after the shift), counts that sum to each token's appearances, and
+/// rows with infinite, NaN or −0 entries.
+#[wasm_bindgen_test]
+fn simd128_token_kernel_equals_the_portable_kernel() {
+    use dynamics::panels::lion_embedding::kernels::{token, wasm};
+    let mut normal = normals(21);
+    for d in [8usize, 16, 32] {
+        assert_eq!(wasm::parts(d), Some(d / 4));
+        let w: Vec<f32> = (0..d * d).map(|_| normal(1.0)).collect();
+        let wt: Vec<f32> = (0..d * d).map(|i| w[(i % d) * d + i / d]).collect();
+        for case in 0..300 {
+            let scale = [0.02, 1.0, 30.0, 300.0][case % 4];
+            let mut rows: Vec<Vec<f32>> = (0..2).map(|_| (0..d).map(|_| normal(scale)).collect()).collect();
+            match case % 50 {
+                7 => rows[case % 2][case % d] = f32::INFINITY,
+                19 => rows[(case + 1) % 2][(case * 3) % d] = f32::NAN,
+                33 => rows[1] = vec![-0.0; d],
+                41 => rows[0][case % d] = f32::NEG_INFINITY,
+                _ => {}
+            }
+            let cnts: Vec<Vec<f32>> =
+                (0..2).map(|t| (0..d).map(|c| ((c * 7 + t + case) % 3) as f32).collect()).collect();
+            let ns: Vec<f32> = cnts.iter().map(|c| c.iter().sum()).collect();
+            let inv_b = 1.0 / 256.0;
+            let (mut z1, mut g1) = (vec![0.0f32; 2 * d], vec![0.0f32; 2 * d]);
+            let mut out1 = [(0.0f32, 0.0f32); 2];
+            for (t, o) in out1.iter_mut().enumerate() {
+                let (z, g) = (&mut z1[t * d..t * d + d], &mut g1[t * d..t * d + d]);
+                *o = token::<0>(d, &w, &wt, &rows[t], &cnts[t], ns[t], inv_b, z, g);
+            }
+            let (mut z2, mut g2) = (vec![0.0f32; 2 * d], vec![0.0f32; 2 * d]);
+            let (rows2, cnts2, ns2) = ([&rows[0][..], &rows[1][..]], [&cnts[0][..], &cnts[1][..]], [ns[0], ns[1]]);
+            let out2 = match d {
+                8 => wasm::token_pair::<2>(&w, &wt, rows2, cnts2, ns2, inv_b, &mut z2, &mut g2),
+                16 => wasm::token_pair::<4>(&w, &wt, rows2, cnts2, ns2, inv_b, &mut z2, &mut g2),
+                _ => wasm::token_pair::<8>(&w, &wt, rows2, cnts2, ns2, inv_b, &mut z2, &mut g2),
+            };
+            assert_eq!(bits(&z2), bits(&z1), "d {d} case {case}: logits");
+            assert_eq!(bits(&g2), bits(&g1), "d {d} case {case}: gradients");
+            for (t, (a, b)) in out2.iter().zip(&out1).enumerate() {
+                assert_eq!(a.0.to_bits(), b.0.to_bits(), "d {d} case {case} token {t}: max");
+                assert_eq!(a.1.to_bits(), b.1.to_bits(), "d {d} case {case} token {t}: normaliser");
+            }
+        }
+    }
+}
+
+/// The simd128 row update (`kernels::wasm::sign_step`, Tiger and Lion without flush-to-zero at widths 8, 16
+/// and 32) gives bit for bit what the scalar row update (`model::row_step`) gives: the new θ and m, and the
+/// largest `|x|` bit pattern of the two. Inputs: Tiger and Lion, with and without the per-row RMS rule, with
+/// and without weight decay, rows and momenta at several scales, momenta with exact zeros (sign 0) and −0, and
+/// rows, momenta or gradients with infinite or NaN entries.
+#[wasm_bindgen_test]
+fn simd128_row_update_equals_the_scalar_row_update() {
+    use dynamics::panels::lion_embedding::kernels::wasm;
+    use dynamics::panels::lion_embedding::model::{row_step, Config, Optimizer};
+    let mut normal = normals(22);
+    for d in [8usize, 16, 32] {
+        for case in 0..600 {
+            let lion = case % 2 == 1;
+            let rms = (case / 2) % 2 == 0;
+            let wd = [0.01f32, 0.0, 0.3][(case / 4) % 3];
+            let lr = [1e-3f32, 2e-3, 0.05][(case / 12) % 3];
+            let scale = [0.02, 1.0, 1e-30, 300.0][(case / 3) % 4];
+            let mut theta: Vec<f32> = (0..d).map(|_| normal(scale)).collect();
+            let mut m: Vec<f32> = (0..d).map(|_| normal(scale * 1e-3)).collect();
+            let mut g: Vec<f32> = (0..d).map(|_| normal(1e-3)).collect();
+            if case % 5 == 0 {
+                m[case % d] = 0.0;
+                g[case % d] = 0.0;
+                m[(case + 3) % d] = -0.0;
+                g[(case + 3) % d] = -0.0;
+            }
+            match case % 40 {
+                7 => theta[case % d] = f32::INFINITY,
+                13 => g[(case * 3) % d] = f32::NAN,
+                21 => m[(case * 5) % d] = f32::NEG_INFINITY,
+                29 => theta = vec![-0.0; d],
+                _ => {}
+            }
+            let mut cfg = Config::defaults();
+            cfg.optimizer = if lion { Optimizer::Lion } else { Optimizer::Tiger };
+            cfg.rms = rms;
+            cfg.wd = wd;
+            cfg.lr = lr;
+            let (mut t1, mut m1) = (theta.clone(), m.clone());
+            row_step(&cfg, &mut t1, &mut m1, &mut [], &g, (1.0, 1.0));
+            let worst1 = t1.iter().chain(&m1).map(|x| x.to_bits() & 0x7fff_ffff).max().unwrap();
+            let (b1, b2) = if lion { cfg.lion_beta } else { (cfg.beta, 0.0) };
+            let (mut t2, mut m2) = (theta.clone(), m.clone());
+            let (t, mm) = (&mut t2[..], &mut m2[..]);
+            let worst2 = match d {
+                8 => wasm::sign_step::<2>(t, mm, &g, lion, b1, b2, lr, rms, wd),
+                16 => wasm::sign_step::<4>(t, mm, &g, lion, b1, b2, lr, rms, wd),
+                _ => wasm::sign_step::<8>(t, mm, &g, lion, b1, b2, lr, rms, wd),
+            };
+            assert_eq!(bits(&t2), bits(&t1), "d {d} case {case}: θ");
+            assert_eq!(bits(&m2), bits(&m1), "d {d} case {case}: m");
+            assert_eq!(worst2, worst1, "d {d} case {case}: largest |x| bits");
+        }
+    }
+}
+
+/// The simd128 finiteness scan (`kernels::wasm::max_abs_bits`) gives the scalar maximum of `|x|`'s bit
+/// patterns for every length from 0 to 40 (whole registers and remainders), with an infinity, a NaN or the
+/// largest finite value placed at each position in turn.
+#[wasm_bindgen_test]
+fn simd128_finiteness_scan_equals_the_scalar_scan() {
+    use dynamics::panels::lion_embedding::kernels::wasm::max_abs_bits;
+    let mut normal = normals(23);
+    let scalar = |x: &[f32]| x.iter().map(|v| v.to_bits() & 0x7fff_ffff).max().unwrap_or(0);
+    for n in 0..=40 {
+        let base: Vec<f32> = (0..n).map(|_| normal(10.0)).collect();
+        assert_eq!(max_abs_bits(&base), scalar(&base), "length {n}");
+        for pos in 0..n {
+            for special in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -f32::MAX] {
+                let mut x = base.clone();
+                x[pos] = special;
+                assert_eq!(max_abs_bits(&x), scalar(&x), "length {n}, {special} at {pos}");
+            }
+        }
+    }
+}

@@ -475,3 +475,259 @@ pub mod x86 {
         lanes.into_iter().max().unwrap_or(0)
     }
 }
+
+/// WebAssembly's versions of the step's hottest loops at the row widths 8, 16 (the default) and 32, written with
+/// its 128-bit SIMD instructions (`simd128`).
+///
+/// The WebAssembly build leaves LLVM's loop vectoriser off (`.cargo/config.toml`: it copied every vectorised
+/// loop with a scalar remainder and run-time checks, 16 KB of the gzipped module), so the loops the step spends
+/// its time in are written out here, as [`x86`] does natively with AVX2. A row of width `4·P` is `P` four-lane
+/// registers. Every operation is the one the scalar code performs, on the same operands in the same order, and
+/// there is no fused multiply-add, so the results are bit for bit the scalar code's (tested in the browser,
+/// including non-finite inputs).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod wasm {
+    use super::{EXP_FLOOR, EXP_P, LN2_HI, LN2_LO, LOG2E, ROUND};
+    use core::arch::wasm32::*;
+
+    /// Tokens per call of [`token_pair`]: two tokens' logits or gradients and a row of the head stay within
+    /// the sixteen vector registers of a typical CPU at the default width 16.
+    pub const PAIR: usize = 2;
+
+    /// The four-lane registers of a row of width `d`, if this module has kernels for that width (8, 16, 32).
+    pub fn parts(d: usize) -> Option<usize> {
+        matches!(d, 8 | 16 | 32).then_some(d / 4)
+    }
+
+    /// Loads the four floats at `s[i..i + 4]`.
+    #[inline(always)]
+    fn load(s: &[f32], i: usize) -> v128 {
+        let s = &s[i..i + 4];
+        // SAFETY: `s` holds the four floats read; WebAssembly's loads need no alignment.
+        unsafe { v128_load(s.as_ptr().cast()) }
+    }
+
+    /// Stores `v` to `s[i..i + 4]`.
+    #[inline(always)]
+    fn store(s: &mut [f32], i: usize, v: v128) {
+        let s = &mut s[i..i + 4];
+        // SAFETY: `s` holds the four floats written; WebAssembly's stores need no alignment.
+        unsafe { v128_store(s.as_mut_ptr().cast(), v) }
+    }
+
+    /// The `P` registers of a row of width `4·P` starting at `s[i]`.
+    #[inline(always)]
+    fn load_row<const P: usize>(s: &[f32], i: usize) -> [v128; P] {
+        let mut r = [f32x4_splat(0.0); P];
+        for (q, v) in r.iter_mut().enumerate() {
+            *v = load(s, i + 4 * q);
+        }
+        r
+    }
+
+    /// The four lanes of `v`, in order.
+    #[inline(always)]
+    fn lanes(v: v128) -> [f32; 4] {
+        [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)]
+    }
+
+    /// [`super::lane_sum`] of a row in `P` registers: its four lanes from 0 (the registers added in index
+    /// order, as the chunks of four are), then `(l₀ + l₁) + (l₂ + l₃)`.
+    #[inline(always)]
+    fn lane_sum<const P: usize>(x: [v128; P]) -> f32 {
+        let mut acc = f32x4_splat(0.0);
+        for v in x {
+            acc = f32x4_add(acc, v);
+        }
+        let l = lanes(acc);
+        (l[0] + l[1]) + (l[2] + l[3])
+    }
+
+    /// [`super::exp_nonpos`] on four lanes.
+    #[inline(always)]
+    fn exp4(x: v128) -> v128 {
+        // `pmax(a, b)` is `if a < b { b } else { a }`: with `a` the floor, a NaN gives the floor, as `f32::max`
+        // returns the number.
+        let xc = f32x4_pmax(f32x4_splat(EXP_FLOOR), x);
+        let t = f32x4_add(f32x4_mul(xc, f32x4_splat(LOG2E)), f32x4_splat(ROUND));
+        let n = f32x4_sub(t, f32x4_splat(ROUND));
+        let r = f32x4_sub(f32x4_sub(xc, f32x4_mul(n, f32x4_splat(LN2_HI))), f32x4_mul(n, f32x4_splat(LN2_LO)));
+        let mut p = f32x4_splat(EXP_P[0]);
+        for c in &EXP_P[1..] {
+            p = f32x4_add(f32x4_mul(p, r), f32x4_splat(*c));
+        }
+        let y = f32x4_add(f32x4_add(f32x4_mul(p, f32x4_mul(r, r)), r), f32x4_splat(1.0));
+        let ni = i32x4_sub(t, i32x4_splat(ROUND.to_bits() as i32));
+        let scale = i32x4_shl(i32x4_add(ni, i32x4_splat(127)), 23);
+        let below = f32x4_lt(x, f32x4_splat(EXP_FLOOR));
+        v128_bitselect(f32x4_splat(0.0), f32x4_mul(y, scale), below)
+    }
+
+    /// `acc + w·x` register by register.
+    #[inline(always)]
+    fn madd<const P: usize>(mut acc: [v128; P], w: [v128; P], x: v128) -> [v128; P] {
+        for (a, wv) in acc.iter_mut().zip(w) {
+            *a = f32x4_add(*a, f32x4_mul(wv, x));
+        }
+        acc
+    }
+
+    /// One token's logits `za` to its output: stores the logits at `z[..4·P]`, and returns `r = n·(e/Σ) − cnt`
+    /// with `e = exp(z − max z)`, and `(max z, Σ e)`.
+    #[inline(always)]
+    fn softmax_residual<const P: usize>(za: [v128; P], n: f32, cnt: &[f32], z: &mut [f32]) -> ([v128; P], (f32, f32)) {
+        // The largest logit: `lane_max`'s four lanes (`pmax(a, v)` is `if a < v { v } else { a }`, that is
+        // `if v > a { v } else { a }`), the registers taken in index order, then across the lanes in order.
+        let mut acc = f32x4_splat(f32::NEG_INFINITY);
+        for (q, v) in za.into_iter().enumerate() {
+            store(z, 4 * q, v);
+            acc = f32x4_pmax(acc, v);
+        }
+        let mut zmax = f32::NEG_INFINITY;
+        for v in lanes(acc) {
+            zmax = if v > zmax { v } else { zmax };
+        }
+        let m = f32x4_splat(zmax);
+        let mut e = za;
+        for v in e.iter_mut() {
+            *v = exp4(f32x4_sub(*v, m));
+        }
+        let sum = lane_sum(e);
+        let (n, s) = (f32x4_splat(n), f32x4_splat(sum));
+        for (q, v) in e.iter_mut().enumerate() {
+            *v = f32x4_sub(f32x4_mul(n, f32x4_div(*v, s)), load(cnt, 4 * q));
+        }
+        (e, (zmax, sum))
+    }
+
+    /// [`super::token`] at width `4·P` for two distinct tokens: `rows`, `cnts`, `ns` as in
+    /// [`super::token_pair`], `z` and `g` receive the two tokens' logits and gradients one after the other
+    /// (`2·4·P` entries each). Returns each token's `(max z, Σ e^{z − max z})`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    pub fn token_pair<const P: usize>(
+        w: &[f32],
+        wt: &[f32],
+        rows: [&[f32]; PAIR],
+        cnts: [&[f32]; PAIR],
+        ns: [f32; PAIR],
+        inv_b: f32,
+        z: &mut [f32],
+        g: &mut [f32],
+    ) -> [(f32, f32); PAIR] {
+        let d = 4 * P;
+        let (w, wt) = (&w[..d * d], &wt[..d * d]);
+        let (r0, r1) = (&rows[0][..d], &rows[1][..d]);
+        let (z, g) = (&mut z[..PAIR * d], &mut g[..PAIR * d]);
+        // z = W θ: z_c += Wᵀ[j][c]·θ_j for j = 0, 1, …
+        let zero = f32x4_splat(0.0);
+        let (mut z0, mut z1) = ([zero; P], [zero; P]);
+        for j in 0..d {
+            let wj = load_row::<P>(wt, j * d);
+            z0 = madd(z0, wj, f32x4_splat(r0[j]));
+            z1 = madd(z1, wj, f32x4_splat(r1[j]));
+        }
+        let (z_0, z_1) = z.split_at_mut(d);
+        let (q0, out0) = softmax_residual(z0, ns[0], cnts[0], z_0);
+        let (q1, out1) = softmax_residual(z1, ns[1], cnts[1], z_1);
+        let (mut rr0, mut rr1) = ([0.0f32; 32], [0.0f32; 32]);
+        for q in 0..P {
+            store(&mut rr0, 4 * q, q0[q]);
+            store(&mut rr1, 4 * q, q1[q]);
+        }
+        // g = Wᵀ r / B: g_j += W[c][j]·r_c for c = 0, 1, …
+        let (mut g0, mut g1) = ([zero; P], [zero; P]);
+        for c in 0..d {
+            let wc = load_row::<P>(w, c * d);
+            g0 = madd(g0, wc, f32x4_splat(rr0[c]));
+            g1 = madd(g1, wc, f32x4_splat(rr1[c]));
+        }
+        let ib = f32x4_splat(inv_b);
+        for q in 0..P {
+            store(g, 4 * q, f32x4_mul(g0[q], ib));
+            store(g, d + 4 * q, f32x4_mul(g1[q], ib));
+        }
+        [out0, out1]
+    }
+
+    /// One Tiger or Lion step of a row of width `4·P` without flush-to-zero: what the model's row update does
+    /// in scalar code, on the same operands in the same order (see [`super::x86::sign_step16`] for the
+    /// formulas; the settings `(lion, b1, b2, lr, rms, wd)` are those of its `SignStep`). Returns the largest
+    /// `|x|` bit pattern of the new θ and m (a row is non-finite exactly when it reaches the bits of infinity).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    pub fn sign_step<const P: usize>(
+        theta: &mut [f32],
+        m: &mut [f32],
+        g: &[f32],
+        lion: bool,
+        b1: f32,
+        b2: f32,
+        lr: f32,
+        rms: bool,
+        wd: f32,
+    ) -> u32 {
+        let d = 4 * P;
+        let (theta, m, g) = (&mut theta[..d], &mut m[..d], &g[..d]);
+        let (t, mo, gv) = (load_row::<P>(theta, 0), load_row::<P>(m, 0), load_row::<P>(g, 0));
+        let eta = if rms {
+            // `lane_sum` of the squares, then /d, √, ·α.
+            let mut sq = t;
+            for v in sq.iter_mut() {
+                *v = f32x4_mul(*v, *v);
+            }
+            lr * (lane_sum(sq) / d as f32).sqrt()
+        } else {
+            lr
+        };
+        let one = f32x4_splat(1.0);
+        let zero = f32x4_splat(0.0);
+        // `(x > 0) − (x < 0)` as a float: +1, −1, or +0 (at ±0 and NaN).
+        let sign = |x: v128| f32x4_sub(v128_and(f32x4_gt(x, zero), one), v128_and(f32x4_lt(x, zero), one));
+        let (vb1, omb1) = (f32x4_splat(b1), f32x4_splat(1.0 - b1));
+        let (veta, vwd) = (f32x4_splat(eta), f32x4_splat(wd));
+        let mom = |m: v128, g: v128| f32x4_add(f32x4_mul(vb1, m), f32x4_mul(omb1, g));
+        let upd = |t: v128, s: v128| f32x4_sub(t, f32x4_mul(veta, f32x4_add(s, f32x4_mul(vwd, t))));
+        let (vb2, omb2) = (f32x4_splat(b2), f32x4_splat(1.0 - b2));
+        let abs = i32x4_splat(0x7fff_ffff);
+        let mut worst = u32x4_splat(0);
+        for q in 0..P {
+            let (tn, mn) = if lion {
+                let mn = f32x4_add(f32x4_mul(vb2, mo[q]), f32x4_mul(omb2, gv[q]));
+                (upd(t[q], sign(mom(mo[q], gv[q]))), mn)
+            } else {
+                let mn = mom(mo[q], gv[q]);
+                (upd(t[q], sign(mn)), mn)
+            };
+            store(theta, 4 * q, tn);
+            store(m, 4 * q, mn);
+            worst = u32x4_max(worst, u32x4_max(v128_and(tn, abs), v128_and(mn, abs)));
+        }
+        let w = [
+            u32x4_extract_lane::<0>(worst),
+            u32x4_extract_lane::<1>(worst),
+            u32x4_extract_lane::<2>(worst),
+            u32x4_extract_lane::<3>(worst),
+        ];
+        w[0].max(w[1]).max(w[2].max(w[3]))
+    }
+
+    /// The largest `|x|` bit pattern of `x` (the sign bit cleared, then the unsigned maximum, in any order): `x`
+    /// is all finite exactly when it is below the bits of infinity.
+    #[inline(never)]
+    pub fn max_abs_bits(x: &[f32]) -> u32 {
+        let abs = i32x4_splat(0x7fff_ffff);
+        let mut acc = u32x4_splat(0);
+        let mut chunks = x.chunks_exact(4);
+        for c in &mut chunks {
+            acc = u32x4_max(acc, v128_and(load(c, 0), abs));
+        }
+        let mut worst = u32x4_extract_lane::<0>(acc)
+            .max(u32x4_extract_lane::<1>(acc))
+            .max(u32x4_extract_lane::<2>(acc).max(u32x4_extract_lane::<3>(acc)));
+        for v in chunks.remainder() {
+            worst = worst.max(v.to_bits() & 0x7fff_ffff);
+        }
+        worst
+    }
+}

@@ -199,15 +199,26 @@ pub fn q_at(cfg: &Config, v: usize, r: usize) -> f64 {
     (cfg.q_min + (cfg.q_max - cfg.q_min) * frac).clamp(0.0, 1.0)
 }
 
-/// Whether every entry of `x` is finite, without an early exit (so that the loop vectorises).
+/// Whether every entry of `x` is finite, without an early exit (so that the loop vectorises; in WebAssembly,
+/// whose build does not vectorise loops, with simd128 written out).
 #[inline]
 fn all_finite(x: &[f32]) -> bool {
+    max_abs_bits(x) < 0x7f80_0000
+}
+
+/// The largest `|x|` bit pattern of `x` (the sign bit cleared, then the unsigned maximum, in any order).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn max_abs_bits(x: &[f32]) -> u32 {
     let mut worst = 0u32;
     for v in x {
         worst = worst.max(v.to_bits() & 0x7fff_ffff);
     }
-    worst < 0x7f80_0000
+    worst
 }
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use kernels::wasm::max_abs_bits;
 
 /// Flush-to-zero emulation: magnitudes below `f32::MIN_POSITIVE` become 0 when `ftz` is on.
 #[inline(always)]
@@ -1287,6 +1298,7 @@ impl Model {
         let update = if BATCH_ROWS { update } else { None };
         let pre_eta = self.cfg.optimizer.is_sign() && self.cfg.rms;
         let lr = self.cfg.lr;
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         let mut k = 0;
         #[cfg(all(target_arch = "x86_64", not(target_os = "none")))]
         if D == 16 && std::arch::is_x86_feature_detected!("avx2") {
@@ -1341,6 +1353,16 @@ impl Model {
                 k += Q;
             }
         }
+        // In WebAssembly two tokens at a time with simd128 at the widths it has kernels for (the same values as
+        // [`kernels::token`], see [`kernels::wasm::token_pair`]). Its build never fuses the row updates
+        // (`BATCH_ROWS`).
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let mut k = match kernels::wasm::parts(d) {
+            Some(2) => self.token_pairs_simd::<2>(inv_b),
+            Some(4) => self.token_pairs_simd::<4>(inv_b),
+            Some(8) => self.token_pairs_simd::<8>(inv_b),
+            _ => 0,
+        };
         while k + 2 <= n_t {
             let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
             let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
@@ -1380,6 +1402,28 @@ impl Model {
         // and every normaliser is.
         // (Without an early exit, so that the check of the logits vectorises.)
         (all_finite(&self.logits) && self.lse_in.iter().all(|(_, s)| s.is_finite()), bad)
+    }
+
+    /// The forward and backward pass of the batch's distinct tokens two at a time with simd128 at width `4·P`
+    /// (WebAssembly, [`kernels::wasm::token_pair`]), from the first; returns how many tokens it did (all but
+    /// the last of an odd count).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn token_pairs_simd<const P: usize>(&mut self, inv_b: f32) -> usize {
+        const Q: usize = kernels::wasm::PAIR;
+        let (d, n_t) = (4 * P, self.touched.len());
+        let mut k = 0;
+        while k + Q <= n_t {
+            let (r0, r1) = (self.touched[k] as usize, self.touched[k + 1] as usize);
+            let rows = [&self.theta[r0 * d..r0 * d + d], &self.theta[r1 * d..r1 * d + d]];
+            let cnts = [&self.counts[k * d..k * d + d], &self.counts[(k + 1) * d..(k + 2) * d]];
+            let ns = [self.ntok[k] as f32, self.ntok[k + 1] as f32];
+            let z = &mut self.logits[k * d..(k + Q) * d];
+            let g = &mut self.grads[k * d..(k + Q) * d];
+            let out = kernels::wasm::token_pair::<P>(&self.w, &self.wt, rows, cnts, ns, inv_b, z, g);
+            self.lse_in.extend(out);
+            k += Q;
+        }
+        k
     }
 
     /// [`Model::update_row`] of row `r` with the gradient of batch slot `k` inside [`Model::batch_n`]: `eta` is
@@ -1563,6 +1607,24 @@ impl Model {
             None => &self.zeros[..d],
         };
         let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if self.cfg.optimizer.is_sign() && !self.cfg.ftz {
+            // Tiger and Lion without flush-to-zero with simd128 at the widths it has kernels for (the same values
+            // as `row_step_n`, see [`kernels::wasm::sign_step`]).
+            let c = &self.cfg;
+            let lion = c.optimizer == Optimizer::Lion;
+            let (b1, b2) = if lion { c.lion_beta } else { (c.beta, 0.0) };
+            let worst = match kernels::wasm::parts(d) {
+                Some(2) => Some(kernels::wasm::sign_step::<2>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
+                Some(4) => Some(kernels::wasm::sign_step::<4>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
+                Some(8) => Some(kernels::wasm::sign_step::<8>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
+                _ => None,
+            };
+            if let Some(worst) = worst {
+                self.anchor[r] = t;
+                return worst >= 0x7f80_0000;
+            }
+        }
         let v: &mut [f32] = if self.v.is_empty() { &mut [] } else { &mut self.v[s..s + d] };
         row_step_n::<D>(&self.cfg, th, m, v, g, bc, None);
         self.anchor[r] = t;

@@ -352,7 +352,8 @@ pub fn round_decimal(v: f64, e: i32) -> f64 {
 pub struct Lab {
     /// The settings.
     pub cfg: Config,
-    /// The scores in use (explicit, or drawn from the seed).
+    /// The scores in use (explicit, or drawn from the seed). Fixed once the lab is made: [`Lab::is_finite`]
+    /// reads their finiteness as [`Lab::new`] found it.
     pub x: Vec<f64>,
     /// Whether `x` came from the `x` parameter.
     pub explicit: bool,
@@ -364,6 +365,8 @@ pub struct Lab {
     pub floor: f64,
     /// Steps taken.
     pub steps: u64,
+    /// Whether every score in `x` is finite (checked once by [`Lab::new`]: the scores never change).
+    x_finite: bool,
 }
 
 impl Lab {
@@ -377,7 +380,8 @@ impl Lab {
         };
         let k = cfg.k.clamp(1, x.len() - 1);
         let tau = cfg.tau;
-        Lab { floor: (tau * FLOOR_FRACTION).max(TAU_MIN), tau, x, explicit, k, cfg, steps: 0 }
+        let x_finite = x.iter().all(|v| v.is_finite());
+        Lab { floor: (tau * FLOOR_FRACTION).max(TAU_MIN), tau, x, explicit, k, cfg, steps: 0, x_finite }
     }
 
     /// One annealing step: τ ← max(τ · anneal, floor).
@@ -392,9 +396,11 @@ impl Lab {
     }
 
     /// The state is finite (τ is floored and the scores clamped, so this holds for every valid setting).
+    ///
+    /// It runs at every step, so the scores, which a step never changes, were checked once by [`Lab::new`]
+    /// (checking them here cost a pass over `n` scores per step).
     pub fn is_finite(&self) -> bool {
-        // Counting (rather than `all`, which stops early) lets the compiler vectorise the check: it runs at every step.
-        self.tau.is_finite() && self.tau > 0.0 && self.x.iter().filter(|v| !v.is_finite()).count() == 0
+        self.tau.is_finite() && self.tau > 0.0 && self.x_finite
     }
 
     /// The log₁₀ τ range of the annealing plot: from the floor (or 0.01, whichever is lower) to 10.
