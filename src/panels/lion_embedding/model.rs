@@ -257,6 +257,7 @@ pub fn row_step(cfg: &Config, theta: &mut [f32], m: &mut [f32], v: &mut [f32], g
         4 => row_step_n::<4>(cfg, theta, m, v, g, bc, None),
         #[cfg(not(target_arch = "wasm32"))]
         8 => row_step_n::<8>(cfg, theta, m, v, g, bc, None),
+        #[cfg(not(target_arch = "wasm32"))]
         16 => row_step_n::<16>(cfg, theta, m, v, g, bc, None),
         #[cfg(not(target_arch = "wasm32"))]
         32 => row_step_n::<32>(cfg, theta, m, v, g, bc, None),
@@ -1131,10 +1132,12 @@ impl Model {
 
     /// [`Model::step`] dispatched on the row width.
     ///
-    /// Natively every width the panel offers often (4, 8, 16, 32) has its own compiled copy. In WebAssembly only
-    /// the default 16 does (here and in the batch, row-update and catch-up dispatches): each copy is tens of
-    /// kilobytes of module, and the any-width code (`D = 0`) is the same arithmetic in the same order, so results
-    /// are identical and other widths run only the loops' constant trip counts slower (BENCHMARKS.md, stop 15).
+    /// Natively every width the panel offers often (4, 8, 16, 32) has its own compiled copy. WebAssembly compiles
+    /// only the any-width code (`D = 0`, here and in the batch, row-update, statistics and catch-up dispatches):
+    /// each copy is kilobytes of module, and the any-width code is the same arithmetic in the same order, so
+    /// results are identical. Its build does not vectorise loops, and its hot loops at widths 8, 16 and 32 are
+    /// simd128 kernels chosen at run time ([`kernels::wasm`]), so a width-16 copy no longer ran faster
+    /// (BENCHMARKS.md, stop 22: without it 7.3 KB gzipped smaller, Lion/Tiger's steps/s the same side by side).
     #[inline(always)]
     fn step_any(&mut self) {
         match self.dim() {
@@ -1142,6 +1145,7 @@ impl Model {
             4 => self.step_n::<4>(),
             #[cfg(not(target_arch = "wasm32"))]
             8 => self.step_n::<8>(),
+            #[cfg(not(target_arch = "wasm32"))]
             16 => self.step_n::<16>(),
             #[cfg(not(target_arch = "wasm32"))]
             32 => self.step_n::<32>(),
@@ -1523,6 +1527,7 @@ impl Model {
             4 => self.batch_n::<4>(t, None).0,
             #[cfg(not(target_arch = "wasm32"))]
             8 => self.batch_n::<8>(t, None).0,
+            #[cfg(not(target_arch = "wasm32"))]
             16 => self.batch_n::<16>(t, None).0,
             #[cfg(not(target_arch = "wasm32"))]
             32 => self.batch_n::<32>(t, None).0,
@@ -1554,7 +1559,7 @@ impl Model {
     }
 
     /// [`Model::sweep_rows`] dispatched on the row width. As in [`Model::step_any`], WebAssembly compiles only
-    /// the default width 16 and the any-width code (each further copy of the row sweep was 4 to 13 KB of module).
+    /// the any-width code (each further copy of the row sweep was 4 to 13 KB of module).
     #[inline(always)]
     fn sweep_rows_any(&mut self, n: usize) -> Option<Summary> {
         match self.dim() {
@@ -1562,6 +1567,7 @@ impl Model {
             4 => self.sweep_rows_n::<4>(n),
             #[cfg(not(target_arch = "wasm32"))]
             8 => self.sweep_rows_n::<8>(n),
+            #[cfg(not(target_arch = "wasm32"))]
             16 => self.sweep_rows_n::<16>(n),
             #[cfg(not(target_arch = "wasm32"))]
             32 => self.sweep_rows_n::<32>(n),
@@ -1823,6 +1829,7 @@ fn advance_slices(
         4 => advance_slices_n::<4>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
         #[cfg(not(target_arch = "wasm32"))]
         8 => advance_slices_n::<8>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
+        #[cfg(not(target_arch = "wasm32"))]
         16 => advance_slices_n::<16>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
         #[cfg(not(target_arch = "wasm32"))]
         32 => advance_slices_n::<32>(cfg, dc, theta, m, v, t0, k, ftz, theta_only),
