@@ -481,7 +481,7 @@ pub mod x86 {
 ///
 /// The WebAssembly build leaves LLVM's loop vectoriser off (`.cargo/config.toml`: it copied every vectorised
 /// loop with a scalar remainder and run-time checks, 16 KB of the gzipped module), so the loops the step spends
-/// its time in are written out here, as [`x86`] does natively with AVX2. A row of width `4·P` is `P` four-lane
+/// its time in are written out here, as `x86` does natively with AVX2. A row of width `4·P` is `P` four-lane
 /// registers. Every operation is the one the scalar code performs, on the same operands in the same order, and
 /// there is no fused multiply-add, so the results are bit for bit the scalar code's (tested in the browser,
 /// including non-finite inputs).
@@ -651,7 +651,7 @@ pub mod wasm {
     }
 
     /// One Tiger or Lion step of a row of width `4·P` without flush-to-zero: what the model's row update does
-    /// in scalar code, on the same operands in the same order (see [`super::x86::sign_step16`] for the
+    /// in scalar code, on the same operands in the same order (see `x86::sign_step16`, natively, for the
     /// formulas; the settings `(lion, b1, b2, lr, rms, wd)` are those of its `SignStep`). Returns the largest
     /// `|x|` bit pattern of the new θ and m (a row is non-finite exactly when it reaches the bits of infinity).
     #[allow(clippy::too_many_arguments)]
