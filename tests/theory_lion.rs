@@ -743,18 +743,11 @@ fn avx2_here(kernel: &str) -> bool {
     yes
 }
 
-/// Samples of `s·N(0, 1)` in f32 from the project's seeded stream `seed`.
 #[cfg(target_arch = "x86_64")]
-fn normals(seed: u64) -> impl FnMut(f64) -> f32 {
-    let mut rng = dynamics::rng::stream(seed, 0);
-    move |s| (s * dynamics::rng::normal(&mut rng)) as f32
-}
-
-/// The bit patterns of a slice of floats, for exact comparisons that tell −0 from +0 and see NaN payloads.
+#[path = "common/lion_kernels.rs"]
+mod lion_kernels;
 #[cfg(target_arch = "x86_64")]
-fn bits(x: &[f32]) -> Vec<u32> {
-    x.iter().map(|v| v.to_bits()).collect()
-}
+use lion_kernels::{bits, normals, row_case, RowCase};
 
 /// The AVX2 kernel for four tokens of width 16 must give, bit for bit, what four calls of the portable kernel
 /// give: logits, gradients, maxima and normalisers. Inputs: random rows at several scales (so that some logits
@@ -821,8 +814,7 @@ fn four_token_avx2_kernel_equals_the_portable_kernel() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn avx2_row_update_equals_the_scalar_row_update() {
-    use dynamics::panels::lion_embedding::kernels::x86::{sign_step16, SignStep};
-    use dynamics::panels::lion_embedding::model::{row_step, Config, Optimizer};
+    use dynamics::panels::lion_embedding::kernels::x86::sign_step16;
     if !avx2_here("the row-update kernel") {
         return;
     }
@@ -830,37 +822,11 @@ fn avx2_row_update_equals_the_scalar_row_update() {
     let mut normal = normals(12);
     let mut checked = 0;
     for case in 0..800 {
-        let lion = case % 2 == 1;
-        let rms = (case / 2) % 2 == 0;
-        let wd = [0.01f32, 0.0, 0.3][(case / 4) % 3];
-        let lr = [1e-3f32, 2e-3, 0.05][(case / 12) % 3];
-        let scale = [0.02, 1.0, 1e-30, 300.0][(case / 3) % 4];
-        let mut theta: Vec<f32> = (0..D).map(|_| normal(scale)).collect();
-        let mut m: Vec<f32> = (0..D).map(|_| normal(scale * 1e-3)).collect();
-        let mut g: Vec<f32> = (0..D).map(|_| normal(1e-3)).collect();
-        if case % 5 == 0 {
-            m[case % D] = 0.0;
-            g[case % D] = 0.0;
-            m[(case + 3) % D] = -0.0;
-            g[(case + 3) % D] = -0.0;
-        }
-        match case % 40 {
-            7 => theta[case % D] = f32::INFINITY,
-            13 => g[(case * 3) % D] = f32::NAN,
-            21 => m[(case * 5) % D] = f32::NEG_INFINITY,
-            29 => theta = vec![-0.0; D],
-            _ => {}
-        }
-        let mut cfg = Config::defaults();
-        cfg.optimizer = if lion { Optimizer::Lion } else { Optimizer::Tiger };
-        cfg.rms = rms;
-        cfg.wd = wd;
-        cfg.lr = lr;
+        let RowCase { cfg, theta, m, g } = row_case(case, D, &mut normal);
         let (mut t1, mut m1) = (theta.clone(), m.clone());
         row_step(&cfg, &mut t1, &mut m1, &mut [], &g, (1.0, 1.0));
         let worst1 = t1.iter().chain(&m1).map(|x| x.to_bits() & 0x7fff_ffff).max().unwrap();
-        let (b1, b2) = if lion { cfg.lion_beta } else { (cfg.beta, 0.0) };
-        let p = SignStep { lion, b1, b2, lr, rms, wd };
+        let p = cfg.sign_step().expect("Tiger or Lion without flush-to-zero");
         let (mut t2, mut m2) = (theta.clone(), m.clone());
         // SAFETY: the CPU has AVX2 (checked above).
         let worst2 = unsafe { sign_step16(&mut t2, &mut m2, &g, p) };

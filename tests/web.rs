@@ -194,16 +194,9 @@ fn divergence_stops_the_run_at_the_last_finite_state() {
     assert!(m["phi"].is_number());
 }
 
-/// Normal variates of the project's seeded stream scaled by the argument, as f32.
-fn normals(seed: u64) -> impl FnMut(f64) -> f32 {
-    let mut rng = dynamics::rng::stream(seed, 0);
-    move |s| (s * dynamics::rng::normal(&mut rng)) as f32
-}
-
-/// The bit patterns of a slice of floats, for exact comparisons that tell −0 from +0 and see NaN payloads.
-fn bits(x: &[f32]) -> Vec<u32> {
-    x.iter().map(|v| v.to_bits()).collect()
-}
+#[path = "common/lion_kernels.rs"]
+mod lion_kernels;
+use lion_kernels::{bits, normals, row_case, RowCase};
 
 /// The simd128 kernel for two tokens (`kernels::wasm::token_pair`, used by the step in WebAssembly, whose build
 /// does not vectorise loops) gives, bit for bit, what two calls of the portable kernel give at each width it
@@ -263,46 +256,21 @@ fn simd128_token_kernel_equals_the_portable_kernel() {
 #[wasm_bindgen_test]
 fn simd128_row_update_equals_the_scalar_row_update() {
     use dynamics::panels::lion_embedding::kernels::wasm;
-    use dynamics::panels::lion_embedding::model::{row_step, Config, Optimizer};
+    use dynamics::panels::lion_embedding::model::row_step;
     let mut normal = normals(22);
     for d in [8usize, 16, 32] {
         for case in 0..600 {
-            let lion = case % 2 == 1;
-            let rms = (case / 2) % 2 == 0;
-            let wd = [0.01f32, 0.0, 0.3][(case / 4) % 3];
-            let lr = [1e-3f32, 2e-3, 0.05][(case / 12) % 3];
-            let scale = [0.02, 1.0, 1e-30, 300.0][(case / 3) % 4];
-            let mut theta: Vec<f32> = (0..d).map(|_| normal(scale)).collect();
-            let mut m: Vec<f32> = (0..d).map(|_| normal(scale * 1e-3)).collect();
-            let mut g: Vec<f32> = (0..d).map(|_| normal(1e-3)).collect();
-            if case % 5 == 0 {
-                m[case % d] = 0.0;
-                g[case % d] = 0.0;
-                m[(case + 3) % d] = -0.0;
-                g[(case + 3) % d] = -0.0;
-            }
-            match case % 40 {
-                7 => theta[case % d] = f32::INFINITY,
-                13 => g[(case * 3) % d] = f32::NAN,
-                21 => m[(case * 5) % d] = f32::NEG_INFINITY,
-                29 => theta = vec![-0.0; d],
-                _ => {}
-            }
-            let mut cfg = Config::defaults();
-            cfg.optimizer = if lion { Optimizer::Lion } else { Optimizer::Tiger };
-            cfg.rms = rms;
-            cfg.wd = wd;
-            cfg.lr = lr;
+            let RowCase { cfg, theta, m, g } = row_case(case, d, &mut normal);
             let (mut t1, mut m1) = (theta.clone(), m.clone());
             row_step(&cfg, &mut t1, &mut m1, &mut [], &g, (1.0, 1.0));
             let worst1 = t1.iter().chain(&m1).map(|x| x.to_bits() & 0x7fff_ffff).max().unwrap();
-            let (b1, b2) = if lion { cfg.lion_beta } else { (cfg.beta, 0.0) };
+            let p = cfg.sign_step().expect("Tiger or Lion without flush-to-zero");
             let (mut t2, mut m2) = (theta.clone(), m.clone());
             let (t, mm) = (&mut t2[..], &mut m2[..]);
             let worst2 = match d {
-                8 => wasm::sign_step::<2>(t, mm, &g, lion, b1, b2, lr, rms, wd),
-                16 => wasm::sign_step::<4>(t, mm, &g, lion, b1, b2, lr, rms, wd),
-                _ => wasm::sign_step::<8>(t, mm, &g, lion, b1, b2, lr, rms, wd),
+                8 => wasm::sign_step::<2>(t, mm, &g, p),
+                16 => wasm::sign_step::<4>(t, mm, &g, p),
+                _ => wasm::sign_step::<8>(t, mm, &g, p),
             };
             assert_eq!(bits(&t2), bits(&t1), "d {d} case {case}: θ");
             assert_eq!(bits(&m2), bits(&m1), "d {d} case {case}: m");

@@ -231,6 +231,25 @@ pub fn token_pair<const D: usize>(
     [(zmax[0], sum[0]), (zmax[1], sum[1])]
 }
 
+/// The settings of the SIMD row updates (`x86::sign_step16`, `wasm::sign_step`): Tiger or Lion, their momentum
+/// factors, the learning rate and the weight decay ([`super::model::Config::sign_step`]
+/// reads them from a configuration).
+#[derive(Clone, Copy, Debug)]
+pub struct SignStep {
+    /// Lion (two momentum factors) rather than Tiger (one).
+    pub lion: bool,
+    /// Tiger's β, or Lion's β₁.
+    pub b1: f32,
+    /// Lion's β₂ (unused by Tiger).
+    pub b2: f32,
+    /// The learning rate, or α of the per-row RMS rule.
+    pub lr: f32,
+    /// The per-row RMS rule `η = α·RMS(row)`, taken from the row before the update.
+    pub rms: bool,
+    /// Weight decay λ.
+    pub wd: f32,
+}
+
 /// The forward and backward pass of four tokens at once for rows of width 16, written with AVX2 intrinsics
 /// (natively on x86-64 only).
 ///
@@ -244,7 +263,7 @@ pub fn token_pair<const D: usize>(
 /// of [`token`] (tested, including non-finite inputs).
 #[cfg(target_arch = "x86_64")]
 pub mod x86 {
-    use super::{EXP_FLOOR, EXP_P, LN2_HI, LN2_LO, LOG2E, ROUND};
+    use super::{SignStep, EXP_FLOOR, EXP_P, LN2_HI, LN2_LO, LOG2E, ROUND};
     use std::arch::x86_64::*;
 
     /// Tokens per call.
@@ -395,23 +414,6 @@ pub mod x86 {
         out
     }
 
-    /// The settings of [`sign_step16`]: Tiger or Lion, their momentum factors, and the learning rate.
-    #[derive(Clone, Copy, Debug)]
-    pub struct SignStep {
-        /// Lion (two momentum factors) rather than Tiger (one).
-        pub lion: bool,
-        /// Tiger's β, or Lion's β₁.
-        pub b1: f32,
-        /// Lion's β₂ (unused by Tiger).
-        pub b2: f32,
-        /// The learning rate, or α of the per-row RMS rule.
-        pub lr: f32,
-        /// The per-row RMS rule `η = α·RMS(row)`, taken from the row before the update.
-        pub rms: bool,
-        /// Weight decay λ.
-        pub wd: f32,
-    }
-
     /// One Tiger or Lion step of a row of width 16 without flush-to-zero, with AVX2 intrinsics: what the model's
     /// row update does in scalar code, on the same operands in the same order, so bit for bit the same values
     /// (tested). The learning rate under the RMS rule is `lr·√(lane_sum(θ²)/16)` (the lanes and pairing of
@@ -487,7 +489,7 @@ pub mod x86 {
 /// including non-finite inputs).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod wasm {
-    use super::{EXP_FLOOR, EXP_P, LN2_HI, LN2_LO, LOG2E, ROUND};
+    use super::{SignStep, EXP_FLOOR, EXP_P, LN2_HI, LN2_LO, LOG2E, ROUND};
     use core::arch::wasm32::*;
 
     /// Tokens per call of [`token_pair`]: two tokens' logits or gradients and a row of the head stay within
@@ -630,7 +632,7 @@ pub mod wasm {
         let (z_0, z_1) = z.split_at_mut(d);
         let (q0, out0) = softmax_residual(z0, ns[0], cnts[0], z_0);
         let (q1, out1) = softmax_residual(z1, ns[1], cnts[1], z_1);
-        let (mut rr0, mut rr1) = ([0.0f32; 32], [0.0f32; 32]);
+        let (mut rr0, mut rr1) = ([0.0f32; super::MAX_DIM], [0.0f32; super::MAX_DIM]);
         for q in 0..P {
             store(&mut rr0, 4 * q, q0[q]);
             store(&mut rr1, 4 * q, q1[q]);
@@ -652,21 +654,11 @@ pub mod wasm {
 
     /// One Tiger or Lion step of a row of width `4·P` without flush-to-zero: what the model's row update does
     /// in scalar code, on the same operands in the same order (see `x86::sign_step16`, natively, for the
-    /// formulas; the settings `(lion, b1, b2, lr, rms, wd)` are those of its `SignStep`). Returns the largest
-    /// `|x|` bit pattern of the new θ and m (a row is non-finite exactly when it reaches the bits of infinity).
-    #[allow(clippy::too_many_arguments)]
+    /// formulas). Returns the largest `|x|` bit pattern of the new θ and m (a row is non-finite exactly when it
+    /// reaches the bits of infinity).
     #[inline(never)]
-    pub fn sign_step<const P: usize>(
-        theta: &mut [f32],
-        m: &mut [f32],
-        g: &[f32],
-        lion: bool,
-        b1: f32,
-        b2: f32,
-        lr: f32,
-        rms: bool,
-        wd: f32,
-    ) -> u32 {
+    pub fn sign_step<const P: usize>(theta: &mut [f32], m: &mut [f32], g: &[f32], p: SignStep) -> u32 {
+        let SignStep { lion, b1, b2, lr, rms, wd } = p;
         let d = 4 * P;
         let (theta, m, g) = (&mut theta[..d], &mut m[..d], &g[..d]);
         let (t, mo, gv) = (load_row::<P>(theta, 0), load_row::<P>(m, 0), load_row::<P>(g, 0));

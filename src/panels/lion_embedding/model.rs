@@ -107,6 +107,17 @@ pub struct Config {
 }
 
 impl Config {
+    /// The settings of the SIMD row updates ([`kernels::SignStep`]) for Tiger and Lion without flush-to-zero, the
+    /// configurations they serve; `None` for AdamW or with flush-to-zero.
+    pub fn sign_step(&self) -> Option<kernels::SignStep> {
+        if !self.optimizer.is_sign() || self.ftz {
+            return None;
+        }
+        let lion = self.optimizer == Optimizer::Lion;
+        let (b1, b2) = if lion { self.lion_beta } else { (self.beta, 0.0) };
+        Some(kernels::SignStep { lion, b1, b2, lr: self.lr, rms: self.rms, wd: self.wd })
+    }
+
     /// The theory's defaults: Tiger with the per-row RMS rule, α = 1e-3, λ = 0.01, V = 2000, B = 256, d = 16.
     pub fn defaults() -> Self {
         Config {
@@ -1310,11 +1321,7 @@ impl Model {
             const Q: usize = kernels::x86::QUAD;
             // Tiger and Lion without flush-to-zero update their rows with [`kernels::x86::sign_step16`] (the same
             // values as [`Model::update_fused`]), which takes the RMS rule's learning rate itself.
-            let sign_step = (self.cfg.optimizer.is_sign() && !self.cfg.ftz).then(|| {
-                let lion = self.cfg.optimizer == Optimizer::Lion;
-                let (b1, b2) = if lion { self.cfg.lion_beta } else { (self.cfg.beta, 0.0) };
-                kernels::x86::SignStep { lion, b1, b2, lr, rms: self.cfg.rms, wd: self.cfg.wd }
-            });
+            let sign_step = self.cfg.sign_step();
             while k + Q <= n_t {
                 // Written out rather than with `array::map`, which was left as a call per use.
                 let tk = &self.touched[k..k + Q];
@@ -1613,17 +1620,14 @@ impl Model {
             None => &self.zeros[..d],
         };
         let (th, m) = (&mut self.theta[s..s + d], &mut self.m[s..s + d]);
+        // In WebAssembly, Tiger and Lion without flush-to-zero with simd128 at the widths it has kernels for (the
+        // same values as `row_step_n`, see [`kernels::wasm::sign_step`]).
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if self.cfg.optimizer.is_sign() && !self.cfg.ftz {
-            // Tiger and Lion without flush-to-zero with simd128 at the widths it has kernels for (the same values
-            // as `row_step_n`, see [`kernels::wasm::sign_step`]).
-            let c = &self.cfg;
-            let lion = c.optimizer == Optimizer::Lion;
-            let (b1, b2) = if lion { c.lion_beta } else { (c.beta, 0.0) };
+        if let Some(p) = self.cfg.sign_step() {
             let worst = match kernels::wasm::parts(d) {
-                Some(2) => Some(kernels::wasm::sign_step::<2>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
-                Some(4) => Some(kernels::wasm::sign_step::<4>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
-                Some(8) => Some(kernels::wasm::sign_step::<8>(th, m, g, lion, b1, b2, c.lr, c.rms, c.wd)),
+                Some(2) => Some(kernels::wasm::sign_step::<2>(th, m, g, p)),
+                Some(4) => Some(kernels::wasm::sign_step::<4>(th, m, g, p)),
+                Some(8) => Some(kernels::wasm::sign_step::<8>(th, m, g, p)),
                 _ => None,
             };
             if let Some(worst) = worst {
