@@ -1901,23 +1901,12 @@ fn advance_slices_n<const D: usize>(
                 } else {
                     // Segments of constant sign vector between the flush steps.
                     let mut done = 0u64;
-                    // The distinct flush steps within the gap, sorted, on the stack (no allocation).
-                    let mut cutbuf = [0u64; MAX_DIM];
-                    let mut nc = 0;
-                    for &z in k0[..d].iter().filter(|&&z| z <= k) {
-                        cutbuf[nc] = z;
-                        nc += 1;
-                    }
-                    let cuts = &mut cutbuf[..nc];
-                    cuts.sort_unstable();
-                    let mut nd = 0;
-                    for i in 0..nc {
-                        if i == 0 || cuts[i] != cuts[nd - 1] {
-                            cuts[nd] = cuts[i];
-                            nd += 1;
-                        }
-                    }
-                    for cut in cuts[..nd].iter().copied().chain(std::iter::once(k + 1)) {
+                    // The distinct flush steps within the gap in increasing order (each the least one after the
+                    // last; flush steps are at least 1), then the end of the gap.
+                    let mut last = 0u64;
+                    loop {
+                        let cut = k0[..d].iter().copied().filter(|&z| z > last && z <= k).min().unwrap_or(k + 1);
+                        last = cut;
                         let len = cut - 1 - done; // steps done+1 ..= cut-1 share one sign vector
                         let mut sv = [0.0f64; MAX_DIM];
                         for j in 0..d {

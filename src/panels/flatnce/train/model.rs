@@ -283,11 +283,12 @@ pub fn median(v: &[f64]) -> f64 {
 
 /// The largest cosine between the clean prototype embeddings `W e_n / ‖W e_n‖` (columns of W).
 pub fn max_cos(w: &[f64], k: usize, d: usize) -> f64 {
-    let col = |n: usize| -> Vec<f64> { (0..d).map(|r| w[r * k + n]).collect() };
+    // Each column gathered once (not once per pair: this runs at every step, twice).
+    let cols: Vec<Vec<f64>> = (0..k).map(|n| (0..d).map(|r| w[r * k + n]).collect()).collect();
     let mut best = f64::NEG_INFINITY;
     for n in 0..k {
         for m in n + 1..k {
-            best = best.max(cosine(&col(n), &col(m)));
+            best = best.max(cosine(&cols[n], &cols[m]));
         }
     }
     best
