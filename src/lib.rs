@@ -23,3 +23,10 @@ pub mod cli;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// The WebAssembly module's allocator: talc, which grows the module's memory as it needs, in place of the
+/// standard library's dlmalloc (a smaller module for the same speed; BENCHMARKS.md, "stop 23"). Native builds
+/// keep the system allocator.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
