@@ -6,7 +6,7 @@
 
 use crate::i18n::{Lang, T};
 use crate::params::{ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use serde_json::{json, Value as Json};
 
 /// One metric value reported by a simulation.
@@ -582,7 +582,7 @@ pub trait Sim {
     /// The current metrics; the names must equal [`Panel::metric_names`].
     fn metrics(&self) -> Metrics;
     /// Draws the figure into `area` and returns the pixel maps that [`Sim::click`] needs.
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn>;
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn;
     /// Handles a click, or a drag position while the pointer is down, at device pixel `(px, py)` of the last
     /// drawn figure (`drawn` is what that drawing returned), and returns parameter updates as `(key, value text)` in the shared text syntax (applied
     /// leniently, so out-of-range values are clamped). The default ignores clicks.

@@ -48,7 +48,7 @@ pub fn svg(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<St
         let svg = FontFallback { inner: svg, split: false };
         let root = AnyBackend::new(svg).into_drawing_area();
         runner.paint(&root, theme)?;
-        root.present().map_err(|e| format!("{e:?}"))?;
+        root.present().map_err(|e| e.to_string())?;
     }
     Ok(buf)
 }
@@ -68,7 +68,7 @@ pub fn svg_measured(
         let backend = crate::plot::measure::Measured::svg(SVGBackend::with_string(&mut buf, (width, height)), measure);
         let root = AnyBackend::new(backend).into_drawing_area();
         runner.paint(&root, theme)?;
-        root.present().map_err(|e| format!("{e:?}"))?;
+        root.present().map_err(|e| e.to_string())?;
     }
     Ok(buf)
 }
@@ -87,7 +87,7 @@ pub fn png(runner: &Runner, width: u32, height: u32, theme: &Theme) -> Result<Ve
         let bitmap = BitMapBackend::with_buffer(&mut rgb, (w, h));
         let root = AnyBackend::new(FontFallback { inner: bitmap, split: true }).into_drawing_area();
         runner.paint(&root, theme)?;
-        root.present().map_err(|e| format!("{e:?}"))?;
+        root.present().map_err(|e| e.to_string())?;
     }
     let mut out = Vec::new();
     let mut encoder = ::png::Encoder::new(&mut out, w, h);

@@ -459,13 +459,13 @@ impl Runner {
 
     /// Draws the figure and keeps its pixel maps for the next clicks.
     pub fn draw(&mut self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        self.drawn = self.sim.draw(area, theme)?;
+        self.drawn = crate::plot::drawing(area, theme, |area, theme| self.sim.draw(area, theme))?;
         Ok(())
     }
 
     /// Draws the figure without keeping its pixel maps (for exports: SVG and PNG files).
     pub fn paint(&self, area: &Area<'_>, theme: &Theme) -> DrawResult {
-        self.sim.draw(area, theme).map(|_| ())
+        crate::plot::drawing(area, theme, |area, theme| self.sim.draw(area, theme)).map(|_| ())
     }
 
     /// The simulation's current metrics.

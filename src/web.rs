@@ -106,7 +106,7 @@ fn draw_on(
     let root = AnyBackend::new(Measured::new(inner, &measure)).into_drawing_area();
     let theme = if dark { Theme::dark(dpr) } else { Theme::light(dpr) }.with_lang(lang);
     draw(&root, &theme).map_err(|e| JsError::new(&e.0))?;
-    root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+    root.present().map_err(|e| JsError::new(&e.to_string()))?;
     Ok(())
 }
 

@@ -231,15 +231,19 @@ fn layering_invariants() {
 }
 
 /// What a panel file may not do itself, because `src/plot` offers it: set up a chart (`ChartBuilder`,
-/// `build_cartesian_2d`), draw a mesh (`configure_mesh`) or a series (`draw_series`), or format a number in a
-/// function of its own (one taking only numbers and returning a `String`; `src/plot/fmt.rs` has the shared
-/// ones). Returns one message per violation.
+/// `build_cartesian_2d`), draw a mesh (`configure_mesh`) or a series (`draw_series`), pass drawing errors on
+/// (`DrawResult`: the primitives keep a backend's first error and `plot::drawing` reports it, so panels'
+/// drawing has no error paths), or format a number in a function of its own (one taking only numbers and
+/// returning a `String`; `src/plot/fmt.rs` has the shared ones). Returns one message per violation.
 fn vocabulary_violations(rel: &str, code: &str) -> Vec<String> {
     let mut out = Vec::new();
     for banned in ["configure_mesh", "ChartBuilder", "build_cartesian_2d", "draw_series"] {
         if code.contains(banned) {
             out.push(format!("{rel} calls {banned}; use the chart set-up and primitives of src/plot"));
         }
+    }
+    if code.contains("DrawResult") {
+        out.push(format!("{rel} returns drawing errors; src/plot's primitives keep them (plot::drawing)"));
     }
     for line in code.lines() {
         let l = line.trim();
@@ -267,7 +271,8 @@ fn panels_draw_through_the_vocabulary() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-/// The vocabulary check finds what it is meant to find (a planted mesh, series, builder and formatter) and
+/// The vocabulary check finds what it is meant to find (a planted mesh, series, builder, formatter and drawing
+/// error path) and
 /// leaves a panel that draws through `src/plot` alone.
 #[test]
 fn vocabulary_check_catches_planted_code() {
@@ -276,10 +281,11 @@ fn vocabulary_check_catches_planted_code() {
                    chart.draw_series(LineSeries::new(pts, &RED))?;\n\
                    fn pct(v: f64) -> String { format!(\"{v:.1}%\") }\n\
                    pub(crate) fn tick(v: &f64) -> String { String::new() }\n\
-                   fn num(v: f64, sig: usize) -> String { String::new() }";
+                   fn num(v: f64, sig: usize) -> String { String::new() }\n\
+                   fn part(area: &Area<'_>) -> DrawResult { Ok(()) }";
     let found = vocabulary_violations("panels/x/draw.rs", planted);
-    assert_eq!(found.len(), 7, "{found:#?}");
-    let clean = "let chart = FRAME.chart(area, theme, (0.0, 1.0), (0.0, 1.0))?;\n\
+    assert_eq!(found.len(), 8, "{found:#?}");
+    let clean = "let chart = FRAME.chart(area, theme, (0.0, 1.0), (0.0, 1.0));\n\
                  fn label(name: &str, v: f64) -> String { format!(\"{name} = {}\", fmt::value(v)) }";
     assert!(vocabulary_violations("panels/x/draw.rs", clean).is_empty());
     let topk = sources().into_iter().find(|(r, _)| r == "panels/topk/draw.rs").expect("topk's drawing");

@@ -495,7 +495,7 @@ fn pointer_near_a_centre_drags_it_and_elsewhere_sets_the_start() {
     let mut svg = String::new();
     let drawn = {
         let area = AnyBackend::new(SVGBackend::with_string(&mut svg, (800, 450))).into_drawing_area();
-        sim.draw(&area, &Theme::light(1.0)).expect("draw")
+        dynamics::plot::drawing(&area, &Theme::light(1.0), |a, t| sim.draw(a, t)).expect("draw")
     };
     // Learn the pixel-to-data map from two clicks far from every centre (they set the start).
     let at = |px: f64, py: f64| -> Vec<(&'static str, f64)> {

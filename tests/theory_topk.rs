@@ -153,7 +153,7 @@ fn draw_sim(sim: &TopkSim, w: u32, h: u32) -> Drawn {
     dynamics::render::ensure_fonts();
     let mut buf = String::new();
     let root = AnyBackend::new(plotters_svg::SVGBackend::with_string(&mut buf, (w, h))).into_drawing_area();
-    let drawn = sim.draw(&root, &Theme::light(1.0)).expect("draw");
+    let drawn = dynamics::plot::drawing(&root, &Theme::light(1.0), |a, t| sim.draw(a, t)).expect("draw");
     root.present().expect("present");
     drawn
 }

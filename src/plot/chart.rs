@@ -4,7 +4,7 @@
 //! figures consistent. Every chart has one coordinate type, [`Axis`] on both sides (linear or logarithmic
 //! chosen at run time), so the wasm module holds one copy of plotters' mesh, axis and series code.
 
-use super::{AnyBackend, Area, DrawError, DrawResult, Theme};
+use super::{AnyBackend, Area, Theme};
 use crate::plot::draw::text_px;
 use plotters::chart::DualCoordChartContext;
 use plotters::coord::combinators::LogCoord;
@@ -95,7 +95,7 @@ impl Frame {
         theme: &Theme,
         x: (f64, f64),
         y: (f64, f64),
-    ) -> DrawResult<Chart<'a, 'b>> {
+    ) -> Chart<'a, 'b> {
         let (x, y) = self.equal_ranges(area, theme, x, y);
         self.chart(area, theme, x, y)
     }
@@ -208,8 +208,8 @@ impl Frame {
         x: (f64, f64),
         y: (f64, f64),
         y_keys: &[f64],
-    ) -> DrawResult<LogYChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::log_keys(y, y_keys))?)
+    ) -> LogYChart<'a, 'b> {
+        build(self.builder(area, theme), Axis::linear(x), Axis::log_keys(y, y_keys))
     }
 
     /// Sets up a chart in this frame on `area` with logarithmic axes over `x` and `y` (positive, low end
@@ -221,8 +221,8 @@ impl Frame {
         theme: &Theme,
         (x, x_keys): ((f64, f64), &[f64]),
         (y, y_keys): ((f64, f64), &[f64]),
-    ) -> DrawResult<LogXYChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(Axis::log_keys(x, x_keys), Axis::log_keys(y, y_keys))?)
+    ) -> LogXYChart<'a, 'b> {
+        build(self.builder(area, theme), Axis::log_keys(x, x_keys), Axis::log_keys(y, y_keys))
     }
 }
 
@@ -239,8 +239,8 @@ impl Frame {
         theme: &Theme,
         x: (f64, f64),
         y: (f64, f64),
-    ) -> DrawResult<LogYAutoChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::log(y))?)
+    ) -> LogYAutoChart<'a, 'b> {
+        build(self.builder(area, theme), Axis::linear(x), Axis::log(y))
     }
 }
 
@@ -257,25 +257,36 @@ impl Frame {
         theme: &Theme,
         x: (f64, f64),
         y: (f64, f64),
-    ) -> DrawResult<LogXYAutoChart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(Axis::log(x), Axis::log(y))?)
+    ) -> LogXYAutoChart<'a, 'b> {
+        build(self.builder(area, theme), Axis::log(x), Axis::log(y))
     }
 }
 
 /// A chart with equal units on both axes: the square `[−r, r]²` as large as fits in `area` below `top` device
 /// pixels, centred horizontally, `pad` device pixels from the sides and the bottom, with no label areas.
 #[inline(never)]
-pub fn square<'a, 'b>(area: &'a Area<'b>, top: u32, pad: u32, r: f64) -> DrawResult<Chart<'a, 'b>> {
+pub fn square<'a, 'b>(area: &'a Area<'b>, top: u32, pad: u32, r: f64) -> Chart<'a, 'b> {
     let (w, h) = area.dim_in_pixel();
     let side = w.saturating_sub(2 * pad).min(h.saturating_sub(top + pad)).max(8);
     let x0 = (w.saturating_sub(side)) / 2;
-    let chart = ChartBuilder::on(area)
-        .margin_left(x0 as i32)
+    let mut b = ChartBuilder::on(area);
+    b.margin_left(x0 as i32)
         .margin_top(top)
         .margin_right(w.saturating_sub(x0 + side))
-        .margin_bottom(h.saturating_sub(top + side))
-        .build_cartesian_2d(Axis::linear((-r, r)), Axis::linear((-r, r)))?;
-    Ok(chart)
+        .margin_bottom(h.saturating_sub(top + side));
+    build(b, Axis::linear((-r, r)), Axis::linear((-r, r)))
+}
+
+/// Builds the chart `b` sets up, with axes `x` and `y`.
+///
+/// Plotters' `build_cartesian_2d` fails only when it draws a caption (its one drawing call), and no chart here
+/// has one: [`Frame`]'s builder and [`square`] set margins and label areas only. So charts are set up without
+/// an error to pass on, and a failure would be a change in plotters, reported as such.
+fn build<'a, 'b>(mut b: ChartBuilder<'a, '_, AnyBackend<'b>>, x: Axis, y: Axis) -> Chart<'a, 'b> {
+    match b.build_cartesian_2d(x, y) {
+        Ok(chart) => chart,
+        Err(e) => unreachable!("plotters failed to set up a chart without a caption: {e}"),
+    }
 }
 
 /// Adds a linear y axis over `y` on the right of `chart`, sharing its x axis (`x` must describe the same
@@ -293,8 +304,7 @@ pub fn bare_axes<X, Y>(
     theme: &Theme,
     x_desc: &str,
     y_desc: &str,
-) -> DrawResult
-where
+) where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
@@ -306,7 +316,7 @@ where
         .axis_desc_style(theme.font(10.5))
         .x_desc(x_desc)
         .y_desc(y_desc);
-    m.draw().map_err(DrawError::from)
+    super::keep(m.draw());
 }
 
 /// Draws an x axis only (no y axis, no horizontal grid lines): the themed vertical grid at `axes.x_ticks`
@@ -317,8 +327,7 @@ pub fn x_mesh<X, Y>(
     theme: &Theme,
     axes: Axes<'_>,
     x_fmt: &dyn Fn(&X::ValueType) -> String,
-) -> DrawResult
-where
+) where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
@@ -333,18 +342,13 @@ where
     if axes.x_ticks > 0 {
         m.x_labels(axes.x_ticks);
     }
-    m.draw().map_err(DrawError::from)
+    super::keep(m.draw());
 }
 
 /// Draws the labels of a chart's right axis: muted axis line, `axes.y_ticks` labels formatted by `y_fmt`,
 /// `axes.y_desc` as its description, in `axes`' sizes and label colour.
 #[inline(never)]
-pub fn right_mesh(
-    chart: &mut RightAxisChart<'_, '_>,
-    theme: &Theme,
-    axes: Axes<'_>,
-    y_fmt: &dyn Fn(&f64) -> String,
-) -> DrawResult {
+pub fn right_mesh(chart: &mut RightAxisChart<'_, '_>, theme: &Theme, axes: Axes<'_>, y_fmt: &dyn Fn(&f64) -> String) {
     let mut m = chart.configure_secondary_axes();
     m.axis_style(theme.muted()).label_style(axes.label_style(theme)).axis_desc_style(axes.desc_style(theme));
     if axes.y_ticks > 0 {
@@ -353,20 +357,14 @@ pub fn right_mesh(
     if !axes.y_desc.is_empty() {
         m.y_desc(axes.y_desc);
     }
-    m.y_label_formatter(y_fmt).draw().map_err(DrawError::from)
+    super::keep(m.y_label_formatter(y_fmt).draw());
 }
 
 impl Frame {
     /// Sets up a chart in this frame on `area` showing `x` by `y` (data ranges, low end first).
     #[inline(never)]
-    pub fn chart<'a, 'b>(
-        &self,
-        area: &'a Area<'b>,
-        theme: &Theme,
-        x: (f64, f64),
-        y: (f64, f64),
-    ) -> DrawResult<Chart<'a, 'b>> {
-        Ok(self.builder(area, theme).build_cartesian_2d(Axis::linear(x), Axis::linear(y))?)
+    pub fn chart<'a, 'b>(&self, area: &'a Area<'b>, theme: &Theme, x: (f64, f64), y: (f64, f64)) -> Chart<'a, 'b> {
+        build(self.builder(area, theme), Axis::linear(x), Axis::linear(y))
     }
 }
 
@@ -416,8 +414,7 @@ pub fn mesh<X, Y>(
     axes: Axes<'_>,
     x_fmt: &dyn Fn(&X::ValueType) -> String,
     y_fmt: &dyn Fn(&Y::ValueType) -> String,
-) -> DrawResult
-where
+) where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {
@@ -441,12 +438,12 @@ where
     if !axes.y_desc.is_empty() {
         m.y_desc(axes.y_desc);
     }
-    m.draw().map_err(DrawError::from)
+    super::keep(m.draw());
 }
 
 /// Draws a one-line title at the top-left of an area.
-pub fn title(area: &Area<'_>, theme: &Theme, text: &str, size: f64) -> DrawResult {
-    text_px(area, text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(size))
+pub fn title(area: &Area<'_>, theme: &Theme, text: &str, size: f64) {
+    text_px(area, text, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(size));
 }
 
 /// The first of `texts` that fits in `max_w` device pixels at `style`, or the last one: headlines offer a long

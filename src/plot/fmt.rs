@@ -21,8 +21,7 @@ pub fn sig(v: f64, digits: usize) -> String {
         let decimals = (digits as i32 - 1 - a.log10().floor() as i32).clamp(0, 12) as usize;
         format!("{v:.decimals$}")
     } else {
-        let s = format!("{v:.prec$e}", prec = digits.saturating_sub(1));
-        s.replace("e-0", "e-")
+        format!("{v:.prec$e}", prec = digits.saturating_sub(1))
     }
 }
 

@@ -3,7 +3,7 @@
 //! phone-sized phase plane).
 
 use super::draw::{path_px, text_px};
-use super::{Area, DrawResult, Theme};
+use super::{Area, Theme};
 use plotters::prelude::*;
 
 /// One key entry: its label, its colour and whether its sample is dashed.
@@ -39,13 +39,7 @@ pub fn key_rows(area: &Area<'_>, theme: &Theme, entries: &[KeyEntry], max_w: i32
 
 /// Draws `entries` as wrapped rows starting at device pixel `(x0, y0)` (the top of the first row) within
 /// `max_w` device pixels; returns the number of rows drawn.
-pub fn draw_keys(
-    area: &Area<'_>,
-    theme: &Theme,
-    entries: &[KeyEntry],
-    (x0, y0): (i32, i32),
-    max_w: i32,
-) -> DrawResult<usize> {
+pub fn draw_keys(area: &Area<'_>, theme: &Theme, entries: &[KeyEntry], (x0, y0): (i32, i32), max_w: i32) -> usize {
     let style = theme.font_in(KEY_FONT, theme.fg());
     let spots = layout(area, theme, entries, x0, max_w);
     for ((label, color, dashed), (x, row)) in entries.iter().zip(&spots) {
@@ -54,12 +48,12 @@ pub fn draw_keys(
             let seg = theme.dpx(4.0);
             for k in 0..2 {
                 let a = x + k * 2 * seg + theme.dpx(1.0);
-                path_px(area, &[(a, mid), (a + seg, mid)], theme.stroke(*color, 2.0))?;
+                path_px(area, &[(a, mid), (a + seg, mid)], theme.stroke(*color, 2.0));
             }
         } else {
-            path_px(area, &[(*x, mid), (x + theme.dpx(15.0), mid)], theme.stroke(*color, 2.5))?;
+            path_px(area, &[(*x, mid), (x + theme.dpx(15.0), mid)], theme.stroke(*color, 2.5));
         }
-        text_px(area, label, (x + theme.dpx(20.0), mid - theme.dpx(KEY_FONT * 0.55)), &style)?;
+        text_px(area, label, (x + theme.dpx(20.0), mid - theme.dpx(KEY_FONT * 0.55)), &style);
     }
-    Ok(spots.last().map_or(0, |(_, r)| *r as usize + 1))
+    spots.last().map_or(0, |(_, r)| *r as usize + 1)
 }

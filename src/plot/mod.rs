@@ -41,7 +41,7 @@ impl std::error::Error for DrawError {}
 
 impl From<DrawingAreaErrorKind<BackendError>> for DrawError {
     fn from(e: DrawingAreaErrorKind<BackendError>) -> Self {
-        DrawError(format!("{e:?}"))
+        DrawError(e.to_string())
     }
 }
 
@@ -158,11 +158,13 @@ impl Theme {
     }
 
     /// A length in device pixels.
+    #[inline(never)]
     pub fn px(&self, css: f64) -> u32 {
         (css * self.scale).round().max(1.0) as u32
     }
 
     /// A length in device pixels as a signed coordinate offset.
+    #[inline(never)]
     pub fn dpx(&self, css: f64) -> i32 {
         (css * self.scale).round() as i32
     }
@@ -366,7 +368,7 @@ pub fn vector_field(
     theme: &Theme,
     n: usize,
     f: impl Fn(f64, f64) -> (f64, f64),
-) -> DrawResult {
+) {
     vector_field_dyn(chart, theme, n, &f)
 }
 
@@ -376,7 +378,7 @@ pub fn vector_field_dyn(
     theme: &Theme,
     n: usize,
     f: &dyn Fn(f64, f64) -> (f64, f64),
-) -> DrawResult {
+) {
     let xs = chart.x_range();
     let ys = chart.y_range();
     let (xr, yr) = chart.plotting_area().get_pixel_range();
@@ -417,10 +419,9 @@ pub fn vector_field_dyn(
         let w1 = ((hx - back * ux - 0.5 * back * uy) as i32, (hy - back * uy + 0.5 * back * ux) as i32);
         let w2 = ((hx - back * ux + 0.5 * back * uy) as i32, (hy - back * uy - 0.5 * back * ux) as i32);
         let root = area.strip_coord_spec();
-        path_px(&root, &[tail, head], style)?;
-        path_px(&root, &[w1, head, w2], style)?;
+        path_px(&root, &[tail, head], style);
+        path_px(&root, &[w1, head, w2], style);
     }
-    Ok(())
 }
 
 /// Where a legend box sits inside its area.
@@ -433,9 +434,9 @@ pub enum Corner {
 }
 
 /// Draws a small legend box in a corner of a chart's plotting area; `dashed` entries show a dashed sample.
-pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String, RGBColor, bool)]) -> DrawResult {
+pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String, RGBColor, bool)]) {
     if entries.is_empty() {
-        return Ok(());
+        return;
     }
     let (w, area_h) = area.dim_in_pixel();
     let line_h = theme.dpx(15.0);
@@ -446,7 +447,7 @@ pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String
         Corner::TopRight => theme.dpx(6.0),
         Corner::BottomRight => area_h as i32 - h - theme.dpx(6.0),
     };
-    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled())?;
+    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled());
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(10.0) + line_h * i as i32;
         let x = x0 + theme.dpx(6.0);
@@ -454,12 +455,47 @@ pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String
             let seg = theme.dpx(4.0);
             for k in 0..3 {
                 let a = x + k * 2 * seg;
-                path_px(area, &[(a, y), (a + seg, y)], theme.stroke(*color, 2.0))?;
+                path_px(area, &[(a, y), (a + seg, y)], theme.stroke(*color, 2.0));
             }
         } else {
-            path_px(area, &[(x, y), (x + theme.dpx(20.0), y)], theme.stroke(*color, 2.0))?;
+            path_px(area, &[(x, y), (x + theme.dpx(20.0), y)], theme.stroke(*color, 2.0));
         }
-        text_px(area, label, (x + theme.dpx(26.0), y - theme.dpx(6.0)), &theme.font(11.0))?;
+        text_px(area, label, (x + theme.dpx(26.0), y - theme.dpx(6.0)), &theme.font(11.0));
     }
-    Ok(())
+}
+
+std::thread_local! {
+    /// The first backend error of the drawing in progress on this thread (see [`keep`]).
+    static FIRST_ERROR: std::cell::RefCell<Option<DrawError>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the first error of a drawing primitive, so that primitives need not return one.
+#[inline(never)]
+pub(crate) fn keep(r: Result<(), DrawingAreaErrorKind<BackendError>>) {
+    if let Err(e) = r {
+        FIRST_ERROR.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if slot.is_none() {
+                *slot = Some(DrawError::from(e));
+            }
+        });
+    }
+}
+
+/// Takes the first error kept since the last call.
+fn take_error() -> Option<DrawError> {
+    FIRST_ERROR.with(|slot| slot.borrow_mut().take())
+}
+
+/// Draws a whole figure: fills `area` with the theme's background, runs `draw` on it, and returns what it
+/// returns, or the first error of a drawing primitive during it (primitives keep their errors rather than
+/// return them, see [`keep`]).
+pub fn drawing<T>(area: &Area<'_>, theme: &Theme, draw: impl FnOnce(&Area<'_>, &Theme) -> T) -> DrawResult<T> {
+    take_error();
+    draw::fill(area, theme.bg());
+    let out = draw(area, theme);
+    match take_error() {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }

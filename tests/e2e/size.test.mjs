@@ -1,11 +1,12 @@
-// The built wasm modules stay within a size ceiling (issue 14; BENCHMARKS.md, "stop 21" and "stop 22"). Not the
-// issue's 300 KB target, which the modules do not meet yet, but a guard for what was won: each ceiling sits about
-// 2 % above the build it was set on (English 315.0 KB, Chinese 338.7 KB gzipped), so a change that links a library
-// facility with its tables fails here rather than unnoticed. Two such cases were found by hand before: naming a
-// font family by a string linked the Unicode case tables (10.7 KB), and parsing floats with the standard
-// library linked its power-of-five table (13.6 KB); dropping the WebAssembly build's loop flags in
-// .cargo/config.toml (31 KB) would fail here too. A change that needs more should measure what it adds
-// (`gzip -9` of dist/pkg, as here and in the build's summary), say so in BENCHMARKS.md and raise the ceiling.
+// The built wasm modules stay within a size ceiling (issue 14; BENCHMARKS.md, "stop 21" to "stop 23"). The English
+// page's module, the one the main page and English embeds load, is held to the issue's 300 KB target itself
+// (298.3 KB gzipped when it was set). The Chinese page's module carries the Chinese wording besides (322.0 KB
+// when set); its ceiling sits about 2 % above that. Either way a change that links a library facility with its
+// tables fails here rather than unnoticed. Cases found by hand before: naming a font family by a string linked
+// the Unicode case tables (10.7 KB), parsing floats with the standard library linked its power-of-five table
+// (13.6 KB), and dropping the WebAssembly build's loop flags in .cargo/config.toml would add 31 KB. A change
+// that needs more should measure what it adds (`gzip -9` of dist/pkg, as here and in the build's summary), say
+// so in BENCHMARKS.md and find the bytes elsewhere (English) or raise the ceiling (Chinese).
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { MODULES } from "../../scripts/build.mjs";
 import { DIST } from "../../scripts/lib.mjs";
 
 /** Gzipped size ceilings in KB (1 024 bytes), per edition's module (scripts/build.mjs, `MODULES`). */
-const CEILING_KB = { en: 322, zh: 346 };
+const CEILING_KB = { en: 300, zh: 328 };
 
 for (const { lang, name } of MODULES) {
   const file = `${name}_bg.wasm`;

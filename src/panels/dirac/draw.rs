@@ -5,7 +5,7 @@ use crate::plot::axis::label_budget;
 use crate::plot::chart::{self, Axes};
 use crate::plot::draw::text_px;
 use crate::plot::fmt;
-use crate::plot::{log_range, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::{log_range, AnyBackend, Area, Theme};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -66,18 +66,17 @@ pub(crate) fn key_line(
     size: f64,
     max_w: u32,
     variants: &[Vec<(String, RGBColor)>],
-) -> DrawResult {
+) {
     let width = |v: &Vec<(String, RGBColor)>| -> u32 {
         v.iter().map(|(t, c)| area.estimate_text_size(t, &theme.font_in(size, *c)).map(|(w, _)| w).unwrap_or(0)).sum()
     };
-    let Some(chosen) = variants.iter().find(|v| width(v) <= max_w).or(variants.last()) else { return Ok(()) };
+    let Some(chosen) = variants.iter().find(|v| width(v) <= max_w).or(variants.last()) else { return };
     let mut x = at.0;
     for (t, c) in chosen {
         let st = theme.font_in(size, *c);
-        text_px(area, t, (x, at.1), &st)?;
+        text_px(area, t, (x, at.1), &st);
         x += area.estimate_text_size(t, &st).map(|(w, _)| w as i32).unwrap_or(0);
     }
-    Ok(())
 }
 
 /// Points of the line `log10 y = log10 y0 + n log10 ρ` for `n` in `[0, n1]`, clipped to `[l0, l1]` (a
@@ -132,8 +131,7 @@ pub(crate) fn mesh<X, Y>(
     xf: &dyn Fn(&X::ValueType) -> String,
     yf: &dyn Fn(&Y::ValueType) -> String,
     n_labels: (usize, usize),
-) -> DrawResult
-where
+) where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,
 {

@@ -1,14 +1,14 @@
 //! Small drawing helpers shared by the two FlatNCE figures. Their log axes with a floor line for exact zeros
 //! are [`crate::plot::axis::LogFloor`]; both figures draw the floor dashed and label it "exactly 0".
 
-use crate::plot::{Area, DrawResult};
+use crate::plot::Area;
 use plotters::prelude::*;
 
 use crate::plot::draw::text_px;
 
 /// Draws one line of text at device pixel `(x, y)` of `area`.
-pub fn text(area: &Area<'_>, s: impl Into<String>, x: i32, y: i32, style: &TextStyle<'_>) -> DrawResult {
-    text_px(area, &s.into(), (x, y), style)
+pub fn text(area: &Area<'_>, s: impl Into<String>, x: i32, y: i32, style: &TextStyle<'_>) {
+    text_px(area, &s.into(), (x, y), style);
 }
 
 /// The colour `t` of the way from `b` to `a` (t = 1 gives `a`): an opaque stand-in for `a.mix(t)` on `b`.

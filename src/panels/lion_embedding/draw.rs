@@ -13,7 +13,7 @@ use crate::i18n::T;
 use crate::plot::axis::{label_budget, time_extent};
 use crate::plot::chart::{fitting, mesh, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, path_px, polyline, rect_px, text_px};
-use crate::plot::{fmt, is_wide, log_range, Area, DrawResult, Theme};
+use crate::plot::{fmt, is_wide, log_range, Area, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -29,11 +29,8 @@ const HEAT_LEVELS: f64 = 24.0;
 /// Magnitudes are clamped here before plotting (the model's values are finite but may be huge).
 const LIMIT: f64 = 1e30;
 
-type Res = DrawResult;
-
 /// Draws the whole figure.
-pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) {
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     if wide {
@@ -42,11 +39,11 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         let (scatter, heat) = left.split_vertically((lh as f64 * 0.6) as u32);
         let (series, rest) = right.split_vertically((rh as f64 * 0.42) as u32);
         let (cap, insp) = rest.split_vertically((rh as f64 * 0.2) as u32);
-        scatter_chart(&scatter, sim, theme, true)?;
-        heat_map(&heat, sim, theme)?;
-        series_chart(&series, sim, theme, true)?;
-        cap_chart(&cap, sim, theme)?;
-        inspector(&insp, sim, theme, true)?;
+        scatter_chart(&scatter, sim, theme, true);
+        heat_map(&heat, sim, theme);
+        series_chart(&series, sim, theme, true);
+        cap_chart(&cap, sim, theme);
+        inspector(&insp, sim, theme, true);
     } else if (h as f64) / theme.scale < 560.0 {
         // A short phone figure (the page caps a sticky canvas at 60 % of the window): the count of rows at the
         // cap is in the headline already, so its chart gives its height to the others; below 480 px the token
@@ -54,23 +51,22 @@ pub fn draw(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         let roomy = (h as f64) / theme.scale >= 480.0;
         let fr: &[f64] = if roomy { &[0.37, 0.2, 0.22] } else { &[0.42, 0.22] };
         let (parts, rest) = stack(area, h, fr);
-        scatter_chart(&parts[0], sim, theme, false)?;
-        heat_map(&parts[1], sim, theme)?;
+        scatter_chart(&parts[0], sim, theme, false);
+        heat_map(&parts[1], sim, theme);
         if roomy {
-            series_chart(&parts[2], sim, theme, false)?;
-            inspector(&rest, sim, theme, false)?;
+            series_chart(&parts[2], sim, theme, false);
+            inspector(&rest, sim, theme, false);
         } else {
-            series_chart(&rest, sim, theme, false)?;
+            series_chart(&rest, sim, theme, false);
         }
     } else {
         let (parts, rest) = stack(area, h, &[0.27, 0.17, 0.2, 0.12]);
-        scatter_chart(&parts[0], sim, theme, false)?;
-        heat_map(&parts[1], sim, theme)?;
-        series_chart(&parts[2], sim, theme, false)?;
-        cap_chart(&parts[3], sim, theme)?;
-        inspector(&rest, sim, theme, false)?;
+        scatter_chart(&parts[0], sim, theme, false);
+        heat_map(&parts[1], sim, theme);
+        series_chart(&parts[2], sim, theme, false);
+        cap_chart(&parts[3], sim, theme);
+        inspector(&rest, sim, theme, false);
     }
-    Ok(())
 }
 
 /// The colour of rank bucket `b`.
@@ -87,9 +83,9 @@ const BUCKET_LABELS: [T; 4] = [
 ];
 
 /// A title line at the top of a sub-area; returns the top margin it needs in CSS pixels.
-fn title(area: &Area<'_>, theme: &Theme, text: &str) -> DrawResult<f64> {
-    text_px(area, text, (theme.dpx(8.0), theme.dpx(3.0)), &theme.font(11.0))?;
-    Ok(18.0)
+fn title(area: &Area<'_>, theme: &Theme, text: &str) -> f64 {
+    text_px(area, text, (theme.dpx(8.0), theme.dpx(3.0)), &theme.font(11.0));
+    18.0
 }
 
 /// The ranks drawn in the scatter: all of the first 500, then log-spaced (all of them for small V).
@@ -131,7 +127,7 @@ fn setting(m: &Model, theme: &Theme) -> String {
 
 /// The scatter's headline: the setting and step, the largest entry and the rows at the cap, and a note when
 /// the slow per-step engine runs.
-fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
+fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) {
     let m = &sim.model;
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
     let h1 = theme.font(13.0);
@@ -158,7 +154,7 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
     }
     candidates.extend([setting(m, theme), m.cfg.optimizer.label().to_string()]);
     let line1 = fitting(area, &candidates, &h1, max_w);
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(4.0)), &h1);
     // The statistics of the current step when they are cheap (small vocabularies, taken at once and cached per
     // step) or already computed (for the readouts), else the last whole-embedding sample's, dated when it is not
     // of the current step.
@@ -188,7 +184,7 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
         let short_dated = tr!(theme.lang, "step {last_at}: {at_cap}", "第 {last_at} 步：{at_cap}");
         fitting(area, &[dated, short_dated, at_cap.clone()], &h2, max_w)
     };
-    text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2)?;
+    text_px(area, &line2, (theme.dpx(8.0), theme.dpx(22.0)), &h2);
     if let Some(why) =
         m.per_step_reason.map(|why| theme.t(super::metrics_info::shown(&super::metrics_info::REASONS, why)))
     {
@@ -201,13 +197,12 @@ fn scatter_headline(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
             ),
             theme.t(T::new("per-step engine (slow)", "逐步计算（慢）")).into(),
         ];
-        text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
+        text_px(area, &fitting(area, &note, &h2, max_w), (theme.dpx(8.0), theme.dpx(38.0)), &h2);
     }
-    Ok(())
 }
 
 /// The main chart: max |entry| of each row against its rank (log-log), with 1/λ and the optimum's scale.
-fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) {
     let m = &sim.model;
     let v = m.vocab();
     let ranks = scatter_ranks(v);
@@ -222,7 +217,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let opt: Vec<(f64, f64)> =
         ranks.iter().map(|&r| ((r + 1) as f64, m.optimum_max(r))).filter(|(_, y)| y.is_finite() && *y > 0.0).collect();
     let cap = m.cfg.cap();
-    scatter_headline(area, sim, theme)?;
+    scatter_headline(area, sim, theme);
 
     let mut ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
     ys.extend(opt.iter().map(|p| p.1));
@@ -233,7 +228,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
     let x1 = (v as f64).max(2.0);
     let top = if m.per_step_reason.is_some() { 56.0 } else { 40.0 };
     let frame = Frame { top, margin: 6.0, x_labels: 30.0, y_labels: 40.0, right: 12.0, right_labels: 0.0 };
-    let mut chart = frame.chart_log_xy_auto(area, theme, (1.0, x1), (lo, hi))?;
+    let mut chart = frame.chart_log_xy_auto(area, theme, (1.0, x1), (lo, hi));
     // On a short chart the long axis description would reach into the headline, and ticks into each other.
     let plot_h = chart.plotting_area().dim_in_pixel().1;
     let desc = theme.font(10.5);
@@ -249,7 +244,7 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         desc_size: 10.5,
         label_color: None,
     };
-    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick);
     let clampy = |y: f64| y.clamp(lo, hi);
     if let Some(c) = cap {
         dashed_line(
@@ -258,17 +253,17 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
             theme.px(9.0),
             theme.px(6.0),
             theme.warn().stroke_width(theme.px(1.5)),
-        )?;
+        );
     }
     polyline(
         &chart,
         &opt.iter().map(|(x, y)| (*x, clampy(*y))).collect::<Vec<_>>(),
         theme.fg().mix(0.7).stroke_width(theme.px(1.3)),
-    )?;
+    );
     // The points in rank order, one run of equal bucket (and colour) at a time.
     for run in pts.chunk_by(|a, b| a.2 == b.2) {
         let xy: Vec<(f64, f64)> = run.iter().map(|(x, y, _)| (*x, clampy(y.max(lo)))).collect();
-        dots(&chart, &xy, theme.px(1.6), bucket_color(theme, run[0].2).mix(0.7).filled())?;
+        dots(&chart, &xy, theme.px(1.6), bucket_color(theme, run[0].2).mix(0.7).filled());
     }
     // Labels for the two reference lines (in the chart's own pixel space).
     let plot = chart.plotting_area();
@@ -277,15 +272,14 @@ fn scatter_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> R
         let (px, py) = plot.map_coordinate(&(1.0, c));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.warn());
-        text_px(area, &format!("1/λ = {}", fmt::short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), &lab)?;
+        text_px(area, &format!("1/λ = {}", fmt::short(c)), (px + theme.dpx(4.0), py - theme.dpx(14.0)), &lab);
     }
     if let Some(&(x, y)) = opt.get(1.min(opt.len().saturating_sub(1))) {
         let (px, py) = plot.map_coordinate(&(x, clampy(y)));
         let (px, py) = (px - base.0, py - base.1);
         let lab = theme.font_in(10.0, theme.fg());
-        text_px(area, theme.t(T::new("optimum (no decay)", "最优（无衰减）")), (px, py - theme.dpx(14.0)), &lab)?;
+        text_px(area, theme.t(T::new("optimum (no decay)", "最优（无衰减）")), (px, py - theme.dpx(14.0)), &lab);
     }
-    Ok(())
 }
 
 /// A diverging colour for `x` in [−1, 1]: blue for negative, red for positive, the background at 0.
@@ -307,7 +301,7 @@ fn diverging(theme: &Theme, x: f64) -> RGBColor {
 
 /// The heat map: row buckets by rank (top = rank 1) × entries; each cell is the entry of largest magnitude
 /// among up to [`HEAT_ROWS`] rows of the bucket, coloured on a signed square-root scale up to ±1/λ.
-fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
+fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) {
     let m = &sim.model;
     let v = m.vocab();
     let d = m.dim();
@@ -321,12 +315,12 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
             "Embedding 各行按排名 × {d} 个分量（颜色 ±{}）",
             fmt::short(scale)
         ),
-    )?;
+    );
     let (w, h) = area.dim_in_pixel();
     let (x0, y0) = (theme.dpx(40.0), theme.dpx(top + 4.0));
     let (x1, y1) = (w as i32 - theme.dpx(12.0), h as i32 - theme.dpx(18.0));
     if x1 <= x0 + 4 || y1 <= y0 + 4 {
-        return Ok(());
+        return;
     }
     let nb = MAX_BUCKETS.min(v).min(((y1 - y0) as usize).max(1)).max(1);
     let mut scratch = m.scratch();
@@ -363,17 +357,16 @@ fn heat_map(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
             }
             let col = diverging(theme, lv as f64 / HEAT_LEVELS);
             let (b0, b1) = (y0 + (b as f64 * ch) as i32, y0 + (e as f64 * ch).ceil() as i32);
-            rect_px(area, (a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1)), col.filled())?;
+            rect_px(area, (a0, b0), (a1.max(a0 + 1), b1.max(b0 + 1)), col.filled());
             b = e;
         }
     }
-    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
+    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1));
     let small = theme.font_in(10.0, theme.muted());
-    text_px(area, theme.t(T::new("rank 1", "排名 1")), (theme.dpx(2.0), y0), &small)?;
-    text_px(area, &fmt::count(&(v as f64)), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small)?;
+    text_px(area, theme.t(T::new("rank 1", "排名 1")), (theme.dpx(2.0), y0), &small);
+    text_px(area, &fmt::count(&(v as f64)), (theme.dpx(2.0), y1 - theme.dpx(11.0)), &small);
     let foot = theme.t(T::new("entries →   colour: sign·√(|E|/scale)", "分量 →   颜色：sign·√(|E|/尺度)"));
-    text_px(area, foot, (x0, y1 + theme.dpx(3.0)), &small)?;
-    Ok(())
+    text_px(area, foot, (x0, y1 + theme.dpx(3.0)), &small);
 }
 
 /// The frame of a chart over steps below a title (and keys) `top` CSS pixels tall.
@@ -423,7 +416,7 @@ fn thin(pts: &[(f64, f64)], t1: f64, cols: u32) -> Vec<(f64, f64)> {
 }
 
 /// A row of colour keys after a title; returns the top margin needed.
-fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawResult<f64> {
+fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> f64 {
     let (w, _) = area.dim_in_pixel();
     let style = theme.font_in(10.0, theme.muted());
     let (mut x, mut row) = (theme.dpx(8.0), 0);
@@ -435,16 +428,16 @@ fn keys(area: &Area<'_>, theme: &Theme, items: &[(String, RGBColor)]) -> DrawRes
             row += 1;
         }
         let y = theme.dpx(24.0) + row * theme.dpx(13.0);
-        path_px(area, &[(x, y), (x + theme.dpx(12.0), y)], theme.stroke(*c, 2.0))?;
-        text_px(area, label, (x + theme.dpx(15.0), y - theme.dpx(6.0)), &style)?;
+        path_px(area, &[(x, y), (x + theme.dpx(12.0), y)], theme.stroke(*c, 2.0));
+        text_px(area, label, (x + theme.dpx(15.0), y - theme.dpx(6.0)), &style);
         x += item;
     }
-    Ok(32.0 + 13.0 * row as f64)
+    32.0 + 13.0 * row as f64
 }
 
 /// The largest |entry| per rank bucket over time (log scale), with 1/λ and, for a constant learning rate
 /// under Tiger/Lion, the constant-sign curve `(1 − (1 − ηλ)^t)/λ` from 0.
-fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) {
     let m = &sim.model;
     title(
         area,
@@ -454,10 +447,10 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
         } else {
             theme.t(T::new("largest |entry| per bucket", "各分组最大 |分量|"))
         },
-    )?;
+    );
     let items: Vec<(String, RGBColor)> =
         (0..4).map(|b| (theme.t(BUCKET_LABELS[b]).to_string(), bucket_color(theme, b))).collect();
-    let top = keys(area, theme, &items)?;
+    let top = keys(area, theme, &items);
     let t1 = time_extent(m.t as f64, 10.0);
     let cap = m.cfg.cap();
     let mut ys: Vec<f64> = Vec::new();
@@ -468,9 +461,9 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
         ys.push(c * 1.3);
     }
     let (lo, hi) = log_range(ys, 1e-4, (1e-3, 1e3));
-    let mut chart = time_frame(top).chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
+    let mut chart = time_frame(top).chart_log_y_auto(area, theme, (0.0, t1), (lo, hi));
     let axes = time_axes(theme, wide, 5, chart.plotting_area().dim_in_pixel().1);
-    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick);
     if let Some(c) = cap {
         dashed_line(
             &chart,
@@ -478,12 +471,12 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
             theme.px(9.0),
             theme.px(6.0),
             theme.warn().stroke_width(theme.px(1.4)),
-        )?;
+        );
         if m.cfg.optimizer.is_sign() && !m.cfg.rms_rule() && !m.cfg.lazy {
             let q = 1.0 - m.cfg.lr as f64 * m.cfg.wd as f64;
             let pts: Vec<(f64, f64)> =
                 (1..=80).map(|i| t1 * i as f64 / 80.0).map(|t| (t, (c * (1.0 - q.powf(t))).clamp(lo, hi))).collect();
-            dashed_line(&chart, &pts, theme.px(3.0), theme.px(3.0), theme.fg().mix(0.8).stroke_width(theme.px(1.2)))?;
+            dashed_line(&chart, &pts, theme.px(3.0), theme.px(3.0), theme.fg().mix(0.8).stroke_width(theme.px(1.2)));
         }
     }
     for b in 0..4 {
@@ -495,30 +488,28 @@ fn series_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Re
             .map(|(t, s)| (*t as f64, s.summary.bucket_max[b].clamp(lo, hi)))
             .collect();
         let cols = chart.plotting_area().dim_in_pixel().0;
-        polyline(&chart, &thin(&pts, t1, cols), bucket_color(theme, b).stroke_width(theme.px(2.0)))?;
+        polyline(&chart, &thin(&pts, t1, cols), bucket_color(theme, b).stroke_width(theme.px(2.0)));
     }
-    Ok(())
 }
 
 /// The number of rows with an entry of at least 0.99/λ over time.
-fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) -> Res {
+fn cap_chart(area: &Area<'_>, sim: &LionSim, theme: &Theme) {
     let m = &sim.model;
-    let top = title(area, theme, theme.t(T::new("rows with an entry ≥ 0.99/λ", "有分量 ≥ 0.99/λ 的行数")))?;
+    let top = title(area, theme, theme.t(T::new("rows with an entry ≥ 0.99/λ", "有分量 ≥ 0.99/λ 的行数")));
     let t1 = time_extent(m.t as f64, 10.0);
     let ymax = sim.series.items().iter().map(|(_, s)| s.summary.rows_at_cap).max().unwrap_or(0).max(1) as f64 * 1.15;
-    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (0.0, ymax))?;
+    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (0.0, ymax));
     let axes = time_axes(theme, true, 3, chart.plotting_area().dim_in_pixel().1);
-    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick)?;
+    mesh(&mut chart, theme, axes, &fmt::count, &fmt::tick);
     let pts: Vec<(f64, f64)> =
         sim.series.items().iter().map(|(t, s)| (*t as f64, s.summary.rows_at_cap as f64)).collect();
     let cols = chart.plotting_area().dim_in_pixel().0;
-    polyline(&chart, &thin(&pts, t1, cols), theme.warn().stroke_width(theme.px(2.0)))?;
-    Ok(())
+    polyline(&chart, &thin(&pts, t1, cols), theme.warn().stroke_width(theme.px(2.0)));
 }
 
 /// The token inspector: one entry of one rare token's row over time, the sign of its momentum, its
 /// appearances as ticks, and the analytic constant-sign curve from its first appearance.
-fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
+fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) {
     let m = &sim.model;
     let items = sim.inspected.items();
     let d = m.dim();
@@ -547,7 +538,7 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     } else {
         tr!(theme.lang, "rank {rank}, seen {}×: entry {}", "排名 {rank}，出现 {} 次：分量 {}", sim.appearances, j + 1)
     };
-    title(area, theme, &head)?;
+    title(area, theme, &head);
     let (c_theta, c_sign, c_an) = (theme.series(0), theme.series(1), theme.fg());
     let top = keys(
         area,
@@ -557,7 +548,7 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
             (theme.t(T::new("sign(m)·scale", "sign(m)·尺度")).to_string(), c_sign),
             (theme.t(T::new("constant-sign law", "符号恒定时的规律")).to_string(), c_an),
         ],
-    )?;
+    );
     let t1 = time_extent(m.t as f64, 10.0);
     let theta: Vec<(f64, f64)> = items
         .iter()
@@ -579,9 +570,9 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
     let ymax =
         theta.iter().chain(&analytic).map(|p| p.1.abs()).fold(0.0f64, f64::max).max(3.0 * m.cfg.init_std).max(1e-6)
             * 1.15;
-    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (-ymax, ymax))?;
+    let mut chart = time_frame(top).chart(area, theme, (0.0, t1), (-ymax, ymax));
     let axes = time_axes(theme, wide, 5, chart.plotting_area().dim_in_pixel().1);
-    mesh(&mut chart, theme, axes, &fmt::count, &|v| fmt::tick_in(v, ymax))?;
+    mesh(&mut chart, theme, axes, &fmt::count, &|v| fmt::tick_in(v, ymax));
     let sgn_level = 0.9 * ymax;
     let sgn: Vec<(f64, f64)> =
         items.iter().filter_map(|(t, s)| s.sign.get(j).map(|x| (*t as f64, *x as f64 * sgn_level))).collect();
@@ -593,11 +584,11 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
         .filter(|(i, p)| *i == 0 || *i + 1 == sgn.len() || sgn[i - 1].1 != p.1 || sgn[i + 1].1 != p.1)
         .map(|(_, p)| *p)
         .collect();
-    polyline(&chart, &thin(&sgn, t1, cols), c_sign.mix(0.8).stroke_width(theme.px(1.2)))?;
+    polyline(&chart, &thin(&sgn, t1, cols), c_sign.mix(0.8).stroke_width(theme.px(1.2)));
     if !analytic.is_empty() {
-        dashed_line(&chart, &analytic, theme.px(5.0), theme.px(4.0), c_an.mix(0.85).stroke_width(theme.px(1.5)))?;
+        dashed_line(&chart, &analytic, theme.px(5.0), theme.px(4.0), c_an.mix(0.85).stroke_width(theme.px(1.5)));
     }
-    polyline(&chart, &thin(&theta, t1, cols), c_theta.stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &thin(&theta, t1, cols), c_theta.stroke_width(theme.px(2.0)));
     // Appearance ticks along the bottom.
     // One tick per pixel column: appearances closer than a pixel would be drawn over each other anyway.
     let tick_h = ymax * 0.12;
@@ -612,9 +603,8 @@ fn inspector(area: &Area<'_>, sim: &LionSim, theme: &Theme, wide: bool) -> Res {
         }
     }
     for t in shown {
-        polyline(&chart, &[(t, -ymax), (t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)))?;
+        polyline(&chart, &[(t, -ymax), (t, -ymax + tick_h)], theme.fg().stroke_width(theme.px(1.0)));
     }
-    Ok(())
 }
 
 /// Splits `area` (of pixel height `h`) into bands from the top, one per fraction of `h` in `fractions`; returns

@@ -31,7 +31,7 @@ pub use table::{METRICS, PARAMS, PRESETS, SHOW};
 use crate::i18n::T;
 use crate::panel::{Metric, Metrics, PanelSpec, Settle, Sim};
 use crate::params::{fmt_f64, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use fixed::{calculator, centroid, geometric_median, pareto_hull, predicted, Calculator};
 use model::{Race, Replay, Scheme, Settings, Tasks, N};
 
@@ -279,8 +279,8 @@ impl Sim for MultitaskSim {
         out
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        Ok(Drawn { scale: theme.scale, ..Drawn::plane(draw::draw(area, self, theme)?) })
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        Drawn { scale: theme.scale, ..Drawn::plane(draw::draw(area, self, theme)) }
     }
 
     /// A press or drag near a task centre (within 22 CSS pixels, the nearest of the centres and the start)

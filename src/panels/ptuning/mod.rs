@@ -42,7 +42,7 @@ use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use geometry::{cone_max_acc, landscape, Landscape};
 use model::{Config, Init, Mode, Model, WORDS};
 
@@ -417,9 +417,9 @@ impl Sim for PTuningSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        let (prompt, input) = draw::draw(area, self, theme)?;
-        Ok(Drawn { planes: vec![prompt, input], ..Drawn::default() })
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        let (prompt, input) = draw::draw(area, self, theme);
+        Drawn { planes: vec![prompt, input], ..Drawn::default() }
     }
 
     fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {

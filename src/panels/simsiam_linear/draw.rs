@@ -9,7 +9,7 @@ use crate::plot::axis::{corner_origin, emptiest_corner, mantissa_ticks, time_ext
 use crate::plot::chart::{fitting, mesh, Axes, Frame};
 use crate::plot::draw::{crosses, dashed_line, dots, path_px, polyline, rect_px, text_px};
 use crate::plot::legend::{draw_keys, KeyEntry, KEY_ROW};
-use crate::plot::{finite, fmt, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, DrawResult, Theme};
+use crate::plot::{finite, fmt, is_wide, log_range, main_and_two, padded_range, AnyBackend, Area, Theme};
 use crate::tr;
 use nalgebra::Matrix2;
 use plotters::prelude::*;
@@ -19,14 +19,12 @@ use plotters::prelude::*;
 const LIMIT: f64 = 1e100;
 
 /// Draws the whole figure.
-pub fn draw(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &LinearSim, theme: &Theme) {
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.56 });
-    cloud_chart(&main, sim, theme, wide)?;
-    sv_chart(&top, sim, theme, wide)?;
-    p_chart(&bottom, sim, theme, wide)?;
-    Ok(())
+    cloud_chart(&main, sim, theme, wide);
+    sv_chart(&top, sim, theme, wide);
+    p_chart(&bottom, sim, theme, wide);
 }
 
 /// A short description of a variant for the headline.
@@ -104,7 +102,7 @@ fn embed(w: &Matrix2<f64>, sim: &LinearSim) -> Vec<(f64, f64)> {
 
 /// The cloud chart's headline: the variant and the gradient mode, then the theory's verdict and the measured
 /// spread (on two lines when one is too narrow); returns the top margin in CSS pixels it takes.
-fn headline(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult<f64> {
+fn headline(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> f64 {
     let m = &sim.model;
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(16.0));
     let mode = if m.cfg.sampled {
@@ -128,14 +126,14 @@ fn headline(area: &Area<'_>, sim: &LinearSim, theme: &Theme) -> DrawResult<f64> 
         tr!(theme.lang, "spread {} (start {})", "散布 {}（起点 {}）", fmt::short(m.spread()), fmt::short(sim.spread0));
     let full = format!("{spread} · {}", verdict(sim, theme));
     let fits = area.estimate_text_size(&full, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(6.0)), &h1);
     if fits {
-        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        Ok(44.0)
+        text_px(area, &full, (theme.dpx(8.0), theme.dpx(24.0)), &h2);
+        44.0
     } else {
-        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2)?;
-        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2)?;
-        Ok(58.0)
+        text_px(area, &verdict(sim, theme), (theme.dpx(8.0), theme.dpx(24.0)), &h2);
+        text_px(area, &spread, (theme.dpx(8.0), theme.dpx(40.0)), &h2);
+        58.0
     }
 }
 
@@ -162,7 +160,7 @@ fn cloud_keys(theme: &Theme, target: Option<Matrix2<f64>>) -> Vec<KeyEntry> {
 /// The main chart: headline, the cloud `W x` now and at the start, and the 2-s.d. ellipses of `W X Wᵀ`
 /// now, at the start and (dashed) at the predicted end, on equal axis scales.
 #[inline(never)]
-fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
+fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) {
     let m = &sim.model;
     let lambda = m.cfg.lambda;
     let now = embed(&m.w, sim);
@@ -187,7 +185,7 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     let (now, start, now_ell, start_ell) = (sat(now), sat(start), sat(now_ell), sat(start_ell));
     let target_ell = target_ell.map(sat);
 
-    let top = headline(area, sim, theme)?;
+    let top = headline(area, sim, theme);
     let c = theme.series(0);
     let entries = cloud_keys(theme, target);
     // On a narrow figure the plane is too small to give a corner to the key: it goes in rows above the plane.
@@ -196,13 +194,13 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
     } else {
         let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
         let y = theme.dpx(top - 2.0);
-        let rows = draw_keys(area, theme, &entries, (theme.dpx(8.0), y), key_w)?;
+        let rows = draw_keys(area, theme, &entries, (theme.dpx(8.0), y), key_w);
         top + KEY_ROW * rows as f64
     };
 
     // Equal data scale on both axes: the longer pixel side's range is stretched.
     let frame = Frame { top, x_labels: 30.0, y_labels: 40.0, ..Frame::MAIN };
-    let mut chart = frame.chart_equal(area, theme, (-r, r), (-r, r))?;
+    let mut chart = frame.chart_equal(area, theme, (-r, r), (-r, r));
     let (rx, ry) = (chart.x_range().end, chart.y_range().end);
     let axes = Axes {
         x_ticks: if wide { 7 } else { 5 },
@@ -213,23 +211,23 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
         desc_size: 11.0,
         ..Axes::PLAIN
     };
-    mesh(&mut chart, theme, axes, &|v| fmt::tick_in(v, rx), &|v| fmt::tick_in(v, ry))?;
+    mesh(&mut chart, theme, axes, &|v| fmt::tick_in(v, rx), &|v| fmt::tick_in(v, ry));
 
     // The start: faint points and ellipse.
     let faint = theme.muted().mix(0.45);
-    dots(&chart, &start, theme.px(1.6), faint.filled())?;
-    polyline(&chart, &start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)))?;
+    dots(&chart, &start, theme.px(1.6), faint.filled());
+    polyline(&chart, &start_ell, theme.muted().mix(0.7).stroke_width(theme.px(1.2)));
     // The predicted final ellipse (it may degenerate to a segment when one mode collapses).
     if let Some(ell) = &target_ell {
         if target.is_some_and(|t| t[(0, 0)] == 0.0 && t[(1, 1)] == 0.0) {
-            crosses(&chart, &[(0.0, 0.0)], theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)))?;
+            crosses(&chart, &[(0.0, 0.0)], theme.px(6.0), theme.fg().stroke_width(theme.px(1.5)));
         } else {
-            dashed_line(&chart, ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)))?;
+            dashed_line(&chart, ell, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.85).stroke_width(theme.px(1.5)));
         }
     }
     // The current embedding.
-    dots(&chart, &now, theme.px(2.0), c.mix(0.75).filled())?;
-    polyline(&chart, &now_ell, c.stroke_width(theme.px(2.2)))?;
+    dots(&chart, &now, theme.px(2.0), c.mix(0.75).filled());
+    polyline(&chart, &now_ell, c.stroke_width(theme.px(2.2)));
 
     if wide {
         // The key goes to the corner of the plane that covers the fewest drawn points.
@@ -240,14 +238,13 @@ fn cloud_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> D
         };
         let pts: Vec<(i32, i32)> =
             now.iter().chain(&start).chain(&now_ell).chain(target_ell.iter().flatten()).map(rel).collect();
-        key_column(&chart.plotting_area().strip_coord_spec(), theme, &entries, &pts)?;
+        key_column(&chart.plotting_area().strip_coord_spec(), theme, &entries, &pts);
     }
-    Ok(())
 }
 
 /// A compact legend sized to its text, in the corner of a plotting area that covers the fewest of `pts` (pixels
 /// relative to the area), the top left on a tie.
-fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool)], pts: &[(i32, i32)]) -> DrawResult {
+fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool)], pts: &[(i32, i32)]) {
     let style = theme.font(10.0);
     let text_w = entries
         .iter()
@@ -262,35 +259,33 @@ fn key_column(area: &Area<'_>, theme: &Theme, entries: &[(String, RGBColor, bool
     let order = [Corner::TopLeft, Corner::TopRight, Corner::BottomLeft, Corner::BottomRight];
     let corner = emptiest_corner(pts, rect, (box_w, h), theme.dpx(4.0), &order);
     let (x0, y0) = corner_origin(corner, rect, (box_w, h), theme.dpx(4.0));
-    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled())?;
+    rect_px(area, (x0, y0), (x0 + box_w, y0 + h), theme.bg().mix(0.85).filled());
     for (i, (label, color, dashed)) in entries.iter().enumerate() {
         let y = y0 + theme.dpx(9.0) + line_h * i as i32;
         let x = x0 + theme.dpx(4.0);
-        segment(area, theme, (x, y), *color, *dashed)?;
-        text_px(area, label, (x + theme.dpx(22.0), y - theme.dpx(6.0)), &style)?;
+        segment(area, theme, (x, y), *color, *dashed);
+        text_px(area, label, (x + theme.dpx(22.0), y - theme.dpx(6.0)), &style);
     }
-    Ok(())
 }
 
 /// A short solid or dashed key segment starting at `(x, y)`.
-fn segment(area: &Area<'_>, theme: &Theme, (x, y): (i32, i32), color: RGBColor, dashed: bool) -> DrawResult {
+fn segment(area: &Area<'_>, theme: &Theme, (x, y): (i32, i32), color: RGBColor, dashed: bool) {
     if dashed {
         let seg = theme.dpx(4.0);
         for k in 0..2 {
             let a = x + k * 2 * seg + k * seg / 2;
-            path_px(area, &[(a, y), (a + seg, y)], theme.stroke(color, 2.0))?;
+            path_px(area, &[(a, y), (a + seg, y)], theme.stroke(color, 2.0));
         }
     } else {
-        path_px(area, &[(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0))?;
+        path_px(area, &[(x, y), (x + theme.dpx(16.0), y)], theme.stroke(color, 2.0));
     }
-    Ok(())
 }
 
 /// A title line and a key (wrapped onto more rows when narrow) above a time-series chart; returns the
 /// top margin in CSS pixels that the chart needs below them.
-fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor, bool)]) -> DrawResult<f64> {
+fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor, bool)]) -> f64 {
     let (w, _) = area.dim_in_pixel();
-    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0))?;
+    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &theme.font(11.0));
     let kstyle = theme.font_in(10.0, theme.muted());
     let x_start = theme.dpx(8.0);
     let (mut x, mut row) = (x_start, 0);
@@ -302,11 +297,15 @@ fn header(area: &Area<'_>, theme: &Theme, title: &str, keys: &[(String, RGBColor
             row += 1;
         }
         let y = theme.dpx(27.0) + row * theme.dpx(14.0);
-        segment(area, theme, (x, y), *color, *dashed)?;
-        text_px(area, label, (x + theme.dpx(20.0), y - theme.dpx(6.0)), &kstyle)?;
+        segment(area, theme, (x, y), *color, *dashed);
+        text_px(area, label, (x + theme.dpx(20.0), y - theme.dpx(6.0)), &kstyle);
         x += item_w + theme.dpx(10.0);
     }
-    Ok(if keys.is_empty() { 22.0 } else { 38.0 + 14.0 * row as f64 })
+    if keys.is_empty() {
+        22.0
+    } else {
+        38.0 + 14.0 * row as f64
+    }
 }
 
 /// The frame of the two time-series charts, below a header `top` CSS pixels tall.
@@ -331,9 +330,8 @@ fn dashed_level<Y: Ranged<ValueType = f64>>(
     t1: f64,
     v: f64,
     color: RGBColor,
-) -> DrawResult {
-    dashed_line(chart, &[(0.0, v), (t1, v)], theme.px(6.0), theme.px(4.0), color.mix(0.9).stroke_width(theme.px(1.4)))?;
-    Ok(())
+) {
+    dashed_line(chart, &[(0.0, v), (t1, v)], theme.px(6.0), theme.px(4.0), color.mix(0.9).stroke_width(theme.px(1.4)));
 }
 
 /// One time series `(t, f(sample))` from the history, finite points only.
@@ -377,7 +375,7 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// The singular values of `W` and the spread over time on a log axis, with the predicted `|w_j∞|` (or,
 /// without a predictor, the exact decay `w0 (1 − ησ²)^k`) dashed.
 #[inline(never)]
-fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
+fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) {
     let (c_max, c_min, c_spread) = (theme.series(0), theme.series(1), theme.fg().mix(0.6));
     let mut preds: Vec<f64> = sim.pred.iter().filter_map(|p| p.w_inf).filter(|v| v.is_finite() && *v > 0.0).collect();
     // At most two values (one per mode): sort them descending by hand, as a stable sort would.
@@ -405,7 +403,7 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
             theme.t(T::new("singular values of W", "W 的奇异值"))
         },
         &keys,
-    )?;
+    );
     let mut vals: Vec<f64> = Vec::new();
     for (_, s) in sim.hist.items() {
         vals.extend([s.sv_max, s.sv_min, s.spread]);
@@ -413,27 +411,26 @@ fn sv_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> Draw
     vals.extend(&preds);
     let (lo, hi) = sv_range(vals);
     let t1 = t_max(sim);
-    let mut chart = side_frame(top).chart_log_y(area, theme, (0.0, t1), (lo, hi), &log_ticks(lo, hi))?;
-    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
+    let mut chart = side_frame(top).chart_log_y(area, theme, (0.0, t1), (lo, hi), &log_ticks(lo, hi));
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick);
     for (i, v) in preds.iter().enumerate() {
-        dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min })?;
+        dashed_level(&mut chart, theme, t1, *v, if i == 0 { c_max } else { c_min });
     }
     let clamp = |v: f64| v.clamp(lo, hi);
     if let Some((w0, g)) = exact {
         let lr = sim.model.cfg.lr;
         let pts: Vec<(f64, f64)> =
             (0..=64).map(|i| t1 * i as f64 / 64.0).map(|t| (t, clamp(w0 * g.powf(t / lr)))).collect();
-        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.9).stroke_width(theme.px(1.4)))?;
+        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), theme.fg().mix(0.9).stroke_width(theme.px(1.4)));
     }
-    polyline(&chart, &series_of(sim, |s| clamp(s.spread)), c_spread.stroke_width(theme.px(1.2)))?;
-    polyline(&chart, &series_of(sim, |s| clamp(s.sv_min)), c_min.stroke_width(theme.px(2.0)))?;
-    polyline(&chart, &series_of(sim, |s| clamp(s.sv_max)), c_max.stroke_width(theme.px(2.0)))?;
-    Ok(())
+    polyline(&chart, &series_of(sim, |s| clamp(s.spread)), c_spread.stroke_width(theme.px(1.2)));
+    polyline(&chart, &series_of(sim, |s| clamp(s.sv_min)), c_min.stroke_width(theme.px(2.0)));
+    polyline(&chart, &series_of(sim, |s| clamp(s.sv_max)), c_max.stroke_width(theme.px(2.0)));
 }
 
 /// The predictor's diagonal over time with its predicted limits dashed.
 #[inline(never)]
-fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawResult {
+fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) {
     let v = sim.model.cfg.variant;
     let (c1, c2) = (theme.series(2), theme.series(3));
     let preds: Vec<Option<f64>> = sim.pred.iter().map(|p| p.p_inf.filter(|x| x.is_finite())).collect();
@@ -461,7 +458,7 @@ fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawR
     };
     let title = if wide { titles[0] } else { titles[1] };
     let keys = vec![("P₁₁".to_string(), c1, false), ("P₂₂".to_string(), c2, false)];
-    let top = header(area, theme, title, &keys)?;
+    let top = header(area, theme, title, &keys);
     let mut vals: Vec<f64> = Vec::new();
     for (_, s) in sim.hist.items() {
         vals.extend([s.p11, s.p22]);
@@ -470,15 +467,14 @@ fn p_chart(area: &Area<'_>, sim: &LinearSim, theme: &Theme, wide: bool) -> DrawR
     let (lo, hi) = padded_range(vals, 0.1, (0.0, 1.0));
     let (lo, hi) = (lo.max(-1e6), hi.min(1e6));
     let t1 = t_max(sim);
-    let mut chart = side_frame(top).chart(area, theme, (0.0, t1), (lo, hi))?;
-    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick)?;
+    let mut chart = side_frame(top).chart(area, theme, (0.0, t1), (lo, hi));
+    mesh(&mut chart, theme, side_axes(wide), &fmt::tick, &fmt::tick);
     for (p, c) in preds.iter().zip([c1, c2]) {
         if let Some(p) = p {
-            dashed_level(&mut chart, theme, t1, *p, c)?;
+            dashed_level(&mut chart, theme, t1, *p, c);
         }
     }
     let clamp = |v: f64| v.clamp(lo, hi);
-    polyline(&chart, &series_of(sim, |s| clamp(s.p22)), c2.stroke_width(theme.px(2.0)))?;
-    polyline(&chart, &series_of(sim, |s| clamp(s.p11)), c1.stroke_width(theme.px(2.0)))?;
-    Ok(())
+    polyline(&chart, &series_of(sim, |s| clamp(s.p22)), c2.stroke_width(theme.px(2.0)));
+    polyline(&chart, &series_of(sim, |s| clamp(s.p11)), c1.stroke_width(theme.px(2.0)));
 }

@@ -19,7 +19,7 @@ use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 pub use model::Sample;
 use model::{data_cloud, growth_predicted, predict_mode, sample, Config, Linear, ModePrediction, Variant};
 use nalgebra::{Matrix2, Vector2};
@@ -332,8 +332,8 @@ impl Sim for LinearSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        draw::draw(area, self, theme)?;
-        Ok(Drawn::default())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        draw::draw(area, self, theme);
+        Drawn::default()
     }
 }

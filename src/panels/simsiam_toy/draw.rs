@@ -8,9 +8,7 @@ use crate::plot::axis::time_extent;
 use crate::plot::chart::{log_tick, mesh, tick, title, Axes, Frame};
 use crate::plot::draw::{crosses, dashed_line, dots, polyline, text_at, text_px};
 use crate::plot::legend::{draw_keys, key_rows, KeyEntry, KEY_ROW};
-use crate::plot::{
-    finite, is_wide, log_range, main_and_two, padded_range, vector_field, Area, DrawResult, PlaneMap, Theme,
-};
+use crate::plot::{finite, is_wide, log_range, main_and_two, padded_range, vector_field, Area, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -34,14 +32,13 @@ fn field(mode: Mode, alpha: f64) -> impl Fn(f64, f64) -> (f64, f64) {
 }
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> PlaneMap {
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, 0.58);
-    let map = phase_plane(&main, sim, theme)?;
-    phi_chart(&top, sim, theme)?;
-    theta_chart(&bottom, sim, theme)?;
-    Ok(map)
+    let map = phase_plane(&main, sim, theme);
+    phi_chart(&top, sim, theme);
+    theta_chart(&bottom, sim, theme);
+    map
 }
 
 fn headline(sim: &ToySim, theme: &Theme) -> String {
@@ -73,7 +70,7 @@ fn headline(sim: &ToySim, theme: &Theme) -> String {
     }
 }
 
-fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<PlaneMap> {
+fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> PlaneMap {
     let run = &sim.runs[0];
     // The key sits in rows under the headline, outside the plane, so that it hides no trajectory.
     let mut entries: Vec<KeyEntry> = sim
@@ -93,7 +90,7 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
     let key_w = area.dim_in_pixel().0 as i32 - theme.dpx(16.0);
     let rows = key_rows(area, theme, &entries, key_w);
     let frame = Frame { top: 30.0 + KEY_ROW * rows as f64, y_labels: 46.0, ..Frame::MAIN };
-    let mut chart = frame.chart(area, theme, PHI_RANGE, THETA_RANGE)?;
+    let mut chart = frame.chart(area, theme, PHI_RANGE, THETA_RANGE);
     let axes = Axes {
         x_ticks: 8,
         y_ticks: 7,
@@ -101,27 +98,27 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         y_desc: theme.t(T::new("θ (encoder)", "θ（编码器）")),
         ..Axes::PLAIN
     };
-    mesh(&mut chart, theme, axes, &tick, &tick)?;
-    vector_field(&mut chart, theme, 17, field(run.mode, run.alpha))?;
+    mesh(&mut chart, theme, axes, &tick, &tick);
+    vector_field(&mut chart, theme, 17, field(run.mode, run.alpha));
 
     // Fixed points: the line φ = 1 and the collapse line θ = 0.
     let fixed = theme.stroke(theme.muted(), 1.5);
-    polyline(&chart, &[(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed)?;
-    polyline(&chart, &[(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5)))?;
-    text_at(&chart, "φ = 1", (1.03, THETA_RANGE.1 - 0.05), &theme.font_in(11.0, theme.muted()))?;
+    polyline(&chart, &[(1.0, THETA_RANGE.0), (1.0, THETA_RANGE.1)], fixed);
+    polyline(&chart, &[(PHI_RANGE.0, 0.0), (PHI_RANGE.1, 0.0)], theme.warn().mix(0.7).stroke_width(theme.px(1.5)));
+    text_at(&chart, "φ = 1", (1.03, THETA_RANGE.1 - 0.05), &theme.font_in(11.0, theme.muted()));
     text_at(
         &chart,
         theme.t(T::new("collapse θ = 0", "坍缩线 θ = 0")),
         (PHI_RANGE.0 + 0.05, 0.12),
         &theme.font_in(11.0, theme.warn()),
-    )?;
+    );
 
     // The conserved curve through the start: the trajectory must run along it.
     let curve_color = theme.fg().mix(0.8);
     for branch in invariant_branch(run.mode, run.alpha, sim.start.0, sim.start.1, PHI_RANGE, 400) {
         let pts: Vec<(f64, f64)> =
             branch.into_iter().filter(|p| p.1 >= THETA_RANGE.0 && p.1 <= THETA_RANGE.1).collect();
-        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), curve_color.stroke_width(theme.px(1.5)))?;
+        dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), curve_color.stroke_width(theme.px(1.5)));
     }
 
     // Ghost trajectories of the other two modes, then the live one on top.
@@ -131,22 +128,22 @@ fn phase_plane(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult<Plane
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(p, t)| (p.clamp(-50.0, 50.0), t.clamp(-50.0, 50.0))).collect();
         let style =
             if i == 0 { color.stroke_width(theme.px(2.5)) } else { color.mix(0.45).stroke_width(theme.px(1.5)) };
-        polyline(&chart, &pts, style)?;
+        polyline(&chart, &pts, style);
         if let Some(&last) = pts.last() {
             let r = if i == 0 { theme.px(5.0) } else { theme.px(3.0) };
             let fill = if i == 0 { color.filled() } else { color.mix(0.6).filled() };
-            dots(&chart, &[last], r, fill)?;
+            dots(&chart, &[last], r, fill);
         }
     }
     // The start and the predicted end point.
-    dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)))?;
+    dots(&chart, &[sim.start], theme.px(5.0), theme.fg().stroke_width(theme.px(1.5)));
     if !run.ema_on() {
         let p = (sim.pred.phi_inf, sim.pred.theta_inf);
-        crosses(&chart, &[p], theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)))?;
+        crosses(&chart, &[p], theme.px(6.0), theme.fg().stroke_width(theme.px(2.0)));
     }
-    text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0))?;
-    draw_keys(area, theme, &entries, (theme.dpx(8.0), theme.dpx(26.0)), key_w)?;
-    Ok(PlaneMap::of_chart(&chart))
+    text_px(area, &headline(sim, theme), (theme.dpx(8.0), theme.dpx(6.0)), &theme.font(13.0));
+    draw_keys(area, theme, &entries, (theme.dpx(8.0), theme.dpx(26.0)), key_w);
+    PlaneMap::of_chart(&chart)
 }
 
 /// Colour index of a mode, stable across selections so each mode keeps its colour.
@@ -162,7 +159,7 @@ fn t_max(sim: &ToySim) -> f64 {
     time_extent(sim.t(), 1.0)
 }
 
-fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
+fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) {
     let run = &sim.runs[0];
     let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, p, _))| *p).collect();
     vals.push(1.0);
@@ -171,8 +168,8 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
     }
     let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.2));
     let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-    let mut chart = TIME_FRAME.chart(area, theme, (0.0, t_max(sim)), (lo, hi))?;
-    mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
+    let mut chart = TIME_FRAME.chart(area, theme, (0.0, t_max(sim)), (lo, hi));
+    mesh(&mut chart, theme, SMALL_AXES, &tick, &tick);
     let t1 = t_max(sim);
     if !run.ema_on() {
         dashed_line(
@@ -181,16 +178,15 @@ fn phi_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             theme.px(6.0),
             theme.px(4.0),
             theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-        )?;
+        );
     }
     let color = theme.series(mode_index(run.mode));
     let pts = finite(sim.hist[0].items().iter().map(|(_, (t, p, _))| (*t, p.clamp(lo, hi))));
-    polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-    title(area, theme, theme.t(T::new("φ(t); dashed: predicted φ∞", "φ(t)；虚线：预测的 φ∞")), 11.0)?;
-    Ok(())
+    polyline(&chart, &pts, color.stroke_width(theme.px(2.0)));
+    title(area, theme, theme.t(T::new("φ(t); dashed: predicted φ∞", "φ(t)；虚线：预测的 φ∞")), 11.0);
 }
 
-fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
+fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) {
     let run = &sim.runs[0];
     let color = theme.series(mode_index(run.mode));
     let t1 = t_max(sim);
@@ -201,8 +197,8 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             vals.push(p.abs());
         }
         let (lo, hi) = log_range(vals, 1e-300, (1e-4, 1.0));
-        let mut chart = TIME_FRAME.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi))?;
-        mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick)?;
+        let mut chart = TIME_FRAME.chart_log_y_auto(area, theme, (0.0, t1), (lo, hi));
+        mesh(&mut chart, theme, SMALL_AXES, &tick, &log_tick);
         if let Some(p) = pred.filter(|p| p.abs() > 0.0) {
             dashed_line(
                 &chart,
@@ -210,7 +206,7 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
                 theme.px(6.0),
                 theme.px(4.0),
                 theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-            )?;
+            );
         }
         let pts: Vec<(f64, f64)> = sim.hist[0]
             .items()
@@ -218,8 +214,8 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
             .map(|(_, (t, _, th))| (*t, th.abs().clamp(lo, hi)))
             .filter(|(t, v)| t.is_finite() && v.is_finite())
             .collect();
-        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        title(area, theme, theme.t(T::new("|θ(t)|, log; dashed: |θ∞|", "|θ(t)|，对数；虚线：|θ∞|")), 11.0)?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)));
+        title(area, theme, theme.t(T::new("|θ(t)|, log; dashed: |θ∞|", "|θ(t)|，对数；虚线：|θ∞|")), 11.0);
     } else {
         let mut vals: Vec<f64> = sim.hist[0].items().iter().map(|(_, (_, _, th))| *th).collect();
         vals.push(0.0);
@@ -228,8 +224,8 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
         }
         let (lo, hi) = padded_range(vals, 0.08, (0.0, 1.0));
         let (lo, hi) = (lo.max(-50.0), hi.min(50.0));
-        let mut chart = TIME_FRAME.chart(area, theme, (0.0, t1), (lo, hi))?;
-        mesh(&mut chart, theme, SMALL_AXES, &tick, &tick)?;
+        let mut chart = TIME_FRAME.chart(area, theme, (0.0, t1), (lo, hi));
+        mesh(&mut chart, theme, SMALL_AXES, &tick, &tick);
         if let Some(p) = pred {
             dashed_line(
                 &chart,
@@ -237,11 +233,10 @@ fn theta_chart(area: &Area<'_>, sim: &ToySim, theme: &Theme) -> DrawResult {
                 theme.px(6.0),
                 theme.px(4.0),
                 theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-            )?;
+            );
         }
         let pts = finite(sim.hist[0].items().iter().map(|(_, (t, _, th))| (*t, th.clamp(lo, hi))));
-        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)))?;
-        title(area, theme, theme.t(T::new("θ(t); dashed: predicted θ∞", "θ(t)；虚线：预测的 θ∞")), 11.0)?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(2.0)));
+        title(area, theme, theme.t(T::new("θ(t); dashed: predicted θ∞", "θ(t)；虚线：预测的 θ∞")), 11.0);
     }
-    Ok(())
 }

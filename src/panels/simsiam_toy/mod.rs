@@ -15,7 +15,7 @@ use crate::history::History;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use model::{predict, Mode, Prediction, Toy};
 
 /// The parameter table (theory §3).
@@ -243,8 +243,8 @@ impl Sim for ToySim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        Ok(Drawn::plane(draw::draw(area, self, theme)?))
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        Drawn::plane(draw::draw(area, self, theme))
     }
 
     fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {

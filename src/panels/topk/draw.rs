@@ -12,7 +12,7 @@ use crate::plot::axis::label_budget;
 use crate::plot::chart::{fitting, mesh, title as chart_title, Axes, Chart, Frame};
 use crate::plot::draw::{crosses, dashed_line, path_px, polyline, rect, rect_px, text_px};
 use crate::plot::fmt;
-use crate::plot::{is_wide, Area, BarMap, DrawResult, Drawn, PlaneMap, Theme};
+use crate::plot::{is_wide, Area, BarMap, Drawn, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -22,7 +22,7 @@ const BARS: Frame = Frame { top: 20.0, margin: 6.0, x_labels: 4.0, y_labels: 34.
 
 /// The shared themed mesh for a bar chart: y ticks only (a single, unlabelled x tick puts no grid between bars),
 /// as many as the chart's height holds.
-fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) -> DrawResult {
+fn bar_mesh(chart: &mut Chart<'_, '_>, theme: &Theme) {
     let y_ticks = y_budget(chart, theme);
     mesh(chart, theme, Axes { x_ticks: 1, y_ticks, ..Axes::default() }, &|_| String::new(), &fmt::tick)
 }
@@ -33,13 +33,12 @@ fn y_budget(chart: &Chart<'_, '_>, theme: &Theme) -> usize {
 }
 
 /// Draws the whole figure and returns the pixel maps used for dragging and clicking.
-pub fn draw(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult<Drawn> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Drawn {
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head_h = theme.px(if wide { 24.0 } else { 40.0 }).min(h / 5);
     let (head, body) = area.split_vertically(head_h);
-    headline(&head, sim, snap, theme, wide)?;
+    headline(&head, sim, snap, theme, wide);
     let (bw, bh) = body.dim_in_pixel();
     let (scores, output, anneal, bottom) = if wide {
         let (left, right) = body.split_horizontally((bw as f64 * 0.46) as u32);
@@ -56,12 +55,12 @@ pub fn draw(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> D
     };
     let (bw2, _) = bottom.dim_in_pixel();
     let (jac, strip) = bottom.split_horizontally((bw2 as f64 * 0.4) as u32);
-    let bars = score_chart(&scores, sim, snap, theme)?;
-    output_chart(&output, sim, snap, theme)?;
-    let anneal_map = anneal_chart(&anneal, sim, theme)?;
-    jacobian_map(&jac, sim, snap, theme)?;
-    comparison_strip(&strip, sim, snap, theme)?;
-    Ok(Drawn { planes: vec![anneal_map], bars: Some(bars), scale: theme.scale })
+    let bars = score_chart(&scores, sim, snap, theme);
+    output_chart(&output, sim, snap, theme);
+    let anneal_map = anneal_chart(&anneal, sim, theme);
+    jacobian_map(&jac, sim, snap, theme);
+    comparison_strip(&strip, sim, snap, theme);
+    Drawn { planes: vec![anneal_map], bars: Some(bars), scale: theme.scale }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -183,7 +182,7 @@ pub fn warnings(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Vec<String> {
 // Panels
 // ---------------------------------------------------------------------------------------------------------
 
-fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide: bool) -> DrawResult {
+fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide: bool) {
     let lab = &sim.lab;
     let n = lab.x.len();
     let clamp_note = if lab.k != lab.cfg.k { theme.t(T::new(" (clamped)", "（已限制）")) } else { "" };
@@ -199,25 +198,24 @@ fn headline(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme, wide
     );
     let (x0, y0) = (theme.dpx(8.0), theme.dpx(5.0));
     if wide {
-        text_px(area, &format!("{first} · {second}"), (x0, y0), &theme.font(13.0))?;
+        text_px(area, &format!("{first} · {second}"), (x0, y0), &theme.font(13.0));
     } else {
-        text_px(area, &first, (x0, y0), &theme.font(13.0))?;
-        text_px(area, &second, (x0, y0 + theme.dpx(17.0)), &theme.font(11.0))?;
+        text_px(area, &first, (x0, y0), &theme.font(13.0));
+        text_px(area, &second, (x0, y0 + theme.dpx(17.0)), &theme.font(11.0));
     }
-    Ok(())
 }
 
-fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult<BarMap> {
+fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> BarMap {
     let x = &sim.lab.x;
     let n = x.len();
     let (lo, hi) = score_range(x);
-    let mut chart = BARS.chart(area, theme, (0.0, n as f64), (lo, hi))?;
-    bar_mesh(&mut chart, theme)?;
+    let mut chart = BARS.chart(area, theme, (0.0, n as f64), (lo, hi));
+    bar_mesh(&mut chart, theme);
     for (i, &v) in x.iter().enumerate() {
         let c = item_color(theme, snap.hard.get(i).is_some_and(|h| *h > 0.5));
-        rect(&chart, (i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi)), c.mix(0.85).filled())?;
+        rect(&chart, (i as f64 + 0.14, 0.0), (i as f64 + 0.86, v.clamp(lo, hi)), c.mix(0.85).filled());
     }
-    polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1))?;
+    polyline(&chart, &[(0.0, 0.0), (n as f64, 0.0)], theme.muted().stroke_width(1));
     let mut title =
         theme.t(T::new("scores x (drag a bar; blue = hard Top-k)", "分数 x（拖动条形；蓝色 = 硬 Top-k）")).to_string();
     if let Some(l) = snap.out.lambda {
@@ -230,7 +228,7 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
                 theme.px(5.0),
                 theme.px(3.0),
                 theme.fg().stroke_width(theme.px(1.5)),
-            )?;
+            );
             let off = if t > hi {
                 theme.t(T::new(" (above)", "（在上方）"))
             } else if t < lo {
@@ -246,12 +244,12 @@ fn score_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -
             );
         }
     }
-    chart_title(area, theme, &title, 11.0)?;
+    chart_title(area, theme, &title, 11.0);
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let (bx, by) = area.get_base_pixel();
     let (_, ah) = area.dim_in_pixel();
     let _ = bx;
-    Ok(BarMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), hit_y: (by, by + ah as i32), y: (lo, hi), n })
+    BarMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), hit_y: (by, by + ah as i32), y: (lo, hi), n }
 }
 
 /// The reference drawn as ticks over the output bars, with its name.
@@ -263,7 +261,7 @@ fn reference(sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> Option<(&'static 
     snap.softmax.clone().map(|s| ("softmax", s))
 }
 
-fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
+fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) {
     let p = &snap.out.p;
     let n = p.len();
     let tol = sim.lab.cfg.precision.tol();
@@ -272,23 +270,23 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     let fmin = p.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.min(v));
     let (ylo, yhi) = ((fmin * 1.1).max(-0.6), (fmax * 1.06).clamp(1.08, 2.6));
     let frame = Frame { top: 34.0, ..BARS };
-    let mut chart = frame.chart(area, theme, (0.0, n as f64), (ylo, yhi))?;
-    bar_mesh(&mut chart, theme)?;
+    let mut chart = frame.chart(area, theme, (0.0, n as f64), (ylo, yhi));
+    bar_mesh(&mut chart, theme);
     // Hard Top-k outlines.
     let outline = theme.fg().stroke_width(theme.px(1.2));
     for (i, _) in snap.hard.iter().enumerate().filter(|(_, h)| **h > 0.5) {
-        rect(&chart, (i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0), outline)?;
+        rect(&chart, (i as f64 + 0.06, 0.0), (i as f64 + 0.94, 1.0), outline);
     }
     // The soft output.
     for (i, &v) in p.iter().enumerate().filter(|(_, v)| v.is_finite()) {
         let bad = v > 1.0 + tol || v < -tol;
         let col = if bad { theme.warn() } else { theme.series(0) };
-        rect(&chart, (i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi)), col.mix(0.8).filled())?;
+        rect(&chart, (i as f64 + 0.2, 0.0), (i as f64 + 0.8, v.clamp(ylo, yhi)), col.mix(0.8).filled());
     }
     // NaN entries: a cross at the baseline.
     let nan: Vec<(f64, f64)> =
         p.iter().enumerate().filter(|(_, v)| !v.is_finite()).map(|(i, _)| (i as f64 + 0.5, 0.5)).collect();
-    crosses(&chart, &nan, theme.px(4.0), theme.warn().stroke_width(theme.px(2.0)))?;
+    crosses(&chart, &nan, theme.px(4.0), theme.warn().stroke_width(theme.px(2.0)));
     if fmax > 1.0 + tol {
         dashed_line(
             &chart,
@@ -296,7 +294,7 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
             theme.px(4.0),
             theme.px(3.0),
             theme.warn().stroke_width(theme.px(1.2)),
-        )?;
+        );
     }
     // A reference beside the output: softmax when k = 1, the stable DP for the post's recursion.
     let reference = reference(sim, snap, theme);
@@ -305,7 +303,7 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         for (i, &v) in sm.iter().enumerate() {
             if v.is_finite() {
                 let y = v.clamp(ylo, yhi);
-                polyline(&chart, &[(i as f64 + 0.1, y), (i as f64 + 0.9, y)], tick)?;
+                polyline(&chart, &[(i as f64 + 0.1, y), (i as f64 + 0.9, y)], tick);
             }
         }
     }
@@ -320,7 +318,7 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         fmt::against_int(c.sum, sim.lab.k),
         fmt::value(c.max)
     );
-    text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0))?;
+    text_px(area, &line1, (theme.dpx(6.0), theme.dpx(3.0)), &theme.font(11.0));
     let warns = warnings(sim, snap, theme);
     let naive_note = snap
         .rows
@@ -337,11 +335,10 @@ fn output_chart(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
     } else {
         (format!("⚠ {}", warns.join(" · ")), theme.warn())
     };
-    text_px(area, &line2, (theme.dpx(6.0), theme.dpx(17.0)), &theme.font_in(11.0, color))?;
-    Ok(())
+    text_px(area, &line2, (theme.dpx(6.0), theme.dpx(17.0)), &theme.font_in(11.0, color));
 }
 
-fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<PlaneMap> {
+fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> PlaneMap {
     let c = &sim.curves;
     let (lo, hi) = sim.lab.tau_range();
     let all = c.p.iter().flatten().copied().filter(|v| v.is_finite());
@@ -352,10 +349,10 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
     }
     let (ylo, yhi) = ((ymin - 0.05).max(-0.6), (ymax + 0.05).min(2.6));
     let frame = Frame { x_labels: 20.0, right: 22.0, ..BARS };
-    let mut chart = frame.chart(area, theme, (lo, hi), (ylo, yhi))?;
+    let mut chart = frame.chart(area, theme, (lo, hi), (ylo, yhi));
     let y_ticks = y_budget(&chart, theme);
     let axes = Axes { x_ticks: ((hi - lo).round() as usize + 1).min(12), y_ticks, ..Axes::default() };
-    mesh(&mut chart, theme, axes, &fmt::pow10, &fmt::tick)?;
+    mesh(&mut chart, theme, axes, &fmt::pow10, &fmt::tick);
     // Shade the τ where the construction is broken.
     let m = c.log10_tau.len();
     let half = if m > 1 { (hi - lo) / (m - 1) as f64 / 2.0 } else { 0.0 };
@@ -368,7 +365,7 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
                 e += 1;
             }
             let (a, b) = ((c.log10_tau[s] - half).max(lo), (c.log10_tau[e] + half).min(hi));
-            rect(&chart, (a, ylo), (b, yhi), shade)?;
+            rect(&chart, (a, ylo), (b, yhi), shade);
             s = e + 1;
         } else {
             s += 1;
@@ -388,14 +385,14 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
                 Some(v) if v.is_finite() => seg.push((*t, v.clamp(ylo, yhi))),
                 _ => {
                     if seg.len() > 1 {
-                        polyline(&chart, &std::mem::take(&mut seg), col)?;
+                        polyline(&chart, &std::mem::take(&mut seg), col);
                     }
                     seg.clear();
                 }
             }
         }
         if seg.len() > 1 {
-            polyline(&chart, &seg, col)?;
+            polyline(&chart, &seg, col);
         }
     }
     // Start (dashed) and current τ.
@@ -406,9 +403,9 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
         theme.px(4.0),
         theme.px(3.0),
         theme.muted().stroke_width(theme.px(1.2)),
-    )?;
+    );
     let now = sim.lab.tau.log10().clamp(lo, hi);
-    polyline(&chart, &[(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0)))?;
+    polyline(&chart, &[(now, ylo), (now, yhi)], theme.fg().stroke_width(theme.px(2.0)));
     let title = if sim.lab.annealing_done() {
         theme
             .t(T::new("p against τ · annealing stopped at its floor τ₀·10⁻⁴", "p 随 τ 变化 · 退火已停在下限 τ₀·10⁻⁴"))
@@ -425,11 +422,11 @@ fn anneal_chart(area: &Area<'_>, sim: &TopkSim, theme: &Theme) -> DrawResult<Pla
             .t(T::new("p against τ (click to set τ) · red: broken", "p 随 τ 变化（点击设定 τ）· 红色：失效"))
             .to_string()
     };
-    chart_title(area, theme, &title, 11.0)?;
-    Ok(PlaneMap::of_chart(&chart))
+    chart_title(area, theme, &title, 11.0);
+    PlaneMap::of_chart(&chart)
 }
 
-fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
+fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) {
     let n = sim.lab.x.len();
     let jac = &snap.jac;
     let vmax = jac.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
@@ -444,19 +441,19 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
         vec!["∂p/∂x".to_string()]
     };
     let title = fitting(area, &titles, &theme.font(11.0), area.dim_in_pixel().0.saturating_sub(theme.px(12.0)));
-    chart_title(area, theme, &title, 11.0)?;
+    chart_title(area, theme, &title, 11.0);
     text_px(
         area,
         theme.t(T::new("orange +, blue −", "橙色 +，蓝色 −")),
         (theme.dpx(8.0), theme.dpx(18.0)),
         &theme.font_in(10.0, theme.muted()),
-    )?;
+    );
     let (w, h) = area.dim_in_pixel();
     let top = theme.dpx(34.0);
     let pad = theme.dpx(6.0);
     let side = (w as i32 - 2 * pad).min(h as i32 - top - pad);
     if side < 4 || n == 0 || jac.len() != n * n {
-        return Ok(());
+        return;
     }
     let x0 = pad;
     let cell = side as f64 / n as f64;
@@ -476,10 +473,10 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
             } else {
                 lerp(bg, neg, (-v / scale).sqrt())
             };
-            rect_px(area, (xa, ya), (xb, yb), col.filled())?;
+            rect_px(area, (xa, ya), (xb, yb), col.filled());
         }
     }
-    rect_px(area, (x0, top), (x0 + side, top + side), theme.grid().stroke_width(1))?;
+    rect_px(area, (x0, top), (x0 + side, top + side), theme.grid().stroke_width(1));
     let bad = jac.iter().filter(|v| !v.is_finite()).count();
     if bad > 0 {
         let msg = if bad == jac.len() {
@@ -492,9 +489,8 @@ fn jacobian_map(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) 
             &msg,
             (x0 + side / 2, top + side / 2),
             &theme.font_in(11.0, theme.warn()).pos(Pos::new(HPos::Center, VPos::Center)),
-        )?;
+        );
     }
-    Ok(())
 }
 
 /// The short name of a strip row as drawn: method names stay as they are, descriptions are worded in the
@@ -548,10 +544,10 @@ fn row_status(row: &Row, tol: f64, snap: &Snapshot, theme: &Theme) -> (&'static 
     (theme.t(T::new("ok", "正常")), false)
 }
 
-fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) -> DrawResult {
+fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &Theme) {
     let (w, h) = area.dim_in_pixel();
     let rows = &snap.rows;
-    chart_title(area, theme, theme.t(T::new("all methods, items by score", "全部构造，按分数排序")), 11.0)?;
+    chart_title(area, theme, theme.t(T::new("all methods, items by score", "全部构造，按分数排序")), 11.0);
     let top = theme.dpx(22.0);
     let label_w = theme.dpx(64.0).min(w as i32 * 2 / 5);
     let status_w = theme.dpx(34.0).min(w as i32 / 5);
@@ -559,11 +555,11 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
     let x1 = w as i32 - status_w - theme.dpx(4.0);
     let n = sim.lab.x.len();
     if rows.is_empty() || n == 0 || x1 - x0 < n as i32 {
-        return Ok(());
+        return;
     }
     let row_h = ((h as i32 - top - theme.dpx(6.0)) / rows.len() as i32).min(theme.dpx(20.0));
     if row_h < 3 {
-        return Ok(());
+        return;
     }
     let order = order_desc(&sim.lab.x);
     let cell = (x1 - x0) as f64 / n as f64;
@@ -583,7 +579,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
             &label,
             (label_w - theme.dpx(4.0), ymid),
             &theme.font_in(font_h, lc).pos(Pos::new(HPos::Right, VPos::Center)),
-        )?;
+        );
         for (c, &i) in order.iter().enumerate() {
             let xa = x0 + (c as f64 * cell).floor() as i32;
             let xb = x0 + ((c + 1) as f64 * cell).floor() as i32 - gap;
@@ -595,7 +591,7 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
             } else {
                 lerp(theme.bg(), theme.series(0), v).to_rgba()
             };
-            rect_px(area, (xa, ya), (xb.max(xa), yb), col.filled())?;
+            rect_px(area, (xa, ya), (xb.max(xa), yb), col.filled());
         }
         let (status, bad) = row_status(row, tol, snap, theme);
         let sc = if bad { theme.warn() } else { theme.muted() };
@@ -604,15 +600,14 @@ fn comparison_strip(area: &Area<'_>, sim: &TopkSim, snap: &Snapshot, theme: &The
             status,
             (x1 + theme.dpx(4.0), ymid),
             &theme.font_in(font_h, sc).pos(Pos::new(HPos::Left, VPos::Center)),
-        )?;
+        );
         if is_sel {
-            rect_px(area, (x0, ya), (x1, yb), theme.fg().stroke_width(1))?;
+            rect_px(area, (x0, ya), (x1, yb), theme.fg().stroke_width(1));
         }
     }
     // The Top-k boundary: after the k highest scores.
     let k = sim.lab.k.min(n);
     let xb = x0 + (k as f64 * cell).floor() as i32;
     let y_end = top + rows.len() as i32 * row_h;
-    path_px(area, &[(xb, top - theme.dpx(3.0)), (xb, y_end + theme.dpx(2.0))], theme.fg().stroke_width(theme.px(1.5)))?;
-    Ok(())
+    path_px(area, &[(xb, top - theme.dpx(3.0)), (xb, y_end + theme.dpx(2.0))], theme.fg().stroke_width(theme.px(1.5)));
 }

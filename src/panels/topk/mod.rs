@@ -26,7 +26,7 @@ pub use dynamics_models::panels::topk::model;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use methods::Method;
 use model::{round_decimal, Config, Curves, Lab, Precision, Snapshot, TAU_MIN, X_MAX};
 use std::cell::RefCell;
@@ -390,7 +390,7 @@ impl Sim for TopkSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
         let snap = self.snapshot();
         draw::draw(area, self, &snap, theme)
     }

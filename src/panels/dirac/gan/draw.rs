@@ -10,7 +10,7 @@ use crate::plot::chart::fitting;
 use crate::plot::chart::Frame;
 use crate::plot::draw::{boxed_text_at, crosses, dashed_line, dots, polyline, text_px};
 use crate::plot::fmt::{self, tick};
-use crate::plot::{is_wide, legend, vector_field, Area, Corner, DrawResult, PlaneMap, Theme};
+use crate::plot::{is_wide, legend, vector_field, Area, Corner, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -18,8 +18,7 @@ use plotters::prelude::*;
 const MAX_HALF: f64 = 1e6;
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<PlaneMap> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> PlaneMap {
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     let (plane, rest) = if wide {
@@ -30,9 +29,9 @@ pub fn draw(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<PlaneMap
         let ph = (h as f64 * 0.62).min(w as f64 + theme.scale * 50.0);
         area.split_vertically(ph as u32)
     };
-    let map = phase_plane(&plane, sim, theme)?;
-    distance_chart(&rest, sim, theme)?;
-    Ok(map)
+    let map = phase_plane(&plane, sim, theme);
+    distance_chart(&rest, sim, theme);
+    map
 }
 
 fn loss_title(l: Loss) -> &'static str {
@@ -111,7 +110,7 @@ fn overlay_points(o: &Overlay) -> Vec<(f64, f64)> {
     }
 }
 
-fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<PlaneMap> {
+fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> PlaneMap {
     let c = &sim.model.cfg;
     // The half-extent: at least 2, the start, and the trajectory so far, on a coarse ladder so that the
     // view changes only now and then.
@@ -128,11 +127,11 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     let ph = (h as f64 - m as f64 - mt as f64 - xl as f64).max(10.0);
     let (hx, hy) = if pw >= ph { (half * pw / ph, half) } else { (half, half * ph / pw) };
 
-    let mut chart = frame.chart(area, theme, (-hx, hx), (-hy, hy))?;
+    let mut chart = frame.chart(area, theme, (-hx, hx), (-hy, hy));
     let descs = (theme.t(T::new("θ (generator)", "θ（生成器）")), theme.t(T::new("ψ (discriminator)", "ψ（判别器）")));
-    mesh(&mut chart, theme, descs, &tick, &tick, (7, 7))?;
+    mesh(&mut chart, theme, descs, &tick, &tick, (7, 7));
     let cfg = *c;
-    vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p))?;
+    vector_field(&mut chart, theme, 17, move |t, p| field(&cfg, t, p));
 
     // Clipping bounds.
     if c.clipped() && c.clip < hy {
@@ -143,7 +142,7 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
                 theme.px(5.0),
                 theme.px(4.0),
                 theme.warn().mix(0.7).stroke_width(theme.px(1.3)),
-            )?;
+            );
         }
     }
     // WGAN-GP: the penalty's target |ψ| = g₀.
@@ -155,7 +154,7 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
                 theme.px(2.0),
                 theme.px(4.0),
                 theme.muted().stroke_width(theme.px(1.2)),
-            )?;
+            );
         }
     }
 
@@ -169,22 +168,22 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
         .filter(|(t, p)| t.is_finite() && p.is_finite())
         .map(|(t, p)| (t.clamp(-hx, hx), p.clamp(-hy, hy)))
         .collect();
-    polyline(&chart, &pts, color.stroke_width(theme.px(1.6)))?;
+    polyline(&chart, &pts, color.stroke_width(theme.px(1.6)));
     // The conserved curve through the start, on top so that it stays visible where the run follows it.
     let ov = overlay(sim);
     let ov_pts = overlay_points(&ov);
     if !ov_pts.is_empty() {
         let fg = theme.fg().mix(0.75);
-        dashed_line(&chart, &ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
+        dashed_line(&chart, &ov_pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)));
     }
     let start = (c.theta0.clamp(-hx, hx), sim.model.cfg.psi0.clamp(-hy, hy));
-    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)));
     if let Some(&last) = pts.last() {
-        dots(&chart, &[last], theme.px(4.5), color.filled())?;
+        dots(&chart, &[last], theme.px(4.5), color.filled());
     }
 
     // The equilibrium and its eigenvalues.
-    crosses(&chart, &[(0.0, 0.0)], theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)))?;
+    crosses(&chart, &[(0.0, 0.0)], theme.px(5.0), theme.fg().stroke_width(theme.px(2.2)));
     let label = match &sim.eig {
         Some(e) => format!("λ = {}", eig_text(e)),
         None => theme.t(T::new("no Jacobian", "无雅可比")).to_string(),
@@ -195,13 +194,13 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     let at = (theme.dpx(7.0), -theme.dpx(7.0) - th as i32);
     let corners =
         [(at.0 - theme.dpx(2.0), at.1 - theme.dpx(1.0)), (at.0 + tw as i32 + theme.dpx(2.0), at.1 + th as i32)];
-    boxed_text_at(&chart, (0.0, 0.0), corners, bg, &label, at, &style)?;
+    boxed_text_at(&chart, (0.0, 0.0), corners, bg, &label, at, &style);
 
     // Headline.
     let (long, short_) = verdict(sim, theme);
     let hs = theme.font(12.5);
     let text = fitting(area, &[long, short_], &hs, w.saturating_sub(theme.px(12.0)));
-    text_px(area, &text, (theme.dpx(8.0), theme.dpx(9.0)), &hs)?;
+    text_px(area, &text, (theme.dpx(8.0), theme.dpx(9.0)), &hs);
 
     let mut entries: Vec<(String, RGBColor, bool)> =
         vec![(theme.t(T::new("trajectory", "轨迹")).to_string(), color, false)];
@@ -224,11 +223,11 @@ fn phase_plane(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult<Plane
     if c.nonsmooth() {
         entries.push((theme.t(T::new("|ψ| = 1 (GP target)", "|ψ| = 1（GP 目标）")).to_string(), theme.muted(), true));
     }
-    legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries)?;
-    Ok(PlaneMap::of_chart(&chart))
+    legend(&chart.plotting_area().strip_coord_spec(), theme, Corner::BottomRight, &entries);
+    PlaneMap::of_chart(&chart)
 }
 
-fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
+fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) {
     let c = &sim.model.cfg;
     // The axis grows ahead of the run; the y range covers the prediction up to the current step only.
     let n = (sim.model.steps as f64).max(10.0);
@@ -265,21 +264,21 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
     let lg = |v: f64| v.log10().clamp(l0, l1);
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
-    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1));
     let ny = log10_labels(chart.plotting_area().dim_in_pixel().1 as i32, (l0, l1), ny, theme);
-    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny));
     let fg = theme.fg().mix(0.75);
     if let Some(rho) = rate_shown {
         let pts = rate_line(sim.r0, rho, n1, l0, l1);
         if !pts.is_empty() {
-            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)));
         }
     }
     let pts: Vec<(f64, f64)> = radii.iter().map(|(s, r)| (*s, lg(*r))).collect();
-    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.6)))?;
+    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.6)));
     if !qs.is_empty() {
         let pts: Vec<(f64, f64)> = qs.iter().map(|(s, q)| (*s, lg(*q))).collect();
-        polyline(&chart, &pts, theme.series(2).stroke_width(theme.px(2.2)))?;
+        polyline(&chart, &pts, theme.series(2).stroke_width(theme.px(2.2)));
     }
     // The key sits in the title line, so that no legend box covers the curves.
     let (fg, c0, c2) = (theme.fg(), theme.series(0), theme.series(2));
@@ -301,6 +300,5 @@ fn distance_chart(area: &Area<'_>, sim: &GanSim, theme: &Theme) -> DrawResult {
         short_.push(s("√Q", c2));
     }
     let (w, _) = area.dim_in_pixel();
-    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_])?;
-    Ok(())
+    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_]);
 }

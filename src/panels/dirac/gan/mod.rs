@@ -20,7 +20,7 @@ use crate::i18n::T;
 use crate::math::eig2;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use model::{jacobian, rate_predicted, Config, DiracGan, Loss, Update};
 
 /// The parameter table (theory §2 and §4).
@@ -289,8 +289,8 @@ impl Sim for GanSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        Ok(Drawn::plane(draw::draw(area, self, theme)?))
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        Drawn::plane(draw::draw(area, self, theme))
     }
 
     fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {

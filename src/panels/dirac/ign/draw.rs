@@ -14,7 +14,7 @@ use crate::plot::draw::{
     circle_px, dashed_line, dots, path_px, polygon, polygon_px, polyline, rect_px, text_px, triangles,
 };
 use crate::plot::fmt::{self, tick};
-use crate::plot::{is_wide, vector_field, AnyBackend, Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{is_wide, vector_field, AnyBackend, Area, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -24,26 +24,25 @@ const MAX_LISTED: usize = 5;
 const ENERGY_TOP_VARS: f64 = 4.0;
 
 /// Draws the whole figure and returns the phase plane's pixel mapping for click handling.
-pub fn draw(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<PlaneMap> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> PlaneMap {
     let wide = is_wide(area, theme.scale);
     let (w, h) = area.dim_in_pixel();
     if wide {
         let (left, right) = area.split_horizontally((w as f64 * 0.54) as u32);
         let (_, rh) = right.dim_in_pixel();
         let (strip, dist) = right.split_vertically((rh as f64 * 0.48) as u32);
-        let map = plane_block(&left, sim, theme)?;
-        strip_chart(&strip, sim, theme)?;
-        distance_chart(&dist, sim, theme)?;
-        Ok(map)
+        let map = plane_block(&left, sim, theme);
+        strip_chart(&strip, sim, theme);
+        distance_chart(&dist, sim, theme);
+        map
     } else {
         let (top, bottom) = area.split_vertically((h as f64 * 0.56) as u32);
         let (_, bh) = bottom.dim_in_pixel();
         let (strip, dist) = bottom.split_vertically((bh as f64 * 0.48) as u32);
-        let map = plane_block(&top, sim, theme)?;
-        strip_chart(&strip, sim, theme)?;
-        distance_chart(&dist, sim, theme)?;
-        Ok(map)
+        let map = plane_block(&top, sim, theme);
+        strip_chart(&strip, sim, theme);
+        distance_chart(&dist, sim, theme);
+        map
     }
 }
 
@@ -90,31 +89,30 @@ fn kind_color(theme: &Theme, k: FixedKind) -> RGBColor {
 }
 
 /// Draws a fixed-point marker centred at backend pixel `c` (relative to `area`).
-fn marker(area: &Area<'_>, theme: &Theme, c: (i32, i32), k: FixedKind) -> DrawResult {
+fn marker(area: &Area<'_>, theme: &Theme, c: (i32, i32), k: FixedKind) {
     let r = theme.dpx(4.5);
     let col = kind_color(theme, k);
     let edge = theme.fg().stroke_width(theme.px(1.0));
     match k {
         FixedKind::StableNode | FixedKind::StableSpiral => {
-            circle_px(area, c, r, col.filled())?;
-            circle_px(area, c, r, edge)?;
+            circle_px(area, c, r, col.filled());
+            circle_px(area, c, r, edge);
         }
         FixedKind::Saddle => {
             let tri = vec![(c.0, c.1 - r - 1), (c.0 - r - 1, c.1 + r), (c.0 + r + 1, c.1 + r)];
-            polygon_px(area, &tri, col.filled())?;
+            polygon_px(area, &tri, col.filled());
             let mut outline = tri;
             outline.push(outline[0]);
-            path_px(area, &outline, edge)?;
+            path_px(area, &outline, edge);
         }
         FixedKind::Unstable | FixedKind::Centre => {
-            circle_px(area, c, r, bg_fill(theme))?;
-            circle_px(area, c, r, col.stroke_width(theme.px(2.0)))?;
+            circle_px(area, c, r, bg_fill(theme));
+            circle_px(area, c, r, col.stroke_width(theme.px(2.0)));
         }
         FixedKind::Degenerate => {
-            rect_px(area, (c.0 - r, c.1 - r), (c.0 + r, c.1 + r), col.filled())?;
+            rect_px(area, (c.0 - r, c.1 - r), (c.0 + r, c.1 + r), col.filled());
         }
     }
-    Ok(())
 }
 
 fn bg_fill(theme: &Theme) -> ShapeStyle {
@@ -187,7 +185,7 @@ fn hopf_text(sim: &IgnSim, theme: &Theme) -> (String, String) {
     }
 }
 
-fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<PlaneMap> {
+fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> PlaneMap {
     let cfg = &sim.model.cfg;
     let p = cfg.problem;
     let h = area.dim_in_pixel().1;
@@ -200,16 +198,16 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
     let (_, rh) = rest.dim_in_pixel();
     let (plot_area, list_area) = rest.split_vertically(rh.saturating_sub(list_h));
 
-    plane_headline(&head, sim, theme)?;
+    plane_headline(&head, sim, theme);
 
     // The plane.
     let ((a0, a1), (b0, b1)) = view(sim);
     let frame = Frame { top: 4.0, margin: 8.0, x_labels: 30.0, y_labels: 40.0, right: 8.0, right_labels: 0.0 };
-    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1))?;
+    let mut chart = frame.chart(&plot_area, theme, (a0, a1), (b0, b1));
     let axes =
         (theme.t(T::new("a (slope of f)", "a（f 的斜率）")), theme.t(T::new("b (offset of f)", "b（f 的截距）")));
-    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6))?;
-    vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b))?;
+    mesh(&mut chart, theme, axes, &tick, &tick, (7, 6));
+    vector_field(&mut chart, theme, 17, move |a, b| p.flow(a, b));
 
     // Curves of fixed points (degenerate coefficients).
     for c in &sim.fixed.curves {
@@ -219,7 +217,7 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
                 v.iter().copied().filter(|(a, b)| (a0..=a1).contains(a) && (b0..=b1).contains(b)).collect()
             }
         };
-        polyline(&chart, &pts, theme.muted().stroke_width(theme.px(3.0)))?;
+        polyline(&chart, &pts, theme.muted().stroke_width(theme.px(3.0)));
     }
 
     // Trajectory.
@@ -232,22 +230,22 @@ fn plane_block(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult<Plane
         .filter(|(a, b)| a.is_finite() && b.is_finite())
         .map(|(a, b)| (a.clamp(a0, a1), b.clamp(b0, b1)))
         .collect();
-    polyline(&chart, &pts, color.stroke_width(theme.px(1.8)))?;
+    polyline(&chart, &pts, color.stroke_width(theme.px(1.8)));
     let start = (cfg.a0.clamp(a0, a1), cfg.b0.clamp(b0, b1));
-    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)))?;
+    dots(&chart, &[start], theme.px(4.5), theme.fg().stroke_width(theme.px(1.5)));
 
-    landmarks(&chart, sim, theme)?;
+    landmarks(&chart, sim, theme);
     if let Some(&last) = pts.last() {
-        dots(&chart, &[last], theme.px(4.0), color.filled())?;
+        dots(&chart, &[last], theme.px(4.0), color.filled());
     }
 
-    fixed_list(&list_area, sim, theme, &listed, line)?;
-    Ok(PlaneMap::of_chart(&chart))
+    fixed_list(&list_area, sim, theme, &listed, line);
+    PlaneMap::of_chart(&chart)
 }
 
 /// The plane's two headlines: coefficients, optimiser and rate (or where a run that left the plane is), then
 /// the Hopf readout.
-fn plane_headline(head: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+fn plane_headline(head: &Area<'_>, sim: &IgnSim, theme: &Theme) {
     let cfg = &sim.model.cfg;
     let p = cfg.problem;
     let w = head.dim_in_pixel().0;
@@ -284,7 +282,7 @@ fn plane_headline(head: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
             fmt::hundredths(ma),
             fmt::hundredths(mb)
         );
-        text_px(head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()))?;
+        text_px(head, &t, (theme.dpx(8.0), theme.dpx(5.0)), &theme.font_in(12.5, theme.warn()));
     } else {
         let l1 = fitting(
             head,
@@ -292,19 +290,18 @@ fn plane_headline(head: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
             &hs,
             max_w,
         );
-        text_px(head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs)?;
+        text_px(head, &l1, (theme.dpx(8.0), theme.dpx(5.0)), &hs);
     }
     let (hl, hsh) = hopf_text(sim, theme);
     let hcol = if sim.hopf.is_some_and(|t| p.lambda.tight >= t) { theme.warn() } else { theme.fg() };
     let hstyle = theme.font_in(11.5, hcol);
     let l2 = fitting(head, &[hl, hsh], &hstyle, max_w);
-    text_px(head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle)?;
-    Ok(())
+    text_px(head, &l2, (theme.dpx(8.0), theme.dpx(21.0)), &hstyle);
 }
 
 /// The fixed points on the plane, the ideal point ringed, and the ideal point and the identity named (unless
 /// the view is zoomed).
-fn landmarks(chart: &Chart<'_, '_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+fn landmarks(chart: &Chart<'_, '_>, sim: &IgnSim, theme: &Theme) {
     let p = sim.model.cfg.problem;
     let ((a0, a1), (b0, b1)) = view(sim);
     let pa = chart.plotting_area();
@@ -319,17 +316,17 @@ fn landmarks(chart: &Chart<'_, '_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let (ia, ib) = p.ideal();
     if inside(ia, ib) && !zoomed {
         let c = to_px(ia, ib);
-        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))?;
+        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)));
         text_px(
             &root,
             theme.t(T::new("ideal", "理想点")),
             (c.0 + theme.dpx(10.0), c.1 - theme.dpx(16.0)),
             &theme.font(11.0),
-        )?;
+        );
     }
     if inside(ia, ib) && zoomed {
         let c = to_px(ia, ib);
-        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)))?;
+        circle_px(&root, c, theme.dpx(9.0), theme.fg().stroke_width(theme.px(1.3)));
     }
     if inside(1.0, 0.0) && !zoomed {
         let c = to_px(1.0, 0.0);
@@ -340,26 +337,25 @@ fn landmarks(chart: &Chart<'_, '_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
             theme.t(T::new("identity", "恒等映射")),
             (c.0 - tw as i32 - theme.dpx(8.0), c.1 - theme.dpx(6.0)),
             &st,
-        )?;
+        );
     }
     for fp in &sim.fixed.points {
         if inside(fp.a, fp.b) {
-            marker(&root, theme, to_px(fp.a, fp.b), fp.kind)?;
+            marker(&root, theme, to_px(fp.a, fp.b), fp.kind);
         }
     }
-    Ok(())
 }
 
 /// The list of the `listed` fixed points under the plane, one per `line` device pixels, and a note on curves of
 /// fixed points.
-fn fixed_list(list_area: &Area<'_>, sim: &IgnSim, theme: &Theme, listed: &[&FixedPoint], line: u32) -> DrawResult {
+fn fixed_list(list_area: &Area<'_>, sim: &IgnSim, theme: &Theme, listed: &[&FixedPoint], line: u32) {
     let w = list_area.dim_in_pixel().0;
     let fs = theme.font(10.5);
     let lw = w.saturating_sub(theme.px(30.0));
     for (i, fp) in listed.iter().enumerate() {
         let y = theme.dpx(4.0) + (line * i as u32) as i32;
         let c = (theme.dpx(14.0), y + theme.dpx(6.0));
-        marker(list_area, theme, c, fp.kind)?;
+        marker(list_area, theme, c, fp.kind);
         let name = point_name(sim, fp, theme);
         let pos = format!("({}, {})", fmt::hundredths(fp.a), fmt::hundredths(fp.b));
         let eig = eig_text(&fp.eig);
@@ -375,7 +371,7 @@ fn fixed_list(list_area: &Area<'_>, sim: &IgnSim, theme: &Theme, listed: &[&Fixe
             format!("{pos} {}", kind_name(fp.kind, theme)),
         ];
         let t = fitting(list_area, &texts, &fs, lw);
-        text_px(list_area, &t, (theme.dpx(24.0), y), &fs)?;
+        text_px(list_area, &t, (theme.dpx(24.0), y), &fs);
     }
     if !sim.fixed.curves.is_empty() || sim.fixed.all_fixed {
         let y = theme.dpx(4.0) + (line * listed.len() as u32) as i32;
@@ -384,9 +380,8 @@ fn fixed_list(list_area: &Area<'_>, sim: &IgnSim, theme: &Theme, listed: &[&Fixe
         } else {
             theme.t(T::new("grey line: a whole curve of fixed points", "灰线：一整条不动点曲线"))
         };
-        text_px(list_area, t, (theme.dpx(24.0), y), &fs)?;
+        text_px(list_area, t, (theme.dpx(24.0), y), &fs);
     }
-    Ok(())
 }
 
 /// The normal density.
@@ -402,18 +397,17 @@ fn filled_curve(
     color: RGBColor,
     alpha: f64,
     width: u32,
-) -> DrawResult {
-    let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { return Ok(()) };
+) {
+    let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { return };
     let mut poly = Vec::with_capacity(pts.len() + 2);
     poly.push((first.0, 0.0));
     poly.extend(pts.iter().copied());
     poly.push((last.0, 0.0));
-    polygon(chart, &poly, color.mix(alpha).filled())?;
-    polyline(chart, &pts, color.stroke_width(width))?;
-    Ok(())
+    polygon(chart, &poly, color.mix(alpha).filled());
+    polyline(chart, &pts, color.stroke_width(width));
 }
 
-fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) {
     let cfg = &sim.model.cfg;
     let (a, b) = (sim.model.a, sim.model.b);
     let x0 = cfg.problem.x0;
@@ -431,8 +425,8 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let peak_noise = normal_pdf(m, m, s);
     let top = 1.25 * peak_noise;
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 26.0, y_labels: 12.0, right: 8.0, right_labels: 0.0 };
-    let mut chart = frame.chart(area, theme, (lo, hi), (0.0, top))?;
-    x_mesh(&mut chart, theme, Axes { x_ticks: 6, label_size: 10.0, ..Axes::PLAIN }, &tick)?;
+    let mut chart = frame.chart(area, theme, (lo, hi), (0.0, top));
+    x_mesh(&mut chart, theme, Axes { x_ticks: 6, label_size: 10.0, ..Axes::PLAIN }, &tick);
     const N: usize = 240;
     let xs: Vec<f64> = (0..=N).map(|i| lo + (hi - lo) * i as f64 / N as f64).collect();
     // Noise density, filled.
@@ -443,21 +437,21 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
         noise,
         0.25,
         theme.px(1.2),
-    )?;
+    );
     // The data point.
     let data = theme.series(1);
     if (lo..=hi).contains(&x0) {
-        polyline(&chart, &[(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5)))?;
-        dots(&chart, &[(x0, 0.92 * top)], theme.px(4.0), data.filled())?;
+        polyline(&chart, &[(x0, 0.0), (x0, 0.92 * top)], data.stroke_width(theme.px(2.5)));
+        dots(&chart, &[(x0, 0.92 * top)], theme.px(4.0), data.filled());
     }
     // Density of f(z): a normal of width |a|s, or a spike when that is tiny.
     let gen = theme.series(0);
     if fm.is_finite() && fs.is_finite() {
         if fs > (hi - lo) / N as f64 {
             let pts = xs.iter().map(|&y| (y, normal_pdf(y, fm, fs).min(top))).collect();
-            filled_curve(&mut chart, pts, gen, 0.2, theme.px(1.8))?;
+            filled_curve(&mut chart, pts, gen, 0.2, theme.px(1.8));
         } else if (lo..=hi).contains(&fm) {
-            polyline(&chart, &[(fm, 0.0), (fm, top)], gen.stroke_width(theme.px(1.5)))?;
+            polyline(&chart, &[(fm, 0.0), (fm, top)], gen.stroke_width(theme.px(1.5)));
         }
     }
     // The energy δ(y) = (f(y) − y)², drawn on its own fixed scale [0, 4 s²] mapped to the strip height.
@@ -469,12 +463,12 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
         .filter(|(_, e)| e.is_finite())
         .map(|(y, e)| (y, e.min(e_top) / e_top * top))
         .collect();
-    dashed_line(&chart, &energy, theme.px(5.0), theme.px(3.0), en.stroke_width(theme.px(1.8)))?;
+    dashed_line(&chart, &energy, theme.px(5.0), theme.px(3.0), en.stroke_width(theme.px(1.8)));
     // Its zero y* = b/(1 − a), the "target manifold".
     if (1.0 - a).abs() > 1e-9 {
         let ys = b / (1.0 - a);
         if (lo..=hi).contains(&ys) {
-            triangles(&chart, &[(ys, 0.0)], theme.px(4.0), en.filled())?;
+            triangles(&chart, &[(ys, 0.0)], theme.px(4.0), en.filled());
         }
     }
     // The key as a row of coloured words (a legend box would cover the densities).
@@ -487,14 +481,13 @@ fn strip_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let mut x = theme.dpx(8.0);
     for (label, col) in key {
         let st = theme.font_in(11.5, col);
-        text_px(area, label, (x, theme.dpx(5.0)), &st)?;
+        text_px(area, label, (x, theme.dpx(5.0)), &st);
         let (tw, _) = area.estimate_text_size(label, &st).unwrap_or((0, 0));
         x += tw as i32 + theme.dpx(12.0);
     }
-    Ok(())
 }
 
-fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
+fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) {
     let x0 = sim.model.cfg.problem.x0;
     // The axis grows ahead of the run; the y range covers the prediction up to the current step only.
     let n = (sim.model.steps as f64).max(10.0);
@@ -520,18 +513,18 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
     let lg = |v: f64| v.log10().clamp(l0, l1);
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let frame = Frame { top: 24.0, margin: 8.0, x_labels: 28.0, y_labels: 46.0, right: 16.0, right_labels: 0.0 };
-    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1))?;
+    let mut chart = frame.chart(area, theme, (0.0, n1), (l0, l1));
     let ny = log10_labels(chart.plotting_area().dim_in_pixel().1 as i32, (l0, l1), ny, theme);
-    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny))?;
+    mesh(&mut chart, theme, (theme.t(T::new("step", "步数")), ""), &tick, &fmt::log10_tick, (5, ny));
     if let Some(rho) = sim.rate {
         let pts = rate_line(sim.d0, rho, n1, l0, l1);
         if !pts.is_empty() {
             let fg = theme.fg().mix(0.75);
-            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)))?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), fg.stroke_width(theme.px(1.4)));
         }
     }
     let pts: Vec<(f64, f64)> = ds.iter().map(|(s, d)| (*s, lg(*d))).collect();
-    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.8)))?;
+    polyline(&chart, &pts, theme.series(0).stroke_width(theme.px(1.8)));
     let (fg, c0) = (theme.fg(), theme.series(0));
     let s = |t: &str, c: RGBColor| (t.to_string(), c);
     let mut long = vec![
@@ -547,6 +540,5 @@ fn distance_chart(area: &Area<'_>, sim: &IgnSim, theme: &Theme) -> DrawResult {
         short_.push(s(theme.t(T::new("; dashed: d₀ρⁿ", "；虚线：d₀ρⁿ")), fg));
     }
     let (w, _) = area.dim_in_pixel();
-    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_])?;
-    Ok(())
+    key_line(area, theme, (theme.dpx(8.0), theme.dpx(5.0)), 11.5, w.saturating_sub(theme.px(12.0)), &[long, short_]);
 }

@@ -22,7 +22,7 @@ use crate::i18n::T;
 use crate::math::{eig2, spectral_radius};
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use model::{Coeffs, Config, FixedSet, Ign, Moments, Optimizer, Problem};
 use nalgebra::Matrix2;
 
@@ -353,8 +353,8 @@ impl Sim for IgnSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        Ok(Drawn::plane(draw::draw(area, self, theme)?))
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        Drawn::plane(draw::draw(area, self, theme))
     }
 
     fn click(&self, drawn: &Drawn, px: f64, py: f64) -> Vec<(&'static str, String)> {

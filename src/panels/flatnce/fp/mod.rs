@@ -23,7 +23,7 @@ pub use dynamics_models::panels::flatnce::fp::model;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use model::{probe, scores, sweep, swept_gap, zoom, Config, Draws, Probe, SweepPoint};
 
 /// How far the gap moves per step when `sweep` is on: 0.005 per step, so one pass over [0, 2] takes 400
@@ -264,8 +264,8 @@ impl Sim for FpSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        draw::draw(area, self, theme)?;
-        Ok(Drawn::default())
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        draw::draw(area, self, theme);
+        Drawn::default()
     }
 }

@@ -15,7 +15,7 @@ use crate::plot::axis::{decade_ticks, LogFloor};
 use crate::plot::chart::{fitting, mesh, right_mesh, with_right_axis, Axes, Axis, Frame};
 use crate::plot::draw::{circle_px, dashed_line, path_px, polygon, polyline, polyline_right, text_at};
 use crate::plot::fmt;
-use crate::plot::{is_wide, Area, DrawResult, Theme};
+use crate::plot::{is_wide, Area, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -32,32 +32,30 @@ fn loss_color(theme: &Theme, l: LossKind) -> RGBColor {
 }
 
 /// Draws the whole figure.
-pub fn draw(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
     let wide = is_wide(area, theme.scale);
     let (_, h) = area.dim_in_pixel();
     let head_h = theme.px(if wide { 24.0 } else { 42.0 }).min(h / 5);
     let (head, body) = area.split_vertically(head_h);
-    headline(&head, sim, theme, wide)?;
+    headline(&head, sim, theme, wide);
     let (bw, bh) = body.dim_in_pixel();
     let (emb, grid) = if wide {
         body.split_horizontally((bw as f64 * 0.36) as u32)
     } else {
         body.split_vertically((bh as f64 * 0.38).min(bw as f64 * 0.9) as u32)
     };
-    embedding(&emb, sim, theme)?;
+    embedding(&emb, sim, theme);
     let (gw, gh) = grid.dim_in_pixel();
     let (top, bottom) = grid.split_vertically(gh / 2);
     let (a, b) = top.split_horizontally(gw / 2);
     let (c, d) = bottom.split_horizontally(gw / 2);
-    maxcos_chart(&a, sim, theme)?;
-    xi_chart(&b, sim, theme)?;
-    loss_chart(&c, sim, theme)?;
-    cos_chart(&d, sim, theme)?;
-    Ok(())
+    maxcos_chart(&a, sim, theme);
+    xi_chart(&b, sim, theme);
+    loss_chart(&c, sim, theme);
+    cos_chart(&d, sim, theme);
 }
 
-fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawResult {
+fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) {
     let live = &sim.toy.live;
     let cfg = live.cfg;
     let prec = match cfg.precision {
@@ -104,7 +102,7 @@ fn headline(area: &Area<'_>, sim: &TrainSim, theme: &Theme, wide: bool) -> DrawR
             tr!(theme.lang, "maxcos {} (ghost {})", "最大余弦 {}（影子 {}）", m, gm),
         ];
         let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
-        text(area, a, theme.dpx(8.0), theme.dpx(3.0), &font)?;
+        text(area, a, theme.dpx(8.0), theme.dpx(3.0), &font);
         text(area, fitting(area, &variants, &font, max_w), theme.dpx(8.0), theme.dpx(21.0), &font)
     }
 }
@@ -126,7 +124,7 @@ fn project(p: &[f64]) -> (f64, f64, f64) {
     (x1, sy, depth)
 }
 
-fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
+fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
     let (w, h) = area.dim_in_pixel();
     // A wide strip (phones) puts the key to the right of the circle, a tall area below it.
     let strip = w as f64 > 1.4 * h as f64;
@@ -148,8 +146,8 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
             })
             .collect()
     };
-    path_px(area, &circle(1.0), theme.stroke(theme.muted(), 1.2))?;
-    path_px(area, &circle(0.78), theme.stroke(theme.grid(), 1.0))?;
+    path_px(area, &circle(1.0), theme.stroke(theme.muted(), 1.2));
+    path_px(area, &circle(0.78), theme.stroke(theme.grid(), 1.0));
     if d == 3 {
         // The equator, dashed by drawing every other segment; back half paler.
         let eq: Vec<(f64, f64, f64)> = (0..=96)
@@ -162,7 +160,7 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
             if i % 2 == 0 {
                 let c = if pair[0].2 >= 0.0 { theme.muted() } else { theme.grid() };
                 let seg = vec![to_px(pair[0].0, pair[0].1), to_px(pair[1].0, pair[1].1)];
-                path_px(area, &seg, theme.stroke(c, 1.0))?;
+                path_px(area, &seg, theme.stroke(c, 1.0));
             }
         }
     }
@@ -177,24 +175,24 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     for p in sim.toy.live.snap.anchors.chunks(d) {
         let (x, y, z) = pos(p);
         let c = if z >= 0.0 { live_c.mix(0.45) } else { live_c.mix(0.2) };
-        circle_px(area, to_px(x, y), theme.px(2.5) as i32, c.filled())?;
+        circle_px(area, to_px(x, y), theme.px(2.5) as i32, c.filled());
     }
     // The ghost's prototypes on the inner ring, hollow.
     for p in sim.toy.ghost.snap.protos.chunks(d) {
         let (x, y, z) = pos(p);
         let c = if z >= 0.0 { ghost_c } else { blend(ghost_c, theme.bg(), 0.4) };
-        circle_px(area, to_px(0.78 * x, 0.78 * y), theme.px(4.0) as i32, c.stroke_width(theme.px(1.8)))?;
+        circle_px(area, to_px(0.78 * x, 0.78 * y), theme.px(4.0) as i32, c.stroke_width(theme.px(1.8)));
     }
     // The live prototypes: spokes and filled dots (behind the sphere: hollow).
     for p in sim.toy.live.snap.protos.chunks(d) {
         let (x, y, z) = pos(p);
         let front = z >= 0.0;
         let spoke = if front { live_c.mix(0.6) } else { live_c.mix(0.25) };
-        path_px(area, &[(cx, cy), to_px(x, y)], spoke.stroke_width(theme.px(1.5)))?;
+        path_px(area, &[(cx, cy), to_px(x, y)], spoke.stroke_width(theme.px(1.5)));
         if front {
-            circle_px(area, to_px(x, y), theme.px(5.5) as i32, live_c.filled())?;
+            circle_px(area, to_px(x, y), theme.px(5.5) as i32, live_c.filled());
         } else {
-            circle_px(area, to_px(x, y), theme.px(5.0) as i32, live_c.stroke_width(theme.px(2.0)))?;
+            circle_px(area, to_px(x, y), theme.px(5.0) as i32, live_c.stroke_width(theme.px(2.0)));
         }
     }
     let small = theme.font_in(10.0, theme.muted());
@@ -209,7 +207,7 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         theme.dpx(6.0),
         theme.dpx(2.0),
         &small,
-    )?;
+    );
     let (x, y) =
         if strip { (circle_w, h as i32 / 2 - theme.dpx(14.0)) } else { (theme.dpx(6.0), h as i32 - theme.dpx(28.0)) };
     text(
@@ -218,7 +216,7 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         x,
         y,
         &theme.font_in(10.0, live_c),
-    )?;
+    );
     // On a narrow strip the full ghost label would run off the edge; the prose names the inner ring too.
     let ghost_font = theme.font_in(10.0, ghost_c);
     let ghost = sim.toy.ghost.cfg.loss.label();
@@ -227,8 +225,7 @@ fn embedding(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         tr!(theme.lang, "○ {ghost} (ghost)", "○ {ghost}（影子）"),
     ];
     let label = fitting(area, &variants, &ghost_font, (w as i32 - x).max(0) as u32);
-    text(area, label, x, y + theme.dpx(13.0), &ghost_font)?;
-    Ok(())
+    text(area, label, x, y + theme.dpx(13.0), &ghost_font);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -268,7 +265,7 @@ fn runs(sim: &TrainSim, theme: &Theme) -> Runs {
     }
 }
 
-fn title(area: &Area<'_>, s: &str, theme: &Theme) -> DrawResult {
+fn title(area: &Area<'_>, s: &str, theme: &Theme) {
     text(area, s.to_string(), theme.dpx(6.0), theme.dpx(2.0), &theme.font(11.0))
 }
 
@@ -290,12 +287,12 @@ fn axes(y_ticks: usize) -> Axes<'static> {
     Axes { x_ticks: 4, y_ticks, label_size: 9.0, ..Axes::PLAIN }
 }
 
-fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
-    title(area, theme.t(T::new("largest prototype cosine", "原型间最大余弦")), theme)?;
+fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
+    title(area, theme.t(T::new("largest prototype cosine", "原型间最大余弦")), theme);
     let r = runs(sim, theme);
     let xm = x_max(sim);
-    let mut chart = frame(0.0).chart(area, theme, (0.0, xm), (-1.05, 1.05))?;
-    mesh(&mut chart, theme, axes(5), &fmt::count, &|v| fmt::fixed(*v, 1))?;
+    let mut chart = frame(0.0).chart(area, theme, (0.0, xm), (-1.05, 1.05));
+    mesh(&mut chart, theme, axes(5), &fmt::count, &|v| fmt::fixed(*v, 1));
     if let Some(t) = sim.target {
         let t = t.clamp(-1.0, 1.0);
         dashed_line(
@@ -304,29 +301,24 @@ fn maxcos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
             theme.px(5.0),
             theme.px(4.0),
             theme.fg().mix(0.7).stroke_width(theme.px(1.2)),
-        )?;
+        );
         text_at(
             &chart,
             theme.t(T::new("optimum", "最优")),
             (xm, t),
             &theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        )?;
+        );
     }
     let f = |v: &Sample| if v.maxcos.is_finite() { v.maxcos.clamp(-1.05, 1.05) } else { 1.05 };
     polyline(
         &chart,
         &r.ghost.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
         r.ghost_c.stroke_width(theme.px(1.4)),
-    )?;
-    polyline(
-        &chart,
-        &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
-        r.live_c.stroke_width(theme.px(2.0)),
-    )?;
-    Ok(())
+    );
+    polyline(&chart, &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(), r.live_c.stroke_width(theme.px(2.0)));
 }
 
-fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
+fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
     let (aw, _) = area.dim_in_pixel();
     let long = aw as f64 / theme.scale >= 250.0;
     title(
@@ -337,7 +329,7 @@ fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
             theme.t(T::new("median ξ; dashed: ½ ulp", "ξ 的中位数；虚线：½ ulp"))
         },
         theme,
-    )?;
+    );
     let r = runs(sim, theme);
     let xm = x_max(sim);
     // Half an ulp of the positive score ≈ 1/τ: the f32 InfoNCE loss of an anchor is exactly 0 below it
@@ -353,25 +345,20 @@ fn xi_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     let lo = 10f64.powf(lo.max(1e-300).log10().floor() - 0.3).max(1e-300);
     let hi = 10f64.powf(hi.log10().ceil() + 0.3);
     let ticks = decade_ticks(lo, hi, 5);
-    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (lo, hi), &ticks)?;
-    mesh(&mut chart, theme, axes(ticks.len().max(2)), &fmt::count, &fmt::decade)?;
+    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (lo, hi), &ticks);
+    mesh(&mut chart, theme, axes(ticks.len().max(2)), &fmt::count, &fmt::decade);
     let warn = theme.series(1);
-    dashed_line(&chart, &[(0.0, thr), (xm, thr)], theme.px(4.0), theme.px(3.0), warn.stroke_width(theme.px(1.2)))?;
+    dashed_line(&chart, &[(0.0, thr), (xm, thr)], theme.px(4.0), theme.px(3.0), warn.stroke_width(theme.px(1.2)));
     let f = |v: &Sample| if v.xi_median.is_finite() && v.xi_median > 0.0 { v.xi_median.clamp(lo, hi) } else { lo };
     polyline(
         &chart,
         &r.ghost.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
         r.ghost_c.stroke_width(theme.px(1.4)),
-    )?;
-    polyline(
-        &chart,
-        &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(),
-        r.live_c.stroke_width(theme.px(2.0)),
-    )?;
-    Ok(())
+    );
+    polyline(&chart, &r.live.iter().map(|(s, v)| (*s, f(v))).collect::<Vec<_>>(), r.live_c.stroke_width(theme.px(2.0)));
 }
 
-fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
+fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
     let r = runs(sim, theme);
     let xm = x_max(sim);
     // InfoNCE on a log axis whose bottom decade is the "exactly 0" floor; FlatNCE (log ξ, negative) on a
@@ -404,16 +391,16 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     // Extend the FlatNCE axis downwards so that its curve stays above the floor band.
     let flo = flo - band / (1.0 - band).max(0.1) * (fhi - flo);
     let ticks = ax.ticks(5);
-    let chart = frame(30.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks)?;
+    let chart = frame(30.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks);
     let mut chart = with_right_axis(chart, Axis::linear((0.0, xm)), (flo, fhi));
     let left = Axes { label_color: Some(info_c), ..axes(ticks.len().max(2) + 1) };
-    mesh(&mut chart, theme, left, &fmt::count, &|v| ax.label(*v))?;
-    right_mesh(&mut chart, theme, Axes { label_color: Some(flat_c), ..axes(4) }, &|v| fmt::fixed(*v, 0))?;
+    mesh(&mut chart, theme, left, &fmt::count, &|v| ax.label(*v));
+    right_mesh(&mut chart, theme, Axes { label_color: Some(flat_c), ..axes(4) }, &|v| fmt::fixed(*v, 0));
     let mut x = theme.dpx(6.0);
     for (t, c) in [(theme.t(T::new("loss: ", "损失：")), theme.fg()), ("InfoNCE ◂ ", info_c), ("▸ FlatNCE", flat_c)]
     {
         let style = theme.font_in(11.0, c);
-        text(area, t, x, theme.dpx(2.0), &style)?;
+        text(area, t, x, theme.dpx(2.0), &style);
         x += area.estimate_text_size(t, &style).map_or(theme.dpx(60.0), |(w, _)| w as i32);
     }
     dashed_line(
@@ -422,7 +409,7 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         theme.px(4.0),
         theme.px(3.0),
         theme.muted().stroke_width(theme.px(1.0)),
-    )?;
+    );
     // The band's label, shorter where the plot is too narrow for it (a half-width chart on a phone).
     let band_font = theme.font_in(9.0, theme.muted()).pos(Pos::new(HPos::Left, VPos::Top));
     let band_texts = [
@@ -431,7 +418,7 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     ];
     let plot_w = chart.plotting_area().dim_in_pixel().0;
     let band_label = fitting(area, &band_texts, &band_font, (plot_w as f64 * 0.95) as u32);
-    text_at(&chart, &band_label, (xm * 0.03, ax.min_pos * 0.9), &band_font)?;
+    text_at(&chart, &band_label, (xm * 0.03, ax.min_pos * 0.9), &band_font);
     // The share of the InfoNCE run's anchors whose loss is exactly 0, as a band in the floor decade (from
     // the floor line up to the lowest positive value drawn, log-proportionally): the mean loss is exactly 0
     // only when the band is full, but single anchors are at 0 far more often.
@@ -444,13 +431,13 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
             band.push((*s, ax.floor * (ax.min_pos / ax.floor).powf(f)));
         }
         band.push((info.last().map_or(0.0, |p| p.0), ax.floor));
-        polygon(&chart, &band, warn.mix(0.35).filled())?;
+        polygon(&chart, &band, warn.mix(0.35).filled());
     }
     let fl = |v: f64| if v.is_finite() { v.clamp(flo, fhi) } else { flo };
     let flat_pts: Vec<(f64, f64)> = flat.iter().map(|(s, v)| (*s, fl(v.loss))).collect();
-    polyline_right(&chart, &flat_pts, flat_c.stroke_width(theme.px(flat_w)))?;
+    polyline_right(&chart, &flat_pts, flat_c.stroke_width(theme.px(flat_w)));
     let pts: Vec<(f64, f64)> = info.iter().filter_map(|(s, v)| ax.place(v.loss).map(|y| (*s, y))).collect();
-    polyline(&chart, &pts, info_c.stroke_width(theme.px(info_w)))?;
+    polyline(&chart, &pts, info_c.stroke_width(theme.px(info_w)));
     // Mean loss exactly 0, emphasised on the floor line: one thick segment per run of consecutive zero
     // samples, at least 0.5% of the axis long so that a single zero step is visible.
     let min_len = xm * 0.005;
@@ -466,19 +453,18 @@ fn loss_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
     segs.extend(start);
     for (a, b) in segs {
         let b = b.max(a + min_len).min(xm);
-        polyline(&chart, &[(a, ax.floor), (b, ax.floor)], warn.stroke_width(theme.px(5.0)))?;
+        polyline(&chart, &[(a, ax.floor), (b, ax.floor)], warn.stroke_width(theme.px(5.0)));
     }
-    Ok(())
 }
 
-fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
+fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) {
     let (aw, _) = area.dim_in_pixel();
     let t = if aw as f64 / theme.scale >= 220.0 {
         theme.t(T::new("1 − cos(g, g₆₄) on the same batch", "同一批次上的 1 − cos(g, g₆₄)"))
     } else {
         "1 − cos(g, g₆₄)"
     };
-    title(area, t, theme)?;
+    title(area, t, theme);
     let r = runs(sim, theme);
     let xm = x_max(sim);
     // 1 − cos below 1e-12 is f64 rounding of the cosine itself (and exactly 0 for the f64 runs): floor.
@@ -495,18 +481,17 @@ fn cos_chart(area: &Area<'_>, sim: &TrainSim, theme: &Theme) -> DrawResult {
         }
     };
     let ticks = ax.ticks(5);
-    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks)?;
+    let mut chart = frame(0.0).chart_log_y(area, theme, (0.0, xm), (ylo, yhi), &ticks);
     let y_fmt = |v: &f64| if *v <= ax.floor * 1.5 { "<10⁻¹²".to_string() } else { fmt::decade(v) };
-    mesh(&mut chart, theme, axes(ticks.len().max(2) + 1), &fmt::count, &y_fmt)?;
+    mesh(&mut chart, theme, axes(ticks.len().max(2) + 1), &fmt::count, &y_fmt);
     polyline(
         &chart,
         &r.ghost.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),
         r.ghost_c.stroke_width(theme.px(1.4)),
-    )?;
+    );
     polyline(
         &chart,
         &r.live.iter().map(|(s, v)| (*s, place(v.cos))).collect::<Vec<_>>(),
         r.live_c.stroke_width(theme.px(2.0)),
-    )?;
-    Ok(())
+    );
 }

@@ -10,14 +10,13 @@ use crate::panels::multitask::model::{Replay, Run, Scheme};
 use crate::panels::multitask::MultitaskSim;
 use crate::plot::chart::{fitting, mesh, Axes, Chart, Frame};
 use crate::plot::draw::{circle_px, dots, path_px, polygon, polyline, rect_px, text_px};
-use crate::plot::{fmt, is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{fmt, is_wide, main_and_two, Area, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use style::{scheme_color, scheme_label};
 
 /// Draws the whole figure and returns the plane's pixel mapping for pointer handling.
-pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<PlaneMap> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> PlaneMap {
     let wide = is_wide(area, theme.scale);
     let (plane_area, loss_area, weights_area) = if wide {
         main_and_two(area, true, 0.52)
@@ -33,10 +32,10 @@ pub fn draw(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme) -> DrawResult<Pl
         let (mid, bottom) = rest.split_vertically((rh as f64 * if short { 0.42 } else { 0.4 }) as u32);
         (top, mid, bottom)
     };
-    let map = plane(&plane_area, sim, theme, wide)?;
-    side::loss_chart(&loss_area, sim, theme, wide)?;
-    side::weights_chart(&weights_area, sim, theme, wide)?;
-    Ok(map)
+    let map = plane(&plane_area, sim, theme, wide);
+    side::loss_chart(&loss_area, sim, theme, wide);
+    side::weights_chart(&weights_area, sim, theme, wide);
+    map
 }
 
 /// The replay's description.
@@ -151,41 +150,40 @@ fn headline(sim: &MultitaskSim, theme: &Theme, wide: bool) -> String {
 
 /// Draws the headline (the long wording where it fits the plane's column, which the loss chart beside it
 /// does not share) and the list of diverged schemes; returns the top margin in CSS pixels the plane needs.
-fn header(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<f64> {
+fn header(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> f64 {
     let title = headline(sim, theme, wide);
     let hstyle = theme.font(13.0);
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
-    let short_title = title
-        .replace(
-            theme.t(T::new(" loss-weighting schemes on 3 tasks", " 种损失加权方案，3 个任务")),
-            theme.t(T::new(" schemes, 3 tasks", " 种方案，3 个任务")),
-        )
-        .replace(theme.t(T::new("not from the post", "不在原文中")), theme.t(T::new("not in post", "非原文")));
+    // The short wording is the narrow figure's headline; a replay's headline has no shorter one here.
+    let short_title = match sim.replay_kind {
+        Replay::None => headline(sim, theme, false),
+        _ => title.clone(),
+    };
     let title = fitting(area, &[title, short_title], &hstyle, max_w);
-    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle)?;
+    text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle);
     let dv = diverged_list(sim, theme);
     if dv.is_empty() {
-        return Ok(26.0);
+        return 26.0;
     }
     let text = tr!(theme.lang, "diverged: {}", "发散：{}", dv.join(", "));
-    text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()))?;
-    Ok(40.0)
+    text_px(area, &text, (theme.dpx(8.0), theme.dpx(22.0)), &theme.font_in(11.0, theme.warn()));
+    40.0
 }
 
 /// The plane: the task layout with every drawn scheme's path, on equal axis scales.
-fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
-    let top = header(area, sim, theme, wide)?;
+fn plane(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> PlaneMap {
+    let top = header(area, sim, theme, wide);
     let frame = Frame { top, margin: 6.0, x_labels: 26.0, y_labels: 34.0, right: 6.0, right_labels: 0.0 };
-    let mut chart = frame.chart_equal(area, theme, sim.plane.0, sim.plane.1)?;
+    let mut chart = frame.chart_equal(area, theme, sim.plane.0, sim.plane.1);
     let axes = Axes { x_ticks: if wide { 8 } else { 6 }, y_ticks: 6, label_size: 10.0, ..Axes::PLAIN };
-    mesh(&mut chart, theme, axes, &fmt::tick, &fmt::tick)?;
+    mesh(&mut chart, theme, axes, &fmt::tick, &fmt::tick);
     let (x, y) = (chart.x_range(), chart.y_range());
     let view = View { x: (x.start, x.end), y: (y.start, y.end) };
-    pareto_and_contours(&chart, sim, theme, view)?;
-    paths(&chart, sim, theme, view)?;
-    iterates(&chart, sim, theme, view)?;
-    landmarks(&chart, sim, theme, view)?;
-    Ok(PlaneMap::of_chart(&chart))
+    pareto_and_contours(&chart, sim, theme, view);
+    paths(&chart, sim, theme, view);
+    iterates(&chart, sim, theme, view);
+    landmarks(&chart, sim, theme, view);
+    PlaneMap::of_chart(&chart)
 }
 
 /// The data rectangle the plane shows.
@@ -207,20 +205,20 @@ impl View {
 }
 
 /// The Pareto set (the hull of the centres), lightly shaded, and the task contours.
-fn pareto_and_contours(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
+fn pareto_and_contours(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) {
     let hull: Vec<(f64, f64)> = sim.hull.iter().map(|p| (p[0], p[1])).collect();
     if hull.len() == 3 {
-        polygon(chart, &hull, theme.fg().mix(0.07).filled())?;
+        polygon(chart, &hull, theme.fg().mix(0.07).filled());
     }
     if hull.len() >= 2 {
         let mut closed = hull.clone();
         closed.push(hull[0]);
         for piece in view.clip(&closed) {
-            polyline(chart, &piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0)))?;
+            polyline(chart, &piece, theme.muted().mix(0.6).stroke_width(theme.px(1.0)));
         }
     }
     if !sim.contours {
-        return Ok(());
+        return;
     }
     // Contours: circles (the level sets of an isotropic quadratic) at 0.2, 0.4 and 0.6 times the
     // size of the triangle. Exact circles need no marching squares.
@@ -237,11 +235,10 @@ fn pareto_and_contours(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme,
                 })
                 .collect();
             for piece in view.clip(&circle) {
-                polyline(chart, &piece, style)?;
+                polyline(chart, &piece, style);
             }
         }
     }
-    Ok(())
 }
 
 /// The path of a run: its trail and its current iterate.
@@ -252,7 +249,7 @@ fn path_of(run: &Run) -> Vec<(f64, f64)> {
 }
 
 /// The original paths (wide and faint when a replay is drawn over them), then the replayed ones on top.
-fn paths(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
+fn paths(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) {
     let replaying = sim.replay.is_some();
     for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()]) {
         let run = sim.base.run(s);
@@ -263,7 +260,7 @@ fn paths(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -
         let style =
             if replaying { color.mix(0.35).stroke_width(theme.px(5.0)) } else { color.stroke_width(theme.px(2.0)) };
         for piece in view.clip(&path_of(run)) {
-            polyline(chart, &piece, style)?;
+            polyline(chart, &piece, style);
         }
     }
     if let Some(r) = &sim.replay {
@@ -273,21 +270,20 @@ fn paths(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -
                 continue;
             }
             for piece in view.clip(&path_of(run)) {
-                polyline(chart, &piece, scheme_color(theme, s).stroke_width(theme.px(1.5)))?;
+                polyline(chart, &piece, scheme_color(theme, s).stroke_width(theme.px(1.5)));
             }
         }
     }
-    Ok(())
 }
 
 /// The predicted end points (rings in the scheme's colour) and the current iterates (dots; rings for the
 /// replay's).
-fn iterates(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
+fn iterates(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) {
     if sim.predicted {
         for s in Scheme::ALL.iter().copied().filter(|s| sim.show[s.index()] && !sim.base.run(*s).diverged()) {
             if let Some(p) = sim.predicted_end(s).filter(|p| view.contains(*p)) {
                 let ring = scheme_color(theme, s).stroke_width(theme.px(1.5));
-                dots(chart, &[(p[0], p[1])], theme.px(7.0), ring)?;
+                dots(chart, &[(p[0], p[1])], theme.px(7.0), ring);
             }
         }
     }
@@ -295,19 +291,18 @@ fn iterates(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View
         let color = scheme_color(theme, s);
         let run = sim.base.run(s);
         if !run.diverged() && view.contains(run.theta) {
-            dots(chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled())?;
+            dots(chart, &[(run.theta[0], run.theta[1])], theme.px(3.5), color.filled());
         }
         if let Some(rr) = sim.replay.as_ref().map(|r| r.run(s)).filter(|r| !r.diverged() && view.contains(r.theta)) {
             let ring = color.stroke_width(theme.px(1.5));
-            dots(chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring)?;
+            dots(chart, &[(rr.theta[0], rr.theta[1])], theme.px(3.0), ring);
         }
     }
-    Ok(())
 }
 
 /// The centres with their labels, the start, the centroid (diamond), the geometric median (plus) and the key
 /// of these markers, drawn in pixels relative to the plotting area.
-fn landmarks(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) -> DrawResult {
+fn landmarks(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: View) {
     let plot = chart.plotting_area().strip_coord_spec();
     let (pxr, pyr) = chart.plotting_area().get_pixel_range();
     let rel = |p: [f64; 2]| {
@@ -333,25 +328,25 @@ fn landmarks(chart: &Chart<'_, '_>, sim: &MultitaskSim, theme: &Theme, view: Vie
         if view.contains(*c) {
             let (px, py) = rel(*c);
             let hs = theme.dpx(4.5);
-            rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled())?;
-            task_label(&plot, theme, i, (px, py), size, &marks)?;
+            rect_px(&plot, (px - hs, py - hs), (px + hs, py + hs), fg.filled());
+            task_label(&plot, theme, i, (px, py), size, &marks);
         }
     }
     let start = sim.base.set.theta0;
     if view.contains(start) {
-        circle_px(&plot, rel(start), theme.px(5.0) as i32, fg.stroke_width(theme.px(1.5)))?;
+        circle_px(&plot, rel(start), theme.px(5.0) as i32, fg.stroke_width(theme.px(1.5)));
     }
     let stroke = fg.stroke_width(theme.px(2.0));
     let r = theme.dpx(6.0);
     if view.contains(sim.centroid) {
         let (px, py) = rel(sim.centroid);
         let diamond = vec![(px, py - r), (px + r, py), (px, py + r), (px - r, py), (px, py - r)];
-        path_px(&plot, &diamond, stroke)?;
+        path_px(&plot, &diamond, stroke);
     }
     if view.contains(sim.median) {
         let (px, py) = rel(sim.median);
-        path_px(&plot, &[(px - r, py), (px + r, py)], stroke)?;
-        path_px(&plot, &[(px, py - r), (px, py + r)], stroke)?;
+        path_px(&plot, &[(px - r, py), (px + r, py)], stroke);
+        path_px(&plot, &[(px, py - r), (px, py + r)], stroke);
     }
     marker_key(&plot, theme, sim)
 }
@@ -366,7 +361,7 @@ fn task_label(
     (px, py): (i32, i32),
     (plot_w, plot_h): (i32, i32),
     marks: &[(i32, i32)],
-) -> DrawResult {
+) {
     let lstyle = theme.font(11.0);
     let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
     let (lw, lh) = plot.estimate_text_size(&label, &lstyle).map(|(w, h)| (w as i32, h as i32)).unwrap_or((40, 14));
@@ -380,11 +375,11 @@ fn task_label(
         (outside, covered.count())
     };
     let at = spots.iter().copied().min_by_key(cost).unwrap_or(spots[0]);
-    text_px(plot, &label, at, &lstyle)
+    text_px(plot, &label, at, &lstyle);
 }
 
 /// A one-line key of the plane's markers along the bottom of the plotting area `plot`.
-fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) -> DrawResult {
+fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) {
     let area = plot;
     let (pw, ph) = plot.dim_in_pixel();
     let style = theme.font_in(10.0, theme.muted());
@@ -424,28 +419,27 @@ fn marker_key(plot: &Area<'_>, theme: &Theme, sim: &MultitaskSim) -> DrawResult 
         (x - theme.dpx(4.0), y - theme.dpx(8.0)),
         (x + bg_w, y + theme.dpx(8.0)),
         theme.bg().mix(0.85).filled(),
-    )?;
+    );
     for (kind, label) in items {
         let cx = x + r;
         match kind {
             0 => {
                 let d = vec![(cx, y - r), (cx + r, y), (cx, y + r), (cx - r, y), (cx, y - r)];
-                path_px(area, &d, stroke)?;
+                path_px(area, &d, stroke);
             }
             1 => {
-                path_px(area, &[(cx - r, y), (cx + r, y)], stroke)?;
-                path_px(area, &[(cx, y - r), (cx, y + r)], stroke)?;
+                path_px(area, &[(cx - r, y), (cx + r, y)], stroke);
+                path_px(area, &[(cx, y - r), (cx, y + r)], stroke);
             }
             2 | 4 => {
-                circle_px(area, (cx, y), r, stroke)?;
+                circle_px(area, (cx, y), r, stroke);
             }
             _ => {
-                rect_px(area, (cx - r, y - r), (cx + r, y + r), theme.fg().mix(0.12).filled())?;
+                rect_px(area, (cx - r, y - r), (cx + r, y + r), theme.fg().mix(0.12).filled());
             }
         }
-        text_px(area, label, (x + 2 * r + theme.dpx(4.0), y - theme.dpx(6.0)), &style)?;
+        text_px(area, label, (x + 2 * r + theme.dpx(4.0), y - theme.dpx(6.0)), &style);
         let lw = area.estimate_text_size(label, &style).map(|(w, _)| w as i32).unwrap_or(60);
         x += 2 * r + theme.dpx(4.0) + lw + theme.dpx(10.0);
     }
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::panels::multitask::MultitaskSim;
 use crate::plot::axis::{label_budget, mantissa_ticks};
 use crate::plot::chart::{mesh, title, Axes, Frame};
 use crate::plot::draw::{dashed_line, polyline, rect_px, text_px};
-use crate::plot::{fmt, log_range, Area, DrawResult, Theme};
+use crate::plot::{fmt, log_range, Area, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -88,7 +88,7 @@ type Line = (Vec<(f64, f64)>, ShapeStyle, bool);
 /// Per-scheme loss curves on log–log axes: the worst task's loss `max_i L_i` of every drawn scheme, or the three
 /// task losses when only one scheme is drawn. The original run only (a replayed ×1000 task would shift every
 /// curve by the factor it was scaled by).
-pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
+pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) {
     let drawn: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
     let single = if drawn.len() == 1 { drawn.first().copied() } else { None };
     let mut lines: Vec<Line> = Vec::new();
@@ -132,29 +132,28 @@ pub fn loss_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool
             .to_string(),
         None => theme.t(T::new("max(L₁, L₂, L₃) vs step, log–log", "max(L₁, L₂, L₃) 随步数变化，双对数")).to_string(),
     };
-    title(area, theme, &heading, 11.0)?;
+    title(area, theme, &heading, 11.0);
     let ((lo, hi), y_ticks) = log_axis(lines.iter().flat_map(|(l, _, _)| l.iter().map(|p| p.1)), 1e-12, 1e30);
     let x1 = ((sim.base.steps + 1) as f64).max(10.0);
     let x_ticks = decades(1.0, x1);
     let y_ticks = thin(y_ticks, label_budget(6, plot_height(area, theme), theme, 15.0));
-    let mut chart = LOSS_FRAME.chart_log_xy(area, theme, ((1.0, x1), &x_ticks), ((lo, hi), &y_ticks))?;
-    mesh(&mut chart, theme, Axes { label_size: 10.0, ..Axes::PLAIN }, &fmt::tick, &fmt::tick)?;
+    let mut chart = LOSS_FRAME.chart_log_xy(area, theme, ((1.0, x1), &x_ticks), ((lo, hi), &y_ticks));
+    mesh(&mut chart, theme, Axes { label_size: 10.0, ..Axes::PLAIN }, &fmt::tick, &fmt::tick);
     for (pts, style, dashed) in lines.into_iter().rev() {
         let pts: Vec<(f64, f64)> = pts.into_iter().map(|(x, y)| (x, y.clamp(lo, hi))).collect();
         if dashed {
-            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), style)?;
+            dashed_line(&chart, &pts, theme.px(6.0), theme.px(4.0), style);
         } else {
-            polyline(&chart, &pts, style)?;
+            polyline(&chart, &pts, style);
         }
     }
-    Ok(())
 }
 
 /// The pull shares `w_i s_i / Σ_j w_j s_j` of every drawn scheme (the barycentric weights of its end point), the
 /// replay's shares and verdict beside them, and the prior calculator underneath.
-pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> DrawResult {
+pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) {
     let h = area.dim_in_pixel().1 as i32;
-    shares_title(area, theme, wide)?;
+    shares_title(area, theme, wide);
     // The calculator takes the last two lines, unless the rows would then be too thin for their labels (a short
     // phone figure: the calculator's numbers are in the readouts too).
     let rows: Vec<Scheme> = Scheme::ALL.into_iter().filter(|s| sim.show[s.index()]).collect();
@@ -164,15 +163,14 @@ pub fn weights_chart(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: b
     let calc_h = if calc_fits { theme.dpx(32.0) } else { 0 };
     let avail = (h - top - calc_h - theme.dpx(4.0)).max(theme.dpx(10.0));
     let row_h = (avail / n_rows).min(theme.dpx(24.0)).max(theme.dpx(8.0));
-    share_rows(area, sim, theme, wide, &rows, (top, row_h))?;
+    share_rows(area, sim, theme, wide, &rows, (top, row_h));
     if calc_fits {
-        calculator(area, sim, theme, wide, h - calc_h)?;
+        calculator(area, sim, theme, wide, h - calc_h);
     }
-    Ok(())
 }
 
 /// The title of the shares, with a key of the three task shades; the long wording where both fit the width.
-fn shares_title(area: &Area<'_>, theme: &Theme, wide: bool) -> DrawResult {
+fn shares_title(area: &Area<'_>, theme: &Theme, wide: bool) {
     let w = area.dim_in_pixel().0 as i32;
     let small = theme.font_in(10.0, theme.muted());
     let tstyle = theme.font(11.0);
@@ -190,18 +188,17 @@ fn shares_title(area: &Area<'_>, theme: &Theme, wide: bool) -> DrawResult {
         area.estimate_text_size(long, &tstyle).is_ok_and(|(tw, _)| tw as i32 + key_w + theme.dpx(12.0) <= w);
     let title =
         if wide && long_fits { long } else { theme.t(T::new("share of the pull w·s:", "拉力份额 w·s：")) };
-    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle)?;
+    text_px(area, title, (theme.dpx(8.0), theme.dpx(4.0)), &tstyle);
     let mut x = theme.dpx(8.0) + area.estimate_text_size(title, &tstyle).map(|(w, _)| w as i32).unwrap_or(150);
     for (i, shade) in task_shades(theme).iter().enumerate() {
         x += theme.dpx(8.0);
         let sq = theme.dpx(9.0);
-        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled())?;
-        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), theme.muted().stroke_width(1))?;
+        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), shade.filled());
+        rect_px(area, (x, theme.dpx(6.0)), (x + sq, theme.dpx(6.0) + sq), theme.muted().stroke_width(1));
         let label = tr!(theme.lang, "task {}", "任务 {}", i + 1);
-        text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small)?;
+        text_px(area, &label, (x + sq + theme.dpx(3.0), theme.dpx(4.0)), &small);
         x += sq + theme.dpx(3.0) + area.estimate_text_size(&label, &small).map(|(w, _)| w as i32).unwrap_or(30);
     }
-    Ok(())
 }
 
 /// One row per drawn scheme from device pixel `top`, `row_h` tall: its name, its shares bar (and the replay's
@@ -213,7 +210,7 @@ fn share_rows(
     wide: bool,
     rows: &[Scheme],
     (top, row_h): (i32, i32),
-) -> DrawResult {
+) {
     let w = area.dim_in_pixel().0 as i32;
     let shades = task_shades(theme);
     // Scheme names at most as tall as their row.
@@ -226,20 +223,19 @@ fn share_rows(
         let y = top + r as i32 * row_h;
         let color = scheme_color(theme, *s);
         let ty = y + row_h / 2 - theme.dpx(name_px * 0.55);
-        text_px(area, scheme_label(*s, theme), (theme.dpx(8.0), ty), &theme.font_in(name_px, color))?;
+        text_px(area, scheme_label(*s, theme), (theme.dpx(8.0), ty), &theme.font_in(name_px, color));
         let run = sim.base.run(*s);
         let bar_h = (row_h - theme.dpx(5.0)).max(theme.dpx(4.0));
         let replay = sim.replay.as_ref().map(|rr| rr.run(*s));
         let base_h = if replay.is_some() { (bar_h * 3) / 5 } else { bar_h };
         let y0 = y + (row_h - bar_h) / 2;
-        bar(area, theme, run, &sim.base.tasks, (bar_x0, bar_x1), (y0, y0 + base_h), &shades, true)?;
+        bar(area, theme, run, &sim.base.tasks, (bar_x0, bar_x1), (y0, y0 + base_h), &shades, true);
         if let (Some(rr), Some(race)) = (replay, sim.replay.as_ref()) {
-            bar(area, theme, rr, &race.tasks, (bar_x0, bar_x1), (y0 + base_h + 1, y0 + bar_h), &shades, false)?;
+            bar(area, theme, rr, &race.tasks, (bar_x0, bar_x1), (y0 + base_h + 1, y0 + bar_h), &shades, false);
             let (text, color) = verdict(sim, theme, *s, run, rr);
-            text_px(area, &text, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, color))?;
+            text_px(area, &text, (bar_x1 + theme.dpx(6.0), ty), &theme.font_in(10.0, color));
         }
     }
-    Ok(())
 }
 
 /// What the replay did to scheme `s`'s end point, and its colour.
@@ -257,7 +253,7 @@ fn verdict(sim: &MultitaskSim, theme: &Theme, s: Scheme, run: &Run, replayed: &R
 }
 
 /// The prior calculator's two lines from device pixel `cy`.
-fn calculator(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool, cy: i32) -> DrawResult {
+fn calculator(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool, cy: i32) {
     let w = area.dim_in_pixel().0 as i32;
     let small = theme.font_in(10.0, theme.muted());
     // The prior calculator (theory §1): initial versus prior loss for a classifier and for a regression.
@@ -301,9 +297,8 @@ fn calculator(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool, cy
     );
     // Both lines take the long wording on a wide figure where both fit, else both the short one.
     let (line1, line2) = if wide && fits(&long1) && fits(&long2) { (long1, long2) } else { (short1, short2) };
-    text_px(area, &line1, (theme.dpx(8.0), cy), &small)?;
-    text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small)?;
-    Ok(())
+    text_px(area, &line1, (theme.dpx(8.0), cy), &small);
+    text_px(area, &line2, (theme.dpx(8.0), cy + theme.dpx(14.0)), &small);
 }
 
 /// One stacked bar of a run's pull shares between `x0` and `x1`, or "diverged at step k".
@@ -317,19 +312,19 @@ fn bar(
     (y0, y1): (i32, i32),
     shades: &[RGBColor; N],
     numbers: bool,
-) -> DrawResult {
+) {
     if let Some(k) = run.diverged_at {
         // A bar too thin for text (the replay's half of a row) stays empty; the row's verdict says why.
         if (y1 - y0) as f64 >= 9.0 * theme.scale {
             let text = tr!(theme.lang, "diverged at step {k}", "第 {k} 步发散");
             let y = (y0 + y1) / 2 - theme.dpx(6.0);
-            text_px(area, &text, (x0 + theme.dpx(2.0), y), &theme.font_in(10.0, theme.warn()))?;
+            text_px(area, &text, (x0 + theme.dpx(2.0), y), &theme.font_in(10.0, theme.warn()));
         }
-        return Ok(());
+        return;
     }
     let shares = run.shares(tasks);
     if shares.iter().any(|v| !v.is_finite()) {
-        return Ok(());
+        return;
     }
     let width = (x1 - x0) as f64;
     let mut x = x0 as f64;
@@ -339,7 +334,7 @@ fn bar(
         x += sh.clamp(0.0, 1.0) * width;
         let b = x.round() as i32;
         if b > a {
-            rect_px(area, (a, y0), (b, y1), shades[i].filled())?;
+            rect_px(area, (a, y0), (b, y1), shades[i].filled());
         }
         let label = fmt::fixed(*sh, 2);
         let fits = area.estimate_text_size(&label, &style).map(|(w, _)| (w as i32) < b - a - theme.dpx(4.0));
@@ -354,9 +349,8 @@ fn bar(
             let text_color = if theme.dark && i == 0 { RGBColor(20, 20, 24) } else { text_color };
             let text_color = if theme.dark && i == 2 { RGBColor(235, 235, 240) } else { text_color };
             let ty = (y0 + y1) / 2 - theme.dpx(5.5);
-            text_px(area, &label, (a + theme.dpx(3.0), ty), &theme.font_in(9.0, text_color))?;
+            text_px(area, &label, (a + theme.dpx(3.0), ty), &theme.font_in(9.0, text_color));
         }
     }
-    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1))?;
-    Ok(())
+    rect_px(area, (x0, y0), (x1, y1), theme.muted().stroke_width(1));
 }

@@ -6,7 +6,7 @@ use crate::panels::ptuning::model::{word, Mode, N_SKILLS, N_VOCAB, WORDS};
 use crate::panels::ptuning::{PTuningSim, PLANE};
 use crate::plot::chart::{square, Chart};
 use crate::plot::draw::{dashed_line, dots, polygon, polyline, rect, text_at, text_off, text_px};
-use crate::plot::{Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{Area, PlaneMap, Theme};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -14,19 +14,13 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 const INPUT: f64 = 3.0;
 
 /// A square chart over `[−r, r]²` centred in `area`, with a title line above it.
-fn square_chart<'a, 'b>(
-    area: &'a Area<'b>,
-    theme: &Theme,
-    r: f64,
-    titles: &[&str],
-    color: RGBColor,
-) -> DrawResult<Chart<'a, 'b>> {
+fn square_chart<'a, 'b>(area: &'a Area<'b>, theme: &Theme, r: f64, titles: &[&str], color: RGBColor) -> Chart<'a, 'b> {
     let w = area.dim_in_pixel().0;
     let font = theme.font_in(12.0, color);
     // The first title that fits the area's width (the last one otherwise).
     let fits = |t: &&&str| area.estimate_text_size(t, &font).is_ok_and(|(tw, _)| tw + theme.px(10.0) <= w);
     let title = titles.iter().find(fits).or(titles.last()).copied().unwrap_or("");
-    text_px(area, title, (theme.dpx(6.0), theme.dpx(3.0)), &font)?;
+    text_px(area, title, (theme.dpx(6.0), theme.dpx(3.0)), &font);
     square(area, theme.px(18.0), theme.px(4.0), r)
 }
 
@@ -50,17 +44,16 @@ fn heat(theme: &Theme, t: f64) -> RGBColor {
 }
 
 /// Draws an arrow from `a` to `b` in data coordinates.
-fn arrow(chart: &mut Chart<'_, '_>, a: (f64, f64), b: (f64, f64), head: f64, style: ShapeStyle) -> DrawResult {
+fn arrow(chart: &mut Chart<'_, '_>, a: (f64, f64), b: (f64, f64), head: f64, style: ShapeStyle) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let l = (dx * dx + dy * dy).sqrt();
-    polyline(chart, &[a, b], style)?;
+    polyline(chart, &[a, b], style);
     if l > 1e-9 {
         let (ux, uy) = (dx / l, dy / l);
         let p1 = (b.0 - head * (ux - 0.5 * uy), b.1 - head * (uy + 0.5 * ux));
         let p2 = (b.0 - head * (ux + 0.5 * uy), b.1 - head * (uy - 0.5 * ux));
-        polygon(chart, &[b, p1, p2], style.color.filled())?;
+        polygon(chart, &[b, p1, p2], style.color.filled());
     }
-    Ok(())
 }
 
 /// Clamps a point into the square `[−r, r]²` along the ray from the origin, so that far points sit on the
@@ -79,7 +72,7 @@ fn clamp_ray(p: (f64, f64), r: f64) -> (f64, f64) {
 }
 
 /// The prompt plane. Returns its pixel mapping for clicks.
-pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
+pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> PlaneMap {
     let model = &sim.model;
     let full = if model.cfg.naturalness > 0.0 {
         theme.t(T::new("prompt plane c: frozen loss + naturalness", "prompt 平面 c：冻结损失 + 自然度"))
@@ -87,7 +80,7 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         theme.t(T::new("prompt plane c: frozen model's loss", "prompt 平面 c：冻结模型的损失"))
     };
     let titles = [full, theme.t(T::new("prompt plane c", "prompt 平面 c")), "prompt c"];
-    let mut chart = square_chart(area, theme, PLANE, &titles, theme.fg())?;
+    let mut chart = square_chart(area, theme, PLANE, &titles, theme.fg());
     // Small planes drop the key labels, which would collide with the word labels.
     let roomy = chart.plotting_area().dim_in_pixel().0 >= theme.px(240.0);
     // Heat map on a log scale of the objective.
@@ -103,17 +96,17 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         Some(((c[0] - h / 2.0, c[1] - h / 2.0), (c[0] + h / 2.0, c[1] + h / 2.0), col))
     });
     for (a, b, col) in cells {
-        rect(&chart, a, b, col.filled())?;
+        rect(&chart, a, b, col.filled());
     }
-    rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)))?;
+    rect(&chart, (-PLANE, -PLANE), (PLANE, PLANE), theme.muted().stroke_width(theme.px(1.0)));
 
     // Skill keys k_s as arrows from the origin.
     let key_color = theme.fg().mix(0.75);
     for (s, k) in model.pretrained.keys.iter().enumerate() {
-        arrow(&mut chart, (0.0, 0.0), (k[0], k[1]), 0.22, key_color.stroke_width(theme.px(1.5)))?;
+        arrow(&mut chart, (0.0, 0.0), (k[0], k[1]), 0.22, key_color.stroke_width(theme.px(1.5)));
         if roomy {
             let lab = (0.62 * k[0] - 0.28 * k[1], 0.62 * k[1] + 0.28 * k[0]);
-            text_at(&chart, &format!("k{}", s + 1), lab, &theme.font_in(10.0, theme.muted()))?;
+            text_at(&chart, &format!("k{}", s + 1), lab, &theme.font_in(10.0, theme.muted()));
         }
     }
 
@@ -122,9 +115,9 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
     for (v, name) in WORDS.iter().enumerate().take(N_VOCAB) {
         let e = word(v);
         let r = if v == chosen { theme.px(5.0) } else { theme.px(3.5) };
-        dots(&chart, &[(e[0], e[1])], r, theme.fg().filled())?;
+        dots(&chart, &[(e[0], e[1])], r, theme.fg().filled());
         if v == chosen {
-            dots(&chart, &[(e[0], e[1])], theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)))?;
+            dots(&chart, &[(e[0], e[1])], theme.px(8.0), theme.fg().stroke_width(theme.px(1.2)));
         }
         // Labels sit outside the ring, anchored away from the dot so they never cover it.
         let dir = crate::panels::ptuning::model::unit(60.0 * v as f64);
@@ -144,7 +137,7 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
         };
         let off = (theme.dpx(7.0) as f64 * dir[0]).round() as i32;
         let off_y = -(theme.dpx(7.0) as f64 * dir[1]).round() as i32;
-        text_off(&chart, name, (e[0], e[1]), (off, off_y), &theme.font(11.0).pos(Pos::new(h, vp)))?;
+        text_off(&chart, name, (e[0], e[1]), (off, off_y), &theme.font(11.0).pos(Pos::new(h, vp)));
     }
 
     // The prompt's trail, clamped to the plane along rays so that an escaping prompt stays visible.
@@ -152,13 +145,13 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
     let pts: Vec<(f64, f64)> =
         sim.trail.items().iter().map(|(_, p)| *p).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
     let shown: Vec<(f64, f64)> = pts.iter().map(|p| clamp_ray(*p, PLANE)).collect();
-    polyline(&chart, &shown, color.stroke_width(theme.px(2.2)))?;
+    polyline(&chart, &shown, color.stroke_width(theme.px(2.2)));
     if let Some(&first) = shown.first() {
-        dots(&chart, &[first], theme.px(4.0), color.stroke_width(theme.px(1.5)))?;
+        dots(&chart, &[first], theme.px(4.0), color.stroke_width(theme.px(1.5)));
     }
     let c = model.prompt();
     let cp = clamp_ray((c[0], c[1]), PLANE);
-    dots(&chart, &[cp], theme.px(5.5), color.filled())?;
+    dots(&chart, &[cp], theme.px(5.5), color.filled());
     if c[0].abs().max(c[1].abs()) > PLANE {
         let n = c[0].hypot(c[1]);
         let label = if n < 1e4 { format!("‖c‖ = {n:.1} →") } else { format!("‖c‖ = {n:.1e} →") };
@@ -168,13 +161,13 @@ pub fn prompt_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawRes
             (cp.0 * (1.0 - 0.9 / r) + 0.3).clamp(-PLANE + 0.2, PLANE - 2.6),
             (cp.1 * (1.0 - 0.9 / r)).clamp(-PLANE + 0.5, PLANE - 0.2),
         );
-        text_at(&chart, &label, at, &theme.font_in(11.0, color))?;
+        text_at(&chart, &label, at, &theme.font_in(11.0, color));
     }
-    Ok(PlaneMap::of_chart(&chart))
+    PlaneMap::of_chart(&chart)
 }
 
 /// The input plane (the exact plane when D = 2, the projection onto the target plane when D = 20).
-pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResult<PlaneMap> {
+pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> PlaneMap {
     let model = &sim.model;
     let task = &model.task;
     let titles: &[&str] = if task.dim == 2 {
@@ -185,8 +178,8 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
             theme.t(T::new("x, projected", "x 的投影")),
         ]
     };
-    let mut chart = square_chart(area, theme, INPUT, titles, theme.fg())?;
-    rect(&chart, (-INPUT, -INPUT), (INPUT, INPUT), theme.muted().stroke_width(theme.px(1.0)))?;
+    let mut chart = square_chart(area, theme, INPUT, titles, theme.fg());
+    rect(&chart, (-INPUT, -INPUT), (INPUT, INPUT), theme.muted().stroke_width(theme.px(1.0)));
     let r = 0.95 * INPUT;
 
     // The cone of reachable normals (D = 2: the wedge between w_1 and w_3).
@@ -199,7 +192,7 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
             let t = t0 + (t1 - t0) * i as f64 / 32.0;
             poly.push((r * t.cos(), r * t.sin()));
         }
-        polygon(&chart, &poly, theme.series(4).mix(0.16).filled())?;
+        polygon(&chart, &poly, theme.series(4).mix(0.16).filled());
         let at = (r * 0.55 * (0.5 * (t0 + t1)).cos() - 0.9, r * 0.92 * (0.5 * (t0 + t1)).sin());
         // Kept inside the plane: a short phone plane would push the label past its right edge.
         let (label, style) = (theme.t(T::new("reachable normals", "可达法向量")), theme.font_in(10.0, theme.series(4)));
@@ -208,7 +201,7 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
         let (x, y) = pa.map_coordinate(&at);
         let lw = pa.estimate_text_size(label, &style).map_or(0, |(w, _)| w as i32);
         let x = (x - xr.start).min(xr.end - xr.start - lw - theme.dpx(2.0)).max(0);
-        text_px(&pa.strip_coord_spec(), label, (x, y - yr.start), &style)?;
+        text_px(&pa.strip_coord_spec(), label, (x, y - yr.start), &style);
     }
 
     // Data, coloured by (possibly noisy) label; decimated above 400 points.
@@ -224,7 +217,7 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
                 (x.clamp(-INPUT, INPUT), y.clamp(-INPUT, INPUT))
             })
             .collect();
-        dots(&chart, &pts, theme.px(2.3), col.filled())?;
+        dots(&chart, &pts, theme.px(2.3), col.filled());
     }
 
     // Boundaries are lines through the origin perpendicular to a normal.
@@ -237,17 +230,17 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
     };
     for v in 0..N_VOCAB {
         if let Some(seg) = boundary(task.project(&model.pretrained.normal(word(v)))) {
-            polyline(&chart, &seg, theme.muted().mix(0.45).stroke_width(theme.px(1.0)))?;
+            polyline(&chart, &seg, theme.muted().mix(0.45).stroke_width(theme.px(1.0)));
         }
     }
     if task.dim > 2 {
         if let Some(seg) = boundary(task.project(&model.logreg)) {
-            polyline(&chart, &seg, theme.series(3).stroke_width(theme.px(1.6)))?;
+            polyline(&chart, &seg, theme.series(3).stroke_width(theme.px(1.6)));
         }
     }
     let v = task.project(&model.normal());
     if let Some(seg) = boundary(v) {
-        polyline(&chart, &seg, theme.series(1).stroke_width(theme.px(2.4)))?;
+        polyline(&chart, &seg, theme.series(1).stroke_width(theme.px(2.4)));
         let l = (v.0 * v.0 + v.1 * v.1).sqrt();
         arrow(
             &mut chart,
@@ -255,14 +248,14 @@ pub fn input_plane(area: &Area<'_>, sim: &PTuningSim, theme: &Theme) -> DrawResu
             (1.4 * v.0 / l, 1.4 * v.1 / l),
             0.25,
             theme.series(1).stroke_width(theme.px(2.0)),
-        )?;
+        );
     }
     // The target on top, dashed, so that a learned boundary lying on it shows through the gaps.
     if let Some(seg) = boundary(task.project(&task.u)) {
-        dashed_line(&chart, &seg, theme.px(6.0), theme.px(4.0), theme.fg().stroke_width(theme.px(1.6)))?;
+        dashed_line(&chart, &seg, theme.px(6.0), theme.px(4.0), theme.fg().stroke_width(theme.px(1.6)));
     }
     let u = task.project(&task.u);
     let lu = (u.0 * u.0 + u.1 * u.1).sqrt().max(1e-12);
-    arrow(&mut chart, (0.0, 0.0), (1.4 * u.0 / lu, 1.4 * u.1 / lu), 0.25, theme.fg().stroke_width(theme.px(1.2)))?;
-    Ok(PlaneMap::of_chart(&chart))
+    arrow(&mut chart, (0.0, 0.0), (1.4 * u.0 / lu, 1.4 * u.1 / lu), 0.25, theme.fg().stroke_width(theme.px(1.2)));
+    PlaneMap::of_chart(&chart)
 }

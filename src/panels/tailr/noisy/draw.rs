@@ -17,7 +17,7 @@ use crate::plot::chart::{fits, fitting};
 use crate::plot::chart::{mesh, Axes, Chart, Frame};
 use crate::plot::draw::{dots, polyline, rect, text_px};
 use crate::plot::fmt::{self, short, tick};
-use crate::plot::{is_wide, main_and_two, Area, DrawResult, Theme};
+use crate::plot::{is_wide, main_and_two, Area, Theme};
 use crate::tr;
 use plotters::prelude::*;
 
@@ -29,14 +29,12 @@ const LEVELS: f64 = 8.0;
 const BINS: usize = 20;
 
 /// Draws the whole figure.
-pub fn draw(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &NoisySim, theme: &Theme) {
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.5 } else { 0.55 });
-    field_chart(&main, sim, theme, wide)?;
-    curves_chart(&top, sim, theme, wide)?;
-    hist_chart(&bottom, sim, theme, wide)?;
-    Ok(())
+    field_chart(&main, sim, theme, wide);
+    curves_chart(&top, sim, theme, wide);
+    hist_chart(&bottom, sim, theme, wide);
 }
 
 /// The colours of class 0 and class 1.
@@ -55,13 +53,13 @@ fn flipped_color(theme: &Theme) -> RGBColor {
 }
 
 /// The main chart: headline, key, heat map, boundaries and points, on equal axis scales.
-fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
-    let top = field_headline(area, sim, theme)?;
-    let top = field_keys(area, sim, theme, top)?;
+fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) {
+    let top = field_headline(area, sim, theme);
+    let top = field_keys(area, sim, theme, top);
     // Equal data scale on both axes around the data box [−(1.5 + 3.5·0.6), +…] × [−3.5·0.6, +…].
     let (bx, by) = (CENTRE + 3.5 * SPREAD, 3.5 * SPREAD);
     let frame = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 };
-    let mut chart = frame.chart_equal(area, theme, (-bx, bx), (-by, by))?;
+    let mut chart = frame.chart_equal(area, theme, (-bx, bx), (-by, by));
     let (rx, ry) = (chart.x_range().end, chart.y_range().end);
     // The heat map below covers the grid lines of the themed mesh.
     mesh(
@@ -70,26 +68,26 @@ fn field_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dr
         Axes { x_ticks: if wide { 7 } else { 5 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
-    )?;
+    );
     let grid = FieldGrid::new(rx, ry);
     let m = &sim.model;
     let f_t = m.tailr.field(&m.data.x, m.cfg.bandwidth, &grid.xs, &grid.ys);
     let f_c = m.ce.field(&m.data.x, m.cfg.bandwidth, &grid.xs, &grid.ys);
-    heat_map(&chart, theme, &grid, &f_t)?;
+    heat_map(&chart, theme, &grid, &f_t);
     // Boundaries f = 0: the cross-entropy ghost faint, TaiLr in the foreground colour on top.
     let fg = theme.fg();
     for l in &contour(&f_c, grid.nx, grid.ny, &grid.xs, &grid.ys) {
-        polyline(&chart, l, ghost_color(theme, fg).stroke_width(theme.px(1.8)))?;
+        polyline(&chart, l, ghost_color(theme, fg).stroke_width(theme.px(1.8)));
     }
     for l in &contour(&f_t, grid.nx, grid.ny, &grid.xs, &grid.ys) {
-        polyline(&chart, l, fg.stroke_width(theme.px(2.2)))?;
+        polyline(&chart, l, fg.stroke_width(theme.px(2.2)));
     }
-    training_points(&chart, sim, theme, (rx, ry))
+    training_points(&chart, sim, theme, (rx, ry));
 }
 
 /// The field chart's headline: what runs, then the three measures for both runs (on two lines when one is too
 /// narrow); returns the top margin in CSS pixels it takes.
-fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult<f64> {
+fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> f64 {
     let m = &sim.model;
     let cfg = &m.cfg;
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(12.0));
@@ -124,9 +122,9 @@ fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult<
         &h1,
         max_w,
     );
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1);
     let Some(s) = sim.trace.last().copied() else {
-        return Ok(23.0);
+        return 23.0;
     };
     let (t, c) = (s.tailr, s.ce);
     let parts = [
@@ -154,18 +152,18 @@ fn field_headline(area: &Area<'_>, sim: &NoisySim, theme: &Theme) -> DrawResult<
     ];
     let joined = parts.join(" · ");
     if fits(area, &joined, &h2, max_w) {
-        text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
-        Ok(38.0)
+        text_px(area, &joined, (theme.dpx(8.0), theme.dpx(23.0)), &h2);
+        38.0
     } else {
         let a = format!("{} · {}", parts[0], parts[1]);
-        text_px(area, &a, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
-        text_px(area, &parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
-        Ok(53.0)
+        text_px(area, &a, (theme.dpx(8.0), theme.dpx(23.0)), &h2);
+        text_px(area, &parts[2].clone(), (theme.dpx(8.0), theme.dpx(38.0)), &h2);
+        53.0
     }
 }
 
 /// The key below the headline at `top` CSS pixels; returns the top margin in CSS pixels the chart needs.
-fn field_keys(area: &Area<'_>, sim: &NoisySim, theme: &Theme, top: f64) -> DrawResult<f64> {
+fn field_keys(area: &Area<'_>, sim: &NoisySim, theme: &Theme, top: f64) -> f64 {
     let (c0, c1) = class_colors(theme);
     let fc = flipped_color(theme);
     let m = &sim.model;
@@ -176,8 +174,8 @@ fn field_keys(area: &Area<'_>, sim: &NoisySim, theme: &Theme, top: f64) -> DrawR
         (theme.t(T::new("boundary", "边界")).to_string(), theme.fg(), Sample::Line),
         (theme.t(T::new("CE ghost", "交叉熵影子")).to_string(), ghost_color(theme, theme.fg()), Sample::Line),
     ];
-    let rows = key_rows(area, theme, top + 8.0, &keys)?;
-    Ok(top + 16.0 + 14.0 * (rows - 1) as f64)
+    let rows = key_rows(area, theme, top + 8.0, &keys);
+    top + 16.0 + 14.0 * (rows - 1) as f64
 }
 
 /// The cell centres of the heat-map grid over `[−rx, rx] × [−ry, ry]`: [`GRID`] columns, rows for square cells.
@@ -204,7 +202,7 @@ impl FieldGrid {
 }
 
 /// The heat map of `σ(f)` for the field `f` on `grid`, drawn as horizontal runs of equal colour level.
-fn heat_map(chart: &Chart<'_, '_>, theme: &Theme, grid: &FieldGrid, f_t: &[f64]) -> DrawResult {
+fn heat_map(chart: &Chart<'_, '_>, theme: &Theme, grid: &FieldGrid, f_t: &[f64]) {
     let (c0, c1) = class_colors(theme);
     let FieldGrid { nx, ny, dx, dy, rx, ry, .. } = *grid;
     let level = |f: f64| -> i32 {
@@ -242,13 +240,12 @@ fn heat_map(chart: &Chart<'_, '_>, theme: &Theme, grid: &FieldGrid, f_t: &[f64])
         }
     }
     for (a, b, c) in rects {
-        rect(chart, a, b, c.filled())?;
+        rect(chart, a, b, c.filled());
     }
-    Ok(())
 }
 
 /// The training points coloured by their given label, flipped ones ringed, clamped into `[−rx, rx] × [−ry, ry]`.
-fn training_points(chart: &Chart<'_, '_>, sim: &NoisySim, theme: &Theme, (rx, ry): (f64, f64)) -> DrawResult {
+fn training_points(chart: &Chart<'_, '_>, sim: &NoisySim, theme: &Theme, (rx, ry): (f64, f64)) {
     let (c0, c1) = class_colors(theme);
     let fc = flipped_color(theme);
     let m = &sim.model;
@@ -257,12 +254,11 @@ fn training_points(chart: &Chart<'_, '_>, sim: &NoisySim, theme: &Theme, (rx, ry
     let d = &m.data;
     for (x, y) in d.x.iter().zip(&d.label) {
         let c = if *y { c1 } else { c0 };
-        dots(chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled())?;
+        dots(chart, &[(clampx(x[0]), clampy(x[1]))], theme.px(2.6), c.filled());
     }
     let rings: Vec<(f64, f64)> =
         d.x.iter().zip(&d.flipped).filter(|(_, f)| **f).map(|(x, _)| (clampx(x[0]), clampy(x[1]))).collect();
-    dots(chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)))?;
-    Ok(())
+    dots(chart, &rings, theme.px(5.2), fc.stroke_width(theme.px(1.6)));
 }
 
 /// A grid edge carrying a crossing of the zero level: horizontal from node `(i, j)` to `(i+1, j)`, or
@@ -363,7 +359,7 @@ fn contour(f: &[f64], nx: usize, ny: usize, xs: &[f64], ys: &[f64]) -> Vec<Vec<(
 }
 
 /// The three measures over time: TaiLr bold, the cross-entropy ghost faint.
-fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
+fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) {
     let (c_mem, c_acc, c_auc) = (flipped_color(theme), theme.series(2), theme.fg());
     let names = if wide {
         [
@@ -386,7 +382,7 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
     } else {
         theme.t(T::new("TaiLr vs CE (faint)", "TaiLr 对比 CE（浅色）"))
     };
-    let top = header(area, theme, title, &keys)?;
+    let top = header(area, theme, title, &keys);
     let t1 = crate::plot::axis::time_extent(sim.model.steps as f64, 10.0);
     // The axis ends on a round step whose tick label is centred on the right edge: room for half of it.
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 16.0, right_labels: 0.0 }.chart(
@@ -394,14 +390,14 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
         theme,
         (0.0, t1),
         (0.0, 1.02),
-    )?;
+    );
     mesh(
         &mut chart,
         theme,
         Axes { x_ticks: if wide { 5 } else { 3 }, y_ticks: 6, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
-    )?;
+    );
     type Get = fn(&Point) -> (Option<f64>, Option<f64>);
     let series: [(Get, RGBColor); 3] = [
         (|s| (s.tailr.memorised, s.ce.memorised), c_mem),
@@ -419,10 +415,9 @@ fn curves_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> D
             .collect()
     };
     for (get, color) in series {
-        polyline(&chart, &pts(get, true), ghost_color(theme, color).stroke_width(theme.px(1.6)))?;
-        polyline(&chart, &pts(get, false), color.stroke_width(theme.px(2.2)))?;
+        polyline(&chart, &pts(get, true), ghost_color(theme, color).stroke_width(theme.px(1.6)));
+        polyline(&chart, &pts(get, false), color.stroke_width(theme.px(2.2)));
     }
-    Ok(())
 }
 
 /// The share of `values` (probabilities) in each of [`BINS`] equal bins of `[0, 1]`.
@@ -453,7 +448,7 @@ fn histograms(sim: &NoisySim, learner: &Learner) -> ([f64; BINS], [f64; BINS]) {
 }
 
 /// The histogram of `p(given label)`: TaiLr as bars, the cross-entropy ghost as outlines.
-fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> DrawResult {
+fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) {
     let (c_clean, c_flip) = (theme.muted(), flipped_color(theme));
     let keys = vec![
         (theme.t(T::new("clean", "干净")).to_string(), c_clean, Sample::Block),
@@ -469,7 +464,7 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
     } else {
         theme.t(T::new("p(given label)", "p(所给标签)"))
     };
-    let top = header(area, theme, title, &keys)?;
+    let top = header(area, theme, title, &keys);
     let (t_clean, t_flip) = histograms(sim, &sim.model.tailr);
     let (c_clean_h, c_flip_h) = histograms(sim, &sim.model.ce);
     let ymax =
@@ -482,7 +477,7 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
         right: 8.0,
         right_labels: 0.0,
     }
-    .chart(area, theme, (0.0, 1.0), (0.0, ymax))?;
+    .chart(area, theme, (0.0, 1.0), (0.0, ymax));
     mesh(
         &mut chart,
         theme,
@@ -498,12 +493,12 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
         },
         &tick,
         &tick,
-    )?;
+    );
     let bw = 1.0 / BINS as f64;
     for (h, color, alpha) in [(t_clean, c_clean, 0.55), (t_flip, c_flip, 0.75)] {
         for (i, v) in h.into_iter().enumerate().filter(|(_, v)| *v > 0.0) {
             let x0 = i as f64 * bw;
-            rect(&chart, (x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax)), color.mix(alpha).filled())?;
+            rect(&chart, (x0 + 0.1 * bw, 0.0), (x0 + 0.9 * bw, v.min(ymax)), color.mix(alpha).filled());
         }
     }
     // The ghost's histograms as step outlines.
@@ -515,7 +510,6 @@ fn hist_chart(area: &Area<'_>, sim: &NoisySim, theme: &Theme, wide: bool) -> Dra
             pts.push(((i + 1) as f64 * bw, v));
         }
         pts.push((1.0, 0.0));
-        polyline(&chart, &pts, color.stroke_width(theme.px(1.4)))?;
+        polyline(&chart, &pts, color.stroke_width(theme.px(1.4)));
     }
-    Ok(())
 }

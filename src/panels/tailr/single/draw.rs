@@ -14,7 +14,7 @@ use crate::plot::chart::fitting;
 use crate::plot::chart::{bare_axes, mesh, Axes, Frame};
 use crate::plot::draw::{dashed_line, dots, polyline, rect, text_px};
 use crate::plot::fmt::{short, tick};
-use crate::plot::{is_wide, main_and_two, Area, DrawResult, PlaneMap, Theme};
+use crate::plot::{is_wide, main_and_two, Area, PlaneMap, Theme};
 use crate::tr;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -23,14 +23,13 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 const LOSS_MAX: f64 = 4.0;
 
 /// Draws the whole figure and returns the bar chart's mapping (x: label index, y: `sqrt(probability)`).
-pub fn draw(area: &Area<'_>, sim: &SingleSim, theme: &Theme) -> DrawResult<Option<PlaneMap>> {
-    area.fill(&theme.bg())?;
+pub fn draw(area: &Area<'_>, sim: &SingleSim, theme: &Theme) -> Option<PlaneMap> {
     let wide = is_wide(area, theme.scale);
     let (main, top, bottom) = main_and_two(area, wide, if wide { 0.56 } else { 0.55 });
-    let map = bar_chart(&main, sim, theme, wide)?;
-    loss_chart(&top, sim, theme, wide)?;
-    weight_chart(&bottom, sim, theme, wide)?;
-    Ok(Some(map))
+    let map = bar_chart(&main, sim, theme, wide);
+    loss_chart(&top, sim, theme, wide);
+    weight_chart(&bottom, sim, theme, wide);
+    Some(map)
 }
 
 /// A finite probability in `[0, 1]` (NaN becomes 0).
@@ -142,7 +141,7 @@ fn sqrt_ticks(top: f64) -> Vec<f64> {
 }
 
 /// The bar chart of `q`, `p` and `p*` with the cut-off line, under a two-line headline.
-fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult<PlaneMap> {
+fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> PlaneMap {
     let m = &sim.model;
     let q = &m.cfg.q;
     let k = q.len().max(1);
@@ -164,15 +163,15 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         max_w,
     );
     let (long, gap) = verdict(sim, theme);
-    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1)?;
+    text_px(area, &line1, (theme.dpx(8.0), theme.dpx(5.0)), &h1);
     let both = format!("{long} · {gap}");
     let fits = area.estimate_text_size(&both, &h2).map(|(w, _)| w <= max_w).unwrap_or(true);
     let top = if fits {
-        text_px(area, &both, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
+        text_px(area, &both, (theme.dpx(8.0), theme.dpx(23.0)), &h2);
         42.0
     } else {
-        text_px(area, &long, (theme.dpx(8.0), theme.dpx(23.0)), &h2)?;
-        text_px(area, &gap, (theme.dpx(8.0), theme.dpx(38.0)), &h2)?;
+        text_px(area, &long, (theme.dpx(8.0), theme.dpx(23.0)), &h2);
+        text_px(area, &gap, (theme.dpx(8.0), theme.dpx(38.0)), &h2);
         56.0
     };
     let c_q = crate::panels::tailr::draw::lerp(theme.bg(), theme.muted(), 0.45);
@@ -198,7 +197,7 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
             Sample::Dashed,
         ));
     }
-    let rows = key_rows(area, theme, top + 3.0, &entries)?;
+    let rows = key_rows(area, theme, top + 3.0, &entries);
     let top = top + 14.0 + 14.0 * (rows - 1) as f64;
 
     let smax = ymax.sqrt();
@@ -212,14 +211,14 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         right: 8.0,
         right_labels: 0.0,
     }
-    .chart(area, theme, (0.0, kf), (0.0, smax))?;
+    .chart(area, theme, (0.0, kf), (0.0, smax));
     // The axes come from plotters; the ticks are drawn by hand, because the √ axis and the centred label
     // numbers need key points that plotters' mesh cannot format.
     let x_desc = if wide { theme.t(T::new("label", "标签")) } else { "" };
-    bare_axes(&mut chart, theme, x_desc, theme.t(T::new("probability (√ scale)", "概率（平方根坐标）")))?;
+    bare_axes(&mut chart, theme, x_desc, theme.t(T::new("probability (√ scale)", "概率（平方根坐标）")));
     for t in sqrt_ticks(ymax) {
         if t > 0.0 {
-            polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)))?;
+            polyline(&chart, &[(0.0, t), (kf, t)], theme.grid().stroke_width(theme.px(1.0)));
         }
     }
     {
@@ -228,32 +227,32 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         let ystyle = theme.font(10.0).pos(Pos::new(HPos::Right, VPos::Center));
         for t in sqrt_ticks(ymax) {
             let (x, y) = pa.map_coordinate(&(0.0, t));
-            text_px(area, &tick(&(t * t)), (x - bx - theme.dpx(5.0), y - by), &ystyle)?;
+            text_px(area, &tick(&(t * t)), (x - bx - theme.dpx(5.0), y - by), &ystyle);
         }
         let xstyle = theme.font(10.0).pos(Pos::new(HPos::Center, VPos::Top));
         for j in (0..k).filter(|j| j % every == 0) {
             let (x, y) = pa.map_coordinate(&(j as f64 + 0.5, 0.0));
-            text_px(area, &format!("{}", j + 1), (x - bx, y - by + theme.dpx(4.0)), &xstyle)?;
+            text_px(area, &format!("{}", j + 1), (x - bx, y - by + theme.dpx(4.0)), &xstyle);
         }
     }
 
     for (j, v) in q.iter().enumerate() {
         let j = j as f64;
-        rect(&chart, (j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt()), c_q.filled())?;
+        rect(&chart, (j + 0.08, 0.0), (j + 0.92, prob(*v).sqrt()), c_q.filled());
     }
     for (j, v) in m.p.iter().enumerate() {
         let j = j as f64;
-        rect(&chart, (j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt()), c_p.filled())?;
+        rect(&chart, (j + 0.3, 0.0), (j + 0.7, prob(*v).sqrt()), c_p.filled());
     }
     let star_w = if k > 25 { 1.8 } else { 2.6 };
     for (j, v) in m.opt.p.iter().enumerate() {
         let (j, s) = (j as f64, prob(*v).sqrt());
-        polyline(&chart, &[(j + 0.04, s), (j + 0.96, s)], c_star.stroke_width(theme.px(star_w)))?;
+        polyline(&chart, &[(j + 0.04, s), (j + 0.96, s)], c_star.stroke_width(theme.px(star_w)));
     }
     // The cut-off over the q bars: labels below it get p* = 0 (or, with a floor, sit on the floor).
     if show_cut {
         let s = cut.sqrt();
-        dashed_line(&chart, &[(0.0, s), (kf, s)], theme.px(6.0), theme.px(4.0), c_cut.stroke_width(theme.px(1.5)))?;
+        dashed_line(&chart, &[(0.0, s), (kf, s)], theme.px(6.0), theme.px(4.0), c_cut.stroke_width(theme.px(1.5)));
         let label = if b > 0.0 {
             tr!(theme.lang, "floor level {}", "下限 {}", short(cut))
         } else {
@@ -264,12 +263,10 @@ fn bar_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dra
         let (x, y) = pa.map_coordinate(&(kf, s));
         let (xr, yr) = pa.get_pixel_range();
         let root = pa.strip_coord_spec();
-        text_px(&root, &label, (x - xr.start - theme.dpx(4.0), y - yr.start - theme.dpx(2.0)), &style)?;
+        text_px(&root, &label, (x - xr.start - theme.dpx(4.0), y - yr.start - theme.dpx(2.0)), &style);
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let map = PlaneMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), x: (0.0, kf), y: (0.0, smax) };
-
-    Ok(map)
+    PlaneMap { px_x: (xr.start, xr.end), px_y: (yr.start, yr.end), x: (0.0, kf), y: (0.0, smax) }
 }
 
 /// Probabilities at which the curves are sampled: dense near 0, where cross-entropy's loss blows up.
@@ -279,7 +276,7 @@ fn p_grid() -> Vec<f64> {
 
 /// The loss against `p`: TaiLr's `L_γ`, cross-entropy `−ln p` and the accuracy surrogate `1 − p`, with the
 /// labels' current `p_j` marked on `L_γ`.
-fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult {
+fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) {
     let g = sim.model.cfg.gamma;
     let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
     let keys = vec![
@@ -292,20 +289,20 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
     } else {
         theme.t(T::new("loss vs p", "损失随 p 变化"))
     };
-    let top = header(area, theme, title, &keys)?;
+    let top = header(area, theme, title, &keys);
     let mut chart = Frame { top, margin: 8.0, x_labels: 22.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
         area,
         theme,
         (0.0, 1.0),
         (0.0, LOSS_MAX),
-    )?;
+    );
     mesh(
         &mut chart,
         theme,
         Axes { x_ticks: if wide { 6 } else { 3 }, y_ticks: 5, x_desc: "", y_desc: "", ..Axes::PLAIN },
         &tick,
         &tick,
-    )?;
+    );
     let clip = |v: f64| if v.is_finite() { v.clamp(0.0, LOSS_MAX) } else { LOSS_MAX };
     let grid = p_grid();
     dashed_line(
@@ -314,27 +311,26 @@ fn loss_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> Dr
         theme.px(5.0),
         theme.px(3.0),
         c_ce.stroke_width(theme.px(1.6)),
-    )?;
+    );
     dashed_line(
         &chart,
         &grid.iter().map(|p| (*p, 1.0 - p)).collect::<Vec<_>>(),
         theme.px(5.0),
         theme.px(3.0),
         c_acc.stroke_width(theme.px(1.6)),
-    )?;
+    );
     polyline(
         &chart,
         &grid.iter().map(|p| (*p, clip(loss(*p, g)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
-    )?;
+    );
     let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), clip(loss(prob(*p), g)))).collect();
-    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
-    Ok(())
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled());
 }
 
 /// The gradient weight against `p`: TaiLr's floored `w̃(p)`, cross-entropy's 1 and `−p`'s `p`, with the labels'
 /// current `p_j` marked.
-fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> DrawResult {
+fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) {
     let (g, b) = (sim.model.cfg.gamma, sim.model.cfg.floor);
     let (c_t, c_ce, c_acc) = (theme.series(0), theme.series(1), theme.series(2));
     let name = if b > 0.0 { "max(b, w(p))" } else { "w(p)" };
@@ -361,13 +357,13 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
     } else {
         short_title
     };
-    let top = header(area, theme, &title, &keys)?;
+    let top = header(area, theme, &title, &keys);
     let mut chart = Frame { top, margin: 8.0, x_labels: 24.0, y_labels: 30.0, right: 8.0, right_labels: 0.0 }.chart(
         area,
         theme,
         (0.0, 1.0),
         (0.0, 1.08),
-    )?;
+    );
     mesh(
         &mut chart,
         theme,
@@ -380,16 +376,15 @@ fn weight_chart(area: &Area<'_>, sim: &SingleSim, theme: &Theme, wide: bool) -> 
         },
         &tick,
         &tick,
-    )?;
-    dashed_line(&chart, &[(0.0, 1.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_ce.stroke_width(theme.px(1.6)))?;
-    dashed_line(&chart, &[(0.0, 0.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_acc.stroke_width(theme.px(1.6)))?;
+    );
+    dashed_line(&chart, &[(0.0, 1.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_ce.stroke_width(theme.px(1.6)));
+    dashed_line(&chart, &[(0.0, 0.0), (1.0, 1.0)], theme.px(5.0), theme.px(3.0), c_acc.stroke_width(theme.px(1.6)));
     let grid = p_grid();
     polyline(
         &chart,
         &grid.iter().map(|p| (*p, prob(floored_weight(*p, g, b)))).collect::<Vec<_>>(),
         c_t.stroke_width(theme.px(2.4)),
-    )?;
+    );
     let now: Vec<(f64, f64)> = sim.model.p.iter().map(|p| (prob(*p), prob(floored_weight(prob(*p), g, b)))).collect();
-    dots(&chart, &now, theme.px(2.6), theme.fg().filled())?;
-    Ok(())
+    dots(&chart, &now, theme.px(2.6), theme.fg().filled());
 }

@@ -22,7 +22,7 @@ pub use dynamics_models::panels::tailr::single::model;
 use crate::i18n::T;
 use crate::panel::{Claim, Metric, Metrics, Op, PanelSpec, Preset, Settle, Sim};
 use crate::params::{fmt_f64, ParamSpec, ParamValues};
-use crate::plot::{Area, DrawResult, Drawn, Theme};
+use crate::plot::{Area, Drawn, Theme};
 use model::{one_hot_threshold, resolve_q, Config, Single, MAX_CLASSES};
 
 /// The parameter table (issue 8; ranges from theory §3).
@@ -230,8 +230,8 @@ impl Sim for SingleSim {
         ]
     }
 
-    fn draw(&self, area: &Area<'_>, theme: &Theme) -> DrawResult<Drawn> {
-        Ok(Drawn { planes: draw::draw(area, self, theme)?.into_iter().collect(), ..Drawn::default() })
+    fn draw(&self, area: &Area<'_>, theme: &Theme) -> Drawn {
+        Drawn { planes: draw::draw(area, self, theme).into_iter().collect(), ..Drawn::default() }
     }
 
     /// A click or drag on the bar chart sets the `q` entry of the label under the pointer to the probability
