@@ -6,6 +6,10 @@
 //! per backend and coordinate type in the wasm module, and every call site is a plain call. Each function
 //! draws exactly what the plotters call named in its documentation draws, so figures stay the same bit for
 //! bit.
+//!
+//! They return nothing: a backend's error is kept (`super::keep`) and reported once the figure is drawn by
+//! [`super::drawing`], so that drawing code calling them has no error paths (each was a branch and a copy of
+//! the live values' drops at its call site).
 
 use super::{AnyBackend, Area};
 use plotters::chart::DualCoordChartContext;

@@ -465,7 +465,7 @@ pub fn legend(area: &Area<'_>, theme: &Theme, corner: Corner, entries: &[(String
 }
 
 std::thread_local! {
-    /// The first backend error of the drawing in progress on this thread (see [`keep`]).
+    /// The first backend error of the drawing in progress on this thread (see `keep`).
     static FIRST_ERROR: std::cell::RefCell<Option<DrawError>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -489,7 +489,7 @@ fn take_error() -> Option<DrawError> {
 
 /// Draws a whole figure: fills `area` with the theme's background, runs `draw` on it, and returns what it
 /// returns, or the first error of a drawing primitive during it (primitives keep their errors rather than
-/// return them, see [`keep`]).
+/// return them, see `keep`).
 pub fn drawing<T>(area: &Area<'_>, theme: &Theme, draw: impl FnOnce(&Area<'_>, &Theme) -> T) -> DrawResult<T> {
     take_error();
     draw::fill(area, theme.bg());
