@@ -199,9 +199,3 @@ pub fn dots_right<CT1, CT2>(
 {
     dots(chart.borrow_secondary(), pts, r, style)
 }
-
-/// Fills a whole area with `color`, like `area.fill(&color)`.
-#[inline(never)]
-pub fn fill(area: &Area<'_>, color: RGBColor) {
-    super::keep(area.fill(&color));
-}

@@ -492,7 +492,7 @@ fn take_error() -> Option<DrawError> {
 /// return them, see `keep`).
 pub fn drawing<T>(area: &Area<'_>, theme: &Theme, draw: impl FnOnce(&Area<'_>, &Theme) -> T) -> DrawResult<T> {
     take_error();
-    draw::fill(area, theme.bg());
+    keep(area.fill(&theme.bg()));
     let out = draw(area, theme);
     match take_error() {
         Some(e) => Err(e),

@@ -154,11 +154,9 @@ fn header(area: &Area<'_>, sim: &MultitaskSim, theme: &Theme, wide: bool) -> f64
     let title = headline(sim, theme, wide);
     let hstyle = theme.font(13.0);
     let max_w = area.dim_in_pixel().0.saturating_sub(theme.px(14.0));
-    // The short wording is the narrow figure's headline; a replay's headline has no shorter one here.
-    let short_title = match sim.replay_kind {
-        Replay::None => headline(sim, theme, false),
-        _ => title.clone(),
-    };
+    // The short wording is the narrow figure's headline (already `title` on a narrow figure); a replay's
+    // headline has no shorter one here.
+    let short_title = if wide && sim.replay_kind == Replay::None { headline(sim, theme, false) } else { title.clone() };
     let title = fitting(area, &[title, short_title], &hstyle, max_w);
     text_px(area, &title, (theme.dpx(8.0), theme.dpx(5.0)), &hstyle);
     let dv = diverged_list(sim, theme);
